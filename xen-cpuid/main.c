@@ -1,1 +1,148 @@
-int main(void){return 0;}
+/* SPDX-License-Identifier: MIT */
+/*
+ * xen-cpuid: inspect featuresets and CPU policies, on real Xen or on the
+ * simulated hypervisor.  Option parsing and subcommand dispatch only; each
+ * subcommand is in its own cmd-*.c file.
+ */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tool.h"
+
+static const struct subcommand subcommands[] = {
+    { "decode", NULL, cmd_decode, "FEATURESET...",
+      "name the features set in each featureset string" },
+    { "explain", NULL, cmd_explain, "NAME...",
+      "show a feature's word, bit, attributes, masks and dependencies" },
+};
+
+#define NR_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))
+
+void tool_err(const struct tool *t, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "xen-cpuid: %s: ", t->cmd ? t->cmd : "error");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f, "Usage: xen-cpuid [OPTIONS] [SUBCOMMAND [ARGS...]]\n\n"
+               "Subcommands:\n");
+    for (size_t i = 0; i < NR_SUBCOMMANDS; i++)
+        fprintf(f, "  %-12s %-28s %s\n", subcommands[i].name,
+                subcommands[i].usage, subcommands[i].help);
+    fprintf(f,
+            "\nOptions:\n"
+            "  --json               machine-readable output\n"
+            "  --backend B          auto (default), xen or sim\n"
+            "  --cpuid FILE         CPUID dump (libvirt XML or cpuid -r); "
+            "implies sim\n"
+            "  --no-hap             simulate a hypervisor without HAP\n"
+            "  --boot-cpuid LIST    simulate Xen's cpuid=no-NAME,... option\n"
+            "  --type pv|hvm        guest type\n"
+            "  --cpu-map DIR        libvirt cpu_map directory\n"
+            "  -o FILE              output file\n"
+            "  --xl-cpuid STR       an xl cpuid= string\n"
+            "  --libvirt FILE.xml   a libvirt <cpu> definition\n"
+            "  -h, --help           this text\n"
+            "\nExit codes: 0 ok, 1 usage, 2 bad input, 3 backend unusable, "
+            "4 refused/incompatible, 5 internal error\n");
+}
+
+static const struct subcommand *find_subcommand(const char *name)
+{
+    for (size_t i = 0; i < NR_SUBCOMMANDS; i++)
+        if (!strcmp(name, subcommands[i].name) ||
+            (subcommands[i].alias && !strcmp(name, subcommands[i].alias)))
+            return &subcommands[i];
+    return NULL;
+}
+
+enum {
+    OPT_JSON = 256, OPT_BACKEND, OPT_CPUID, OPT_NO_HAP, OPT_BOOT_CPUID,
+    OPT_TYPE, OPT_CPU_MAP, OPT_XL_CPUID, OPT_LIBVIRT,
+};
+
+static const struct option long_opts[] = {
+    { "json", no_argument, NULL, OPT_JSON },
+    { "backend", required_argument, NULL, OPT_BACKEND },
+    { "cpuid", required_argument, NULL, OPT_CPUID },
+    { "no-hap", no_argument, NULL, OPT_NO_HAP },
+    { "boot-cpuid", required_argument, NULL, OPT_BOOT_CPUID },
+    { "type", required_argument, NULL, OPT_TYPE },
+    { "cpu-map", required_argument, NULL, OPT_CPU_MAP },
+    { "xl-cpuid", required_argument, NULL, OPT_XL_CPUID },
+    { "libvirt", required_argument, NULL, OPT_LIBVIRT },
+    { "output", required_argument, NULL, 'o' },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+};
+
+/*
+ * Options may come before the subcommand (parsing stops at its name) and
+ * anywhere after it (getopt permutes them ahead of the positionals).
+ */
+static int parse_options(struct tool *t, int argc, char **argv,
+                         const char *shortopts)
+{
+    int c;
+
+    while ((c = getopt_long(argc, argv, shortopts, long_opts, NULL)) != -1) {
+        switch (c) {
+        case OPT_JSON: t->json = true; break;
+        case OPT_BACKEND: t->backend = optarg; break;
+        case OPT_CPUID: t->cpuid_file = optarg; break;
+        case OPT_NO_HAP: t->no_hap = true; break;
+        case OPT_BOOT_CPUID: t->boot_cpuid = optarg; break;
+        case OPT_TYPE: t->type = optarg; break;
+        case OPT_CPU_MAP: t->cpu_map = optarg; break;
+        case OPT_XL_CPUID: t->xl_cpuid = optarg; break;
+        case OPT_LIBVIRT: t->libvirt = optarg; break;
+        case 'o': t->output = optarg; break;
+        case 'p': t->cmd = "policy"; break;
+        case 'h': usage(stdout); exit(EXIT_OK);
+        default: return -1;
+        }
+    }
+    return optind;
+}
+
+int main(int argc, char **argv)
+{
+    struct tool t = { 0 };
+    const struct subcommand *sc;
+    int first, second;
+
+    first = parse_options(&t, argc, argv, "+ho:p");
+    if (first < 0) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (!t.cmd)
+        t.cmd = first < argc ? argv[first++] : "info";
+    sc = find_subcommand(t.cmd);
+    if (!sc) {
+        fprintf(stderr, "xen-cpuid: unknown subcommand '%s' (try --help)\n",
+                t.cmd);
+        return EXIT_USAGE;
+    }
+    /* Options after the subcommand name. */
+    optind = 0;
+    second = parse_options(&t, argc - first + 1, argv + first - 1, "ho:");
+    if (second < 0) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    t.cmd = sc->name;
+    t.argc = argc - first + 1 - second;
+    t.argv = argv + first - 1 + second;
+    return sc->run(&t);
+}

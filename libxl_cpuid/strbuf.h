@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A growable string for text the library builds (JSON, XML, cpuid= strings).
+ * On allocation failure the buffer remembers it (oom) and further appends
+ * are ignored, so callers check once at the end.
+ */
+#ifndef LIBXL_CPUID_STRBUF_H
+#define LIBXL_CPUID_STRBUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct xlc_buf {
+    char *s;
+    size_t len, cap;
+    bool oom;
+};
+
+#define XLC_BUF_INIT { NULL, 0, 0, false }
+
+void xlc_buf_printf(struct xlc_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void xlc_buf_puts(struct xlc_buf *b, const char *s);
+void xlc_buf_putc(struct xlc_buf *b, char c);
+/* Append s as a JSON string literal, quotes and escapes included. */
+void xlc_buf_json_str(struct xlc_buf *b, const char *s);
+/* Append s with XML's five special characters escaped. */
+void xlc_buf_xml_str(struct xlc_buf *b, const char *s);
+/* Hand the string to the caller (free() it); NULL after oom. */
+char *xlc_buf_take(struct xlc_buf *b);
+void xlc_buf_free(struct xlc_buf *b);
+
+#endif /* LIBXL_CPUID_STRBUF_H */

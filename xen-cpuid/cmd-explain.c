@@ -1,0 +1,3 @@
+/* SPDX-License-Identifier: MIT */
+#include "tool.h"
+int cmd_explain(struct tool *t) { tool_err(t, "not implemented yet"); return EXIT_INTERNAL; }

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * xen-cpuid internals: parsed options and the subcommand table.
+ */
+#ifndef XEN_CPUID_TOOL_H
+#define XEN_CPUID_TOOL_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* Exit codes (documented in the README and the man page). */
+enum {
+    EXIT_OK = 0,
+    EXIT_USAGE = 1,     /* bad command line */
+    EXIT_INPUT = 2,     /* bad input: unparsable file, string, name */
+    EXIT_BACKEND = 3,   /* the requested backend (e.g. real Xen) is unusable */
+    EXIT_REFUSED = 4,   /* a check said no: incompatible, not runnable */
+    EXIT_INTERNAL = 5,  /* out of memory or an unexpected failure */
+};
+
+struct tool {
+    /* common options */
+    bool json;
+    const char *backend;     /* --backend auto|xen|sim (default auto) */
+    const char *cpuid_file;  /* --cpuid FILE: a CPUID dump, implies sim */
+    bool no_hap;             /* --no-hap */
+    const char *boot_cpuid;  /* --boot-cpuid no-NAME,... */
+    const char *type;        /* --type pv|hvm */
+    const char *cpu_map;     /* --cpu-map DIR */
+    const char *output;      /* -o FILE */
+    const char *xl_cpuid;    /* --xl-cpuid STR */
+    const char *libvirt;     /* --libvirt FILE.xml */
+    /* positional arguments after the subcommand */
+    int argc;
+    char **argv;
+    const char *cmd;
+};
+
+struct subcommand {
+    const char *name;
+    const char *alias;       /* e.g. "-p" for policy, or NULL */
+    int (*run)(struct tool *t);
+    const char *usage;       /* one line: arguments */
+    const char *help;        /* one line: what it does */
+};
+
+/* Print "xen-cpuid: <cmd>: msg" to stderr. */
+void tool_err(const struct tool *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Each subcommand lives in cmd-<name>.c. */
+int cmd_decode(struct tool *t);
+int cmd_explain(struct tool *t);
+
+#endif /* XEN_CPUID_TOOL_H */
