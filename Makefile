@@ -21,6 +21,9 @@ CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 ifeq ($(SAN),1)
 SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 endif
+ifeq ($(SAN),fuzz)
+SANFLAGS = -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+endif
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANFLAGS) -fPIC -I. $(PKG_CFLAGS)
 LDFLAGS_ALL = $(SANFLAGS) $(LDFLAGS)
 
@@ -46,7 +49,7 @@ LIBA  = $(BUILD)/libxl_cpuid.a
 LIBSO = $(BUILD)/libxl_cpuid.so
 TOOL  = $(BUILD)/xen-cpuid
 
-.PHONY: all run check test test-asan deps clean freestanding fuzz
+.PHONY: all run check test test-asan deps clean freestanding fuzz fuzz-targets fuzz-run
 all: $(LIBA) $(LIBSO) $(TOOL)
 
 $(BUILD)/obj/xen/%.o: xen/%.c
@@ -70,6 +73,21 @@ $(TOOL): $(TOOL_OBJS) $(LIBA)
 $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(HELPER_OBJS) $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $< $(HELPER_OBJS) $(LIBA) $(PKG_LIBS) $(CMOCKA_LIBS)
+
+# libFuzzer targets: fuzz/fuzz_*.c, each exporting LLVMFuzzerTestOneInput.
+FUZZ_SRCS = $(wildcard fuzz/fuzz_*.c)
+FUZZERS   = $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/fuzz/%)
+$(BUILD)/fuzz/%: $(BUILD)/obj/fuzz/%.o $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) -fsanitize=fuzzer,address,undefined -o $@ $< $(LIBA) $(PKG_LIBS)
+fuzz-targets: $(FUZZERS)
+fuzz:
+	$(MAKE) BUILD=build/fuzz CC=clang SAN=fuzz CFLAGS="-O1 -g" fuzz-targets
+FUZZ_SECONDS ?= 60
+fuzz-run: fuzz
+	@for f in build/fuzz/fuzz/fuzz_*; do n=$$(basename $$f); \
+	  mkdir -p fuzz/corpus/$$n; echo "== $$n ($(FUZZ_SECONDS)s)"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) fuzz/corpus/$$n || exit 1; done
 
 run: all
 	./$(TOOL)

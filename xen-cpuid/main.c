@@ -13,10 +13,28 @@
 #include "tool.h"
 
 static const struct subcommand subcommands[] = {
+    { "info", NULL, cmd_info, "",
+      "static and dynamic featuresets, in Xen's xen-cpuid layout (default)" },
+    { "detail", NULL, cmd_detail, "",
+      "the featuresets with feature names per word" },
     { "decode", NULL, cmd_decode, "FEATURESET...",
       "name the features set in each featureset string" },
     { "explain", NULL, cmd_explain, "NAME...",
       "show a feature's word, bit, attributes, masks and dependencies" },
+    { "policy", "-p", cmd_policy, "",
+      "the system CPU policies as leaves and MSRs" },
+    { "xl-cpuid", NULL, cmd_xl_cpuid, "STRING...",
+      "parse an xl cpuid= string and show what it does to a guest" },
+    { "model", NULL, cmd_model, "FILE.xml",
+      "translate a libvirt <cpu> for Xen, with a runnability verdict" },
+    { "host-model", NULL, cmd_host_model, "",
+      "describe the host as a libvirt <cpu> (model + features)" },
+    { "level", NULL, cmd_level, "HOST...",
+      "level a pool of hosts: what a guest may see on all of them" },
+    { "record", NULL, cmd_record, "-o FILE",
+      "write a migration stream carrying a guest's applied policy" },
+    { "restore-check", NULL, cmd_restore_check, "FILE",
+      "check a stream's recorded policy against this host" },
 };
 
 #define NR_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))

@@ -49,7 +49,16 @@ void tool_err(const struct tool *t, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* Each subcommand lives in cmd-<name>.c. */
+int cmd_info(struct tool *t);
+int cmd_detail(struct tool *t);
 int cmd_decode(struct tool *t);
 int cmd_explain(struct tool *t);
+int cmd_policy(struct tool *t);
+int cmd_xl_cpuid(struct tool *t);
+int cmd_model(struct tool *t);
+int cmd_host_model(struct tool *t);
+int cmd_level(struct tool *t);
+int cmd_record(struct tool *t);
+int cmd_restore_check(struct tool *t);
 
 #endif /* XEN_CPUID_TOOL_H */

@@ -1,0 +1,4 @@
+/* SPDX-License-Identifier: MIT */
+/* Placeholder until this subcommand lands. */
+#include "tool.h"
+int cmd_record(struct tool *t) { tool_err(t, "not implemented yet"); return EXIT_INTERNAL; }
