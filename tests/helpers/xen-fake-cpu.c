@@ -13,15 +13,19 @@ static uint32_t vendor_word(const char *v, unsigned int i)
            (uint32_t)(unsigned char)v[i + 3] << 24;
 }
 
-void xt_fake_init(struct xt_fake_cpu *c, const char *vendor)
+void xt_fake_set_vendor(struct xt_fake_cpu *c, const char *vendor)
 {
-    struct xfs_cpuid_regs *r;
+    struct xfs_cpuid_regs *r = xt_fake_regs(c, 0, 0);
 
-    memset(c, 0, sizeof(*c));
-    r = xt_fake_regs(c, 0, 0);
     r->b = vendor_word(vendor, 0);
     r->d = vendor_word(vendor, 4);
     r->c = vendor_word(vendor, 8);
+}
+
+void xt_fake_init(struct xt_fake_cpu *c, const char *vendor)
+{
+    memset(c, 0, sizeof(*c));
+    xt_fake_set_vendor(c, vendor);
     xt_fake_regs(c, 0x80000000u, 0)->a = 0x80000000u;
 }
 

@@ -30,6 +30,9 @@ struct xt_fake_cpu {
 /* Leaf 0 (max 0, the 12-character vendor) and a valid, empty 0x80000000. */
 void xt_fake_init(struct xt_fake_cpu *c, const char *vendor);
 
+/* Replace the vendor signature of leaf 0. */
+void xt_fake_set_vendor(struct xt_fake_cpu *c, const char *vendor);
+
 /* The registers of (leaf, subleaf), created zeroed if absent; creating a
  * leaf raises the matching limit (leaf 0, 0x80000000 or 7.0 eax). */
 struct xfs_cpuid_regs *xt_fake_regs(struct xt_fake_cpu *c, uint32_t leaf,

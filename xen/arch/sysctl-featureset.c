@@ -47,9 +47,13 @@ int xfs_sysctl_get_cpu_featureset(const struct xfs_hypervisor *hv,
         return -XFS_EINVAL;
 
     fs = hv->sets.fs[op->index];
-    fault = hv->copy_to_guest
-                ? hv->copy_to_guest(hv->copy_ctx, op->features.p, fs, nr)
-                : plain_copy(op->features.p, fs, nr);
+    /* A zero-length copy touches no guest memory, so cannot fault. */
+    if (!nr)
+        fault = 0;
+    else if (hv->copy_to_guest)
+        fault = hv->copy_to_guest(hv->copy_ctx, op->features.p, fs, nr);
+    else
+        fault = plain_copy(op->features.p, fs, nr);
     if (fault)
         return -XFS_EFAULT;
 
