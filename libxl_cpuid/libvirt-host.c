@@ -28,6 +28,26 @@ void xlc_lv_host_from_sets(struct xlc_lv_host *h, enum xlc_guest_type t,
            sizeof(h->max));
 }
 
+bool xlc_lv_host_from_dump(struct xlc_lv_host *h, enum xlc_guest_type t,
+                           const struct xlc_cpuid_dump *d,
+                           const struct xfs_hv_options *opts)
+{
+    struct xfs_system_featuresets sets;
+    struct xfs_hv_options dflt;
+    struct xfs_cpuid_reader rd;
+
+    if (!opts) {
+        xfs_hv_options_default(&dflt);
+        opts = &dflt;
+    }
+    memset(h, 0, sizeof(*h));
+    xlc_dump_reader(d, &rd);
+    xfs_derive_featuresets(&rd, opts, &sets);
+    xlc_lv_host_identify(h, &rd);
+    xlc_lv_host_from_sets(h, t, &sets);
+    return t == XLC_GUEST_PV ? opts->pv : opts->hvm && sets.hvm_usable;
+}
+
 void xlc_lv_host_identify(struct xlc_lv_host *h,
                           const struct xfs_cpuid_reader *rd)
 {
@@ -54,13 +74,22 @@ void xlc_lv_host_identify(struct xlc_lv_host *h,
     h->stepping = r1.a & 0xf;
 }
 
+void xlc_lv_host_available(const struct xlc_lv_host *h,
+                           uint32_t avail[XFS_NR_WORDS])
+{
+    xfs_or(avail, XFS_NR_WORDS, h->host, XFS_NR_WORDS, xfs_guest_synth_mask,
+           XFS_NR_WORDS);
+    xfs_and(avail, XFS_NR_WORDS, avail, XFS_NR_WORDS, h->max, XFS_NR_WORDS);
+}
+
 bool xlc_lv_host_forces(const struct xlc_lv_host *h, unsigned int feature)
 {
     const struct xfs_feature_info *fi = xfs_feature_by_value(feature);
 
     return fi && (fi->flags & XCF_SPECIAL) &&
-           xfs_test(h->host, XFS_NR_WORDS, feature) &&
-           xfs_test(h->def, XFS_NR_WORDS, feature);
+           xfs_test(h->def, XFS_NR_WORDS, feature) &&
+           (xfs_test(h->host, XFS_NR_WORDS, feature) ||
+            xfs_test(xfs_guest_synth_mask, XFS_NR_WORDS, feature));
 }
 
 static const char *const verdicts[] = { "identical", "superset",

@@ -118,6 +118,12 @@ int xlc_lv_decode(const struct xlc_cpu_map *map, const struct xlc_lv_host *h,
     bool best_sig = false;
 
     *out = NULL;
+    if (xfs_empty(fs, XFS_NR_WORDS)) {
+        free(d);
+        return xlc_fail(err, EINVAL,
+                        "the featureset to decode is empty (can this host "
+                        "run such guests at all?)");
+    }
     if (!d)
         return xlc_fail(err, ENOMEM, "out of memory");
     d->vendor = h->vendor[0] ? xlc_cpu_map_vendor_by_string(map, h->vendor)

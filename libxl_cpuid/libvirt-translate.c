@@ -260,7 +260,8 @@ static int check_available(struct lv_tr *tr)
             continue;
         xlc_lv_bit_names(tr, b, &lv, &xen);
         xlc_lv_label(lab, sizeof(lab), lv, xen);
-        if (!xfs_test(tr->h->host, W, b))
+        if (!xfs_test(tr->h->host, W, b) &&
+            !xfs_test(xfs_guest_synth_mask, W, b))
             rc = xlc_lv_block(tr, XLC_LV_BLOCK_NOT_ON_HOST, lv, xen,
                               "%s %s: the host does not have it",
                               origin(tr, b), lab);
@@ -433,7 +434,7 @@ int xlc_lv_evaluate(const struct xlc_cpu_map *map,
         return xlc_fail(err, ENOMEM, "out of memory");
     tr.t->type = type;
     tr.t->mode = cpu->mode;
-    xfs_and(tr.avail, W, host->host, W, host->max, W);
+    xlc_lv_host_available(host, tr.avail);
     rc = run(&tr, err);
     free(tr.items);
     if (rc) {

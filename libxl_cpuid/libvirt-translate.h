@@ -25,20 +25,25 @@
  *   maximum           the type's MAX set: every feature Xen can offer this
  *                     guest type, opt-in ones included.
  * Then each <feature>:
- *   force, require    added; must be in the host set and the type's max.
- *   optional          added when in the host set and the type's max,
- *                     otherwise dropped with a note.
+ *   force, require    added; must be available (below).
+ *   optional          added when available, otherwise dropped with a
+ *                     note.
  *   disable           cleared with every feature that depends on it (deep
  *                     dependencies); the dependents cleared are noted.
  *   forbid            as disable; and refused when the host FORCES it.
- * A feature FORCED by the host for a guest type is one Xen itself
- * recomputes rather than taking from the toolstack: it is XCF_SPECIAL in
- * the annotated list AND set in the host featureset AND set in that type's
- * default featureset.  Masking such a bit does not keep it from the guest,
- * so forbidding it is an error (disabling it is only noted).
- * Every model, force and require feature must be in the host set and the
- * type's max, else the translation is refused naming each missing feature
- * by its libvirt and its Xen name.  Features Xen's featureset cannot
+ * A feature FORCED by the host for a guest type is one Xen computes
+ * itself rather than taking from the toolstack: it is XCF_SPECIAL in the
+ * annotated list AND set in that type's default featureset AND either set
+ * in the host featureset or synthesised by Xen for every guest
+ * (xfs_guest_synth_mask, e.g. HYPERVISOR).  Masking such a bit does not
+ * keep it from the guest, so forbidding it is an error (disabling it is
+ * only noted).
+ * AVAILABLE to a guest type means: in the type's max set, and in the host
+ * set unless Xen synthesises the feature for guests (xfs_guest_synth_mask:
+ * HYPERVISOR, APIC, X2APIC, SEP, IBPB, STIBP, ... need only be in max).
+ * Every model, force and require feature must be available, else the
+ * translation is refused naming each missing feature by its libvirt and
+ * its Xen name.  Features Xen's featureset cannot
  * express are noted when they come from a model or an optional/disable
  * policy, and refused when forced, required or forbidden.  Finally deep
  * dependencies are re-applied: what they clear is noted, and refused if
@@ -60,6 +65,7 @@
 #include <stdint.h>
 
 #include "../xen/arch/featuresets.h"
+#include "cpuid-dump.h"
 #include "error.h"
 #include "libvirt-cpu.h"
 #include "libvirt-cpumap.h"
@@ -80,6 +86,15 @@ struct xlc_lv_host {
 /* host/def/max from derived system featuresets for guest type t. */
 void xlc_lv_host_from_sets(struct xlc_lv_host *h, enum xlc_guest_type t,
                            const struct xfs_system_featuresets *s);
+/*
+ * Everything from a CPUID dump through the simulated hypervisor
+ * (xfs_derive_featuresets with `opts`, NULL = defaults).  Returns false
+ * when the host cannot run guest type t at all (e.g. HVM without VMX/SVM:
+ * its sets are then empty).
+ */
+bool xlc_lv_host_from_dump(struct xlc_lv_host *h, enum xlc_guest_type t,
+                           const struct xlc_cpuid_dump *d,
+                           const struct xfs_hv_options *opts);
 /* Vendor and signature from CPUID leaves 0 and 1. */
 void xlc_lv_host_identify(struct xlc_lv_host *h,
                           const struct xfs_cpuid_reader *rd);
@@ -176,6 +191,9 @@ const char *xlc_lv_block_kind_name(enum xlc_lv_block_kind k);
 
 /* True when Xen recomputes `feature` for this host and guest type. */
 bool xlc_lv_host_forces(const struct xlc_lv_host *h, unsigned int feature);
+/* What a guest of this type can be given (see AVAILABLE above). */
+void xlc_lv_host_available(const struct xlc_lv_host *h,
+                           uint32_t avail[XFS_NR_WORDS]);
 
 /*
  * Evaluate a <cpu> for a host: always returns the translation with its
