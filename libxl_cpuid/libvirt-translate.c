@@ -275,17 +275,27 @@ static int check_available(struct lv_tr *tr)
     return 0;
 }
 
-/* Name one absent feature that `b` depends on. */
+/*
+ * Name the absent feature that `b` most directly depends on: of those
+ * whose dependents include b, the one with the fewest dependents.
+ */
 static const char *missing_prereq(const uint32_t *fs, unsigned int b)
 {
+    const char *best = "?";
+    unsigned int best_n = ~0u;
+
     for (unsigned int p = 0; p < XFS_NR_FEATURE_BITS; p++) {
         const uint32_t *deps = xfs_lookup_deep_deps(p);
+        const struct xfs_feature_info *fi = xfs_feature_by_value(p);
+        unsigned int n;
 
-        if (deps && !xfs_test(fs, W, p) && xfs_test(deps, W, b) &&
-            xfs_feature_by_value(p))
-            return xfs_feature_by_value(p)->name;
+        if (!deps || !fi || xfs_test(fs, W, p) || !xfs_test(deps, W, b))
+            continue;
+        n = xfs_popcount(deps, W);
+        if (n < best_n)
+            best = fi->name, best_n = n;
     }
-    return "?";
+    return best;
 }
 
 static int reapply_deps(struct lv_tr *tr)
