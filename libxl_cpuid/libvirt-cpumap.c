@@ -41,13 +41,28 @@ static int check_include_name(const xmlNode *n, const char *name,
     return 0;
 }
 
+/* A whole included document: <cpus> and its elements. */
+static int load_doc(struct lv_loader *ld, xmlDocPtr doc, xlc_error *err)
+{
+    const xmlNode *root = xmlDocGetRootElement(doc);
+    int rc = 0;
+
+    if (!xlc_xml_is(root, "cpus"))
+        return xlc_xml_fail(err, EINVAL, root,
+                            "root element is <%s>, expected <cpus>",
+                            (const char *)root->name);
+    for (const xmlNode *c = xlc_xml_first(root); !rc && c;
+         c = xlc_xml_next(c))
+        rc = load_element(ld, c, err);
+    return rc;
+}
+
 static int load_include(struct lv_loader *ld, const xmlNode *n,
                         xlc_error *err)
 {
     static const char *const attrs[] = { "filename", NULL };
     const char *name = xlc_xml_attr(n, "filename");
     xmlDocPtr doc = NULL;
-    const xmlNode *root;
     char *path = NULL;
     int rc = xlc_xml_only_attrs(n, attrs, err);
 
@@ -58,19 +73,11 @@ static int load_include(struct lv_loader *ld, const xmlNode *n,
     if (asprintf(&path, "%s/%s", ld->map->dir, name) < 0)
         return xlc_xml_fail(err, ENOMEM, n, "out of memory");
     rc = xlc_xml_load(path, &doc, err);
-    if (rc) {
+    if (rc)
         xlc_error_prefix(err, "%s:%ld: included here", xlc_xml_name(n),
                          xlc_xml_line(n));
-    } else {
-        root = xmlDocGetRootElement(doc);
-        if (!xlc_xml_is(root, "cpus"))
-            rc = xlc_xml_fail(err, EINVAL, root,
-                              "root element is <%s>, expected <cpus>",
-                              (const char *)root->name);
-        for (const xmlNode *c = xlc_xml_first(root); !rc && c;
-             c = xlc_xml_next(c))
-            rc = load_element(ld, c, err);
-    }
+    else
+        rc = load_doc(ld, doc, err);
     xlc_xml_free(doc);
     free(path);
     return rc;
@@ -129,31 +136,35 @@ static int load_index(struct lv_loader *ld, xlc_error *err)
     return rc;
 }
 
-int xlc_cpu_map_load(const char *dir, struct xlc_cpu_map **out,
-                     xlc_error *err)
+static struct xlc_cpu_map *new_map(const char *dir)
 {
     struct xlc_cpu_map *map = calloc(1, sizeof(*map));
-    struct lv_loader ld = { .map = map };
-    int rc;
 
-    *out = NULL;
-    if (!map || !(map->dir = strdup(dir ? dir : XLC_CPU_MAP_DEFAULT_DIR))) {
+    if (map && !(map->dir = strdup(dir))) {
         free(map);
-        return xlc_fail(err, ENOMEM, "out of memory");
+        map = NULL;
     }
-    rc = load_index(&ld, err);
+    return map;
+}
+
+/* After reading: resolve, or free everything on an earlier failure. */
+static int finish(struct lv_loader *ld, int rc, struct xlc_cpu_map **out,
+                  xlc_error *err)
+{
+    struct xlc_cpu_map *map = ld->map;
+
     if (!rc && !map->nr_features)
         rc = xlc_fail(err, EINVAL, "%s: the x86 map defines no features",
                       map->dir);
     if (!rc)
-        rc = xlc_lv_resolve_models(&ld, err);
+        rc = xlc_lv_resolve_models(ld, err);
     else
         for (size_t i = 0; i < map->nr_models; i++) {
-            for (size_t k = 0; k < ld.raw[i].nr_refs; k++)
-                free(ld.raw[i].refs[k].name);
-            free(ld.raw[i].refs);
+            for (size_t k = 0; k < ld->raw[i].nr_refs; k++)
+                free(ld->raw[i].refs[k].name);
+            free(ld->raw[i].refs);
         }
-    free(ld.raw);
+    free(ld->raw);
     if (rc) {
         xlc_cpu_map_free(map);
         return rc;
@@ -163,6 +174,39 @@ int xlc_cpu_map_load(const char *dir, struct xlc_cpu_map **out,
                map->features[i].xen, XFS_NR_WORDS);
     *out = map;
     return 0;
+}
+
+int xlc_cpu_map_load(const char *dir, struct xlc_cpu_map **out,
+                     xlc_error *err)
+{
+    struct lv_loader ld = { 0 };
+
+    *out = NULL;
+    ld.map = new_map(dir ? dir : XLC_CPU_MAP_DEFAULT_DIR);
+    if (!ld.map)
+        return xlc_fail(err, ENOMEM, "out of memory");
+    return finish(&ld, load_index(&ld, err), out, err);
+}
+
+int xlc_cpu_map_parse(const char *name, const char *text, size_t len,
+                      struct xlc_cpu_map **out, xlc_error *err)
+{
+    struct lv_loader ld = { 0 };
+    xmlDocPtr doc;
+    int rc;
+
+    *out = NULL;
+    rc = xlc_xml_parse(name, text, len, &doc, err);
+    if (rc)
+        return rc;
+    ld.map = new_map(name);
+    if (!ld.map) {
+        xlc_xml_free(doc);
+        return xlc_fail(err, ENOMEM, "out of memory");
+    }
+    rc = load_doc(&ld, doc, err);
+    xlc_xml_free(doc);
+    return finish(&ld, rc, out, err);
 }
 
 void xlc_cpu_map_free(struct xlc_cpu_map *map)

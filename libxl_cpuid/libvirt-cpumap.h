@@ -91,6 +91,13 @@ struct xlc_cpu_map {
 /* Load DIR/index.xml and its x86 includes; dir NULL = the default. */
 int xlc_cpu_map_load(const char *dir, struct xlc_cpu_map **out,
                      xlc_error *err);
+/*
+ * One document held in memory, a <cpus> element with <vendor>, <feature>
+ * and <model> children (the content of the x86 include files together);
+ * `name` is used in messages.  For tests and fuzzing.
+ */
+int xlc_cpu_map_parse(const char *name, const char *text, size_t len,
+                      struct xlc_cpu_map **out, xlc_error *err);
 void xlc_cpu_map_free(struct xlc_cpu_map *map);
 
 /* Lookups by canonical name or alias (features), by name (models). */

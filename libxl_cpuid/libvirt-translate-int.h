@@ -25,6 +25,7 @@ struct lv_tr {
     uint32_t wanted[XFS_NR_WORDS]; /* the guest set being built */
     uint32_t req[XFS_NR_WORDS];    /* explicitly forced or required */
     uint32_t off[XFS_NR_WORDS];    /* cleared by disable/forbid, deps too */
+    uint32_t asked_off[XFS_NR_WORDS]; /* named by disable/forbid */
     bool restricted;               /* start set limited to libvirt names */
 };
 

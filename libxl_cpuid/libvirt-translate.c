@@ -145,7 +145,8 @@ static int report_cleared(struct lv_tr *tr, const uint32_t *cleared,
         char lab[160];
         int rc;
 
-        if (!xfs_test(cleared, W, c))
+        /* A dependent that is itself disabled needs no second word. */
+        if (!xfs_test(cleared, W, c) || xfs_test(tr->asked_off, W, c))
             continue;
         xlc_lv_bit_names(tr, c, &lv, &xen);
         xlc_lv_label(lab, sizeof(lab), lv, xen);
@@ -230,6 +231,10 @@ static int apply_policies(struct lv_tr *tr)
     for (size_t i = 0; !rc && i < n; i++)
         if (tr->items[i].policy <= XLC_LV_OPTIONAL)
             rc = apply_on(tr, &tr->items[i]);
+    for (size_t i = 0; i < n; i++)
+        if (tr->items[i].policy > XLC_LV_OPTIONAL)
+            xfs_or(tr->asked_off, W, tr->asked_off, W, tr->items[i].f->xen,
+                   W);
     for (size_t i = 0; !rc && i < n; i++)
         if (tr->items[i].policy > XLC_LV_OPTIONAL)
             rc = apply_off(tr, &tr->items[i]);
