@@ -215,6 +215,7 @@ static unsigned int distance(const char *a, const char *b)
 }
 
 struct suggestions {
+    unsigned int limit; /* farther than this is no suggestion */
     unsigned int best;
     unsigned int nr;
     const char *spelling[MAX_SUGGESTIONS]; /* as the candidate is written */
@@ -224,12 +225,14 @@ struct suggestions {
 static void consider(struct suggestions *s, const char *name,
                      const char *candidate, unsigned int value)
 {
+    size_t ln = strlen(name), lc = strlen(candidate);
     unsigned int d;
 
-    if (strlen(candidate) > SUGGEST_MAX_LEN)
+    /* The length difference alone is a lower bound on the distance. */
+    if (lc > SUGGEST_MAX_LEN || (ln > lc ? ln - lc : lc - ln) > s->limit)
         return;
     d = distance(name, candidate);
-    if (d > s->best)
+    if (d > s->best || d > s->limit)
         return;
     if (d < s->best) {
         s->best = d;
@@ -252,9 +255,9 @@ static unsigned int suggestion_limit(size_t len)
 
 static int unknown(const char *name, xlc_error *err)
 {
-    struct suggestions s = { .best = ~0u };
-    char hint[256] = "";
     size_t len = strlen(name), used = 0;
+    struct suggestions s = { .limit = suggestion_limit(len), .best = ~0u };
+    char hint[256] = "";
 
     if (len <= SUGGEST_MAX_LEN) {
         for (unsigned int i = 0; i < xfs_nr_features; i++)
@@ -263,7 +266,7 @@ static int unknown(const char *name, xlc_error *err)
             consider(&s, name, xlc_feature_aliases[i].alias,
                      xlc_feature_aliases[i].value);
     }
-    if (s.nr && s.best <= suggestion_limit(len)) {
+    if (s.nr) {
         used = (size_t)snprintf(hint, sizeof(hint), "; did you mean ");
         for (unsigned int i = 0; i < s.nr && used < sizeof(hint); i++) {
             const char *xen = xlc_feature_name(s.value[i]);
