@@ -101,7 +101,7 @@ freestanding: $(XEN_OBJS)
 	echo "freestanding: xen/ objects reference nothing outside xen/"
 
 test: all $(TESTS) freestanding
-	@set -e; export XFS_SHARED=$${XFS_SHARED:-$(CURDIR)/../shared}; \
+	@set -e; export XFS_SHARED=$${XFS_SHARED:-$(CURDIR)/../shared} XFS_TOOL=$(abspath $(TOOL)); \
 	 for t in $(TESTS); do echo "== $$t"; $$t; done; \
 	 echo "all $(words $(TESTS)) test programs passed ($(BUILD))"
 
