@@ -122,7 +122,9 @@ static int open_xen(xlc_handle *h, xlc_error *err)
         return rc;
     h->backend = XLC_BACKEND_XEN;
     snprintf(h->desc, sizeof(h->desc),
-             "xen: the running hypervisor, through libxenctrl");
+             "xen: the running hypervisor, through libxenctrl (Xen knows %u "
+             "featureset words, libxenguest %u)",
+             xlc_xen_featureset_size(h->xen), xlc_xen_toolstack_words());
     return 0;
 }
 
@@ -134,7 +136,8 @@ static int open_auto(xlc_handle *h, const struct xlc_open_opts *o,
     xlc_error xerr = { 0 };
 
     if (wants_sim_options(o))
-        return open_sim(h, o, "auto: simulation options given", err);
+        return open_sim(h, o, "auto: a CPUID dump or simulation options "
+                        "given", err);
     if (!privcmd_usable(why, sizeof(why))) {
         snprintf(because, sizeof(because), "auto: no Xen here: %s", why);
         return open_sim(h, o, because, err);
@@ -157,8 +160,9 @@ int xlc_open(const struct xlc_open_opts *opts, xlc_handle **out,
 
     *out = NULL;
     if (o->backend == XLC_BACKEND_XEN && wants_sim_options(o))
-        return xlc_fail(err, EINVAL, "backend xen: --cpuid, --no-hap and "
-                        "--boot-cpuid only apply to the sim backend");
+        return xlc_fail(err, EINVAL, "backend xen: a CPUID dump file, "
+                        "no HAP and boot cpuid options only apply to the sim "
+                        "backend");
     h = calloc(1, sizeof(*h));
     if (!h)
         return xlc_fail(err, ENOMEM, "out of memory");
@@ -214,7 +218,7 @@ int xlc_get_featureset_size(xlc_handle *h, uint32_t *nr, xlc_error *err)
     int rc;
 
     if (h->backend == XLC_BACKEND_XEN) {
-        *nr = xlc_xen_featureset_size();
+        *nr = xlc_xen_featureset_size(h->xen);
         return 0;
     }
     /* A NULL buffer asks the hypervisor how many words it knows. */

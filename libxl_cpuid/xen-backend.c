@@ -24,6 +24,7 @@ struct quiet_logger {
 struct xlc_xen {
     struct quiet_logger log;
     xc_interface *xch;
+    uint32_t hv_words;          /* the hypervisor's answer to a size query */
 };
 
 static void quiet_vmessage(xentoollog_logger *l, xentoollog_level level,
@@ -92,7 +93,10 @@ int xlc_xen_open(struct xlc_xen **out, xlc_error *err)
         free(x);
         return -ENODEV;
     }
-    /* A size query: proves the sysctl is allowed from here (dom0). */
+    /*
+     * A size query (NULL buffer), as Xen's own tool does: it proves the
+     * sysctl is allowed from here (dom0) and says how many words Xen knows.
+     */
     if (xc_get_cpu_featureset(x->xch, 0, &nr, NULL)) {
         e = errno;
         xlc_fail(err, ENODEV, "Xen refused XEN_SYSCTL_get_cpu_featureset: "
@@ -101,6 +105,7 @@ int xlc_xen_open(struct xlc_xen **out, xlc_error *err)
         xlc_xen_close(x);
         return -ENODEV;
     }
+    x->hv_words = nr;
     *out = x;
     return 0;
 }
@@ -114,7 +119,12 @@ void xlc_xen_close(struct xlc_xen *x)
     free(x);
 }
 
-uint32_t xlc_xen_featureset_size(void)
+uint32_t xlc_xen_featureset_size(const struct xlc_xen *x)
+{
+    return x->hv_words;
+}
+
+uint32_t xlc_xen_toolstack_words(void)
 {
     return xc_get_cpu_featureset_size();
 }

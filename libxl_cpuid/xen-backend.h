@@ -21,8 +21,10 @@ struct xlc_xen;
 int xlc_xen_open(struct xlc_xen **out, xlc_error *err);
 void xlc_xen_close(struct xlc_xen *x);
 
-/* xc_get_cpu_featureset_size(): the words libxenguest knows. */
-uint32_t xlc_xen_featureset_size(void);
+/* Words the running hypervisor knows (its answer to a size query). */
+uint32_t xlc_xen_featureset_size(const struct xlc_xen *x);
+/* xc_get_cpu_featureset_size(): the words this libxenguest knows. */
+uint32_t xlc_xen_toolstack_words(void);
 
 /* xc_get_cpu_featureset() with errors turned into -errno + message. */
 int xlc_xen_get_featureset(struct xlc_xen *x, uint32_t index, uint32_t *nr,
