@@ -89,7 +89,10 @@ fuzz-run: fuzz
 	  mkdir -p fuzz/corpus/$$n; echo "== $$n ($(FUZZ_SECONDS)s)"; \
 	  $$f -max_total_time=$(FUZZ_SECONDS) fuzz/corpus/$$n || exit 1; done
 
-run: all
+# The README's first command: install what is missing, build, run the tool
+# on the simulated hypervisor over the live CPU (or real Xen when present).
+run: deps
+	$(MAKE) all
 	./$(TOOL)
 
 # The xen/ objects must not call into libc (or anything outside xen/).
@@ -101,14 +104,19 @@ freestanding: $(XEN_OBJS)
 	echo "freestanding: xen/ objects reference nothing outside xen/"
 
 test: all $(TESTS) freestanding
-	@set -e; export XFS_SHARED=$${XFS_SHARED:-$(CURDIR)/../shared} XFS_TOOL=$(abspath $(TOOL)); \
-	 for t in $(TESTS); do echo "== $$t"; $$t; done; \
-	 echo "all $(words $(TESTS)) test programs passed ($(BUILD))"
+	@export XFS_SHARED=$${XFS_SHARED:-$(CURDIR)/../shared} XFS_TOOL=$(abspath $(TOOL)); \
+	 pass=0; fail=0; failed=""; \
+	 for t in $(TESTS); do echo "== $$t"; \
+	   if $$t; then pass=$$((pass+1)); else fail=$$((fail+1)); failed="$$failed $$t"; fi; \
+	 done; \
+	 [ -z "$$failed" ] || echo "failed programs:$$failed"; \
+	 echo "programs: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
 
 test-asan:
 	$(MAKE) BUILD=build/asan SAN=1 CFLAGS="-O1 -g" test
 
-check: deps-check
+# The README's second command (and CI's): every test, plain and sanitised.
+check: deps
 	$(MAKE) test
 	$(MAKE) test-asan
 
@@ -121,8 +129,6 @@ deps:
 	  echo "installing: $$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	else echo "deps: all Debian packages present"; fi
-
-deps-check: deps
 
 clean:
 	rm -rf build
