@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "featureset-print.h"
+#include "libxl_cpuid/feature-names.h"
 
 #define COL 24
 
@@ -26,7 +27,7 @@ void fsp_set_line(FILE *f, const char *name, const uint32_t *fs,
 /* Names of the bits set in word w; unnamed (or unknown-word) bits as <n>. */
 static void word_features(FILE *f, unsigned int w, uint32_t v)
 {
-    char name[64];
+    char name[XLC_FEATURE_NAME_MAX];
 
     for (unsigned int b = 0; b < 32; b++) {
         const struct xfs_feature_info *fi;
@@ -35,7 +36,7 @@ static void word_features(FILE *f, unsigned int w, uint32_t v)
             continue;
         fi = w < XFS_NR_WORDS ? xfs_feature_by_value(w * 32 + b) : NULL;
         if (fi) {
-            tool_feature_name(fi->name, name, sizeof(name));
+            xlc_feature_name_lower(fi->value, name);
             fprintf(f, " %s", name);
         } else
             fprintf(f, " <%u>", b);
@@ -122,7 +123,7 @@ static void json_words(struct xlc_buf *b, const uint32_t *fs, uint32_t len)
 /* Per word: label, key, value and the features set in it. */
 static void json_detail(struct xlc_buf *b, const uint32_t *fs, uint32_t len)
 {
-    char label[64], name[64];
+    char label[64], name[XLC_FEATURE_NAME_MAX];
 
     xlc_buf_puts(b, ", \"detail\": [");
     for (uint32_t w = 0; w < len; w++) {
@@ -143,7 +144,7 @@ static void json_detail(struct xlc_buf *b, const uint32_t *fs, uint32_t len)
             fi = w < XFS_NR_WORDS ? xfs_feature_by_value(w * 32 + bit) : NULL;
             if (!fi)
                 continue;
-            tool_feature_name(fi->name, name, sizeof(name));
+            xlc_feature_name_lower(fi->value, name);
             xlc_buf_puts(b, sep);
             xlc_buf_json_str(b, name);
             sep = ", ";

@@ -136,17 +136,3 @@ void tool_word_label(unsigned int word, char *buf, size_t n)
         snprintf(buf, n, "CPUID 0x%08x:%u.%s", w->leaf, w->subleaf,
                  reg_name(w->reg));
 }
-
-void tool_feature_name(const char *xen_name, char *buf, size_t n)
-{
-    size_t i;
-
-    if (!n)
-        return;
-    for (i = 0; xen_name[i] && i + 1 < n; i++) {
-        char c = xen_name[i];
-
-        buf[i] = c == '_' ? '-' : (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
-    }
-    buf[i] = '\0';
-}

@@ -38,7 +38,5 @@ void tool_featuresets_free(struct tool_featuresets *s);
 
 /* "CPUID 0x00000007:0.ebx", "MSR_ARCH_CAPS.lo", or "<UNKNOWN>". */
 void tool_word_label(unsigned int word, char *buf, size_t n);
-/* Xen's display spelling of a feature: lower case, '-' for '_'. */
-void tool_feature_name(const char *xen_name, char *buf, size_t n);
 
 #endif /* XEN_CPUID_TOOL_HANDLE_H */
