@@ -99,7 +99,6 @@ static int run(struct tool *t, const struct xlc_cpu_map *map,
     }
     free(xml);
     xlc_lv_decoded_free(d);
-    lv_tool_host_done();
     return rc;
 }
 

@@ -170,7 +170,6 @@ static int run(struct tool *t, struct xlc_cpu_map *map,
     }
     xlc_lv_translation_free(tr);
     xlc_lv_cpu_free(cpu);
-    lv_tool_host_done();
     return rc;
 }
 

@@ -20,55 +20,64 @@ int lv_tool_type(struct tool *t, enum xlc_guest_type *type)
     return EXIT_USAGE;
 }
 
-static struct xlc_cpuid_dump *dump;
+static char source[512];
 
-static int hv_options(struct tool *t, struct xfs_hv_options *o)
+/* Copy one fetched set, zero-extended, into ours. */
+static void take(uint32_t dst[XFS_NR_WORDS], const struct tool_featuresets *s,
+                 unsigned int idx)
 {
-    unsigned int bad = 0;
-
-    xfs_hv_options_default(o);
-    o->hap = !t->no_hap;
-    if (t->boot_cpuid && xfs_parse_boot_cpuid(t->boot_cpuid, o, &bad)) {
-        tool_err(t, "--boot-cpuid '%s': bad item at offset %u", t->boot_cpuid,
-                 bad);
-        return EXIT_USAGE;
-    }
-    return 0;
+    memset(dst, 0, XFS_NR_WORDS * sizeof(uint32_t));
+    if (s->fs[idx])
+        xfs_copy(dst, XFS_NR_WORDS, s->fs[idx], s->len[idx]);
 }
 
-int lv_tool_host(struct tool *t, enum xlc_guest_type type,
-                 struct xlc_lv_host *h, const char **source, bool *usable)
+/* Vendor and signature come from the same CPUID source as the sets. */
+static int identify(struct tool *t, struct xlc_lv_host *h)
 {
-    struct xfs_hv_options o;
+    struct xlc_cpuid_dump *d;
+    struct xfs_cpuid_reader rd;
     xlc_error err = { 0 };
-    int rc;
+    int rc = t->cpuid_file ? xlc_dump_load(t->cpuid_file, &d, &err)
+                           : xlc_dump_live(&d, &err);
 
-    /* Only the simulated hypervisor is wired up for these commands. */
-    if (t->backend && strcmp(t->backend, "sim") && strcmp(t->backend, "auto")) {
-        tool_err(t, "--backend %s: only the simulated hypervisor (sim) is "
-                    "supported by this subcommand", t->backend);
-        return EXIT_BACKEND;
-    }
-    rc = hv_options(t, &o);
-    if (rc)
-        return rc;
-    if (t->cpuid_file)
-        rc = xlc_dump_load(t->cpuid_file, &dump, &err);
-    else
-        rc = xlc_dump_live(&dump, &err);
     if (rc) {
         tool_err(t, "%s", err.msg);
         return t->cpuid_file ? EXIT_INPUT : EXIT_BACKEND;
     }
-    *usable = xlc_lv_host_from_dump(h, type, dump, &o);
-    *source = dump->source ? dump->source : "live CPU";
+    xlc_dump_reader(d, &rd);
+    xlc_lv_host_identify(h, &rd);
+    xlc_dump_free(d);
     return 0;
 }
 
-void lv_tool_host_done(void)
+int lv_tool_host(struct tool *t, enum xlc_guest_type type,
+                 struct xlc_lv_host *h, const char **src, bool *usable)
 {
-    xlc_dump_free(dump);
-    dump = NULL;
+    bool pv = type == XLC_GUEST_PV;
+    struct tool_featuresets s;
+    xlc_handle *xh;
+    int rc = tool_open_handle(t, &xh);
+
+    if (rc)
+        return rc;
+    rc = tool_get_featuresets(t, xh, &s);
+    if (!rc) {
+        memset(h, 0, sizeof(*h));
+        take(h->host, &s, XFS_SYSCTL_cpu_featureset_host);
+        take(h->def, &s, pv ? XFS_SYSCTL_cpu_featureset_pv
+                            : XFS_SYSCTL_cpu_featureset_hvm);
+        take(h->max, &s, pv ? XFS_SYSCTL_cpu_featureset_pv_max
+                            : XFS_SYSCTL_cpu_featureset_hvm_max);
+        /* A guest type the hypervisor cannot run has no default set. */
+        *usable = !xfs_empty(h->def, XFS_NR_WORDS);
+        snprintf(source, sizeof(source), "%s",
+                 xlc_backend_description(xh));
+        *src = source;
+        tool_featuresets_free(&s);
+        rc = identify(t, h);
+    }
+    xlc_close(xh);
+    return rc;
 }
 
 int lv_tool_map(struct tool *t, struct xlc_cpu_map **map)

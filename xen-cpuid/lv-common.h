@@ -8,20 +8,22 @@
 
 #include "../libxl_cpuid/libvirt-translate.h"
 #include "../libxl_cpuid/strbuf.h"
+#include "tool-handle.h"
 #include "tool.h"
 
 /* --type pv|hvm (default hvm).  Returns 0 or an exit code. */
 int lv_tool_type(struct tool *t, enum xlc_guest_type *type);
 
 /*
- * The host for guest type `type`: derived by the simulated hypervisor
- * from --cpuid DUMP, or from the live CPU, honouring --no-hap and
- * --boot-cpuid.  *source names where it came from (static or the dump's
- * own name; valid until lv_tool_host_done).  Returns 0 or an exit code.
+ * The host for guest type `type`: the featuresets from the backend the
+ * options choose (real Xen, or the simulated hypervisor over --cpuid DUMP
+ * or the live CPU, with --no-hap / --boot-cpuid), the vendor from the same
+ * CPUID source.  *source describes the backend (static storage); *usable
+ * is false when the hypervisor offers this guest type nothing.  Returns 0
+ * or an exit code.
  */
 int lv_tool_host(struct tool *t, enum xlc_guest_type type,
                  struct xlc_lv_host *h, const char **source, bool *usable);
-void lv_tool_host_done(void);
 
 /* --cpu-map DIR or the default.  Returns 0 or an exit code. */
 int lv_tool_map(struct tool *t, struct xlc_cpu_map **map);
