@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "libxl_cpuid/cpuid-dump.h"
 #include "stream-helpers.h"
 #include "xen/lib/cpu-policy-limits.h"
 
@@ -108,25 +109,19 @@ static int seen(const struct xlc_policy_entries *e, uint32_t l, uint32_t s)
 
 int dump_policy_entries(const char *path, struct xlc_policy_entries *e)
 {
-    FILE *f = fopen(path, "r");
-    char line[512];
+    struct xlc_cpuid_dump *d;
+    xlc_error err;
 
     memset(e, 0, sizeof(*e));
-    if (!f)
-        return -1;
-    e->leaves = calloc(XFS_CPUID_MAX_SERIALISED_LEAVES, sizeof(*e->leaves));
-    if (!e->leaves) {
-        fclose(f);
+    if (xlc_dump_load(path, &d, &err)) {
+        fprintf(stderr, "%s\n", err.msg);
         return -1;
     }
-    while (fgets(line, sizeof(line), f)) {
-        struct xfs_cpuid_leaf l;
-        const char *p = strstr(line, "<cpuid ");
+    e->leaves = calloc(XFS_CPUID_MAX_SERIALISED_LEAVES, sizeof(*e->leaves));
+    for (size_t i = 0; e->leaves && i < d->nr_leaves; i++) {
+        struct xfs_cpuid_leaf l = d->leaves[i];
 
-        if (!p || sscanf(p, "<cpuid eax_in='%x' ecx_in='%x' eax='%x' "
-                            "ebx='%x' ecx='%x' edx='%x'",
-                         &l.leaf, &l.subleaf, &l.a, &l.b, &l.c, &l.d) != 6)
-            continue;
+        /* The dump keeps subleaf 0 for leaves that take none. */
         if (!xfs_policy_leaf_in_range(l.leaf, l.subleaf))
             l.subleaf = XFS_CPUID_NO_SUBLEAF;
         if (!xfs_policy_leaf_in_range(l.leaf, l.subleaf) ||
@@ -135,8 +130,8 @@ int dump_policy_entries(const char *path, struct xlc_policy_entries *e)
             continue;
         e->leaves[e->nr_leaves++] = l;
     }
-    fclose(f);
-    return 0;
+    xlc_dump_free(d);
+    return e->leaves ? 0 : -1;
 }
 
 void sb_bytes(struct sbuild *s, const void *p, size_t n)
