@@ -129,6 +129,11 @@ void xlc_compat_policy(const struct xlc_restore_dest *d,
     l->extd = d->def.extd ? min32(d->def.extd, XLC_COMPAT_MAX_EXTD_LEAF) : 0;
 }
 
+bool xlc_bit_is_inverted(unsigned int f)
+{
+    return xfs_test(xfs_static_masks[XFS_MASK_INVERTED], XFS_NR_WORDS, f);
+}
+
 static int add_reason(struct xlc_restore_verdict *v,
                       const struct xlc_restore_reason *r, xlc_error *err)
 {
@@ -171,7 +176,7 @@ int xlc_restore_check_fs(const uint32_t guest_fs[XFS_NR_WORDS],
         struct xlc_restore_reason r = { XLC_REASON_FEATURE, f, NULL, 0, 0 };
 
         if (!xfs_test(guest_fs, XFS_NR_WORDS, f) ||
-            xfs_test(d->max_fs, XFS_NR_WORDS, f))
+            xfs_test(d->max_fs, XFS_NR_WORDS, f) || xlc_bit_is_inverted(f))
             continue;
         fi = xfs_feature_by_value(f);
         if (fi)

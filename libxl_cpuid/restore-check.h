@@ -7,7 +7,9 @@
  * policy is in the destination's max featureset for the guest type and the
  * recorded leaf limits (basic max leaf, leaf 7 max subleaf, extended max
  * leaf) do not exceed the destination max policy's.  Every blocking reason
- * is listed, not just the first.
+ * is listed, not just the first.  Inverted bits (XCF_INVERTED: set means
+ * less capability, e.g. NO_FPU_SEL, RSBA) never block: a guest told of a
+ * weakness the destination does not have only takes needless care.
  *
  * A stream without a CPUID policy record (Xen before 4.14) is what Xen
  * 4.17's restore path handles with a compatibility policy (libxl's
@@ -85,6 +87,10 @@ struct xlc_restore_verdict {
     size_t nr_reasons;
     struct xlc_restore_reason *reasons;
 };
+
+/* True for XCF_INVERTED bits, which the check does not hold against a
+ * destination. */
+bool xlc_bit_is_inverted(unsigned int feature);
 
 /* The featureset words and leaf limits a serialised policy states. */
 void xlc_policy_featureset(const struct xlc_policy_entries *e,
