@@ -42,7 +42,8 @@ static size_t mem_read(struct src *s, void *dst, size_t n)
 
     if (n > left)
         n = left;
-    memcpy(dst, s->mem + at, n);
+    if (n) /* an empty buffer may come as NULL */
+        memcpy(dst, s->mem + at, n);
     return n;
 }
 
