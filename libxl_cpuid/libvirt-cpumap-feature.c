@@ -270,25 +270,31 @@ const char *xlc_lv_coord_str(const struct xlc_lv_coord *c, unsigned int bit,
     return buf;
 }
 
-/* Why one bit of one coordinate cannot be expressed, or NULL if it can. */
-static char *bit_problem(const struct xlc_lv_coord *c, unsigned int bit,
-                         int word)
+/* Record why a bit cannot be expressed (the first reason only). */
+static int not_expressible(struct xlc_lv_feature *f,
+                           const struct xlc_lv_coord *c, unsigned int bit,
+                           int word)
 {
-    char where[64], *why = NULL;
+    char where[64];
     int n;
 
+    f->expressible = false;
+    if (f->why)
+        return 0;
     xlc_lv_coord_str(c, bit, where, sizeof(where));
     if (word < 0)
-        n = asprintf(&why, "%s: no featureset word holds this register",
+        n = asprintf(&f->why, "%s: no featureset word holds this register",
                      where);
-    else if (!xfs_feature_by_value((unsigned int)word * 32 + bit))
-        n = asprintf(&why,
+    else
+        n = asprintf(&f->why,
                      "%s: featureset word %d (%s) bit %u names no feature "
                      "Xen knows",
                      where, word, xfs_words[word].key, bit);
-    else
-        return NULL;
-    return n < 0 ? NULL : why;
+    if (n < 0) {
+        f->why = NULL;
+        return -ENOMEM;
+    }
+    return 0;
 }
 
 int xlc_lv_map_coords(struct xlc_lv_feature *f)
@@ -300,26 +306,16 @@ int xlc_lv_map_coords(struct xlc_lv_feature *f)
         int word = word_for(c);
 
         for (unsigned int bit = 0; bit < 32; bit++) {
-            char *why;
-
             if (!(c->mask >> bit & 1))
                 continue;
-            why = bit_problem(c, bit, word);
-            if (why || word < 0 ||
-                !xfs_feature_by_value((unsigned int)word * 32 + bit)) {
-                if (!why)
-                    return -ENOMEM;
-                /* Keep the first reason; later bits add nothing new. */
-                if (f->expressible)
-                    f->why = why;
-                else
-                    free(why);
-                f->expressible = false;
-                continue;
-            }
-            f->xen[word] |= 1u << bit;
+            if (word >= 0 &&
+                xfs_feature_by_value((unsigned int)word * 32 + bit))
+                f->xen[word] |= 1u << bit;
+            else if (not_expressible(f, c, bit, word))
+                return -ENOMEM;
         }
     }
+    /* All or nothing: a part of a feature is not the feature. */
     if (!f->expressible)
         memset(f->xen, 0, sizeof(f->xen));
     return 0;

@@ -402,6 +402,11 @@ static int note_ignored(struct lv_tr *tr)
                          "threads=%u recorded: no effect on features",
                          tp->sockets, tp->dies, tp->clusters, tp->cores,
                          tp->threads);
+    if (!rc && cpu->model && (cpu->mode == XLC_LV_MODE_HOST_PASSTHROUGH ||
+                              cpu->mode == XLC_LV_MODE_MAXIMUM))
+        rc = xlc_lv_note(tr, XLC_LV_NOTE_IGNORED, NULL, NULL,
+                         "<model>%s</model> ignored in %s mode", cpu->model,
+                         xlc_lv_mode_name(cpu->mode));
     for (size_t i = 0; !rc && i < cpu->nr_ignored; i++)
         rc = xlc_lv_note(tr, XLC_LV_NOTE_IGNORED, NULL, NULL,
                          "%s ignored: no effect on features",
