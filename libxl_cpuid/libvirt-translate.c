@@ -6,6 +6,7 @@
  * dependencies, strict matching, verdict.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -396,12 +397,22 @@ static int note_ignored(struct lv_tr *tr)
                          "vendor_id='%s' not applied: a featureset carries "
                          "no vendor string",
                          cpu->vendor_id);
-    if (!rc && tp->present)
+    if (!rc && tp->present) {
+        const char *names[] = { "sockets", "dies", "clusters", "cores",
+                                "threads" };
+        const uint32_t vals[] = { tp->sockets, tp->dies, tp->clusters,
+                                  tp->cores, tp->threads };
+        char buf[160] = "";
+        size_t n = 0;
+
+        /* Only what was given (0 = attribute absent). */
+        for (int i = 0; i < 5; i++)
+            if (vals[i] && n < sizeof(buf))
+                n += (size_t)snprintf(buf + n, sizeof(buf) - n, " %s=%u",
+                                      names[i], vals[i]);
         rc = xlc_lv_note(tr, XLC_LV_NOTE_IGNORED, NULL, NULL,
-                         "topology sockets=%u dies=%u clusters=%u cores=%u "
-                         "threads=%u recorded: no effect on features",
-                         tp->sockets, tp->dies, tp->clusters, tp->cores,
-                         tp->threads);
+                         "topology%s recorded: no effect on features", buf);
+    }
     if (!rc && cpu->model && (cpu->mode == XLC_LV_MODE_HOST_PASSTHROUGH ||
                               cpu->mode == XLC_LV_MODE_MAXIMUM))
         rc = xlc_lv_note(tr, XLC_LV_NOTE_IGNORED, NULL, NULL,
