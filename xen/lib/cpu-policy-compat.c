@@ -126,20 +126,26 @@ static void check_xstate_components(const struct xfs_cpu_policy *h,
     uint64_t gxss = xfs_policy_xss(g);
 
     for (unsigned int i = 0; i < 64; i++) {
-        const struct xfs_cpuid_regs *gc = &g->xstate[i], *hc = &h->xstate[i];
+        const struct xfs_cpuid_regs *gc, *hc;
 
         if (!((gx >> i) & 1))
             continue;
         if (!((hx >> i) & 1)) {
-            /* Components 0/1 are announced in subleaf 0 (or 1 for XSS). */
-            uint32_t where = i >= 2 ? i : ((gxss >> i) & 1);
+            /* Components 0/1 and 63 have no subleaf of their own: name the
+             * subleaf announcing them (0 for XCR0, 1 for XSS). */
+            uint32_t where = i >= 2 && i < XFS_POLICY_NR_XSTATE
+                                 ? i : (uint32_t)((gxss >> i) & 1);
 
             add(s, XFS_COMPAT_XSTATE_COMPONENT, 0xd, where, i, 1, 0);
-        } else if (i >= 2 && i < XFS_POLICY_NR_XSTATE &&
-                   (gc->a != hc->a || gc->b != hc->b)) {
+            continue;
+        }
+        if (i < 2 || i >= XFS_POLICY_NR_XSTATE)
+            continue;
+        gc = &g->xstate[i];
+        hc = &h->xstate[i];
+        if (gc->a != hc->a || gc->b != hc->b)
             add(s, XFS_COMPAT_XSTATE_LAYOUT, 0xd, i, i,
                 (uint64_t)gc->a << 32 | gc->b, (uint64_t)hc->a << 32 | hc->b);
-        }
     }
 }
 
