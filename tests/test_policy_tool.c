@@ -227,10 +227,14 @@ int main(int argc, char **argv)
         cmocka_unit_test(live_cpu),
     };
     const char *slash = strrchr(argv[0], '/');
+    const char *env = getenv("XFS_TOOL");
 
     (void)argc;
-    /* $(BUILD)/tests/test_policy_tool -> $(BUILD)/xen-cpuid */
-    snprintf(tool, sizeof(tool), "%.*s/../xen-cpuid",
-             slash ? (int)(slash - argv[0]) : 1, slash ? argv[0] : ".");
+    /* make test names the tool; otherwise $(BUILD)/tests/x -> $(BUILD)/ */
+    if (env && *env)
+        snprintf(tool, sizeof(tool), "%s", env);
+    else
+        snprintf(tool, sizeof(tool), "%.*s/../xen-cpuid",
+                 slash ? (int)(slash - argv[0]) : 1, slash ? argv[0] : ".");
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
