@@ -13,6 +13,7 @@
 #include <xenguest.h>
 
 #include "cpu-policy.h"
+#include "xen-backend.h"
 
 /* Our index (the featureset numbering) -> Xen's sysctl policy index. */
 static unsigned int xen_policy_index(unsigned int ours)
@@ -72,9 +73,9 @@ out:
 int xlc_xen_system_policies(struct xlc_system_policies **out, xlc_error *err)
 {
     struct xlc_system_policies *s = calloc(1, sizeof(*s));
-    xc_interface *xch;
-    xc_cpu_policy_t *xp;
-    int rc = 0;
+    struct xlc_xen *x = NULL;
+    xc_cpu_policy_t *xp = NULL;
+    int rc;
 
     *out = NULL;
     if (s)
@@ -83,19 +84,14 @@ int xlc_xen_system_policies(struct xlc_system_policies **out, xlc_error *err)
         xlc_system_policies_free(s);
         return xlc_fail(err, ENOMEM, "out of memory");
     }
-    xch = xc_interface_open(NULL, NULL, 0);
-    if (!xch) {
-        xlc_system_policies_free(s);
-        return xlc_fail(err, ENODEV, "cannot open Xen (xc_interface_open): "
-                        "%s", strerror(errno));
-    }
-    xp = xc_cpu_policy_init();
-    if (!xp)
+    /* The backend's quiet handle: libxenctrl prints nothing. */
+    rc = xlc_xen_open(&x, err);
+    if (!rc && !(xp = xc_cpu_policy_init()))
         rc = xlc_fail(err, ENOMEM, "out of memory");
     for (unsigned int i = 0; !rc && i < XFS_SYSCTL_cpu_featureset_nr; i++)
-        rc = fetch_one(xch, xp, i, s, err);
+        rc = fetch_one(xlc_xen_xch(x), xp, i, s, err);
     xc_cpu_policy_destroy(xp);
-    xc_interface_close(xch);
+    xlc_xen_close(x);
     if (rc) {
         xlc_system_policies_free(s);
         return rc;
