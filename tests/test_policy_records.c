@@ -359,6 +359,30 @@ static void serialise_needs_room(void **state)
     assert_int_equal(n, 2);
 }
 
+/* The policy's slots are exactly what cpu-policy-limits.h says fits. */
+static void slots_match_shared_limits(void **state)
+{
+    static const uint32_t bases[] = { 0, XFS_CPUID_HV_LEAF, XFS_CPUID_HV2_LEAF,
+                                      XFS_CPUID_EXTD_BASE };
+    static const uint32_t subs[] = { 0, 1, 2, 5, 6, 62, 63, 0xffffffffu };
+    struct xfs_cpu_policy p;
+
+    (void)state;
+    for (size_t b = 0; b < 4; b++)
+        for (uint32_t leaf = bases[b]; leaf < bases[b] + 0x30; leaf++)
+            for (size_t k = 0; k < sizeof(subs) / sizeof(subs[0]); k++) {
+                bool hv = leaf == XFS_CPUID_HV_LEAF ||
+                          leaf == XFS_CPUID_HV2_LEAF;
+                bool ours = xfs_policy_slot(&p, leaf, subs[k], NULL) ||
+                            (hv && subs[k] == XFS_CPUID_NO_SUBLEAF);
+
+                if (ours != xfs_policy_leaf_in_range(leaf, subs[k]))
+                    fail_msg("leaf %08x:%08x: slot %d, limits %d", leaf,
+                             subs[k], ours,
+                             xfs_policy_leaf_in_range(leaf, subs[k]));
+            }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -373,6 +397,7 @@ int main(void)
         cmocka_unit_test_setup(bad_msrs, reset),
         cmocka_unit_test_setup(core_reports_entry, reset),
         cmocka_unit_test_setup(serialise_needs_room, reset),
+        cmocka_unit_test_setup(slots_match_shared_limits, reset),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);

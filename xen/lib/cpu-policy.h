@@ -28,27 +28,25 @@
 #include <stdint.h>
 
 #include "../../public/arch-x86/cpu-policy-abi.h"
+#include "cpu-policy-limits.h"
 #include "cpuid-leaves.h"
 #include "featureset.h"
 
-#define XFS_POLICY_NR_BASIC   0x0eu
-#define XFS_POLICY_NR_CACHE   6u
-#define XFS_POLICY_NR_FEAT    3u
-#define XFS_POLICY_NR_TOPO    2u
-#define XFS_POLICY_NR_XSTATE  63u
-#define XFS_POLICY_NR_EXTD    0x22u
-#define XFS_POLICY_EXTD_BASE  0x80000000u
+/* The capacities come from cpu-policy-limits.h, their one definition. */
+#define XFS_POLICY_NR_BASIC   XFS_CPUID_NR_BASIC
+#define XFS_POLICY_NR_CACHE   XFS_CPUID_NR_CACHE
+#define XFS_POLICY_NR_FEAT    XFS_CPUID_NR_FEAT
+#define XFS_POLICY_NR_TOPO    XFS_CPUID_NR_TOPO
+#define XFS_POLICY_NR_XSTATE  XFS_CPUID_NR_XSTATE
+#define XFS_POLICY_NR_EXTD    XFS_CPUID_NR_EXTD
+#define XFS_POLICY_EXTD_BASE  XFS_CPUID_EXTD_BASE
 
-#define XFS_HV_LIMIT_LEAF     0x40000000u
-#define XFS_HV2_LIMIT_LEAF    0x40000100u
+#define XFS_HV_LIMIT_LEAF     XFS_CPUID_HV_LEAF
+#define XFS_HV2_LIMIT_LEAF    XFS_CPUID_HV2_LEAF
 
-/* Most leaves one policy serialises to: each array, less the basic-leaf
- * slots the subleaf arrays replace, plus the two hypervisor limits. */
-#define XFS_POLICY_MAX_LEAVES                                              \
-    (XFS_POLICY_NR_BASIC + (XFS_POLICY_NR_CACHE - 1) +                     \
-     (XFS_POLICY_NR_FEAT - 1) + (XFS_POLICY_NR_TOPO - 1) +                 \
-     (XFS_POLICY_NR_XSTATE - 1) + XFS_POLICY_NR_EXTD + 2)
-#define XFS_POLICY_MAX_MSRS 2u
+/* Most leaves one policy serialises to, and its MSRs. */
+#define XFS_POLICY_MAX_LEAVES XFS_CPUID_MAX_SERIALISED_LEAVES
+#define XFS_POLICY_MAX_MSRS   XFS_MSR_MAX_SERIALISED_ENTRIES
 
 /* PLATFORM_INFO as Xen stores it: CPUID faulting is bit 31 of its 32 bits. */
 #define XFS_PLATFORM_INFO_CPUID_FAULTING (1u << 31)
