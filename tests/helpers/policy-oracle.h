@@ -3,11 +3,11 @@
  * libxenguest (Xen 4.17) as an oracle for full CPU policies, and the
  * shared dumps as inputs.
  *
- * libxenguest's policy calls report failures through the xc handle, which
- * needs a running Xen to exist.  Without one the handle is NULL and the
- * failure path would crash, so every call runs in a child process that
- * sends its answer back through a pipe: a crash or a failure both mean
- * "libxenguest refused".
+ * libxenguest's policy calls report failures through the xc handle; the
+ * children use a dummy one (XC_OPENFLAG_DUMMY, no hypervisor needed).
+ * Every call still runs in a child process that sends its answer back
+ * through a pipe, so that a crash inside libxenguest cannot take the test
+ * suite with it: a crash or a failure both mean "libxenguest refused".
  */
 #ifndef TESTS_HELPERS_POLICY_ORACLE_H
 #define TESTS_HELPERS_POLICY_ORACLE_H
