@@ -5,6 +5,9 @@
 #   make check        the cmocka suite, plain and under ASan+UBSan
 #   make deps         install missing Debian packages (needs root)
 #   make fuzz         libFuzzer targets (clang)
+#   make install      library, headers, pkg-config file, xen-cpuid, man page
+#                     (PREFIX=/usr/local, DESTDIR= for staging)
+#   make valgrind     every test program under valgrind (plain build)
 #
 # Sources are picked up by directory, so adding a file needs no edit here.
 
@@ -49,7 +52,14 @@ LIBA  = $(BUILD)/libxl_cpuid.a
 LIBSO = $(BUILD)/libxl_cpuid.so
 TOOL  = $(BUILD)/xen-cpuid
 
-.PHONY: all run check test test-asan deps clean freestanding fuzz fuzz-targets fuzz-run
+# The shared library's ABI: soname major, real-name version, and the
+# version script exporting only xlc_* and xfs_*.
+VERSION = 0.1.0
+SONAME  = libxl_cpuid.so.0
+LIBMAP  = libxl_cpuid/libxl_cpuid.map
+
+.PHONY: all run check test test-asan deps clean freestanding fuzz fuzz-targets fuzz-run \
+	install uninstall valgrind
 all: $(LIBA) $(LIBSO) $(TOOL)
 
 $(BUILD)/obj/xen/%.o: xen/%.c
@@ -64,8 +74,9 @@ $(LIBA): $(XEN_OBJS) $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(LIBSO): $(XEN_OBJS) $(LIB_OBJS)
-	$(CC) -shared -Wl,-soname,libxl_cpuid.so.0 $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
+$(LIBSO): $(XEN_OBJS) $(LIB_OBJS) $(LIBMAP)
+	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script,$(LIBMAP) \
+	  $(LDFLAGS_ALL) -o $@ $(XEN_OBJS) $(LIB_OBJS) $(PKG_LIBS)
 
 $(TOOL): $(TOOL_OBJS) $(LIBA)
 	$(CC) $(LDFLAGS_ALL) -o $@ $(TOOL_OBJS) $(LIBA) $(PKG_LIBS)
@@ -104,16 +115,26 @@ freestanding: $(XEN_OBJS)
 	echo "freestanding: xen/ objects reference nothing outside xen/"
 
 test: all $(TESTS) freestanding
-	@export XFS_SHARED=$${XFS_SHARED:-$(CURDIR)/../shared} XFS_TOOL=$(abspath $(TOOL)); \
+	@export XFS_SHARED=$${XFS_SHARED:-$(CURDIR)/../shared} XFS_TOOL=$(abspath $(TOOL)) \
+	   XFS_BUILD=$(BUILD) XFS_SAN=$(SAN); \
 	 pass=0; fail=0; failed=""; \
 	 for t in $(TESTS); do echo "== $$t"; \
-	   if $$t; then pass=$$((pass+1)); else fail=$$((fail+1)); failed="$$failed $$t"; fi; \
+	   if $(TEST_RUNNER) $$t; then pass=$$((pass+1)); else fail=$$((fail+1)); failed="$$failed $$t"; fi; \
 	 done; \
 	 [ -z "$$failed" ] || echo "failed programs:$$failed"; \
 	 echo "programs: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
 
 test-asan:
 	$(MAKE) BUILD=build/asan SAN=1 CFLAGS="-O1 -g" test
+
+# Every test program under valgrind (memcheck), on a plain build: errors and
+# definite/indirect leaks fail.  tests/valgrind.supp holds suppressions for
+# leaks inside the installed Xen/libxml2 libraries only, each explained.
+VALGRIND = valgrind -q --error-exitcode=1 --leak-check=full \
+	--errors-for-leak-kinds=definite,indirect \
+	--suppressions=$(CURDIR)/tests/valgrind.supp
+valgrind:
+	$(MAKE) BUILD=build/valgrind SAN= TEST_RUNNER="$(VALGRIND)" test
 
 # The README's second command (and CI's): every test, plain and sanitised.
 check: deps
@@ -122,13 +143,54 @@ check: deps
 
 # Installs what the build and tests need, only when something is missing.
 DEB_PKGS = build-essential pkg-config libxen-dev libxml2-dev libcmocka-dev \
-	libvirt0 xen-utils-common xen-utils-4.17 cpuid clang libyajl-dev
+	libvirt0 xen-utils-common xen-utils-4.17 cpuid clang libyajl-dev \
+	valgrind groff-base
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing: $$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	else echo "deps: all Debian packages present"; fi
+
+# Install: the libraries (real name, soname and development links), the
+# headers the umbrella libxl_cpuid.h pulls in (found by the compiler, laid
+# out as in the tree so their relative includes still resolve) under
+# include/libxl_cpuid/, the pkg-config file, the tool and its man page.
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+BINDIR     ?= $(PREFIX)/bin
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR     ?= $(PREFIX)/share/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+HDRDIR      = $(INCLUDEDIR)/libxl_cpuid
+PUBLIC_HDRS = $(shell $(CC) -x c $(STD) -MM -MT h libxl_cpuid/libxl_cpuid.h | \
+	sed -e 's/^h://' -e 's/\\//g' | tr ' ' '\n' | grep . | \
+	xargs realpath -m --relative-to=. | grep -v '^\.\./' | sort -u)
+
+install: all
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR) \
+	  $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(HDRDIR)
+	install -m 0644 $(LIBA) $(DESTDIR)$(LIBDIR)/libxl_cpuid.a
+	install -m 0755 $(LIBSO) $(DESTDIR)$(LIBDIR)/libxl_cpuid.so.$(VERSION)
+	ln -sfn libxl_cpuid.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sfn $(SONAME) $(DESTDIR)$(LIBDIR)/libxl_cpuid.so
+	for h in $(PUBLIC_HDRS); do \
+	  install -D -m 0644 $$h $(DESTDIR)$(HDRDIR)/$$h || exit 1; done
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	  -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+	  -e 's|@REQUIRES_PRIVATE@|$(PKGS)|' libxl_cpuid/libxl_cpuid.pc.in \
+	  > $(DESTDIR)$(PKGCONFIGDIR)/libxl_cpuid.pc
+	install -m 0755 $(TOOL) $(DESTDIR)$(BINDIR)/xen-cpuid
+	install -m 0644 man/xen-cpuid.1 $(DESTDIR)$(MANDIR)/man1/xen-cpuid.1
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/libxl_cpuid.a \
+	  $(DESTDIR)$(LIBDIR)/libxl_cpuid.so.$(VERSION) \
+	  $(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libxl_cpuid.so \
+	  $(DESTDIR)$(PKGCONFIGDIR)/libxl_cpuid.pc $(DESTDIR)$(BINDIR)/xen-cpuid \
+	  $(DESTDIR)$(MANDIR)/man1/xen-cpuid.1
+	rm -rf $(DESTDIR)$(HDRDIR)
 
 clean:
 	rm -rf build

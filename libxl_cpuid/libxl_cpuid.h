@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libxl_cpuid.h -- the whole public API in one include.
+ *
+ *     #include <libxl_cpuid/libxl_cpuid.h>
+ *     cc prog.c $(pkg-config --cflags --libs libxl_cpuid)
+ *
+ * Two namespaces, both exported by libxl_cpuid.so (version node
+ * LIBXL_CPUID_0.1; nothing else is):
+ *
+ *   xfs_*  the freestanding featureset core (xen/lib, xen/arch): feature
+ *          and word tables, static masks, deep dependencies, featureset
+ *          operations, derivation of the system featuresets and policies,
+ *          the get_cpu_featureset sysctl.  Never allocates, never fails
+ *          with a message: results come back in caller-owned arrays, and
+ *          every featureset argument comes with its length in words (a
+ *          shorter set reads as zero-extended, a longer one is truncated
+ *          as the call documents).
+ *   xlc_*  the toolstack library (libxl_cpuid): dumps, the xen/sim
+ *          backends, names, libvirt CPU definitions, migration streams,
+ *          policy files.
+ *
+ * Conventions of every xlc_* call:
+ *
+ *   Errors  A fallible call returns 0 on success or a negative errno value
+ *           (-EINVAL bad input, -ENOMEM, -ENOENT, -ENODEV unusable
+ *           backend, ...).  When given an xlc_error (error.h) it also fills
+ *           it with that code and a message saying what was wrong and where
+ *           (file:line, the offending token).  Unless a call's comment
+ *           says otherwise, a failed call leaves nothing to free.
+ *   Output  The library never prints, never exits and never aborts on bad
+ *           input; everything is returned to the caller.
+ *   Memory  An object the library allocates is released by the matching
+ *           xlc_*_free() or xlc_close(); those taking a pointer to such an
+ *           object accept NULL (xlc_dump_free, xlc_cpu_map_free, ...),
+ *           those taking a caller-owned structure (xlc_buf_free,
+ *           xlc_policy_entries_free, ...) release what it points to and
+ *           leave it empty.  Strings and arrays documented as malloc'd are
+ *           the caller's to free().
+ *   Sets    Featuresets are arrays of uint32_t, word 0 first, as the
+ *           get_cpu_featureset sysctl returns them; XFS_NR_WORDS is the
+ *           number of words this build knows.
+ *
+ * Each module header below documents its own calls.  When a module adds a
+ * public header, list it here; tests/test_install.c fails until every
+ * header is either included below or named internal.
+ *
+ * Internal headers, not installed and not part of the API:
+ *   libxl_cpuid/cpuid-dump-priv.h libxl_cpuid/libvirt-cpumap-int.h
+ *   libxl_cpuid/libvirt-translate-int.h libxl_cpuid/libvirt-util.h
+ *   libxl_cpuid/libvirt-xml.h libxl_cpuid/stream-bytes.h
+ *   libxl_cpuid/stream-check.h libxl_cpuid/xen-backend.h
+ *   xen/lib/static-mask-bits.h
+ */
+#ifndef LIBXL_CPUID_LIBXL_CPUID_H
+#define LIBXL_CPUID_LIBXL_CPUID_H
+
+/* The ABI: feature list, word table, sysctl, policy entries, stream. */
+#include "../public/arch-x86/cpufeatureset.h"
+#include "../public/arch-x86/featureset-words.h"
+#include "../public/arch-x86/cpu-policy-abi.h"
+#include "../public/sysctl-featureset.h"
+#include "../public/migration-stream.h"
+
+/* The freestanding core (xfs_*). */
+#include "../xen/lib/featureset.h"
+#include "../xen/lib/cpuid-leaves.h"
+#include "../xen/lib/cpu-policy-limits.h"
+#include "../xen/lib/cpu-policy.h"
+#include "../xen/arch/featuresets.h"
+#include "../xen/arch/policy-derive.h"
+#include "../xen/arch/sysctl.h"
+
+/* The toolstack library (xlc_*). */
+#include "error.h"
+#include "strbuf.h"
+#include "feature-names.h"
+#include "featureset-text.h"
+#include "cpuid-dump.h"
+#include "handle.h"
+#include "cpu-policy.h"
+#include "libvirt-cpu.h"
+#include "libvirt-cpumap.h"
+#include "libvirt-translate.h"
+#include "stream.h"
+#include "policy-json.h"
+#include "restore-check.h"
+
+#endif /* LIBXL_CPUID_LIBXL_CPUID_H */
