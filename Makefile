@@ -2,7 +2,7 @@
 #
 #   make              library (static + shared) and build/xen-cpuid
 #   make run          build, then run xen-cpuid on the simulated hypervisor
-#   make check        the cmocka suite, plain and under ASan+UBSan
+#   make check        the cmocka suite: plain, under ASan+UBSan, under valgrind
 #   make deps         install missing Debian packages (needs root)
 #   make fuzz         libFuzzer targets (clang)
 #   make install      library, headers, pkg-config file, xen-cpuid, man page
@@ -114,8 +114,13 @@ freestanding: $(XEN_OBJS)
 	if [ -n "$$undef" ]; then echo "xen/ uses outside symbols: $$undef"; exit 1; fi; \
 	echo "freestanding: xen/ objects reference nothing outside xen/"
 
+# How tests run each program and which xen-cpuid they call (make valgrind
+# puts both under valgrind).
+TEST_RUNNER ?=
+TEST_TOOL   ?= $(abspath $(TOOL))
+
 test: all $(TESTS) freestanding
-	@export XFS_SHARED=$${XFS_SHARED:-$(CURDIR)/../shared} XFS_TOOL=$(abspath $(TOOL)) \
+	@export XFS_SHARED=$${XFS_SHARED:-$(CURDIR)/../shared} XFS_TOOL=$(TEST_TOOL) \
 	   XFS_BUILD=$(BUILD) XFS_SAN=$(SAN); \
 	 pass=0; fail=0; failed=""; \
 	 for t in $(TESTS); do echo "== $$t"; \
@@ -128,18 +133,29 @@ test-asan:
 	$(MAKE) BUILD=build/asan SAN=1 CFLAGS="-O1 -g" test
 
 # Every test program under valgrind (memcheck), on a plain build: errors and
-# definite/indirect leaks fail.  tests/valgrind.supp holds suppressions for
-# leaks inside the installed Xen/libxml2 libraries only, each explained.
-VALGRIND = valgrind -q --error-exitcode=1 --leak-check=full \
+# definite/indirect leaks fail.  The xen-cpuid the tests run is a wrapper
+# running it under valgrind too, exiting 99 on an error so that no test can
+# take it for one of the tool's own exit codes.  tests/valgrind.supp is for
+# errors inside the installed Xen/libxml2 libraries only, each explained.
+VALGRIND = valgrind -q --leak-check=full \
 	--errors-for-leak-kinds=definite,indirect \
 	--suppressions=$(CURDIR)/tests/valgrind.supp
+VG_BUILD = build/valgrind
+VG_TOOL  = $(CURDIR)/$(VG_BUILD)/xen-cpuid-valgrind
 valgrind:
-	$(MAKE) BUILD=build/valgrind SAN= TEST_RUNNER="$(VALGRIND)" test
+	$(MAKE) BUILD=$(VG_BUILD) SAN= all
+	printf '#!/bin/sh\nexec %s --error-exitcode=99 %s "$$@"\n' \
+	  '$(VALGRIND)' '$(CURDIR)/$(VG_BUILD)/xen-cpuid' > $(VG_TOOL)
+	chmod +x $(VG_TOOL)
+	$(MAKE) BUILD=$(VG_BUILD) SAN= TEST_TOOL=$(VG_TOOL) \
+	  TEST_RUNNER="$(VALGRIND) --error-exitcode=1" test
 
-# The README's second command (and CI's): every test, plain and sanitised.
+# The README's second command (and CI's): every test, plain, sanitised and
+# under valgrind.
 check: deps
 	$(MAKE) test
 	$(MAKE) test-asan
+	$(MAKE) valgrind
 
 # Installs what the build and tests need, only when something is missing.
 DEB_PKGS = build-essential pkg-config libxen-dev libxml2-dev libcmocka-dev \
