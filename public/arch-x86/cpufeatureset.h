@@ -41,6 +41,36 @@
  *                 levelling several hosts the safe answer is the union of
  *                 such bits, not the intersection.
  *
+ * LEVELLING, BIT BY BIT
+ *
+ * A pool level is what a guest may see on every host of the pool.  An
+ * ordinary bit promises something, so it survives only if every host has
+ * it.  An XCF_INVERTED bit warns of something, so it is set on the level as
+ * soon as one host has it: a guest that may run there must be told.  The
+ * bits that carry XCF_INVERTED, and why:
+ *   FDP_EXCP_ONLY  x87 FDP/FDS are written only when an unmasked exception
+ *                  is pending; software reading them at other times gets
+ *                  stale values.  A removed behaviour.
+ *   NO_FPU_SEL     x87 FCS/FDS are deprecated and read back as zero.  A
+ *                  removed behaviour.
+ *   RSBA           on RSB underflow RET may take its target from the
+ *                  indirect predictor.  A weakness that decides which
+ *                  mitigation (RSB stuffing, retpoline) the guest needs.
+ *   RRSBA          the same weakness while eIBRS is in force.  It depends
+ *                  on EIBRS: a level that loses EIBRS cannot carry RRSBA,
+ *                  so the level states the weakness as RSBA instead (the
+ *                  hardware behaves that way without eIBRS) rather than
+ *                  dropping it.
+ * Bits considered and kept ordinary:
+ *   *_NO bits (RDCL_NO, MDS_NO, GDS_NO, SRSO_NO, ...) promise the ABSENCE of
+ *     a weakness; a promise holds on the pool only if every host makes it.
+ *   NO_LMSL reads as a removal, but Xen does not let guests set
+ *     EFER.LMSLE on any host, so no guest depends on the bit being unioned.
+ *   RTM_ALWAYS_ABORT and TSX_FORCE_ABORT are never shown to guests; their
+ *     effect reaches the guest as RTM being absent, which intersects.
+ * Deep dependencies are applied to the level after this (an inverted bit
+ * whose prerequisite is levelled away is reported, not silently lost).
+ *
  * Nothing else in the project lists features: names, masks and the
  * dependency table are all derived from this macro.
  */
@@ -155,14 +185,14 @@
     X(c, BMI1,                 5,  3, A, 0,           "TODO") \
     X(c, HLE,                  5,  4, a, XCF_SPECIAL, "TODO") \
     X(c, AVX2,                 5,  5, A, 0,           "TODO") \
-    X(c, FDP_EXCP_ONLY,        5,  6, _, XCF_SPECIAL, "TODO") \
+    X(c, FDP_EXCP_ONLY,        5,  6, _, XCF_SPECIAL | XCF_INVERTED, "TODO") \
     X(c, SMEP,                 5,  7, S, 0,           "TODO") \
     X(c, BMI2,                 5,  8, A, 0,           "TODO") \
     X(c, ERMS,                 5,  9, A, 0,           "TODO") \
     X(c, INVPCID,              5, 10, H, 0,           "TODO") \
     X(c, RTM,                  5, 11, A, XCF_SPECIAL, "TODO") \
     X(c, PQM,                  5, 12, _, 0,           "TODO") \
-    X(c, NO_FPU_SEL,           5, 13, _, XCF_SPECIAL, "TODO") \
+    X(c, NO_FPU_SEL,           5, 13, _, XCF_SPECIAL | XCF_INVERTED, "TODO") \
     X(c, MPX,                  5, 14, s, 0,           "TODO") \
     X(c, PQE,                  5, 15, _, 0,           "TODO") \
     X(c, AVX512F,              5, 16, A, 0,           "TODO") \
@@ -272,7 +302,7 @@
     /* word 16 */ \
     X(c, RDCL_NO,             16,  0, A, 0,           "TODO") \
     X(c, EIBRS,               16,  1, A, 0,           "TODO") \
-    X(c, RSBA,                16,  2, _, XCF_SPECIAL, "TODO") \
+    X(c, RSBA,                16,  2, _, XCF_SPECIAL | XCF_INVERTED, "TODO") \
     X(c, SKIP_L1DFL,          16,  3, _, 0,           "TODO") \
     X(c, INTEL_SSB_NO,        16,  4, A, 0,           "TODO") \
     X(c, MDS_NO,              16,  5, A, 0,           "TODO") \
@@ -288,7 +318,7 @@
     X(c, PSDP_NO,             16, 15, A, 0,           "TODO") \
     X(c, FB_CLEAR,            16, 17, A, XCF_SPECIAL, "TODO") \
     X(c, FB_CLEAR_CTRL,       16, 18, _, 0,           "TODO") \
-    X(c, RRSBA,               16, 19, _, XCF_SPECIAL, "TODO") \
+    X(c, RRSBA,               16, 19, _, XCF_SPECIAL | XCF_INVERTED, "TODO") \
     X(c, BHI_NO,              16, 20, A, 0,           "TODO") \
     X(c, XAPIC_STATUS,        16, 21, _, 0,           "TODO") \
     X(c, OVRCLK_STATUS,       16, 23, _, 0,           "TODO") \
