@@ -180,6 +180,16 @@ void xlc_props_level_fold(struct xlc_props_level *pl,
 
 void xlc_props_level_finish(struct xlc_props_level *pl)
 {
+    /* A value hosts disagree on has no common value: blank it. */
+    if (pl->differs[XLC_PROP_VENDOR])
+        memset(pl->value.vendor, 0, sizeof(pl->value.vendor));
+    if (pl->differs[XLC_PROP_FAMILY])
+        pl->value.family = 0;
+    if (pl->differs[XLC_PROP_MODEL])
+        pl->value.model = 0;
+    if (pl->differs[XLC_PROP_MXCSR_MASK])
+        pl->value.mxcsr_mask = 0;
+    pl->value.stepping = 0; /* never compared, so never common */
     pl->compatible =
         !pl->differs[XLC_PROP_VENDOR] && !pl->differs[XLC_PROP_MXCSR_MASK];
 }

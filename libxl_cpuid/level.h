@@ -136,7 +136,8 @@ struct xlc_props_level {
     size_t nr_unknown;           /* featureset-only hosts: unchecked */
     bool differs[XLC_PROP_NR];   /* values disagree among known hosts */
     bool compatible;             /* no vendor / MXCSR mask disagreement */
-    struct xlc_host_props value; /* common values / minimum limits */
+    /* Common values (blank where hosts differ) and minimum limits. */
+    struct xlc_host_props value;
     size_t limit_host[XLC_LIMIT_NR]; /* a host holding each minimum */
 };
 
