@@ -104,9 +104,13 @@ freestanding: $(XEN_OBJS)
 	echo "freestanding: xen/ objects reference nothing outside xen/"
 
 test: all $(TESTS) freestanding
-	@set -e; export XFS_SHARED=$${XFS_SHARED:-$(CURDIR)/../shared}; \
-	 for t in $(TESTS); do echo "== $$t"; $$t; done; \
-	 echo "all $(words $(TESTS)) test programs passed ($(BUILD))"
+	@export XFS_SHARED=$${XFS_SHARED:-$(CURDIR)/../shared}; \
+	 pass=0; fail=0; failed=""; \
+	 for t in $(TESTS); do echo "== $$t"; \
+	   if $$t; then pass=$$((pass+1)); else fail=$$((fail+1)); failed="$$failed $$t"; fi; \
+	 done; \
+	 [ -z "$$failed" ] || echo "failed programs:$$failed"; \
+	 echo "programs: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
 
 test-asan:
 	$(MAKE) BUILD=build/asan SAN=1 CFLAGS="-O1 -g" test

@@ -24,14 +24,34 @@ struct xfs_hypervisor {
     unsigned int nr_words;           /* words this hypervisor knows */
     xfs_copy_to_guest_fn copy_to_guest;
     void *copy_ctx;
+    /*
+     * Which indexes this build serves.  Xen leaves the pv/hvm entries of
+     * its table empty when PV/HVM is compiled out, and an empty entry is
+     * answered like a bad index (-EINVAL).  HVM built in but unusable on
+     * this hardware is still served: its sets are all zero.
+     */
+    bool served[XFS_SYSCTL_cpu_featureset_nr];
 };
 
-/* Boot: derive the sets and get ready to serve them. */
+/*
+ * Boot: derive the sets and get ready to serve them.  Everything in *hv is
+ * (re)initialised: nr_words = XFS_NR_WORDS, the plain copy hook.  Tests may
+ * then lower nr_words (an older hypervisor) or install a copy hook.
+ */
 void xfs_hypervisor_boot(struct xfs_hypervisor *hv,
                          const struct xfs_cpuid_reader *rd,
                          const struct xfs_hv_options *opts);
 
-/* XEN_SYSCTL_get_cpu_featureset.  Returns 0 or -XFS_E*. */
+/*
+ * XEN_SYSCTL_get_cpu_featureset, in Xen's order of checks:
+ *  1. features NULL: nr_features = words known; return 0 (index unchecked).
+ *  2. nr = min(nr_features, known); bad or unserved index: -EINVAL.
+ *  3. copy nr words; a fault is -EFAULT.
+ *  4. nr_features = nr; -ENOBUFS if nr < known, else 0.
+ * On -EINVAL/-EFAULT nr_features is left as the caller set it (Xen copies
+ * the sysctl struct back only on success, or the one field before
+ * -ENOBUFS).
+ */
 int xfs_sysctl_get_cpu_featureset(const struct xfs_hypervisor *hv,
                                   struct xfs_sysctl_cpu_featureset *op);
 

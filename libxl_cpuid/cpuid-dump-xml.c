@@ -1,0 +1,330 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libvirt's <cpudata arch='x86'> CPUID dump format:
+ *
+ *   <cpudata arch='x86'>
+ *     <cpuid eax_in='0x7' ecx_in='0x0' eax='..' ebx='..' ecx='..' edx='..'/>
+ *     <msr index='0x10a' edx='..' eax='..'/>
+ *   </cpudata>
+ *
+ * Values are hex with an optional 0x prefix.  ecx_in may be left out (it
+ * then means subleaf 0, as in libvirt); every other attribute is required
+ * and unknown attributes or elements are refused, so a typo cannot
+ * silently zero a register.
+ *
+ * Safety: the parser never touches the network, never expands entities and
+ * never loads a DTD, and a document with a DOCTYPE is refused outright (the
+ * parse is stopped as soon as the declaration is seen, before any entity
+ * in it is looked at).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "cpuid-dump-priv.h"
+
+struct xml_state {
+    const char *name;
+    unsigned long doctype_line;  /* non-zero once a DOCTYPE was seen */
+    int xml_err_line;            /* first libxml2 error */
+    char xml_err_msg[256];
+};
+
+static void on_doctype(void *ctx, const xmlChar *root, const xmlChar *ext_id,
+                       const xmlChar *sys_id)
+{
+    xmlParserCtxtPtr c = ctx;
+    struct xml_state *s = c->_private;
+
+    (void)root, (void)ext_id, (void)sys_id;
+    s->doctype_line = c->input ? (unsigned long)c->input->line : 1;
+    xmlStopParser(c);
+}
+
+/* Keep libxml2's first complaint instead of letting it print anything. */
+static void on_error(void *ctx, xmlErrorPtr e)
+{
+    xmlParserCtxtPtr c = ctx;
+    struct xml_state *s = c->_private;
+    size_t n;
+
+    if (s->xml_err_msg[0] || !e || !e->message)
+        return;
+    s->xml_err_line = e->line;
+    snprintf(s->xml_err_msg, sizeof(s->xml_err_msg), "%s", e->message);
+    n = strlen(s->xml_err_msg);
+    while (n && (s->xml_err_msg[n - 1] == '\n' || s->xml_err_msg[n - 1] == ' '))
+        s->xml_err_msg[--n] = '\0';
+}
+
+static unsigned long line_of(xmlNodePtr n)
+{
+    long l = xmlGetLineNo(n);
+
+    return l > 0 ? (unsigned long)l : 0;
+}
+
+/* An attribute's value; the caller frees it with xmlFree. */
+static char *attr_value(xmlAttrPtr a)
+{
+    xmlChar *v = xmlNodeListGetString(a->doc, a->children, 1);
+
+    return v ? (char *)v : (char *)xmlStrdup((const xmlChar *)"");
+}
+
+struct attr_spec {
+    const char *name;
+    bool required;
+};
+
+/*
+ * Read the attributes of an element into vals[] (indexed like specs),
+ * refusing unknown, malformed and missing ones.
+ */
+static int read_attrs(const struct xml_state *s, xmlNodePtr n,
+                      const struct attr_spec *specs, size_t nr,
+                      const char *expected, uint32_t *vals, xlc_error *err)
+{
+    bool seen[8] = { false };
+    unsigned long line = line_of(n);
+
+    for (xmlAttrPtr a = n->properties; a; a = a->next) {
+        size_t i;
+        char *v;
+        int bad;
+
+        for (i = 0; i < nr; i++)
+            if (!strcmp((const char *)a->name, specs[i].name))
+                break;
+        if (i == nr)
+            return xlc_fail(err, EINVAL, "%s:%lu: unexpected attribute '%s' "
+                            "on <%s> (expected %s)", s->name, line,
+                            (const char *)a->name, (const char *)n->name,
+                            expected);
+        v = attr_value(a);
+        if (!v)
+            return xlc_fail(err, ENOMEM, "out of memory");
+        bad = dump_parse_hex32(v, strlen(v), &vals[i]);
+        if (bad) {
+            int rc = xlc_fail(err, EINVAL, "%s:%lu: bad hex value '%s' for "
+                              "attribute %s of <%s> (expected 0x followed by "
+                              "up to 8 hex digits)", s->name, line, v,
+                              specs[i].name, (const char *)n->name);
+
+            xmlFree(v);
+            return rc;
+        }
+        xmlFree(v);
+        seen[i] = true;
+    }
+    for (size_t i = 0; i < nr; i++)
+        if (specs[i].required && !seen[i])
+            return xlc_fail(err, EINVAL, "%s:%lu: <%s> is missing attribute "
+                            "'%s'", s->name, line, (const char *)n->name,
+                            specs[i].name);
+    return 0;
+}
+
+static int do_cpuid(struct dump_builder *b, const struct xml_state *s,
+                    xmlNodePtr n, xlc_error *err)
+{
+    static const struct attr_spec specs[] = {
+        { "eax_in", true }, { "ecx_in", false }, { "eax", true },
+        { "ebx", true },    { "ecx", true },     { "edx", true },
+    };
+    uint32_t v[6] = { 0 };
+    struct xfs_cpuid_regs r;
+    int rc;
+
+    rc = read_attrs(s, n, specs, 6, "eax_in, ecx_in, eax, ebx, ecx, edx", v,
+                    err);
+    if (rc)
+        return rc;
+    r = (struct xfs_cpuid_regs){ v[2], v[3], v[4], v[5] };
+    return dump_builder_add_leaf(b, s->name, line_of(n), v[0], v[1], &r,
+                                 false, err);
+}
+
+static int do_msr(struct dump_builder *b, const struct xml_state *s,
+                  xmlNodePtr n, xlc_error *err)
+{
+    static const struct attr_spec specs[] = {
+        { "index", true }, { "edx", true }, { "eax", true },
+    };
+    uint32_t v[3] = { 0 };
+    int rc;
+
+    rc = read_attrs(s, n, specs, 3, "index, edx, eax", v, err);
+    if (rc)
+        return rc;
+    return dump_builder_add_msr(b, s->name, line_of(n), v[0],
+                                ((uint64_t)v[1] << 32) | v[2], err);
+}
+
+static bool blank(const xmlChar *t)
+{
+    for (; t && *t; t++)
+        if (*t != ' ' && *t != '\t' && *t != '\r' && *t != '\n')
+            return false;
+    return true;
+}
+
+/*
+ * libxml2 gives a text node the line where the text ends; step back over
+ * trailing blank lines to the line of the offending words, and quote them.
+ */
+static int bad_text(const struct xml_state *s, xmlNodePtr n, xlc_error *err)
+{
+    const char *t = (const char *)n->content;
+    size_t end = strlen(t), start = 0, len;
+    unsigned long line = line_of(n);
+
+    while (end && strchr(" \t\r\n", t[end - 1])) {
+        if (t[end - 1] == '\n' && line > 1)
+            line--;
+        end--;
+    }
+    while (start < end && strchr(" \t\r\n", t[start]))
+        start++;
+    len = end - start > 40 ? 40 : end - start;
+    return xlc_fail(err, EINVAL, "%s:%lu: unexpected text '%.*s%s' in "
+                    "<cpudata> (expected only <cpuid> and <msr> elements)",
+                    s->name, line, (int)len, t + start,
+                    end - start > len ? "..." : "");
+}
+
+static int do_child(struct dump_builder *b, const struct xml_state *s,
+                    xmlNodePtr n, xlc_error *err)
+{
+    switch (n->type) {
+    case XML_ELEMENT_NODE:
+        if (!strcmp((const char *)n->name, "cpuid"))
+            return do_cpuid(b, s, n, err);
+        if (!strcmp((const char *)n->name, "msr"))
+            return do_msr(b, s, n, err);
+        return xlc_fail(err, EINVAL, "%s:%lu: unexpected element <%s> in "
+                        "<cpudata> (expected <cpuid> or <msr>)", s->name,
+                        line_of(n), (const char *)n->name);
+    case XML_TEXT_NODE:
+    case XML_CDATA_SECTION_NODE:
+        if (blank(n->content))
+            return 0;
+        return bad_text(s, n, err);
+    case XML_COMMENT_NODE:
+    case XML_PI_NODE:
+        return 0;
+    default:
+        return xlc_fail(err, EINVAL, "%s:%lu: unexpected node in <cpudata>",
+                        s->name, line_of(n));
+    }
+}
+
+static int check_root(const struct xml_state *s, xmlNodePtr root,
+                      xlc_error *err)
+{
+    xmlChar *arch;
+    int rc = 0;
+
+    if (strcmp((const char *)root->name, "cpudata"))
+        return xlc_fail(err, EINVAL, "%s:%lu: wrong root element: expected "
+                        "<cpudata arch='x86'>, found <%s>", s->name,
+                        line_of(root), (const char *)root->name);
+    for (xmlAttrPtr a = root->properties; a; a = a->next)
+        if (strcmp((const char *)a->name, "arch"))
+            return xlc_fail(err, EINVAL, "%s:%lu: unexpected attribute '%s' "
+                            "on <cpudata> (expected arch)", s->name,
+                            line_of(root), (const char *)a->name);
+    arch = xmlGetProp(root, (const xmlChar *)"arch");
+    if (!arch)
+        return xlc_fail(err, EINVAL, "%s:%lu: <cpudata> is missing attribute "
+                        "'arch' (expected arch='x86')", s->name,
+                        line_of(root));
+    if (strcmp((const char *)arch, "x86"))
+        rc = xlc_fail(err, EINVAL, "%s:%lu: <cpudata> has arch='%s', "
+                      "expected arch='x86'", s->name, line_of(root),
+                      (const char *)arch);
+    xmlFree(arch);
+    return rc;
+}
+
+static int walk(const struct xml_state *s, xmlDocPtr doc,
+                struct xlc_cpuid_dump **out, xlc_error *err)
+{
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    struct dump_builder b;
+    int rc;
+
+    if (!root)
+        return xlc_fail(err, EINVAL, "%s: no root element (expected "
+                        "<cpudata arch='x86'>)", s->name);
+    rc = check_root(s, root, err);
+    if (rc)
+        return rc;
+    rc = dump_builder_init(&b, s->name, err);
+    if (rc)
+        return rc;
+    for (xmlNodePtr n = root->children; n; n = n->next) {
+        rc = do_child(&b, s, n, err);
+        if (rc) {
+            dump_builder_discard(&b);
+            return rc;
+        }
+    }
+    return dump_builder_finish(&b, out, err);
+}
+
+static int parse(struct xml_state *s, const char *text, size_t len,
+                 xmlDocPtr *out, xlc_error *err)
+{
+    /* No NOENT, no DTDLOAD: entities stay unexpanded, no DTD is fetched. */
+    const int opts = XML_PARSE_NONET | XML_PARSE_NOERROR |
+                     XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES;
+    xmlParserCtxtPtr c;
+    xmlDocPtr doc;
+
+    *out = NULL;
+    if (len > INT32_MAX)
+        return xlc_fail(err, EFBIG, "%s: too large for an XML dump", s->name);
+    c = xmlNewParserCtxt();
+    if (!c)
+        return xlc_fail(err, ENOMEM, "out of memory");
+    c->_private = s;
+    c->sax->internalSubset = on_doctype;
+    c->sax->serror = on_error;
+    doc = xmlCtxtReadMemory(c, text, (int)len, s->name, NULL, opts);
+    if (doc && (s->doctype_line || !c->wellFormed)) {
+        xmlFreeDoc(doc);
+        doc = NULL;
+    }
+    xmlFreeParserCtxt(c);
+    if (doc) {
+        *out = doc;
+        return 0;
+    }
+    if (s->doctype_line)
+        return xlc_fail(err, EINVAL, "%s:%lu: DOCTYPE declarations are not "
+                        "allowed in a CPUID dump (expected <cpudata "
+                        "arch='x86'>)", s->name, s->doctype_line);
+    if (s->xml_err_msg[0])
+        return xlc_fail(err, EINVAL, "%s:%d: malformed XML: %s", s->name,
+                        s->xml_err_line, s->xml_err_msg);
+    return xlc_fail(err, EINVAL, "%s: malformed XML", s->name);
+}
+
+int dump_parse_xml(const char *name, const char *text, size_t len,
+                   struct xlc_cpuid_dump **out, xlc_error *err)
+{
+    struct xml_state s = { .name = name };
+    xmlDocPtr doc;
+    int rc;
+
+    *out = NULL;
+    rc = parse(&s, text, len, &doc, err);
+    if (rc)
+        return rc;
+    rc = walk(&s, doc, out, err);
+    xmlFreeDoc(doc);
+    return rc;
+}
