@@ -19,6 +19,8 @@
 
 #define NW XFS_NR_WORDS
 #define ITERATIONS 300
+#define HVM XLC_GUEST_HVM
+#define PV XLC_GUEST_PV
 
 static struct lvt_host *hosts;
 static size_t nr_hosts;
@@ -46,22 +48,26 @@ static const struct lvt_host *find_host(const char *prefix)
     return NULL;
 }
 
-/* A random non-empty subset, in random order: indices into hosts[]. */
-static size_t random_subset(uint64_t *seed, size_t *idx)
+/*
+ * A random non-empty subset of the hosts that can run guests of the type,
+ * in random order: indices into hosts[].
+ */
+static size_t random_subset(uint64_t *seed, size_t *idx,
+                            enum xlc_guest_type type)
 {
-    size_t n = 1 + lvt_rand(seed) % nr_hosts, k = 0;
-    size_t perm[64];
+    size_t perm[64], nr = 0, n;
 
     for (size_t i = 0; i < nr_hosts; i++)
-        perm[i] = i;
-    for (size_t i = nr_hosts - 1; i > 0; i--) {
+        if (hosts[i].as[type].usable)
+            perm[nr++] = i;
+    for (size_t i = nr - 1; i > 0; i--) {
         size_t j = lvt_rand(seed) % (i + 1), t = perm[i];
 
         perm[i] = perm[j];
         perm[j] = t;
     }
-    for (; k < n; k++)
-        idx[k] = perm[k];
+    n = 1 + lvt_rand(seed) % nr;
+    memcpy(idx, perm, n * sizeof(*idx));
     return n;
 }
 
@@ -75,7 +81,8 @@ static xlc_pool *pool_of(enum xlc_guest_type type, const size_t *idx,
     for (size_t i = 0; i < n; i++) {
         const struct lvt_host *h = &hosts[idx[i]];
 
-        if (xlc_pool_add(p, h->name, h->fs, NW, &h->props, NULL, &err))
+        if (xlc_pool_add(p, h->name, h->as[type].fs, NW, &h->as[type].props,
+                         NULL, &err))
             fail_msg("%s", err.msg);
     }
     return p;
@@ -107,7 +114,7 @@ static void level_is_bounded_by_hosts(void **state)
     for (int it = 0; it < ITERATIONS; it++) {
         enum xlc_guest_type type = it % 2 ? XLC_GUEST_PV : XLC_GUEST_HVM;
         const uint32_t *mask = xlc_guest_mask(type);
-        size_t idx[64], n = random_subset(&seed, idx);
+        size_t idx[64], n = random_subset(&seed, idx, type);
         uint32_t inter[NW], uni[NW], raw_inter[NW];
         xlc_pool *p = pool_of(type, idx, n);
         struct xlc_level l;
@@ -119,15 +126,15 @@ static void level_is_bounded_by_hosts(void **state)
         for (size_t i = 0; i < n; i++) {
             uint32_t view[NW];
 
-            xfs_level_view(hosts[idx[i]].fs, NW, mask, view);
+            xfs_level_view(hosts[idx[i]].as[type].fs, NW, mask, view);
             for (unsigned int w = 0; w < NW; w++) {
                 if (l.sets.level[w] & ~inv()[w] & ~view[w])
                     fail_msg("%s lacks level bits %08x in word %u",
                              hosts[idx[i]].name,
                              l.sets.level[w] & ~inv()[w] & ~view[w], w);
                 inter[w] &= view[w];
-                uni[w] |= hosts[idx[i]].fs[w] & inv()[w];
-                raw_inter[w] &= hosts[idx[i]].fs[w] & mask[w];
+                uni[w] |= hosts[idx[i]].as[type].fs[w] & inv()[w];
+                raw_inter[w] &= hosts[idx[i]].as[type].fs[w] & mask[w];
             }
         }
         /* A restated bit is carried by its restatement instead. */
@@ -157,7 +164,7 @@ static void level_is_idempotent(void **state)
 
     (void)state;
     for (int it = 0; it < ITERATIONS; it++) {
-        size_t idx[64], n = random_subset(&seed, idx);
+        size_t idx[64], n = random_subset(&seed, idx, HVM);
         xlc_pool *p = pool_of(XLC_GUEST_HVM, idx, n), *q;
         struct xlc_level l, l2;
         xlc_error err;
@@ -187,7 +194,7 @@ static void level_is_order_independent(void **state)
 
     (void)state;
     for (int it = 0; it < ITERATIONS; it++) {
-        size_t idx[64], rev[64], n = random_subset(&seed, idx);
+        size_t idx[64], rev[64], n = random_subset(&seed, idx, PV);
         xlc_pool *p, *q;
         struct xlc_level a, b;
 
@@ -229,8 +236,8 @@ static void incremental_equals_recompute(void **state)
             assert_int_equal(xlc_pool_find(p, hosts[i].name, &ids[i]),
                              -ENOENT);
         } else {
-            if (xlc_pool_add(p, hosts[i].name, hosts[i].fs, NW,
-                             &hosts[i].props, &ids[i], &err))
+            if (xlc_pool_add(p, hosts[i].name, hosts[i].as[HVM].fs, NW,
+                             &hosts[i].as[HVM].props, &ids[i], &err))
                 fail_msg("%s", err.msg);
         }
         in[i] = !in[i];
@@ -263,7 +270,7 @@ static void what_if_matches_doing_it(void **state)
 
     (void)state;
     for (int it = 0; it < ITERATIONS; it++) {
-        size_t idx[64], n = random_subset(&seed, idx), id;
+        size_t idx[64], n = random_subset(&seed, idx, HVM), id;
         const struct lvt_host *x = &hosts[lvt_rand(&seed) % nr_hosts];
         xlc_pool *p = pool_of(XLC_GUEST_HVM, idx, n);
         struct xlc_level before, guess, real;
@@ -271,11 +278,11 @@ static void what_if_matches_doing_it(void **state)
         xlc_error err;
 
         level_or_fail(p, &before);
-        assert_int_equal(xlc_pool_what_if_add(p, x->fs, NW, &x->props, &guess,
+        assert_int_equal(xlc_pool_what_if_add(p, x->as[HVM].fs, NW, &x->as[HVM].props, &guess,
                                               &chg, &err), 0);
         /* The pool is untouched by the question. */
         assert_int_equal(xlc_pool_nr_hosts(p), n);
-        assert_int_equal(xlc_pool_add(p, "candidate", x->fs, NW, &x->props,
+        assert_int_equal(xlc_pool_add(p, "candidate", x->as[HVM].fs, NW, &x->as[HVM].props,
                                       &id, &err), 0);
         level_or_fail(p, &real);
         xlc_level_diff(&before, &real, &real_chg);
@@ -302,11 +309,11 @@ static void real_inverted_bit_is_unioned(void **state)
     xlc_error err;
 
     (void)state;
-    assert_true(xfs_test(intel->fs, NW, XFS_FDP_EXCP_ONLY));
-    assert_false(xfs_test(amd->fs, NW, XFS_FDP_EXCP_ONLY));
+    assert_true(xfs_test(intel->as[HVM].fs, NW, XFS_FDP_EXCP_ONLY));
+    assert_false(xfs_test(amd->as[HVM].fs, NW, XFS_FDP_EXCP_ONLY));
     assert_int_equal(xlc_pool_new(XLC_GUEST_HVM, &p, &err), 0);
-    xlc_pool_add(p, intel->name, intel->fs, NW, &intel->props, NULL, &err);
-    xlc_pool_add(p, amd->name, amd->fs, NW, &amd->props, NULL, &err);
+    xlc_pool_add(p, intel->name, intel->as[HVM].fs, NW, &intel->as[HVM].props, NULL, &err);
+    xlc_pool_add(p, amd->name, amd->as[HVM].fs, NW, &amd->as[HVM].props, NULL, &err);
     level_or_fail(p, &l);
     assert_true(xfs_test(l.sets.level, NW, XFS_FDP_EXCP_ONLY));
     assert_true(xfs_test(l.weak, NW, XFS_FDP_EXCP_ONLY));
@@ -376,7 +383,7 @@ static void limits_take_the_minimum(void **state)
 
     (void)state;
     for (size_t i = 0; i < nr_hosts; i++)
-        if (!strcmp(hosts[i].props.vendor, "GenuineIntel"))
+        if (!strcmp(hosts[i].as[HVM].props.vendor, "GenuineIntel"))
             idx[n++] = i;
     assert_true(n > 20);
     p = pool_of(XLC_GUEST_HVM, idx, n);
@@ -389,15 +396,15 @@ static void limits_take_the_minimum(void **state)
         uint32_t min = UINT32_MAX;
 
         for (size_t i = 0; i < n; i++)
-            if (hosts[idx[i]].props.limit[k] < min)
-                min = hosts[idx[i]].props.limit[k];
+            if (hosts[idx[i]].as[HVM].props.limit[k] < min)
+                min = hosts[idx[i]].as[HVM].props.limit[k];
         assert_int_equal(l.props.value.limit[k], min);
         assert_int_equal(xlc_pool_host_props(p, l.props.limit_host[k])->limit[k],
                          min);
     }
     /* Merom (Core 2): 36 physical address bits, among the smallest. */
     assert_int_equal(find_host("GenuineIntel00006F6_Merom")
-                         ->props.limit[XLC_LIMIT_MAXPHYSADDR], 36);
+                         ->as[HVM].props.limit[XLC_LIMIT_MAXPHYSADDR], 36);
     xlc_pool_free(p);
 }
 
@@ -411,8 +418,8 @@ static void unknown_props_are_counted(void **state)
 
     (void)state;
     assert_int_equal(xlc_pool_new(XLC_GUEST_HVM, &p, &err), 0);
-    xlc_pool_add(p, "with", h->fs, NW, &h->props, NULL, &err);
-    xlc_pool_add(p, "without", h->fs, NW, NULL, NULL, &err);
+    xlc_pool_add(p, "with", h->as[HVM].fs, NW, &h->as[HVM].props, NULL, &err);
+    xlc_pool_add(p, "without", h->as[HVM].fs, NW, NULL, NULL, &err);
     level_or_fail(p, &l);
     assert_int_equal(l.props.nr_known, 1);
     assert_int_equal(l.props.nr_unknown, 1);
@@ -431,9 +438,9 @@ static void verdicts(void **state)
 
     (void)state;
     for (size_t i = 0; i < nr_hosts; i++)
-        if (!strcmp(hosts[i].props.vendor, "AuthenticAMD"))
+        if (!strcmp(hosts[i].as[PV].props.vendor, "AuthenticAMD"))
             idx[n++] = i;
-    p = pool_of(XLC_GUEST_HVM, idx, n);
+    p = pool_of(XLC_GUEST_PV, idx, n);
     level_or_fail(p, &l);
     for (size_t id = 0; id < xlc_pool_nr_ids(p); id++) {
         assert_int_equal(xlc_pool_verdict(p, id, l.sets.level, NW,
@@ -448,15 +455,15 @@ static void verdicts(void **state)
 
         assert_int_equal(xlc_pool_find(p, find_host("AuthenticAMD0000F4A")->name,
                                        &k8), 0);
-        xfs_level_view(turin->fs, NW, xlc_guest_mask(XLC_GUEST_HVM), view);
-        assert_int_equal(xlc_pool_verdict(p, k8, view, NW, &turin->props, &v,
+        xfs_level_view(turin->as[PV].fs, NW, xlc_guest_mask(XLC_GUEST_PV), view);
+        assert_int_equal(xlc_pool_verdict(p, k8, view, NW, &turin->as[PV].props, &v,
                                           &err), 0);
         assert_int_equal(v.kind, XLC_VERDICT_INCOMPATIBLE);
         assert_true(xfs_test(v.missing, NW, XFS_AVX2));
         assert_false(xfs_test(v.missing, NW, XFS_SSE2));
         /* An Intel guest on an AMD host: the vendor differs. */
         assert_int_equal(xlc_pool_verdict(p, k8, l.sets.level, NW,
-                                          &find_host("GenuineIntel")->props,
+                                          &find_host("GenuineIntel")->as[PV].props,
                                           &v, &err), 0);
         assert_true(v.vendor_differs);
         assert_int_equal(v.kind, XLC_VERDICT_INCOMPATIBLE);
@@ -474,10 +481,10 @@ static void untold_weakness_verdict(void **state)
     xlc_error err;
 
     (void)state;
-    assert_true(xfs_test(h->fs, NW, XFS_NO_FPU_SEL));
+    assert_true(xfs_test(h->as[HVM].fs, NW, XFS_NO_FPU_SEL));
     assert_int_equal(xlc_pool_new(XLC_GUEST_HVM, &p, &err), 0);
-    xlc_pool_add(p, h->name, h->fs, NW, &h->props, NULL, &err);
-    xfs_level_view(h->fs, NW, xlc_guest_mask(XLC_GUEST_HVM), guest);
+    xlc_pool_add(p, h->name, h->as[HVM].fs, NW, &h->as[HVM].props, NULL, &err);
+    xfs_level_view(h->as[HVM].fs, NW, xlc_guest_mask(XLC_GUEST_HVM), guest);
     xfs_clear(guest, NW, XFS_NO_FPU_SEL);
     assert_int_equal(xlc_pool_verdict(p, 0, guest, NW, NULL, &v, &err), 0);
     assert_int_equal(v.kind, XLC_VERDICT_UNTOLD);
@@ -495,9 +502,9 @@ static void pool_input_checks(void **state)
 
     (void)state;
     assert_int_equal(xlc_pool_new(XLC_GUEST_PV, &p, &err), 0);
-    assert_int_equal(xlc_pool_add(p, "a", hosts[0].fs, NW, NULL, &id, &err),
+    assert_int_equal(xlc_pool_add(p, "a", hosts[0].as[HVM].fs, NW, NULL, &id, &err),
                      0);
-    assert_int_equal(xlc_pool_add(p, "a", hosts[1].fs, NW, NULL, NULL, &err),
+    assert_int_equal(xlc_pool_add(p, "a", hosts[1].as[HVM].fs, NW, NULL, NULL, &err),
                      -EEXIST);
     assert_non_null(strstr(err.msg, "'a'"));
     long_fs[NW + 1] = 0x9;
@@ -509,7 +516,7 @@ static void pool_input_checks(void **state)
                      0);
     assert_int_equal(xlc_pool_remove(p, id, &err), 0);
     assert_int_equal(xlc_pool_remove(p, id, &err), -ENOENT);
-    assert_int_equal(xlc_pool_add(p, "a", hosts[1].fs, NW, NULL, NULL, &err),
+    assert_int_equal(xlc_pool_add(p, "a", hosts[1].as[HVM].fs, NW, NULL, NULL, &err),
                      0);
     xlc_pool_free(p);
 }
@@ -527,7 +534,7 @@ static void many_names(void **state)
     assert_int_equal(xlc_pool_new(XLC_GUEST_HVM, &p, &err), 0);
     for (size_t i = 0; i < N; i++) {
         snprintf(name, sizeof(name), "node-%zu", i);
-        assert_int_equal(xlc_pool_add(p, name, hosts[i % nr_hosts].fs, NW,
+        assert_int_equal(xlc_pool_add(p, name, hosts[i % nr_hosts].as[HVM].fs, NW,
                                       NULL, &ids[i], &err), 0);
     }
     for (size_t i = 0; i < N; i += 2)
@@ -550,7 +557,7 @@ static void many_names(void **state)
         size_t first;
 
         for (int k = 0; k < 3; k++)
-            memcpy(fs[k], hosts[k].fs, sizeof(fs[k]));
+            memcpy(fs[k], hosts[k].as[HVM].fs, sizeof(fs[k]));
         assert_int_equal(xlc_pool_add_many(p, fs[0], NW, NW, 3, &first, &err),
                          0);
         assert_int_equal(xlc_pool_attach_many(p, fs[0], NW, 3, NULL, &err), 0);
@@ -559,6 +566,36 @@ static void many_names(void **state)
         assert_int_equal(xlc_pool_remove(p, first + 1, &err), 0);
         xlc_pool_free(p);
     }
+}
+
+/* HVM needs VMX/SVM: K8 Clawhammer and the virtualised EPYC cannot. */
+static void hvm_usability_from_derivation(void **state)
+{
+    (void)state;
+    assert_false(find_host("AuthenticAMD0000F4A")->as[HVM].usable);
+    assert_false(find_host("this-machine")->as[HVM].usable);
+    assert_true(find_host("this-machine")->as[PV].usable);
+    assert_true(find_host("AuthenticAMD0A00F11")->as[HVM].usable);
+    /* The derived HVM max set keeps Xen's synthesised HYPERVISOR bit. */
+    assert_true(xfs_test(find_host("GenuineIntel00906EA")->as[HVM].fs, NW,
+                         XFS_HYPERVISOR));
+}
+
+/* The live CPU as a host: vendor and MXCSR mask known. */
+static void live_host(void **state)
+{
+    struct xlc_level_host h;
+    xlc_error err;
+
+    (void)state;
+    if (xlc_level_host_live(PV, &h, &err))
+        fail_msg("%s", err.msg);
+    assert_true(h.usable);
+    assert_true(h.props.cpuid_known);
+    assert_true(h.props.mxcsr_known);
+    /* Every SSE2-era CPU accepts at least the architectural 0xffbf. */
+    assert_int_equal(h.props.mxcsr_mask & 0xffbf, 0xffbf);
+    assert_true(xfs_test(h.fs, NW, XFS_SSE2));
 }
 
 int main(void)
@@ -577,6 +614,8 @@ int main(void)
         cmocka_unit_test(untold_weakness_verdict),
         cmocka_unit_test(pool_input_checks),
         cmocka_unit_test(many_names),
+        cmocka_unit_test(hvm_usability_from_derivation),
+        cmocka_unit_test(live_host),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);

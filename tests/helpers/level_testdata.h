@@ -1,11 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Test data for the levelling tests: the shared CPUID dumps as hosts.
- *
- * Until the dump loader and the derivation land on main, each dump's raw
- * featureset is read here straight through the word table (leaf, subleaf,
- * register per word, leaves past the reported maximum read as zero), and
- * its vendor/limits through xlc_host_props_from_cpuid().
+ * Test data for the levelling tests: the shared CPUID dumps as hosts,
+ * loaded with the dump loader and run through the xen/arch derivation
+ * (xlc_level_host_from_dump), once per guest type.
  */
 #ifndef TESTS_HELPERS_LEVEL_TESTDATA_H
 #define TESTS_HELPERS_LEVEL_TESTDATA_H
@@ -13,12 +10,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "libxl_cpuid/level-input.h"
 #include "libxl_cpuid/level.h"
 
 struct lvt_host {
-    char name[96];                /* file name without directory/extension */
-    uint32_t fs[XFS_NR_WORDS];    /* raw featureset */
-    struct xlc_host_props props;
+    char name[96];            /* file name without directory/extension */
+    struct xlc_level_host as[2]; /* indexed by enum xlc_guest_type */
 };
 
 /*

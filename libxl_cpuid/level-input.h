@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Where a pool's hosts come from.  Each source yields one xlc_level_host,
+ * ready for xlc_pool_add().
+ *
+ *   raw CPUID (dump file of either format, live CPU): the derivation in
+ *     xen/arch is run with default hypervisor options, and the host
+ *     contributes the guest max featureset of the pool's type plus the
+ *     hardware's own XCF_INVERTED bits; vendor, family/model and limits
+ *     come from the same leaves (the MXCSR mask from the live CPU only).
+ */
+#ifndef LIBXL_CPUID_LEVEL_INPUT_H
+#define LIBXL_CPUID_LEVEL_INPUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "level.h"
+
+struct xlc_level_host {
+    uint32_t fs[XFS_NR_WORDS];
+    struct xlc_host_props props;
+    /* Guests of the type can run there at all (HVM needs VMX or SVM). */
+    bool usable;
+};
+
+/* From a CPUID reader.  0 or -ENOMEM. */
+int xlc_level_host_from_cpuid(const struct xfs_cpuid_reader *rd,
+                              enum xlc_guest_type type,
+                              struct xlc_level_host *out);
+/* From a dump file (libvirt <cpudata> XML or `cpuid -r` text). */
+int xlc_level_host_from_dump(const char *path, enum xlc_guest_type type,
+                             struct xlc_level_host *out, xlc_error *err);
+/* From the CPU this runs on. */
+int xlc_level_host_live(enum xlc_guest_type type, struct xlc_level_host *out,
+                        xlc_error *err);
+
+#endif /* LIBXL_CPUID_LEVEL_INPUT_H */
