@@ -98,12 +98,12 @@ void xt_fake_feature(struct xt_fake_cpu *c, unsigned int feature)
     xfs_regs_put(r, w->reg, xfs_regs_get(r, w->reg) | bit);
 }
 
-static bool in_range(const struct xt_fake_cpu *c, uint32_t leaf, uint32_t sub)
+bool xt_leaf_in_range(const struct xfs_cpuid_leaf *l, unsigned int nr,
+                      uint32_t leaf, uint32_t sub)
 {
-    const struct xfs_cpuid_leaf *l0 = xt_leaf_find(c->leaf, c->nr, 0, 0);
-    const struct xfs_cpuid_leaf *e0 =
-        xt_leaf_find(c->leaf, c->nr, 0x80000000u, 0);
-    const struct xfs_cpuid_leaf *l7 = xt_leaf_find(c->leaf, c->nr, 7, 0);
+    const struct xfs_cpuid_leaf *l0 = xt_leaf_find(l, nr, 0, 0);
+    const struct xfs_cpuid_leaf *e0 = xt_leaf_find(l, nr, 0x80000000u, 0);
+    const struct xfs_cpuid_leaf *l7 = xt_leaf_find(l, nr, 7, 0);
 
     if (leaf == 0 || leaf == 0x80000000u)
         return true;
@@ -121,7 +121,8 @@ static void fake_cpuid(void *ctx, uint32_t leaf, uint32_t subleaf,
     const struct xfs_cpuid_leaf *l = xt_leaf_find(c->leaf, c->nr, leaf, subleaf);
 
     c->queries++;
-    if (!in_range(c, leaf, subleaf) && !c->out_of_range++) {
+    if (!xt_leaf_in_range(c->leaf, c->nr, leaf, subleaf) &&
+        !c->out_of_range++) {
         c->bad_leaf = leaf;
         c->bad_subleaf = subleaf;
     }
@@ -227,4 +228,31 @@ void xt_fake_amd_server(struct xt_fake_cpu *c)
     xt_fake_regs(c, 0xd, 0)->a = 0x207;
     /* Unknown: 0x80000001.ecx bit 23 (PERFCTR_CORE, not named by Xen). */
     e1->c |= 1u << 23;
+}
+
+static void guard_cpuid(void *ctx, uint32_t leaf, uint32_t subleaf,
+                        struct xfs_cpuid_regs *out)
+{
+    struct xt_guard *g = ctx;
+
+    if (!xt_leaf_in_range(g->l, g->nr, leaf, subleaf) && !g->out_of_range++) {
+        g->bad_leaf = leaf;
+        g->bad_subleaf = subleaf;
+    }
+    g->inner.cpuid(g->inner.ctx, leaf, subleaf, out);
+}
+
+static int guard_rdmsr(void *ctx, uint32_t index, uint64_t *val)
+{
+    struct xt_guard *g = ctx;
+
+    return g->inner.rdmsr(g->inner.ctx, index, val);
+}
+
+void xt_guard_reader(struct xt_guard *g, struct xfs_cpuid_reader *rd)
+{
+    g->out_of_range = 0;
+    rd->cpuid = guard_cpuid;
+    rd->rdmsr = g->inner.rdmsr ? guard_rdmsr : NULL;
+    rd->ctx = g;
 }

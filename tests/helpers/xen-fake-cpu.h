@@ -47,6 +47,21 @@ const struct xfs_cpuid_leaf *xt_leaf_find(const struct xfs_cpuid_leaf *l,
                                           unsigned int nr, uint32_t leaf,
                                           uint32_t subleaf);
 
+/* Whether a query of (leaf, subleaf) is within the limits the table's
+ * leaf 0, 0x80000000 and 7.0 advertise. */
+bool xt_leaf_in_range(const struct xfs_cpuid_leaf *l, unsigned int nr,
+                      uint32_t leaf, uint32_t sub);
+
+/* Wraps another reader, counting queries past the limits of table l. */
+struct xt_guard {
+    struct xfs_cpuid_reader inner;
+    const struct xfs_cpuid_leaf *l;
+    unsigned int nr;
+    unsigned int out_of_range;
+    uint32_t bad_leaf, bad_subleaf;
+};
+void xt_guard_reader(struct xt_guard *g, struct xfs_cpuid_reader *rd);
+
 /* A reader over the fake CPU; with_rdmsr = false gives rdmsr == NULL. */
 void xt_fake_reader(struct xt_fake_cpu *c, struct xfs_cpuid_reader *rd,
                     bool with_rdmsr);
