@@ -6,8 +6,15 @@
  * beyond feature bits.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
 
 #include "cpuid-dump.h"
 #include "level-input.h"
@@ -76,4 +83,131 @@ int xlc_level_host_live(enum xlc_guest_type type, struct xlc_level_host *out,
         return xlc_fail(err, -rc, "live CPU: out of memory");
     /* Only the live CPU can say what its MXCSR accepts. */
     return xlc_host_props_live_mxcsr(&out->props, err);
+}
+
+/* ---- sources by name ---- */
+
+static bool is_file(const char *path)
+{
+    struct stat st;
+
+    return !stat(path, &st) && S_ISREG(st.st_mode);
+}
+
+/* Only hex digits, ':' and white space, with a ':': the featureset form. */
+static bool looks_like_featureset(const char *s)
+{
+    bool colon = false;
+
+    for (; *s; s++) {
+        if (*s == ':')
+            colon = true;
+        else if (!strchr("0123456789abcdefABCDEF \t\r\n", *s))
+            return false;
+    }
+    return colon;
+}
+
+/* The first bytes of a file, NUL-terminated, for telling kinds apart. */
+static void file_head(const char *path, char *buf, size_t len)
+{
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(buf, 1, len - 1, f) : 0;
+
+    buf[n] = '\0';
+    if (f)
+        fclose(f);
+}
+
+int xlc_level_host_load(const char *source, enum xlc_guest_type type,
+                        struct xlc_level_host *out, xlc_error *err)
+{
+    char head[512];
+
+    if (!strcmp(source, "@live"))
+        return xlc_level_host_live(type, out, err);
+    if (!is_file(source)) {
+        if (looks_like_featureset(source))
+            return xlc_fail(err, ENOTSUP, "'%s': featureset strings need the "
+                            "featureset text parser (libxl_cpuid/"
+                            "featureset-text.h), not in this build", source);
+        return xlc_fail(err, ENOENT, "'%s': no such file (nor @live)",
+                        source);
+    }
+    file_head(source, head, sizeof(head));
+    if (strstr(head, "<cpu") && !strstr(head, "<cpudata"))
+        return xlc_fail(err, ENOTSUP, "%s: a libvirt <cpu> needs the libvirt "
+                        "<cpu> reader, not in this build", source);
+    if (looks_like_featureset(head))
+        return xlc_fail(err, ENOTSUP, "%s: featureset text needs the "
+                        "featureset text parser, not in this build", source);
+    return xlc_level_host_from_dump(source, type, out, err);
+}
+
+/* ---- batches ---- */
+
+struct batch {
+    const char *const *sources;
+    size_t n;
+    enum xlc_guest_type type;
+    struct xlc_level_load *results;
+    atomic_size_t next;
+};
+
+static void *worker(void *arg)
+{
+    struct batch *b = arg;
+    size_t i;
+
+    while ((i = atomic_fetch_add(&b->next, 1)) < b->n) {
+        struct xlc_level_load *r = &b->results[i];
+        xlc_error err;
+
+        r->msg = NULL;
+        r->rc = xlc_level_host_load(b->sources[i], b->type, &r->host, &err);
+        if (r->rc) {
+            r->msg = strdup(err.msg);
+            if (!r->msg)
+                r->rc = -ENOMEM;
+        }
+    }
+    return NULL;
+}
+
+int xlc_level_load_many(const char *const *sources, size_t n,
+                        enum xlc_guest_type type, unsigned int threads,
+                        struct xlc_level_load *results)
+{
+    struct batch b = { sources, n, type, results, 0 };
+    pthread_t *tids;
+    unsigned int started = 0;
+
+    if (!threads) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+        threads = cpus > 0 ? (unsigned int)cpus : 1;
+    }
+    if (threads > n)
+        threads = n ? (unsigned int)n : 1;
+    /* Shared state that is otherwise set up on first use, racily. */
+    xmlInitParser();
+    (void)xfs_lookup_deep_deps(0);
+    tids = calloc(threads, sizeof(*tids));
+    if (!tids)
+        return -ENOMEM;
+    /* This thread works too; a worker that fails to start is not needed. */
+    for (unsigned int t = 1; t < threads; t++)
+        if (!pthread_create(&tids[started], NULL, worker, &b))
+            started++;
+    worker(&b);
+    for (unsigned int t = 0; t < started; t++)
+        pthread_join(tids[t], NULL);
+    free(tids);
+    return 0;
+}
+
+void xlc_level_loads_free(struct xlc_level_load *results, size_t n)
+{
+    for (size_t i = 0; results && i < n; i++)
+        free(results[i].msg);
 }

@@ -8,6 +8,8 @@
  *     contributes the guest max featureset of the pool's type plus the
  *     hardware's own XCF_INVERTED bits; vendor, family/model and limits
  *     come from the same leaves (the MXCSR mask from the live CPU only).
+ *
+ * Batches load in parallel: parsing and deriving are independent per host.
  */
 #ifndef LIBXL_CPUID_LEVEL_INPUT_H
 #define LIBXL_CPUID_LEVEL_INPUT_H
@@ -34,5 +36,32 @@ int xlc_level_host_from_dump(const char *path, enum xlc_guest_type type,
 /* From the CPU this runs on. */
 int xlc_level_host_live(enum xlc_guest_type type, struct xlc_level_host *out,
                         xlc_error *err);
+
+/*
+ * From a source named the way `xen-cpuid level` takes them: "@live", or a
+ * file whose content says what it is.  Kinds another part of the project
+ * reads (featureset text, libvirt <cpu>) fail with -ENOTSUP and say which
+ * reader is missing until that reader is in the build.
+ */
+int xlc_level_host_load(const char *source, enum xlc_guest_type type,
+                        struct xlc_level_host *out, xlc_error *err);
+
+/* One source's outcome in a batch load. */
+struct xlc_level_load {
+    int rc;                  /* 0 or negative errno */
+    char *msg;               /* malloc'd error text when rc != 0 */
+    struct xlc_level_host host;
+};
+
+/*
+ * Load n sources with up to `threads` workers (0: one per online CPU):
+ * results[i] is sources[i]'s outcome, whatever the completion order.
+ * Returns 0, or -ENOMEM when workers could not be set up (results then
+ * untouched).  Free the messages with xlc_level_loads_free().
+ */
+int xlc_level_load_many(const char *const *sources, size_t n,
+                        enum xlc_guest_type type, unsigned int threads,
+                        struct xlc_level_load *results);
+void xlc_level_loads_free(struct xlc_level_load *results, size_t n);
 
 #endif /* LIBXL_CPUID_LEVEL_INPUT_H */

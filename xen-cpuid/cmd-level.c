@@ -22,16 +22,19 @@
 
 #include "level-tool.h"
 
-/* Read the first bytes of a file, NUL-terminated, for sniffing. */
-static void file_head(const char *path, char *buf, size_t len)
-{
-    FILE *f = fopen(path, "r");
-    size_t n = f ? fread(buf, 1, len - 1, f) : 0;
+/* One command-line (or stdin) entry, before its source is loaded. */
+enum spec_kind { SPEC_HOST, SPEC_CANDIDATE, SPEC_GUEST };
 
-    buf[n] = '\0';
-    if (f)
-        fclose(f);
-}
+struct spec {
+    enum spec_kind kind;
+    char *name;        /* NAME= part, or a default from the source */
+    char *src;
+};
+
+struct specs {
+    struct spec *v;
+    size_t n;
+};
 
 static bool is_file(const char *path)
 {
@@ -41,213 +44,203 @@ static bool is_file(const char *path)
 }
 
 /* "dir/GenuineIntel00906EA_Coffeelake.xml" -> "GenuineIntel00906EA_..." */
-static char *default_name(const char *path)
+static char *default_name(const char *src)
 {
-    const char *base = strrchr(path, '/');
-    char *name = strdup(base ? base + 1 : path), *dot;
+    const char *base = strrchr(src, '/');
+    char host[256] = "live", *name, *dot;
 
+    if (!strcmp(src, "@live")) {
+        if (!gethostname(host, sizeof(host) - 1))
+            host[sizeof(host) - 1] = '\0';
+        return strdup(host);
+    }
+    name = strdup(base ? base + 1 : src);
     if (name && (dot = strrchr(name, '.')) && dot != name)
         *dot = '\0';
     return name;
 }
 
-/* Only hex digits, ':' and white space: the featureset text form. */
-static bool looks_like_featureset(const char *s)
+/*
+ * "+SPEC" is a candidate, "guest:SPEC" the guest; SPEC is NAME=SOURCE
+ * unless the whole of it names a file.
+ */
+static int add_spec(struct specs *l, const char *arg, xlc_error *err)
 {
-    bool colon = false;
+    struct spec *v = realloc(l->v, (l->n + 1) * sizeof(*v)), *sp;
+    const char *eq;
 
-    for (; *s; s++) {
-        if (*s == ':')
-            colon = true;
-        else if (!strchr("0123456789abcdefABCDEF \t\r\n", *s))
-            return false;
+    if (!v)
+        return xlc_fail(err, ENOMEM, "out of memory");
+    l->v = v;
+    sp = &v[l->n];
+    sp->kind = SPEC_HOST;
+    if (arg[0] == '+') {
+        sp->kind = SPEC_CANDIDATE;
+        arg++;
+    } else if (!strncmp(arg, "guest:", 6)) {
+        sp->kind = SPEC_GUEST;
+        arg += 6;
     }
-    return colon;
-}
-
-/* Load one SOURCE.  *name gets a default when the spec gave none. */
-static int load_source(struct level_run *r, const char *src, char **name,
-                       struct xlc_level_host *h, xlc_error *err)
-{
-    char head[4096];
-
-    if (!strcmp(src, "@live")) {
-        char host[256] = "live";
-
-        if (!*name) {
-            gethostname(host, sizeof(host) - 1);
-            host[sizeof(host) - 1] = '\0';
-            *name = strdup(host);
-        }
-        return xlc_level_host_live(r->type, h, err);
+    eq = strchr(arg, '=');
+    if (eq && eq != arg && !is_file(arg)) {
+        sp->name = strndup(arg, (size_t)(eq - arg));
+        sp->src = strdup(eq + 1);
+    } else {
+        sp->src = strdup(arg);
+        sp->name = sp->src ? default_name(sp->src) : NULL;
     }
-    if (!is_file(src)) {
-        if (looks_like_featureset(src))
-            return xlc_fail(err, ENOTSUP, "'%s': featureset strings need the "
-                            "featureset text parser (libxl_cpuid/"
-                            "featureset-text.h), not in this build", src);
-        return xlc_fail(err, ENOENT, "'%s': no such file (and not @live)",
-                        src);
+    if (!sp->name || !sp->src) {
+        free(sp->name);
+        free(sp->src);
+        return xlc_fail(err, ENOMEM, "out of memory");
     }
-    if (!*name)
-        *name = default_name(src);
-    file_head(src, head, sizeof(head));
-    if (strstr(head, "<cpu") && !strstr(head, "<cpudata"))
-        return xlc_fail(err, ENOTSUP, "%s: libvirt <cpu> input needs the "
-                        "libvirt <cpu> reader, not in this build", src);
-    if (looks_like_featureset(head))
-        return xlc_fail(err, ENOTSUP, "%s: featureset text files need the "
-                        "featureset text parser, not in this build", src);
-    return xlc_level_host_from_dump(src, r->type, h, err);
-}
-
-/* Split "NAME=SOURCE" unless the whole spec is a file. */
-static void split_spec(const char *spec, char **name, const char **src)
-{
-    const char *eq = strchr(spec, '=');
-
-    *name = NULL;
-    *src = spec;
-    if (eq && eq != spec && !is_file(spec)) {
-        *name = strndup(spec, (size_t)(eq - spec));
-        *src = eq + 1;
-    }
-}
-
-static int refuse(struct level_run *r, char *name, const char *reason)
-{
-    struct level_refused *n =
-        realloc(r->refused, (r->nr_refused + 1) * sizeof(*n));
-
-    if (!n)
-        return -ENOMEM;
-    r->refused = n;
-    n[r->nr_refused].name = name;
-    n[r->nr_refused].reason = strdup(reason);
-    r->nr_refused++;
+    l->n++;
     return 0;
 }
 
-static int add_host(struct level_run *r, const char *spec, xlc_error *err)
-{
-    struct xlc_level_host h;
-    const char *src;
-    char *name, **s;
-    size_t id;
-    int rc;
-
-    split_spec(spec, &name, &src);
-    rc = load_source(r, src, &name, &h, err);
-    if (!rc && !h.usable) {
-        if (!refuse(r, name, "no VMX/SVM: cannot run HVM guests"))
-            return 0;
-        free(name);
-        return xlc_fail(err, ENOMEM, "out of memory");
-    }
-    if (!rc)
-        rc = xlc_pool_add(r->pool, name, h.fs, XFS_NR_WORDS, &h.props, &id,
-                          err);
-    if (!rc) {
-        s = realloc(r->sources, xlc_pool_nr_ids(r->pool) * sizeof(*s));
-        rc = s ? 0 : xlc_fail(err, ENOMEM, "out of memory");
-        if (s) {
-            r->sources = s;
-            s[id] = strdup(src);
-        }
-    }
-    free(name);
-    return rc;
-}
-
-static int add_candidate(struct level_run *r, const char *spec,
-                         xlc_error *err)
-{
-    struct level_candidate *c;
-    const char *src;
-    char *name;
-    int rc;
-
-    c = realloc(r->cand, (r->nr_cand + 1) * sizeof(*c));
-    if (!c)
-        return xlc_fail(err, ENOMEM, "out of memory");
-    r->cand = c;
-    c = &c[r->nr_cand];
-    memset(c, 0, sizeof(*c));
-    split_spec(spec, &name, &src);
-    rc = load_source(r, src, &name, &c->host, err);
-    c->name = name;
-    if (rc) {
-        free(name);
-        return rc;
-    }
-    r->nr_cand++;
-    return 0;
-}
-
-static int set_guest(struct level_run *r, const char *spec, xlc_error *err)
-{
-    const char *src;
-    char *name;
-    int rc;
-
-    if (r->have_guest)
-        return xlc_fail(err, EINVAL, "only one guest: featureset may be "
-                        "given");
-    split_spec(spec, &name, &src);
-    rc = load_source(r, src, &name, &r->guest, err);
-    r->guest_name = name;
-    r->have_guest = !rc;
-    return rc;
-}
-
-static int add_arg(struct level_run *r, const char *arg, xlc_error *err)
-{
-    if (arg[0] == '+')
-        return add_candidate(r, arg + 1, err);
-    if (!strncmp(arg, "guest:", 6))
-        return set_guest(r, arg + 6, err);
-    return add_host(r, arg, err);
-}
-
-/* "-": one HOST per line; blank lines and '#' comments skipped. */
-static int add_stdin(struct level_run *r, xlc_error *err)
+/* "-": one entry per line; blank lines and '#' comments skipped. */
+static int add_stdin(struct specs *l, xlc_error *err)
 {
     char *line = NULL;
     size_t cap = 0;
-    unsigned int lineno = 0;
     int rc = 0;
 
     while (!rc && getline(&line, &cap, stdin) > 0) {
         char *s = line, *e;
 
-        lineno++;
         while (*s == ' ' || *s == '\t')
             s++;
         e = s + strlen(s);
         while (e > s && strchr(" \t\r\n", e[-1]))
             *--e = '\0';
-        if (!*s || *s == '#')
-            continue;
-        rc = add_arg(r, s, err);
-        if (rc)
-            xlc_error_prefix(err, "stdin:%u", lineno);
+        if (*s && *s != '#')
+            rc = add_spec(l, s, err);
     }
     free(line);
     return rc;
 }
 
+static void specs_free(struct specs *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->v[i].name);
+        free(l->v[i].src);
+    }
+    free(l->v);
+}
+
+static int refuse(struct level_run *r, const char *name, const char *reason,
+                  xlc_error *err)
+{
+    struct level_refused *n =
+        realloc(r->refused, (r->nr_refused + 1) * sizeof(*n));
+
+    if (!n)
+        return xlc_fail(err, ENOMEM, "out of memory");
+    r->refused = n;
+    n[r->nr_refused].name = strdup(name);
+    n[r->nr_refused].reason = strdup(reason);
+    r->nr_refused++;
+    return 0;
+}
+
+static int add_host(struct level_run *r, struct spec *sp,
+                    const struct xlc_level_host *h, xlc_error *err)
+{
+    size_t id;
+    char **s;
+    int rc;
+
+    if (!h->usable)
+        return refuse(r, sp->name, "no VMX/SVM: cannot run HVM guests", err);
+    rc = xlc_pool_add(r->pool, sp->name, h->fs, XFS_NR_WORDS, &h->props, &id,
+                      err);
+    if (rc)
+        return rc;
+    s = realloc(r->sources, xlc_pool_nr_ids(r->pool) * sizeof(*s));
+    if (!s)
+        return xlc_fail(err, ENOMEM, "out of memory");
+    r->sources = s;
+    s[id] = sp->src;
+    sp->src = NULL; /* the run owns it now */
+    return 0;
+}
+
+static int add_candidate(struct level_run *r, struct spec *sp,
+                         const struct xlc_level_host *h, xlc_error *err)
+{
+    struct level_candidate *c;
+
+    c = realloc(r->cand, (r->nr_cand + 1) * sizeof(*c));
+    if (!c)
+        return xlc_fail(err, ENOMEM, "out of memory");
+    r->cand = c;
+    c = &c[r->nr_cand++];
+    memset(c, 0, sizeof(*c));
+    c->name = sp->name;
+    sp->name = NULL;
+    c->host = *h;
+    return 0;
+}
+
+static int set_guest(struct level_run *r, struct spec *sp,
+                     const struct xlc_level_host *h, xlc_error *err)
+{
+    if (r->have_guest)
+        return xlc_fail(err, EINVAL, "only one guest:SOURCE may be given");
+    r->have_guest = true;
+    r->guest = *h;
+    r->guest_name = sp->name;
+    sp->name = NULL;
+    return 0;
+}
+
+/* Load every source (in parallel), then take them in command-line order. */
+static int load_all(struct level_run *r, struct specs *l, xlc_error *err)
+{
+    const char **srcs = calloc(l->n ? l->n : 1, sizeof(*srcs));
+    struct xlc_level_load *res = calloc(l->n ? l->n : 1, sizeof(*res));
+    int rc = srcs && res ? 0 : xlc_fail(err, ENOMEM, "out of memory");
+
+    for (size_t i = 0; !rc && i < l->n; i++)
+        srcs[i] = l->v[i].src;
+    if (!rc && xlc_level_load_many(srcs, l->n, r->type, 0, res))
+        rc = xlc_fail(err, ENOMEM, "out of memory");
+    for (size_t i = 0; !rc && i < l->n; i++) {
+        struct spec *sp = &l->v[i];
+
+        if (res[i].rc) {
+            rc = xlc_fail(err, -res[i].rc, "%s", res[i].msg ? res[i].msg
+                                                             : "out of memory");
+            break;
+        }
+        switch (sp->kind) {
+        case SPEC_HOST: rc = add_host(r, sp, &res[i].host, err); break;
+        case SPEC_CANDIDATE: rc = add_candidate(r, sp, &res[i].host, err); break;
+        case SPEC_GUEST: rc = set_guest(r, sp, &res[i].host, err); break;
+        }
+    }
+    if (res)
+        xlc_level_loads_free(res, l->n);
+    free(res);
+    free(srcs);
+    return rc;
+}
+
 static int build(struct level_run *r, xlc_error *err)
 {
-    for (int i = 0; i < r->t->argc; i++) {
-        int rc = !strcmp(r->t->argv[i], "-") ? add_stdin(r, err)
-                                              : add_arg(r, r->t->argv[i], err);
+    struct specs l = { NULL, 0 };
+    int rc = 0;
 
-        if (rc)
-            return rc;
-    }
-    if (!xlc_pool_nr_hosts(r->pool))
-        return xlc_fail(err, EINVAL, "no usable host given");
-    return 0;
+    for (int i = 0; !rc && i < r->t->argc; i++)
+        rc = !strcmp(r->t->argv[i], "-") ? add_stdin(&l, err)
+                                          : add_spec(&l, r->t->argv[i], err);
+    if (!rc)
+        rc = load_all(r, &l, err);
+    specs_free(&l);
+    if (!rc && !xlc_pool_nr_hosts(r->pool))
+        rc = xlc_fail(err, EINVAL, "no usable host given");
+    return rc;
 }
 
 /* Level, candidates and verdicts, once every input is in. */
