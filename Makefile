@@ -108,7 +108,7 @@ freestanding: $(XEN_OBJS)
 	echo "freestanding: xen/ objects reference nothing outside xen/"
 
 test: all $(TESTS) freestanding
-	@export XFS_SHARED=$${XFS_SHARED:-$(CURDIR)/../shared}; \
+	@export XFS_SHARED=$${XFS_SHARED:-$(CURDIR)/../shared} XFS_TOOL=$(abspath $(TOOL)); \
 	 pass=0; fail=0; failed=""; \
 	 for t in $(TESTS); do echo "== $$t"; \
 	   if $$t; then pass=$$((pass+1)); else fail=$$((fail+1)); failed="$$failed $$t"; fi; \
@@ -126,7 +126,7 @@ check: deps
 
 # Installs what the build and tests need, only when something is missing.
 DEB_PKGS = build-essential pkg-config libxen-dev libxml2-dev libcmocka-dev \
-	libvirt0 xen-utils-common cpuid clang
+	libvirt0 xen-utils-common xen-utils-4.17 cpuid clang
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \

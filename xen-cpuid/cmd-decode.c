@@ -1,3 +1,164 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * xen-cpuid decode FEATURESET...: name the features set in featureset
+ * strings.  Every featureset is parsed before anything is printed, so bad
+ * input produces an error and no partial output.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "libxl_cpuid/feature-names.h"
+#include "libxl_cpuid/featureset-text.h"
+#include "libxl_cpuid/strbuf.h"
 #include "tool.h"
-int cmd_decode(struct tool *t) { tool_err(t, "not implemented yet"); return EXIT_INTERNAL; }
+#include "xen/lib/featureset.h"
+
+struct parsed {
+    uint32_t *words;
+    size_t nr;
+};
+
+static const char *word_key(size_t w)
+{
+    return w < XFS_NR_WORDS ? xfs_words[w].key : NULL;
+}
+
+static void text_one(struct xlc_buf *b, size_t n, const struct parsed *fs)
+{
+    xlc_buf_printf(b, "featureset %zu: %zu word%s%s\n", n + 1, fs->nr,
+                   fs->nr == 1 ? "" : "s",
+                   fs->nr > XFS_NR_WORDS ? " (more than this build knows)"
+                                         : "");
+    for (size_t w = 0; w < fs->nr; w++) {
+        char unknown_key[24];
+        const char *key = word_key(w);
+
+        if (!key) {
+            snprintf(unknown_key, sizeof(unknown_key), "[%zu]", w);
+            key = unknown_key;
+        }
+        xlc_buf_printf(b, "  [%02zu] %-6s %08x ", w, key, fs->words[w]);
+        if (fs->words[w])
+            xlc_featureset_word_names(b, w, fs->words[w]);
+        else
+            xlc_buf_putc(b, '-');
+        xlc_buf_putc(b, '\n');
+    }
+}
+
+/* A JSON array of a word's named features, or of its unnamed bits. */
+static void json_names(struct xlc_buf *b, size_t w, uint32_t bits,
+                       bool unknown)
+{
+    bool first = true;
+
+    xlc_buf_putc(b, '[');
+    for (unsigned int bit = 0; bit < 32; bit++) {
+        char lower[XLC_FEATURE_NAME_MAX];
+        const char *name = NULL;
+
+        if (!(bits & (1u << bit)))
+            continue;
+        if (w < XFS_NR_WORDS)
+            name = xlc_feature_name_lower((unsigned int)(w * 32 + bit), lower);
+        if (!!name == unknown)
+            continue;
+        if (!first)
+            xlc_buf_putc(b, ',');
+        first = false;
+        if (unknown)
+            xlc_buf_printf(b, "\"%zu*32+%u\"", w, bit);
+        else
+            xlc_buf_json_str(b, name);
+    }
+    xlc_buf_putc(b, ']');
+}
+
+static void json_one(struct xlc_buf *b, const char *input,
+                     const struct parsed *fs)
+{
+    xlc_buf_puts(b, "{\"input\":");
+    xlc_buf_json_str(b, input);
+    xlc_buf_printf(b, ",\"nr_words\":%zu,\"known_words\":%d,\"words\":[",
+                   fs->nr, XFS_NR_WORDS);
+    for (size_t w = 0; w < fs->nr; w++) {
+        const char *key = word_key(w);
+
+        xlc_buf_printf(b, "%s{\"index\":%zu,\"key\":", w ? "," : "", w);
+        if (key)
+            xlc_buf_json_str(b, key);
+        else
+            xlc_buf_puts(b, "null");
+        xlc_buf_printf(b, ",\"value\":\"%08x\",\"features\":", fs->words[w]);
+        json_names(b, w, fs->words[w], false);
+        xlc_buf_puts(b, ",\"unknown_bits\":");
+        json_names(b, w, fs->words[w], true);
+        xlc_buf_putc(b, '}');
+    }
+    xlc_buf_puts(b, "]}");
+}
+
+static int print_all(struct tool *t, const struct parsed *fs)
+{
+    struct xlc_buf b = XLC_BUF_INIT;
+    char *out;
+
+    if (t->json)
+        xlc_buf_putc(&b, '[');
+    for (int i = 0; i < t->argc; i++) {
+        if (t->json) {
+            if (i)
+                xlc_buf_putc(&b, ',');
+            json_one(&b, t->argv[i], &fs[i]);
+        } else {
+            if (i)
+                xlc_buf_putc(&b, '\n');
+            text_one(&b, (size_t)i, &fs[i]);
+        }
+    }
+    if (t->json)
+        xlc_buf_puts(&b, "]\n");
+    out = xlc_buf_take(&b);
+    if (!out) {
+        tool_err(t, "out of memory");
+        return EXIT_INTERNAL;
+    }
+    fputs(out, stdout);
+    free(out);
+    return EXIT_OK;
+}
+
+int cmd_decode(struct tool *t)
+{
+    struct parsed *fs;
+    int rc = EXIT_OK;
+
+    if (t->argc < 1) {
+        tool_err(t, "usage: xen-cpuid decode [--json] FEATURESET... "
+                    "(words of 8 hex digits separated by ':')");
+        return EXIT_USAGE;
+    }
+    fs = calloc((size_t)t->argc, sizeof(*fs));
+    if (!fs) {
+        tool_err(t, "out of memory");
+        return EXIT_INTERNAL;
+    }
+    for (int i = 0; i < t->argc && rc == EXIT_OK; i++) {
+        xlc_error err = { 0 };
+        int r = xlc_featureset_parse(t->argv[i], &fs[i].words, &fs[i].nr,
+                                     &err);
+
+        if (r < 0) {
+            tool_err(t, "argument %d: %s", i + 1, err.msg);
+            rc = r == -ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
+        }
+    }
+    if (rc == EXIT_OK)
+        rc = print_all(t, fs);
+    for (int i = 0; i < t->argc; i++)
+        free(fs[i].words);
+    free(fs);
+    return rc;
+}

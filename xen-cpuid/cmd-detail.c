@@ -1,4 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* Placeholder until this subcommand lands. */
-#include "tool.h"
-int cmd_detail(struct tool *t) { tool_err(t, "not implemented yet"); return EXIT_INTERNAL; }
+/*
+ * xen-cpuid detail: the info report with every word of every set decoded
+ * into feature names (set bits without a name shown as <bit>).
+ */
+#include "info-common.h"
+
+int cmd_detail(struct tool *t)
+{
+    return run_featureset_report(t, true);
+}

@@ -1,3 +1,382 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * xen-cpuid explain NAME...: everything the annotated list and the
+ * dependency table say about a feature.
+ *
+ * NAME is a feature name in any spelling xlc_feature_lookup() accepts, or
+ * a bit as decode prints unnamed ones: "W*32+B" (brackets optional) or a
+ * plain feature number.  All arguments are resolved before anything is
+ * printed.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "libxl_cpuid/feature-names.h"
+#include "libxl_cpuid/strbuf.h"
 #include "tool.h"
-int cmd_explain(struct tool *t) { tool_err(t, "not implemented yet"); return EXIT_INTERNAL; }
+#include "xen/lib/featureset.h"
+
+/* Bounds for numeric input: far beyond any word Xen will define. */
+#define MAX_WORD 1023u
+
+static const char *const reg_names[] = {
+    [XFS_EAX] = "EAX", [XFS_EBX] = "EBX", [XFS_ECX] = "ECX",
+    [XFS_EDX] = "EDX", [XFS_MSR_LO] = "bits 0-31", [XFS_MSR_HI] = "bits 32-63",
+};
+
+static const char *guest_meaning(char g)
+{
+    switch (g) {
+    case 'A': return "PV and HVM guests, on by default";
+    case 'a': return "PV and HVM guests, opt-in (max policy only)";
+    case 'S': return "HVM guests (shadow or HAP paging), on by default";
+    case 's': return "HVM guests (shadow or HAP paging), opt-in";
+    case 'H': return "HVM guests with HAP only, on by default";
+    case 'h': return "HVM guests with HAP only, opt-in";
+    default: return "never offered to guests";
+    }
+}
+
+/* ---- argument parsing ---- */
+
+static bool parse_uint(const char **p, unsigned int *out, unsigned int max)
+{
+    unsigned long v = 0;
+    const char *s = *p;
+
+    if (*s < '0' || *s > '9')
+        return false;
+    for (; *s >= '0' && *s <= '9'; s++) {
+        v = v * 10 + (unsigned long)(*s - '0');
+        if (v > max)
+            return false;
+    }
+    *out = (unsigned int)v;
+    *p = s;
+    return true;
+}
+
+/* "W*32+B", "[W*32+B]" or "N"; false if arg is not of that form. */
+static bool parse_bit(const char *arg, unsigned int *value)
+{
+    const char *p = arg;
+    bool bracket = *p == '[';
+    unsigned int w, b;
+
+    p += bracket;
+    if (!parse_uint(&p, &w, (MAX_WORD + 1) * 32 - 1))
+        return false;
+    if (!strncmp(p, "*32+", 4)) {
+        p += 4;
+        if (w > MAX_WORD || !parse_uint(&p, &b, 31))
+            return false;
+        w = w * 32 + b;
+    }
+    if (bracket && *p++ != ']')
+        return false;
+    if (*p)
+        return false;
+    *value = w;
+    return true;
+}
+
+static int resolve(const struct tool *t, const char *arg, unsigned int *value)
+{
+    xlc_error err = { 0 };
+    int r;
+
+    if (parse_bit(arg, value))
+        return 0;
+    r = xlc_feature_lookup(arg, value, &err);
+    if (r < 0)
+        tool_err(t, "%s", err.msg);
+    return r;
+}
+
+/* ---- what to say ---- */
+
+/* Every feature whose deep dependents include `value`: what it needs. */
+static void depends_on(unsigned int value, uint32_t out[XFS_NR_WORDS])
+{
+    memset(out, 0, XFS_NR_WORDS * sizeof(*out));
+    for (unsigned int i = 0; i < xfs_nr_features; i++) {
+        const uint32_t *deps = xfs_lookup_deep_deps(xfs_features[i].value);
+
+        if (deps && xfs_test(deps, XFS_NR_WORDS, value))
+            xfs_set(out, XFS_NR_WORDS, xfs_features[i].value);
+    }
+}
+
+static void word_source(struct xlc_buf *b, unsigned int w)
+{
+    const struct xfs_word_info *wi = &xfs_words[w];
+
+    if (wi->src == XFS_SRC_MSR) {
+        xlc_buf_printf(b, "MSR 0x%08x %s", wi->leaf, reg_names[wi->reg]);
+        return;
+    }
+    xlc_buf_printf(b, "CPUID 0x%08x", wi->leaf);
+    if (wi->subleaf != XFS_NO_SUBLEAF)
+        xlc_buf_printf(b, ".%u", wi->subleaf);
+    xlc_buf_printf(b, " %s", reg_names[wi->reg]);
+}
+
+/* Names of the set bits, space-separated; unnamed bits counted. */
+static void name_list(struct xlc_buf *b, const uint32_t *set, bool json)
+{
+    unsigned int unnamed = 0;
+    bool first = true;
+
+    if (json)
+        xlc_buf_putc(b, '[');
+    for (unsigned int v = 0; v < XFS_NR_FEATURE_BITS; v++) {
+        const char *name;
+
+        if (!xfs_test(set, XFS_NR_WORDS, v))
+            continue;
+        name = xlc_feature_name(v);
+        if (!name) {
+            unnamed++;
+            continue;
+        }
+        if (!first)
+            xlc_buf_putc(b, json ? ',' : ' ');
+        first = false;
+        if (json)
+            xlc_buf_json_str(b, name);
+        else
+            xlc_buf_puts(b, name);
+    }
+    if (json)
+        xlc_buf_putc(b, ']');
+    else if (first && !unnamed)
+        xlc_buf_puts(b, "-");
+    else if (unnamed)
+        xlc_buf_printf(b, "%s(+%u unnamed bit%s)", first ? "" : " ", unnamed,
+                       unnamed == 1 ? "" : "s");
+}
+
+/* Unnamed bits of a set, as a JSON array of "W*32+B" strings. */
+static void json_unnamed(struct xlc_buf *b, const uint32_t *set)
+{
+    bool first = true;
+
+    xlc_buf_putc(b, '[');
+    for (unsigned int v = 0; v < XFS_NR_FEATURE_BITS; v++) {
+        if (!xfs_test(set, XFS_NR_WORDS, v) || xlc_feature_name(v))
+            continue;
+        xlc_buf_printf(b, "%s\"%u*32+%u\"", first ? "" : ",", v / 32, v % 32);
+        first = false;
+    }
+    xlc_buf_putc(b, ']');
+}
+
+static void mask_list(struct xlc_buf *b, unsigned int v, bool json)
+{
+    bool first = true;
+
+    if (json)
+        xlc_buf_putc(b, '[');
+    for (unsigned int k = 0; k < XFS_MASK_NR; k++) {
+        if (!xfs_test(xfs_static_masks[k], XFS_NR_WORDS, v))
+            continue;
+        if (!first)
+            xlc_buf_puts(b, json ? "," : ", ");
+        first = false;
+        if (json)
+            xlc_buf_json_str(b, xfs_mask_names[k]);
+        else
+            xlc_buf_puts(b, xfs_mask_names[k]);
+    }
+    if (json)
+        xlc_buf_putc(b, ']');
+    else if (first)
+        xlc_buf_putc(b, '-');
+}
+
+static void alias_list(struct xlc_buf *b, unsigned int v, bool json)
+{
+    bool first = true;
+
+    if (json)
+        xlc_buf_putc(b, '[');
+    for (size_t i = 0; i < xlc_nr_feature_aliases; i++) {
+        if (xlc_feature_aliases[i].value != v)
+            continue;
+        if (!first)
+            xlc_buf_puts(b, json ? "," : ", ");
+        first = false;
+        if (json)
+            xlc_buf_json_str(b, xlc_feature_aliases[i].alias);
+        else
+            xlc_buf_puts(b, xlc_feature_aliases[i].alias);
+    }
+    if (json)
+        xlc_buf_putc(b, ']');
+    else if (first)
+        xlc_buf_putc(b, '-');
+}
+
+static void text_one(struct xlc_buf *b, unsigned int v)
+{
+    const struct xfs_feature_info *fi = xfs_feature_by_value(v);
+    unsigned int w = v / 32;
+    uint32_t needs[XFS_NR_WORDS];
+    const uint32_t *dependents;
+    char lower[XLC_FEATURE_NAME_MAX];
+
+    if (!fi) {
+        xlc_buf_printf(b, "[%u*32+%u]: no feature of this build has this bit\n",
+                       w, v % 32);
+        if (w < XFS_NR_WORDS) {
+            xlc_buf_printf(b, "  word        %u (%s: ", w, xfs_words[w].key);
+            word_source(b, w);
+            xlc_buf_puts(b, ")\n");
+        } else
+            xlc_buf_printf(b, "  word        %u (beyond the %d words this "
+                              "build knows)\n", w, XFS_NR_WORDS);
+        return;
+    }
+    xlc_buf_printf(b, "%s (%s): %s\n", fi->name,
+                   xlc_feature_name_lower(v, lower), fi->description);
+    xlc_buf_printf(b, "  word        %u (%s: ", w, xfs_words[w].key);
+    word_source(b, w);
+    xlc_buf_printf(b, ")\n  bit         %u\n  value       %u (%u*32+%u)\n",
+                   v % 32, v, w, v % 32);
+    xlc_buf_printf(b, "  guest       %c: %s\n", fi->guest ? fi->guest : '_',
+                   guest_meaning(fi->guest));
+    xlc_buf_printf(b, "  special     %s\n",
+                   fi->flags & XCF_SPECIAL
+                       ? "yes: Xen computes this bit and may override it"
+                       : "no");
+    xlc_buf_printf(b, "  inverted    %s\n",
+                   fi->flags & XCF_INVERTED
+                       ? "yes: set means less capability; levelled by union"
+                       : "no");
+    xlc_buf_puts(b, "  masks       ");
+    mask_list(b, v, false);
+    xlc_buf_puts(b, "\n  aliases     ");
+    alias_list(b, v, false);
+    depends_on(v, needs);
+    xlc_buf_puts(b, "\n  needs       ");
+    name_list(b, needs, false);
+    dependents = xfs_lookup_deep_deps(v);
+    xlc_buf_puts(b, "\n  needed by   ");
+    if (dependents)
+        name_list(b, dependents, false);
+    else
+        xlc_buf_putc(b, '-');
+    xlc_buf_putc(b, '\n');
+}
+
+static void json_word(struct xlc_buf *b, unsigned int w)
+{
+    if (w >= XFS_NR_WORDS) {
+        xlc_buf_puts(b, ",\"key\":null,\"source\":null");
+        return;
+    }
+    xlc_buf_puts(b, ",\"key\":");
+    xlc_buf_json_str(b, xfs_words[w].key);
+    xlc_buf_puts(b, ",\"source\":\"");
+    word_source(b, w);
+    xlc_buf_putc(b, '"');
+}
+
+static void json_one(struct xlc_buf *b, const char *arg, unsigned int v)
+{
+    const struct xfs_feature_info *fi = xfs_feature_by_value(v);
+    static const uint32_t none[XFS_NR_WORDS];
+    uint32_t needs[XFS_NR_WORDS];
+    const uint32_t *dependents;
+    char lower[XLC_FEATURE_NAME_MAX];
+
+    xlc_buf_puts(b, "{\"query\":");
+    xlc_buf_json_str(b, arg);
+    xlc_buf_printf(b, ",\"value\":%u,\"word\":%u,\"bit\":%u", v, v / 32,
+                   v % 32);
+    json_word(b, v / 32);
+    if (!fi) {
+        xlc_buf_puts(b, ",\"name\":null}");
+        return;
+    }
+    xlc_buf_puts(b, ",\"name\":");
+    xlc_buf_json_str(b, fi->name);
+    xlc_buf_puts(b, ",\"display_name\":");
+    xlc_buf_json_str(b, xlc_feature_name_lower(v, lower));
+    xlc_buf_puts(b, ",\"description\":");
+    xlc_buf_json_str(b, fi->description);
+    xlc_buf_printf(b, ",\"guest\":\"%c\",\"guest_meaning\":",
+                   fi->guest ? fi->guest : '_');
+    xlc_buf_json_str(b, guest_meaning(fi->guest));
+    xlc_buf_printf(b, ",\"special\":%s,\"inverted\":%s,\"masks\":",
+                   fi->flags & XCF_SPECIAL ? "true" : "false",
+                   fi->flags & XCF_INVERTED ? "true" : "false");
+    mask_list(b, v, true);
+    xlc_buf_puts(b, ",\"aliases\":");
+    alias_list(b, v, true);
+    depends_on(v, needs);
+    xlc_buf_puts(b, ",\"depends_on\":");
+    name_list(b, needs, true);
+    dependents = xfs_lookup_deep_deps(v);
+    if (!dependents)
+        dependents = none;
+    xlc_buf_puts(b, ",\"dependents\":");
+    name_list(b, dependents, true);
+    xlc_buf_puts(b, ",\"dependents_unnamed\":");
+    json_unnamed(b, dependents);
+    xlc_buf_putc(b, '}');
+}
+
+int cmd_explain(struct tool *t)
+{
+    struct xlc_buf b = XLC_BUF_INIT;
+    unsigned int *values;
+    int rc = EXIT_OK;
+    char *out;
+
+    if (t->argc < 1) {
+        tool_err(t, "usage: xen-cpuid explain [--json] NAME... "
+                    "(a feature name, or W*32+B)");
+        return EXIT_USAGE;
+    }
+    values = calloc((size_t)t->argc, sizeof(*values));
+    if (!values) {
+        tool_err(t, "out of memory");
+        return EXIT_INTERNAL;
+    }
+    /* Report every bad name, not just the first. */
+    for (int i = 0; i < t->argc; i++)
+        if (resolve(t, t->argv[i], &values[i]) < 0)
+            rc = EXIT_INPUT;
+    if (rc != EXIT_OK) {
+        free(values);
+        return rc;
+    }
+    if (t->json)
+        xlc_buf_putc(&b, '[');
+    for (int i = 0; i < t->argc; i++) {
+        if (t->json) {
+            if (i)
+                xlc_buf_putc(&b, ',');
+            json_one(&b, t->argv[i], values[i]);
+        } else {
+            if (i)
+                xlc_buf_putc(&b, '\n');
+            text_one(&b, values[i]);
+        }
+    }
+    if (t->json)
+        xlc_buf_puts(&b, "]\n");
+    free(values);
+    out = xlc_buf_take(&b);
+    if (!out) {
+        tool_err(t, "out of memory");
+        return EXIT_INTERNAL;
+    }
+    fputs(out, stdout);
+    free(out);
+    return EXIT_OK;
+}

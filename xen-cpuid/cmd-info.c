@@ -1,4 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* Placeholder until this subcommand lands. */
-#include "tool.h"
-int cmd_info(struct tool *t) { tool_err(t, "not implemented yet"); return EXIT_INTERNAL; }
+/*
+ * xen-cpuid info (the default): the static masks and the six dynamic
+ * featuresets, laid out as Xen's own xen-cpuid prints them.
+ */
+
+#include "info-common.h"
+
+int cmd_info(struct tool *t)
+{
+    return run_featureset_report(t, false);
+}

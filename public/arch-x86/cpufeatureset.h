@@ -273,7 +273,7 @@
       "XSAVES/XRSTORS and the IA32_XSS MSR") \
     /* word 5 */ \
     X(c, FSGSBASE,             5,  0, A, 0, \
-      "RD/WR FSBASE and GSBASE instructions usable from any ring") \
+      "RDFSBASE, WRFSBASE, RDGSBASE and WRGSBASE instructions") \
     X(c, TSC_ADJUST,           5,  1, S, 0, \
       "IA32_TSC_ADJUST MSR") \
     X(c, SGX,                  5,  2, _, 0, \
@@ -469,7 +469,7 @@
       "fast short REP CMPSB and REP SCASB") \
     /* word 11 */ \
     X(c, LFENCE_DISPATCH,     11,  2, A, 0, \
-      "LFENCE is dispatch serializing on every model") \
+      "LFENCE is always dispatch serializing") \
     X(c, VERW_CLEAR,          11,  5, A, XCF_SPECIAL, \
       "VERW flushes microarchitectural buffers (AMD)") \
     X(c, NSCB,                11,  6, A, 0, \
@@ -499,7 +499,7 @@
     X(c, BHI_CTRL,            13,  4, S, 0, \
       "branch history injection control (BHI_DIS_S) in MSR_SPEC_CTRL") \
     X(c, MCDT_NO,             13,  5, A, 0, \
-      "hardware is not affected by MXCSR configuration timing") \
+      "not affected by MXCSR configuration dependent timing") \
     /* word 15 */ \
     X(c, CET_SSS,             15, 18, _, 0, \
       "supervisor shadow stacks are safe to use on this part") \

@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Layout facts matched from Xen's xen-cpuid: set names left-aligned in 24
+ * columns followed by 8 spaces, so that the words line up under the KEY
+ * line's word keys; words as 8 hex digits joined by ':'; detail lines
+ * "  [NN] <word label, 24 wide>" then the names of the set bits, and
+ * "<bit>" for a set bit without a name.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "featureset-print.h"
+#include "libxl_cpuid/feature-names.h"
+
+#define COL 24
+
+void fsp_set_line(FILE *f, const char *name, const uint32_t *fs,
+                  uint32_t len)
+{
+    fprintf(f, "%-*s        ", COL, name);
+    for (uint32_t i = 0; i < len; i++)
+        fprintf(f, "%08x%c", fs[i], i + 1 < len ? ':' : '\n');
+    if (!len)
+        fputc('\n', f);
+}
+
+/* Names of the bits set in word w; unnamed (or unknown-word) bits as <n>. */
+static void word_features(FILE *f, unsigned int w, uint32_t v)
+{
+    char name[XLC_FEATURE_NAME_MAX];
+
+    for (unsigned int b = 0; b < 32; b++) {
+        const struct xfs_feature_info *fi;
+
+        if (!(v & (1u << b)))
+            continue;
+        fi = w < XFS_NR_WORDS ? xfs_feature_by_value(w * 32 + b) : NULL;
+        if (fi) {
+            xlc_feature_name_lower(fi->value, name);
+            fprintf(f, " %s", name);
+        } else
+            fprintf(f, " <%u>", b);
+    }
+}
+
+void fsp_set_detail(FILE *f, const uint32_t *fs, uint32_t len)
+{
+    char label[64];
+
+    for (uint32_t w = 0; w < len; w++) {
+        tool_word_label(w, label, sizeof(label));
+        fprintf(f, "  [%02u] %-*s", w, COL, label);
+        word_features(f, w, fs[w]);
+        fputc('\n', f);
+    }
+}
+
+/* A static mask, zero-extended or cut to the backend's word count. */
+static uint32_t *mask_words(enum xfs_mask_kind k, uint32_t nr)
+{
+    uint32_t *m = calloc(nr ? nr : 1, sizeof(*m));
+
+    if (m)
+        xfs_copy(m, nr, xfs_static_masks[k], XFS_NR_WORDS);
+    return m;
+}
+
+static void key_line(FILE *f, uint32_t nr)
+{
+    fprintf(f, "       %*s ", COL, "KEY");
+    for (uint32_t w = 0; w < nr; w++)
+        fprintf(f, "%-8s ", w < XFS_NR_WORDS ? xfs_words[w].key : "???");
+    fputc('\n', f);
+}
+
+void fsp_report(FILE *f, const struct tool_featuresets *s,
+                const char *backend_desc, bool detail)
+{
+    fprintf(f, "nr_features: %u\n", s->nr);
+    if (!detail)
+        key_line(f, s->nr);
+    fprintf(f, "\nStatic sets:\n");
+    /* Xen's eight masks; our extra "Inverted" set is not one of them. */
+    for (int k = XFS_MASK_KNOWN; k <= XFS_MASK_HVM_HAP_DEF; k++) {
+        uint32_t *m = mask_words((enum xfs_mask_kind)k, s->nr);
+
+        if (!m) {
+            fprintf(f, "%s: out of memory\n", xfs_mask_names[k]);
+            continue;
+        }
+        fsp_set_line(f, xfs_mask_names[k], m, s->nr);
+        if (detail)
+            fsp_set_detail(f, m, s->nr);
+        free(m);
+    }
+    fprintf(f, "\nDynamic sets:\n");
+    for (unsigned int i = 0; i < TOOL_NR_SETS; i++) {
+        if (s->unsupported[i]) {
+            fprintf(f, "%s featureset not supported by Xen\n",
+                    tool_set_names[i]);
+            continue;
+        }
+        fsp_set_line(f, tool_set_names[i], s->fs[i], s->len[i]);
+        if (detail)
+            fsp_set_detail(f, s->fs[i], s->len[i]);
+    }
+    fprintf(f, "\nBackend: %s\n", backend_desc);
+}
+
+/* ---- JSON ---- */
+
+static void json_words(struct xlc_buf *b, const uint32_t *fs, uint32_t len)
+{
+    xlc_buf_puts(b, "\"featureset\": \"");
+    for (uint32_t i = 0; i < len; i++)
+        xlc_buf_printf(b, "%s%08x", i ? ":" : "", fs[i]);
+    xlc_buf_puts(b, "\", \"words\": [");
+    for (uint32_t i = 0; i < len; i++)
+        xlc_buf_printf(b, "%s%u", i ? ", " : "", fs[i]);
+    xlc_buf_putc(b, ']');
+}
+
+/* Per word: label, key, value and the features set in it. */
+static void json_detail(struct xlc_buf *b, const uint32_t *fs, uint32_t len)
+{
+    char label[64], name[XLC_FEATURE_NAME_MAX];
+
+    xlc_buf_puts(b, ", \"detail\": [");
+    for (uint32_t w = 0; w < len; w++) {
+        const char *sep = "";
+
+        tool_word_label(w, label, sizeof(label));
+        xlc_buf_printf(b, "%s\n      {\"word\": %u, \"key\": ", w ? "," : "",
+                       w);
+        xlc_buf_json_str(b, w < XFS_NR_WORDS ? xfs_words[w].key : "???");
+        xlc_buf_puts(b, ", \"source\": ");
+        xlc_buf_json_str(b, label);
+        xlc_buf_printf(b, ", \"value\": \"%08x\", \"features\": [", fs[w]);
+        for (unsigned int bit = 0; bit < 32; bit++) {
+            const struct xfs_feature_info *fi;
+
+            if (!(fs[w] & (1u << bit)))
+                continue;
+            fi = w < XFS_NR_WORDS ? xfs_feature_by_value(w * 32 + bit) : NULL;
+            if (!fi)
+                continue;
+            xlc_feature_name_lower(fi->value, name);
+            xlc_buf_puts(b, sep);
+            xlc_buf_json_str(b, name);
+            sep = ", ";
+        }
+        xlc_buf_puts(b, "], \"unknown_bits\": [");
+        sep = "";
+        for (unsigned int bit = 0; bit < 32; bit++)
+            if ((fs[w] & (1u << bit)) &&
+                !(w < XFS_NR_WORDS && xfs_feature_by_value(w * 32 + bit))) {
+                xlc_buf_printf(b, "%s%u", sep, bit);
+                sep = ", ";
+            }
+        xlc_buf_puts(b, "]}");
+    }
+    xlc_buf_puts(b, "]");
+}
+
+/* One set as an object; `extra` holds more members (", \"k\": v") or "". */
+static void json_set(struct xlc_buf *b, const char *name, const uint32_t *fs,
+                     uint32_t len, bool detail, bool first, const char *extra)
+{
+    xlc_buf_printf(b, "%s\n    {\"name\": ", first ? "" : ",");
+    xlc_buf_json_str(b, name);
+    xlc_buf_printf(b, "%s, ", extra);
+    json_words(b, fs, len);
+    if (detail)
+        json_detail(b, fs, len);
+    xlc_buf_putc(b, '}');
+}
+
+static void json_static(struct xlc_buf *b, uint32_t nr, bool detail)
+{
+    xlc_buf_puts(b, ",\n  \"static_sets\": [");
+    for (int k = XFS_MASK_KNOWN; k <= XFS_MASK_HVM_HAP_DEF; k++) {
+        uint32_t *m = mask_words((enum xfs_mask_kind)k, nr);
+
+        if (!m) {
+            b->oom = true;
+            return;
+        }
+        json_set(b, xfs_mask_names[k], m, nr, detail, k == XFS_MASK_KNOWN,
+                 "");
+        free(m);
+    }
+    xlc_buf_puts(b, "\n  ]");
+}
+
+static void json_dynamic(struct xlc_buf *b, const struct tool_featuresets *s,
+                         bool detail)
+{
+    bool first = true;
+
+    xlc_buf_puts(b, ",\n  \"dynamic_sets\": [");
+    for (unsigned int i = 0; i < TOOL_NR_SETS; i++) {
+        if (s->unsupported[i]) {
+            xlc_buf_printf(b, "%s\n    {\"name\": ", first ? "" : ",");
+            xlc_buf_json_str(b, tool_set_names[i]);
+            xlc_buf_printf(b, ", \"index\": %u, \"supported\": false}", i);
+        } else {
+            char extra[64];
+
+            snprintf(extra, sizeof(extra), ", \"index\": %u, "
+                     "\"supported\": true", i);
+            json_set(b, tool_set_names[i], s->fs[i], s->len[i], detail,
+                     first, extra);
+        }
+        first = false;
+    }
+    xlc_buf_puts(b, "\n  ]");
+}
+
+void fsp_report_json(struct xlc_buf *b, const struct tool_featuresets *s,
+                     const xlc_handle *h, bool detail)
+{
+    static const char *const backend[] = {
+        [XLC_BACKEND_AUTO] = "auto", [XLC_BACKEND_XEN] = "xen",
+        [XLC_BACKEND_SIM] = "sim",
+    };
+
+    xlc_buf_printf(b, "{\n  \"backend\": {\"name\": \"%s\", \"description\": ",
+                   backend[xlc_backend_in_use(h)]);
+    xlc_buf_json_str(b, xlc_backend_description(h));
+    xlc_buf_printf(b, "},\n  \"nr_features\": %u,\n  \"keys\": [", s->nr);
+    for (uint32_t w = 0; w < s->nr; w++) {
+        xlc_buf_puts(b, w ? ", " : "");
+        xlc_buf_json_str(b, w < XFS_NR_WORDS ? xfs_words[w].key : "???");
+    }
+    xlc_buf_putc(b, ']');
+    json_static(b, s->nr, detail);
+    json_dynamic(b, s, detail);
+    xlc_buf_puts(b, "\n}\n");
+}

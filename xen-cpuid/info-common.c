@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "featureset-print.h"
+#include "info-common.h"
+
+static int print_json(struct tool *t, const struct tool_featuresets *s,
+                      const xlc_handle *h, bool detail)
+{
+    struct xlc_buf b = XLC_BUF_INIT;
+    char *out;
+
+    fsp_report_json(&b, s, h, detail);
+    out = xlc_buf_take(&b);
+    if (!out) {
+        tool_err(t, "out of memory");
+        return EXIT_INTERNAL;
+    }
+    fputs(out, stdout);
+    free(out);
+    return EXIT_OK;
+}
+
+int run_featureset_report(struct tool *t, bool detail)
+{
+    struct tool_featuresets s;
+    xlc_handle *h;
+    int rc;
+
+    if (t->argc) {
+        tool_err(t, "unexpected argument '%s' (takes options only)",
+                 t->argv[0]);
+        return EXIT_USAGE;
+    }
+    rc = tool_open_handle(t, &h);
+    if (rc)
+        return rc;
+    rc = tool_get_featuresets(t, h, &s);
+    if (!rc) {
+        if (t->json)
+            rc = print_json(t, &s, h, detail);
+        else
+            fsp_report(stdout, &s, xlc_backend_description(h), detail);
+        tool_featuresets_free(&s);
+    }
+    xlc_close(h);
+    if (!rc && fflush(stdout)) {
+        tool_err(t, "error writing output");
+        rc = EXIT_INTERNAL;
+    }
+    return rc;
+}
