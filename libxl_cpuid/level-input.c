@@ -17,7 +17,9 @@
 #include <libxml/parser.h>
 
 #include "cpuid-dump.h"
+#include "featureset-text.h"
 #include "level-input.h"
+#include "level-internal.h"
 #include "../xen/arch/featuresets.h"
 
 int xlc_level_host_from_cpuid(const struct xfs_cpuid_reader *rd,
@@ -119,29 +121,82 @@ static void file_head(const char *path, char *buf, size_t len)
         fclose(f);
 }
 
+/*
+ * A featureset given as text: used as the host's featureset (raw, host or
+ * the type's guest max, all level alike).  Nothing beyond feature bits is
+ * known, and whether the type's guests can run there cannot be told.
+ */
+static int from_featureset_text(const char *what, const char *text,
+                                struct xlc_level_host *out, xlc_error *err)
+{
+    uint32_t *words;
+    size_t nr;
+    int rc = xlc_featureset_parse(text, &words, &nr, err);
+
+    if (rc) {
+        xlc_error_prefix(err, "%s", what);
+        return rc;
+    }
+    rc = xlc_level_check_words(what, words, nr, err);
+    if (!rc) {
+        memset(out, 0, sizeof(*out));
+        xfs_copy(out->fs, XFS_NR_WORDS, words, nr);
+        out->usable = true;
+    }
+    free(words);
+    return rc;
+}
+
+/* A whole (small) file, NUL-terminated; featureset files are one line. */
+static int slurp(const char *path, char **text, xlc_error *err)
+{
+    enum { MAX = 1 << 16 };
+    FILE *f = fopen(path, "r");
+    size_t n;
+
+    if (!f)
+        return xlc_fail(err, errno, "%s: %s", path, strerror(errno));
+    *text = malloc(MAX + 1);
+    n = *text ? fread(*text, 1, MAX + 1, f) : 0;
+    fclose(f);
+    if (!*text)
+        return xlc_fail(err, ENOMEM, "out of memory");
+    if (n > MAX) {
+        free(*text);
+        return xlc_fail(err, EFBIG, "%s: too long for a featureset", path);
+    }
+    (*text)[n] = '\0';
+    return 0;
+}
+
 int xlc_level_host_load(const char *source, enum xlc_guest_type type,
                         struct xlc_level_host *out, xlc_error *err)
 {
-    char head[512];
+    char head[512], *text = NULL;
+    int rc;
 
     if (!strcmp(source, "@live"))
         return xlc_level_host_live(type, out, err);
     if (!is_file(source)) {
-        if (looks_like_featureset(source))
-            return xlc_fail(err, ENOTSUP, "'%s': featureset strings need the "
-                            "featureset text parser (libxl_cpuid/"
-                            "featureset-text.h), not in this build", source);
-        return xlc_fail(err, ENOENT, "'%s': no such file (nor @live)",
-                        source);
+        /* Anything with a ':' is meant as a featureset: let its parser say
+         * what is wrong with it. */
+        if (strchr(source, ':'))
+            return from_featureset_text("featureset", source, out, err);
+        return xlc_fail(err, ENOENT, "'%s': no such file, not @live, and "
+                        "not a featureset (xxxxxxxx:xxxxxxxx:...)", source);
     }
     file_head(source, head, sizeof(head));
     if (strstr(head, "<cpu") && !strstr(head, "<cpudata"))
         return xlc_fail(err, ENOTSUP, "%s: a libvirt <cpu> needs the libvirt "
                         "<cpu> reader, not in this build", source);
-    if (looks_like_featureset(head))
-        return xlc_fail(err, ENOTSUP, "%s: featureset text needs the "
-                        "featureset text parser, not in this build", source);
-    return xlc_level_host_from_dump(source, type, out, err);
+    if (!looks_like_featureset(head))
+        return xlc_level_host_from_dump(source, type, out, err);
+    rc = slurp(source, &text, err);
+    if (!rc) {
+        rc = from_featureset_text(source, text, out, err);
+        free(text);
+    }
+    return rc;
 }
 
 /* ---- batches ---- */

@@ -8,6 +8,8 @@
  *     contributes the guest max featureset of the pool's type plus the
  *     hardware's own XCF_INVERTED bits; vendor, family/model and limits
  *     come from the same leaves (the MXCSR mask from the live CPU only).
+ *   featureset text (a string or a file): the featureset as given; no
+ *     vendor or limits, so the pool reports them as unchecked.
  *
  * Batches load in parallel: parsing and deriving are independent per host.
  */
@@ -38,10 +40,11 @@ int xlc_level_host_live(enum xlc_guest_type type, struct xlc_level_host *out,
                         xlc_error *err);
 
 /*
- * From a source named the way `xen-cpuid level` takes them: "@live", or a
- * file whose content says what it is.  Kinds another part of the project
- * reads (featureset text, libvirt <cpu>) fail with -ENOTSUP and say which
- * reader is missing until that reader is in the build.
+ * From a source named the way `xen-cpuid level` takes them: "@live", a
+ * featureset string (xxxxxxxx:xxxxxxxx:..., taken as the host's featureset,
+ * no properties known), or a file whose content says what it is: CPUID dump
+ * or featureset text.  A libvirt <cpu> fails with -ENOTSUP, saying which
+ * reader is missing, until that reader is in the build.
  */
 int xlc_level_host_load(const char *source, enum xlc_guest_type type,
                         struct xlc_level_host *out, xlc_error *err);

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -598,6 +599,74 @@ static void live_host(void **state)
     assert_true(xfs_test(h.fs, NW, XFS_SSE2));
 }
 
+/* Featureset text, as a string or in a file; other kinds said plainly. */
+static void featureset_sources(void **state)
+{
+    char path[] = "/tmp/test_level_fs_XXXXXX";
+    struct xlc_level_host h;
+    xlc_error err;
+    FILE *f;
+
+    (void)state;
+    assert_int_equal(xlc_level_host_load("178bfbff:00000001", PV, &h, &err),
+                     0);
+    assert_int_equal(h.fs[0], 0x178bfbff);
+    assert_int_equal(h.fs[1], 1);
+    assert_false(h.props.cpuid_known);
+    assert_true(h.usable);
+    /* Twenty words, a bit in the twentieth: refused, the bit named. */
+    assert_int_equal(xlc_level_host_load(
+                         "0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:00000004", PV,
+                         &h, &err), -EINVAL);
+    assert_int_equal(xlc_level_host_load(
+                         "00000000:00000000:00000000:00000000:00000000:"
+                         "00000000:00000000:00000000:00000000:00000000:"
+                         "00000000:00000000:00000000:00000000:00000000:"
+                         "00000000:00000000:00000000:00000000:00000004", PV,
+                         &h, &err), -EINVAL);
+    assert_non_null(strstr(err.msg, "bit 610"));
+    f = fdopen(mkstemp(path), "w");
+    assert_non_null(f);
+    fputs("  0789fbff:f6fa3203\n", f);
+    fclose(f);
+    assert_int_equal(xlc_level_host_load(path, HVM, &h, &err), 0);
+    assert_int_equal(h.fs[0], 0x0789fbff);
+    f = fopen(path, "w");
+    fputs("<cpu mode='host-model'/>\n", f);
+    fclose(f);
+    assert_int_equal(xlc_level_host_load(path, HVM, &h, &err), -ENOTSUP);
+    assert_non_null(strstr(err.msg, "libvirt <cpu> reader"));
+    unlink(path);
+}
+
+/* A batch load gives each source's own outcome, in order. */
+static void batch_load_in_order(void **state)
+{
+    const char *src[5];
+    struct xlc_level_load res[5];
+    char p0[8192], p1[8192];
+
+    (void)state;
+    snprintf(p0, sizeof(p0), "%s/cpuid/instlatx64/%s.xml",
+             getenv("XFS_SHARED"), hosts[0].name);
+    snprintf(p1, sizeof(p1), "%s/cpuid/instlatx64/%s.xml",
+             getenv("XFS_SHARED"), hosts[1].name);
+    src[0] = p0;
+    src[1] = "nonexistent.xml";
+    src[2] = p1;
+    src[3] = "00000001:00000002";
+    src[4] = p0;
+    assert_int_equal(xlc_level_load_many(src, 5, PV, 3, res), 0);
+    assert_int_equal(res[0].rc, 0);
+    assert_memory_equal(res[0].host.fs, hosts[0].as[PV].fs, NW * 4);
+    assert_int_equal(res[1].rc, -ENOENT);
+    assert_non_null(strstr(res[1].msg, "nonexistent.xml"));
+    assert_memory_equal(res[2].host.fs, hosts[1].as[PV].fs, NW * 4);
+    assert_int_equal(res[3].host.fs[1], 2);
+    assert_memory_equal(res[4].host.fs, hosts[0].as[PV].fs, NW * 4);
+    xlc_level_loads_free(res, 5);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -616,6 +685,8 @@ int main(void)
         cmocka_unit_test(many_names),
         cmocka_unit_test(hvm_usability_from_derivation),
         cmocka_unit_test(live_host),
+        cmocka_unit_test(featureset_sources),
+        cmocka_unit_test(batch_load_in_order),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);

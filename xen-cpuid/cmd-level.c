@@ -43,12 +43,19 @@ static bool is_file(const char *path)
     return !stat(path, &st) && S_ISREG(st.st_mode);
 }
 
-/* "dir/GenuineIntel00906EA_Coffeelake.xml" -> "GenuineIntel00906EA_..." */
-static char *default_name(const char *src)
+/*
+ * "dir/GenuineIntel00906EA_Coffeelake.xml" -> "GenuineIntel00906EA_...",
+ * "@live" -> this machine's host name, a featureset string -> "host<N>".
+ */
+static char *default_name(const char *src, size_t index)
 {
     const char *base = strrchr(src, '/');
     char host[256] = "live", *name, *dot;
 
+    if (strcmp(src, "@live") && !is_file(src)) {
+        snprintf(host, sizeof(host), "host%zu", index + 1);
+        return strdup(host);
+    }
     if (!strcmp(src, "@live")) {
         if (!gethostname(host, sizeof(host) - 1))
             host[sizeof(host) - 1] = '\0';
@@ -87,7 +94,7 @@ static int add_spec(struct specs *l, const char *arg, xlc_error *err)
         sp->src = strdup(eq + 1);
     } else {
         sp->src = strdup(arg);
-        sp->name = sp->src ? default_name(sp->src) : NULL;
+        sp->name = sp->src ? default_name(sp->src, l->n) : NULL;
     }
     if (!sp->name || !sp->src) {
         free(sp->name);

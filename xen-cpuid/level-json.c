@@ -12,7 +12,7 @@
 
 static void names_array(struct xlc_buf *b, const uint32_t *fs)
 {
-    char buf[24];
+    char buf[XLC_FEATURE_NAME_MAX];
     bool first = true;
 
     xlc_buf_putc(b, '[');
@@ -62,7 +62,7 @@ static void prereq_field(struct xlc_buf *b, const struct xlc_level *l,
                          unsigned int bit)
 {
     int pre = xlc_level_missing_prereq(l, bit);
-    char buf[24];
+    char buf[XLC_FEATURE_NAME_MAX];
 
     xlc_buf_puts(b, ",\"needs\":");
     if (pre < 0)
@@ -74,7 +74,7 @@ static void prereq_field(struct xlc_buf *b, const struct xlc_level *l,
 static void lost_array(struct xlc_buf *b, const struct level_run *r)
 {
     const struct xlc_level *l = &r->level;
-    char buf[24];
+    char buf[XLC_FEATURE_NAME_MAX];
     bool first = true;
 
     xlc_buf_puts(b, ",\"lost\":[");
@@ -97,7 +97,7 @@ static void lost_array(struct xlc_buf *b, const struct level_run *r)
 static void weak_array(struct xlc_buf *b, const struct level_run *r)
 {
     const struct xlc_level *l = &r->level;
-    char buf[24];
+    char buf[XLC_FEATURE_NAME_MAX];
     bool first = true;
 
     xlc_buf_puts(b, ",\"weaknesses\":[");

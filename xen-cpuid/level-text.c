@@ -26,7 +26,7 @@ static void host_list(FILE *out, const xlc_pool *p, unsigned int bit,
 
 static void feature_list(FILE *out, const uint32_t *fs)
 {
-    char buf[24];
+    char buf[XLC_FEATURE_NAME_MAX];
     bool first = true;
 
     for (unsigned int b = 0; b < NW * 32; b++)
@@ -42,7 +42,7 @@ static void print_level(FILE *out, const struct level_run *r)
 {
     const struct xlc_level *l = &r->level;
     char *text = level_featureset_text(l->sets.level, NW);
-    char buf[24];
+    char buf[XLC_FEATURE_NAME_MAX];
 
     fprintf(out, "pool: %zu host%s, %s guests\n", l->nr_hosts,
             l->nr_hosts == 1 ? "" : "s", xlc_guest_type_name(l->type));
@@ -63,7 +63,7 @@ static void print_lost(FILE *out, const struct level_run *r)
 {
     const struct xlc_level *l = &r->level;
     unsigned int n = xfs_popcount(l->lost, NW);
-    char buf[24], buf2[24];
+    char buf[XLC_FEATURE_NAME_MAX], buf2[XLC_FEATURE_NAME_MAX];
 
     fprintf(out, "lost: %u feature%s some host offers but not all\n", n,
             n == 1 ? "" : "s");
@@ -88,7 +88,7 @@ static void print_lost(FILE *out, const struct level_run *r)
 static void print_weak(FILE *out, const struct level_run *r)
 {
     const struct xlc_level *l = &r->level;
-    char buf[24], buf2[24];
+    char buf[XLC_FEATURE_NAME_MAX], buf2[XLC_FEATURE_NAME_MAX];
 
     fprintf(out, "weaknesses on the level (set when any host has them):\n");
     if (xfs_empty(l->weak, NW) && xfs_empty(l->sets.restated, NW))

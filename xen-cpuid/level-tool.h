@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "../libxl_cpuid/feature-names.h"
 #include "../libxl_cpuid/level-input.h"
 #include "../libxl_cpuid/level.h"
 #include "tool.h"
@@ -48,7 +49,8 @@ struct level_run {
 };
 
 /* A feature's lower-case name, or "[W*32+B]" for a bit no feature names. */
-const char *level_feature_name(unsigned int bit, char buf[24]);
+const char *level_feature_name(unsigned int bit,
+                               char buf[XLC_FEATURE_NAME_MAX]);
 /* The featureset text form of the level (xxxxxxxx:...), malloc'd. */
 char *level_featureset_text(const uint32_t *fs, size_t nr);
 
