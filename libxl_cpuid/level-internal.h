@@ -34,6 +34,12 @@ struct xlc_pool {
     size_t names_len, names_cap;
     size_t *hash;                  /* id + 1 per slot, 0 = empty */
     size_t hash_cap, hash_used;    /* hash_cap: power of two or 0 */
+    /*
+     * Vendor/limits summary of the present hosts, folded in as hosts join.
+     * A minimum cannot be un-folded, so removing a host that brought CPUID
+     * properties rescans the others (featureset-only hosts just count).
+     */
+    struct xlc_props_level props_sum;
 };
 
 /*

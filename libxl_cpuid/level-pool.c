@@ -21,6 +21,8 @@ int xlc_pool_new(enum xlc_guest_type type, xlc_pool **out, xlc_error *err)
         return xlc_fail(err, ENOMEM, "out of memory creating a pool");
     p->type = type;
     xfs_counts_init(&p->counts);
+    xlc_props_level_init(&p->props_sum);
+    xlc_props_level_finish(&p->props_sum);
     *out = p;
     return 0;
 }
@@ -287,12 +289,19 @@ static int store_props(xlc_pool *p, size_t id,
     return 0;
 }
 
-/* Mark ids [first, first + n) present, unnamed, without props. */
+/* Mark ids [first, first + n) present. */
 static void commit_ids(xlc_pool *p, size_t first, size_t n)
 {
     memset(p->present + first, 1, n);
     p->nr_ids += n;
     p->nr_present += n;
+}
+
+/* Bulk hosts bring no properties: they only count as unchecked. */
+static void commit_bulk(xlc_pool *p, size_t first, size_t n)
+{
+    commit_ids(p, first, n);
+    p->props_sum.nr_unknown += n;
 }
 
 int xlc_pool_add(xlc_pool *p, const char *name, const uint32_t *fs,
@@ -324,6 +333,8 @@ int xlc_pool_add(xlc_pool *p, const char *name, const uint32_t *fs,
     xfs_counts_add_rows(&p->counts, (const xlc_row *)row, 1);
     p->fs[new_id] = *row;
     commit_ids(p, new_id, 1);
+    xlc_props_level_fold(&p->props_sum, props, new_id);
+    xlc_props_level_finish(&p->props_sum);
     if (id)
         *id = new_id;
     return 0;
@@ -367,7 +378,7 @@ int xlc_pool_add_many(xlc_pool *p, const uint32_t *fs, size_t nr,
         }
         xfs_counts_add_rows(&p->counts, (const xlc_row *)rows + i, n);
     }
-    commit_ids(p, base, count);
+    commit_bulk(p, base, count);
 done:
     if (first)
         *first = base;
@@ -389,7 +400,7 @@ int xlc_pool_attach_many(xlc_pool *p, const uint32_t *fs, size_t stride,
     xfs_counts_add_many(&p->counts, fs, XFS_NR_WORDS, stride, count);
     for (size_t i = 0; i < count; i++)
         p->fs[base + i] = fs + i * stride;
-    commit_ids(p, base, count);
+    commit_bulk(p, base, count);
     if (first)
         *first = base;
     return 0;
@@ -406,12 +417,19 @@ int xlc_pool_remove(xlc_pool *p, size_t id, xlc_error *err)
         hash_delete(p, stored_name(p, id));
         p->name_off[id] = XLC_NO_NAME;
     }
-    if (p->props) {
-        free(p->props[id]);
-        p->props[id] = NULL;
-    }
     p->present[id] = 0;
     p->nr_present--;
+    if (p->props && p->props[id] && p->props[id]->cpuid_known) {
+        free(p->props[id]);
+        p->props[id] = NULL;
+        xlc_props_level_of_pool(p, SIZE_MAX, &p->props_sum);
+    } else {
+        if (p->props) {
+            free(p->props[id]);
+            p->props[id] = NULL;
+        }
+        p->props_sum.nr_unknown--;
+    }
     return 0;
 }
 

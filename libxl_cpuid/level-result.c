@@ -65,7 +65,7 @@ int xlc_pool_level(const xlc_pool *p, struct xlc_level *out, xlc_error *err)
     xfs_counts_every(&p->counts, every);
     xfs_counts_any(&p->counts, any);
     xlc_level_from_sets(p, every, any, p->nr_present, out);
-    xlc_props_level_of_pool(p, SIZE_MAX, &out->props);
+    out->props = p->props_sum;
     return 0;
 }
 
@@ -157,7 +157,7 @@ int xlc_pool_what_if_add(const xlc_pool *p, const uint32_t *fs, size_t nr,
     }
     xfs_level_fold(every, any, fs, nr);
     xlc_level_from_sets(p, every, any, p->nr_present + 1, after);
-    xlc_props_level_of_pool(p, SIZE_MAX, &after->props);
+    after->props = p->props_sum;
     xlc_props_level_fold(&after->props, props, SIZE_MAX);
     xlc_props_level_finish(&after->props);
     level_before(p, &before);

@@ -259,6 +259,11 @@ static void incremental_equals_recompute(void **state)
         assert_memory_equal(inc.any, full.any, sizeof(inc.any));
         assert_memory_equal(&inc.props.value, &full.props.value,
                             sizeof(inc.props.value));
+        assert_memory_equal(inc.props.differs, full.props.differs,
+                            sizeof(inc.props.differs));
+        assert_int_equal(inc.props.compatible, full.props.compatible);
+        assert_int_equal(inc.props.nr_known, full.props.nr_known);
+        assert_int_equal(inc.props.nr_unknown, full.props.nr_unknown);
         xlc_pool_free(q);
     }
     xlc_pool_free(p);
