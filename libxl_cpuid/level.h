@@ -154,7 +154,12 @@ struct xlc_level {
     struct xlc_props_level props;
 };
 
-/* The level of the present hosts.  -EINVAL for an empty pool. */
+/*
+ * The level of the present hosts.  -EINVAL for an empty pool.  Costs the
+ * same whatever the number of hosts: the feature part comes from the
+ * per-bit counts, the vendor/limits part from a summary the pool keeps as
+ * hosts join (rebuilt only when a host with CPUID properties leaves).
+ */
 int xlc_pool_level(const xlc_pool *p, struct xlc_level *out, xlc_error *err);
 
 /*
