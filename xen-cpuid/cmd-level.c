@@ -4,8 +4,9 @@
  *                 [guest:SOURCE]
  *
  * HOST is [NAME=]SOURCE; SOURCE is a CPUID dump file (libvirt <cpudata>
- * XML or `cpuid -r` text) or @live (this machine).  "-" reads one HOST per
- * line from stdin.  +SOURCE asks what the pool would lose if that host
+ * XML or `cpuid -r` text), a featureset (xxxxxxxx:xxxxxxxx:..., or a file
+ * holding one) or @live (this machine).  "-" reads one HOST per line from
+ * stdin.  +SOURCE asks what the pool would lose if that host
  * joined, without adding it; guest:SOURCE names the featureset judged on
  * every host (default: the level itself).
  *
