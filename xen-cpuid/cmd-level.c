@@ -326,7 +326,8 @@ int cmd_level(struct tool *t)
     if (!t->argc) {
         tool_err(t, "usage: xen-cpuid level [--type pv|hvm] [--json] "
                     "HOST... [+CANDIDATE] [guest:SOURCE]  (HOST: "
-                    "[NAME=]FILE | @live | - for a list on stdin)");
+                    "[NAME=](DUMP-FILE | FEATURESET | @live), or - for a "
+                    "list on stdin)");
         return EXIT_USAGE;
     }
     if (xlc_pool_new(r.type, &r.pool, &err)) {
