@@ -498,6 +498,45 @@ static void untold_weakness_verdict(void **state)
     xlc_pool_free(p);
 }
 
+/*
+ * RRSBA on one host, no EIBRS on the other: the level says RSBA, and a
+ * guest given that level counts as told on both (RSBA is the wider form).
+ */
+static void restated_weakness_verdicts(void **state)
+{
+    uint32_t a[NW] = { 0 }, b[NW] = { 0 };
+    struct xlc_level l;
+    struct xlc_verdict v;
+    xlc_pool *p;
+    xlc_error err;
+
+    (void)state;
+    xfs_set(a, NW, XFS_ARCH_CAPS);
+    xfs_set(a, NW, XFS_IBRSB);
+    xfs_set(b, NW, XFS_ARCH_CAPS);
+    xfs_set(b, NW, XFS_IBRSB);
+    xfs_set(a, NW, XFS_EIBRS);
+    xfs_set(a, NW, XFS_RRSBA);
+    assert_int_equal(xlc_pool_new(PV, &p, &err), 0);
+    assert_int_equal(xlc_pool_add(p, "a", a, NW, NULL, NULL, &err), 0);
+    assert_int_equal(xlc_pool_add(p, "b", b, NW, NULL, NULL, &err), 0);
+    level_or_fail(p, &l);
+    assert_true(xfs_test(l.sets.level, NW, XFS_RSBA));
+    assert_true(xfs_test(l.sets.restated, NW, XFS_RRSBA));
+    for (size_t id = 0; id < 2; id++) {
+        assert_int_equal(xlc_pool_verdict(p, id, l.sets.level, NW, NULL, &v,
+                                          &err), 0);
+        assert_int_equal(v.kind, XLC_VERDICT_OK);
+    }
+    /* Without the restatement the guest is not told: said so for a. */
+    xfs_clear(l.sets.level, NW, XFS_RSBA);
+    assert_int_equal(xlc_pool_verdict(p, 0, l.sets.level, NW, NULL, &v, &err),
+                     0);
+    assert_int_equal(v.kind, XLC_VERDICT_UNTOLD);
+    assert_true(xfs_test(v.untold, NW, XFS_RRSBA));
+    xlc_pool_free(p);
+}
+
 /* Names are unique; bits past the known words are refused, listed. */
 static void pool_input_checks(void **state)
 {
@@ -686,6 +725,7 @@ int main(void)
         cmocka_unit_test(unknown_props_are_counted),
         cmocka_unit_test(verdicts),
         cmocka_unit_test(untold_weakness_verdict),
+        cmocka_unit_test(restated_weakness_verdicts),
         cmocka_unit_test(pool_input_checks),
         cmocka_unit_test(many_names),
         cmocka_unit_test(hvm_usability_from_derivation),

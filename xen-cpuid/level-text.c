@@ -85,39 +85,59 @@ static void print_lost(FILE *out, const struct level_run *r)
     }
 }
 
+/* Restated bits whose restatement is `bit`: "; for rrsba from a, b". */
+static void restated_into(FILE *out, const struct level_run *r,
+                          unsigned int bit)
+{
+    char buf[XLC_FEATURE_NAME_MAX];
+
+    for (unsigned int b = 0; b < NW * 32; b++)
+        if (xfs_test(r->level.sets.restated, NW, b) &&
+            xfs_level_restated_as(b) == (int)bit) {
+            fprintf(out, "%sstating %s from ",
+                    xlc_pool_count(r->pool, bit) ? "; also " : "",
+                    level_feature_name(b, buf));
+            host_list(out, r->pool, b, true);
+        }
+}
+
 static void print_weak(FILE *out, const struct level_run *r)
 {
     const struct xlc_level *l = &r->level;
     char buf[XLC_FEATURE_NAME_MAX], buf2[XLC_FEATURE_NAME_MAX];
 
     fprintf(out, "weaknesses on the level (set when any host has them):\n");
-    if (xfs_empty(l->weak, NW) && xfs_empty(l->sets.restated, NW))
-        fprintf(out, "  (none)\n");
+    if (xfs_empty(l->weak, NW))
+        fprintf(out, "  (none carried)\n");
     for (unsigned int b = 0; b < NW * 32; b++) {
         if (!xfs_test(l->weak, NW, b))
             continue;
-        fprintf(out, "  %-20s from ", level_feature_name(b, buf));
-        host_list(out, r->pool, b, true);
+        fprintf(out, "  %-20s ", level_feature_name(b, buf));
+        if (xlc_pool_count(r->pool, b)) {
+            fputs("from ", out);
+            host_list(out, r->pool, b, true);
+        }
+        restated_into(out, r, b);
         fputc('\n', out);
     }
     for (unsigned int b = 0; b < NW * 32; b++) {
-        if (!xfs_test(l->sets.restated, NW, b))
-            continue;
-        fprintf(out, "  %-20s stated as %s (its prerequisite is not on every "
-                "host); from ", level_feature_name(b, buf),
-                level_feature_name((unsigned int)xfs_level_restated_as(b), buf2));
-        host_list(out, r->pool, b, true);
-        fputc('\n', out);
-    }
-    for (unsigned int b = 0; b < NW * 32; b++) {
-        int pre;
+        int pre, as;
 
         if (!xfs_test(l->sets.unexpressed, NW, b))
             continue;
         pre = xlc_level_missing_prereq(l, b);
-        fprintf(out, "  %-20s CANNOT be carried: needs %s, not on the level; "
-                "from ", level_feature_name(b, buf),
+        as = xfs_level_restated_as(b);
+        fprintf(out, "  %-20s CANNOT be carried: needs %s, not on the level",
+                level_feature_name(b, buf),
                 pre < 0 ? "?" : level_feature_name((unsigned int)pre, buf2));
+        if (as >= 0) {
+            pre = xlc_level_missing_prereq(l, (unsigned int)as);
+            fprintf(out, ", and %s, which would state it, ",
+                    level_feature_name((unsigned int)as, buf));
+            fprintf(out, "needs %s", pre < 0 ? "?" :
+                    level_feature_name((unsigned int)pre, buf2));
+        }
+        fputs("; from ", out);
         host_list(out, r->pool, b, true);
         fputc('\n', out);
     }
