@@ -18,6 +18,7 @@
 
 #include "cpuid-dump.h"
 #include "featureset-text.h"
+#include "handle.h"
 #include "level-input.h"
 #include "level-internal.h"
 #include "../xen/arch/featuresets.h"
@@ -69,22 +70,62 @@ int xlc_level_host_from_dump(const char *path, enum xlc_guest_type type,
     return 0;
 }
 
+/*
+ * The featureset at sysctl `index` through the handle, zero-extended: a
+ * Xen that knows more words than we do reports -ENOBUFS with our words
+ * copied, which is all a level could use anyway (its extra bits are
+ * features this build cannot name or level).
+ */
+static int handle_featureset(xlc_handle *h, uint32_t index,
+                             uint32_t fs[XFS_NR_WORDS], xlc_error *err)
+{
+    uint32_t nr = XFS_NR_WORDS;
+    int rc;
+
+    memset(fs, 0, XFS_NR_WORDS * sizeof(*fs));
+    rc = xlc_get_featureset(h, index, &nr, fs, err);
+    return rc == -ENOBUFS ? 0 : rc;
+}
+
 int xlc_level_host_live(enum xlc_guest_type type, struct xlc_level_host *out,
                         xlc_error *err)
 {
+    const uint32_t *inv = xfs_static_masks[XFS_MASK_INVERTED];
+    uint32_t raw[XFS_NR_WORDS];
     struct xlc_cpuid_dump *d;
     struct xfs_cpuid_reader rd;
+    xlc_handle *h;
     int rc = xlc_dump_live(&d, err);
 
     if (rc)
         return rc;
+    /* Vendor, limits, MXCSR from this CPU... */
     xlc_dump_reader(d, &rd);
     rc = xlc_level_host_from_cpuid(&rd, type, out);
     xlc_dump_free(d);
     if (rc)
         return xlc_fail(err, -rc, "live CPU: out of memory");
-    /* Only the live CPU can say what its MXCSR accepts. */
-    return xlc_host_props_live_mxcsr(&out->props, err);
+    rc = xlc_host_props_live_mxcsr(&out->props, err);
+    /* ...features from the hypervisor: real Xen when there is one. */
+    if (!rc)
+        rc = xlc_open(NULL, &h, err);
+    if (rc)
+        return rc;
+    rc = handle_featureset(h, type == XLC_GUEST_PV
+                                  ? XFS_SYSCTL_cpu_featureset_pv_max
+                                  : XFS_SYSCTL_cpu_featureset_hvm_max,
+                           out->fs, err);
+    if (!rc)
+        rc = handle_featureset(h, XFS_SYSCTL_cpu_featureset_raw, raw, err);
+    xlc_close(h);
+    if (rc)
+        return rc;
+    for (unsigned int w = 0; w < XFS_NR_WORDS; w++)
+        out->fs[w] |= raw[w] & inv[w];
+    /* Xen serves an empty max set for a guest type it cannot run. */
+    out->usable = !xfs_empty(out->fs, XFS_NR_WORDS) &&
+                  (type == XLC_GUEST_PV || out->usable);
+    return 0;
 }
 
 /* ---- sources by name ---- */

@@ -3,11 +3,13 @@
  * Where a pool's hosts come from.  Each source yields one xlc_level_host,
  * ready for xlc_pool_add().
  *
- *   raw CPUID (dump file of either format, live CPU): the derivation in
+ *   raw CPUID (dump file of either format): the derivation in
  *     xen/arch is run with default hypervisor options, and the host
  *     contributes the guest max featureset of the pool's type plus the
  *     hardware's own XCF_INVERTED bits; vendor, family/model and limits
- *     come from the same leaves (the MXCSR mask from the live CPU only).
+ *     come from the same leaves.
+ *   @live: the same sets asked of the hypervisor through the handle (real
+ *     Xen when there is one), properties from this CPU, MXCSR mask too.
  *   featureset text (a string or a file): the featureset as given; no
  *     vendor or limits, so the pool reports them as unchecked.
  *
@@ -35,7 +37,11 @@ int xlc_level_host_from_cpuid(const struct xfs_cpuid_reader *rd,
 /* From a dump file (libvirt <cpudata> XML or `cpuid -r` text). */
 int xlc_level_host_from_dump(const char *path, enum xlc_guest_type type,
                              struct xlc_level_host *out, xlc_error *err);
-/* From the CPU this runs on. */
+/*
+ * From the machine this runs on: the guest max set from the hypervisor
+ * (real Xen when usable, else the simulated one over this CPU: the
+ * handle's auto backend), vendor/limits/MXCSR mask from this CPU.
+ */
 int xlc_level_host_live(enum xlc_guest_type type, struct xlc_level_host *out,
                         xlc_error *err);
 

@@ -130,6 +130,20 @@ static void host_without_hvm_is_refused(void **state)
     expect(&r, 4, "refused: AuthenticAMD0000F4A_K8_Clawhammer: no VMX/SVM");
     expect(&r, 4, "pool: 1 host, hvm guests");
     free(r.out);
+    r = run("level --type hvm AuthenticAMD0000F4A_K8_Clawhammer.xml");
+    expect(&r, 4, "no host can run hvm guests");
+    free(r.out);
+}
+
+/* This machine, through the handle (real Xen when present). */
+static void live_host(void **state)
+{
+    struct result r = run("level --type pv me=@live");
+
+    (void)state;
+    expect(&r, 0, "pool: 1 host, pv guests");
+    expect(&r, 0, "  me                                       ok");
+    free(r.out);
 }
 
 static void bad_input_is_named(void **state)
@@ -233,6 +247,7 @@ int main(void)
         cmocka_unit_test(same_vendor_pool_is_ok),
         cmocka_unit_test(mixed_vendors_are_refused),
         cmocka_unit_test(host_without_hvm_is_refused),
+        cmocka_unit_test(live_host),
         cmocka_unit_test(bad_input_is_named),
         cmocka_unit_test(stdin_list_equals_arguments),
         cmocka_unit_test(level_fed_back_is_a_fixed_point),

@@ -246,8 +246,8 @@ static int build(struct level_run *r, xlc_error *err)
     if (!rc)
         rc = load_all(r, &l, err);
     specs_free(&l);
-    if (!rc && !xlc_pool_nr_hosts(r->pool))
-        rc = xlc_fail(err, EINVAL, "no usable host given");
+    if (!rc && !xlc_pool_nr_hosts(r->pool) && !r->nr_refused)
+        rc = xlc_fail(err, EINVAL, "no host given");
     return rc;
 }
 
@@ -335,6 +335,15 @@ int cmd_level(struct tool *t)
         return EXIT_INTERNAL;
     }
     rc = build(&r, &err);
+    if (!rc && !xlc_pool_nr_hosts(r.pool)) {
+        /* Every host was refused: there is no level, only the reasons. */
+        for (size_t i = 0; i < r.nr_refused; i++)
+            tool_err(t, "refused: %s: %s", r.refused[i].name,
+                     r.refused[i].reason);
+        tool_err(t, "no host can run %s guests", xlc_guest_type_name(r.type));
+        run_free(&r);
+        return EXIT_REFUSED;
+    }
     if (!rc)
         rc = evaluate(&r, &err);
     if (rc) {
