@@ -11,7 +11,7 @@
 BUILD   ?= build
 CC      ?= cc
 SAN     ?=
-PKGS     = libxml-2.0 xencontrol xenguest xenlight xentoollog
+PKGS     = libxml-2.0 xencontrol xenguest xenlight xentoollog yajl
 CFLAGS  ?= -O2 -g
 STD      = -std=c11
 WARN     = -Wall -Wextra -Werror $(STD) -D_GNU_SOURCE
@@ -126,12 +126,12 @@ check: deps
 
 # Installs what the build and tests need, only when something is missing.
 DEB_PKGS = build-essential pkg-config libxen-dev libxml2-dev libcmocka-dev \
-	libvirt0 xen-utils-common xen-utils-4.17 cpuid clang
+	libvirt0 xen-utils-common xen-utils-4.17 cpuid clang libyajl-dev
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing: $$missing"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	else echo "deps: all Debian packages present"; fi
 
 clean:

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internal to the cpu_map loader: what is kept between reading the files
+ * and resolving the models (features may be defined after the models that
+ * use them, as in libvirt).
+ */
+#ifndef LIBXL_CPUID_LIBVIRT_CPUMAP_INT_H
+#define LIBXL_CPUID_LIBVIRT_CPUMAP_INT_H
+
+#include <libxml/tree.h>
+
+#include "libvirt-cpumap.h"
+
+/* A feature named inside a model, resolved once every file is read. */
+struct lv_ref {
+    char *name;
+    long line;
+    bool removed;
+};
+
+struct lv_raw_model {
+    struct lv_ref *refs;
+    size_t nr_refs, cap_refs;
+    long parent_line, vendor_line;
+};
+
+struct lv_loader {
+    struct xlc_cpu_map *map;
+    size_t cap_vendors, cap_features, cap_models, cap_raw;
+    struct lv_raw_model *raw;      /* parallel to map->models */
+};
+
+int xlc_lv_parse_vendor(struct lv_loader *ld, const xmlNode *n,
+                        xlc_error *err);
+int xlc_lv_parse_feature(struct lv_loader *ld, const xmlNode *n,
+                         xlc_error *err);
+int xlc_lv_parse_model(struct lv_loader *ld, const xmlNode *n,
+                       xlc_error *err);
+/* Bind model references, follow parents, compute each model's bits. */
+int xlc_lv_resolve_models(struct lv_loader *ld, xlc_error *err);
+
+/* Fill f->xen / expressible / why from f->coords. Returns -ENOMEM or 0. */
+int xlc_lv_map_coords(struct xlc_lv_feature *f);
+
+void xlc_lv_feature_clear(struct xlc_lv_feature *f);
+void xlc_lv_model_clear(struct xlc_lv_model *m);
+
+#endif /* LIBXL_CPUID_LIBVIRT_CPUMAP_INT_H */

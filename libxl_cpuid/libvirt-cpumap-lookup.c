@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Lookups in a loaded cpu_map: by name, by alias, by vendor string, by
+ * Xen feature, and the nearest known name for error messages.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "libvirt-cpumap.h"
+#include "libvirt-util.h"
+
+const struct xlc_lv_feature *xlc_cpu_map_feature(const struct xlc_cpu_map *m,
+                                                 const char *name)
+{
+    for (size_t i = 0; i < m->nr_features; i++) {
+        const struct xlc_lv_feature *f = &m->features[i];
+
+        if (!strcmp(f->name, name))
+            return f;
+        for (size_t a = 0; a < f->nr_aliases; a++)
+            if (!strcmp(f->aliases[a], name))
+                return f;
+    }
+    return NULL;
+}
+
+const struct xlc_lv_model *xlc_cpu_map_model(const struct xlc_cpu_map *m,
+                                             const char *name)
+{
+    for (size_t i = 0; i < m->nr_models; i++)
+        if (!strcmp(m->models[i].name, name))
+            return &m->models[i];
+    return NULL;
+}
+
+const struct xlc_lv_vendor *xlc_cpu_map_vendor(const struct xlc_cpu_map *m,
+                                               const char *name)
+{
+    for (size_t i = 0; i < m->nr_vendors; i++)
+        if (!strcmp(m->vendors[i].name, name))
+            return &m->vendors[i];
+    return NULL;
+}
+
+const struct xlc_lv_vendor *
+xlc_cpu_map_vendor_by_string(const struct xlc_cpu_map *m, const char *str)
+{
+    for (size_t i = 0; i < m->nr_vendors; i++)
+        if (!strcmp(m->vendors[i].string, str))
+            return &m->vendors[i];
+    return NULL;
+}
+
+const struct xlc_lv_feature *
+xlc_cpu_map_feature_for_xen(const struct xlc_cpu_map *m, unsigned int value)
+{
+    uint32_t want[XFS_NR_WORDS] = { 0 };
+
+    if (xfs_set(want, XFS_NR_WORDS, value))
+        return NULL;
+    for (size_t i = 0; i < m->nr_features; i++)
+        if (m->features[i].expressible &&
+            xfs_equal(m->features[i].xen, XFS_NR_WORDS, want, XFS_NR_WORDS))
+            return &m->features[i];
+    return NULL;
+}
+
+/* Keep the closer candidate; on a tie the alphabetically first. */
+static void consider(const char *cand, const char *name, const char **best,
+                     unsigned int *best_d)
+{
+    unsigned int d = xlc_edit_distance(name, cand, 1000);
+
+    if (d < *best_d || (d == *best_d && *best && strcmp(cand, *best) < 0)) {
+        *best = cand;
+        *best_d = d;
+    }
+}
+
+const char *xlc_cpu_map_nearest_feature(const struct xlc_cpu_map *m,
+                                        const char *name)
+{
+    const char *best = NULL;
+    unsigned int d = 1000;
+
+    for (size_t i = 0; i < m->nr_features; i++)
+        consider(m->features[i].name, name, &best, &d);
+    return best;
+}
+
+const char *xlc_cpu_map_nearest_model(const struct xlc_cpu_map *m,
+                                      const char *name)
+{
+    const char *best = NULL;
+    unsigned int d = 1000;
+
+    for (size_t i = 0; i < m->nr_models; i++)
+        consider(m->models[i].name, name, &best, &d);
+    return best;
+}
+
+int xlc_cpu_map_inexpressible(const struct xlc_cpu_map *m,
+                              const struct xlc_lv_feature ***out, size_t *nr,
+                              xlc_error *err)
+{
+    const struct xlc_lv_feature **list =
+        calloc(m->nr_features + 1, sizeof(*list));
+
+    *out = NULL;
+    *nr = 0;
+    if (!list)
+        return xlc_fail(err, ENOMEM, "out of memory");
+    for (size_t i = 0; i < m->nr_features; i++)
+        if (!m->features[i].expressible)
+            list[(*nr)++] = &m->features[i];
+    *out = list;
+    return 0;
+}

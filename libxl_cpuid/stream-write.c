@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Writing the applied policy as libxc stream records, alone or inside a
+ * minimal standalone v3 stream.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stream-bytes.h"
+#include "stream.h"
+
+static size_t padded(size_t n)
+{
+    return (n + XFS_STREAM_ALIGN - 1) & ~(size_t)(XFS_STREAM_ALIGN - 1);
+}
+
+static size_t record_size(size_t body)
+{
+    return XFS_STREAM_RHDR_SIZE + padded(body);
+}
+
+/* Header, body (written by the caller at the returned pointer), padding. */
+static uint8_t *put_record(uint8_t *p, uint32_t type, size_t body)
+{
+    xlc_put_le32(p, type);
+    xlc_put_le32(p + 4, (uint32_t)body);
+    memset(p + XFS_STREAM_RHDR_SIZE, 0, padded(body));
+    return p + XFS_STREAM_RHDR_SIZE;
+}
+
+static uint8_t *put_cpuid_record(uint8_t *p, const struct xlc_policy_entries *e)
+{
+    size_t body = e->nr_leaves * XFS_STREAM_CPUID_ENTRY_SIZE;
+    uint8_t *q = put_record(p, XFS_STREAM_REC_X86_CPUID_POLICY, body);
+
+    for (size_t i = 0; i < e->nr_leaves; i++, q += XFS_STREAM_CPUID_ENTRY_SIZE) {
+        const struct xfs_cpuid_leaf *l = &e->leaves[i];
+
+        xlc_put_le32(q, l->leaf);
+        xlc_put_le32(q + 4, l->subleaf);
+        xlc_put_le32(q + 8, l->a);
+        xlc_put_le32(q + 12, l->b);
+        xlc_put_le32(q + 16, l->c);
+        xlc_put_le32(q + 20, l->d);
+    }
+    return p + record_size(body);
+}
+
+static uint8_t *put_msr_record(uint8_t *p, const struct xlc_policy_entries *e)
+{
+    size_t body = e->nr_msrs * XFS_STREAM_MSR_ENTRY_SIZE;
+    uint8_t *q = put_record(p, XFS_STREAM_REC_X86_MSR_POLICY, body);
+
+    for (size_t i = 0; i < e->nr_msrs; i++, q += XFS_STREAM_MSR_ENTRY_SIZE) {
+        xlc_put_le32(q, e->msrs[i].idx);
+        xlc_put_le32(q + 4, e->msrs[i].flags);
+        xlc_put_le64(q + 8, e->msrs[i].val);
+    }
+    return p + record_size(body);
+}
+
+static size_t policy_records_size(const struct xlc_policy_entries *e)
+{
+    size_t n = 0;
+
+    if (e->nr_leaves)
+        n += record_size(e->nr_leaves * XFS_STREAM_CPUID_ENTRY_SIZE);
+    if (e->nr_msrs)
+        n += record_size(e->nr_msrs * XFS_STREAM_MSR_ENTRY_SIZE);
+    return n;
+}
+
+static uint8_t *put_policy_records(uint8_t *p,
+                                   const struct xlc_policy_entries *e)
+{
+    if (e->nr_leaves)
+        p = put_cpuid_record(p, e);
+    if (e->nr_msrs)
+        p = put_msr_record(p, e);
+    return p;
+}
+
+int xlc_stream_policy_records(const struct xlc_policy_entries *e,
+                              uint8_t **buf, size_t *len, xlc_error *err)
+{
+    size_t n;
+    int rc;
+
+    *buf = NULL;
+    *len = 0;
+    /* Never write what Xen's restore would refuse. */
+    rc = xlc_policy_entries_check(e, err);
+    if (rc)
+        return rc;
+    n = policy_records_size(e);
+    if (!n)
+        return 0;
+    *buf = malloc(n);
+    if (!*buf)
+        return xlc_fail(err, ENOMEM, "out of memory for %zu bytes of records",
+                        n);
+    put_policy_records(*buf, e);
+    *len = n;
+    return 0;
+}
+
+static uint8_t *put_image_header(uint8_t *p)
+{
+    memset(p, 0, XFS_STREAM_IHDR_SIZE);
+    xlc_put_be64(p, XFS_STREAM_MARKER);
+    xlc_put_be32(p + 8, XFS_STREAM_ID);
+    xlc_put_be32(p + 12, XFS_STREAM_VERSION);
+    xlc_put_be16(p + 16, 0); /* options: little-endian records */
+    return p + XFS_STREAM_IHDR_SIZE;
+}
+
+static uint8_t *put_domain_header(uint8_t *p, uint32_t domain_type)
+{
+    memset(p, 0, XFS_STREAM_DHDR_SIZE);
+    xlc_put_le32(p, domain_type);
+    xlc_put_le16(p + 4, XFS_STREAM_PAGE_SHIFT);
+    xlc_put_le32(p + 8, XFS_STREAM_XEN_MAJOR);
+    xlc_put_le32(p + 12, XFS_STREAM_XEN_MINOR);
+    return p + XFS_STREAM_DHDR_SIZE;
+}
+
+int xlc_stream_write_standalone(uint32_t domain_type,
+                                const struct xlc_policy_entries *e,
+                                uint8_t **buf, size_t *len, xlc_error *err)
+{
+    size_t n;
+    uint8_t *p;
+    int rc;
+
+    *buf = NULL;
+    *len = 0;
+    if (domain_type != XFS_STREAM_DOM_X86_PV &&
+        domain_type != XFS_STREAM_DOM_X86_HVM)
+        return xlc_fail(err, EINVAL,
+                        "domain type %u: only x86 PV (1) and x86 HVM (2) "
+                        "streams are written",
+                        domain_type);
+    rc = xlc_policy_entries_check(e, err);
+    if (rc)
+        return rc;
+    n = XFS_STREAM_IHDR_SIZE + XFS_STREAM_DHDR_SIZE + policy_records_size(e) +
+        2 * XFS_STREAM_RHDR_SIZE; /* STATIC_DATA_END and END, both empty */
+    p = *buf = malloc(n);
+    if (!p)
+        return xlc_fail(err, ENOMEM, "out of memory for a %zu byte stream", n);
+    p = put_image_header(p);
+    p = put_domain_header(p, domain_type);
+    p = put_policy_records(p, e);
+    put_record(p, XFS_STREAM_REC_STATIC_DATA_END, 0);
+    put_record(p + XFS_STREAM_RHDR_SIZE, XFS_STREAM_REC_END, 0);
+    *len = n;
+    return 0;
+}
+
+int xlc_stream_write_file(const char *path, uint32_t domain_type,
+                          const struct xlc_policy_entries *e, xlc_error *err)
+{
+    uint8_t *buf;
+    size_t len;
+    FILE *f;
+    int rc = xlc_stream_write_standalone(domain_type, e, &buf, &len, err);
+
+    if (rc)
+        return rc;
+    f = fopen(path, "wb");
+    if (!f) {
+        rc = errno;
+        free(buf);
+        return xlc_fail(err, rc, "%s: cannot create: %s", path, strerror(rc));
+    }
+    if (fwrite(buf, 1, len, f) != len) {
+        rc = errno ? errno : EIO;
+        fclose(f);
+        free(buf);
+        return xlc_fail(err, rc, "%s: write failed: %s", path, strerror(rc));
+    }
+    free(buf);
+    if (fclose(f)) {
+        rc = errno;
+        return xlc_fail(err, rc, "%s: write failed: %s", path, strerror(rc));
+    }
+    return 0;
+}
