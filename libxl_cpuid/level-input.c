@@ -19,6 +19,9 @@
 #include "cpuid-dump.h"
 #include "featureset-text.h"
 #include "handle.h"
+#include "policy-json.h"
+#include "restore-check.h"
+#include "stream.h"
 #include "level-input.h"
 #include "level-internal.h"
 #include "../xen/arch/featuresets.h"
@@ -152,7 +155,7 @@ static bool looks_like_featureset(const char *s)
 }
 
 /* The first bytes of a file, NUL-terminated, for telling kinds apart. */
-static void file_head(const char *path, char *buf, size_t len)
+static size_t file_head(const char *path, char *buf, size_t len)
 {
     FILE *f = fopen(path, "r");
     size_t n = f ? fread(buf, 1, len - 1, f) : 0;
@@ -160,6 +163,89 @@ static void file_head(const char *path, char *buf, size_t len)
     buf[n] = '\0';
     if (f)
         fclose(f);
+    return n;
+}
+
+/* ---- saved policies: a policy file or a migration stream ---- */
+
+static void entries_cpuid(void *ctx, uint32_t leaf, uint32_t subleaf,
+                          struct xfs_cpuid_regs *out)
+{
+    const struct xlc_policy_entries *e = ctx;
+
+    if (!xfs_leaf_has_subleaves(leaf))
+        subleaf = XFS_CPUID_NO_SUBLEAF;
+    *out = (struct xfs_cpuid_regs){ 0, 0, 0, 0 };
+    for (size_t i = 0; i < e->nr_leaves; i++)
+        if (e->leaves[i].leaf == leaf && e->leaves[i].subleaf == subleaf) {
+            *out = (struct xfs_cpuid_regs){ e->leaves[i].a, e->leaves[i].b,
+                                            e->leaves[i].c, e->leaves[i].d };
+            return;
+        }
+}
+
+/*
+ * A saved policy states a featureset (what that guest, or that host's max
+ * policy, offers) and the leaves beyond it: vendor and limits come from
+ * those.  A policy saved for the other guest type cannot join the pool.
+ */
+static int from_policy(const char *what, const struct xlc_policy_entries *e,
+                       uint32_t dom_type, enum xlc_guest_type type,
+                       struct xlc_level_host *out, xlc_error *err)
+{
+    struct xfs_cpuid_reader rd = { entries_cpuid, NULL, (void *)e };
+    bool pv = dom_type == XFS_STREAM_DOM_X86_PV;
+
+    if (dom_type && pv != (type == XLC_GUEST_PV))
+        return xlc_fail(err, EINVAL, "%s: a policy saved for a %s guest "
+                        "cannot be levelled with %s guests", what,
+                        pv ? "pv" : "hvm", type == XLC_GUEST_PV ? "pv" : "hvm");
+    memset(out, 0, sizeof(*out));
+    xlc_policy_featureset(e, out->fs);
+    if (e->nr_leaves)
+        xlc_host_props_from_cpuid(&rd, &out->props);
+    out->usable = true;
+    return 0;
+}
+
+static int from_policy_file(const char *path, enum xlc_guest_type type,
+                            struct xlc_level_host *out, xlc_error *err)
+{
+    struct xlc_policy_entries e;
+    uint32_t dom = 0;
+    int rc = xlc_policy_json_load(path, &e, &dom, err);
+
+    if (rc)
+        return rc;
+    rc = from_policy(path, &e, dom, type, out, err);
+    xlc_policy_entries_free(&e);
+    return rc;
+}
+
+static int from_stream(const char *path, enum xlc_guest_type type,
+                       struct xlc_level_host *out, xlc_error *err)
+{
+    struct xlc_stream_info s;
+    int rc = xlc_stream_load(path, &s, err);
+
+    if (rc)
+        return rc;
+    if (!s.has_cpuid)
+        rc = xlc_fail(err, EINVAL, "%s: the stream carries no CPUID policy "
+                      "record, so no featureset to level", path);
+    else
+        rc = from_policy(path, &s.policy, s.domain_type, type, out, err);
+    xlc_stream_info_free(&s);
+    return rc;
+}
+
+static bool is_stream(const char *head, size_t n)
+{
+    /* A stream opens with the 64-bit all-ones marker. */
+    for (size_t i = 0; i < 8; i++)
+        if (i >= n || (unsigned char)head[i] != 0xff)
+            return false;
+    return true;
 }
 
 /*
@@ -214,6 +300,7 @@ int xlc_level_host_load(const char *source, enum xlc_guest_type type,
                         struct xlc_level_host *out, xlc_error *err)
 {
     char head[512], *text = NULL;
+    size_t n;
     int rc;
 
     if (!strcmp(source, "@live"))
@@ -226,7 +313,11 @@ int xlc_level_host_load(const char *source, enum xlc_guest_type type,
         return xlc_fail(err, ENOENT, "'%s': no such file, not @live, and "
                         "not a featureset (xxxxxxxx:xxxxxxxx:...)", source);
     }
-    file_head(source, head, sizeof(head));
+    n = file_head(source, head, sizeof(head));
+    if (is_stream(head, n))
+        return from_stream(source, type, out, err);
+    if (head[strspn(head, " \t\r\n")] == '{')
+        return from_policy_file(source, type, out, err);
     if (strstr(head, "<cpu") && !strstr(head, "<cpudata"))
         return xlc_fail(err, ENOTSUP, "%s: a libvirt <cpu> needs the libvirt "
                         "<cpu> reader, not in this build", source);

@@ -419,7 +419,7 @@ int xlc_pool_remove(xlc_pool *p, size_t id, xlc_error *err)
     }
     p->present[id] = 0;
     p->nr_present--;
-    if (p->props && p->props[id] && p->props[id]->cpuid_known) {
+    if (p->props && p->props[id] && p->props[id]->vendor_known) {
         free(p->props[id]);
         p->props[id] = NULL;
         xlc_props_level_of_pool(p, SIZE_MAX, &p->props_sum);

@@ -70,7 +70,7 @@ void xlc_host_props_from_cpuid(const struct xfs_cpuid_reader *rd,
     uint32_t max_ext = leaf(rd, 0x80000000u, 0).a;
 
     memset(p, 0, sizeof(*p));
-    p->cpuid_known = true;
+    p->vendor_known = p->signature_known = p->limits_known = true;
     put_vendor(p->vendor, &r0);
     put_signature(p, r1.a);
     p->limit[XLC_LIMIT_MAX_LEAF] = r0.a;
@@ -138,44 +138,58 @@ void xlc_props_level_init(struct xlc_props_level *pl)
     memset(pl, 0, sizeof(*pl));
 }
 
-static bool prop_differs(const struct xlc_host_props *a,
-                         const struct xlc_host_props *b, enum xlc_prop which)
+static void fold_signature(struct xlc_props_level *pl,
+                           const struct xlc_host_props *hp)
 {
-    switch (which) {
-    case XLC_PROP_VENDOR: return strcmp(a->vendor, b->vendor) != 0;
-    case XLC_PROP_FAMILY: return a->family != b->family;
-    case XLC_PROP_MODEL: return a->model != b->model;
-    case XLC_PROP_MXCSR_MASK:
-        return a->mxcsr_known && b->mxcsr_known &&
-               a->mxcsr_mask != b->mxcsr_mask;
-    default: return false;
+    if (!hp->signature_known)
+        return;
+    if (!pl->value.signature_known) {
+        pl->value.signature_known = true;
+        pl->value.family = hp->family;
+        pl->value.model = hp->model;
+        return;
     }
+    pl->differs[XLC_PROP_FAMILY] |= hp->family != pl->value.family;
+    pl->differs[XLC_PROP_MODEL] |= hp->model != pl->value.model;
+}
+
+static void fold_limits(struct xlc_props_level *pl,
+                        const struct xlc_host_props *hp, size_t id)
+{
+    if (!hp->limits_known)
+        return;
+    for (unsigned int l = 0; l < XLC_LIMIT_NR; l++)
+        if (!pl->nr_limits || hp->limit[l] < pl->value.limit[l]) {
+            pl->value.limit[l] = hp->limit[l];
+            pl->limit_host[l] = id;
+        }
+    pl->value.limits_known = true;
+    pl->nr_limits++;
 }
 
 void xlc_props_level_fold(struct xlc_props_level *pl,
                           const struct xlc_host_props *hp, size_t id)
 {
-    if (!hp || !hp->cpuid_known) {
+    if (!hp || !hp->vendor_known) {
         pl->nr_unknown++;
         return;
     }
     if (!pl->nr_known++) {
-        pl->value = *hp;
-        for (unsigned int l = 0; l < XLC_LIMIT_NR; l++)
-            pl->limit_host[l] = id;
-        return;
+        pl->value.vendor_known = true;
+        memcpy(pl->value.vendor, hp->vendor, sizeof(pl->value.vendor));
+    } else {
+        pl->differs[XLC_PROP_VENDOR] |= strcmp(pl->value.vendor, hp->vendor) != 0;
     }
-    for (unsigned int w = 0; w < XLC_PROP_NR; w++)
-        pl->differs[w] |= prop_differs(&pl->value, hp, w);
-    if (!pl->value.mxcsr_known && hp->mxcsr_known) {
+    if (hp->mxcsr_known) {
+        if (pl->value.mxcsr_known)
+            pl->differs[XLC_PROP_MXCSR_MASK] |=
+                hp->mxcsr_mask != pl->value.mxcsr_mask;
+        else
+            pl->value.mxcsr_mask = hp->mxcsr_mask;
         pl->value.mxcsr_known = true;
-        pl->value.mxcsr_mask = hp->mxcsr_mask;
     }
-    for (unsigned int l = 0; l < XLC_LIMIT_NR; l++)
-        if (hp->limit[l] < pl->value.limit[l]) {
-            pl->value.limit[l] = hp->limit[l];
-            pl->limit_host[l] = id;
-        }
+    fold_signature(pl, hp);
+    fold_limits(pl, hp, id);
 }
 
 void xlc_props_level_finish(struct xlc_props_level *pl)
@@ -246,7 +260,9 @@ int xlc_pool_prop_groups(const xlc_pool *p, enum xlc_prop which,
         const struct xlc_host_props *hp = xlc_pool_host_props(p, id);
         char value[24];
 
-        if (!p->present[id] || !hp || !hp->cpuid_known)
+        if (!p->present[id] || !hp || !hp->vendor_known ||
+            ((which == XLC_PROP_FAMILY || which == XLC_PROP_MODEL) &&
+             !hp->signature_known))
             continue;
         xlc_host_prop_text(hp, which, value);
         if (add_to_group(groups, nr, value, id)) {

@@ -6,27 +6,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "level-internal.h"
-
-int xlc_guest_type_parse(const char *s, enum xlc_guest_type *out,
-                         xlc_error *err)
-{
-    if (s && !strcasecmp(s, "pv"))
-        *out = XLC_GUEST_PV;
-    else if (s && !strcasecmp(s, "hvm"))
-        *out = XLC_GUEST_HVM;
-    else
-        return xlc_fail(err, EINVAL, "guest type '%s': expected pv or hvm",
-                        s ? s : "");
-    return 0;
-}
-
-const char *xlc_guest_type_name(enum xlc_guest_type t)
-{
-    return t == XLC_GUEST_PV ? "pv" : "hvm";
-}
 
 const uint32_t *xlc_guest_mask(enum xlc_guest_type t)
 {
@@ -209,7 +190,7 @@ static bool both_known_differ(const struct xlc_host_props *g,
                               const struct xlc_host_props *h,
                               enum xlc_prop which)
 {
-    if (!g || !h || !g->cpuid_known || !h->cpuid_known)
+    if (!g || !h || !g->vendor_known || !h->vendor_known)
         return false;
     if (which == XLC_PROP_VENDOR)
         return strcmp(g->vendor, h->vendor) != 0;

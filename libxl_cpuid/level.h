@@ -23,13 +23,8 @@
 #include "../xen/lib/cpuid-leaves.h"
 #include "../xen/lib/level.h"
 #include "error.h"
+#include "guest-type.h"
 
-enum xlc_guest_type { XLC_GUEST_PV, XLC_GUEST_HVM };
-
-/* "pv" / "hvm" (any case).  Returns 0 or -EINVAL. */
-int xlc_guest_type_parse(const char *s, enum xlc_guest_type *out,
-                         xlc_error *err);
-const char *xlc_guest_type_name(enum xlc_guest_type t);
 /* The static max mask a type's level is taken through (HVM assumes HAP). */
 const uint32_t *xlc_guest_mask(enum xlc_guest_type t);
 
@@ -56,8 +51,11 @@ enum xlc_prop {
 };
 extern const char *const xlc_prop_names[XLC_PROP_NR];
 
+/* What an input says besides features; each part may be unknown. */
 struct xlc_host_props {
-    bool cpuid_known;            /* false for featureset-only inputs */
+    bool vendor_known;           /* raw CPUID, saved policy, libvirt <cpu> */
+    bool signature_known;        /* family/model: raw CPUID, saved policy */
+    bool limits_known;           /* limit[]: raw CPUID, saved policy */
     char vendor[13];             /* "GenuineIntel", ... */
     uint32_t family, model, stepping;  /* display family/model */
     uint32_t limit[XLC_LIMIT_NR];
@@ -132,8 +130,9 @@ uint32_t xlc_pool_count(const xlc_pool *p, unsigned int bit);
 /* ---- the level ---- */
 
 struct xlc_props_level {
-    size_t nr_known;             /* hosts with CPUID properties */
-    size_t nr_unknown;           /* featureset-only hosts: unchecked */
+    size_t nr_known;             /* hosts whose vendor is known */
+    size_t nr_unknown;           /* hosts whose vendor is not: unchecked */
+    size_t nr_limits;            /* hosts whose limits are known */
     bool differs[XLC_PROP_NR];   /* values disagree among known hosts */
     bool compatible;             /* no vendor / MXCSR mask disagreement */
     /* Common values (blank where hosts differ) and minimum limits. */

@@ -142,7 +142,9 @@ static void prop_object(struct xlc_buf *b, const struct level_run *r,
                    xlc_prop_names[which], pl->differs[which] ? "true" : "false");
     xlc_host_prop_text(&pl->value, which, buf);
     if (pl->differs[which] || !pl->nr_known ||
-        (which == XLC_PROP_MXCSR_MASK && !pl->value.mxcsr_known))
+        (which == XLC_PROP_MXCSR_MASK && !pl->value.mxcsr_known) ||
+        ((which == XLC_PROP_FAMILY || which == XLC_PROP_MODEL) &&
+         !pl->value.signature_known))
         xlc_buf_puts(b, "null");
     else
         xlc_buf_json_str(b, buf);
@@ -174,14 +176,16 @@ static void props_object(struct xlc_buf *b, const struct level_run *r)
     char name[XLC_HOST_NAME_BUF];
 
     xlc_buf_printf(b, ",\"properties\":{\"compatible\":%s,"
-                   "\"hosts_without_cpuid\":%zu,",
-                   pl->compatible ? "true" : "false", pl->nr_unknown);
+                   "\"hosts_without_vendor\":%zu,"
+                   "\"hosts_without_limits\":%zu,",
+                   pl->compatible ? "true" : "false", pl->nr_unknown,
+                   r->level.nr_hosts - pl->nr_limits);
     for (unsigned int w = 0; w < XLC_PROP_NR; w++) {
         prop_object(b, r, w);
         xlc_buf_putc(b, ',');
     }
     xlc_buf_puts(b, "\"limits\":{");
-    for (unsigned int k = 0; pl->nr_known && k < XLC_LIMIT_NR; k++) {
+    for (unsigned int k = 0; pl->nr_limits && k < XLC_LIMIT_NR; k++) {
         xlc_buf_printf(b, "%s\"%s\":{\"value\":%u,\"lowest_on\":",
                        k ? "," : "", xlc_limit_names[k], pl->value.limit[k]);
         xlc_buf_json_str(b, xlc_pool_host_name(r->pool, pl->limit_host[k],

@@ -172,35 +172,48 @@ static void print_prop(FILE *out, const struct level_run *r,
     xlc_prop_groups_free(g, ng);
 }
 
-static void print_props(FILE *out, const struct level_run *r)
+static void print_limits(FILE *out, const struct level_run *r)
 {
     const struct xlc_props_level *pl = &r->level.props;
     char name[XLC_HOST_NAME_BUF];
+
+    for (unsigned int k = 0; k < XLC_LIMIT_NR; k++) {
+        /* Leaf numbers read best in hex, bit counts and sizes not. */
+        if (k <= XLC_LIMIT_MAX_EXT_LEAF)
+            fprintf(out, "  %-14s %#x", xlc_limit_names[k],
+                    pl->value.limit[k]);
+        else
+            fprintf(out, "  %-14s %u", xlc_limit_names[k],
+                    pl->value.limit[k]);
+        fprintf(out, " (lowest: %s)\n",
+                xlc_pool_host_name(r->pool, pl->limit_host[k], name));
+    }
+}
+
+static void print_props(FILE *out, const struct level_run *r)
+{
+    const struct xlc_props_level *pl = &r->level.props;
+    size_t no_limits = r->level.nr_hosts - pl->nr_limits;
 
     fprintf(out, "properties (%s):\n",
             pl->compatible ? "compatible" : "INCOMPATIBLE pool");
     if (pl->nr_known) {
         print_prop(out, r, XLC_PROP_VENDOR, "pool incompatible");
-        print_prop(out, r, XLC_PROP_FAMILY, "reported: guests see one");
-        print_prop(out, r, XLC_PROP_MODEL, "reported: guests see one");
-        print_prop(out, r, XLC_PROP_MXCSR_MASK, "pool incompatible");
-        for (unsigned int k = 0; k < XLC_LIMIT_NR; k++) {
-            /* Leaf numbers read best in hex, bit counts and sizes not. */
-            if (k <= XLC_LIMIT_MAX_EXT_LEAF)
-                fprintf(out, "  %-14s %#x", xlc_limit_names[k],
-                        pl->value.limit[k]);
-            else
-                fprintf(out, "  %-14s %u", xlc_limit_names[k],
-                        pl->value.limit[k]);
-            fprintf(out, " (lowest: %s)\n",
-                    xlc_pool_host_name(r->pool, pl->limit_host[k], name));
+        if (pl->value.signature_known) {
+            print_prop(out, r, XLC_PROP_FAMILY, "reported: guests see one");
+            print_prop(out, r, XLC_PROP_MODEL, "reported: guests see one");
         }
+        print_prop(out, r, XLC_PROP_MXCSR_MASK, "pool incompatible");
     }
+    if (pl->nr_limits)
+        print_limits(out, r);
     if (pl->nr_unknown)
-        fprintf(out, "  %zu host%s without CPUID information: vendor and "
-                "limits unchecked for %s\n", pl->nr_unknown,
-                pl->nr_unknown == 1 ? "" : "s",
-                pl->nr_unknown == 1 ? "it" : "them");
+        fprintf(out, "  %zu host%s of unknown vendor (featureset input): "
+                "vendor unchecked\n", pl->nr_unknown,
+                pl->nr_unknown == 1 ? "" : "s");
+    if (no_limits)
+        fprintf(out, "  %zu host%s without CPUID leaves: limits unchecked\n",
+                no_limits, no_limits == 1 ? "" : "s");
 }
 
 static void print_verdicts(FILE *out, const struct level_run *r)
