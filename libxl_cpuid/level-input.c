@@ -296,6 +296,16 @@ static int slurp(const char *path, char **text, xlc_error *err)
     return 0;
 }
 
+bool xlc_level_source_is_libvirt(const char *source)
+{
+    char head[512];
+
+    if (!is_file(source))
+        return false;
+    file_head(source, head, sizeof(head));
+    return xlc_level_is_libvirt_cpu(head);
+}
+
 int xlc_level_host_load(const char *source, enum xlc_guest_type type,
                         struct xlc_level_host *out, xlc_error *err)
 {
@@ -318,9 +328,10 @@ int xlc_level_host_load(const char *source, enum xlc_guest_type type,
         return from_stream(source, type, out, err);
     if (head[strspn(head, " \t\r\n")] == '{')
         return from_policy_file(source, type, out, err);
-    if (strstr(head, "<cpu") && !strstr(head, "<cpudata"))
-        return xlc_fail(err, ENOTSUP, "%s: a libvirt <cpu> needs the libvirt "
-                        "<cpu> reader, not in this build", source);
+    if (xlc_level_is_libvirt_cpu(head))
+        return xlc_fail(err, ENOTSUP, "%s: libvirt <cpu> elements are read "
+                        "with the cpu_map (xlc_level_hosts_from_libvirt)",
+                        source);
     if (!looks_like_featureset(head))
         return xlc_level_host_from_dump(source, type, out, err);
     rc = slurp(source, &text, err);

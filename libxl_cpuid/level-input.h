@@ -12,6 +12,9 @@
  *     Xen when there is one), properties from this CPU, MXCSR mask too.
  *   featureset text (a string or a file): the featureset as given; no
  *     vendor or limits, so the pool reports them as unchecked.
+ *   saved policy (policy file or migration stream): the featureset the
+ *     policy states; vendor, family/model and limits from its leaves.
+ *   libvirt host <cpu>: model + features through the cpu_map; the vendor.
  *
  * Batches load in parallel: parsing and deriving are independent per host.
  */
@@ -48,9 +51,10 @@ int xlc_level_host_live(enum xlc_guest_type type, struct xlc_level_host *out,
 /*
  * From a source named the way `xen-cpuid level` takes them: "@live", a
  * featureset string (xxxxxxxx:xxxxxxxx:..., taken as the host's featureset,
- * no properties known), or a file whose content says what it is: CPUID dump
- * or featureset text.  A libvirt <cpu> fails with -ENOTSUP, saying which
- * reader is missing, until that reader is in the build.
+ * no properties known), or a file whose content says what it is: CPUID
+ * dump, featureset text, policy file (JSON) or migration stream.  A file
+ * of libvirt <cpu> elements fails with -ENOTSUP: it may hold many hosts
+ * and needs the cpu_map, see xlc_level_hosts_from_libvirt().
  */
 int xlc_level_host_load(const char *source, enum xlc_guest_type type,
                         struct xlc_level_host *out, xlc_error *err);
@@ -75,5 +79,33 @@ int xlc_level_load_many(const char *const *sources, size_t n,
                         enum xlc_guest_type type, unsigned int threads,
                         struct xlc_level_load *results);
 void xlc_level_loads_free(struct xlc_level_load *results, size_t n);
+
+/* ---- libvirt host <cpu> elements (level-input-libvirt.c) ---- */
+
+struct xlc_cpu_map;
+struct xlc_lv_cpu;
+
+/* True when the start of a file reads like libvirt <cpu> (not <cpudata>). */
+bool xlc_level_is_libvirt_cpu(const char *head);
+/* True when `source` is a file of libvirt <cpu> elements. */
+bool xlc_level_source_is_libvirt(const char *source);
+
+/*
+ * A host described as libvirt does it (mode custom: a model and features,
+ * no policy or policy require/force/optional = has it, disable/forbid =
+ * lacks it), resolved through the cpu_map; the vendor from <vendor> or the
+ * model.  Unknown names are refused with the nearest known one.
+ */
+int xlc_level_host_from_lv_cpu(const struct xlc_cpu_map *map,
+                               const struct xlc_lv_cpu *cpu,
+                               struct xlc_level_host *out, xlc_error *err);
+/*
+ * Every <cpu> element of a file, one after another (as `virsh
+ * cpu-baseline` takes them), in order.  *hosts is malloc'd.
+ */
+int xlc_level_hosts_from_libvirt(const char *path,
+                                 const struct xlc_cpu_map *map,
+                                 struct xlc_level_host **hosts, size_t *n,
+                                 xlc_error *err);
 
 #endif /* LIBXL_CPUID_LEVEL_INPUT_H */

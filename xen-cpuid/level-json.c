@@ -251,8 +251,19 @@ static void rest_object(struct xlc_buf *b, const struct level_run *r)
                        c->chg.limits_drop ? "true" : "false");
     }
     /* Outputs owned by other parts, absent here: null, and why. */
-    xlc_buf_puts(b, "],\"xl_cpuid\":null,\"libvirt_cpu\":null,"
-                    "\"not_in_this_build\":[");
+    xlc_buf_puts(b, "],\"xl_cpuid\":null,\"libvirt_cpu\":");
+    if (r->lv_xml)
+        xlc_buf_json_str(b, r->lv_xml);
+    else
+        xlc_buf_puts(b, "null");
+    xlc_buf_puts(b, ",\"libvirt_cpu_why_not\":");
+    if (r->lv_why_not)
+        xlc_buf_json_str(b, r->lv_why_not);
+    else
+        xlc_buf_puts(b, "null");
+    xlc_buf_puts(b, ",\"libvirt_unnamed\":");
+    names_array(b, r->lv_unnamed);
+    xlc_buf_puts(b, ",\"not_in_this_build\":[");
     for (size_t i = 0; i < r->nr_missing_outputs; i++) {
         if (i)
             xlc_buf_putc(b, ',');

@@ -264,6 +264,29 @@ static void print_candidates(FILE *out, const struct level_run *r)
     }
 }
 
+static void print_libvirt(FILE *out, const struct level_run *r)
+{
+    const char *line = r->lv_xml;
+
+    if (!line) {
+        fprintf(out, "libvirt <cpu>: none: %s\n",
+                r->lv_why_not ? r->lv_why_not : "?");
+        return;
+    }
+    fputs("libvirt <cpu> (the level as a model plus features):\n", out);
+    while (*line) {
+        size_t n = strcspn(line, "\n");
+
+        fprintf(out, "  %.*s\n", (int)n, line);
+        line += n + (line[n] == '\n');
+    }
+    if (!xfs_empty(r->lv_unnamed, NW)) {
+        fputs("  on the level, but libvirt has no name for: ", out);
+        feature_list(out, r->lv_unnamed);
+        fputc('\n', out);
+    }
+}
+
 int level_print_text(const struct level_run *r, FILE *out)
 {
     print_level(out, r);
@@ -273,6 +296,7 @@ int level_print_text(const struct level_run *r, FILE *out)
     for (size_t i = 0; i < r->nr_refused; i++)
         fprintf(out, "refused: %s: %s\n", r->refused[i].name,
                 r->refused[i].reason);
+    print_libvirt(out, r);
     for (size_t i = 0; i < r->nr_missing_outputs; i++)
         fprintf(out, "not in this build: %s\n", r->missing_outputs[i]);
     print_verdicts(out, r);

@@ -12,6 +12,7 @@
 #include "../libxl_cpuid/feature-names.h"
 #include "../libxl_cpuid/level-input.h"
 #include "../libxl_cpuid/level.h"
+#include "../libxl_cpuid/libvirt-translate.h"
 #include "tool.h"
 
 /* A host the pool could not take, with the reason. */
@@ -43,10 +44,23 @@ struct level_run {
     char *guest_name;
     struct xlc_level_host guest;
     struct xlc_verdict *verdicts;   /* per pool id */
+    /* the libvirt cpu_map, loaded when first needed */
+    struct xlc_cpu_map *map;
+    int map_rc;                     /* 1: not tried yet */
+    char *map_error;
+    /* the level as a libvirt <cpu>, or why there is none */
+    char *lv_xml;
+    char *lv_why_not;
+    uint32_t lv_unnamed[XFS_NR_WORDS]; /* level bits libvirt cannot name */
     /* outputs other parts of the project provide, missing from this build */
     const char *missing_outputs[4];
     size_t nr_missing_outputs;
 };
+
+/* The cpu_map (--cpu-map DIR or libvirt's), loaded once; NULL + message. */
+const struct xlc_cpu_map *level_cpu_map(struct level_run *r, xlc_error *err);
+/* Fill lv_xml / lv_why_not / lv_unnamed from the level. */
+void level_libvirt_output(struct level_run *r);
 
 /* A feature's lower-case name, or "[W*32+B]" for a bit no feature names. */
 const char *level_feature_name(unsigned int bit,
