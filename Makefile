@@ -97,7 +97,8 @@ run: deps
 
 # Benchmarks, never part of the tests: bench/run.sh prints the table.
 bench: all
-	@XFS_SHARED=$${XFS_SHARED:-$(CURDIR)/../shared} BUILD=$(BUILD) CC=$(CC) sh bench/run.sh
+	@XFS_SHARED=$${XFS_SHARED:-$(CURDIR)/../shared} BUILD=$(BUILD) CC=$(CC) \
+	  PKG_CFLAGS="$(PKG_CFLAGS)" PKG_LIBS="$(PKG_LIBS)" sh bench/run.sh
 
 # The xen/ objects must not call into libc (or anything outside xen/).
 freestanding: $(XEN_OBJS)

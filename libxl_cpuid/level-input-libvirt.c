@@ -239,7 +239,9 @@ static void blank_host_only(char *start, char *end)
                                         "pages", "signature" };
 
     for (char *p = start; (p = memchr(p, '<', (size_t)(end - p))); p++)
-        for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
+        /* Most tags are <feature>: one character rules them out. */
+        for (size_t i = 0; !strchr("/!f", p[1]) &&
+                           i < sizeof(tags) / sizeof(tags[0]); i++) {
             size_t n = strlen(tags[i]);
             char close[16], *stop;
 

@@ -229,7 +229,8 @@ static void json_has_every_part(void **state)
         "\"lost\":[{\"feature\":", "\"missing_on\":[", "\"weaknesses\":[",
         "\"properties\":{\"compatible\":true", "\"limits\":{\"max_leaf\"",
         "\"hosts\":[{\"name\":", "\"verdict\":\"ok\"", "\"candidates\":[",
-        "\"xl_cpuid\":null", "\"libvirt_cpu\":null", "\"not_in_this_build\"",
+        "\"xl_cpuid\":null", "\"libvirt_cpu\":\"<cpu mode='custom'",
+        "\"libvirt_unnamed\":[\"fdp_excp_only\"", "\"not_in_this_build\"",
     };
     struct result r = run("level --json --type pv GenuineIntel0050654_SkylakeXeon.xml "
                           "GenuineIntel00906EA_Coffeelake.xml");
@@ -238,6 +239,29 @@ static void json_has_every_part(void **state)
     expect(&r, 0, NULL);
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
         expect(&r, 0, keys[i]);
+    free(r.out);
+}
+
+/* A file of libvirt host <cpu> elements: one host each; <cpu> out. */
+static void libvirt_file(void **state)
+{
+    char path[] = "/tmp/test_level_tool_lv_XXXXXX";
+    FILE *f = fdopen(mkstemp(path), "w");
+    struct result r;
+
+    (void)state;
+    assert_non_null(f);
+    fputs("<cpu><arch>x86_64</arch><model>Haswell</model>"
+          "<vendor>Intel</vendor></cpu>\n"
+          "<cpu><arch>x86_64</arch><model>Skylake-Client</model>"
+          "<vendor>Intel</vendor></cpu>\n", f);
+    fclose(f);
+    r = run("level --type hvm dc=%s", path);
+    unlink(path);
+    expect(&r, 0, "pool: 2 hosts, hvm guests");
+    expect(&r, 0, "  dc#1                                     ok");
+    expect(&r, 0, "<model fallback='forbid'>Haswell</model>");
+    expect(&r, 0, "xsavec               missing on 1 of 2: dc#1");
     free(r.out);
 }
 
@@ -253,6 +277,7 @@ int main(void)
         cmocka_unit_test(level_fed_back_is_a_fixed_point),
         cmocka_unit_test(guest_verdicts),
         cmocka_unit_test(json_has_every_part),
+        cmocka_unit_test(libvirt_file),
     };
 
     return cmocka_run_group_tests(tests, setup, NULL);
