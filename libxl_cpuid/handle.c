@@ -152,7 +152,7 @@ static int open_auto(xlc_handle *h, const struct xlc_open_opts *o,
 int xlc_open(const struct xlc_open_opts *opts, xlc_handle **out,
              xlc_error *err)
 {
-    static const struct xlc_open_opts defaults = { XLC_BACKEND_AUTO };
+    static const struct xlc_open_opts defaults = { .backend = XLC_BACKEND_AUTO };
     const struct xlc_open_opts *o = opts ? opts : &defaults;
     xlc_handle *h;
     char why[512];

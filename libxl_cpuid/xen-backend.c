@@ -110,6 +110,11 @@ int xlc_xen_open(struct xlc_xen **out, xlc_error *err)
     return 0;
 }
 
+struct xc_interface_core *xlc_xen_xch(struct xlc_xen *x)
+{
+    return x->xch;
+}
+
 void xlc_xen_close(struct xlc_xen *x)
 {
     if (!x)

@@ -26,6 +26,11 @@ uint32_t xlc_xen_featureset_size(const struct xlc_xen *x);
 /* xc_get_cpu_featureset_size(): the words this libxenguest knows. */
 uint32_t xlc_xen_toolstack_words(void);
 
+/* The open (quiet) libxenctrl handle, an xc_interface *, for the other
+ * xen-*.c files (xen-policy.c). */
+struct xc_interface_core;
+struct xc_interface_core *xlc_xen_xch(struct xlc_xen *x);
+
 /* xc_get_cpu_featureset() with errors turned into -errno + message. */
 int xlc_xen_get_featureset(struct xlc_xen *x, uint32_t index, uint32_t *nr,
                            uint32_t *features, xlc_error *err);

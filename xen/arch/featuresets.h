@@ -39,15 +39,7 @@ struct xfs_hv_options {
     uint32_t boot_clear[XFS_NR_WORDS];
 };
 
-/* The CPU vendor, from the leaf 0 signature. */
-enum xfs_vendor {
-    XFS_VENDOR_UNKNOWN,
-    XFS_VENDOR_INTEL,    /* "GenuineIntel" */
-    XFS_VENDOR_AMD,      /* "AuthenticAMD" */
-    XFS_VENDOR_HYGON,    /* "HygonGenuine" */
-    XFS_VENDOR_CENTAUR,  /* "CentaurHauls" */
-    XFS_VENDOR_SHANGHAI, /* "  Shanghai  " (Zhaoxin) */
-};
+/* enum xfs_vendor (the CPU vendor) is in ../lib/cpuid-leaves.h. */
 
 /* Facts read together with the raw featureset that later steps need. */
 struct xfs_raw_info {

@@ -10,6 +10,16 @@
 
 #include "../../public/arch-x86/featureset-words.h"
 
+/* The CPU vendor, from the leaf 0 signature. */
+enum xfs_vendor {
+    XFS_VENDOR_UNKNOWN,
+    XFS_VENDOR_INTEL,    /* "GenuineIntel" */
+    XFS_VENDOR_AMD,      /* "AuthenticAMD" */
+    XFS_VENDOR_HYGON,    /* "HygonGenuine" */
+    XFS_VENDOR_CENTAUR,  /* "CentaurHauls" */
+    XFS_VENDOR_SHANGHAI, /* "  Shanghai  " (Zhaoxin) */
+};
+
 struct xfs_cpuid_regs {
     uint32_t a, b, c, d;
 };

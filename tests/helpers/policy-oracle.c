@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: MIT */
+#include "policy-oracle.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <xenctrl.h>
+#include <xenguest.h>
+
+_Static_assert(sizeof(struct xfs_cpuid_leaf) == sizeof(xen_cpuid_leaf_t),
+               "leaf layout");
+_Static_assert(sizeof(struct xfs_msr_entry) == sizeof(xen_msr_entry_t),
+               "MSR layout");
+
+static void write_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+
+    while (len) {
+        ssize_t n = write(fd, p, len);
+
+        if (n <= 0)
+            _exit(3);
+        p += n;
+        len -= (size_t)n;
+    }
+}
+
+static bool read_all(int fd, void *buf, size_t len)
+{
+    char *p = buf;
+
+    while (len) {
+        ssize_t n = read(fd, p, len);
+
+        if (n <= 0)
+            return false;
+        p += n;
+        len -= (size_t)n;
+    }
+    return true;
+}
+
+/*
+ * In the child: a crash must end the child, not reach cmocka's signal
+ * handlers (which would carry on running the test suite in the child),
+ * and nothing it prints belongs in the test output.
+ */
+static void quiet_child(void)
+{
+    static const int sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
+    int fd;
+
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+        signal(sigs[i], SIG_DFL);
+    fd = open("/dev/null", O_WRONLY);
+
+    if (fd >= 0) {
+        dup2(fd, STDERR_FILENO);
+        dup2(fd, STDOUT_FILENO);
+        close(fd);
+    }
+}
+
+static void roundtrip_child(int fd, const struct xfs_cpuid_leaf *leaves,
+                            uint32_t nr, const struct xfs_msr_entry *msrs,
+                            uint32_t nr_msrs)
+{
+    static struct xlc_policy_records out;
+    xc_cpu_policy_t *p = xc_cpu_policy_init();
+
+    quiet_child();
+    if (!p)
+        _exit(4);
+    if (xc_cpu_policy_update_cpuid(NULL, p, (const xen_cpuid_leaf_t *)leaves,
+                                   nr) ||
+        xc_cpu_policy_update_msrs(NULL, p, (const xen_msr_entry_t *)msrs,
+                                  nr_msrs))
+        _exit(1);
+    out.nr_leaves = XFS_POLICY_MAX_LEAVES;
+    out.nr_msrs = XFS_POLICY_MAX_MSRS;
+    if (xc_cpu_policy_serialise(NULL, p, (xen_cpuid_leaf_t *)out.leaves,
+                                &out.nr_leaves, (xen_msr_entry_t *)out.msrs,
+                                &out.nr_msrs))
+        _exit(2);
+    write_all(fd, &out, sizeof(out));
+    _exit(0);
+}
+
+/* Run fn in a child; returns its exit status, or -1 if it crashed. */
+static int run_child(void (*fn)(int fd, void *ctx), void *ctx, void *reply,
+                     size_t reply_len, bool *got_reply)
+{
+    int fds[2], status;
+    pid_t pid;
+
+    assert_int_equal(pipe(fds), 0);
+    fflush(NULL);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(fds[0]);
+        fn(fds[1], ctx);
+        _exit(5);
+    }
+    close(fds[1]);
+    *got_reply = reply_len && read_all(fds[0], reply, reply_len);
+    close(fds[0]);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+struct rt_ctx {
+    const struct xfs_cpuid_leaf *leaves;
+    uint32_t nr;
+    const struct xfs_msr_entry *msrs;
+    uint32_t nr_msrs;
+};
+
+static void rt_fn(int fd, void *ctx)
+{
+    struct rt_ctx *c = ctx;
+
+    roundtrip_child(fd, c->leaves, c->nr, c->msrs, c->nr_msrs);
+}
+
+void xt_xen_roundtrip(const struct xfs_cpuid_leaf *leaves, uint32_t nr,
+                      const struct xfs_msr_entry *msrs, uint32_t nr_msrs,
+                      struct xt_xen_result *res)
+{
+    struct rt_ctx c = { leaves, nr, msrs, nr_msrs };
+    bool got;
+    int st = run_child(rt_fn, &c, &res->out, sizeof(res->out), &got);
+
+    res->accepted = st == 0 && got;
+    if (st == 2)
+        fail_msg("libxenguest accepted the leaves but could not serialise");
+}
+
+struct compat_ctx {
+    const struct xlc_policy_records *host, *guest;
+};
+
+static void compat_fn(int fd, void *ctx)
+{
+    struct compat_ctx *c = ctx;
+    xc_cpu_policy_t *h = xc_cpu_policy_init(), *g = xc_cpu_policy_init();
+    char answer;
+
+    (void)fd;
+    quiet_child();
+    if (!h || !g ||
+        xc_cpu_policy_update_cpuid(NULL, h,
+                                   (const xen_cpuid_leaf_t *)c->host->leaves,
+                                   c->host->nr_leaves) ||
+        xc_cpu_policy_update_msrs(NULL, h,
+                                  (const xen_msr_entry_t *)c->host->msrs,
+                                  c->host->nr_msrs) ||
+        xc_cpu_policy_update_cpuid(NULL, g,
+                                   (const xen_cpuid_leaf_t *)c->guest->leaves,
+                                   c->guest->nr_leaves) ||
+        xc_cpu_policy_update_msrs(NULL, g,
+                                  (const xen_msr_entry_t *)c->guest->msrs,
+                                  c->guest->nr_msrs))
+        _exit(4);
+    /* An incompatible answer is reported through the (NULL) handle, so a
+     * crash past this point means "incompatible" too. */
+    answer = xc_cpu_policy_is_compatible(NULL, h, g) ? 'y' : 'n';
+    write_all(fd, &answer, 1);
+    _exit(0);
+}
+
+bool xt_xen_compatible(const struct xlc_policy_records *host,
+                       const struct xlc_policy_records *guest)
+{
+    struct compat_ctx c = { host, guest };
+    char answer = 0;
+    bool got;
+    int st = run_child(compat_fn, &c, &answer, 1, &got);
+
+    if (st == 4)
+        fail_msg("libxenguest refused one of the policies outright");
+    return st == 0 && got && answer == 'y';
+}
+
+static const char *shared(void)
+{
+    const char *s = getenv("XFS_SHARED");
+
+    return s && *s ? s : "../shared";
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **xt_dump_paths(size_t *nr)
+{
+    char dir[4096];
+    char **paths = NULL;
+    struct dirent *e;
+    DIR *d;
+
+    snprintf(dir, sizeof(dir), "%s/cpuid/instlatx64", shared());
+    d = opendir(dir);
+    if (!d)
+        fail_msg("cannot open %s (set XFS_SHARED)", dir);
+    *nr = 0;
+    while ((e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+
+        if (len < 5 || strcmp(e->d_name + len - 4, ".xml"))
+            continue;
+        paths = realloc(paths, (*nr + 1) * sizeof(*paths));
+        assert_non_null(paths);
+        paths[*nr] = malloc(strlen(dir) + len + 2);
+        assert_non_null(paths[*nr]);
+        sprintf(paths[*nr], "%s/%s", dir, e->d_name);
+        (*nr)++;
+    }
+    closedir(d);
+    qsort(paths, *nr, sizeof(*paths), cmp_str);
+    return paths;
+}
+
+void xt_free_paths(char **paths, size_t nr)
+{
+    for (size_t i = 0; i < nr; i++)
+        free(paths[i]);
+    free(paths);
+}
+
+const char *xt_live_dump_path(void)
+{
+    static char path[4096];
+
+    snprintf(path, sizeof(path), "%s/cpuid/live/this-machine-cpuid-r.txt",
+             shared());
+    return path;
+}
+
+struct xlc_system_policies *xt_system_from_file(const char *path)
+{
+    struct xlc_sim_opts o = { path, false, NULL };
+    struct xlc_system_policies *s = NULL;
+    xlc_error err = { 0 };
+
+    if (xlc_system_policies_load(&o, &s, &err))
+        fail_msg("%s: %s", path, err.msg);
+    return s;
+}
+
+const char *xt_basename(const char *path)
+{
+    static char name[256];
+    const char *slash = strrchr(path, '/');
+    char *dot;
+
+    snprintf(name, sizeof(name), "%s", slash ? slash + 1 : path);
+    dot = strrchr(name, '.');
+    if (dot)
+        *dot = '\0';
+    return name;
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libxenguest (Xen 4.17) as an oracle for full CPU policies, and the
+ * shared dumps as inputs.
+ *
+ * libxenguest's policy calls report failures through the xc handle, which
+ * needs a running Xen to exist.  Without one the handle is NULL and the
+ * failure path would crash, so every call runs in a child process that
+ * sends its answer back through a pipe: a crash or a failure both mean
+ * "libxenguest refused".
+ */
+#ifndef TESTS_HELPERS_POLICY_ORACLE_H
+#define TESTS_HELPERS_POLICY_ORACLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "libxl_cpuid/cpu-policy.h"
+
+/* What libxenguest made of a list of leaves and MSRs. */
+struct xt_xen_result {
+    bool accepted;            /* update_cpuid and update_msrs succeeded */
+    struct xlc_policy_records out;   /* its serialisation, if accepted */
+};
+
+/*
+ * xc_cpu_policy_init, xc_cpu_policy_update_cpuid, xc_cpu_policy_update_msrs,
+ * xc_cpu_policy_serialise.  Fails the test if the child cannot be run.
+ */
+void xt_xen_roundtrip(const struct xfs_cpuid_leaf *leaves, uint32_t nr,
+                      const struct xfs_msr_entry *msrs, uint32_t nr_msrs,
+                      struct xt_xen_result *res);
+
+/*
+ * xc_cpu_policy_is_compatible on two policies given as serialised lists.
+ * Returns true when libxenguest says the guest fits the host.
+ */
+bool xt_xen_compatible(const struct xlc_policy_records *host,
+                       const struct xlc_policy_records *guest);
+
+/* The shared dumps: sorted paths of $XFS_SHARED/cpuid/instlatx64/ *.xml
+ * (free with xt_free_paths), and the `cpuid -r` file of this machine. */
+char **xt_dump_paths(size_t *nr);
+void xt_free_paths(char **paths, size_t nr);
+const char *xt_live_dump_path(void);
+
+/* Derive the system policies of a dump with default options. */
+struct xlc_system_policies *xt_system_from_file(const char *path);
+
+/* Short name of a dump path ("GenuineIntel0050654_SkylakeXeon"). */
+const char *xt_basename(const char *path);
+
+#endif

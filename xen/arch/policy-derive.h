@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * xen/arch/policy-derive.h -- the six system CPU policies.
+ *
+ * Freestanding, like featuresets.h.  The feature bits of every policy are
+ * the derived featuresets (xfs_derive_featuresets), written into the
+ * registers that hold them; nothing here decides a feature.  What this
+ * adds is everything else a guest sees in CPUID:
+ *
+ *   policy-raw.c      raw: the leaves the CPU reports, within the policy's
+ *                     bounds (and the CPUID-faulting bit of PLATFORM_INFO)
+ *   policy-leaves.c   max leaves clamped to what a policy can describe and
+ *                     raised to cover every feature word; leaves past the
+ *                     max cleared; leaves and fields Xen hides or keeps
+ *                     dynamic (topology, APIC IDs, power management, ...)
+ *   policy-xstate.c   leaf 0xd rebuilt from the XSAVE features: XCR0/XSS
+ *                     components, area sizes, per-component subleaves
+ *   policy-derive.c   host, pv/hvm max and default, step by step
+ *
+ * Invariant (tested): xfs_policy_to_featureset(policy[i]) == featureset[i]
+ * for every present policy.
+ */
+#ifndef XEN_ARCH_POLICY_DERIVE_H
+#define XEN_ARCH_POLICY_DERIVE_H
+
+#include <stdbool.h>
+
+#include "../lib/cpu-policy.h"
+#include "featuresets.h"
+
+/* Indexed like the featuresets: XFS_SYSCTL_cpu_featureset_{raw,...}. */
+struct xfs_system_policies {
+    struct xfs_cpu_policy p[XFS_SYSCTL_cpu_featureset_nr];
+    /* false when that guest type is unavailable (PV not built in, or HVM
+     * not built in / no VMX or SVM); the policy is then all zero. */
+    bool present[XFS_SYSCTL_cpu_featureset_nr];
+};
+
+/*
+ * The raw policy: every leaf the CPU reports that a policy can hold, as
+ * reported, except the two XSAVE sizes that depend on the XCR0/XSS in
+ * force when CPUID ran (0xd:0 and 0xd:1 ebx, zeroed).
+ */
+void xfs_policy_fill_raw(const struct xfs_cpuid_reader *rd,
+                         struct xfs_cpu_policy *raw);
+
+/* Derive all six policies; fs must come from the same reader and opts. */
+void xfs_derive_policies(const struct xfs_cpuid_reader *rd,
+                         const struct xfs_hv_options *opts,
+                         const struct xfs_system_featuresets *fs,
+                         struct xfs_system_policies *out);
+
+/* ---- the steps, exposed for tests ---- */
+
+/* Limit max basic leaf, leaf 7 max subleaf and max extended leaf to what
+ * the policy can describe (an invalid extended range becomes none). */
+void xfs_policy_clamp_max_leaves(struct xfs_cpu_policy *p);
+/* Raise the max leaves so that every word of fs with a bit set is listed. */
+void xfs_policy_cover_featureset(struct xfs_cpu_policy *p,
+                                 const uint32_t fs[XFS_NR_WORDS]);
+/* Zero every leaf/subleaf the policy does not list (past a max leaf or
+ * subleaf, after a null subleaf, XSAVE components not in XCR0|XSS). */
+void xfs_policy_clear_unlisted(struct xfs_cpu_policy *p);
+/* Hide or zero what Xen never passes through (see policy-leaves.c). */
+void xfs_policy_hide_host_details(struct xfs_cpu_policy *p);
+/* Rebuild leaf 0xd from p's features and raw's component layout. */
+void xfs_policy_recalc_xstate(struct xfs_cpu_policy *p,
+                              const struct xfs_cpu_policy *raw);
+
+#endif /* XEN_ARCH_POLICY_DERIVE_H */
