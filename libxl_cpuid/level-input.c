@@ -16,6 +16,7 @@
 
 #include <libxml/parser.h>
 
+#include "cpu-policy.h"
 #include "cpuid-dump.h"
 #include "featureset-text.h"
 #include "handle.h"
@@ -25,24 +26,35 @@
 #include "level-input.h"
 #include "level-internal.h"
 #include "../xen/arch/featuresets.h"
+#include "../xen/arch/policy-derive.h"
 
 int xlc_level_host_from_cpuid(const struct xfs_cpuid_reader *rd,
                               enum xlc_guest_type type,
                               struct xlc_level_host *out)
 {
     const uint32_t *inv = xfs_static_masks[XFS_MASK_INVERTED];
+    unsigned int idx = type == XLC_GUEST_PV ? XFS_SYSCTL_cpu_featureset_pv_max
+                                            : XFS_SYSCTL_cpu_featureset_hvm_max;
     struct xfs_system_featuresets *sets;
+    struct xfs_system_policies *pols;
     struct xfs_hv_options opts;
     const uint32_t *max;
 
     sets = malloc(sizeof(*sets));
-    if (!sets)
+    pols = malloc(sizeof(*pols));
+    if (!sets || !pols) {
+        free(sets);
+        free(pols);
         return -ENOMEM;
+    }
     memset(out, 0, sizeof(*out));
     xfs_hv_options_default(&opts);
     xfs_derive_featuresets(rd, &opts, sets);
-    max = sets->fs[type == XLC_GUEST_PV ? XFS_SYSCTL_cpu_featureset_pv_max
-                                        : XFS_SYSCTL_cpu_featureset_hvm_max];
+    xfs_derive_policies(rd, &opts, sets, pols);
+    out->has_policy = pols->present[idx];
+    out->policy = pols->p[idx];
+    free(pols);
+    max = sets->fs[idx];
     /*
      * Xen shows none of the inverted bits to guests, but they describe the
      * hardware the guest would run on: keep the raw ones for the level.
@@ -90,6 +102,22 @@ static int handle_featureset(xlc_handle *h, uint32_t index,
     return rc == -ENOBUFS ? 0 : rc;
 }
 
+static int xen_max_policy(enum xlc_guest_type type,
+                          struct xlc_level_host *out, xlc_error *err)
+{
+    unsigned int idx = type == XLC_GUEST_PV ? XFS_SYSCTL_cpu_featureset_pv_max
+                                            : XFS_SYSCTL_cpu_featureset_hvm_max;
+    struct xlc_system_policies *s;
+    int rc = xlc_xen_system_policies(&s, err);
+
+    if (rc)
+        return rc;
+    out->has_policy = s->pol.present[idx];
+    out->policy = s->pol.p[idx];
+    xlc_system_policies_free(s);
+    return 0;
+}
+
 int xlc_level_host_live(enum xlc_guest_type type, struct xlc_level_host *out,
                         xlc_error *err)
 {
@@ -120,6 +148,9 @@ int xlc_level_host_live(enum xlc_guest_type type, struct xlc_level_host *out,
                            out->fs, err);
     if (!rc)
         rc = handle_featureset(h, XFS_SYSCTL_cpu_featureset_raw, raw, err);
+    /* On real Xen its own max policy replaces the simulated one. */
+    if (!rc && xlc_backend_in_use(h) == XLC_BACKEND_XEN)
+        rc = xen_max_policy(type, out, err);
     xlc_close(h);
     if (rc)
         return rc;
@@ -205,6 +236,13 @@ static int from_policy(const char *what, const struct xlc_policy_entries *e,
     if (e->nr_leaves)
         xlc_host_props_from_cpuid(&rd, &out->props);
     out->usable = true;
+    /* The full policy too, when the entries make one (Xen's own checks). */
+    xfs_policy_zero(&out->policy);
+    out->has_policy =
+        e->nr_leaves &&
+        !xlc_policy_deserialise(&out->policy, e->leaves,
+                                (uint32_t)e->nr_leaves, e->msrs,
+                                (uint32_t)e->nr_msrs, NULL);
     return 0;
 }
 

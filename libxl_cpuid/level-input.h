@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../xen/lib/cpu-policy.h"
 #include "level.h"
 
 struct xlc_level_host {
@@ -31,6 +32,10 @@ struct xlc_level_host {
     struct xlc_host_props props;
     /* Guests of the type can run there at all (HVM needs VMX or SVM). */
     bool usable;
+    /* The type's max CPU policy, when the input has the leaves for one
+     * (raw CPUID, @live, saved policy): what policy levelling uses. */
+    bool has_policy;
+    struct xfs_cpu_policy policy;
 };
 
 /* From a CPUID reader.  0 or -ENOMEM. */

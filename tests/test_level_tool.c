@@ -95,16 +95,35 @@ static int setup(void **state)
 static void same_vendor_pool_is_ok(void **state)
 {
     struct result r = run("level GenuineIntel0050654_SkylakeXeon.xml "
-                          "GenuineIntel00606A6_ICX_04.xml "
+                          "GenuineIntel0050657_CascadeLakeXeon.xml "
                           "+GenuineIntel00306F2_HaswellEP.xml");
 
     (void)state;
     expect(&r, 0, "pool: 2 hosts, hvm guests");
     expect(&r, 0, "fdp_excp_only        from GenuineIntel0050654_SkylakeXeon, "
-                  "GenuineIntel00606A6_ICX_04");
+                  "GenuineIntel0050657_CascadeLakeXeon");
     expect(&r, 0, "if GenuineIntel00306F2_HaswellEP joined:");
     expect(&r, 0, "GenuineIntel0050654_SkylakeXeon          ok");
+    expect(&r, 0, "levelled policy: every host's max policy accepts it");
+    expect(&r, 0, "Levelled policy: ");
+    expect(&r, 0, "<model fallback='forbid'>Skylake-Server</model>");
     expect(&r, 0, "not in this build: xl cpuid= string");
+    free(r.out);
+}
+
+/*
+ * The Ice Lake dump lacks the XSAVE layout subleaves: the levelled policy
+ * cannot satisfy its max policy, and the output says which check fails.
+ */
+static void policy_refusal_is_named(void **state)
+{
+    struct result r = run("level skx=GenuineIntel0050654_SkylakeXeon.xml "
+                          "icx=GenuineIntel00606A6_ICX_04.xml");
+
+    (void)state;
+    expect(&r, 4, "levelled policy: REFUSED by 4 checks:");
+    expect(&r, 4, "  icx: XSAVE component 2 (AVX) layout differs (leaf 0xd:2)");
+    expect(&r, 4, "  icx                                      ok");
     free(r.out);
 }
 
@@ -269,6 +288,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(same_vendor_pool_is_ok),
+        cmocka_unit_test(policy_refusal_is_named),
         cmocka_unit_test(mixed_vendors_are_refused),
         cmocka_unit_test(host_without_hvm_is_refused),
         cmocka_unit_test(live_host),

@@ -156,6 +156,7 @@ static int refuse(struct level_run *r, const char *name, const char *reason,
 static int add_host(struct level_run *r, const char *name, char *src,
                     const struct xlc_level_host *h, xlc_error *err)
 {
+    struct xfs_cpu_policy **p;
     size_t id;
     char **s;
     int rc;
@@ -167,14 +168,21 @@ static int add_host(struct level_run *r, const char *name, char *src,
     rc = xlc_pool_add(r->pool, name, h->fs, XFS_NR_WORDS, &h->props, &id,
                       err);
     s = rc ? NULL : realloc(r->sources, xlc_pool_nr_ids(r->pool) * sizeof(*s));
-    if (!rc && !s)
+    if (s)
+        r->sources = s;
+    p = s ? realloc(r->pols, xlc_pool_nr_ids(r->pool) * sizeof(*p)) : NULL;
+    if (p)
+        r->pols = p;
+    if (!rc && (!s || !p))
         rc = xlc_fail(err, ENOMEM, "out of memory");
     if (rc) {
         free(src);
         return rc;
     }
-    r->sources = s;
     s[id] = src;
+    p[id] = h->has_policy ? malloc(sizeof(*p[id])) : NULL;
+    if (p[id])
+        *p[id] = h->policy;
     return 0;
 }
 
@@ -326,8 +334,10 @@ static int evaluate(struct level_run *r, xlc_error *err)
     for (size_t id = 0; !rc && id < xlc_pool_nr_ids(r->pool); id++)
         rc = xlc_pool_verdict(r->pool, id, guest, XFS_NR_WORDS, gp,
                               &r->verdicts[id], err);
-    if (!rc)
+    if (!rc) {
         level_libvirt_output(r);
+        level_policy_output(r);
+    }
     /* Not on main yet; said in the output rather than faked. */
     r->missing_outputs[r->nr_missing_outputs++] =
         "xl cpuid= string (needs the xl cpuid= writer, branch xl)";
@@ -336,7 +346,7 @@ static int evaluate(struct level_run *r, xlc_error *err)
 
 static int exit_code(const struct level_run *r)
 {
-    if (r->nr_refused || !r->level.props.compatible)
+    if (r->nr_refused || !r->level.props.compatible || r->nr_refusals)
         return EXIT_REFUSED;
     for (size_t id = 0; id < xlc_pool_nr_ids(r->pool); id++)
         if (r->verdicts[id].kind != XLC_VERDICT_OK)
@@ -349,6 +359,14 @@ static void run_free(struct level_run *r)
     for (size_t i = 0; r->sources && i < xlc_pool_nr_ids(r->pool); i++)
         free(r->sources[i]);
     free(r->sources);
+    for (size_t i = 0; r->pols && i < xlc_pool_nr_ids(r->pool); i++)
+        free(r->pols[i]);
+    free(r->pols);
+    free(r->policy);
+    free(r->policy_why_not);
+    for (size_t i = 0; i < r->nr_refusals; i++)
+        free(r->refusals[i]);
+    free(r->refusals);
     for (size_t i = 0; i < r->nr_refused; i++) {
         free(r->refused[i].name);
         free(r->refused[i].reason);

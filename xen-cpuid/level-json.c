@@ -263,6 +263,7 @@ static void rest_object(struct xlc_buf *b, const struct level_run *r)
         xlc_buf_puts(b, "null");
     xlc_buf_puts(b, ",\"libvirt_unnamed\":");
     names_array(b, r->lv_unnamed);
+    level_policy_json(r, b);
     xlc_buf_puts(b, ",\"not_in_this_build\":[");
     for (size_t i = 0; i < r->nr_missing_outputs; i++) {
         if (i)

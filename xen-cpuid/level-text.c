@@ -297,6 +297,7 @@ int level_print_text(const struct level_run *r, FILE *out)
         fprintf(out, "refused: %s: %s\n", r->refused[i].name,
                 r->refused[i].reason);
     print_libvirt(out, r);
+    level_policy_text(r, out);
     for (size_t i = 0; i < r->nr_missing_outputs; i++)
         fprintf(out, "not in this build: %s\n", r->missing_outputs[i]);
     print_verdicts(out, r);

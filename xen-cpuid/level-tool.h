@@ -13,6 +13,7 @@
 #include "../libxl_cpuid/level-input.h"
 #include "../libxl_cpuid/level.h"
 #include "../libxl_cpuid/libvirt-translate.h"
+#include "../libxl_cpuid/strbuf.h"
 #include "tool.h"
 
 /* A host the pool could not take, with the reason. */
@@ -52,6 +53,14 @@ struct level_run {
     char *lv_xml;
     char *lv_why_not;
     uint32_t lv_unnamed[XFS_NR_WORDS]; /* level bits libvirt cannot name */
+    /* per pool id: the host's max CPU policy, NULL when its input has none */
+    struct xfs_cpu_policy **pols;
+    /* the levelled policy, or why there is none */
+    struct xfs_cpu_policy *policy;
+    char *policy_why_not;
+    uint64_t policy_layout_differs;
+    char **refusals;                /* "host: reason", hosts refusing it */
+    size_t nr_refusals;
     /* outputs other parts of the project provide, missing from this build */
     const char *missing_outputs[4];
     size_t nr_missing_outputs;
@@ -61,6 +70,10 @@ struct level_run {
 const struct xlc_cpu_map *level_cpu_map(struct level_run *r, xlc_error *err);
 /* Fill lv_xml / lv_why_not / lv_unnamed from the level. */
 void level_libvirt_output(struct level_run *r);
+/* Fill policy / policy_why_not / refusals (level-policy-out.c). */
+void level_policy_output(struct level_run *r);
+void level_policy_text(const struct level_run *r, FILE *out);
+void level_policy_json(const struct level_run *r, struct xlc_buf *b);
 
 /* A feature's lower-case name, or "[W*32+B]" for a bit no feature names. */
 const char *level_feature_name(unsigned int bit,
