@@ -6,23 +6,17 @@
  * beyond feature bits.
  */
 #include <errno.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <libxml/parser.h>
 
 #include "cpu-policy.h"
 #include "cpuid-dump.h"
 #include "featureset-text.h"
 #include "handle.h"
-#include "policy-json.h"
-#include "restore-check.h"
-#include "stream.h"
 #include "level-input.h"
 #include "level-internal.h"
 #include "../xen/arch/featuresets.h"
@@ -197,100 +191,6 @@ static size_t file_head(const char *path, char *buf, size_t len)
     return n;
 }
 
-/* ---- saved policies: a policy file or a migration stream ---- */
-
-static void entries_cpuid(void *ctx, uint32_t leaf, uint32_t subleaf,
-                          struct xfs_cpuid_regs *out)
-{
-    const struct xlc_policy_entries *e = ctx;
-
-    if (!xfs_leaf_has_subleaves(leaf))
-        subleaf = XFS_CPUID_NO_SUBLEAF;
-    *out = (struct xfs_cpuid_regs){ 0, 0, 0, 0 };
-    for (size_t i = 0; i < e->nr_leaves; i++)
-        if (e->leaves[i].leaf == leaf && e->leaves[i].subleaf == subleaf) {
-            *out = (struct xfs_cpuid_regs){ e->leaves[i].a, e->leaves[i].b,
-                                            e->leaves[i].c, e->leaves[i].d };
-            return;
-        }
-}
-
-/*
- * A saved policy states a featureset (what that guest, or that host's max
- * policy, offers) and the leaves beyond it: vendor and limits come from
- * those.  A policy saved for the other guest type cannot join the pool.
- */
-static int from_policy(const char *what, const struct xlc_policy_entries *e,
-                       uint32_t dom_type, enum xlc_guest_type type,
-                       struct xlc_level_host *out, xlc_error *err)
-{
-    struct xfs_cpuid_reader rd = { entries_cpuid, NULL, (void *)e };
-    bool pv = dom_type == XFS_STREAM_DOM_X86_PV;
-
-    if (dom_type && pv != (type == XLC_GUEST_PV))
-        return xlc_fail(err, EINVAL, "%s: a policy saved for a %s guest "
-                        "cannot be levelled with %s guests", what,
-                        pv ? "pv" : "hvm", type == XLC_GUEST_PV ? "pv" : "hvm");
-    memset(out, 0, sizeof(*out));
-    xlc_policy_featureset(e, out->fs);
-    if (e->nr_leaves)
-        xlc_host_props_from_cpuid(&rd, &out->props);
-    out->usable = true;
-    /* The full policy too, when the entries make one (Xen's own checks). */
-    xfs_policy_zero(&out->policy);
-    out->has_policy =
-        e->nr_leaves &&
-        !xlc_policy_deserialise(&out->policy, e->leaves,
-                                (uint32_t)e->nr_leaves, e->msrs,
-                                (uint32_t)e->nr_msrs, NULL);
-    return 0;
-}
-
-static int from_policy_file(const char *path, enum xlc_guest_type type,
-                            struct xlc_level_host *out, xlc_error *err)
-{
-    struct xlc_policy_entries e;
-    uint32_t dom = 0;
-    int rc = xlc_policy_json_load(path, &e, &dom, err);
-
-    if (rc)
-        return rc;
-    rc = from_policy(path, &e, dom, type, out, err);
-    xlc_policy_entries_free(&e);
-    return rc;
-}
-
-static int from_stream(const char *path, enum xlc_guest_type type,
-                       struct xlc_level_host *out, xlc_error *err)
-{
-    struct xlc_stream_info s;
-    int rc = xlc_stream_load(path, &s, err);
-
-    if (rc)
-        return rc;
-    if (!s.has_cpuid)
-        rc = xlc_fail(err, EINVAL, "%s: the stream carries no CPUID policy "
-                      "record, so no featureset to level", path);
-    else
-        rc = from_policy(path, &s.policy, s.domain_type, type, out, err);
-    xlc_stream_info_free(&s);
-    return rc;
-}
-
-static bool is_stream(const char *head, size_t n)
-{
-    /* A stream opens with the 64-bit all-ones marker. */
-    for (size_t i = 0; i < 8; i++)
-        if (i >= n || (unsigned char)head[i] != 0xff)
-            return false;
-    return true;
-}
-
-/*
- * A featureset given as text: used as the host's featureset (raw, host or
- * the type's guest max, all level alike).  Nothing beyond feature bits is
- * known, and whether the type's guests can run there cannot be told.
- */
 static int from_featureset_text(const char *what, const char *text,
                                 struct xlc_level_host *out, xlc_error *err)
 {
@@ -362,10 +262,10 @@ int xlc_level_host_load(const char *source, enum xlc_guest_type type,
                         "not a featureset (xxxxxxxx:xxxxxxxx:...)", source);
     }
     n = file_head(source, head, sizeof(head));
-    if (is_stream(head, n))
-        return from_stream(source, type, out, err);
+    if (xlc_level_is_stream(head, n))
+        return xlc_level_host_from_stream(source, type, out, err);
     if (head[strspn(head, " \t\r\n")] == '{')
-        return from_policy_file(source, type, out, err);
+        return xlc_level_host_from_policy_file(source, type, out, err);
     if (xlc_level_is_libvirt_cpu(head))
         return xlc_fail(err, ENOTSUP, "%s: libvirt <cpu> elements are read "
                         "with the cpu_map (xlc_level_hosts_from_libvirt)",
@@ -378,72 +278,4 @@ int xlc_level_host_load(const char *source, enum xlc_guest_type type,
         free(text);
     }
     return rc;
-}
-
-/* ---- batches ---- */
-
-struct batch {
-    const char *const *sources;
-    size_t n;
-    enum xlc_guest_type type;
-    struct xlc_level_load *results;
-    atomic_size_t next;
-};
-
-static void *worker(void *arg)
-{
-    struct batch *b = arg;
-    size_t i;
-
-    while ((i = atomic_fetch_add(&b->next, 1)) < b->n) {
-        struct xlc_level_load *r = &b->results[i];
-        xlc_error err;
-
-        r->msg = NULL;
-        r->rc = xlc_level_host_load(b->sources[i], b->type, &r->host, &err);
-        if (r->rc) {
-            r->msg = strdup(err.msg);
-            if (!r->msg)
-                r->rc = -ENOMEM;
-        }
-    }
-    return NULL;
-}
-
-int xlc_level_load_many(const char *const *sources, size_t n,
-                        enum xlc_guest_type type, unsigned int threads,
-                        struct xlc_level_load *results)
-{
-    struct batch b = { sources, n, type, results, 0 };
-    pthread_t *tids;
-    unsigned int started = 0;
-
-    if (!threads) {
-        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-
-        threads = cpus > 0 ? (unsigned int)cpus : 1;
-    }
-    if (threads > n)
-        threads = n ? (unsigned int)n : 1;
-    /* Shared state that is otherwise set up on first use, racily. */
-    xmlInitParser();
-    (void)xfs_lookup_deep_deps(0);
-    tids = calloc(threads, sizeof(*tids));
-    if (!tids)
-        return -ENOMEM;
-    /* This thread works too; a worker that fails to start is not needed. */
-    for (unsigned int t = 1; t < threads; t++)
-        if (!pthread_create(&tids[started], NULL, worker, &b))
-            started++;
-    worker(&b);
-    for (unsigned int t = 0; t < started; t++)
-        pthread_join(tids[t], NULL);
-    free(tids);
-    return 0;
-}
-
-void xlc_level_loads_free(struct xlc_level_load *results, size_t n)
-{
-    for (size_t i = 0; results && i < n; i++)
-        free(results[i].msg);
 }

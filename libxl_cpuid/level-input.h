@@ -64,7 +64,17 @@ int xlc_level_host_live(enum xlc_guest_type type, struct xlc_level_host *out,
 int xlc_level_host_load(const char *source, enum xlc_guest_type type,
                         struct xlc_level_host *out, xlc_error *err);
 
-/* One source's outcome in a batch load. */
+/* Saved policies (level-input-saved.c): a policy file, a stream. */
+int xlc_level_host_from_policy_file(const char *path,
+                                    enum xlc_guest_type type,
+                                    struct xlc_level_host *out,
+                                    xlc_error *err);
+int xlc_level_host_from_stream(const char *path, enum xlc_guest_type type,
+                               struct xlc_level_host *out, xlc_error *err);
+/* True when the first n bytes of a file open a migration stream. */
+bool xlc_level_is_stream(const char *head, size_t n);
+
+/* One source's outcome in a batch load (level-input-batch.c). */
 struct xlc_level_load {
     int rc;                  /* 0 or negative errno */
     char *msg;               /* malloc'd error text when rc != 0 */
