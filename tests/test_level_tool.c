@@ -86,8 +86,11 @@ static int setup(void **state)
     if (n < 0 || !shared)
         return -1;
     self[n] = '\0';
-    /* BUILD/tests/test_level_tool -> BUILD/xen-cpuid */
-    snprintf(tool, sizeof(tool), "%s/../xen-cpuid", dirname(self));
+    /* $XFS_TOOL (make test sets it), else BUILD/tests/.. /xen-cpuid */
+    if (getenv("XFS_TOOL"))
+        snprintf(tool, sizeof(tool), "%s", getenv("XFS_TOOL"));
+    else
+        snprintf(tool, sizeof(tool), "%s/../xen-cpuid", dirname(self));
     snprintf(dumps, sizeof(dumps), "%s/cpuid/instlatx64", shared);
     return access(tool, X_OK);
 }
