@@ -58,7 +58,7 @@ VERSION = 0.1.0
 SONAME  = libxl_cpuid.so.0
 LIBMAP  = libxl_cpuid/libxl_cpuid.map
 
-.PHONY: all run check test test-asan deps clean freestanding fuzz fuzz-targets fuzz-run \
+.PHONY: all run check test test-asan deps clean freestanding fuzz fuzz-targets fuzz-run bench \
 	install uninstall valgrind
 all: $(LIBA) $(LIBSO) $(TOOL)
 
@@ -105,6 +105,11 @@ fuzz-run: fuzz
 run: deps
 	$(MAKE) all
 	./$(TOOL)
+
+# Benchmarks, never part of the tests: bench/run.sh prints the table.
+bench: all
+	@XFS_SHARED=$${XFS_SHARED:-$(CURDIR)/../shared} BUILD=$(BUILD) CC=$(CC) \
+	  PKG_CFLAGS="$(PKG_CFLAGS)" PKG_LIBS="$(PKG_LIBS)" sh bench/run.sh
 
 # The xen/ objects must not call into libc (or anything outside xen/).
 freestanding: $(XEN_OBJS)

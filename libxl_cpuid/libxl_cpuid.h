@@ -18,7 +18,7 @@
  *          as the call documents).
  *   xlc_*  the toolstack library (libxl_cpuid): dumps, the xen/sim
  *          backends, names, libvirt CPU definitions, migration streams,
- *          policy files.
+ *          policy files, pool levelling.
  *
  * Conventions of every xlc_* call:
  *
@@ -46,7 +46,8 @@
  * header is either included below or named internal.
  *
  * Internal headers, not installed and not part of the API:
- *   libxl_cpuid/cpuid-dump-priv.h libxl_cpuid/libvirt-cpumap-int.h
+ *   libxl_cpuid/cpuid-dump-priv.h libxl_cpuid/level-internal.h
+ *   libxl_cpuid/libvirt-cpumap-int.h
  *   libxl_cpuid/libvirt-translate-int.h libxl_cpuid/libvirt-util.h
  *   libxl_cpuid/libvirt-xml.h libxl_cpuid/stream-bytes.h
  *   libxl_cpuid/stream-check.h libxl_cpuid/xen-backend.h
@@ -67,6 +68,7 @@
 #include "../xen/lib/cpuid-leaves.h"
 #include "../xen/lib/cpu-policy-limits.h"
 #include "../xen/lib/cpu-policy.h"
+#include "../xen/lib/level.h"
 #include "../xen/arch/featuresets.h"
 #include "../xen/arch/policy-derive.h"
 #include "../xen/arch/sysctl.h"
@@ -78,6 +80,7 @@
 #include "featureset-text.h"
 #include "cpuid-dump.h"
 #include "handle.h"
+#include "guest-type.h"
 #include "cpu-policy.h"
 #include "libvirt-cpu.h"
 #include "libvirt-cpumap.h"
@@ -85,5 +88,8 @@
 #include "stream.h"
 #include "policy-json.h"
 #include "restore-check.h"
+#include "level.h"
+#include "level-input.h"
+#include "level-policy.h"
 
 #endif /* LIBXL_CPUID_LIBXL_CPUID_H */
