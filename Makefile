@@ -204,6 +204,10 @@ install: all
 	  > $(DESTDIR)$(PKGCONFIGDIR)/libxl_cpuid.pc
 	install -m 0755 $(TOOL) $(DESTDIR)$(BINDIR)/xen-cpuid
 	install -m 0644 man/xen-cpuid.1 $(DESTDIR)$(MANDIR)/man1/xen-cpuid.1
+	@# A real install into a cached directory (/usr/local/lib) needs the
+	@# loader cache refreshed; a staged one (DESTDIR) does not.
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && \
+	    command -v ldconfig >/dev/null; then ldconfig; fi
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libxl_cpuid.a \
