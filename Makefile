@@ -49,7 +49,7 @@ LIBA  = $(BUILD)/libxl_cpuid.a
 LIBSO = $(BUILD)/libxl_cpuid.so
 TOOL  = $(BUILD)/xen-cpuid
 
-.PHONY: all run check test test-asan deps clean freestanding fuzz fuzz-targets fuzz-run
+.PHONY: all run check test test-asan deps clean freestanding fuzz fuzz-targets fuzz-run bench
 all: $(LIBA) $(LIBSO) $(TOOL)
 
 $(BUILD)/obj/xen/%.o: xen/%.c
@@ -94,6 +94,11 @@ fuzz-run: fuzz
 run: deps
 	$(MAKE) all
 	./$(TOOL)
+
+# Benchmarks, never part of the tests: bench/run.sh prints the table.
+bench: all
+	@XFS_SHARED=$${XFS_SHARED:-$(CURDIR)/../shared} BUILD=$(BUILD) CC=$(CC) \
+	  PKG_CFLAGS="$(PKG_CFLAGS)" PKG_LIBS="$(PKG_LIBS)" sh bench/run.sh
 
 # The xen/ objects must not call into libc (or anything outside xen/).
 freestanding: $(XEN_OBJS)

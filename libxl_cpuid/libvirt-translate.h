@@ -70,9 +70,7 @@
 #include "libvirt-cpu.h"
 #include "libvirt-cpumap.h"
 
-enum xlc_guest_type { XLC_GUEST_PV, XLC_GUEST_HVM };
-
-const char *xlc_guest_type_name(enum xlc_guest_type t);
+#include "guest-type.h" /* enum xlc_guest_type, xlc_guest_type_name() */
 
 struct xlc_lv_host {
     char vendor[13];          /* CPUID vendor string; "" when unknown */

@@ -50,6 +50,29 @@
  *                 it could rely on; one moved to a host that has it may
  *                 meet the weaker behaviour, so it must be told up front.
  *
+ * LEVELLING, BIT BY BIT
+ *
+ * A pool level is what a guest may see on every host of the pool.  An
+ * ordinary bit promises something, so it survives only if every host has
+ * it.  An XCF_INVERTED bit warns of something, so it is set on the level as
+ * soon as one host has it.  Per bit:
+ *   FDP_EXCP_ONLY, NO_FPU_SEL, RSBA  unioned.
+ *   RRSBA  unioned; but it depends on EIBRS, so a level that loses EIBRS
+ *          cannot carry it.  The level then states the weakness as RSBA
+ *          (without eIBRS the same hardware falls back to the indirect
+ *          predictor on RSB underflow) rather than dropping it.
+ *   Any inverted bit whose prerequisite is levelled away with no such
+ *   restatement (e.g. word 16 when a host lacks ARCH_CAPS) is reported by
+ *   the levelling code as unexpressed, never silently lost.
+ * Bits considered and kept ordinary:
+ *   *_NO bits (RDCL_NO, MDS_NO, GDS_NO, SRSO_NO, ...) promise the ABSENCE of
+ *     a weakness; a promise holds on the pool only if every host makes it.
+ *   NO_LMSL reads as a removal, but Xen does not let guests set
+ *     EFER.LMSLE on any host, so no guest depends on the bit being unioned.
+ *   RTM_ALWAYS_ABORT and TSX_FORCE_ABORT are never shown to guests; their
+ *     effect reaches the guest as RTM being absent, which intersects.
+ * Deep dependencies are re-applied to the level after the union/intersection.
+ *
  * Nothing else in the project lists features: names, masks and the
  * dependency table are all derived from this macro.
  */

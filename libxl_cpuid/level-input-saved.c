@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Saved policies as pool hosts: a policy file (JSON) or a migration
+ * stream, read with the stream/policy readers.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "cpu-policy.h"
+#include "level-input.h"
+#include "policy-json.h"
+#include "restore-check.h"
+#include "stream.h"
+
+static void entries_cpuid(void *ctx, uint32_t leaf, uint32_t subleaf,
+                          struct xfs_cpuid_regs *out)
+{
+    const struct xlc_policy_entries *e = ctx;
+
+    if (!xfs_leaf_has_subleaves(leaf))
+        subleaf = XFS_CPUID_NO_SUBLEAF;
+    *out = (struct xfs_cpuid_regs){ 0, 0, 0, 0 };
+    for (size_t i = 0; i < e->nr_leaves; i++)
+        if (e->leaves[i].leaf == leaf && e->leaves[i].subleaf == subleaf) {
+            *out = (struct xfs_cpuid_regs){ e->leaves[i].a, e->leaves[i].b,
+                                            e->leaves[i].c, e->leaves[i].d };
+            return;
+        }
+}
+
+/*
+ * A saved policy states a featureset (what that guest, or that host's max
+ * policy, offers) and the leaves beyond it: vendor and limits come from
+ * those.  A policy saved for the other guest type cannot join the pool.
+ */
+static int from_policy(const char *what, const struct xlc_policy_entries *e,
+                       uint32_t dom_type, enum xlc_guest_type type,
+                       struct xlc_level_host *out, xlc_error *err)
+{
+    struct xfs_cpuid_reader rd = { entries_cpuid, NULL, (void *)e };
+    bool pv = dom_type == XFS_STREAM_DOM_X86_PV;
+
+    if (dom_type && pv != (type == XLC_GUEST_PV))
+        return xlc_fail(err, EINVAL, "%s: a policy saved for a %s guest "
+                        "cannot be levelled with %s guests", what,
+                        pv ? "pv" : "hvm", type == XLC_GUEST_PV ? "pv" : "hvm");
+    memset(out, 0, sizeof(*out));
+    xlc_policy_featureset(e, out->fs);
+    if (e->nr_leaves)
+        xlc_host_props_from_cpuid(&rd, &out->props);
+    out->usable = true;
+    /* The full policy too, when the entries make one (Xen's own checks). */
+    xfs_policy_zero(&out->policy);
+    out->has_policy =
+        e->nr_leaves &&
+        !xlc_policy_deserialise(&out->policy, e->leaves,
+                                (uint32_t)e->nr_leaves, e->msrs,
+                                (uint32_t)e->nr_msrs, NULL);
+    return 0;
+}
+
+int xlc_level_host_from_policy_file(const char *path, enum xlc_guest_type type,
+                            struct xlc_level_host *out, xlc_error *err)
+{
+    struct xlc_policy_entries e;
+    uint32_t dom = 0;
+    int rc = xlc_policy_json_load(path, &e, &dom, err);
+
+    if (rc)
+        return rc;
+    rc = from_policy(path, &e, dom, type, out, err);
+    xlc_policy_entries_free(&e);
+    return rc;
+}
+
+int xlc_level_host_from_stream(const char *path, enum xlc_guest_type type,
+                       struct xlc_level_host *out, xlc_error *err)
+{
+    struct xlc_stream_info s;
+    int rc = xlc_stream_load(path, &s, err);
+
+    if (rc)
+        return rc;
+    if (!s.has_cpuid)
+        rc = xlc_fail(err, EINVAL, "%s: the stream carries no CPUID policy "
+                      "record, so no featureset to level", path);
+    else
+        rc = from_policy(path, &s.policy, s.domain_type, type, out, err);
+    xlc_stream_info_free(&s);
+    return rc;
+}
+
+bool xlc_level_is_stream(const char *head, size_t n)
+{
+    /* A stream opens with the 64-bit all-ones marker. */
+    for (size_t i = 0; i < 8; i++)
+        if (i >= n || (unsigned char)head[i] != 0xff)
+            return false;
+    return true;
+}
+
+/*
+ * A featureset given as text: used as the host's featureset (raw, host or
+ * the type's guest max, all level alike).  Nothing beyond feature bits is
+ * known, and whether the type's guests can run there cannot be told.
+ */

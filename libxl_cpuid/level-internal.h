@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The pool's storage, shared by the level-*.c files only.
+ *
+ * Hosts live in parallel arrays indexed by id.  fs[id] points at the
+ * host's XFS_NR_WORDS-word featureset: either in a chunk the pool owns
+ * (zero-padded rows of XFS_COUNT_WORDS words, so counting can take the
+ * fast row path) or, for xlc_pool_attach_many(), in the caller's memory.
+ * A removed host keeps its id (ids stay stable) and is skipped.  Names live
+ * in one arena, found through a small open-addressing hash table; the name
+ * and props arrays are only allocated once some host has a name / props.
+ */
+#ifndef LIBXL_CPUID_LEVEL_INTERNAL_H
+#define LIBXL_CPUID_LEVEL_INTERNAL_H
+
+#include "level.h"
+
+#define XLC_NO_NAME UINT32_MAX
+
+typedef uint32_t xlc_row[XFS_COUNT_WORDS];
+
+struct xlc_pool {
+    enum xlc_guest_type type;
+    struct xfs_counts counts;
+    size_t nr_ids, cap, nr_present;
+    const uint32_t **fs;
+    uint8_t *present;
+    uint32_t *name_off;            /* NULL: nobody named yet */
+    struct xlc_host_props **props; /* NULL: nobody brought props yet */
+    xlc_row **chunks;              /* owned featureset storage */
+    size_t nr_chunks;
+    size_t chunk_used, chunk_cap;  /* rows used / held in the last chunk */
+    char *names;
+    size_t names_len, names_cap;
+    size_t *hash;                  /* id + 1 per slot, 0 = empty */
+    size_t hash_cap, hash_used;    /* hash_cap: power of two or 0 */
+    /*
+     * Vendor/limits summary of the present hosts, folded in as hosts join.
+     * A minimum cannot be un-folded, so removing a host that brought CPUID
+     * properties rescans the others (featureset-only hosts just count).
+     */
+    struct xlc_props_level props_sum;
+};
+
+/*
+ * Refuse (-EINVAL, listing them) bits in words past XFS_NR_WORDS: a level
+ * can neither contain nor account for features this build does not know.
+ */
+int xlc_level_check_words(const char *what, const uint32_t *fs, size_t nr,
+                          xlc_error *err);
+
+/* The level of explicit (every, any) sets plus props over the given ids. */
+void xlc_level_from_sets(const xlc_pool *p, const uint32_t *every,
+                         const uint32_t *any, size_t nr_hosts,
+                         struct xlc_level *out);
+
+/* Fold one host's props into a running summary (level-props.c). */
+void xlc_props_level_init(struct xlc_props_level *pl);
+void xlc_props_level_fold(struct xlc_props_level *pl,
+                          const struct xlc_host_props *hp, size_t id);
+void xlc_props_level_finish(struct xlc_props_level *pl);
+/* Summary over the present hosts, optionally skipping one. */
+void xlc_props_level_of_pool(const xlc_pool *p, size_t skip,
+                             struct xlc_props_level *pl);
+
+#endif /* LIBXL_CPUID_LEVEL_INTERNAL_H */

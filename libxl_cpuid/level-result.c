@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reading a pool: the level, who is to blame for each lost feature, what a
+ * host joining or leaving would change, and per-host verdicts.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "level-internal.h"
+
+const uint32_t *xlc_guest_mask(enum xlc_guest_type t)
+{
+    return xfs_static_masks[t == XLC_GUEST_PV ? XFS_MASK_PV_MAX
+                                              : XFS_MASK_HVM_HAP_MAX];
+}
+
+static const uint32_t *inverted(void)
+{
+    return xfs_static_masks[XFS_MASK_INVERTED];
+}
+
+void xlc_level_from_sets(const xlc_pool *p, const uint32_t *every,
+                         const uint32_t *any, size_t nr_hosts,
+                         struct xlc_level *out)
+{
+    const uint32_t *mask = xlc_guest_mask(p->type), *inv = inverted();
+
+    out->type = p->type;
+    out->nr_hosts = nr_hosts;
+    xfs_copy(out->every, XFS_NR_WORDS, every, XFS_NR_WORDS);
+    xfs_copy(out->any, XFS_NR_WORDS, any, XFS_NR_WORDS);
+    xfs_level_compute(every, any, mask, &out->sets);
+    for (unsigned int w = 0; w < XFS_NR_WORDS; w++) {
+        out->lost[w] = any[w] & mask[w] & ~inv[w] & ~out->sets.level[w];
+        out->weak[w] = out->sets.level[w] & inv[w];
+    }
+}
+
+int xlc_pool_level(const xlc_pool *p, struct xlc_level *out, xlc_error *err)
+{
+    uint32_t every[XFS_NR_WORDS], any[XFS_NR_WORDS];
+
+    if (!p->nr_present)
+        return xlc_fail(err, EINVAL, "pool: no hosts, so no level");
+    xfs_counts_every(&p->counts, every);
+    xfs_counts_any(&p->counts, any);
+    xlc_level_from_sets(p, every, any, p->nr_present, out);
+    out->props = p->props_sum;
+    return 0;
+}
+
+size_t xlc_pool_hosts_with(const xlc_pool *p, unsigned int bit, bool has,
+                           size_t *ids, size_t max)
+{
+    size_t n = 0;
+
+    if (bit >= XFS_NR_FEATURE_BITS)
+        return has ? 0 : p->nr_present;
+    for (size_t id = 0; id < p->nr_ids; id++) {
+        if (!p->present[id] ||
+            xfs_test(p->fs[id], XFS_NR_WORDS, bit) != has)
+            continue;
+        if (ids && n < max)
+            ids[n] = id;
+        n++;
+    }
+    return n;
+}
+
+int xlc_level_missing_prereq(const struct xlc_level *l, unsigned int bit)
+{
+    int best = -1;
+    unsigned int best_size = ~0u;
+
+    /* Of the absent features that `bit` needs, the one needed by fewest. */
+    for (unsigned int f = 0; f < XFS_NR_FEATURE_BITS; f++) {
+        const uint32_t *deps = xfs_lookup_deep_deps(f);
+        unsigned int size;
+
+        if (!deps || !xfs_test(deps, XFS_NR_WORDS, bit) ||
+            xfs_test(l->sets.level, XFS_NR_WORDS, f))
+            continue;
+        size = xfs_popcount(deps, XFS_NR_WORDS);
+        if (size < best_size) {
+            best = (int)f;
+            best_size = size;
+        }
+    }
+    return best;
+}
+
+/* ---- what-if ---- */
+
+void xlc_level_diff(const struct xlc_level *before,
+                    const struct xlc_level *after,
+                    struct xlc_level_change *chg)
+{
+    const struct xlc_props_level *b = &before->props, *a = &after->props;
+
+    memset(chg, 0, sizeof(*chg));
+    xfs_andnot(chg->lost, XFS_NR_WORDS, before->sets.level, XFS_NR_WORDS,
+               after->sets.level, XFS_NR_WORDS);
+    xfs_andnot(chg->gained, XFS_NR_WORDS, after->sets.level, XFS_NR_WORDS,
+               before->sets.level, XFS_NR_WORDS);
+    chg->becomes_incompatible = b->compatible && !a->compatible;
+    if (b->nr_known && a->nr_known)
+        for (unsigned int l = 0; l < XLC_LIMIT_NR; l++)
+            chg->limits_drop |= a->value.limit[l] < b->value.limit[l];
+}
+
+/* The current level, or an empty one (nothing to lose) for an empty pool. */
+static void level_before(const xlc_pool *p, struct xlc_level *before)
+{
+    if (xlc_pool_level(p, before, NULL)) {
+        memset(before, 0, sizeof(*before));
+        before->type = p->type;
+        before->props.compatible = true;
+    }
+}
+
+int xlc_pool_what_if_add(const xlc_pool *p, const uint32_t *fs, size_t nr,
+                         const struct xlc_host_props *props,
+                         struct xlc_level *after,
+                         struct xlc_level_change *chg, xlc_error *err)
+{
+    uint32_t every[XFS_NR_WORDS], any[XFS_NR_WORDS];
+    struct xlc_level before;
+    int rc = xlc_level_check_words("candidate", fs, nr, err);
+
+    if (rc)
+        return rc;
+    if (p->nr_present) {
+        xfs_counts_every(&p->counts, every);
+        xfs_counts_any(&p->counts, any);
+    } else {
+        xfs_level_fold_init(every, any);
+    }
+    xfs_level_fold(every, any, fs, nr);
+    xlc_level_from_sets(p, every, any, p->nr_present + 1, after);
+    after->props = p->props_sum;
+    xlc_props_level_fold(&after->props, props, SIZE_MAX);
+    xlc_props_level_finish(&after->props);
+    level_before(p, &before);
+    xlc_level_diff(&before, after, chg);
+    return 0;
+}
+
+int xlc_pool_what_if_remove(const xlc_pool *p, size_t id,
+                            struct xlc_level *after,
+                            struct xlc_level_change *chg, xlc_error *err)
+{
+    uint32_t every[XFS_NR_WORDS], any[XFS_NR_WORDS];
+    struct xfs_counts *c;
+    struct xlc_level before;
+
+    if (!xlc_pool_has(p, id))
+        return xlc_fail(err, ENOENT, "pool: no host with id %zu", id);
+    if (p->nr_present == 1)
+        return xlc_fail(err, EINVAL, "pool: removing the last host leaves "
+                        "no level");
+    c = malloc(sizeof(*c));
+    if (!c)
+        return xlc_fail(err, ENOMEM, "out of memory");
+    *c = p->counts;
+    xfs_counts_remove(c, p->fs[id], XFS_NR_WORDS);
+    xfs_counts_every(c, every);
+    xfs_counts_any(c, any);
+    free(c);
+    xlc_level_from_sets(p, every, any, p->nr_present - 1, after);
+    xlc_props_level_of_pool(p, id, &after->props);
+    level_before(p, &before);
+    xlc_level_diff(&before, after, chg);
+    return 0;
+}
+
+/* ---- verdicts ---- */
+
+const char *xlc_verdict_name(enum xlc_verdict_kind k)
+{
+    switch (k) {
+    case XLC_VERDICT_OK: return "ok";
+    case XLC_VERDICT_UNTOLD: return "untold-weakness";
+    case XLC_VERDICT_INCOMPATIBLE: return "incompatible";
+    }
+    return "?";
+}
+
+static bool both_known_differ(const struct xlc_host_props *g,
+                              const struct xlc_host_props *h,
+                              enum xlc_prop which)
+{
+    if (!g || !h || !g->vendor_known || !h->vendor_known)
+        return false;
+    if (which == XLC_PROP_VENDOR)
+        return strcmp(g->vendor, h->vendor) != 0;
+    return g->mxcsr_known && h->mxcsr_known && g->mxcsr_mask != h->mxcsr_mask;
+}
+
+int xlc_pool_verdict(const xlc_pool *p, size_t id, const uint32_t *g,
+                     size_t nr, const struct xlc_host_props *guest_props,
+                     struct xlc_verdict *v, xlc_error *err)
+{
+    const uint32_t *inv = inverted();
+    const struct xlc_host_props *hp;
+    uint32_t view[XFS_NR_WORDS], guest[XFS_NR_WORDS];
+    int rc = xlc_level_check_words("guest featureset", g, nr, err);
+
+    if (rc)
+        return rc;
+    if (!xlc_pool_has(p, id))
+        return xlc_fail(err, ENOENT, "pool: no host with id %zu", id);
+    memset(v, 0, sizeof(*v));
+    xfs_level_view(p->fs[id], XFS_NR_WORDS, xlc_guest_mask(p->type), view);
+    xfs_copy(guest, XFS_NR_WORDS, g, nr);
+    for (unsigned int w = 0; w < XFS_NR_WORDS; w++) {
+        v->missing[w] = guest[w] & ~inv[w] & ~view[w];
+        v->untold[w] = view[w] & inv[w] & ~guest[w];
+    }
+    /* A guest told the wider form of a weakness (RSBA) knows the narrower
+     * one (RRSBA) too: that is what the level's restatement relies on. */
+    for (unsigned int b = 0; b < XFS_NR_FEATURE_BITS; b++) {
+        int as = xfs_test(v->untold, XFS_NR_WORDS, b) ? xfs_level_restated_as(b)
+                                                      : -1;
+
+        if (as >= 0 && xfs_test(guest, XFS_NR_WORDS, (unsigned int)as))
+            xfs_clear(v->untold, XFS_NR_WORDS, b);
+    }
+    hp = xlc_pool_host_props(p, id);
+    v->vendor_differs = both_known_differ(guest_props, hp, XLC_PROP_VENDOR);
+    v->mxcsr_differs = both_known_differ(guest_props, hp, XLC_PROP_MXCSR_MASK);
+    if (!xfs_empty(v->missing, XFS_NR_WORDS) || v->vendor_differs ||
+        v->mxcsr_differs)
+        v->kind = XLC_VERDICT_INCOMPATIBLE;
+    else if (!xfs_empty(v->untold, XFS_NR_WORDS))
+        v->kind = XLC_VERDICT_UNTOLD;
+    else
+        v->kind = XLC_VERDICT_OK;
+    return 0;
+}

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "level_testdata.h"
+
+static void load_one(const char *path, const char *name, struct lvt_host *h)
+{
+    xlc_error err;
+
+    memset(h, 0, sizeof(*h));
+    snprintf(h->name, sizeof(h->name), "%s", name);
+    for (int t = XLC_GUEST_PV; t <= XLC_GUEST_HVM; t++)
+        if (xlc_level_host_from_dump(path, t, &h->as[t], &err))
+            fail_msg("%s", err.msg);
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(((const struct lvt_host *)a)->name,
+                  ((const struct lvt_host *)b)->name);
+}
+
+static struct lvt_host *append(struct lvt_host **hosts, size_t *n)
+{
+    *hosts = realloc(*hosts, (*n + 1) * sizeof(**hosts));
+    assert_non_null(*hosts);
+    return &(*hosts)[(*n)++];
+}
+
+void lvt_load_hosts(struct lvt_host **hosts, size_t *n)
+{
+    const char *shared = getenv("XFS_SHARED");
+    char dir[4096], path[8192];
+    struct dirent *e;
+    DIR *d;
+
+    if (!shared)
+        fail_msg("XFS_SHARED is not set");
+    snprintf(dir, sizeof(dir), "%s/cpuid/instlatx64", shared);
+    d = opendir(dir);
+    if (!d)
+        fail_msg("%s: cannot open", dir);
+    *hosts = NULL;
+    *n = 0;
+    while ((e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        char name[96];
+
+        if (len < 5 || strcmp(e->d_name + len - 4, ".xml"))
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        snprintf(name, sizeof(name), "%.*s", (int)(len - 4), e->d_name);
+        load_one(path, name, append(hosts, n));
+    }
+    closedir(d);
+    snprintf(path, sizeof(path), "%s/cpuid/live/this-machine-cpuid-r.txt",
+             shared);
+    load_one(path, "this-machine", append(hosts, n));
+    qsort(*hosts, *n, sizeof(**hosts), by_name);
+}
+
+uint64_t lvt_rand(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}

@@ -1,0 +1,307 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `xen-cpuid level` end to end: the built tool on the shared dumps,
+ * featureset strings and stdin lists; exit codes, refusals, verdicts,
+ * what-if, and the level fed back in as a host.
+ */
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+static char tool[PATH_MAX];
+static char dumps[PATH_MAX];
+
+struct result {
+    int status;
+    char *out; /* stdout and stderr together */
+};
+
+static struct result run(const char *fmt, ...)
+{
+    char args[8192], cmd[8192 + 2 * PATH_MAX + 32], buf[4096];
+    struct result r = { -1, NULL };
+    size_t len = 0, n;
+    va_list ap;
+    FILE *f;
+
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof(args), fmt, ap);
+    va_end(ap);
+    snprintf(cmd, sizeof(cmd), "cd %s && %s %s 2>&1", dumps, tool, args);
+    f = popen(cmd, "r");
+    assert_non_null(f);
+    while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+        r.out = realloc(r.out, len + n + 1);
+        assert_non_null(r.out);
+        memcpy(r.out + len, buf, n);
+        len += n;
+    }
+    if (!r.out)
+        r.out = calloc(1, 1);
+    r.out[len] = '\0';
+    r.status = pclose(f);
+    r.status = WIFEXITED(r.status) ? WEXITSTATUS(r.status) : -1;
+    return r;
+}
+
+static void expect(const struct result *r, int status, const char *text)
+{
+    if (r->status != status)
+        fail_msg("exit %d, expected %d; output:\n%s", r->status, status,
+                 r->out);
+    if (text && !strstr(r->out, text))
+        fail_msg("'%s' not in output:\n%s", text, r->out);
+}
+
+/* The value of "level: " in text output. */
+static char *level_line(const struct result *r)
+{
+    const char *p = strstr(r->out, "\nlevel: ");
+    size_t n;
+
+    assert_non_null(p);
+    p += 8;
+    n = strcspn(p, "\n");
+    return strndup(p, n);
+}
+
+static int setup(void **state)
+{
+    char self[PATH_MAX];
+    const char *shared = getenv("XFS_SHARED");
+    ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+    (void)state;
+    if (n < 0 || !shared)
+        return -1;
+    self[n] = '\0';
+    /* $XFS_TOOL (make test sets it), else BUILD/tests/.. /xen-cpuid */
+    if (getenv("XFS_TOOL"))
+        snprintf(tool, sizeof(tool), "%s", getenv("XFS_TOOL"));
+    else
+        snprintf(tool, sizeof(tool), "%s/../xen-cpuid", dirname(self));
+    snprintf(dumps, sizeof(dumps), "%s/cpuid/instlatx64", shared);
+    return access(tool, X_OK);
+}
+
+static void same_vendor_pool_is_ok(void **state)
+{
+    struct result r = run("level GenuineIntel0050654_SkylakeXeon.xml "
+                          "GenuineIntel0050657_CascadeLakeXeon.xml "
+                          "+GenuineIntel00306F2_HaswellEP.xml");
+
+    (void)state;
+    expect(&r, 0, "pool: 2 hosts, hvm guests");
+    expect(&r, 0, "fdp_excp_only        from GenuineIntel0050654_SkylakeXeon, "
+                  "GenuineIntel0050657_CascadeLakeXeon");
+    expect(&r, 0, "if GenuineIntel00306F2_HaswellEP joined:");
+    expect(&r, 0, "GenuineIntel0050654_SkylakeXeon          ok");
+    expect(&r, 0, "levelled policy: every host's max policy accepts it");
+    expect(&r, 0, "Levelled policy: ");
+    expect(&r, 0, "<model fallback='forbid'>Skylake-Server</model>");
+    expect(&r, 0, "not in this build: xl cpuid= string");
+    free(r.out);
+}
+
+/*
+ * The Ice Lake dump lacks the XSAVE layout subleaves: the levelled policy
+ * cannot satisfy its max policy, and the output says which check fails.
+ */
+static void policy_refusal_is_named(void **state)
+{
+    struct result r = run("level skx=GenuineIntel0050654_SkylakeXeon.xml "
+                          "icx=GenuineIntel00606A6_ICX_04.xml");
+
+    (void)state;
+    expect(&r, 4, "levelled policy: REFUSED by 4 checks:");
+    expect(&r, 4, "  icx: XSAVE component 2 (AVX) layout differs (leaf 0xd:2)");
+    expect(&r, 4, "  icx                                      ok");
+    free(r.out);
+}
+
+static void mixed_vendors_are_refused(void **state)
+{
+    struct result r = run("level --type pv GenuineIntel0050654_SkylakeXeon.xml "
+                          "AuthenticAMD0A00F11_K19_Milan_02.xml");
+
+    (void)state;
+    expect(&r, 4, "properties (INCOMPATIBLE pool)");
+    expect(&r, 4, "vendor         DIFFERS (pool incompatible): GenuineIntel "
+                  "(GenuineIntel0050654_SkylakeXeon); AuthenticAMD "
+                  "(AuthenticAMD0A00F11_K19_Milan_02)");
+    free(r.out);
+}
+
+static void host_without_hvm_is_refused(void **state)
+{
+    struct result r = run("level --type hvm AuthenticAMD0000F4A_K8_Clawhammer.xml "
+                          "AuthenticAMD0100F42_K10_Shanghai.xml");
+
+    (void)state;
+    expect(&r, 4, "refused: AuthenticAMD0000F4A_K8_Clawhammer: no VMX/SVM");
+    expect(&r, 4, "pool: 1 host, hvm guests");
+    free(r.out);
+    r = run("level --type hvm AuthenticAMD0000F4A_K8_Clawhammer.xml");
+    expect(&r, 4, "no host can run hvm guests");
+    free(r.out);
+}
+
+/* This machine, through the handle (real Xen when present). */
+static void live_host(void **state)
+{
+    struct result r = run("level --type pv me=@live");
+
+    (void)state;
+    expect(&r, 0, "pool: 1 host, pv guests");
+    expect(&r, 0, "  me                                       ok");
+    free(r.out);
+}
+
+static void bad_input_is_named(void **state)
+{
+    struct result r = run("level GenuineIntel0050654_SkylakeXeon.xml "
+                          "0789fbff:f6fa3g03");
+
+    (void)state;
+    expect(&r, 2, "featureset word 2 'f6fa3g03'");
+    free(r.out);
+    r = run("level no-such-file.xml");
+    expect(&r, 2, "'no-such-file.xml': no such file");
+    free(r.out);
+    r = run("level --type vm x.xml");
+    expect(&r, 1, "expected pv or hvm");
+    free(r.out);
+}
+
+/* "-" reads the same hosts from stdin: the same output. */
+static void stdin_list_equals_arguments(void **state)
+{
+    char list[] = "/tmp/test_level_tool_XXXXXX";
+    int fd = mkstemp(list);
+    FILE *f = fdopen(fd, "w");
+    struct result a, b;
+
+    (void)state;
+    assert_non_null(f);
+    fprintf(f, "# a comment\n\nGenuineIntel00906EA_Coffeelake.xml\n"
+               "  b=GenuineIntel0050657_CascadeLakeXeon.xml  \n");
+    fclose(f);
+    a = run("level --json - < %s", list);
+    b = run("level --json GenuineIntel00906EA_Coffeelake.xml "
+            "b=GenuineIntel0050657_CascadeLakeXeon.xml");
+    unlink(list);
+    expect(&a, 0, "\"name\":\"b\"");
+    expect(&b, 0, NULL);
+    assert_string_equal(a.out, b.out);
+    free(a.out);
+    free(b.out);
+}
+
+/* The level, fed back as a featureset host, changes nothing. */
+static void level_fed_back_is_a_fixed_point(void **state)
+{
+    const char *hosts = "--type pv GenuineIntel00306E4_IvyBridgeE.xml "
+                        "GenuineIntel0050654_SkylakeXeon.xml "
+                        "GenuineIntel0030678_Silvermont.xml";
+    struct result a = run("level %s", hosts), b;
+    char *l1 = level_line(&a), *l2;
+
+    (void)state;
+    expect(&a, 0, NULL);
+    b = run("level %s L=%s", hosts, l1);
+    expect(&b, 0, NULL);
+    l2 = level_line(&b);
+    assert_string_equal(l1, l2);
+    free(l1);
+    free(l2);
+    free(a.out);
+    free(b.out);
+}
+
+/* A guest made on a newer host does not fit the older one: listed. */
+static void guest_verdicts(void **state)
+{
+    struct result r = run("level --type pv GenuineIntel00306E4_IvyBridgeE.xml "
+                          "GenuineIntel00306F2_HaswellEP.xml "
+                          "guest:GenuineIntel00306F2_HaswellEP.xml");
+
+    (void)state;
+    expect(&r, 4, "verdicts (guest: GenuineIntel00306F2_HaswellEP)");
+    expect(&r, 4, "GenuineIntel00306E4_IvyBridgeE           incompatible; "
+                  "missing: fma");
+    expect(&r, 4, "GenuineIntel00306F2_HaswellEP            ok");
+    free(r.out);
+}
+
+static void json_has_every_part(void **state)
+{
+    static const char *const keys[] = {
+        "{\"type\":\"pv\"", "\"level\":\"", "\"level_features\":[",
+        "\"lost\":[{\"feature\":", "\"missing_on\":[", "\"weaknesses\":[",
+        "\"properties\":{\"compatible\":true", "\"limits\":{\"max_leaf\"",
+        "\"hosts\":[{\"name\":", "\"verdict\":\"ok\"", "\"candidates\":[",
+        "\"xl_cpuid\":null", "\"libvirt_cpu\":\"<cpu mode='custom'",
+        "\"libvirt_unnamed\":[\"fdp_excp_only\"", "\"not_in_this_build\"",
+    };
+    struct result r = run("level --json --type pv GenuineIntel0050654_SkylakeXeon.xml "
+                          "GenuineIntel00906EA_Coffeelake.xml");
+
+    (void)state;
+    expect(&r, 0, NULL);
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+        expect(&r, 0, keys[i]);
+    free(r.out);
+}
+
+/* A file of libvirt host <cpu> elements: one host each; <cpu> out. */
+static void libvirt_file(void **state)
+{
+    char path[] = "/tmp/test_level_tool_lv_XXXXXX";
+    FILE *f = fdopen(mkstemp(path), "w");
+    struct result r;
+
+    (void)state;
+    assert_non_null(f);
+    fputs("<cpu><arch>x86_64</arch><model>Haswell</model>"
+          "<vendor>Intel</vendor></cpu>\n"
+          "<cpu><arch>x86_64</arch><model>Skylake-Client</model>"
+          "<vendor>Intel</vendor></cpu>\n", f);
+    fclose(f);
+    r = run("level --type hvm dc=%s", path);
+    unlink(path);
+    expect(&r, 0, "pool: 2 hosts, hvm guests");
+    expect(&r, 0, "  dc#1                                     ok");
+    expect(&r, 0, "<model fallback='forbid'>Haswell</model>");
+    expect(&r, 0, "xsavec               missing on 1 of 2: dc#1");
+    free(r.out);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(same_vendor_pool_is_ok),
+        cmocka_unit_test(policy_refusal_is_named),
+        cmocka_unit_test(mixed_vendors_are_refused),
+        cmocka_unit_test(host_without_hvm_is_refused),
+        cmocka_unit_test(live_host),
+        cmocka_unit_test(bad_input_is_named),
+        cmocka_unit_test(stdin_list_equals_arguments),
+        cmocka_unit_test(level_fed_back_is_a_fixed_point),
+        cmocka_unit_test(guest_verdicts),
+        cmocka_unit_test(json_has_every_part),
+        cmocka_unit_test(libvirt_file),
+    };
+
+    return cmocka_run_group_tests(tests, setup, NULL);
+}
