@@ -156,6 +156,56 @@ void xlc_xl_cpuid_json(struct xlc_buf *b, const struct xlc_xl_cpuid *l);
 /* Human-readable list: one line per register mask / MSR. */
 void xlc_xl_cpuid_text(struct xlc_buf *b, const struct xlc_xl_cpuid *l);
 
+/* ---- applying a list to a host (xl-cpuid-apply.c) ---- */
+
+struct xlc_system_policies;
+
+struct xlc_xl_applied {
+    struct xfs_cpu_policy policy;        /* the guest's policy */
+    uint32_t fs[XFS_NR_WORDS];           /* its featureset */
+    uint32_t def[XFS_NR_WORDS];          /* the type's default featureset */
+    /* Features cleared only because a prerequisite was cleared. */
+    uint32_t deps_cleared[XFS_NR_WORDS];
+};
+
+/*
+ * Apply a parsed list to the guest type's default policy of the host, as
+ * xc_cpuid_apply_policy() applies libxl's list: per mask character, '1'
+ * sets, '0' clears, 'x' keeps the default, 'k' and 's' take the host
+ * policy's bit (Xen reads the host at boot; the value then travels with
+ * the guest).  Then every feature cleared takes its dependents with it
+ * (reported in deps_cleared).  Refuses (-EINVAL), naming everything at
+ * once: a feature set that the type's max featureset lacks, a feature
+ * forced to 1 whose prerequisite was cleared, a mask character outside
+ * 0 1 x k s (position given), a leaf or MSR the policy does not hold.
+ */
+int xlc_xl_cpuid_apply(const struct xlc_system_policies *sys,
+                       enum xlc_guest_type type, const struct xlc_xl_cpuid *l,
+                       struct xlc_xl_applied *out, xlc_error *err);
+
+/* ---- from a featureset back to cpuid= (xl-cpuid-reverse.c) ---- */
+
+/*
+ * The shortest libxl-form string turning def into want ("host" alone when
+ * equal): NAME=1 for each feature added, NAME=0 for each feature removed
+ * that no other removed feature already takes with it.  want must be
+ * closed under the dependencies.  Refuses, naming them, bits that have no
+ * libxl name.  *out is malloc'd.
+ */
+int xlc_xl_cpuid_reverse(const uint32_t want[XFS_NR_WORDS],
+                         const uint32_t def[XFS_NR_WORDS], char **out,
+                         xlc_error *err);
+/*
+ * The xend form: one "LEAF[,SUBLEAF]:REG=MASK" string per CPUID word that
+ * differs, every differing bit spelled out.  MSR words cannot be said in
+ * the xend form: refused, naming the features.  *out: NULL-terminated
+ * array of malloc'd strings (free with xlc_xl_strv_free).
+ */
+int xlc_xl_cpuid_reverse_xend(const uint32_t want[XFS_NR_WORDS],
+                              const uint32_t def[XFS_NR_WORDS], char ***out,
+                              xlc_error *err);
+void xlc_xl_strv_free(char **v);
+
 /* ---- list internals shared by the parsers (xl-cpuid-list.c) ---- */
 
 /* The entry for (leaf, subleaf), appended if new; NULL on ENOMEM. */
