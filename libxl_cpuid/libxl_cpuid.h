@@ -18,7 +18,8 @@
  *          as the call documents).
  *   xlc_*  the toolstack library (libxl_cpuid): dumps, the xen/sim
  *          backends, names, libvirt CPU definitions, migration streams,
- *          policy files, pool levelling.
+ *          policy files, pool levelling, xl cpuid= strings, the
+ *          policy applied to a guest.
  *
  * Conventions of every xlc_* call:
  *
@@ -47,7 +48,7 @@
  *
  * Internal headers, not installed and not part of the API:
  *   libxl_cpuid/cpuid-dump-priv.h libxl_cpuid/level-internal.h
- *   libxl_cpuid/libvirt-cpumap-int.h
+ *   libxl_cpuid/level-input-libvirt-int.h libxl_cpuid/libvirt-cpumap-int.h
  *   libxl_cpuid/libvirt-translate-int.h libxl_cpuid/libvirt-util.h
  *   libxl_cpuid/libvirt-xml.h libxl_cpuid/stream-bytes.h
  *   libxl_cpuid/stream-check.h libxl_cpuid/xen-backend.h
@@ -91,5 +92,7 @@
 #include "level.h"
 #include "level-input.h"
 #include "level-policy.h"
+#include "xl-cpuid.h"
+#include "applied-policy.h"
 
 #endif /* LIBXL_CPUID_LIBXL_CPUID_H */
