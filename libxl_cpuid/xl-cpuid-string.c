@@ -69,7 +69,9 @@ bool xlc_xl_is_libxl_form(const char *s)
 {
     size_t i = strspn(s, ",");
 
-    return !strncmp(s + i, "host", 4) && (s[i + 4] == ',' || !s[i + 4]);
+    /* Nothing but commas is an (empty) string too. */
+    return !s[i] ||
+           (!strncmp(s + i, "host", 4) && (s[i + 4] == ',' || !s[i + 4]));
 }
 
 static bool overlap(const struct xlc_xl_name *a, const struct xlc_xl_name *b)
@@ -124,6 +126,7 @@ static int one_item(struct xlc_xl_list *l, struct item *v, size_t k,
         xlc_buf_printf(bad, "\n  item at offset %zu: %s", v[k].offset,
                        e.msg);
         (*nr_bad)++;
+        r = 0;
     } else {
         eq = strchr(tok, '=');
         xlc_xl_name_lookup(tok, (size_t)(eq - tok), &v[k].name);

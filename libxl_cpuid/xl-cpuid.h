@@ -175,7 +175,10 @@ int xlc_xl_parse_string(struct xlc_xl_list *l, const char *s,
 int xlc_xl_parse_xend_list(struct xlc_xl_list *l, const char *const *items,
                            size_t nr, xlc_error *err);
 
-/* True when s is meant as the libxl form (its first item is "host"). */
+/*
+ * True when s is meant as the libxl form: its first item is "host", or it
+ * has no item at all ("" and ",," are an empty cpuid= string).
+ */
 bool xlc_xl_is_libxl_form(const char *s);
 
 /* ---- JSON (xl-cpuid-json.c) ---- */
