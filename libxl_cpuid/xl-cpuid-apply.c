@@ -128,8 +128,9 @@ static int refuse_orphans(const struct xlc_xl_applied *a, xlc_error *err)
     }
     r = xlc_fail(err, ENOTSUP,
                  "the cpuid list sets %u feature%s to 1 whose prerequisite "
-                 "is absent from the result (Xen would drop them): %s",
-                 n, n == 1 ? "" : "s", b.s && !b.oom ? b.s : "(out of memory)");
+                 "is absent from the result (Xen would drop %s): %s",
+                 n, n == 1 ? "" : "s", n == 1 ? "it" : "them",
+                 b.s && !b.oom ? b.s : "(out of memory)");
     xlc_buf_free(&b);
     return r;
 }

@@ -277,3 +277,32 @@ const char *xlc_xl_reg_name(enum xfs_reg reg)
 
     return (unsigned int)reg < 6 ? names[reg] : "?";
 }
+
+/* The bits of its register a legacy entry writes. */
+static uint32_t legacy_bits(const struct legacy_entry *e)
+{
+    switch (e->layout) {
+    case XLC_XL_FAMILY: return 0x0ff00f00u;
+    case XLC_XL_MODEL: return 0x000f00f0u;
+    case XLC_XL_PLAIN: break;
+    }
+    return (e->width >= 32 ? 0xffffffffu : ((1u << e->width) - 1)) << e->bit;
+}
+
+size_t xlc_xl_fields_in(uint32_t leaf, uint32_t subleaf, enum xfs_reg reg,
+                        uint32_t bits, const char **names, size_t max)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < NR_LEGACY; i++) {
+        const struct legacy_entry *e = &legacy[i];
+
+        if (e->leaf != leaf || e->subleaf != subleaf || e->reg != reg ||
+            !(legacy_bits(e) & bits))
+            continue;
+        if (n < max)
+            names[n] = e->name;
+        n++;
+    }
+    return n;
+}

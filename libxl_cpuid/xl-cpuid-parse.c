@@ -46,9 +46,26 @@
 static void hint(const char *name, size_t len, char *out, size_t n)
 {
     char buf[XLC_FEATURE_NAME_MAX * 2], libxl[XLC_XL_NAME_MAX];
+    struct xlc_xl_name known;
     unsigned int value;
+    size_t start = 0, whole = len;
 
     out[0] = '\0';
+    /* White space is part of the name to libxl ("host, avx=0"). */
+    while (start < len && name[start] == ' ')
+        start++;
+    while (len > start && name[len - 1] == ' ')
+        len--;
+    if (start || len < whole) {
+        if (len > start &&
+            !xlc_xl_name_lookup(name + start, len - start, &known)) {
+            snprintf(out, n, "; white space counts: did you mean '%s'?",
+                     known.name);
+            return;
+        }
+    }
+    name += start;
+    len -= start;
     if (!len || len >= sizeof(buf))
         return;
     memcpy(buf, name, len);

@@ -127,6 +127,14 @@ void xlc_xl_name_at(size_t i, struct xlc_xl_name *out);
 const char *xlc_xl_name_for_feature(unsigned int value,
                                     char buf[XLC_XL_NAME_MAX]);
 
+/*
+ * The legacy names (family, model, arat, svm_npt, ...) whose bits in that
+ * register overlap `bits`, for naming bits that are not featureset bits.
+ * Stores up to max pointers to static strings; returns how many match.
+ */
+size_t xlc_xl_fields_in(uint32_t leaf, uint32_t subleaf, enum xfs_reg reg,
+                        uint32_t bits, const char **names, size_t max);
+
 /* ---- parsing (xl-cpuid-parse.c, xl-cpuid-xend.c) ---- */
 
 /*
