@@ -260,7 +260,7 @@ int xlc_xl_parse_config(struct xlc_xl_list *l, const char *item,
 {
     const char *sep = strchr(item, '=');
     struct xlc_xl_name n;
-    char why[160], h[96];
+    char why[256], h[96];
     int dummy;
 
     if (!libxl_rc)

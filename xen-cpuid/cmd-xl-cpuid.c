@@ -107,8 +107,9 @@ static int host_sets(struct tool *t, enum xlc_guest_type type,
                  xlc_backend_description(h));
         tool_featuresets_free(&s);
         if (xfs_empty(g->max, N)) {
-            tool_err(t, "this host cannot run %s guests at all",
-                     xlc_guest_type_name(type));
+            tool_err(t, "this host cannot run %s guests at all%s",
+                     xlc_guest_type_name(type),
+                     pv ? "" : " (no VMX or SVM); try --type pv");
             rc = EXIT_REFUSED;
         }
     }
