@@ -7,7 +7,9 @@
 #      (bench/level-mem.c), per host time and peak RSS;
 #   2. xen-cpuid level on 1,000 generated CPUID dump files, end to end;
 #   3. xen-cpuid level against `virsh -c test:///default cpu-baseline` on the
-#      same file of 1,000 libvirt host <cpu> elements, both whole processes.
+#      same file of 1,000 libvirt host <cpu> elements, both whole processes;
+#   4. the tool's everyday commands, with virsh beside them where it does
+#      comparable work (bench/tool-rows.sh).
 # Medians over repeated runs.  Inputs are generated into a temporary
 # directory from the shared dumps, deterministically (fixed seeds).
 set -eu
@@ -73,11 +75,12 @@ else
 fi
 
 # 3. Against virsh cpu-baseline on 1,000 libvirt host <cpu> elements.
+virsh_rows() {
 if [ $have_python = no ] || ! command -v virsh >/dev/null || \
    [ ! -d "$CPU_MAP" ]; then
     echo "skipped: virsh comparison (needs python3, virsh and $CPU_MAP;" \
          "apt-get install libvirt-clients libvirt-daemon)"
-    exit 0
+    return 0
 fi
 python3 "$BENCH/gen-libvirt-cpus.py" "$SHARED" "$CPU_MAP" "$tmp/cpus.xml" 1000
 set -- $("$OUT/timeit" "$RUNS" 0 -- virsh -c test:///default cpu-baseline \
@@ -93,7 +96,7 @@ status=0
 if [ $status -ne 0 ] && [ $status -ne 4 ]; then
     row "xen-cpuid level: 1,000 <cpu>" "skipped" "-" "-" ">= 5x" "not run"
     echo "  (xen-cpuid could not read the file: $(cat "$tmp/ours.err"))"
-    exit 0
+    return 0
 fi
 set -- $("$OUT/timeit" "$RUNS" 0,4 -- "$TOOL" level --type hvm "$tmp/cpus.xml")
 row "xen-cpuid level: 1,000 <cpu>" "$1 ms" \
@@ -107,3 +110,10 @@ echo "virsh baseline model: $(virsh -c test:///default cpu-baseline \
     "$tmp/cpus.xml" | sed -n "s:.*<model[^>]*>\(.*\)</model>.*:\1:p")"
 echo "xen-cpuid level model: $(sed -n "s:.*<model[^>]*>\(.*\)</model>.*:\1:p" \
     "$tmp/ours.out")"
+}
+virsh_rows
+
+# 4. Everyday commands, one table.
+echo
+SHARED="$SHARED" TOOL="$TOOL" OUT="$OUT" TMP="$tmp" RUNS="$RUNS" \
+    have_python=$have_python sh "$BENCH/tool-rows.sh"

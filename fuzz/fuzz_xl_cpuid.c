@@ -5,12 +5,14 @@
  *   even  the rest is one libxl-form string (xl's splitting on ',')
  *   odd   the rest is xend items, one per line
  * Checked on every input:
- *   - libxl's verdict for every item, and its list's JSON, equal ours;
- *   - a refusal always carries a message;
- *   - applying the list to a synthetic HVM host either works or fails
- *     with EINVAL/ENOTSUP and a message; when it works, the shortest
- *     libxl-form string for the result parses, applies to the same
- *     featureset, and the xend form does too.
+ *   - libxl's verdict and error number for every item, and the JSON of
+ *     the list it builds, equal ours (item by item, as xl feeds it);
+ *   - our whole-string parse accepts exactly when every item does, and
+ *     then builds the same list; a refusal always carries a message;
+ *   - applied to this machine's simulated HVM (or PV) policies, the list
+ *     is applied or refused with a message; when applied, the shortest
+ *     libxl-form string for the result parses and applies to the same
+ *     featureset.
  * libxl.h needs GNU C, so the few libxenlight calls are declared here.
  */
 #include <errno.h>
@@ -20,7 +22,7 @@
 
 #include <yajl/yajl_gen.h>
 
-#include "libxl_cpuid/xl-cpuid-apply.h"
+#include "libxl_cpuid/cpu-policy.h"
 #include "libxl_cpuid/xl-cpuid.h"
 
 struct libxl__cpu_policy;
@@ -41,8 +43,6 @@ const char *__lsan_default_suppressions(void)
     return "leak:libxenlight.so\n";
 }
 
-#define N XFS_NR_WORDS
-
 static int theirs(struct libxl__cpu_policy **l, const char *item, bool xend)
 {
     size_t n = strlen(item);
@@ -58,13 +58,21 @@ static int theirs(struct libxl__cpu_policy **l, const char *item, bool xend)
     return rc;
 }
 
+static char *our_json(const struct xlc_xl_cpuid *l)
+{
+    struct xlc_buf b = XLC_BUF_INIT;
+
+    xlc_xl_cpuid_json(&b, l);
+    return xlc_buf_take(&b);
+}
+
 static void same_json(struct libxl__cpu_policy **l,
-                      const struct xlc_xl_list *ours)
+                      const struct xlc_xl_cpuid *ours)
 {
     yajl_gen g = yajl_gen_alloc(NULL);
     const unsigned char *buf;
     size_t len;
-    char *j = xlc_xl_list_json(ours);
+    char *j = our_json(ours);
 
     if (!g || !j || libxl_cpuid_policy_list_gen_json(g, l))
         abort();
@@ -75,22 +83,23 @@ static void same_json(struct libxl__cpu_policy **l,
     free(j);
 }
 
-/* Every item through both parsers, one by one. */
-static int items(char *s, bool xend, struct xlc_xl_list *l)
+/* Every item through both parsers, one by one; returns the bad count. */
+static int items(char *s, bool xend, struct xlc_xl_cpuid *l, bool *host)
 {
     struct libxl__cpu_policy *lx = NULL;
     char *save = NULL, *p;
     int bad = 0;
 
     p = strtok_r(s, xend ? "\n" : ",", &save);
-    if (!xend && p && strcmp(p, "host"))
-        return -1;
-    if (!xend && p)
+    *host = xend || (p && !strcmp(p, "host"));
+    if (!*host)
+        return 0;
+    if (!xend)
         p = strtok_r(NULL, ",", &save);
     for (; p; p = strtok_r(NULL, xend ? "\n" : ",", &save)) {
         xlc_error err = { 0 };
-        int rc, r = xend ? xlc_xl_parse_config_xend(l, p, &rc, &err)
-                         : xlc_xl_parse_config(l, p, &rc, &err);
+        int rc, r = xend ? xlc_xl_cpuid_parse_xend(l, p, &rc, &err)
+                         : xlc_xl_cpuid_parse_item(l, p, &rc, &err);
 
         if (rc != theirs(&lx, p, xend) || (r != 0) != (rc != 0) ||
             (r && !err.msg[0]))
@@ -102,89 +111,100 @@ static int items(char *s, bool xend, struct xlc_xl_list *l)
     return bad;
 }
 
-static void synthetic_host(uint32_t def[N], uint32_t max[N], uint32_t host[N])
-{
-    memcpy(max, xfs_static_masks[XFS_MASK_HVM_HAP_MAX], N * sizeof(*max));
-    memcpy(def, xfs_static_masks[XFS_MASK_HVM_HAP_DEF], N * sizeof(*def));
-    xfs_apply_deep_deps(max, N);
-    xfs_and(def, N, def, N, max, N);
-    xfs_apply_deep_deps(def, N);
-    memcpy(host, max, N * sizeof(*host));
-}
+static struct xlc_system_policies *sys;
 
-static void reapply(const struct xlc_xl_list *l, const struct xlc_xl_host *h,
-                    const uint32_t want[N])
+static void round_trip(const struct xlc_xl_applied *a, enum xlc_guest_type t)
 {
-    struct xlc_xl_applied a;
+    struct xlc_xl_cpuid l = { 0 };
+    struct xlc_xl_applied *b = calloc(1, sizeof(*b));
     xlc_error err = { 0 };
+    char *s;
 
-    if (xlc_xl_apply(l, h, &a, &err) || memcmp(a.fs, want, N * 4))
+    if (!b || xlc_xl_cpuid_reverse(a->fs, a->def, &s, &err))
         abort();
-    xlc_xl_applied_free(&a);
-}
-
-static void round_trip(const uint32_t want[N], const struct xlc_xl_host *h)
-{
-    struct xlc_xl_list l = XLC_XL_LIST_INIT, x = XLC_XL_LIST_INIT;
-    xlc_error err = { 0 };
-    char *s, **v;
-    size_t nr;
-
-    if (xlc_xl_reverse(want, h, &s, &err) ||
-        xlc_xl_parse_string(&l, s, &err))
+    if (xlc_xl_cpuid_parse(&l, s, NULL, NULL, &err) ||
+        xlc_xl_cpuid_apply(sys, t, &l, b, &err) ||
+        memcmp(a->fs, b->fs, sizeof(a->fs)))
         abort();
-    reapply(&l, h, want);
-    if (!xlc_xl_reverse_xend(want, h, &v, &nr, &err)) {
-        if (xlc_xl_parse_xend_list(&x, (const char *const *)v, nr, &err))
-            abort();
-        reapply(&x, h, want);
-        xlc_xl_free_items(v, nr);
-    } else if (err.code != EINVAL) {
-        abort();
-    }
     free(s);
-    xlc_xl_list_free(&l);
-    xlc_xl_list_free(&x);
+    free(b);
+    xlc_xl_cpuid_free(&l);
 }
 
-static void apply(const struct xlc_xl_list *l)
+static void apply(const struct xlc_xl_cpuid *l, enum xlc_guest_type t)
 {
-    uint32_t def[N], max[N], host[N];
-    struct xlc_xl_host h = { XLC_GUEST_HVM, def, max, host };
-    struct xlc_xl_applied a;
+    struct xlc_xl_applied *a = calloc(1, sizeof(*a));
     xlc_error err = { 0 };
     int r;
 
-    synthetic_host(def, max, host);
-    r = xlc_xl_apply(l, &h, &a, &err);
-    if (r) {
-        if ((r != -EINVAL && r != -ENOTSUP) || !err.msg[0])
-            abort();
+    if (!a)
+        abort();
+    r = xlc_xl_cpuid_apply(sys, t, l, a, &err);
+    if (r && ((r != -EINVAL && r != -ENODEV) || !err.msg[0]))
+        abort();
+    if (!r)
+        round_trip(a, t);
+    free(a);
+}
+
+/* The whole string through our own splitting agrees with item by item. */
+static void whole(const uint8_t *data, size_t size, bool xend, int bad,
+                  bool host, const struct xlc_xl_cpuid *items_list)
+{
+    struct xlc_xl_cpuid l = { 0 };
+    xlc_error err = { 0 };
+    char *s = malloc(size);
+    int r;
+
+    if (!s)
+        abort();
+    memcpy(s, data + 1, size - 1);
+    s[size - 1] = '\0';
+    if (xend || !s[strspn(s, ",")]) {
+        free(s);
         return;
     }
-    if (!xfs_subset(a.fs, N, max, N) || !xfs_deps_closed(a.fs, N))
+    r = xlc_xl_cpuid_parse(&l, s, NULL, NULL, &err);
+    if ((r == 0) != (host && !bad) || (r && !err.msg[0]))
         abort();
-    round_trip(a.fs, &h);
-    xlc_xl_applied_free(&a);
+    if (!r) {
+        char *a = our_json(&l), *b = our_json(items_list);
+
+        if (!a || !b || strcmp(a, b))
+            abort();
+        free(a);
+        free(b);
+    }
+    xlc_xl_cpuid_free(&l);
+    free(s);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    struct xlc_xl_list l = XLC_XL_LIST_INIT;
-    bool xend;
+    struct xlc_xl_cpuid l = { 0 };
+    bool xend, host;
     char *s;
+    int bad;
 
     if (size < 1 || size > 4096)
         return 0;
+    if (!sys) {
+        struct xlc_sim_opts o = { NULL, false, NULL };
+
+        if (xlc_system_policies_load(&o, &sys, NULL))
+            abort();
+    }
     xend = data[0] & 1;
     s = malloc(size);
     if (!s)
         return 0;
     memcpy(s, data + 1, size - 1);
     s[size - 1] = '\0';
-    if (items(s, xend, &l) == 0)
-        apply(&l);
-    xlc_xl_list_free(&l);
+    bad = items(s, xend, &l, &host);
+    whole(data, size, xend, bad, host, &l);
+    if (host && !bad)
+        apply(&l, data[0] & 2 ? XLC_GUEST_PV : XLC_GUEST_HVM);
+    xlc_xl_cpuid_free(&l);
     free(s);
     return 0;
 }

@@ -129,11 +129,28 @@ void xlc_compat_reason_text(const struct xfs_compat_reason *r,
     }
 }
 
-/* All reasons, in the order the core found them. */
-static int collect(const struct xfs_cpu_policy *host,
-                   const struct xfs_cpu_policy *guest,
-                   struct xfs_compat_reason **out, unsigned int *nr,
-                   xlc_error *err)
+const char *xlc_compat_kind_name(enum xfs_compat_kind k)
+{
+    switch (k) {
+    case XFS_COMPAT_VENDOR: return "vendor";
+    case XFS_COMPAT_MAX_LEAF: return "max-leaf";
+    case XFS_COMPAT_MAX_FEAT_SUBLEAF: return "max-leaf7-subleaf";
+    case XFS_COMPAT_MAX_EXTD_LEAF: return "max-extended-leaf";
+    case XFS_COMPAT_FEATURE: return "feature";
+    case XFS_COMPAT_MAXPHYSADDR: return "maxphysaddr";
+    case XFS_COMPAT_MAXLINADDR: return "maxlinaddr";
+    case XFS_COMPAT_XSTATE_COMPONENT: return "xstate-component";
+    case XFS_COMPAT_XSTATE_LAYOUT: return "xstate-layout";
+    case XFS_COMPAT_XSAVE_SIZE: return "xsave-size";
+    case XFS_COMPAT_MSR_BITS: return "msr-bits";
+    }
+    return "?";
+}
+
+int xlc_policy_compat_reasons(const struct xfs_cpu_policy *host,
+                              const struct xfs_cpu_policy *guest,
+                              struct xfs_compat_reason **out,
+                              unsigned int *nr, xlc_error *err)
 {
     unsigned int n = xfs_policy_check_compat(host, guest, NULL, 0);
 
@@ -163,7 +180,7 @@ int xlc_policy_compat_report(const struct xfs_cpu_policy *host_max,
 {
     struct xfs_compat_reason *r;
     unsigned int n;
-    int rc = collect(host_max, guest, &r, &n, err);
+    int rc = xlc_policy_compat_reasons(host_max, guest, &r, &n, err);
 
     rep->reasons = NULL;
     rep->nr = 0;

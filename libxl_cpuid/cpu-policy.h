@@ -72,6 +72,18 @@ int xlc_policy_check_compatible(const struct xfs_cpu_policy *host_max,
                                 const struct xfs_cpu_policy *guest,
                                 xlc_error *err);
 
+/*
+ * Every reason, as the core reports them, in its order: *out is calloc()ed
+ * (NULL when there is none), *nr their number.  Returns 0 or -ENOMEM.
+ */
+int xlc_policy_compat_reasons(const struct xfs_cpu_policy *host_max,
+                              const struct xfs_cpu_policy *guest,
+                              struct xfs_compat_reason **out,
+                              unsigned int *nr, xlc_error *err);
+
+/* A short name for a kind of reason ("feature", "max-leaf", ...). */
+const char *xlc_compat_kind_name(enum xfs_compat_kind k);
+
 /* One reason in words. */
 void xlc_compat_reason_text(const struct xfs_compat_reason *r,
                             struct xlc_buf *b);

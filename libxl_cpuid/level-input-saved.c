@@ -9,7 +9,6 @@
 #include "cpu-policy.h"
 #include "level-input.h"
 #include "policy-json.h"
-#include "restore-check.h"
 #include "stream.h"
 
 static void entries_cpuid(void *ctx, uint32_t leaf, uint32_t subleaf,

@@ -32,6 +32,14 @@ struct parse {
     struct xlc_lv_cpu *cpu;
     size_t cap_features, cap_ignored;
     bool have_topology;
+    /*
+     * Feature names seen, for the duplicate check: open addressing over
+     * cpu->features (index + 1, 0 = free), at most half full.  A host
+     * lists a hundred features or more; comparing each with all before
+     * it was a fifth of the time spent reading a file of hosts.
+     */
+    size_t *seen;
+    size_t seen_cap;         /* a power of two */
 };
 
 static int oom(xlc_error *err, const xmlNode *n)
@@ -131,12 +139,53 @@ static int parse_topology(struct parse *p, const xmlNode *n, xlc_error *err)
     return rc;
 }
 
+static size_t name_hash(const char *s)
+{
+    size_t h = 2166136261u;
+
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+/* The slot of `name` in the seen set: where it is, or where it would go. */
+static size_t *seen_slot(const struct parse *p, const char *name)
+{
+    size_t mask = p->seen_cap - 1, i = name_hash(name) & mask;
+
+    while (p->seen[i] && strcmp(p->cpu->features[p->seen[i] - 1].name, name))
+        i = (i + 1) & mask;
+    return &p->seen[i];
+}
+
+/* Keep the set at most half full: room for one more name. 0 or -1. */
+static int seen_reserve(struct parse *p)
+{
+    size_t *old = p->seen, old_cap = p->seen_cap;
+
+    if (2 * (p->cpu->nr_features + 1) <= p->seen_cap)
+        return 0;
+    p->seen_cap = old_cap ? 2 * old_cap : 256;
+    p->seen = calloc(p->seen_cap, sizeof(*p->seen));
+    if (!p->seen) {
+        p->seen = old;
+        p->seen_cap = old_cap;
+        return -1;
+    }
+    for (size_t i = 0; i < old_cap; i++)
+        if (old[i])
+            *seen_slot(p, p->cpu->features[old[i] - 1].name) = old[i];
+    free(old);
+    return 0;
+}
+
 static int parse_feature(struct parse *p, const xmlNode *n, xlc_error *err)
 {
     static const char *const attrs[] = { "policy", "name", NULL };
     struct xlc_lv_cpu *cpu = p->cpu;
     const char *name = xlc_xml_attr(n, "name");
     struct xlc_lv_cpu_feature *f;
+    size_t *slot;
     int policy, rc = xlc_xml_only_attrs(n, attrs, err);
 
     if (!rc)
@@ -150,12 +199,13 @@ static int parse_feature(struct parse *p, const xmlNode *n, xlc_error *err)
     if (strlen(name) > NAME_MAX_LEN)
         return xlc_xml_fail(err, EINVAL, n, "<feature name=...>: longer "
                             "than %d characters", NAME_MAX_LEN);
-    for (size_t i = 0; i < cpu->nr_features; i++)
-        if (!strcmp(cpu->features[i].name, name))
-            return xlc_xml_fail(err, EINVAL, n,
-                                "feature '%s' listed twice (first at line "
-                                "%ld)",
-                                name, cpu->features[i].line);
+    if (seen_reserve(p))
+        return oom(err, n);
+    slot = seen_slot(p, name);
+    if (*slot)
+        return xlc_xml_fail(err, EINVAL, n,
+                            "feature '%s' listed twice (first at line %ld)",
+                            name, cpu->features[*slot - 1].line);
     if (xlc_grow(&cpu->features, &p->cap_features, cpu->nr_features,
                  sizeof(*f)))
         return oom(err, n);
@@ -165,7 +215,7 @@ static int parse_feature(struct parse *p, const xmlNode *n, xlc_error *err)
     f->line = xlc_xml_line(n);
     if (!f->name)
         return oom(err, n);
-    cpu->nr_features++;
+    *slot = ++cpu->nr_features;
     return 0;
 }
 
@@ -184,19 +234,59 @@ static int note_ignored(struct parse *p, const xmlNode *n, xlc_error *err)
     return 0;
 }
 
+/* <arch>: a host <cpu> says which architecture it is; kept, checked by
+ * whoever needs x86. */
+static int parse_arch(struct parse *p, const xmlNode *n, xlc_error *err)
+{
+    static const char *const none[] = { NULL };
+    char name[NAME_MAX_LEN + 1];
+    int rc = once(n, p->cpu->arch_line != 0, err);
+
+    if (!rc)
+        rc = xlc_xml_only_attrs(n, none, err);
+    if (!rc)
+        rc = xlc_xml_text(n, name, sizeof(name), err);
+    if (rc)
+        return rc;
+    if (!*name)
+        return xlc_xml_fail(err, EINVAL, n, "<arch> is empty");
+    p->cpu->arch_line = xlc_xml_line(n);
+    p->cpu->arch = strdup(name);
+    return p->cpu->arch ? 0 : oom(err, n);
+}
+
+/*
+ * Host details `virsh capabilities` prints in its <cpu>: the microcode
+ * revision, the family/model/stepping signature, the TSC counter, the
+ * page sizes.  None names a feature; all are empty elements.
+ */
+static bool host_detail(const xmlNode *c)
+{
+    return xlc_xml_is(c, "microcode") || xlc_xml_is(c, "signature") ||
+           xlc_xml_is(c, "counter") || xlc_xml_is(c, "pages");
+}
+
 static int parse_child(struct parse *p, const xmlNode *c, xlc_error *err)
 {
+    /* Most children are features: ask that first. */
+    if (xlc_xml_is(c, "feature"))
+        return parse_feature(p, c, err);
     if (xlc_xml_is(c, "model"))
         return parse_model(p, c, err);
     if (xlc_xml_is(c, "vendor"))
         return parse_vendor(p, c, err);
     if (xlc_xml_is(c, "topology"))
         return parse_topology(p, c, err);
-    if (xlc_xml_is(c, "feature"))
-        return parse_feature(p, c, err);
+    if (xlc_xml_is(c, "arch"))
+        return parse_arch(p, c, err);
     if (xlc_xml_is(c, "cache") || xlc_xml_is(c, "numa") ||
         xlc_xml_is(c, "maxphysaddr"))
         return note_ignored(p, c, err);
+    if (host_detail(c)) {
+        int rc = xlc_xml_no_content(c, err);
+
+        return rc ? rc : note_ignored(p, c, err);
+    }
     return xlc_xml_fail(err, EINVAL, c, "<cpu>: unknown element <%s>",
                         (const char *)c->name);
 }
@@ -257,6 +347,7 @@ static int parse_cpu(struct xlc_lv_cpu *cpu, const xmlNode *n,
         rc = parse_child(&p, c, err);
     if (!rc)
         rc = check_combination(cpu, n, err);
+    free(p.seen);
     return rc;
 }
 
@@ -286,8 +377,8 @@ static int find_cpu(const xmlNode *root, const xmlNode **out, xlc_error *err)
     return 0;
 }
 
-static int from_doc(const char *name, xmlDocPtr doc, struct xlc_lv_cpu **out,
-                    xlc_error *err)
+int xlc_lv_cpu_from_node(const char *name, const xmlNode *root,
+                         struct xlc_lv_cpu **out, xlc_error *err)
 {
     struct xlc_lv_cpu *cpu = calloc(1, sizeof(*cpu));
     const xmlNode *n = NULL;
@@ -298,7 +389,8 @@ static int from_doc(const char *name, xmlDocPtr doc, struct xlc_lv_cpu **out,
         return xlc_fail(err, ENOMEM, "%s: out of memory", name);
     }
     cpu->fallback = cpu->migratable = -1;
-    rc = find_cpu(xmlDocGetRootElement(doc), &n, err);
+    *out = NULL;
+    rc = find_cpu(root, &n, err);
     if (!rc)
         rc = parse_cpu(cpu, n, err);
     if (rc) {
@@ -319,7 +411,7 @@ int xlc_lv_cpu_parse(const char *name, const char *text, size_t len,
     rc = xlc_xml_parse(name, text, len, &doc, err);
     if (rc)
         return rc;
-    rc = from_doc(name, doc, out, err);
+    rc = xlc_lv_cpu_from_node(name, xmlDocGetRootElement(doc), out, err);
     xlc_xml_free(doc);
     return rc;
 }
@@ -334,7 +426,7 @@ int xlc_lv_cpu_load(const char *path, struct xlc_lv_cpu **out,
     rc = xlc_xml_load(path, &doc, err);
     if (rc)
         return rc;
-    rc = from_doc(path, doc, out, err);
+    rc = xlc_lv_cpu_from_node(path, xmlDocGetRootElement(doc), out, err);
     xlc_xml_free(doc);
     return rc;
 }
@@ -352,6 +444,7 @@ void xlc_lv_cpu_free(struct xlc_lv_cpu *cpu)
     free(cpu->model);
     free(cpu->vendor_id);
     free(cpu->vendor);
+    free(cpu->arch);
     free(cpu->source);
     free(cpu);
 }

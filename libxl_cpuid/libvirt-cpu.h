@@ -71,8 +71,14 @@ struct xlc_lv_cpu {
     struct xlc_lv_cpu_feature *features;
     size_t nr_features;
     struct xlc_lv_topology topology;
-    /* Children we accept but that mean nothing for a featureset. */
-    char **ignored;          /* e.g. "cache (line 7)" */
+    char *arch;              /* <arch> text (a host <cpu>), or NULL */
+    long arch_line;
+    /*
+     * Children we accept but that mean nothing for a featureset: <cache>,
+     * <numa>, <maxphysaddr>, and the host details `virsh capabilities`
+     * prints (<microcode>, <signature>, <counter>, <pages>).
+     */
+    char **ignored;          /* e.g. "<cache> (line 7)" */
     size_t nr_ignored;
 };
 
@@ -81,6 +87,32 @@ int xlc_lv_cpu_parse(const char *name, const char *text, size_t len,
                      struct xlc_lv_cpu **out, xlc_error *err);
 int xlc_lv_cpu_load(const char *path, struct xlc_lv_cpu **out,
                     xlc_error *err);
+/*
+ * The same from an element of an already parsed document (<cpu>, or
+ * <domain> with a <cpu> child): what one parse of a file of many <cpu>
+ * elements hands over, one element at a time.  `source` names the cpu in
+ * its messages (the node's document name is used for lines).
+ */
+struct _xmlNode;
+int xlc_lv_cpu_from_node(const char *source, const struct _xmlNode *n,
+                         struct xlc_lv_cpu **out, xlc_error *err);
+
+/*
+ * Many <cpu> elements in one text: one after another (the input of `virsh
+ * cpu-baseline`), or below other elements (a capabilities document),
+ * never inside each other.  The text is parsed once (XML limits: see
+ * xlc_xml_parse_each); each <cpu> is read as xlc_lv_cpu_parse() would and
+ * handed to fn in document order, then freed.  Each cpu's source is
+ * "NAME (<cpu> at line L)" and every line is a line of the text, counted
+ * from first_line (1 for a whole file; more for a part of one).  The first
+ * error (the reader's or fn's, fn fills err) stops the parse; a text
+ * without any <cpu> is an error too.  *count (may be NULL): cpus handed.
+ */
+typedef int (*xlc_lv_cpu_each_fn)(void *ctx, const struct xlc_lv_cpu *cpu,
+                                  xlc_error *err);
+int xlc_lv_cpu_each(const char *name, const char *text, size_t len,
+                    unsigned long first_line, xlc_lv_cpu_each_fn fn,
+                    void *ctx, size_t *count, xlc_error *err);
 void xlc_lv_cpu_free(struct xlc_lv_cpu *cpu);
 
 const char *xlc_lv_mode_name(enum xlc_lv_mode m);

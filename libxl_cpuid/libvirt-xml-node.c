@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,12 @@ const char *xlc_xml_name(const xmlNode *n)
 
 long xlc_xml_line(const xmlNode *n)
 {
-    return n ? xmlGetLineNo((xmlNode *)n) : 0;
+    if (!n)
+        return 0;
+    /* The guarded parse keeps every element's exact line here. */
+    if (n->type == XML_ELEMENT_NODE && n->_private)
+        return (long)(uintptr_t)n->_private;
+    return xmlGetLineNo((xmlNode *)n);
 }
 
 int xlc_xml_fail(xlc_error *err, int code, const xmlNode *n,

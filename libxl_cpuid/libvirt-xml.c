@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,13 @@ struct guard {
     bool have_xml_err;             /* libxml2's first error */
     char xml_err[512];
     long xml_err_line;
+    /* xlc_xml_parse_each(): the callback, the record being read, and the
+     * callback's verdict (its message is already in *err). */
+    xlc_xml_each_fn each;
+    void *each_ctx;
+    xlc_error *err;
+    xmlNode *unit;
+    int each_rc;
 };
 
 static struct guard *guard_of(void *ctx)
@@ -71,7 +79,8 @@ static const char *check_element(struct guard *g, const xmlChar *local,
         return buf;
     }
     if (++g->elements > XLC_XML_MAX_ELEMENTS) {
-        snprintf(buf, size, "more than %u elements", XLC_XML_MAX_ELEMENTS);
+        snprintf(buf, size, "more than %u elements%s", XLC_XML_MAX_ELEMENTS,
+                 g->each ? " in one record" : "");
         return buf;
     }
     if (nb_attrs > (int)XLC_XML_MAX_ATTRS) {
@@ -103,21 +112,57 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
     const char *why =
         check_element(g, local, nb_attrs, attrs, buf, sizeof(buf));
 
-    if (why)
+    xmlParserCtxtPtr ctxt = ctx;
+    int nr;
+
+    if (why) {
         stop(ctx, "%s", why);
-    else
-        g->start(ctx, local, prefix, uri, nb_ns, ns, nb_attrs, nb_defaulted,
-                 attrs);
+        return;
+    }
+    nr = ctxt->nodeNr;
+    g->start(ctx, local, prefix, uri, nb_ns, ns, nb_attrs, nb_defaulted,
+             attrs);
+    if (ctxt->nodeNr != nr + 1 || !ctxt->node)
+        return; /* libxml2 ran out of memory; it stops by itself */
+    /*
+     * libxml2 keeps element lines in 16 bits and guesses beyond 65535; a
+     * file of many hosts is longer than that.  Keep the exact line.
+     */
+    ctxt->node->_private = (void *)(uintptr_t)ctxt_line(ctxt);
+    if (g->each && g->depth == 1 && xlc_xml_rename(ctxt->node, g->name))
+        stop(ctx, "out of memory");
+    if (g->each && g->depth == 2)
+        g->unit = ctxt->node;
+}
+
+/* A record is complete: hand it over, then free it and what surrounds it. */
+static void hand_over(xmlParserCtxtPtr ctxt, struct guard *g)
+{
+    xmlNode *root = ctxt->node, *unit = g->unit;
+
+    g->unit = NULL;
+    if (!unit || !root)
+        return;
+    g->each_rc = g->each(g->each_ctx, unit, g->err);
+    /* Everything under the root is complete: the parser holds none of it. */
+    xmlFreeNodeList(root->children);
+    root->children = root->last = NULL;
+    g->elements = 0;
+    if (g->each_rc)
+        xmlStopParser(ctxt);
 }
 
 static void on_end(void *ctx, const xmlChar *local, const xmlChar *prefix,
                    const xmlChar *uri)
 {
     struct guard *g = guard_of(ctx);
+    unsigned int depth = g->depth;
 
     if (g->depth)
         g->depth--;
     g->end(ctx, local, prefix, uri);
+    if (g->each && depth == 2 && !g->stopped && !g->each_rc)
+        hand_over(ctx, g);
 }
 
 /* A DOCTYPE is the only way to declare entities: refuse it outright. */
@@ -169,14 +214,14 @@ static void silent_structured(void *ctx, xmlErrorPtr e)
  * not start with '<' after an optional UTF-8 BOM and blanks (EBCDIC, ...).
  */
 static int precheck(const char *name, const char *text, size_t len,
-                    xlc_error *err)
+                    size_t max, xlc_error *err)
 {
     size_t i = 0;
     const char *nul;
 
-    if (len > XLC_XML_MAX_BYTES)
-        return xlc_fail(err, EFBIG, "%s: document is %zu bytes (limit %u)",
-                        name, len, XLC_XML_MAX_BYTES);
+    if (len > max)
+        return xlc_fail(err, EFBIG, "%s: document is %zu bytes (limit %zu)",
+                        name, len, max);
     nul = memchr(text, '\0', len);
     if (nul)
         return xlc_fail(err, EINVAL,
@@ -203,8 +248,15 @@ static xmlParserCtxtPtr make_ctxt(const char *text, size_t len,
     if (!ctxt)
         return NULL;
     /* Network off; no entity substitution, no DTD loading or defaults. */
+    /*
+     * Blank text between elements is dropped (the readers skip it anyway)
+     * and small strings live in their nodes: fewer allocations, which were
+     * most of the cost of reading a file of many hosts.  Lines do not
+     * depend on the text nodes: on_start keeps them.
+     */
     xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_IGNORE_ENC |
-                                XML_PARSE_BIG_LINES);
+                                XML_PARSE_BIG_LINES | XML_PARSE_NOBLANKS |
+                                XML_PARSE_COMPACT);
     ctxt->_private = g;
     g->start = ctxt->sax->startElementNs;
     g->end = ctxt->sax->endElementNs;
@@ -229,7 +281,9 @@ static int finish(xmlParserCtxtPtr ctxt, const char *name, xmlDocPtr *out,
     int rc = 0;
 
     ctxt->myDoc = NULL;
-    if (g->stopped)
+    if (g->each_rc)
+        rc = g->each_rc;
+    else if (g->stopped)
         rc = xlc_fail(err, EINVAL, "%s:%ld: %s", name, g->line, g->why);
     else if (!ctxt->wellFormed || !doc)
         rc = xlc_fail(err, EINVAL, "%s:%ld: malformed XML: %s", name,
@@ -240,7 +294,7 @@ static int finish(xmlParserCtxtPtr ctxt, const char *name, xmlDocPtr *out,
                       name);
     else if (!xmlDocGetRootElement(doc))
         rc = xlc_fail(err, EINVAL, "%s: no root element", name);
-    if (rc) {
+    if (rc || !out) {
         xmlFreeDoc(doc);
         return rc;
     }
@@ -254,18 +308,18 @@ static int finish(xmlParserCtxtPtr ctxt, const char *name, xmlDocPtr *out,
     return 0;
 }
 
-int xlc_xml_parse(const char *name, const char *text, size_t len,
-                  xmlDocPtr *out, xlc_error *err)
+/* The guarded parse; out NULL when g->each takes the records. */
+static int run(struct guard *g, const char *text, size_t len, size_t max,
+               xmlDocPtr *out, xlc_error *err)
 {
-    struct guard g = { .name = name };
+    const char *name = g->name;
     xmlGenericErrorFunc old_generic;
     void *old_generic_ctx, *old_structured_ctx;
     xmlStructuredErrorFunc old_structured;
     xmlParserCtxtPtr ctxt;
     int rc;
 
-    *out = NULL;
-    rc = precheck(name, text, len, err);
+    rc = precheck(name, text, len, max, err);
     if (rc)
         return rc;
     xmlInitParser();
@@ -277,7 +331,7 @@ int xlc_xml_parse(const char *name, const char *text, size_t len,
     xmlSetGenericErrorFunc(NULL, silent_generic);
     xmlSetStructuredErrorFunc(NULL, silent_structured);
 
-    ctxt = make_ctxt(text, len, &g);
+    ctxt = make_ctxt(text, len, g);
     if (!ctxt) {
         rc = xlc_fail(err, ENOMEM, "%s: cannot create an XML parser", name);
     } else {
@@ -290,9 +344,41 @@ int xlc_xml_parse(const char *name, const char *text, size_t len,
     return rc;
 }
 
-/* Read at most XLC_XML_MAX_BYTES + 1 bytes, so oversize files are seen. */
-static int read_capped(FILE *f, const char *path, char **out, size_t *len,
-                       xlc_error *err)
+int xlc_xml_parse(const char *name, const char *text, size_t len,
+                  xmlDocPtr *out, xlc_error *err)
+{
+    struct guard g = { .name = name };
+
+    *out = NULL;
+    return run(&g, text, len, XLC_XML_MAX_BYTES, out, err);
+}
+
+int xlc_xml_parse_each(const char *name, const char *text, size_t len,
+                       xlc_xml_each_fn each, void *ctx, xlc_error *err)
+{
+    struct guard g = { .name = name, .each = each, .each_ctx = ctx,
+                       .err = err };
+
+    return run(&g, text, len, XLC_XML_BATCH_MAX_BYTES, NULL, err);
+}
+
+int xlc_xml_rename(xmlNode *n, const char *name)
+{
+    xmlChar *url = xmlStrdup((const xmlChar *)name);
+
+    if (!url)
+        return -ENOMEM;
+    xmlFree((xmlChar *)n->doc->URL);
+    n->doc->URL = url;
+    return 0;
+}
+
+/*
+ * Read at most max + 1 bytes, so oversize files are seen; one byte more
+ * is allocated for a terminating NUL.
+ */
+static int read_capped(FILE *f, const char *path, size_t max, char **out,
+                       size_t *len, xlc_error *err)
 {
     size_t cap = 0, n = 0;
     char *buf = NULL;
@@ -304,11 +390,11 @@ static int read_capped(FILE *f, const char *path, char **out, size_t *len,
             size_t want = cap ? 2 * cap : 16384;
             char *nb;
 
-            if (want > XLC_XML_MAX_BYTES + 1)
-                want = XLC_XML_MAX_BYTES + 1;
+            if (want > max + 1)
+                want = max + 1;
             if (want == cap)
                 break;
-            nb = realloc(buf, want);
+            nb = realloc(buf, want + 1);
             if (!nb) {
                 free(buf);
                 return xlc_fail(err, ENOMEM, "%s: out of memory", path);
@@ -325,9 +411,33 @@ static int read_capped(FILE *f, const char *path, char **out, size_t *len,
         free(buf);
         return xlc_fail(err, EIO, "%s: read error", path);
     }
+    if (!buf && !(buf = malloc(1)))
+        return xlc_fail(err, ENOMEM, "%s: out of memory", path);
+    buf[n] = '\0';
     *out = buf;
     *len = n;
     return 0;
+}
+
+int xlc_xml_read_file(const char *path, size_t max, char **text,
+                      size_t *len, xlc_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    int rc;
+
+    *text = NULL;
+    *len = 0;
+    if (!f)
+        return xlc_fail(err, errno, "%s: cannot open: %s", path,
+                        strerror(errno));
+    rc = read_capped(f, path, max, text, len, err);
+    fclose(f);
+    if (!rc && *len > max) {
+        free(*text);
+        *text = NULL;
+        rc = xlc_fail(err, EFBIG, "%s: file is over %zu bytes", path, max);
+    }
+    return rc;
 }
 
 int xlc_xml_load(const char *path, xmlDocPtr *out, xlc_error *err)
@@ -341,7 +451,7 @@ int xlc_xml_load(const char *path, xmlDocPtr *out, xlc_error *err)
     if (!f)
         return xlc_fail(err, errno, "%s: cannot open: %s", path,
                         strerror(errno));
-    rc = read_capped(f, path, &buf, &len, err);
+    rc = read_capped(f, path, XLC_XML_MAX_BYTES, &buf, &len, err);
     fclose(f);
     if (rc)
         return rc;

@@ -34,11 +34,49 @@
 #define XLC_XML_MAX_ATTRS 32u          /* attributes on one element */
 #define XLC_XML_MAX_ATTR_LEN 4096u     /* one attribute value, in bytes */
 
+/*
+ * A file of many records (hosts' <cpu> elements, one after another) is
+ * read by xlc_xml_parse_each(): the element limit then applies to each
+ * record, which is freed once handled, and the size limit to the whole
+ * file.  1,000 host <cpu> elements are about 2.3 MB and 90,000 elements.
+ */
+#define XLC_XML_BATCH_MAX_BYTES (256u << 20)
+
 int xlc_xml_parse(const char *name, const char *text, size_t len,
                   xmlDocPtr *out, xlc_error *err);
 /* Read a file (at most XLC_XML_MAX_BYTES) and parse it; name = path. */
 int xlc_xml_load(const char *path, xmlDocPtr *out, xlc_error *err);
 void xlc_xml_free(xmlDocPtr doc);
+
+/*
+ * Read a whole file of at most `max` bytes into a malloc'd buffer, NUL
+ * terminated (the NUL is not counted in *len).
+ */
+int xlc_xml_read_file(const char *path, size_t max, char **text,
+                      size_t *len, xlc_error *err);
+
+/*
+ * One parse for many records.  Called with each child element of the root
+ * as soon as its end tag is read; the child (with the text and comments
+ * around it) is freed when the call returns, so memory holds one record
+ * at a time.  A non-zero return stops the parse and is returned as is
+ * (the callback fills err).  The callback may rename the document (see
+ * xlc_xml_rename) so that its messages name the record.
+ */
+typedef int (*xlc_xml_each_fn)(void *ctx, xmlNode *child, xlc_error *err);
+
+/*
+ * Parse with every guard of xlc_xml_parse(), except that the size limit is
+ * XLC_XML_BATCH_MAX_BYTES and the element limit counts the elements of one
+ * child of the root (and those between two children).  The root itself is
+ * not checked: the caller knows what it wraps.  Returns 0 only when the
+ * whole document was well formed and every callback returned 0.
+ */
+int xlc_xml_parse_each(const char *name, const char *text, size_t len,
+                       xlc_xml_each_fn each, void *ctx, xlc_error *err);
+
+/* Change the name messages give for a node's document. 0 or -ENOMEM. */
+int xlc_xml_rename(xmlNode *n, const char *name);
 
 /* ---- helpers on a parsed tree ---- */
 

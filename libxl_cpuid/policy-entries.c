@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../xen/lib/cpu-policy-limits.h"
+#include "../xen/lib/cpu-policy.h"
 #include "stream-check.h"
 #include "stream.h"
 
@@ -135,4 +135,24 @@ int xlc_policy_entries_check(const struct xlc_policy_entries *e,
     int rc = xlc_check_cpuid_entries(e->leaves, e->nr_leaves, &o, err);
 
     return rc ? rc : xlc_check_msr_entries(e->msrs, e->nr_msrs, &o, err);
+}
+
+void xlc_policy_featureset(const struct xlc_policy_entries *e,
+                           uint32_t fs[XFS_NR_WORDS])
+{
+    struct xfs_cpu_policy p;
+
+    xfs_policy_zero(&p);
+    for (size_t i = 0; i < e->nr_leaves; i++) {
+        const struct xfs_cpuid_leaf *l = &e->leaves[i];
+        struct xfs_cpuid_regs *r = xfs_policy_slot(&p, l->leaf, l->subleaf,
+                                                   NULL);
+
+        if (r)
+            *r = (struct xfs_cpuid_regs){ l->a, l->b, l->c, l->d };
+    }
+    for (size_t i = 0; i < e->nr_msrs; i++)
+        if (e->msrs[i].idx == XFS_MSR_ARCH_CAPABILITIES_IDX)
+            p.arch_caps = e->msrs[i].val;
+    xfs_policy_to_featureset(&p, fs, XFS_NR_WORDS);
 }

@@ -1,48 +1,67 @@
 /* SPDX-License-Identifier: MIT */
+#include <inttypes.h>
+
 #include "restore-check.h"
 #include "strbuf.h"
 
-static const char *kind_name(enum xlc_reason_kind k)
+static bool numeric(enum xfs_compat_kind k)
 {
     switch (k) {
-    case XLC_REASON_FEATURE: return "feature";
-    case XLC_REASON_UNKNOWN: return "unknown-bit";
-    case XLC_REASON_LIMIT: return "limit";
-    case XLC_REASON_TYPE: return "guest-type";
+    case XFS_COMPAT_MAX_LEAF:
+    case XFS_COMPAT_MAX_FEAT_SUBLEAF:
+    case XFS_COMPAT_MAX_EXTD_LEAF:
+    case XFS_COMPAT_MAXPHYSADDR:
+    case XFS_COMPAT_MAXLINADDR:
+    case XFS_COMPAT_XSAVE_SIZE:
+    case XFS_COMPAT_MSR_BITS:
+        return true;
+    default:
+        return false;
     }
-    return "?";
 }
 
-static void put_reason(struct xlc_buf *b, const struct xlc_restore_verdict *v,
-                       size_t i)
+static void put_feature(struct xlc_buf *b, const struct xfs_compat_reason *r)
 {
-    const struct xlc_restore_reason *r = &v->reasons[i];
-    char text[256];
+    const struct xfs_feature_info *fi = xfs_feature_by_value(r->item);
 
-    xlc_buf_printf(b, "{\"kind\": \"%s\"", kind_name(r->kind));
-    if (r->kind == XLC_REASON_FEATURE || r->kind == XLC_REASON_UNKNOWN)
-        xlc_buf_printf(b, ", \"word\": \"%s\", \"bit\": %u",
-                       xfs_words[r->value / 32].key, r->value % 32);
-    if (r->kind == XLC_REASON_FEATURE) {
-        xlc_buf_puts(b, ", \"name\": ");
-        xlc_buf_json_str(b, r->name);
+    xlc_buf_puts(b, ", \"name\": ");
+    if (fi)
+        xlc_buf_json_str(b, fi->name);
+    else
+        xlc_buf_puts(b, "null");
+    xlc_buf_printf(b, ", \"word\": \"%s\", \"bit\": %" PRIu32,
+                   xfs_words[r->item / 32].key, r->item % 32);
+}
+
+static void put_reason(struct xlc_buf *b, const struct xlc_restore_reason *r)
+{
+    const struct xfs_compat_reason *w = &r->why;
+
+    if (r->guest_type) {
+        xlc_buf_puts(b, "{\"kind\": \"guest-type\"");
+    } else {
+        xlc_buf_printf(b, "{\"kind\": \"%s\"", xlc_compat_kind_name(w->kind));
+        if (w->kind == XFS_COMPAT_FEATURE)
+            put_feature(b, w);
+        if (w->kind == XFS_COMPAT_XSTATE_COMPONENT ||
+            w->kind == XFS_COMPAT_XSTATE_LAYOUT)
+            xlc_buf_printf(b, ", \"component\": %" PRIu32, w->item);
+        if (numeric(w->kind))
+            xlc_buf_printf(b, ", \"guest\": \"0x%" PRIx64 "\", "
+                              "\"destination\": \"0x%" PRIx64 "\"",
+                           w->guest, w->host);
     }
-    if (r->kind == XLC_REASON_LIMIT) {
-        xlc_buf_puts(b, ", \"name\": ");
-        xlc_buf_json_str(b, r->name);
-        xlc_buf_printf(b, ", \"guest\": \"0x%x\", \"destination\": \"0x%x\"",
-                       r->guest, r->dest);
-    }
-    xlc_restore_reason_text(v, i, text, sizeof(text));
     xlc_buf_puts(b, ", \"text\": ");
-    xlc_buf_json_str(b, text);
+    xlc_buf_json_str(b, r->text);
     xlc_buf_putc(b, '}');
 }
 
 char *xlc_restore_verdict_json(const struct xlc_restore_verdict *v)
 {
     struct xlc_buf b = XLC_BUF_INIT;
+    uint32_t fs[XFS_NR_WORDS];
 
+    xfs_policy_to_featureset(&v->guest, fs, XFS_NR_WORDS);
     xlc_buf_printf(&b,
                    "{\"verdict\": \"%s\", \"guest_type\": \"%s\", "
                    "\"policy\": \"%s\", \"msr_policy\": \"%s\", "
@@ -52,15 +71,18 @@ char *xlc_restore_verdict_json(const struct xlc_restore_verdict *v)
                    v->compat_policy ? "compatibility" : "recorded",
                    v->msr_missing ? "destination-default" : "recorded");
     for (unsigned int w = 0; w < XFS_NR_WORDS; w++)
-        xlc_buf_printf(&b, "%s%08x", w ? ":" : "", v->guest_fs[w]);
+        xlc_buf_printf(&b, "%s%08" PRIx32, w ? ":" : "", fs[w]);
     xlc_buf_printf(&b,
-                   "\", \"limits\": {\"basic\": \"0x%x\", \"leaf7\": \"0x%x\", "
-                   "\"extended\": \"0x%x\"}, \"reasons\": [",
-                   v->guest.basic, v->guest.feat, v->guest.extd);
+                   "\", \"limits\": {\"basic\": \"0x%" PRIx32 "\", "
+                   "\"leaf7\": \"0x%" PRIx32 "\", \"extended\": \"0x%" PRIx32
+                   "\"}, \"reasons\": [",
+                   xfs_policy_max_leaf(&v->guest),
+                   xfs_policy_max_feat_subleaf(&v->guest),
+                   xfs_policy_max_extd_leaf(&v->guest));
     for (size_t i = 0; i < v->nr_reasons; i++) {
         if (i)
             xlc_buf_puts(&b, ", ");
-        put_reason(&b, v, i);
+        put_reason(&b, &v->reasons[i]);
     }
     xlc_buf_puts(&b, "]}");
     return xlc_buf_take(&b);

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../public/arch-x86/featureset-words.h"
 #include "../public/migration-stream.h"
 #include "error.h"
 
@@ -41,6 +42,15 @@ int xlc_policy_entries_copy(struct xlc_policy_entries *dst,
  */
 int xlc_policy_entries_check(const struct xlc_policy_entries *e,
                              xlc_error *err);
+
+/*
+ * The featureset words the entries state, read through the policy's word
+ * table: a word whose leaf (or MSR) is absent reads as zero.  Tolerant:
+ * entries a policy has no slot for are skipped, and leaves past the
+ * entries' own limits still count (for inputs that only carry features).
+ */
+void xlc_policy_featureset(const struct xlc_policy_entries *e,
+                           uint32_t fs[XFS_NR_WORDS]);
 
 /* ---- writing ---- */
 

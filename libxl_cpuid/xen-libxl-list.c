@@ -16,9 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../xen/lib/featureset.h"
+#include "cpu-policy.h"
 #include "strbuf.h"
 #include "xen-libxl-list.h"
-#include "xl-cpuid-priv.h"
 
 static int send_xend(libxl_cpuid_policy_list *out, const char *item,
                      xlc_error *err)
@@ -31,7 +32,8 @@ static int send_xend(libxl_cpuid_policy_list *out, const char *item,
     return 0;
 }
 
-static int send_leaf(libxl_cpuid_policy_list *out, const struct xlc_xl_leaf *e,
+static int send_leaf(libxl_cpuid_policy_list *out,
+                     const struct xlc_xl_cpuid_entry *e,
                      xlc_error *err)
 {
     struct xlc_buf b = XLC_BUF_INIT;
@@ -44,10 +46,10 @@ static int send_leaf(libxl_cpuid_policy_list *out, const struct xlc_xl_leaf *e,
         xlc_buf_printf(&b, ",%u", e->subleaf);
     xlc_buf_putc(&b, ':');
     for (int reg = XFS_EAX; reg <= XFS_EDX; reg++) {
-        if (!e->reg[reg][0])
+        if (!e->policy[reg])
             continue;
-        xlc_buf_printf(&b, "%s%s=%s", sep, xlc_xl_reg_name((enum xfs_reg)reg),
-                       e->reg[reg]);
+        xlc_buf_printf(&b, "%s%s=%s", sep, xlc_reg_name((enum xfs_reg)reg),
+                       e->policy[reg]);
         sep = ",";
     }
     item = xlc_buf_take(&b);
@@ -58,21 +60,24 @@ static int send_leaf(libxl_cpuid_policy_list *out, const struct xlc_xl_leaf *e,
     return r;
 }
 
-/* The libxl name of bit `bit` (0..63) of MSR `index`, or NULL. */
-static const char *msr_bit_name(uint32_t index, unsigned int bit,
-                                char buf[XLC_XL_NAME_MAX])
-{
-    int w = xlc_xl_word_of(index, 0, bit < 32 ? XFS_MSR_LO : XFS_MSR_HI);
+#define NAME_MAX_ 48
 
-    if (w < 0)
-        return NULL;
-    return xlc_xl_name_for_feature((unsigned int)w * 32 + bit % 32, buf);
+/* The libxl name of bit `bit` (0..63) of MSR `index`, or NULL. */
+static const char *msr_bit_name(uint32_t index, unsigned int bit, char *buf)
+{
+    enum xfs_reg half = bit < 32 ? XFS_MSR_LO : XFS_MSR_HI;
+
+    for (unsigned int w = 0; w < XFS_NR_WORDS; w++)
+        if (xfs_words[w].src == XFS_SRC_MSR && xfs_words[w].leaf == index &&
+            xfs_words[w].reg == half)
+            return xlc_xl_feature_name(w * 32 + bit % 32, buf, NAME_MAX_);
+    return NULL;
 }
 
 static int send_msr_bit(libxl_cpuid_policy_list *out, uint32_t index,
                         unsigned int bit, char c, xlc_error *err)
 {
-    char name[XLC_XL_NAME_MAX], item[XLC_XL_NAME_MAX + 4];
+    char name[NAME_MAX_], item[NAME_MAX_ + 4];
     int rc;
 
     if (!msr_bit_name(index, bit, name))
@@ -86,7 +91,8 @@ static int send_msr_bit(libxl_cpuid_policy_list *out, uint32_t index,
     return 0;
 }
 
-static int send_msr(libxl_cpuid_policy_list *out, const struct xlc_xl_msr *m,
+static int send_msr(libxl_cpuid_policy_list *out,
+                    const struct xlc_xl_msr_entry *m,
                     xlc_error *err)
 {
     bool sent = false;
@@ -101,7 +107,7 @@ static int send_msr(libxl_cpuid_policy_list *out, const struct xlc_xl_msr *m,
     }
     /* An all-'x' entry: touch any named bit with 'x' to create it. */
     for (unsigned int bit = 0; !sent && !r && bit < XLC_XL_MSR_CHARS; bit++) {
-        char name[XLC_XL_NAME_MAX];
+        char name[NAME_MAX_];
 
         if (!msr_bit_name(m->index, bit, name))
             continue;
@@ -114,38 +120,40 @@ static int send_msr(libxl_cpuid_policy_list *out, const struct xlc_xl_msr *m,
     return r;
 }
 
-int xlc_xl_to_libxl(const struct xlc_xl_list *l,
+int xlc_xl_to_libxl(const struct xlc_xl_cpuid *l,
                     libxl_cpuid_policy_list *out, xlc_error *err)
 {
     int r = 0;
 
-    for (size_t i = 0; i < l->nr_leaves && !r; i++)
-        r = send_leaf(out, &l->leaves[i], err);
-    for (size_t i = 0; i < l->nr_msrs && !r; i++)
-        r = send_msr(out, &l->msrs[i], err);
+    for (size_t i = 0; i < l->nr_cpuid && !r; i++)
+        r = send_leaf(out, &l->cpuid[i], err);
+    for (size_t i = 0; i < l->nr_msr && !r; i++)
+        r = send_msr(out, &l->msr[i], err);
     return r;
 }
 
 int xlc_xl_libxl_from_string(const char *s, libxl_cpuid_policy_list *out,
                              xlc_error *err)
 {
-    struct xlc_xl_list l = XLC_XL_LIST_INIT;
-    int r = xlc_xl_parse_string(&l, s, err);
+    struct xlc_xl_cpuid l = { 0 };
+    int r = xlc_xl_cpuid_parse(&l, s, NULL, NULL, err);
 
     if (!r)
         r = xlc_xl_to_libxl(&l, out, err);
-    xlc_xl_list_free(&l);
+    xlc_xl_cpuid_free(&l);
     return r;
 }
 
 int xlc_xl_libxl_from_xend(const char *const *items, size_t nr,
                            libxl_cpuid_policy_list *out, xlc_error *err)
 {
-    struct xlc_xl_list l = XLC_XL_LIST_INIT;
-    int r = xlc_xl_parse_xend_list(&l, items, nr, err);
+    struct xlc_xl_cpuid l = { 0 };
+    int r = 0;
 
+    for (size_t i = 0; i < nr && !r; i++)
+        r = xlc_xl_cpuid_parse_xend(&l, items[i], NULL, err);
     if (!r)
         r = xlc_xl_to_libxl(&l, out, err);
-    xlc_xl_list_free(&l);
+    xlc_xl_cpuid_free(&l);
     return r;
 }

@@ -22,12 +22,12 @@
  * (naming it) or an MSR bit has no libxl name; *out may then hold a
  * partial list, still the caller's to dispose of.
  */
-int xlc_xl_to_libxl(const struct xlc_xl_list *l,
+int xlc_xl_to_libxl(const struct xlc_xl_cpuid *l,
                     libxl_cpuid_policy_list *out, xlc_error *err);
 
 /*
  * A cpuid= string (libxl form) or one xend item per element of `items`,
- * parsed by us (so every mistake is refused with a message, where xl
+ * parsed by us (so the first mistake is refused with a message, where xl
  * would warn and carry on) and then built by libxenlight.
  */
 int xlc_xl_libxl_from_string(const char *s, libxl_cpuid_policy_list *out,

@@ -1,177 +1,198 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A parsed cpuid= list applied to a guest featureset (the rules are in
- * xl-cpuid-apply.h).  The order follows libxenguest: every character sets
- * its bit first, dependencies are settled afterwards, so "avx=0,avx2=1"
- * is a request for AVX2 without AVX and is refused, whatever the order of
- * the items.
+ * Applying a parsed cpuid= list to a host's default policy for a guest
+ * type, and checking the result against the type's max featureset.
  */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "strbuf.h"
-#include "xl-cpuid-apply.h"
-#include "xl-cpuid-priv.h"
+#include "cpu-policy.h"
+#include "xl-cpuid.h"
 
-#define N XFS_NR_WORDS
+struct apply {
+    struct xfs_cpu_policy *p;
+    const struct xfs_cpu_policy *host;
+    uint32_t forced1[XFS_NR_WORDS];    /* featureset bits the list set */
+    struct xlc_buf problems;
+};
 
-/*
- * libxenguest looks each entry up in the guest's policy by (leaf,
- * subleaf); featureset leaves are laid out one way only, so a wrong
- * subleaf form can only be a "Missing leaf" refusal.
- */
-static int check_subleaf_form(const struct xlc_xl_leafmask *m,
-                              xlc_error *err)
+static void problem(struct apply *a, const char *what)
 {
-    bool has_sub = m->subleaf != XLC_XL_NO_SUBLEAF;
-
-    for (unsigned int w = 0; w < N; w++) {
-        const struct xfs_word_info *x = &xfs_words[w];
-
-        if (x->src != XFS_SRC_CPUID || x->leaf != m->leaf ||
-            (x->subleaf != XFS_NO_SUBLEAF) == has_sub)
-            continue;
-        if (has_sub)
-            return xlc_fail(err, EINVAL,
-                            "leaf 0x%x has no subleaves, but the list gives "
-                            "subleaf %u: libxenguest refuses it as a missing "
-                            "leaf (write '0x%x:...')",
-                            m->leaf, m->subleaf, m->leaf);
-        return xlc_fail(err, EINVAL,
-                        "leaf 0x%x needs a subleaf (its featureset bits are "
-                        "in subleaf %u, write '0x%x,%u:...'): libxenguest "
-                        "refuses it as a missing leaf",
-                        m->leaf, x->subleaf, m->leaf, x->subleaf);
-    }
-    return 0;
+    if (a->problems.len)
+        xlc_buf_puts(&a->problems, "; ");
+    xlc_buf_puts(&a->problems, what);
 }
 
-static void gather_reg(const struct xlc_xl_regmask *r, struct xlc_xl_applied *a)
+static uint32_t *reg_of(struct xfs_cpuid_regs *r, int i)
 {
-    if (!r->present)
-        return;
-    if (r->word < 0) {
-        if (r->one | r->zero | r->keep)
-            a->nr_policy_regs++;
-        return;
-    }
-    a->forced_on[r->word] |= r->one;
-    a->forced_off[r->word] |= r->zero;
-    a->kept[r->word] |= r->keep;
+    return i == 0 ? &r->a : i == 1 ? &r->b : i == 2 ? &r->c : &r->d;
 }
 
-static int gather(struct xlc_xl_applied *a, xlc_error *err)
+/* The featureset word a register is, or -1. */
+static int word_of(uint32_t leaf, uint32_t subleaf, int reg)
 {
-    const struct xlc_xl_masks *m = &a->masks;
-
-    for (size_t i = 0; i < m->nr_leaves; i++) {
-        int r = check_subleaf_form(&m->leaves[i], err);
-
-        if (r)
-            return r;
-        for (int g = XFS_EAX; g <= XFS_EDX; g++)
-            gather_reg(&m->leaves[i].r[g], a);
-    }
-    for (size_t i = 0; i < m->nr_msrs; i++)
-        for (int h = 0; h < 2; h++)
-            gather_reg(&m->msrs[i].r[h], a);
-    return 0;
+    for (unsigned int w = 0; w < XFS_NR_WORDS; w++)
+        if (xfs_words[w].src == XFS_SRC_CPUID && xfs_words[w].leaf == leaf &&
+            xfs_words[w].subleaf == subleaf && (int)xfs_words[w].reg == reg)
+            return (int)w;
+    return -1;
 }
 
-static int refuse_outside_max(const struct xlc_xl_applied *a,
-                              const struct xlc_xl_host *h, xlc_error *err)
+/* One mask of n characters over value *v (host value hv). */
+static void apply_mask(struct apply *a, const char *mask, unsigned int n,
+                       uint64_t *v, uint64_t hv, int word, const char *where)
 {
-    uint32_t bad[N];
-    struct xlc_buf b = XLC_BUF_INIT;
-    int r;
+    for (unsigned int i = 0; i < n; i++) {
+        unsigned int bit = n - 1 - i;
+        uint64_t m = (uint64_t)1 << bit;
+        char c = mask[i];
+        char msg[160];
 
-    xfs_andnot(bad, N, a->forced_on, N, h->max, N);
-    if (xfs_empty(bad, N))
-        return 0;
-    xlc_xl_list_bits(&b, bad);
-    r = xlc_fail(err, ENOTSUP,
-                 "the %s max featureset lacks %u feature%s the cpuid list "
-                 "sets to 1: %s",
-                 xlc_guest_type_name(h->type), xfs_popcount(bad, N),
-                 xfs_popcount(bad, N) == 1 ? "" : "s",
-                 b.s && !b.oom ? b.s : "(out of memory)");
-    xlc_buf_free(&b);
-    return r;
-}
-
-/* "avx2 (needs avx)" for every feature set to 1 that did not survive. */
-static int refuse_orphans(const struct xlc_xl_applied *a, xlc_error *err)
-{
-    struct xlc_buf b = XLC_BUF_INIT;
-    unsigned int n = 0;
-    int r;
-
-    for (unsigned int v = 0; v < N * 32; v++) {
-        uint32_t need[N] = { 0 };
-        char label[64];
-
-        if (!xfs_test(a->forced_on, N, v) || xfs_test(a->fs, N, v))
-            continue;
-        for (unsigned int i = 0; i < xfs_nr_features; i++) {
-            unsigned int p = xfs_features[i].value;
-            const uint32_t *deps = xfs_lookup_deep_deps(p);
-
-            if (deps && xfs_test(deps, N, v) && !xfs_test(a->fs, N, p))
-                xfs_set(need, N, p);
+        if (c == '1' || ((c == 'k' || c == 's') && (hv & m)))
+            *v |= m;
+        else if (c == '0' || c == 'k' || c == 's')
+            *v &= ~m;
+        else if (c != 'x') {
+            snprintf(msg, sizeof(msg),
+                     "%s: bad character '%c' at position %u (bit %u)", where,
+                     (unsigned char)c >= 0x20 ? c : '?', i + 1, bit);
+            problem(a, msg);
         }
-        xlc_buf_printf(&b, "%s%s (needs ", n++ ? "; " : "",
-                       xlc_xl_feature_label(v, label, sizeof(label)));
-        xlc_xl_list_bits(&b, need);
-        xlc_buf_putc(&b, ')');
+        /* an MSR's high half is the word after its low half */
+        if (word >= 0 && c == '1')
+            a->forced1[word + bit / 32] |= 1u << (bit % 32);
     }
-    r = xlc_fail(err, ENOTSUP,
-                 "the cpuid list sets %u feature%s to 1 whose prerequisite "
-                 "is absent from the result (Xen would drop %s): %s",
-                 n, n == 1 ? "" : "s", n == 1 ? "it" : "them",
-                 b.s && !b.oom ? b.s : "(out of memory)");
+}
+
+static void apply_entry(struct apply *a, const struct xlc_xl_cpuid_entry *e)
+{
+    enum xfs_slot_status why;
+    struct xfs_cpuid_regs *r = xfs_policy_slot(a->p, e->leaf, e->subleaf, &why);
+    const struct xfs_cpuid_regs *h = xfs_policy_slot_c(a->host, e->leaf,
+                                                       e->subleaf);
+    char where[64];
+
+    if (e->subleaf == XLC_XL_NO_SUBLEAF)
+        snprintf(where, sizeof(where), "leaf 0x%x", e->leaf);
+    else
+        snprintf(where, sizeof(where), "leaf 0x%x,%u", e->leaf, e->subleaf);
+    if (!r || !h) {
+        char msg[128];
+        snprintf(msg, sizeof(msg), "%s: not a leaf the policy holds",
+                 where);
+        problem(a, msg);
+        return;
+    }
+    for (int i = 0; i < 4; i++) {
+        if (!e->policy[i])
+            continue;
+        struct xfs_cpuid_regs hc = *h;
+        uint64_t v = *reg_of(r, i), hv = *reg_of(&hc, i);
+        char w2[80];
+        snprintf(w2, sizeof(w2), "%s %s", where, xlc_reg_name((enum xfs_reg)i));
+        apply_mask(a, e->policy[i], XLC_XL_REG_CHARS, &v, hv,
+                   word_of(e->leaf, e->subleaf, i), w2);
+        *reg_of(r, i) = (uint32_t)v;
+    }
+}
+
+static void apply_msr(struct apply *a, const struct xlc_xl_msr_entry *e)
+{
+    char where[40];
+
+    snprintf(where, sizeof(where), "MSR 0x%x", e->index);
+    if (e->index != XFS_MSR_ARCH_CAPABILITIES) {
+        char msg[80];
+        snprintf(msg, sizeof(msg), "%s: not an MSR the policy holds", where);
+        problem(a, msg);
+        return;
+    }
+    int word = -1;
+    for (unsigned int w = 0; w < XFS_NR_WORDS; w++)
+        if (xfs_words[w].src == XFS_SRC_MSR && xfs_words[w].reg == XFS_MSR_LO)
+            word = (int)w;
+    apply_mask(a, e->policy, XLC_XL_MSR_CHARS, &a->p->arch_caps,
+               a->host->arch_caps, word, where);
+}
+
+/* List the features of set (names), as "what: A B C". */
+static void name_features(struct apply *a, const char *what,
+                          const uint32_t *set)
+{
+    struct xlc_buf b = XLC_BUF_INIT;
+    char nb[48];
+
+    xlc_buf_puts(&b, what);
+    for (unsigned int v = 0; v < XFS_NR_FEATURE_BITS; v++)
+        if (xfs_test(set, XFS_NR_WORDS, v)) {
+            const char *n = xlc_xl_feature_name(v, nb, sizeof(nb));
+            if (n)
+                xlc_buf_printf(&b, " %s", n);
+            else
+                xlc_buf_printf(&b, " bit%u:%u", v / 32, v % 32);
+        }
+    if (b.s)
+        problem(a, b.s);
     xlc_buf_free(&b);
-    return r;
 }
 
-static void compute(struct xlc_xl_applied *a, const struct xlc_xl_host *h)
+/* Clear the dependents of every feature the list cleared. */
+static void clear_dependents(struct apply *a, struct xlc_xl_applied *out)
 {
-    uint32_t touched[N], before[N];
+    uint32_t before[XFS_NR_WORDS], lost[XFS_NR_WORDS];
 
-    for (unsigned int w = 0; w < N; w++) {
-        touched[w] = a->forced_on[w] | a->forced_off[w] | a->kept[w];
-        a->fs[w] = (h->def[w] & ~touched[w]) | a->forced_on[w] |
-                   (h->host[w] & h->max[w] & a->kept[w]);
-        a->kept_absent[w] = a->kept[w] & h->host[w] & ~h->max[w];
-    }
-    memcpy(before, a->fs, sizeof(before));
-    xfs_apply_deep_deps(a->fs, N);
-    xfs_andnot(a->dependents, N, before, N, a->fs, N);
+    memcpy(before, out->fs, sizeof(before));
+    for (unsigned int v = 0; v < XFS_NR_FEATURE_BITS; v++)
+        if (xfs_test(out->def, XFS_NR_WORDS, v) &&
+            !xfs_test(before, XFS_NR_WORDS, v))
+            xfs_clear_with_dependents(out->fs, XFS_NR_WORDS, v);
+    xfs_andnot(out->deps_cleared, XFS_NR_WORDS, before, XFS_NR_WORDS,
+               out->fs, XFS_NR_WORDS);
+    xfs_and(lost, XFS_NR_WORDS, out->deps_cleared, XFS_NR_WORDS, a->forced1,
+            XFS_NR_WORDS);
+    if (!xfs_empty(lost, XFS_NR_WORDS))
+        name_features(a, "set to 1 but a prerequisite was cleared:", lost);
 }
 
-int xlc_xl_apply(const struct xlc_xl_list *l, const struct xlc_xl_host *h,
-                 struct xlc_xl_applied *out, xlc_error *err)
+int xlc_xl_cpuid_apply(const struct xlc_system_policies *sys,
+                       enum xlc_guest_type type, const struct xlc_xl_cpuid *l,
+                       struct xlc_xl_applied *out, xlc_error *err)
 {
-    int r;
+    unsigned int di = type == XLC_GUEST_PV ? XFS_SYSCTL_cpu_featureset_pv
+                                           : XFS_SYSCTL_cpu_featureset_hvm;
+    unsigned int mi = type == XLC_GUEST_PV ? XFS_SYSCTL_cpu_featureset_pv_max
+                                           : XFS_SYSCTL_cpu_featureset_hvm_max;
+    struct apply a = { .p = &out->policy,
+                       .host = &sys->pol.p[XFS_SYSCTL_cpu_featureset_host],
+                       .problems = XLC_BUF_INIT };
+    uint32_t extra[XFS_NR_WORDS];
 
     memset(out, 0, sizeof(*out));
-    r = xlc_xl_masks_from_list(l, &out->masks, err);
-    if (!r)
-        r = gather(out, err);
-    if (!r)
-        r = refuse_outside_max(out, h, err);
-    if (!r) {
-        compute(out, h);
-        if (!xfs_subset(out->forced_on, N, out->fs, N))
-            r = refuse_orphans(out, err);
+    if (!sys->pol.present[di])
+        return xlc_fail(err, ENODEV, "this host has no %s guests",
+                        xlc_guest_type_name(type));
+    xfs_policy_copy(&out->policy, &sys->pol.p[di]);
+    memcpy(out->def, sys->fs.fs[di], sizeof(out->def));
+    for (size_t i = 0; i < l->nr_cpuid; i++)
+        apply_entry(&a, &l->cpuid[i]);
+    for (size_t i = 0; i < l->nr_msr; i++)
+        apply_msr(&a, &l->msr[i]);
+    xfs_policy_to_featureset(&out->policy, out->fs, XFS_NR_WORDS);
+    clear_dependents(&a, out);
+    xfs_andnot(extra, XFS_NR_WORDS, out->fs, XFS_NR_WORDS, sys->fs.fs[mi],
+               XFS_NR_WORDS);
+    if (!xfs_empty(extra, XFS_NR_WORDS))
+        name_features(&a, type == XLC_GUEST_PV ? "not in the pv max policy:"
+                                               : "not in the hvm max policy:",
+                      extra);
+    xfs_policy_from_featureset(&out->policy, out->fs, XFS_NR_WORDS);
+    if (a.problems.oom)
+        return xlc_fail(err, ENOMEM, "out of memory");
+    if (a.problems.len) {
+        int r = xlc_fail(err, EINVAL, "cpuid= refused: %s", a.problems.s);
+        xlc_buf_free(&a.problems);
+        return r;
     }
-    if (r)
-        xlc_xl_applied_free(out);
-    return r;
-}
-
-void xlc_xl_applied_free(struct xlc_xl_applied *a)
-{
-    xlc_xl_masks_free(&a->masks);
+    return 0;
 }

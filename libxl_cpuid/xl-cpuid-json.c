@@ -1,28 +1,24 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The list in the JSON libxl writes for it (libxl_cpuid_policy_list_gen_json
- * through a yajl generator with the default, compact configuration):
- *
- *   {"cpuid":[{"leaf":L[,"subleaf":S][,"eax":"..."]...},...],
- *    "msr":[{"index":I,"policy":"..."},...]}
- *
- * on one line, no spaces.  "subleaf" is left out for "no subleaf", a
- * register whose mask libxl never set is left out, numbers are decimal.
- * Strings are escaped as yajl does: \" \\ \b \f \n \r \t, other bytes
- * below 0x20 as \u00XX with upper-case hex, '/' and bytes from 0x7f up as
- * they are (xend masks are not checked, so any of these can occur).
+ * The parsed list as JSON in the shape libxl_cpuid_policy_list_gen_json()
+ * gives it (yajl, default options: compact, no validation), and as text.
  */
 #include <stdio.h>
 
-#include "strbuf.h"
-#include "xl-cpuid-priv.h"
+#include "xl-cpuid.h"
 
-static void json_str(struct xlc_buf *b, const char *s)
+static const char *const reg_names[4] = { "eax", "ebx", "ecx", "edx" };
+
+/*
+ * A string the way yajl's generator escapes it: quote, backslash and the
+ * five C escapes by name, other control bytes as \u00XX (upper-case hex),
+ * everything else (bytes >= 0x80 included) as is.
+ */
+static void yajl_str(struct xlc_buf *b, const char *s, size_t n)
 {
     xlc_buf_putc(b, '"');
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
         switch (c) {
         case '"': xlc_buf_puts(b, "\\\""); break;
         case '\\': xlc_buf_puts(b, "\\\\"); break;
@@ -33,7 +29,7 @@ static void json_str(struct xlc_buf *b, const char *s)
         case '\t': xlc_buf_puts(b, "\\t"); break;
         default:
             if (c < 0x20)
-                xlc_buf_printf(b, "\\u%04X", c);
+                xlc_buf_printf(b, "\\u00%02X", c);
             else
                 xlc_buf_putc(b, (char)c);
         }
@@ -41,37 +37,58 @@ static void json_str(struct xlc_buf *b, const char *s)
     xlc_buf_putc(b, '"');
 }
 
-static void json_leaf(struct xlc_buf *b, const struct xlc_xl_leaf *e)
+static void entry_json(struct xlc_buf *b, const struct xlc_xl_cpuid_entry *e)
 {
     xlc_buf_printf(b, "{\"leaf\":%u", e->leaf);
     if (e->subleaf != XLC_XL_NO_SUBLEAF)
         xlc_buf_printf(b, ",\"subleaf\":%u", e->subleaf);
-    for (int r = XFS_EAX; r <= XFS_EDX; r++) {
-        if (!e->reg[r][0])
+    for (int r = 0; r < 4; r++) {
+        if (!e->policy[r])
             continue;
-        xlc_buf_printf(b, ",\"%s\":", xlc_xl_reg_name((enum xfs_reg)r));
-        json_str(b, e->reg[r]);
+        xlc_buf_printf(b, ",\"%s\":", reg_names[r]);
+        yajl_str(b, e->policy[r], XLC_XL_REG_CHARS);
     }
     xlc_buf_putc(b, '}');
 }
 
-char *xlc_xl_list_json(const struct xlc_xl_list *l)
+void xlc_xl_cpuid_json(struct xlc_buf *b, const struct xlc_xl_cpuid *l)
 {
-    struct xlc_buf b = XLC_BUF_INIT;
-
-    xlc_buf_puts(&b, "{\"cpuid\":[");
-    for (size_t i = 0; i < l->nr_leaves; i++) {
+    xlc_buf_puts(b, "{\"cpuid\":[");
+    for (size_t i = 0; i < l->nr_cpuid; i++) {
         if (i)
-            xlc_buf_putc(&b, ',');
-        json_leaf(&b, &l->leaves[i]);
+            xlc_buf_putc(b, ',');
+        entry_json(b, &l->cpuid[i]);
     }
-    xlc_buf_puts(&b, "],\"msr\":[");
-    for (size_t i = 0; i < l->nr_msrs; i++) {
-        xlc_buf_printf(&b, "%s{\"index\":%u,\"policy\":", i ? "," : "",
-                       l->msrs[i].index);
-        json_str(&b, l->msrs[i].policy);
-        xlc_buf_putc(&b, '}');
+    xlc_buf_puts(b, "],\"msr\":[");
+    for (size_t i = 0; i < l->nr_msr; i++) {
+        xlc_buf_printf(b, "%s{\"index\":%u,\"policy\":", i ? "," : "",
+                       l->msr[i].index);
+        yajl_str(b, l->msr[i].policy, XLC_XL_MSR_CHARS);
+        xlc_buf_putc(b, '}');
     }
-    xlc_buf_puts(&b, "]}");
-    return xlc_buf_take(&b);
+    xlc_buf_puts(b, "]}");
+}
+
+void xlc_xl_cpuid_text(struct xlc_buf *b, const struct xlc_xl_cpuid *l)
+{
+    for (size_t i = 0; i < l->nr_cpuid; i++) {
+        const struct xlc_xl_cpuid_entry *e = &l->cpuid[i];
+        char sub[16] = "";
+        int any = 0;
+
+        if (e->subleaf != XLC_XL_NO_SUBLEAF)
+            snprintf(sub, sizeof(sub), ":%u", e->subleaf);
+        for (int r = 0; r < 4; r++)
+            if (e->policy[r]) {
+                xlc_buf_printf(b, "leaf 0x%08x%-4s %s %s\n", e->leaf, sub,
+                               reg_names[r], e->policy[r]);
+                any = 1;
+            }
+        if (!any)
+            xlc_buf_printf(b, "leaf 0x%08x%-4s (no register)\n", e->leaf,
+                           sub);
+    }
+    for (size_t i = 0; i < l->nr_msr; i++)
+        xlc_buf_printf(b, "msr  0x%08x     %s\n", l->msr[i].index,
+                       l->msr[i].policy);
 }

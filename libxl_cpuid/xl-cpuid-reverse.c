@@ -1,210 +1,166 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * From a wanted guest featureset back to cpuid= text.
- *
- * The libxl form is minimal: the default already holds everything in
- * common, so only differences are written; a removed feature that is a
- * dependent of another removed feature needs no item of its own, because
- * clearing the other one takes it along (xlc_xl_apply settles
- * dependencies after every item, as Xen does).  A wanted featureset that
- * is not closed under the dependencies, or reaches outside the max, has no
- * string at all: refused, naming the features.
+ * From a wanted featureset back to cpuid= strings that produce it from
+ * the default featureset (xlc_xl_cpuid_apply is the inverse).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "strbuf.h"
-#include "xl-cpuid-apply.h"
-#include "xl-cpuid-priv.h"
+#include "feature-names.h"
+#include "xl-cpuid.h"
 
-#define N XFS_NR_WORDS
+static const char *const reg_names[4] = { "eax", "ebx", "ecx", "edx" };
 
-static int fail_bits(xlc_error *err, int code, const char *what,
-                     const uint32_t bits[N])
+/*
+ * A libxl name reaching feature v: its own spelling unless a table row
+ * shadows it (CLFLUSH: "clflush" is the numeric field), then a 1-bit
+ * table row on the same bit ("clfsh").
+ */
+static const char *name_for(unsigned int v, char *buf, size_t n)
 {
-    struct xlc_buf b = XLC_BUF_INIT;
-    int r;
+    const struct xfs_word_info *w = &xfs_words[v / 32];
+    struct xlc_xl_field f;
 
-    xlc_xl_list_bits(&b, bits);
-    r = xlc_fail(err, code, "%s: %s", what,
-                 b.s && !b.oom ? b.s : "(out of memory)");
-    xlc_buf_free(&b);
-    return r;
+    if (xlc_xl_feature_name(v, buf, n) &&
+        xlc_xl_name_lookup(buf, strlen(buf), &f) && f.is_feature &&
+        f.feature == v)
+        return buf;
+    for (size_t i = 0; i < xlc_xl_nr_names; i++) {
+        const struct xlc_xl_name *r = &xlc_xl_names[i];
+        if (r->width == 1 && w->src == XFS_SRC_CPUID && r->leaf == w->leaf &&
+            r->subleaf == w->subleaf && r->reg == w->reg && r->bit == v % 32)
+            return r->name;
+    }
+    return NULL;
 }
 
-/* Every feature of want whose prerequisite want lacks. */
-static void orphans(const uint32_t want[N], uint32_t out[N])
+/* Bits of a that some other bit of a takes with it when cleared. */
+static void implied(const uint32_t *a, uint32_t *out)
 {
-    memset(out, 0, N * sizeof(*out));
-    for (unsigned int i = 0; i < xfs_nr_features; i++) {
-        unsigned int p = xfs_features[i].value;
-        const uint32_t *deps = xfs_lookup_deep_deps(p);
-        uint32_t lost[N];
+    memset(out, 0, XFS_NR_WORDS * sizeof(*out));
+    for (unsigned int v = 0; v < XFS_NR_FEATURE_BITS; v++) {
+        const uint32_t *d = xfs_test(a, XFS_NR_WORDS, v)
+                                ? xfs_lookup_deep_deps(v) : NULL;
+        if (d)
+            xfs_or(out, XFS_NR_WORDS, out, XFS_NR_WORDS, d, XFS_NR_WORDS);
+    }
+}
 
-        if (!deps || xfs_test(want, N, p))
+static void unnamed(struct xlc_buf *miss, unsigned int v)
+{
+    xlc_buf_printf(miss, " %s", xlc_feature_name(v) ? xlc_feature_name(v)
+                                                    : "?");
+    if (!xlc_feature_name(v))
+        xlc_buf_printf(miss, "(bit %u:%u)", v / 32, v % 32);
+}
+
+static void add_items(struct xlc_buf *b, struct xlc_buf *miss,
+                      const uint32_t *set, char value)
+{
+    char nb[48];
+
+    for (unsigned int v = 0; v < XFS_NR_FEATURE_BITS; v++) {
+        if (!xfs_test(set, XFS_NR_WORDS, v))
             continue;
-        xfs_and(lost, N, deps, N, want, N);
-        xfs_or(out, N, out, N, lost, N);
+        const char *n = name_for(v, nb, sizeof(nb));
+        if (n)
+            xlc_buf_printf(b, ",%s=%c", n, value);
+        else
+            unnamed(miss, v);
     }
 }
 
-/* The checks both forms share. */
-static int check_want(const uint32_t want[N], const struct xlc_xl_host *h,
-                      xlc_error *err)
+int xlc_xl_cpuid_reverse(const uint32_t want[XFS_NR_WORDS],
+                         const uint32_t def[XFS_NR_WORDS], char **out,
+                         xlc_error *err)
 {
-    uint32_t bad[N];
-    char what[96];
-
-    xfs_andnot(bad, N, want, N, h->max, N);
-    if (!xfs_empty(bad, N)) {
-        snprintf(what, sizeof(what), "the %s max featureset lacks",
-                 xlc_guest_type_name(h->type));
-        return fail_bits(err, ENOTSUP, what, bad);
-    }
-    orphans(want, bad);
-    if (!xfs_empty(bad, N))
-        return fail_bits(err, EINVAL, "no cpuid= string gives this "
-                         "featureset: it holds features without their "
-                         "prerequisites", bad);
-    return 0;
-}
-
-/* Removed features that no other removed feature takes along. */
-static void removal_roots(const uint32_t del[N], uint32_t roots[N])
-{
-    uint32_t covered[N] = { 0 };
-
-    for (unsigned int v = 0; v < N * 32; v++) {
-        const uint32_t *deps;
-
-        if (!xfs_test(del, N, v) || !(deps = xfs_lookup_deep_deps(v)))
-            continue;
-        xfs_or(covered, N, covered, N, deps, N);
-    }
-    xfs_andnot(roots, N, del, N, covered, N);
-}
-
-int xlc_xl_reverse(const uint32_t want[N], const struct xlc_xl_host *h,
-                   char **out, xlc_error *err)
-{
-    uint32_t add[N], del[N], roots[N], nameless[N] = { 0 };
-    struct xlc_buf b = XLC_BUF_INIT;
-    int r = check_want(want, h, err);
+    uint32_t add[XFS_NR_WORDS], del[XFS_NR_WORDS], imp[XFS_NR_WORDS];
+    struct xlc_buf b = XLC_BUF_INIT, miss = XLC_BUF_INIT;
 
     *out = NULL;
-    if (r)
-        return r;
-    xfs_andnot(add, N, want, N, h->def, N);
-    xfs_andnot(del, N, h->def, N, want, N);
-    removal_roots(del, roots);
+    if (!xfs_deps_closed(want, XFS_NR_WORDS))
+        return xlc_fail(err, EINVAL,
+                        "wanted featureset has a feature without its "
+                        "prerequisite: no cpuid= string yields it");
+    xfs_andnot(add, XFS_NR_WORDS, want, XFS_NR_WORDS, def, XFS_NR_WORDS);
+    xfs_andnot(del, XFS_NR_WORDS, def, XFS_NR_WORDS, want, XFS_NR_WORDS);
+    implied(del, imp);
+    xfs_andnot(del, XFS_NR_WORDS, del, XFS_NR_WORDS, imp, XFS_NR_WORDS);
     xlc_buf_puts(&b, "host");
-    for (unsigned int v = 0; v < N * 32; v++) {
-        bool on = xfs_test(add, N, v);
-        char name[XLC_XL_NAME_MAX];
-
-        if (!on && !xfs_test(roots, N, v))
-            continue;
-        if (!xlc_xl_name_for_feature(v, name))
-            xfs_set(nameless, N, v);
-        else
-            xlc_buf_printf(&b, ",%s=%c", name, on ? '1' : '0');
-    }
-    if (!xfs_empty(nameless, N)) {
+    add_items(&b, &miss, add, '1');
+    add_items(&b, &miss, del, '0');
+    if (miss.len) {
+        int r = xlc_fail(err, EINVAL, "no libxl cpuid= name for:%s",
+                         miss.s);
         xlc_buf_free(&b);
-        return fail_bits(err, EINVAL, "these bits differ from the default "
-                         "but libxl has no name for them", nameless);
-    }
-    *out = xlc_buf_take(&b);
-    return *out ? 0 : xlc_fail(err, ENOMEM, "out of memory");
-}
-
-/* "0x7,0:" for the word's leaf, then every register of that leaf. */
-static void xend_item(struct xlc_buf *b, unsigned int w0,
-                      const uint32_t want[N])
-{
-    const struct xfs_word_info *x0 = &xfs_words[w0];
-
-    xlc_buf_printf(b, "0x%x", x0->leaf);
-    if (x0->subleaf != XFS_NO_SUBLEAF)
-        xlc_buf_printf(b, ",%u", x0->subleaf);
-    xlc_buf_putc(b, ':');
-    for (int reg = XFS_EAX, first = 1; reg <= XFS_EDX; reg++) {
-        int w = xlc_xl_word_of(x0->leaf, x0->subleaf, (enum xfs_reg)reg);
-
-        if (w < 0)
-            continue;
-        xlc_buf_printf(b, "%s%s=", first ? "" : ",",
-                       xlc_xl_reg_name((enum xfs_reg)reg));
-        for (int bit = 31; bit >= 0; bit--)
-            xlc_buf_putc(b, (want[w] >> bit) & 1 ? '1' : '0');
-        first = 0;
-    }
-}
-
-/* True when an earlier word has the same leaf and subleaf. */
-static bool seen_leaf(unsigned int w)
-{
-    for (unsigned int i = 0; i < w; i++)
-        if (xfs_words[i].src == XFS_SRC_CPUID &&
-            xfs_words[i].leaf == xfs_words[w].leaf &&
-            xfs_words[i].subleaf == xfs_words[w].subleaf)
-            return true;
-    return false;
-}
-
-static int check_msr_words(const uint32_t want[N],
-                           const struct xlc_xl_host *h, xlc_error *err)
-{
-    uint32_t diff[N] = { 0 };
-
-    for (unsigned int w = 0; w < N; w++)
-        if (xfs_words[w].src == XFS_SRC_MSR)
-            diff[w] = want[w] ^ h->def[w];
-    if (xfs_empty(diff, N))
-        return 0;
-    return fail_bits(err, EINVAL, "the xend form has no syntax for MSR "
-                     "bits, and these differ from the default (use the "
-                     "libxl form)", diff);
-}
-
-int xlc_xl_reverse_xend(const uint32_t want[N], const struct xlc_xl_host *h,
-                        char ***items, size_t *nr, xlc_error *err)
-{
-    char **v = calloc(N, sizeof(*v));
-    int r = check_want(want, h, err);
-    size_t n = 0;
-
-    *items = NULL;
-    *nr = 0;
-    if (!r)
-        r = check_msr_words(want, h, err);
-    if (!v && !r)
-        r = xlc_fail(err, ENOMEM, "out of memory");
-    for (unsigned int w = 0; w < N && !r; w++) {
-        struct xlc_buf b = XLC_BUF_INIT;
-
-        if (xfs_words[w].src != XFS_SRC_CPUID || seen_leaf(w))
-            continue;
-        xend_item(&b, w, want);
-        if (!(v[n++] = xlc_buf_take(&b)))
-            r = xlc_fail(err, ENOMEM, "out of memory");
-    }
-    if (r) {
-        xlc_xl_free_items(v, n);
+        xlc_buf_free(&miss);
         return r;
     }
-    *items = v;
-    *nr = n;
+    xlc_buf_free(&miss);
+    if (!(*out = xlc_buf_take(&b)))
+        return xlc_fail(err, ENOMEM, "out of memory");
     return 0;
 }
 
-void xlc_xl_free_items(char **items, size_t nr)
+void xlc_xl_strv_free(char **v)
 {
-    if (!items)
-        return;
-    for (size_t i = 0; i < nr; i++)
-        free(items[i]);
-    free(items);
+    for (size_t i = 0; v && v[i]; i++)
+        free(v[i]);
+    free(v);
+}
+
+static char *xend_word(unsigned int w, uint32_t want, uint32_t diff)
+{
+    const struct xfs_word_info *wi = &xfs_words[w];
+    struct xlc_buf b = XLC_BUF_INIT;
+
+    if (wi->subleaf == XFS_NO_SUBLEAF)
+        xlc_buf_printf(&b, "0x%x:%s=", wi->leaf, reg_names[wi->reg]);
+    else
+        xlc_buf_printf(&b, "0x%x,%u:%s=", wi->leaf, wi->subleaf,
+                       reg_names[wi->reg]);
+    for (int bit = 31; bit >= 0; bit--)
+        xlc_buf_putc(&b, !(diff >> bit & 1) ? 'x'
+                                            : (want >> bit & 1) ? '1' : '0');
+    return xlc_buf_take(&b);
+}
+
+int xlc_xl_cpuid_reverse_xend(const uint32_t want[XFS_NR_WORDS],
+                              const uint32_t def[XFS_NR_WORDS], char ***out,
+                              xlc_error *err)
+{
+    struct xlc_buf miss = XLC_BUF_INIT;
+    char **v = calloc(XFS_NR_WORDS + 1, sizeof(*v));
+    size_t n = 0;
+
+    *out = NULL;
+    if (!v)
+        return xlc_fail(err, ENOMEM, "out of memory");
+    for (unsigned int w = 0; w < XFS_NR_WORDS; w++) {
+        uint32_t diff = want[w] ^ def[w];
+        if (!diff)
+            continue;
+        if (xfs_words[w].src == XFS_SRC_MSR) {
+            for (unsigned int b = 0; b < 32; b++)
+                if (diff >> b & 1)
+                    unnamed(&miss, w * 32 + b);
+            continue;
+        }
+        if (!(v[n++] = xend_word(w, want[w], diff))) {
+            xlc_xl_strv_free(v);
+            return xlc_fail(err, ENOMEM, "out of memory");
+        }
+    }
+    if (miss.len) {
+        int r = xlc_fail(err, EINVAL,
+                         "MSR features cannot be said in the xend form:%s",
+                         miss.s);
+        xlc_buf_free(&miss);
+        xlc_xl_strv_free(v);
+        return r;
+    }
+    *out = v;
+    return 0;
 }

@@ -1,27 +1,25 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * xl's cpuid= option, parsed exactly as Xen 4.17's libxenlight does.
+ * xl's cpuid= option, parsed as libxenlight 4.17 parses it.
  *
- * Two syntaxes reach libxl (see xl.cfg(5), "cpuid"):
+ * Two syntaxes (man xl.cfg):
+ *   libxl form  cpuid="host,NAME=VALUE,..."      one string
+ *   xend form   cpuid=["LEAF[,SUBLEAF]:REG=MASK,...", ...]  a list of strings
  *
- *   libxl form   cpuid="host,NAME=VALUE,..."       xl splits the string on
- *                ',' and hands each NAME=VALUE to libxl_cpuid_parse_config
- *   xend form    cpuid=["LEAF[,SUBLEAF]:REG=MASK,...", ...]   each list item
- *                goes to libxl_cpuid_parse_config_xend
+ * The result has the shape of libxl_cpuid_policy_list: CPUID entries keyed
+ * by (leaf, subleaf), each with four optional 32-character register masks
+ * (character 0 is bit 31), plus MSR entries with a 64-character mask
+ * (character 0 is bit 63).  Mask characters: '1' force set, '0' force
+ * clear, 'x' the default policy's value, 'k'/'s' the host's value.
  *
- * Both fill one list: per (leaf, subleaf) four register masks of 32
- * characters (eax, ebx, ecx, edx), plus per MSR a 64-character mask.  A
- * mask character is '1' (force 1), '0' (force 0), 'x' (the default
- * policy's value), 'k' (the host's value) or 's' (old spelling of 'k').
- * Character 0 of a mask is the most significant bit.
+ * Accept/reject and the error numbers are libxl's (checked against the
+ * installed libxenlight by tests/test_xl_diff.c), including its quirks,
+ * each documented where it is reproduced.  On top of the number, the
+ * xlc_error message says what was wrong and where.
  *
- * The parsers here reproduce libxl's accept/reject decisions, its error
- * numbers and the list it builds, quirks included (each is described where
- * it is implemented, and in the notes a parse records).  On top of that
- * every refusal carries a message saying what was wrong and where, and
- * the quirks that libxl accepts without a word (a value silently
- * truncated, an octal leaf, characters ignored) are recorded as notes on
- * the list so that a caller can show them.
+ * Like libxl, a failed item may leave the list partly changed (see the
+ * quirks in xl-cpuid-parse.c and xl-cpuid-xend.c): callers that care start
+ * from a fresh list and throw it away on error, as xl does.
  */
 #ifndef LIBXL_CPUID_XL_CPUID_H
 #define LIBXL_CPUID_XL_CPUID_H
@@ -30,173 +28,192 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../public/arch-x86/featureset-words.h"
+#include "../xen/lib/cpu-policy.h"
 #include "error.h"
+#include "guest-type.h"
+#include "strbuf.h"
 
-/* libxl's "no subleaf" (XEN_CPUID_INPUT_UNUSED); equals XFS_NO_SUBLEAF. */
-#define XLC_XL_NO_SUBLEAF 0xffffffffu
 #define XLC_XL_REG_CHARS 32
 #define XLC_XL_MSR_CHARS 64
-/* Longest name in the libxl name table, terminator included. */
-#define XLC_XL_NAME_MAX 32
+/* libxl's XEN_CPUID_INPUT_UNUSED: "no subleaf", and the list terminator. */
+#define XLC_XL_NO_SUBLEAF 0xffffffffu
 
-/* One (leaf, subleaf) entry.  reg[r][0] == '\0' is libxl's NULL mask. */
-struct xlc_xl_leaf {
-    uint32_t leaf, subleaf;
-    char reg[4][XLC_XL_REG_CHARS + 1]; /* indexed by XFS_EAX..XFS_EDX */
+struct xlc_xl_cpuid_entry {
+    uint32_t leaf, subleaf;            /* subleaf XLC_XL_NO_SUBLEAF: none */
+    char *policy[4];                   /* eax..edx: 32 chars + NUL, or NULL */
 };
 
-/* One MSR entry; libxl creates it with every character 'x'. */
-struct xlc_xl_msr {
+struct xlc_xl_msr_entry {
     uint32_t index;
     char policy[XLC_XL_MSR_CHARS + 1];
 };
 
-/*
- * What libxl keeps in a libxl_cpuid_policy_list, in libxl's order (first
- * touch), plus the notes our parsers recorded.  Zero-initialise it (or use
- * XLC_XL_LIST_INIT) and release it with xlc_xl_list_free().
- */
-struct xlc_xl_list {
-    struct xlc_xl_leaf *leaves;
-    size_t nr_leaves, cap_leaves;
-    struct xlc_xl_msr *msrs;
-    size_t nr_msrs, cap_msrs;
-    char **notes;
-    size_t nr_notes;
+/* A parsed cpuid= option (zero-initialise; free with xlc_xl_cpuid_free). */
+struct xlc_xl_cpuid {
+    struct xlc_xl_cpuid_entry *cpuid;
+    size_t nr_cpuid;
+    struct xlc_xl_msr_entry *msr;
+    size_t nr_msr;
 };
-#define XLC_XL_LIST_INIT { NULL, 0, 0, NULL, 0, 0, NULL, 0 }
 
-void xlc_xl_list_free(struct xlc_xl_list *l);
-/* Deep copy (notes included).  Returns 0 or -ENOMEM (dst left empty). */
-int xlc_xl_list_copy(struct xlc_xl_list *dst, const struct xlc_xl_list *src,
-                     xlc_error *err);
-/* The entry for (leaf, subleaf), or NULL. */
-const struct xlc_xl_leaf *xlc_xl_list_find(const struct xlc_xl_list *l,
-                                           uint32_t leaf, uint32_t subleaf);
-const struct xlc_xl_msr *xlc_xl_list_find_msr(const struct xlc_xl_list *l,
-                                              uint32_t index);
+void xlc_xl_cpuid_free(struct xlc_xl_cpuid *l);
 
-/* "eax".."edx" for XFS_EAX..XFS_EDX. */
-const char *xlc_xl_reg_name(enum xfs_reg reg);
+/* ---- libxl's error numbers ---- */
+
+/* libxl_cpuid_parse_config() */
+enum {
+    XLC_XL_NO_EQUALS = 1,      /* no '=' in the item */
+    XLC_XL_UNKNOWN_NAME = 2,   /* not a name libxl knows */
+    XLC_XL_BAD_VALUE = 3,      /* value not a number nor one of x k s
+                                  (MSR bits: not exactly one of 0 1 x k s) */
+    /* Ours, for xl's own check (libxl never sees the first word). */
+    XLC_XL_NOT_HOST = 100,     /* first word of the string is not "host" */
+};
+/* libxl_cpuid_parse_config_xend() */
+enum {
+    XLC_XEND_BAD_LEAF = 1,     /* no number where the leaf should be */
+    XLC_XEND_BAD_SUBLEAF = 2,  /* ',' after the leaf but no number after it */
+    XLC_XEND_NO_COLON = 3,     /* leaf[,subleaf] not followed by ':' */
+    XLC_XEND_BAD_REG = 4,      /* register name not eax/ebx/ecx/edx, or no '=' */
+    XLC_XEND_BAD_LENGTH = 5,   /* mask not exactly 32 characters */
+};
 
 /* ---- the libxl name table (xl-cpuid-names.c) ---- */
 
-enum xlc_xl_name_kind { XLC_XL_NAME_CPUID, XLC_XL_NAME_MSR };
-
-/* How a value is written into the mask (libxl special-cases two fields). */
-enum xlc_xl_layout {
-    XLC_XL_PLAIN,  /* width bits from bit, most significant first */
-    XLC_XL_FAMILY, /* leaf 1 eax: base family 11:8, extended family 27:20 */
-    XLC_XL_MODEL,  /* leaf 1 eax: model 7:4, extended model 19:16 */
-};
-
+/* One name of the libxl form, as libxl's own table describes it. */
 struct xlc_xl_name {
-    char name[XLC_XL_NAME_MAX];
-    enum xlc_xl_name_kind kind;
-    uint32_t leaf;          /* CPUID leaf, or the MSR index */
-    uint32_t subleaf;       /* XLC_XL_NO_SUBLEAF when none (CPUID only) */
-    enum xfs_reg reg;       /* CPUID register (MSR: XFS_MSR_LO/XFS_MSR_HI) */
-    unsigned int bit;       /* lowest bit; for an MSR 0..63 of the MSR */
-    unsigned int width;     /* 1 for feature flags */
-    enum xlc_xl_layout layout;
-    int feature;            /* XFS_* value the bit is, or -1 */
-    bool legacy;            /* from libxl's own table, not cpufeatureset.h */
-    const char *note;       /* legacy entries: what the field is */
+    const char *name;
+    uint32_t leaf, subleaf;    /* subleaf XLC_XL_NO_SUBLEAF: none */
+    enum xfs_reg reg;          /* XFS_EAX..XFS_EDX */
+    uint8_t bit, width;        /* lowest bit and number of bits */
+    /* For a 1-bit entry with no featureset bit: why (NULL otherwise). */
+    const char *not_featureset;
+};
+
+/* libxl's explicit table; consulted before the feature names. */
+extern const struct xlc_xl_name xlc_xl_names[];
+extern const size_t xlc_xl_nr_names;
+
+/* Where a libxl-form name lands. */
+struct xlc_xl_field {
+    bool msr;                  /* an MSR bit (msr_index, bit 0..63) */
+    uint32_t msr_index;
+    unsigned int feature;      /* XFS_* value when from the feature list */
+    bool is_feature;
+    struct xlc_xl_name f;      /* CPUID: leaf/subleaf/reg/bit/width */
 };
 
 /*
- * libxl's lookup: its own table of legacy names first (exact, case
- * sensitive), then Xen's feature names written in lower case with '-'
- * for '_' ("sse4-1", "lahf-lm").  `len` is the name's length (the name
- * need not be terminated).  Returns 0 or -ENOENT.
+ * Look a name up exactly as libxl does: first its explicit table, then
+ * every feature of the annotated list, lower case with '_' as '-'
+ * ("lahf-lm", "avx512-vnni").  Case and separators matter (libxl uses
+ * strcmp).  len is the name's length (it need not be NUL terminated).
+ * Returns true when found.
  */
-int xlc_xl_name_lookup(const char *name, size_t len, struct xlc_xl_name *out);
+bool xlc_xl_name_lookup(const char *name, size_t len,
+                        struct xlc_xl_field *out);
 
-/* Every name libxl accepts: legacy names first, then feature names. */
-size_t xlc_xl_nr_names(void);
-void xlc_xl_name_at(size_t i, struct xlc_xl_name *out);
-
-/*
- * The name that makes libxl address featureset bit `value` (a feature of
- * the annotated list): its own name, unless a legacy name shadows it
- * ("clflush" is the leaf 1 EBX cache-line-size field in libxl, so the
- * CLFLUSH flag must be written "clfsh").  Returns buf, or NULL when no
- * name reaches that bit.
- */
-const char *xlc_xl_name_for_feature(unsigned int value,
-                                    char buf[XLC_XL_NAME_MAX]);
-
-/*
- * The legacy names (family, model, arat, svm_npt, ...) whose bits in that
- * register overlap `bits`, for naming bits that are not featureset bits.
- * Stores up to max pointers to static strings; returns how many match.
- */
-size_t xlc_xl_fields_in(uint32_t leaf, uint32_t subleaf, enum xfs_reg reg,
-                        uint32_t bits, const char **names, size_t max);
+/* libxl's spelling of a feature ("lahf-lm") into buf; NULL if none. */
+const char *xlc_xl_feature_name(unsigned int feature, char *buf, size_t n);
 
 /* ---- parsing (xl-cpuid-parse.c, xl-cpuid-xend.c) ---- */
 
 /*
- * libxl's return values.  libxl_cpuid_parse_config: 0 ok, 1 no '=',
- * 2 unknown name, 3 bad value.  libxl_cpuid_parse_config_xend: 0 ok,
- * 1 bad leaf, 2 bad subleaf, 3 no ':', 4 bad register, 5 mask not 32
- * characters long.
+ * One "NAME=VALUE" item, as libxl_cpuid_parse_config().  Returns 0, or
+ * -EINVAL with *libxl_rc set to libxl's number (XLC_XL_*), and err saying
+ * what.  *libxl_rc is 0 on success.
  */
-enum {
-    XLC_XL_RC_OK = 0,
-    XLC_XL_RC_NO_EQUALS = 1,
-    XLC_XL_RC_UNKNOWN_NAME = 2,
-    XLC_XL_RC_BAD_VALUE = 3,
-    XLC_XL_RC_XEND_LEAF = 1,
-    XLC_XL_RC_XEND_SUBLEAF = 2,
-    XLC_XL_RC_XEND_COLON = 3,
-    XLC_XL_RC_XEND_REGISTER = 4,
-    XLC_XL_RC_XEND_LENGTH = 5,
+int xlc_xl_cpuid_parse_item(struct xlc_xl_cpuid *l, const char *item,
+                            int *libxl_rc, xlc_error *err);
+
+/*
+ * The whole libxl-form string as xl splits it: words separated by ','
+ * (empty words skipped, as strtok does), the first must be "host", each
+ * other one an item.  Stops at the first bad item: *item_no is its
+ * 1-based word number ("host" is word 1), *libxl_rc its number.
+ */
+int xlc_xl_cpuid_parse(struct xlc_xl_cpuid *l, const char *str,
+                       unsigned int *item_no, int *libxl_rc,
+                       xlc_error *err);
+
+/*
+ * One xend-form string, as libxl_cpuid_parse_config_xend().  Returns 0
+ * or -EINVAL with *libxl_rc set (XLC_XEND_*).
+ */
+int xlc_xl_cpuid_parse_xend(struct xlc_xl_cpuid *l, const char *str,
+                            int *libxl_rc, xlc_error *err);
+
+/* ---- output (xl-cpuid-json.c) ---- */
+
+/*
+ * The JSON libxl_cpuid_policy_list_gen_json() writes for the same list,
+ * byte for byte (yajl's compact form):
+ *   {"cpuid":[{"leaf":1,"subleaf":0,"ecx":"..."}],"msr":[{"index":266,
+ *   "policy":"..."}]}
+ */
+void xlc_xl_cpuid_json(struct xlc_buf *b, const struct xlc_xl_cpuid *l);
+
+/* Human-readable list: one line per register mask / MSR. */
+void xlc_xl_cpuid_text(struct xlc_buf *b, const struct xlc_xl_cpuid *l);
+
+/* ---- applying a list to a host (xl-cpuid-apply.c) ---- */
+
+struct xlc_system_policies;
+
+struct xlc_xl_applied {
+    struct xfs_cpu_policy policy;        /* the guest's policy */
+    uint32_t fs[XFS_NR_WORDS];           /* its featureset */
+    uint32_t def[XFS_NR_WORDS];          /* the type's default featureset */
+    /* Features cleared only because a prerequisite was cleared. */
+    uint32_t deps_cleared[XFS_NR_WORDS];
 };
 
 /*
- * One NAME=VALUE item, as libxl_cpuid_parse_config(): *libxl_rc (may be
- * NULL) gets libxl's number and the list changes exactly as libxl's would
- * (including the entry libxl creates before it rejects a bad value).
- * Returns 0 when libxl accepts the item, else -EINVAL with a message, or
- * -ENOMEM.
+ * Apply a parsed list to the guest type's default policy of the host, as
+ * xc_cpuid_apply_policy() applies libxl's list: per mask character, '1'
+ * sets, '0' clears, 'x' keeps the default, 'k' and 's' take the host
+ * policy's bit (Xen reads the host at boot; the value then travels with
+ * the guest).  Then every feature cleared takes its dependents with it
+ * (reported in deps_cleared).  Refuses (-EINVAL), naming everything at
+ * once: a feature set that the type's max featureset lacks, a feature
+ * forced to 1 whose prerequisite was cleared, a mask character outside
+ * 0 1 x k s (position given), a leaf or MSR the policy does not hold.
  */
-int xlc_xl_parse_config(struct xlc_xl_list *l, const char *item,
-                        int *libxl_rc, xlc_error *err);
+int xlc_xl_cpuid_apply(const struct xlc_system_policies *sys,
+                       enum xlc_guest_type type, const struct xlc_xl_cpuid *l,
+                       struct xlc_xl_applied *out, xlc_error *err);
 
-/* One xend item, as libxl_cpuid_parse_config_xend(); same contract. */
-int xlc_xl_parse_config_xend(struct xlc_xl_list *l, const char *item,
-                             int *libxl_rc, xlc_error *err);
+/* ---- from a featureset back to cpuid= (xl-cpuid-reverse.c) ---- */
 
 /*
- * The whole libxl-form string as xl treats cpuid="...": split on ',',
- * empty items skipped, the first item must be "host", every other item
- * parsed in order.  Where xl prints a complaint and carries on, this
- * carries on too (the list ends up as xl's) but returns -EINVAL naming
- * every refused item with its offset in the string.
+ * The shortest libxl-form string turning def into want ("host" alone when
+ * equal): NAME=1 for each feature added, NAME=0 for each feature removed
+ * that no other removed feature already takes with it.  want must be
+ * closed under the dependencies.  Refuses, naming them, bits that have no
+ * libxl name.  *out is malloc'd.
  */
-int xlc_xl_parse_string(struct xlc_xl_list *l, const char *s,
-                        xlc_error *err);
-
-/* The xend form: every item parsed in order; same contract. */
-int xlc_xl_parse_xend_list(struct xlc_xl_list *l, const char *const *items,
-                           size_t nr, xlc_error *err);
-
+int xlc_xl_cpuid_reverse(const uint32_t want[XFS_NR_WORDS],
+                         const uint32_t def[XFS_NR_WORDS], char **out,
+                         xlc_error *err);
 /*
- * True when s is meant as the libxl form: its first item is "host", or it
- * has no item at all ("" and ",," are an empty cpuid= string).
+ * The xend form: one "LEAF[,SUBLEAF]:REG=MASK" string per CPUID word that
+ * differs, every differing bit spelled out.  MSR words cannot be said in
+ * the xend form: refused, naming the features.  *out: NULL-terminated
+ * array of malloc'd strings (free with xlc_xl_strv_free).
  */
-bool xlc_xl_is_libxl_form(const char *s);
+int xlc_xl_cpuid_reverse_xend(const uint32_t want[XFS_NR_WORDS],
+                              const uint32_t def[XFS_NR_WORDS], char ***out,
+                              xlc_error *err);
+void xlc_xl_strv_free(char **v);
 
-/* ---- JSON (xl-cpuid-json.c) ---- */
+/* ---- list internals shared by the parsers (xl-cpuid-list.c) ---- */
 
-/*
- * The list as libxl_cpuid_policy_list_gen_json() writes it through a
- * default yajl generator, byte for byte:
- *   {"cpuid":[{"leaf":1,"ecx":"..."}],"msr":[{"index":266,"policy":"..."}]}
- * Malloc'd (free() it); NULL when out of memory.
- */
-char *xlc_xl_list_json(const struct xlc_xl_list *l);
+/* The entry for (leaf, subleaf), appended if new; NULL on ENOMEM. */
+struct xlc_xl_cpuid_entry *xlc_xl_cpuid_entry_get(struct xlc_xl_cpuid *l,
+                                                  uint32_t leaf,
+                                                  uint32_t subleaf);
+/* The MSR entry, appended all 'x' if new; NULL on ENOMEM. */
+struct xlc_xl_msr_entry *xlc_xl_msr_entry_get(struct xlc_xl_cpuid *l,
+                                              uint32_t index);
 
 #endif /* LIBXL_CPUID_XL_CPUID_H */

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The restore check, end to end through real streams: a property over
- * 100,000 seeded random (guest policy, destination) pairs, every shared
- * dump as a destination, and the compatibility policy for streams without
- * CPUID data.
+ * 100,000 seeded random (guest policy, destination) pairs built from the
+ * shared dumps' policies, every shared dump as a destination for its own
+ * applied policies, and the compatibility policy for streams without CPUID
+ * data.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -18,78 +19,243 @@
 #include <cmocka.h>
 #include <yajl/yajl_tree.h>
 
+#include "helpers/policy-oracle.h"
 #include "helpers/stream-helpers.h"
-#include "libxl_cpuid/cpuid-dump.h"
+#include "libxl_cpuid/applied-policy.h"
 #include "libxl_cpuid/restore-check.h"
 #include "libxl_cpuid/stream.h"
-#include "xen/arch/featuresets.h"
-#include "xen/lib/cpu-policy-limits.h"
 
-/* ---- building a policy from a featureset and limits ---- */
+#define PV XFS_STREAM_DOM_X86_PV
+#define HVM XFS_STREAM_DOM_X86_HVM
 
-static struct xfs_cpuid_leaf *slot(struct xlc_policy_entries *e,
-                                   uint32_t leaf, uint32_t subleaf)
+/* Every shared dump's system policies, loaded once. */
+static struct xlc_system_policies **pool;
+static char **paths;
+static size_t nr_pool;
+
+static int setup(void **state)
 {
-    for (size_t i = 0; i < e->nr_leaves; i++)
-        if (e->leaves[i].leaf == leaf && e->leaves[i].subleaf == subleaf)
-            return &e->leaves[i];
-    e->leaves[e->nr_leaves] = (struct xfs_cpuid_leaf){ leaf, subleaf, 0, 0,
-                                                       0, 0 };
-    return &e->leaves[e->nr_leaves++];
+    (void)state;
+    paths = xt_dump_paths(&nr_pool);
+    pool = calloc(nr_pool, sizeof(*pool));
+    for (size_t i = 0; pool && i < nr_pool; i++)
+        pool[i] = xt_system_from_file(paths[i]);
+    return pool && nr_pool >= 40 ? 0 : -1;
 }
 
-static void put_reg(struct xfs_cpuid_leaf *l, enum xfs_reg r, uint32_t v)
+static int teardown(void **state)
 {
-    switch (r) {
-    case XFS_EAX: l->a = v; break;
-    case XFS_EBX: l->b = v; break;
-    case XFS_ECX: l->c = v; break;
-    default: l->d = v; break;
-    }
+    (void)state;
+    for (size_t i = 0; i < nr_pool; i++)
+        xlc_system_policies_free(pool[i]);
+    free(pool);
+    xt_free_paths(paths, nr_pool);
+    return 0;
 }
 
-static void policy_from_fs(const uint32_t fs[XFS_NR_WORDS],
-                           const struct xlc_leaf_limits *lim,
-                           struct xlc_policy_entries *e)
+static size_t pool_index(const char *name)
 {
-    uint64_t caps = 0;
-
-    memset(e, 0, sizeof(*e));
-    e->leaves = calloc(XFS_CPUID_MAX_SERIALISED_LEAVES, sizeof(*e->leaves));
-    e->msrs = calloc(1, sizeof(*e->msrs));
-    assert_non_null(e->leaves);
-    assert_non_null(e->msrs);
-    slot(e, 0, XFS_CPUID_NO_SUBLEAF)->a = lim->basic;
-    slot(e, 7, 0)->a = lim->feat;
-    slot(e, XFS_CPUID_EXTD_BASE, XFS_CPUID_NO_SUBLEAF)->a = lim->extd;
-    for (unsigned int w = 0; w < XFS_NR_WORDS; w++) {
-        const struct xfs_word_info *wi = &xfs_words[w];
-
-        if (wi->src == XFS_SRC_MSR)
-            caps |= (uint64_t)fs[w] << (wi->reg == XFS_MSR_HI ? 32 : 0);
-        else
-            put_reg(slot(e, wi->leaf, wi->subleaf), wi->reg, fs[w]);
-    }
-    e->msrs[0] = (struct xfs_msr_entry){ XFS_MSR_ARCH_CAPABILITIES_IDX, 0,
-                                         caps };
-    e->nr_msrs = 1;
+    for (size_t i = 0; i < nr_pool; i++)
+        if (!strcmp(xt_basename(paths[i]), name))
+            return i;
+    fail_msg("no shared dump %s", name);
+    return 0;
 }
 
-/* policy -> standalone stream -> parse: what restore-check reads. */
-static void stream_of(uint32_t type, const struct xlc_policy_entries *e,
+static enum xlc_guest_type type_of(uint32_t domain_type)
+{
+    return domain_type == PV ? XLC_GUEST_PV : XLC_GUEST_HVM;
+}
+
+/* policy (NULL: none) -> standalone stream -> parse: what restore-check
+ * reads. */
+static void stream_of(uint32_t type, const struct xfs_cpu_policy *p,
                       struct xlc_stream_info *info)
 {
+    struct xlc_policy_entries e = { 0 };
     xlc_error err = { 0 };
     uint8_t *buf;
     size_t len;
 
-    if (xlc_stream_write_standalone(type, e, &buf, &len, &err) ||
+    if ((p && xlc_policy_to_entries(p, &e, &err)) ||
+        xlc_stream_write_standalone(type, &e, &buf, &len, &err) ||
         xlc_stream_parse(buf, len, info, &err))
         fail_msg("%s", err.msg);
     free(buf);
+    xlc_policy_entries_free(&e);
 }
 
-/* ---- the property ---- */
+/* ---- the rule, restated from the registers the stream carries ---- */
+
+static const struct xfs_cpuid_leaf *entry(const struct xlc_policy_entries *e,
+                                          uint32_t leaf, uint32_t subleaf)
+{
+    for (size_t i = 0; i < e->nr_leaves; i++)
+        if (e->leaves[i].leaf == leaf && e->leaves[i].subleaf == subleaf)
+            return &e->leaves[i];
+    return NULL;
+}
+
+static uint64_t msr(const struct xlc_policy_entries *e, uint32_t idx)
+{
+    for (size_t i = 0; i < e->nr_msrs; i++)
+        if (e->msrs[i].idx == idx)
+            return e->msrs[i].val;
+    return 0;
+}
+
+static uint32_t reg(const struct xfs_cpuid_leaf *l, enum xfs_reg r)
+{
+    if (!l)
+        return 0;
+    switch (r) {
+    case XFS_EAX: return l->a;
+    case XFS_EBX: return l->b;
+    case XFS_ECX: return l->c;
+    default: return l->d;
+    }
+}
+
+/* XCR0|XSS of a serialised policy, 0 when it lists no leaf 0xd. */
+static uint64_t xstates(const struct xlc_policy_entries *e, bool xss)
+{
+    const struct xfs_cpuid_leaf *l0 = entry(e, 0xd, 0), *l1 = entry(e, 0xd, 1);
+    uint64_t x;
+
+    if (!l0)
+        return 0;
+    x = (uint64_t)l0->d << 32 | l0->a;
+    if (xss && l1)
+        x |= (uint64_t)l1->d << 32 | l1->c;
+    return x;
+}
+
+/*
+ * A feature is visible when its leaf is among the serialised ones; Xen
+ * drops all of leaf 0xd, subleaf 1 included, when no XSAVE state is
+ * enabled (x86_cpu_policy_clear_out_of_range_leaves).
+ */
+static void visible_fs(const struct xlc_policy_entries *e,
+                       uint32_t fs[XFS_NR_WORDS])
+{
+    for (unsigned int w = 0; w < XFS_NR_WORDS; w++) {
+        const struct xfs_word_info *wi = &xfs_words[w];
+
+        if (wi->src == XFS_SRC_MSR)
+            fs[w] = (uint32_t)(msr(e, wi->leaf) >>
+                               (wi->reg == XFS_MSR_HI ? 32 : 0));
+        else if (wi->leaf == 0xd && !xstates(e, true))
+            fs[w] = 0;
+        else
+            fs[w] = reg(entry(e, wi->leaf, wi->subleaf), wi->reg);
+    }
+}
+
+struct expect {
+    unsigned int nr;                       /* reasons in all */
+    uint32_t blocking[XFS_NR_WORDS];       /* features that block */
+    unsigned int kinds;                    /* bit per xfs_compat_kind */
+};
+
+static void want(struct expect *x, enum xfs_compat_kind k, bool cond)
+{
+    if (!cond)
+        return;
+    x->nr++;
+    x->kinds |= 1u << k;
+}
+
+static void expect_limits(const struct xlc_policy_entries *g,
+                          const struct xlc_policy_entries *h,
+                          struct expect *x)
+{
+    uint32_t gmax = reg(entry(g, 0, XFS_CPUID_NO_SUBLEAF), XFS_EAX);
+    uint32_t hmax = reg(entry(h, 0, XFS_CPUID_NO_SUBLEAF), XFS_EAX);
+    const struct xfs_cpuid_leaf *ga = entry(g, 0x80000008,
+                                            XFS_CPUID_NO_SUBLEAF);
+    const struct xfs_cpuid_leaf *ha = entry(h, 0x80000008,
+                                            XFS_CPUID_NO_SUBLEAF);
+
+    want(x, XFS_COMPAT_MAX_LEAF, gmax > hmax);
+    want(x, XFS_COMPAT_MAX_FEAT_SUBLEAF,
+         gmax >= 7 && hmax >= 7 &&
+             reg(entry(g, 7, 0), XFS_EAX) > reg(entry(h, 7, 0), XFS_EAX));
+    want(x, XFS_COMPAT_MAX_EXTD_LEAF,
+         reg(entry(g, 0x80000000, XFS_CPUID_NO_SUBLEAF), XFS_EAX) >
+             reg(entry(h, 0x80000000, XFS_CPUID_NO_SUBLEAF), XFS_EAX));
+    if (ga && ha) {
+        want(x, XFS_COMPAT_MAXPHYSADDR, (ga->a & 0xff) > (ha->a & 0xff));
+        want(x, XFS_COMPAT_MAXLINADDR,
+             ((ga->a >> 8) & 0xff) > ((ha->a >> 8) & 0xff));
+    }
+}
+
+/* Every component the guest uses, where the destination has it. */
+static void expect_xsave(const struct xlc_policy_entries *g,
+                         const struct xlc_policy_entries *h,
+                         struct expect *x)
+{
+    uint64_t gx = xstates(g, true), hx = xstates(h, true);
+    uint64_t gxcr0 = xstates(g, false);
+    uint32_t need = 576;
+
+    for (unsigned int i = 0; i < 64; i++) {
+        const struct xfs_cpuid_leaf *gc = entry(g, 0xd, i),
+                                    *hc = entry(h, 0xd, i);
+
+        if (!((gx >> i) & 1))
+            continue;
+        want(x, XFS_COMPAT_XSTATE_COMPONENT, !((hx >> i) & 1));
+        if (!((hx >> i) & 1) || i < 2 || i > 62)
+            continue;
+        want(x, XFS_COMPAT_XSTATE_LAYOUT,
+             reg(gc, XFS_EAX) != reg(hc, XFS_EAX) ||
+                 reg(gc, XFS_EBX) != reg(hc, XFS_EBX));
+        if (((gxcr0 >> i) & 1) &&
+            reg(hc, XFS_EAX) + reg(hc, XFS_EBX) > need)
+            need = reg(hc, XFS_EAX) + reg(hc, XFS_EBX);
+    }
+    want(x, XFS_COMPAT_XSAVE_SIZE,
+         gxcr0 && hx && reg(entry(g, 0xd, 0), XFS_ECX) < need);
+}
+
+/*
+ * The documented rule: same vendor, every visible guest feature in the
+ * destination's max (XCF_INVERTED bits excepted), every numeric limit no
+ * higher, every XSAVE component present with the same layout and the
+ * area big enough, PLATFORM_INFO bits a subset.
+ */
+static void expect_reasons(const struct xlc_policy_entries *g,
+                           const struct xlc_policy_entries *h,
+                           struct expect *x)
+{
+    const struct xfs_cpuid_leaf *g0 = entry(g, 0, XFS_CPUID_NO_SUBLEAF);
+    const struct xfs_cpuid_leaf *h0 = entry(h, 0, XFS_CPUID_NO_SUBLEAF);
+    uint32_t gfs[XFS_NR_WORDS], hfs[XFS_NR_WORDS];
+
+    memset(x, 0, sizeof(*x));
+    want(x, XFS_COMPAT_VENDOR,
+         g0->b != h0->b || g0->c != h0->c || g0->d != h0->d);
+    expect_limits(g, h, x);
+    visible_fs(g, gfs);
+    visible_fs(h, hfs);
+    for (unsigned int f = 0; f < XFS_NR_FEATURE_BITS; f++) {
+        const struct xfs_feature_info *fi = xfs_feature_by_value(f);
+        bool blocks = xfs_test(gfs, XFS_NR_WORDS, f) &&
+                      !xfs_test(hfs, XFS_NR_WORDS, f) &&
+                      !(fi && (fi->flags & XCF_INVERTED));
+
+        want(x, XFS_COMPAT_FEATURE, blocks);
+        if (blocks)
+            xfs_set(x->blocking, XFS_NR_WORDS, f);
+    }
+    expect_xsave(g, h, x);
+    want(x, XFS_COMPAT_MSR_BITS,
+         (msr(g, XFS_MSR_INTEL_PLATFORM_INFO) &
+          ~msr(h, XFS_MSR_INTEL_PLATFORM_INFO)) != 0);
+}
+
+/* ---- random pairs ---- */
 
 static uint64_t rng_state;
 
@@ -102,292 +268,532 @@ static uint32_t rnd(void)
     return (uint32_t)((rng_state * 0x2545f4914f6cdd1dull) >> 32);
 }
 
-/* Random words biased to sets that often nest: dest max = known & random,
- * guest = mostly a subset of it, sometimes with an extra (or unknown) bit. */
-static void random_pair(uint32_t guest[XFS_NR_WORDS],
-                        struct xlc_leaf_limits *gl, struct xlc_restore_dest *d)
+/* A random destination: a dump's type max policy, often with features
+ * taken away (as boot options would) or narrower addresses. */
+static void random_dest(struct xlc_restore_dest *d, size_t *dump)
 {
-    memset(d, 0, sizeof(*d));
-    d->domain_type = (rnd() & 1) ? XFS_STREAM_DOM_X86_HVM
-                                 : XFS_STREAM_DOM_X86_PV;
-    d->usable = (rnd() % 50) != 0;
-    for (unsigned int w = 0; w < XFS_NR_WORDS; w++) {
-        d->max_fs[w] = xfs_static_masks[XFS_MASK_KNOWN][w] & (rnd() | rnd());
-        guest[w] = d->max_fs[w] & rnd();
-    }
-    switch (rnd() % 4) {
-    case 0: { /* one bit beyond the destination, known or not */
-        unsigned int f = rnd() % XFS_NR_FEATURE_BITS;
+    uint32_t type;
 
-        xfs_set(guest, XFS_NR_WORDS, f);
-        break;
+    do {
+        *dump = rnd() % nr_pool;
+        type = (rnd() & 1) ? HVM : PV;
+        xlc_restore_dest_from_system(pool[*dump], type, d);
+    } while (!d->usable);
+    if (rnd() % 2) {
+        uint32_t fs[XFS_NR_WORDS];
+
+        xfs_policy_to_featureset(&d->max, fs, XFS_NR_WORDS);
+        for (unsigned int w = 0; w < XFS_NR_WORDS; w++)
+            fs[w] &= rnd() | rnd() | rnd();
+        xfs_policy_from_featureset(&d->max, fs, XFS_NR_WORDS);
     }
-    case 1: /* a whole word of noise */
-        guest[rnd() % XFS_NR_WORDS] |= rnd();
+    if (rnd() % 8 == 0)
+        d->max.extd[8].a -= rnd() % 6;
+    /* Now and then, a destination that cannot run the type at all. */
+    d->usable = rnd() % 50 != 0;
+}
+
+/* A guest: mostly the destination CPU's own default or max policy, else
+ * any CPU's; then features, limits, addresses or MSRs disturbed. */
+static void random_guest(const struct xlc_restore_dest *d, size_t dump,
+                         struct xfs_cpu_policy *g)
+{
+    const struct xlc_system_policies *s =
+        rnd() % 10 < 6 ? pool[dump] : pool[rnd() % nr_pool];
+    bool pv = rnd() % 10 < 6 ? d->domain_type == PV : rnd() & 1;
+    unsigned int def = xlc_policy_index_default(pv ? XLC_GUEST_PV
+                                                   : XLC_GUEST_HVM);
+    unsigned int max = xlc_policy_index_max(pv ? XLC_GUEST_PV
+                                               : XLC_GUEST_HVM);
+    uint32_t fs[XFS_NR_WORDS], mfs[XFS_NR_WORDS];
+
+    if (!s->pol.present[def]) {
+        def = XFS_SYSCTL_cpu_featureset_pv;
+        max = XFS_SYSCTL_cpu_featureset_pv_max;
+    }
+    xfs_policy_copy(g, &s->pol.p[rnd() % 3 ? def : max]);
+    xfs_policy_to_featureset(g, fs, XFS_NR_WORDS);
+    xfs_policy_to_featureset(&d->max, mfs, XFS_NR_WORDS);
+    switch (rnd() % 8) {
+    case 0: case 1: case 2:
+        for (unsigned int w = 0; w < XFS_NR_WORDS; w++)
+            fs[w] &= mfs[w] | (rnd() & rnd() & rnd());
+        break;
+    case 3:
+        xfs_set(fs, XFS_NR_WORDS, rnd() % XFS_NR_FEATURE_BITS);
+        break;
+    case 4:
+        fs[rnd() % XFS_NR_WORDS] |= rnd();
         break;
     default:
         break;
     }
-    d->max.basic = XFS_CPUID_NR_BASIC - 1;
-    d->max.feat = XFS_CPUID_NR_FEAT - 1;
-    d->max.extd = XFS_CPUID_EXTD_BASE + XFS_CPUID_NR_EXTD - 1;
-    gl->basic = rnd() % 0x12;
-    gl->feat = rnd() % 4;
-    gl->extd = XFS_CPUID_EXTD_BASE + rnd() % 0x26;
+    xfs_policy_from_featureset(g, fs, XFS_NR_WORDS);
+    if (rnd() % 8 == 0)
+        g->basic[0].a = rnd() % 0x12;
+    if (rnd() % 8 == 0)
+        g->feat[0].a = rnd() % 4;
+    if (rnd() % 8 == 0)
+        g->extd[0].a = XFS_CPUID_EXTD_BASE + rnd() % 0x26;
+    if (rnd() % 8 == 0)
+        g->extd[8].a = (g->extd[8].a & ~0xffffu) | (0x30 + rnd() % 10) << 8 |
+                       (0x24 + rnd() % 0x12);
+    if (rnd() % 16 == 0)
+        g->platform_info ^= XFS_PLATFORM_INFO_CPUID_FAULTING;
 }
 
-/*
- * The rule, stated independently of the library: a guest bit blocks when
- * the destination max lacks it, unless it is one of the inverted bits of
- * the feature list (set = less capability).
- */
-static bool blocking(const uint32_t guest[XFS_NR_WORDS],
-                     const struct xlc_restore_dest *d, unsigned int f)
+/* Ask libxenguest too (a weaker check: it must accept what we accept). */
+static void xen_agrees(const struct xlc_restore_dest *d,
+                       const struct xfs_cpu_policy *guest)
 {
-    const struct xfs_feature_info *fi = xfs_feature_by_value(f);
+    struct xlc_policy_records *h = malloc(sizeof(*h)), *g = malloc(sizeof(*g));
+    xlc_error err = { 0 };
 
-    return xfs_test(guest, XFS_NR_WORDS, f) &&
-           !xfs_test(d->max_fs, XFS_NR_WORDS, f) &&
-           !(fi && (fi->flags & XCF_INVERTED));
+    assert_non_null(h);
+    assert_non_null(g);
+    if (xlc_policy_serialise(&d->max, h, &err) ||
+        xlc_policy_serialise(guest, g, &err))
+        fail_msg("%s", err.msg);
+    assert_true(xt_xen_compatible(h, g));
+    free(h);
+    free(g);
 }
 
-static bool capabilities_fit(const uint32_t guest[XFS_NR_WORDS],
-                             const struct xlc_restore_dest *d)
+static bool check_pair(const struct xlc_restore_dest *d,
+                       const struct xfs_cpu_policy *g, unsigned int iter,
+                       unsigned int *kinds)
 {
-    for (unsigned int f = 0; f < XFS_NR_FEATURE_BITS; f++)
-        if (blocking(guest, d, f))
-            return false;
-    return true;
-}
-
-static void check_pair(uint32_t guest[XFS_NR_WORDS],
-                       const struct xlc_leaf_limits *gl,
-                       const struct xlc_restore_dest *d, unsigned int iter)
-{
-    struct xlc_policy_entries e;
+    bool accept;
+    struct xlc_policy_entries he = { 0 };
     struct xlc_stream_info info;
     struct xlc_restore_verdict v;
+    struct expect x;
     xlc_error err = { 0 };
-    size_t want = !d->usable, r = 0;
-    bool limits_fit = gl->basic <= d->max.basic && gl->feat <= d->max.feat &&
-                      gl->extd <= d->max.extd;
+    size_t r = 0;
 
-    policy_from_fs(guest, gl, &e);
-    stream_of(d->domain_type, &e, &info);
+    stream_of(d->domain_type, g, &info);
     assert_int_equal(xlc_restore_check(&info, d, &v, &err), 0);
-    want += (gl->basic > d->max.basic) + (gl->feat > d->max.feat) +
-            (gl->extd > d->max.extd);
-    for (unsigned int f = 0; f < XFS_NR_FEATURE_BITS; f++)
-        want += blocking(guest, d, f);
-    if (v.accept != (capabilities_fit(guest, d) && limits_fit && d->usable))
-        fail_msg("pair %u: verdict %d", iter, v.accept);
-    if (v.nr_reasons != want)
-        fail_msg("pair %u: %zu reasons, expected %zu", iter, v.nr_reasons,
-                 want);
-    /* Every missing bit is named, in order. */
+    assert_int_equal(xlc_policy_to_entries(&d->max, &he, &err), 0);
+    expect_reasons(&info.policy, &he, &x);
+    if (!d->usable) {
+        x.nr = 1;
+        x.kinds = 0;
+        memset(x.blocking, 0, sizeof(x.blocking));
+    }
+    if (v.accept != (x.nr == 0) || v.nr_reasons != x.nr)
+        fail_msg("pair %u: verdict %d with %zu reasons, expected %u "
+                 "(kinds 0x%x; first: %s)", iter, v.accept, v.nr_reasons,
+                 x.nr, x.kinds, v.nr_reasons ? v.reasons[0].text : "none");
+    /* Every blocking feature is named, in order. */
     for (unsigned int f = 0; f < XFS_NR_FEATURE_BITS; f++) {
-        if (!blocking(guest, d, f))
+        if (!xfs_test(x.blocking, XFS_NR_WORDS, f))
             continue;
-        while (r < v.nr_reasons && v.reasons[r].kind == XLC_REASON_TYPE)
+        while (r < v.nr_reasons && v.reasons[r].why.kind != XFS_COMPAT_FEATURE)
             r++;
         assert_true(r < v.nr_reasons);
-        assert_int_equal(v.reasons[r].value, f);
-        assert_int_equal(v.reasons[r].kind, xfs_feature_by_value(f)
-                                                ? XLC_REASON_FEATURE
-                                                : XLC_REASON_UNKNOWN);
+        assert_int_equal(v.reasons[r].why.item, f);
         r++;
     }
     assert_false(v.compat_policy);
-    assert_memory_equal(v.guest_fs, guest, sizeof(v.guest_fs));
+    *kinds |= x.kinds;
+    if (v.accept && iter % 64 == 0)
+        xen_agrees(d, &v.guest);
+    accept = v.accept;
     xlc_restore_verdict_free(&v);
     xlc_stream_info_free(&info);
-    xlc_policy_entries_free(&e);
+    xlc_policy_entries_free(&he);
+    return accept;
 }
 
+/*
+ * restore-check accepts exactly when the rule above holds, over 100,000
+ * pairs: never an unsafe pair, never a needless refusal, and the count of
+ * reasons is the count of everything that does not fit.
+ */
 static void property_random_pairs(void **state)
 {
-    unsigned int accepted = 0;
+    struct xlc_restore_dest *d = malloc(sizeof(*d));
+    struct xfs_cpu_policy *g = malloc(sizeof(*g));
+    unsigned int accepted = 0, kinds = 0;
 
     (void)state;
+    assert_non_null(d);
+    assert_non_null(g);
     rng_state = 0x5eedf00dcafe1234ull;
     for (unsigned int i = 0; i < 100000; i++) {
-        uint32_t guest[XFS_NR_WORDS];
-        struct xlc_leaf_limits gl;
-        struct xlc_restore_dest d;
+        size_t dump;
 
-        random_pair(guest, &gl, &d);
-        check_pair(guest, &gl, &d, i);
-        accepted += capabilities_fit(guest, &d) && d.usable && gl.basic <= d.max.basic &&
-                    gl.feat <= d.max.feat && gl.extd <= d.max.extd;
+        random_dest(d, &dump);
+        random_guest(d, dump, g);
+        accepted += check_pair(d, g, i, &kinds);
     }
-    /* Both outcomes are well represented. */
+    /* Both outcomes are well represented, and every kind of reason. */
+    print_message("accepted %u of 100000 pairs\n", accepted);
     assert_true(accepted > 10000);
     assert_true(accepted < 90000);
+    for (unsigned int k = XFS_COMPAT_VENDOR; k <= XFS_COMPAT_MSR_BITS; k++)
+        if (!(kinds & (1u << k)))
+            fail_msg("no pair was refused for reason kind %s",
+                     xlc_compat_kind_name((enum xfs_compat_kind)k));
+    free(d);
+    free(g);
+}
+
+/* ---- the guest policy is Xen's merge ---- */
+
+/* Exported by libxenguest, not declared in any installed header. */
+struct cpu_policy;
+int x86_cpuid_copy_from_buffer(struct cpu_policy *p,
+                               const struct xfs_cpuid_leaf *leaves,
+                               uint32_t nr, uint32_t *err_leaf,
+                               uint32_t *err_subleaf);
+int x86_cpuid_copy_to_buffer(const struct cpu_policy *p,
+                             struct xfs_cpuid_leaf *leaves, uint32_t *nr);
+int x86_msr_copy_from_buffer(struct cpu_policy *p,
+                             const struct xfs_msr_entry *msrs, uint32_t nr,
+                             uint32_t *err_msr);
+int x86_msr_copy_to_buffer(const struct cpu_policy *p,
+                           struct xfs_msr_entry *msrs, uint32_t *nr);
+void x86_cpu_policy_clear_out_of_range_leaves(struct cpu_policy *p);
+
+/* Far larger than libxenguest's struct cpu_policy. */
+#define XEN_POLICY_BYTES (256 * 1024)
+
+/* What XEN_DOMCTL_set_cpu_policy makes of the records on top of the
+ * domain's (default) policy, serialised by libxenguest. */
+static void xen_merge(const struct xfs_cpu_policy *def,
+                      const struct xlc_policy_entries *e,
+                      struct xlc_policy_records *out)
+{
+    struct cpu_policy *x = calloc(1, XEN_POLICY_BYTES);
+    struct xlc_policy_records *r = malloc(sizeof(*r));
+    uint32_t el, es, em;
+
+    assert_non_null(x);
+    assert_non_null(r);
+    assert_int_equal(xlc_policy_serialise(def, r, NULL), 0);
+    assert_int_equal(x86_cpuid_copy_from_buffer(x, r->leaves, r->nr_leaves,
+                                                &el, &es), 0);
+    assert_int_equal(x86_msr_copy_from_buffer(x, r->msrs, r->nr_msrs, &em),
+                     0);
+    assert_int_equal(x86_cpuid_copy_from_buffer(x, e->leaves,
+                                                (uint32_t)e->nr_leaves, &el,
+                                                &es), 0);
+    assert_int_equal(x86_msr_copy_from_buffer(x, e->msrs,
+                                              (uint32_t)e->nr_msrs, &em), 0);
+    x86_cpu_policy_clear_out_of_range_leaves(x);
+    out->nr_leaves = XFS_POLICY_MAX_LEAVES;
+    out->nr_msrs = XFS_POLICY_MAX_MSRS;
+    assert_int_equal(x86_cpuid_copy_to_buffer(x, out->leaves,
+                                              &out->nr_leaves), 0);
+    assert_int_equal(x86_msr_copy_to_buffer(x, out->msrs, &out->nr_msrs), 0);
+    free(r);
+    free(x);
+}
+
+static const char *first_difference(const struct xlc_policy_records *a,
+                                    const struct xlc_policy_records *b)
+{
+    static char text[256];
+
+    for (uint32_t i = 0; i < a->nr_leaves && i < b->nr_leaves; i++) {
+        const struct xfs_cpuid_leaf *x = &a->leaves[i], *y = &b->leaves[i];
+
+        if (!memcmp(x, y, sizeof(*x)))
+            continue;
+        snprintf(text, sizeof(text), "entry %u: ours %08x:%08x -> %08x:%08x:"
+                 "%08x:%08x, Xen's %08x:%08x -> %08x:%08x:%08x:%08x", i,
+                 x->leaf, x->subleaf, x->a, x->b, x->c, x->d, y->leaf,
+                 y->subleaf, y->a, y->b, y->c, y->d);
+        return text;
+    }
+    snprintf(text, sizeof(text), "%u leaves and %u MSRs, Xen's %u and %u",
+             a->nr_leaves, a->nr_msrs, b->nr_leaves, b->nr_msrs);
+    return text;
+}
+
+/*
+ * The guest policy restore-check judges is the one Xen would hold: the
+ * recorded leaves and MSRs over the destination's default policy, leaves
+ * out of range dropped (libxenguest's own x86_cpuid_copy_from_buffer and
+ * x86_cpu_policy_clear_out_of_range_leaves), on 5,000 random pairs.
+ */
+static void guest_policy_is_xens_merge(void **state)
+{
+    struct xlc_restore_dest *d = malloc(sizeof(*d));
+    struct xfs_cpu_policy *g = malloc(sizeof(*g)), *ours = malloc(sizeof(*g));
+    struct xlc_policy_records *mine = malloc(sizeof(*mine)),
+                              *xen = malloc(sizeof(*xen));
+
+    (void)state;
+    assert_true(d && g && ours && mine && xen);
+    rng_state = 0x0ddba11c0ffee123ull;
+    for (unsigned int i = 0; i < 5000; i++) {
+        struct xlc_stream_info info;
+        xlc_error err = { 0 };
+        size_t dump;
+
+        random_dest(d, &dump);
+        d->usable = true;
+        random_guest(d, dump, g);
+        stream_of(d->domain_type, g, &info);
+        if (xlc_restore_guest_policy(&info, d, ours, &err))
+            fail_msg("pair %u: %s", i, err.msg);
+        assert_int_equal(xlc_policy_serialise(ours, mine, &err), 0);
+        xen_merge(&d->def, &info.policy, xen);
+        if (mine->nr_leaves != xen->nr_leaves ||
+            memcmp(mine->leaves, xen->leaves,
+                   mine->nr_leaves * sizeof(mine->leaves[0])) ||
+            mine->nr_msrs != xen->nr_msrs ||
+            memcmp(mine->msrs, xen->msrs,
+                   mine->nr_msrs * sizeof(mine->msrs[0])))
+            fail_msg("pair %u: our guest policy is not Xen's: %s", i,
+                     first_difference(mine, xen));
+        xlc_stream_info_free(&info);
+    }
+    free(d);
+    free(g);
+    free(ours);
+    free(mine);
+    free(xen);
 }
 
 /* ---- real destinations ---- */
 
-static void derive_from_dump(const char *path, struct xfs_system_featuresets *sys)
+static void check_stream(const struct xlc_restore_dest *d,
+                         const struct xlc_stream_info *info,
+                         struct xlc_restore_verdict *v)
 {
-    struct xlc_cpuid_dump *dump;
-    struct xfs_cpuid_reader rd;
-    struct xfs_hv_options o;
-    xlc_error err;
+    xlc_error err = { 0 };
 
-    if (xlc_dump_load(path, &dump, &err))
+    if (xlc_restore_check(info, d, v, &err))
         fail_msg("%s", err.msg);
-    xlc_dump_reader(dump, &rd);
-    xfs_hv_options_default(&o);
-    xfs_derive_featuresets(&rd, &o, sys);
-    xlc_dump_free(dump);
+}
+
+/* The compatibility policy: full, clamped, RDRAND/HLE/RTM/MPX as the host. */
+static void check_compat_policy(const struct xlc_restore_dest *d,
+                                const struct xlc_restore_verdict *v,
+                                const char *name, unsigned int *mpx_hosts)
+{
+    uint32_t fs[XFS_NR_WORDS], def[XFS_NR_WORDS];
+    static const unsigned int follow[] = { XFS_RDRAND, XFS_HLE, XFS_RTM };
+
+    assert_true(v->compat_policy);
+    assert_true(v->msr_missing);
+    if (!v->accept)
+        fail_msg("%s: compatibility policy refused: %s", name,
+                 v->reasons[0].text);
+    assert_true(xfs_policy_max_leaf(&v->guest) <= XLC_COMPAT_MAX_BASIC_LEAF);
+    assert_int_equal(xfs_policy_max_feat_subleaf(&v->guest), 0);
+    assert_true(xfs_policy_max_extd_leaf(&v->guest) <=
+                XLC_COMPAT_MAX_EXTD_LEAF);
+    xfs_policy_to_featureset(&v->guest, fs, XFS_NR_WORDS);
+    xfs_policy_to_featureset(&d->def, def, XFS_NR_WORDS);
+    for (size_t i = 0; i < sizeof(follow) / sizeof(follow[0]); i++)
+        assert_int_equal(xfs_test(fs, XFS_NR_WORDS, follow[i]),
+                         xfs_test(d->host_fs, XFS_NR_WORDS, follow[i]));
+    /* MPX on the host: an HVM guest gets it, with its XSAVE components. */
+    if (d->domain_type == HVM && xfs_test(d->host_fs, XFS_NR_WORDS, XFS_MPX) &&
+        !xfs_test(def, XFS_NR_WORDS, XFS_MPX)) {
+        assert_true(xfs_test(fs, XFS_NR_WORDS, XFS_MPX));
+        assert_int_equal(xfs_policy_xcr0(&v->guest) & 0x18, 0x18);
+        (*mpx_hosts)++;
+    }
 }
 
 /*
- * Every shared dump as the destination: a guest given the default policy
- * there restores there; a stream without CPUID data gets the compatibility
- * policy, which restores too; a CPU's raw leaves do not (their basic max
- * leaf is beyond what a policy holds, or they carry host-only features).
+ * Every shared dump as the destination: its applied default policy (which
+ * is its default policy) restores there; a stream without CPUID data gets
+ * the compatibility policy, which restores too; the CPU's raw policy,
+ * recorded as if it were a guest's, does not (its basic max leaf is beyond
+ * what a guest policy holds, or it carries host-only features).
  */
 static void shared_dump_destinations(void **state)
 {
-    const char *dir = shared_dump_dir();
-    size_t n, hle_hosts = 0, refused_raw = 0;
-    char **names;
+    size_t hle_hosts = 0, refused_raw = 0, no_hvm = 0;
+    unsigned int mpx_hosts = 0;
 
     (void)state;
-    assert_non_null(dir);
-    names = list_dumps(dir, &n);
-    assert_true(n >= 40);
-    for (size_t i = 0; i < n; i++) {
-        struct xfs_system_featuresets sys;
-        char path[4096];
+    for (size_t i = 0; i < nr_pool; i++) {
+        const char *name = xt_basename(paths[i]);
 
-        snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-        derive_from_dump(path, &sys);
-        for (uint32_t type = 1; type <= 2; type++) {
+        for (uint32_t type = PV; type <= HVM; type++) {
+            struct xlc_guest_settings dflt = { .kind = XLC_SETTINGS_DEFAULT };
+            struct xlc_applied_policy *a;
             struct xlc_restore_dest d;
-            struct xlc_policy_entries e = { 0 };
             struct xlc_stream_info info;
             struct xlc_restore_verdict v;
             xlc_error err = { 0 };
 
-            xlc_restore_dest_from_system(&sys, type, &d);
-            if (!d.usable)
+            xlc_restore_dest_from_system(pool[i], type, &d);
+            if (!d.usable) {
+                /* Refused with that one reason, whatever the stream. */
+                stream_of(type, &pool[i]->pol.p[XFS_SYSCTL_cpu_featureset_pv],
+                          &info);
+                check_stream(&d, &info, &v);
+                assert_false(v.accept);
+                assert_int_equal(v.nr_reasons, 1);
+                assert_true(v.reasons[0].guest_type);
+                assert_string_equal(v.reasons[0].text,
+                                    "the destination cannot run HVM guests");
+                xlc_restore_verdict_free(&v);
+                xlc_stream_info_free(&info);
+                no_hvm++;
                 continue;
-            policy_from_fs(d.def_fs, &d.def, &e);
-            stream_of(type, &e, &info);
-            assert_int_equal(xlc_restore_check(&info, &d, &v, &err), 0);
+            }
+            if (xlc_applied_policy(pool[i], type_of(type), &dflt, &a, &err))
+                fail_msg("%s: %s", name, err.msg);
+            assert_int_equal(a->refused.nr, 0);
+            assert_true(xfs_policy_equal(&a->policy, &d.def));
+            stream_of(type, &a->policy, &info);
+            check_stream(&d, &info, &v);
             if (!v.accept)
-                fail_msg("%s type %u: default policy refused", names[i], type);
+                fail_msg("%s type %u: default policy refused: %s", name, type,
+                         v.reasons[0].text);
+            assert_true(xfs_policy_equal(&v.guest, &a->policy));
+            xlc_applied_policy_free(a);
             xlc_restore_verdict_free(&v);
             xlc_stream_info_free(&info);
-            xlc_policy_entries_free(&e);
 
             /* No policy records at all. */
-            stream_of(type, &e, &info);
-            assert_int_equal(xlc_restore_check(&info, &d, &v, &err), 0);
-            assert_true(v.compat_policy);
-            assert_true(v.msr_missing);
-            if (!v.accept)
-                fail_msg("%s type %u: compatibility policy refused", names[i],
-                         type);
-            assert_true(v.guest.basic <= XLC_COMPAT_MAX_BASIC_LEAF);
-            assert_int_equal(v.guest.feat, 0);
-            assert_true(v.guest.extd <= XLC_COMPAT_MAX_EXTD_LEAF);
-            assert_int_equal(xfs_test(v.guest_fs, XFS_NR_WORDS, XFS_RDRAND),
-                             xfs_test(d.host_fs, XFS_NR_WORDS, XFS_RDRAND));
-            assert_int_equal(xfs_test(v.guest_fs, XFS_NR_WORDS, XFS_HLE),
-                             xfs_test(d.host_fs, XFS_NR_WORDS, XFS_HLE));
+            stream_of(type, NULL, &info);
+            check_stream(&d, &info, &v);
+            check_compat_policy(&d, &v, name, &mpx_hosts);
             if (xfs_test(d.host_fs, XFS_NR_WORDS, XFS_HLE) &&
-                !xfs_test(d.def_fs, XFS_NR_WORDS, XFS_HLE))
+                !xfs_test(pool[i]->fs.fs[xlc_policy_index_default(
+                              type_of(type))], XFS_NR_WORDS, XFS_HLE))
                 hle_hosts++;
             xlc_restore_verdict_free(&v);
             xlc_stream_info_free(&info);
 
-            /* The CPU's raw leaves as if they were a guest policy. */
-            assert_int_equal(dump_policy_entries(path, &e), 0);
-            stream_of(type, &e, &info);
-            assert_int_equal(xlc_restore_check(&info, &d, &v, &err), 0);
+            /* The CPU's raw policy as if it were a guest's. */
+            stream_of(type, &pool[i]->pol.p[XFS_SYSCTL_cpu_featureset_raw],
+                      &info);
+            check_stream(&d, &info, &v);
             refused_raw += !v.accept;
             xlc_restore_verdict_free(&v);
             xlc_stream_info_free(&info);
-            xlc_policy_entries_free(&e);
         }
     }
-    /* HLE is max-only in 4.17: hosts with it show the compat difference. */
+    /* HLE is max-only in 4.17: hosts with it show the compat difference;
+     * so does MPX for HVM guests. */
     assert_true(hle_hosts > 0);
+    assert_true(mpx_hosts > 0);
+    assert_int_equal(no_hvm, 1);    /* the K8 has neither VMX nor SVM */
     assert_true(refused_raw > 40);
-    free_names(names, n);
 }
 
-/* Messages and JSON for one known case. */
+static const char *json_str(yajl_val top, const char **path)
+{
+    yajl_val v = yajl_tree_get(top, path, yajl_t_string);
+
+    assert_non_null(v);
+    return YAJL_GET_STRING(v);
+}
+
+/* Messages and JSON for one known case: a Sapphire Rapids guest's applied
+ * default policy on a Haswell destination. */
 static void reasons_text_and_json(void **state)
 {
-    char path[4096], text[256];
-    struct xfs_system_featuresets sys;
+    struct xlc_guest_settings dflt = { .kind = XLC_SETTINGS_DEFAULT };
+    struct xlc_applied_policy *a;
     struct xlc_restore_dest d;
-    struct xlc_policy_entries e;
     struct xlc_stream_info info;
     struct xlc_restore_verdict v;
     xlc_error err = { 0 };
-    yajl_val top, reasons;
-    char *json;
+    yajl_val top, reasons, first_feature = NULL;
     bool saw_avx512 = false;
+    char *json;
 
     (void)state;
-    /* A Sapphire Rapids guest's features on a Haswell destination. */
-    snprintf(path, sizeof(path), "%s/%s", shared_dump_dir(),
-             "GenuineIntel00806F8_SapphireRapids_05.xml");
-    derive_from_dump(path, &sys);
-    xlc_restore_dest_from_system(&sys, XFS_STREAM_DOM_X86_HVM, &d);
-    policy_from_fs(sys.fs[XFS_SYSCTL_cpu_featureset_hvm], &d.def, &e);
-    snprintf(path, sizeof(path), "%s/%s", shared_dump_dir(),
-             "GenuineIntel00306F2_HaswellEP.xml");
-    derive_from_dump(path, &sys);
-    xlc_restore_dest_from_system(&sys, XFS_STREAM_DOM_X86_HVM, &d);
-    stream_of(XFS_STREAM_DOM_X86_HVM, &e, &info);
-    assert_int_equal(xlc_restore_check(&info, &d, &v, &err), 0);
+    assert_int_equal(xlc_applied_policy(
+        pool[pool_index("GenuineIntel00806F8_SapphireRapids_05")],
+        XLC_GUEST_HVM, &dflt, &a, &err), 0);
+    xlc_restore_dest_from_system(pool[pool_index("GenuineIntel00306F2_HaswellEP")],
+                                 HVM, &d);
+    stream_of(HVM, &a->policy, &info);
+    check_stream(&d, &info, &v);
     assert_false(v.accept);
     assert_true(v.nr_reasons > 10);
-    for (size_t i = 0; i < v.nr_reasons; i++) {
-        xlc_restore_reason_text(&v, i, text, sizeof(text));
-        if (!strcmp(text, "feature AVX512F (7b0 bit 16) is not in the "
-                          "destination's HVM max policy"))
+    for (size_t i = 0; i < v.nr_reasons; i++)
+        if (!strcmp(v.reasons[i].text,
+                    "feature AVX512F (word 5 7b0 bit 16, leaf 0x00000007:0 "
+                    "ebx) missing on host"))
             saw_avx512 = true;
-    }
     assert_true(saw_avx512);
     json = xlc_restore_verdict_json(&v);
     top = yajl_tree_parse(json, NULL, 0);
     assert_non_null(top);
-    assert_string_equal(YAJL_GET_STRING(yajl_tree_get(top,
-                            (const char *[]){ "verdict", NULL },
-                            yajl_t_string)), "refuse");
-    assert_string_equal(YAJL_GET_STRING(yajl_tree_get(top,
-                            (const char *[]){ "policy", NULL },
-                            yajl_t_string)), "recorded");
+    assert_string_equal(json_str(top, (const char *[]){ "verdict", NULL }),
+                        "refuse");
+    assert_string_equal(json_str(top, (const char *[]){ "policy", NULL }),
+                        "recorded");
+    assert_string_equal(json_str(top, (const char *[]){ "limits", "leaf7",
+                                                        NULL }), "0x2");
     reasons = yajl_tree_get(top, (const char *[]){ "reasons", NULL },
                             yajl_t_array);
     assert_non_null(reasons);
     assert_int_equal(YAJL_GET_ARRAY(reasons)->len, v.nr_reasons);
+    for (size_t i = 0; i < v.nr_reasons && !first_feature; i++)
+        if (!strcmp(json_str(YAJL_GET_ARRAY(reasons)->values[i],
+                             (const char *[]){ "kind", NULL }), "feature"))
+            first_feature = YAJL_GET_ARRAY(reasons)->values[i];
+    assert_non_null(first_feature);
+    assert_string_equal(json_str(first_feature,
+                                 (const char *[]){ "name", NULL }), "AESNI");
+    assert_string_equal(json_str(first_feature,
+                                 (const char *[]){ "word", NULL }), "1c");
     yajl_tree_free(top);
     free(json);
     xlc_restore_verdict_free(&v);
 
     /* The type must match the destination facts. */
-    d.domain_type = XFS_STREAM_DOM_X86_PV;
+    d.domain_type = PV;
     assert_int_equal(xlc_restore_check(&info, &d, &v, &err), -EINVAL);
     assert_non_null(strstr(err.msg, "the stream holds an x86 HVM guest"));
     xlc_stream_info_free(&info);
-    xlc_policy_entries_free(&e);
+    xlc_applied_policy_free(a);
+}
+
+/* Records a policy cannot hold are bad input, named, not a verdict. */
+static void unholdable_records_are_errors(void **state)
+{
+    struct xlc_restore_dest d;
+    struct xlc_stream_info info;
+    struct xlc_restore_verdict v;
+    xlc_error err = { 0 };
+    struct xfs_cpuid_leaf leaves[] = {
+        { 0, XFS_CPUID_NO_SUBLEAF, 1, 0x756e6547, 0x6c65746e, 0x49656e69 },
+        { 7, 0, 0, 0, 0, 0 },    /* past max leaf 1: would be lost */
+    };
+    struct xlc_policy_entries e = { leaves, 2, NULL, 0 };
+    uint8_t *buf;
+    size_t len;
+
+    (void)state;
+    xlc_restore_dest_from_system(pool[pool_index("GenuineIntel0050654_SkylakeXeon")],
+                                 HVM, &d);
+    assert_int_equal(xlc_stream_write_standalone(HVM, &e, &buf, &len, &err),
+                     0);
+    assert_int_equal(xlc_stream_parse(buf, len, &info, &err), 0);
+    free(buf);
+    assert_int_equal(xlc_restore_check(&info, &d, &v, &err), -EINVAL);
+    assert_string_equal(err.msg,
+                        "the stream's policy records: CPUID leaf 0x00000007 "
+                        "subleaf 0 (entry 1): past the policy's max basic "
+                        "leaf 0x1; it would be silently lost");
+    xlc_stream_info_free(&info);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(property_random_pairs),
+        cmocka_unit_test(guest_policy_is_xens_merge),
         cmocka_unit_test(shared_dump_destinations),
         cmocka_unit_test(reasons_text_and_json),
+        cmocka_unit_test(unholdable_records_are_errors),
     };
 
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, setup, teardown);
 }

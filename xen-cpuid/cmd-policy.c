@@ -7,57 +7,10 @@
  * (--backend xen), or with --backend auto/sim and no file the live CPU
  * through the simulated Xen (auto tries the running Xen first).
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
-#include "libxl_cpuid/cpu-policy.h"
-#include "tool.h"
-
-static int exit_for(int rc)
-{
-    switch (rc) {
-    case -ENOMEM: return EXIT_INTERNAL;
-    case -ENODEV: return EXIT_BACKEND;
-    default: return EXIT_INPUT;
-    }
-}
-
-static int load(struct tool *t, struct xlc_system_policies **s,
-                const char **backend)
-{
-    const char *want = t->backend ? t->backend : "auto";
-    struct xlc_sim_opts o = { t->cpuid_file, t->no_hap, t->boot_cpuid };
-    xlc_error err = { 0 };
-    int rc;
-
-    if (strcmp(want, "auto") && strcmp(want, "xen") && strcmp(want, "sim")) {
-        tool_err(t, "--backend %s: expected auto, xen or sim", want);
-        return EXIT_USAGE;
-    }
-    if (!strcmp(want, "xen") && (t->cpuid_file || t->no_hap || t->boot_cpuid)) {
-        tool_err(t, "--cpuid, --no-hap and --boot-cpuid describe a simulated "
-                    "Xen; they do not apply to --backend xen");
-        return EXIT_USAGE;
-    }
-    if (!strcmp(want, "xen") ||
-        (!strcmp(want, "auto") && !t->cpuid_file && !t->no_hap &&
-         !t->boot_cpuid)) {
-        *backend = "xen";
-        rc = xlc_xen_system_policies(s, &err);
-        if (!rc || strcmp(want, "auto") || rc != -ENODEV)
-            goto done;
-    }
-    *backend = "sim";
-    rc = xlc_system_policies_load(&o, s, &err);
-done:
-    if (rc) {
-        tool_err(t, "%s", err.msg);
-        return exit_for(rc);
-    }
-    return EXIT_OK;
-}
+#include "tool-policies.h"
 
 static void text(struct xlc_buf *b, const struct xlc_system_policies *s,
                  const char *backend)
@@ -114,7 +67,7 @@ int cmd_policy(struct tool *t)
                     "running Xen and are not supported)", t->argv[0]);
         return EXIT_USAGE;
     }
-    rc = load(t, &s, &backend);
+    rc = tool_system_policies(t, &s, &backend);
     if (rc)
         return rc;
     if (t->json)

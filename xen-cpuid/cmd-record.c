@@ -1,24 +1,45 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * xen-cpuid record --type pv|hvm -o FILE [POLICY.json]
+ * xen-cpuid record --type pv|hvm [--backend B] [--cpuid DUMP]
+ *                  [--no-hap] [--boot-cpuid L]
+ *                  [--libvirt FILE.xml [--cpu-map DIR] | --xl-cpuid STR]
+ *                  [--json] -o FILE
+ * xen-cpuid record [--type pv|hvm] [--json] -o FILE POLICY.json
  *
  * Write a standalone libxc v3 stream carrying a guest's applied CPU policy
  * (the X86_CPUID_POLICY and X86_MSR_POLICY records, STATIC_DATA_END, END).
- * The policy comes from a policy file (libxl_cpuid/policy-json.h).  With
- * --json the recorded policy is also printed as a policy file.
  *
- * Deriving the policy from --cpuid/--xl-cpuid/--libvirt needs the guest
- * policy derivation, which is not in the library yet: those options are
- * refused with a message saying so.
+ * Without a policy file the policy is the one this host (the running Xen,
+ * or the simulated one over DUMP or the live CPU) gives such a guest
+ * (libxl_cpuid/applied-policy.h): its default policy, or what a libvirt
+ * <cpu> or an xl cpuid= string makes of it.  Settings the host cannot
+ * honour are refused (exit 4) with every reason.
+ *
+ * With a policy file (libxl_cpuid/policy-json.h) its entries are recorded
+ * as they are, once a policy can hold them.
+ *
+ * --json prints a summary, the recorded policy included as a policy file.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../libxl_cpuid/applied-policy.h"
 #include "../libxl_cpuid/policy-json.h"
 #include "../libxl_cpuid/stream.h"
-#include "tool.h"
+#include "lv-common.h"
+#include "tool-policies.h"
+
+/* What was recorded and where it came from, for the summary. */
+struct recorded {
+    uint32_t domain_type;
+    struct xlc_policy_entries e;
+    uint32_t fs[XFS_NR_WORDS];
+    const char *from;                 /* "default", "libvirt", ... */
+    const char *source;               /* the host, or the policy file */
+    const struct xlc_lv_translation *lv;
+};
 
 /* "pv"/"hvm" -> domain type; 0 when unset, -1 when not understood. */
 static int parse_type(const char *s)
@@ -32,77 +53,275 @@ static int parse_type(const char *s)
     return -1;
 }
 
-static int load_policy(struct tool *t, struct xlc_policy_entries *e,
-                       int *type)
+/* ---- the policy from a policy file ---- */
+
+static int load_policy(struct tool *t, struct recorded *r)
 {
+    struct xfs_cpu_policy p;
     xlc_error err = { 0 };
     uint32_t file_type;
 
-    if (xlc_policy_json_load(t->argv[0], e, &file_type, &err)) {
+    if (xlc_policy_json_load(t->argv[0], &r->e, &file_type, &err)) {
         tool_err(t, "%s", err.msg);
         return err.code == ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
     }
-    if (*type && file_type && (uint32_t)*type != file_type) {
+    if (r->domain_type && file_type && r->domain_type != file_type) {
         tool_err(t, "--type %s, but %s says \"type\": \"%s\"", t->type,
                  t->argv[0], file_type == XFS_STREAM_DOM_X86_PV ? "pv" : "hvm");
-        xlc_policy_entries_free(e);
         return EXIT_USAGE;
     }
-    if (!*type)
-        *type = (int)file_type;
+    if (!r->domain_type)
+        r->domain_type = file_type;
+    if (!r->domain_type) {
+        tool_err(t, "the guest type is neither given with --type nor in %s",
+                 t->argv[0]);
+        return EXIT_USAGE;
+    }
+    /* A policy must be able to hold it, or a restore would refuse it. */
+    xfs_policy_zero(&p);
+    if (xlc_policy_from_entries(&p, &r->e, &err)) {
+        tool_err(t, "%s: %s", t->argv[0], err.msg);
+        return err.code == ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
+    }
+    xfs_policy_to_featureset(&p, r->fs, XFS_NR_WORDS);
+    r->from = "policy-file";
+    r->source = t->argv[0];
     return EXIT_OK;
+}
+
+/* ---- the policy this host applies ---- */
+
+static int settings(struct tool *t, struct xlc_guest_settings *g,
+                    struct xlc_cpu_map **map, struct xlc_lv_cpu **cpu)
+{
+    xlc_error err = { 0 };
+    int rc;
+
+    memset(g, 0, sizeof(*g));
+    if (t->xl_cpuid) {
+        g->kind = XLC_SETTINGS_XL_CPUID;
+        g->xl_cpuid = t->xl_cpuid;
+        return EXIT_OK;
+    }
+    if (!t->libvirt)
+        return EXIT_OK;     /* XLC_SETTINGS_DEFAULT */
+    rc = lv_tool_map(t, map);
+    if (rc)
+        return rc;
+    if (xlc_lv_cpu_load(t->libvirt, cpu, &err)) {
+        tool_err(t, "%s", err.msg);
+        return err.code == ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
+    }
+    g->kind = XLC_SETTINGS_LIBVIRT;
+    g->map = *map;
+    g->cpu = *cpu;
+    return EXIT_OK;
+}
+
+static int exit_for(int rc)
+{
+    switch (rc) {
+    case -ENOSYS: return EXIT_USAGE;      /* not in this build */
+    case -EOPNOTSUPP: return EXIT_REFUSED;
+    case -ENOMEM: return EXIT_INTERNAL;
+    default: return EXIT_INPUT;
+    }
+}
+
+static int refused(struct tool *t, const struct xlc_applied_policy *a)
+{
+    tool_err(t, "refused: this host cannot give a%s %s guest that policy "
+                "(%zu reason%s):",
+             a->type == XLC_GUEST_HVM ? "n" : "", xlc_guest_type_name(a->type),
+             a->refused.nr, a->refused.nr == 1 ? "" : "s");
+    for (size_t i = 0; i < a->refused.nr; i++)
+        fprintf(stderr, "  - %s\n", a->refused.reasons[i]);
+    return EXIT_REFUSED;
+}
+
+static int apply(struct tool *t, const struct xlc_system_policies *sys,
+                 const struct xlc_guest_settings *g, struct recorded *r,
+                 struct xlc_applied_policy **a)
+{
+    enum xlc_guest_type type = r->domain_type == XFS_STREAM_DOM_X86_PV
+                                   ? XLC_GUEST_PV : XLC_GUEST_HVM;
+    xlc_error err = { 0 };
+    int rc = xlc_applied_policy(sys, type, g, a, &err);
+
+    if (rc) {
+        tool_err(t, "%s", err.msg);
+        return exit_for(rc);
+    }
+    if ((*a)->refused.nr)
+        return refused(t, *a);
+    if (xlc_applied_policy_entries(*a, &r->e, &err)) {
+        tool_err(t, "%s", err.msg);
+        return EXIT_INTERNAL;
+    }
+    memcpy(r->fs, (*a)->fs, sizeof(r->fs));
+    r->from = xlc_settings_kind_name(g->kind);
+    r->lv = (*a)->lv;
+    return EXIT_OK;
+}
+
+/* ---- output ---- */
+
+static void json_libvirt(struct xlc_buf *b, const char *file,
+                         const struct xlc_lv_translation *lv)
+{
+    xlc_buf_puts(b, ",\n  \"libvirt\": {\"file\": ");
+    xlc_buf_json_str(b, file);
+    xlc_buf_printf(b, ", \"mode\": \"%s\", \"model\": ",
+                   xlc_lv_mode_name(lv->mode));
+    if (lv->model)
+        xlc_buf_json_str(b, lv->model->name);
+    else
+        xlc_buf_puts(b, "null");
+    xlc_buf_printf(b, ", \"verdict\": \"%s\", \"notes\": [",
+                   xlc_lv_verdict_name(lv->verdict));
+    for (size_t i = 0; i < lv->nr_notes; i++) {
+        xlc_buf_puts(b, i ? ", " : "");
+        xlc_buf_json_str(b, lv->notes[i].text);
+    }
+    xlc_buf_puts(b, "]}");
+}
+
+static int print_json(struct tool *t, const struct recorded *r)
+{
+    struct xlc_buf b = XLC_BUF_INIT;
+    char *policy = xlc_policy_json(&r->e, r->domain_type);
+
+    if (!policy) {
+        tool_err(t, "out of memory");
+        return EXIT_INTERNAL;
+    }
+    xlc_buf_puts(&b, "{\n  \"output\": ");
+    xlc_buf_json_str(&b, t->output);
+    xlc_buf_printf(&b, ",\n  \"guest_type\": \"%s\",\n  \"from\": \"%s\","
+                       "\n  \"source\": ",
+                   r->domain_type == XFS_STREAM_DOM_X86_PV ? "pv" : "hvm",
+                   r->from);
+    xlc_buf_json_str(&b, r->source);
+    xlc_buf_printf(&b, ",\n  \"cpuid_leaves\": %zu, \"msrs\": %zu,\n"
+                       "  \"featureset\": \"",
+                   r->e.nr_leaves, r->e.nr_msrs);
+    lv_buf_featureset(&b, r->fs);
+    xlc_buf_puts(&b, "\",\n  \"features\": ");
+    lv_buf_names(&b, r->fs, true);
+    if (r->lv)
+        json_libvirt(&b, t->libvirt, r->lv);
+    xlc_buf_printf(&b, ",\n  \"policy\": %s}\n", policy);
+    free(policy);
+    return lv_emit(&b);
+}
+
+static int print_text(struct tool *t, const struct recorded *r)
+{
+    struct xlc_buf b = XLC_BUF_INIT;
+
+    xlc_buf_printf(&b, "%s: %s stream, %zu CPUID leaves, %zu MSRs\n",
+                   t->output, xlc_stream_domain_name(r->domain_type),
+                   r->e.nr_leaves, r->e.nr_msrs);
+    if (!strcmp(r->from, "policy-file"))
+        xlc_buf_printf(&b, "policy: from the policy file %s\n", r->source);
+    else if (r->lv)
+        xlc_buf_printf(&b, "policy: the libvirt <cpu> of %s (%s, %s) on %s\n",
+                       t->libvirt, xlc_lv_mode_name(r->lv->mode),
+                       xlc_lv_verdict_name(r->lv->verdict), r->source);
+    else
+        xlc_buf_printf(&b, "policy: the %s default policy of %s\n",
+                       r->domain_type == XFS_STREAM_DOM_X86_PV ? "PV" : "HVM",
+                       r->source);
+    xlc_buf_puts(&b, "featureset: ");
+    lv_buf_featureset(&b, r->fs);
+    xlc_buf_putc(&b, '\n');
+    for (size_t i = 0; r->lv && i < r->lv->nr_notes; i++)
+        xlc_buf_printf(&b, "note: [%s] %s\n",
+                       xlc_lv_note_kind_name(r->lv->notes[i].kind),
+                       r->lv->notes[i].text);
+    return lv_emit(&b);
+}
+
+static int write_stream(struct tool *t, const struct recorded *r)
+{
+    xlc_error err = { 0 };
+
+    if (xlc_stream_write_file(t->output, r->domain_type, &r->e, &err)) {
+        tool_err(t, "%s", err.msg);
+        return err.code == EINVAL || err.code == ERANGE || err.code == E2BIG
+                   ? EXIT_INPUT : EXIT_INTERNAL;
+    }
+    return t->json ? print_json(t, r) : print_text(t, r);
+}
+
+/* ---- the two ways in ---- */
+
+static int record_from_host(struct tool *t, struct recorded *r)
+{
+    struct xlc_system_policies *sys = NULL;
+    struct xlc_applied_policy *a = NULL;
+    struct xlc_cpu_map *map = NULL;
+    struct xlc_lv_cpu *cpu = NULL;
+    struct xlc_guest_settings g;
+    const char *backend;
+    int rc = settings(t, &g, &map, &cpu);
+
+    if (!rc)
+        rc = tool_system_policies(t, &sys, &backend);
+    if (!rc) {
+        r->source = tool_policies_description(sys, backend);
+        rc = apply(t, sys, &g, r, &a);
+    }
+    if (!rc)
+        rc = write_stream(t, r);
+    xlc_applied_policy_free(a);
+    xlc_system_policies_free(sys);
+    xlc_lv_cpu_free(cpu);
+    xlc_cpu_map_free(map);
+    return rc;
+}
+
+static int usage(struct tool *t)
+{
+    tool_err(t, "usage: xen-cpuid record --type pv|hvm [--cpuid DUMP] "
+                "[--libvirt FILE.xml | --xl-cpuid STR] -o FILE\n"
+                "   or: xen-cpuid record [--type pv|hvm] -o FILE "
+                "POLICY.json");
+    return EXIT_USAGE;
 }
 
 int cmd_record(struct tool *t)
 {
-    struct xlc_policy_entries e = { 0 };
-    xlc_error err = { 0 };
+    struct recorded r = { 0 };
     int type = parse_type(t->type), rc;
 
     if (type < 0) {
         tool_err(t, "--type %s: expected pv or hvm", t->type);
         return EXIT_USAGE;
     }
-    if (t->cpuid_file || t->xl_cpuid || t->libvirt) {
-        tool_err(t, "deriving the guest policy from --cpuid, --xl-cpuid or "
-                    "--libvirt needs the policy derivation, which this build "
-                    "does not have yet; give the policy as a policy file");
+    if (!t->output || t->argc > 1)
+        return usage(t);
+    if (t->libvirt && t->xl_cpuid) {
+        tool_err(t, "--libvirt and --xl-cpuid are alternatives: give one");
         return EXIT_USAGE;
     }
-    if (!t->output || t->argc != 1) {
-        tool_err(t, "usage: xen-cpuid record --type pv|hvm -o FILE "
-                    "POLICY.json");
-        return EXIT_USAGE;
-    }
-    rc = load_policy(t, &e, &type);
-    if (rc)
-        return rc;
-    if (!type) {
-        tool_err(t, "the guest type is neither given with --type nor in %s",
-                 t->argv[0]);
-        xlc_policy_entries_free(&e);
-        return EXIT_USAGE;
-    }
-    if (xlc_stream_write_file(t->output, (uint32_t)type, &e, &err)) {
-        tool_err(t, "%s", err.msg);
-        xlc_policy_entries_free(&e);
-        return err.code == EINVAL || err.code == ERANGE || err.code == E2BIG
-                   ? EXIT_INPUT : EXIT_INTERNAL;
-    }
-    if (t->json) {
-        char *json = xlc_policy_json(&e, (uint32_t)type);
-
-        if (!json) {
-            tool_err(t, "out of memory");
-            xlc_policy_entries_free(&e);
-            return EXIT_INTERNAL;
+    r.domain_type = (uint32_t)type;
+    if (t->argc == 1) {
+        if (t->cpuid_file || t->libvirt || t->xl_cpuid) {
+            tool_err(t, "a policy file is recorded as it is: --cpuid, "
+                        "--libvirt and --xl-cpuid do not apply to it");
+            return EXIT_USAGE;
         }
-        fputs(json, stdout);
-        free(json);
+        rc = load_policy(t, &r);
+        if (!rc)
+            rc = write_stream(t, &r);
+    } else if (!type) {
+        tool_err(t, "--type pv|hvm is required when the policy comes from "
+                    "the host");
+        rc = EXIT_USAGE;
     } else {
-        printf("%s: %s stream, %zu CPUID leaves, %zu MSRs\n", t->output,
-               xlc_stream_domain_name((uint32_t)type), e.nr_leaves, e.nr_msrs);
+        rc = record_from_host(t, &r);
     }
-    xlc_policy_entries_free(&e);
-    return EXIT_OK;
+    xlc_policy_entries_free(&r.e);
+    return rc;
 }

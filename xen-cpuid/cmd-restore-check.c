@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * xen-cpuid restore-check [--cpuid DEST_DUMP] [--no-hap] [--boot-cpuid L]
- *                         [--json] FILE
+ * xen-cpuid restore-check [--backend B] [--cpuid DEST_DUMP] [--no-hap]
+ *                         [--boot-cpuid L] [--json] FILE
  *
  * Read a libxc stream, find the CPU policy it recorded, and say whether
- * this host (simulated over DEST_DUMP, or the live CPU) can restore it:
- * exit 0 when it can, 4 when it must refuse, with every blocking reason.
+ * this host (the running Xen, or the simulated one over DEST_DUMP or the
+ * live CPU) can restore it: exit 0 when it can, 4 when it must refuse,
+ * with every blocking reason (libxl_cpuid/restore-check.h has the rule).
  * A stream without CPUID data is checked with the compatibility policy
  * Xen 4.17's restore would give it, and the output says so.
  */
@@ -15,54 +16,34 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../libxl_cpuid/cpuid-dump.h"
 #include "../libxl_cpuid/restore-check.h"
 #include "../libxl_cpuid/strbuf.h"
 #include "../libxl_cpuid/stream.h"
-#include "tool.h"
+#include "tool-policies.h"
 
-/* Derive the destination's featuresets from a dump or the live CPU. */
-static int destination(struct tool *t, struct xfs_system_featuresets *sys,
-                       const char **what)
+static const char *type_name(uint32_t domain_type)
 {
-    struct xlc_cpuid_dump *dump;
-    struct xfs_cpuid_reader rd;
-    struct xfs_hv_options opts;
-    xlc_error err = { 0 };
-    unsigned int bad;
-    int rc;
+    return domain_type == XFS_STREAM_DOM_X86_PV ? "PV" : "HVM";
+}
 
-    if (t->backend && strcmp(t->backend, "sim") && strcmp(t->backend, "auto")) {
-        tool_err(t, "--backend %s: only the simulated hypervisor (sim) is "
-                    "available to restore-check in this build", t->backend);
-        return EXIT_BACKEND;
-    }
-    xfs_hv_options_default(&opts);
-    opts.hap = !t->no_hap;
-    if (t->boot_cpuid && xfs_parse_boot_cpuid(t->boot_cpuid, &opts, &bad)) {
-        tool_err(t, "--boot-cpuid: bad item at offset %u of '%s'", bad,
-                 t->boot_cpuid);
-        return EXIT_USAGE;
-    }
-    rc = t->cpuid_file ? xlc_dump_load(t->cpuid_file, &dump, &err)
-                       : xlc_dump_live(&dump, &err);
-    if (rc) {
-        tool_err(t, "%s", err.msg);
-        return t->cpuid_file ? EXIT_INPUT : EXIT_BACKEND;
-    }
-    xlc_dump_reader(dump, &rd);
-    xfs_derive_featuresets(&rd, &opts, sys);
-    xlc_dump_free(dump);
-    *what = t->cpuid_file ? t->cpuid_file : "the live CPU";
-    return EXIT_OK;
+static void print_guest(const struct xlc_restore_verdict *v)
+{
+    uint32_t fs[XFS_NR_WORDS];
+    const struct xfs_cpu_policy *g = &v->guest;
+
+    xfs_policy_to_featureset(g, fs, XFS_NR_WORDS);
+    printf("guest: %s, max leaf 0x%" PRIx32 ", leaf 7 max subleaf %" PRIu32
+           ", max extended leaf 0x%08" PRIx32 ", %u feature bits\n",
+           xfs_vendor_name(xfs_vendor_from_leaf0(g->basic[0].b, g->basic[0].c,
+                                                 g->basic[0].d)),
+           xfs_policy_max_leaf(g), xfs_policy_max_feat_subleaf(g),
+           xfs_policy_max_extd_leaf(g), xfs_popcount(fs, XFS_NR_WORDS));
 }
 
 static void print_text(const char *file, const char *dest,
                        const struct xlc_stream_info *s,
                        const struct xlc_restore_verdict *v)
 {
-    char line[256];
-
     printf("stream: %s: %s guest, saved by Xen %u.%u, stream version %u, "
            "%u records\n",
            file, xlc_stream_domain_name(s->domain_type), s->xen_major,
@@ -78,16 +59,16 @@ static void print_text(const char *file, const char *dest,
                s->policy.nr_msrs, s->msr_offset);
     else
         printf(", no MSR record (destination default MSRs)\n");
-    printf("destination: simulated Xen 4.17 over %s\n", dest);
+    printf("destination: %s, %s max policy\n", dest,
+           type_name(s->domain_type));
+    print_guest(v);
     printf("verdict: %s", v->accept ? "accept" : "refuse");
     if (!v->accept)
         printf(" (%zu blocking reason%s)", v->nr_reasons,
                v->nr_reasons == 1 ? "" : "s");
     putchar('\n');
-    for (size_t i = 0; i < v->nr_reasons; i++) {
-        xlc_restore_reason_text(v, i, line, sizeof(line));
-        printf("  - %s\n", line);
-    }
+    for (size_t i = 0; i < v->nr_reasons; i++)
+        printf("  - %s\n", v->reasons[i].text);
 }
 
 static int print_json(const char *file, const char *dest,
@@ -119,14 +100,52 @@ static int print_json(const char *file, const char *dest,
     return 0;
 }
 
-int cmd_restore_check(struct tool *t)
+/* The destination for the stream's guest type, from the chosen backend. */
+static int destination(struct tool *t, uint32_t domain_type,
+                       struct xlc_restore_dest *d, char **dest)
 {
-    struct xfs_system_featuresets sys;
-    struct xlc_stream_info s;
-    struct xlc_restore_dest d;
+    struct xlc_system_policies *sys;
+    const char *backend;
+    int rc = tool_system_policies(t, &sys, &backend);
+
+    if (rc)
+        return rc;
+    xlc_restore_dest_from_system(sys, domain_type, d);
+    *dest = strdup(tool_policies_description(sys, backend));
+    xlc_system_policies_free(sys);
+    if (!*dest) {
+        tool_err(t, "out of memory");
+        return EXIT_INTERNAL;
+    }
+    return EXIT_OK;
+}
+
+static int check(struct tool *t, const struct xlc_stream_info *s,
+                 const struct xlc_restore_dest *d, const char *dest)
+{
     struct xlc_restore_verdict v;
     xlc_error err = { 0 };
-    const char *dest;
+    int rc;
+
+    if (xlc_restore_check(s, d, &v, &err)) {
+        tool_err(t, "%s: %s", t->argv[0], err.msg);
+        return err.code == ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
+    }
+    rc = t->json ? print_json(t->argv[0], dest, s, &v)
+                 : (print_text(t->argv[0], dest, s, &v), 0);
+    if (rc)
+        tool_err(t, "out of memory");
+    rc = rc ? EXIT_INTERNAL : v.accept ? EXIT_OK : EXIT_REFUSED;
+    xlc_restore_verdict_free(&v);
+    return rc;
+}
+
+int cmd_restore_check(struct tool *t)
+{
+    struct xlc_restore_dest *d;
+    struct xlc_stream_info s;
+    xlc_error err = { 0 };
+    char *dest = NULL;
     int rc;
 
     if (t->argc != 1) {
@@ -138,23 +157,14 @@ int cmd_restore_check(struct tool *t)
         tool_err(t, "%s", err.msg);
         return err.code == ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
     }
-    rc = destination(t, &sys, &dest);
-    if (rc) {
-        xlc_stream_info_free(&s);
-        return rc;
-    }
-    xlc_restore_dest_from_system(&sys, s.domain_type, &d);
-    if (xlc_restore_check(&s, &d, &v, &err)) {
-        tool_err(t, "%s", err.msg);
-        xlc_stream_info_free(&s);
-        return EXIT_INTERNAL;
-    }
-    rc = t->json ? print_json(t->argv[0], dest, &s, &v)
-                 : (print_text(t->argv[0], dest, &s, &v), 0);
-    if (rc)
+    d = malloc(sizeof(*d));
+    rc = d ? destination(t, s.domain_type, d, &dest) : EXIT_INTERNAL;
+    if (!d)
         tool_err(t, "out of memory");
-    rc = rc ? EXIT_INTERNAL : v.accept ? EXIT_OK : EXIT_REFUSED;
-    xlc_restore_verdict_free(&v);
+    if (!rc)
+        rc = check(t, &s, d, dest);
+    free(dest);
+    free(d);
     xlc_stream_info_free(&s);
     return rc;
 }

@@ -9,11 +9,12 @@
  * An item that starts with '-' ("-1:...") must come after "--".
  *
  * The string is parsed exactly as libxl parses it (the list is printed as
- * libxl's JSON, with notes on what libxl accepts silently), then applied
- * to the type's default featureset.  Exit 0 with the report; 2 when the
+ * libxl's JSON, with notes on what libxl accepts silently), then applied to the type's default policy as libxenguest
+ * applies it (xlc_xl_cpuid_apply).  Exit 0 with the report; 2 when the
  * string is malformed (where xl would only warn) or holds a mask
- * character libxenguest refuses; 4 when it asks for features this host
- * cannot give the guest type (every one named).
+ * character libxenguest refuses; 4 when the host refuses it: features the
+ * type's max lacks or whose prerequisite is cleared (every one named), a
+ * leaf the policy does not hold, a guest type the host cannot run.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -21,16 +22,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../libxl_cpuid/xl-cpuid-apply.h"
-#include "tool-handle.h"
+#include "../libxl_cpuid/applied-policy.h"
+#include "../libxl_cpuid/xl-cpuid.h"
+#include "tool-policies.h"
 #include "xl-cpuid-out.h"
-
-#define N XFS_NR_WORDS
-
-struct guest_sets {
-    uint32_t def[N], max[N], host[N];
-    char source[512];
-};
 
 static int parse_type(struct tool *t, enum xlc_guest_type *type)
 {
@@ -56,10 +51,10 @@ static bool looks_xend(const char *s)
 }
 
 static int parse_input(struct tool *t, char **args, int n, bool *xend,
-                       struct xlc_xl_list *l)
+                       struct xlc_xl_cpuid *l)
 {
     xlc_error err = { 0 };
-    int r;
+    int r = 0;
 
     *xend = looks_xend(args[0]);
     if (!*xend && n > 1) {
@@ -68,61 +63,66 @@ static int parse_input(struct tool *t, char **args, int n, bool *xend,
                     "with a leaf number");
         return EXIT_USAGE;
     }
-    r = *xend ? xlc_xl_parse_xend_list(l, (const char *const *)args,
-                                       (size_t)n, &err)
-              : xlc_xl_parse_string(l, args[0], &err);
+    if (!*xend)
+        r = xlc_xl_cpuid_parse(l, args[0], NULL, NULL, &err);
+    for (int i = 0; *xend && i < n && !r; i++)
+        if ((r = xlc_xl_cpuid_parse_xend(l, args[i], NULL, &err)) && n > 1)
+            xlc_error_prefix(&err, "item %d", i + 1);
     if (r) {
-        tool_err(t, "%s", err.msg);
+        tool_err(t, "%s (xl would print this and build the guest without "
+                    "the item)", err.msg);
         return r == -ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
     }
     return EXIT_OK;
 }
 
-static void take(uint32_t dst[N], const struct tool_featuresets *s,
-                 unsigned int idx)
+static int notes_for(struct tool *t, char **args, int n, bool xend,
+                     struct xlc_xl_notes *notes)
 {
-    memset(dst, 0, N * sizeof(*dst));
-    if (s->fs[idx])
-        xfs_copy(dst, N, s->fs[idx], s->len[idx]);
+    xlc_error err = { 0 };
+    int r = xend ? xlc_xl_notes_xend((const char *const *)args, (size_t)n,
+                                     notes, &err)
+                 : xlc_xl_notes_libxl(args[0], notes, &err);
+
+    if (r) {
+        tool_err(t, "%s", err.msg);
+        return EXIT_INTERNAL;
+    }
+    return EXIT_OK;
 }
 
-static int host_sets(struct tool *t, enum xlc_guest_type type,
-                     struct guest_sets *g)
+/*
+ * libxl keeps any character in an xend mask; libxenguest refuses the
+ * whole list for one outside 0 1 x k s.  That is bad input (exit 2), so it
+ * is told apart from the host's refusals (exit 4) before applying.
+ */
+static int check_masks(struct tool *t, const struct xlc_xl_cpuid *l)
 {
-    bool pv = type == XLC_GUEST_PV;
-    struct tool_featuresets s;
-    xlc_handle *h;
-    int rc = tool_open_handle(t, &h);
+    for (size_t i = 0; i < l->nr_cpuid; i++)
+        for (int reg = 0; reg < 4; reg++) {
+            const char *m = l->cpuid[i].policy[reg];
 
-    if (rc)
-        return rc;
-    rc = tool_get_featuresets(t, h, &s);
-    if (!rc) {
-        take(g->host, &s, XFS_SYSCTL_cpu_featureset_host);
-        take(g->def, &s, pv ? XFS_SYSCTL_cpu_featureset_pv
-                            : XFS_SYSCTL_cpu_featureset_hvm);
-        take(g->max, &s, pv ? XFS_SYSCTL_cpu_featureset_pv_max
-                            : XFS_SYSCTL_cpu_featureset_hvm_max);
-        snprintf(g->source, sizeof(g->source), "%s",
-                 xlc_backend_description(h));
-        tool_featuresets_free(&s);
-        if (xfs_empty(g->max, N)) {
-            tool_err(t, "this host cannot run %s guests at all%s",
-                     xlc_guest_type_name(type),
-                     pv ? "" : " (no VMX or SVM); try --type pv");
-            rc = EXIT_REFUSED;
+            for (unsigned int c = 0; m && c < XLC_XL_REG_CHARS; c++) {
+                if (strchr("01xks", m[c]) && m[c])
+                    continue;
+                tool_err(t, "leaf 0x%x %s: bad mask character '%c' at "
+                            "position %u (bit %u): libxenguest accepts only "
+                            "0, 1, x, k, s and refuses the whole list",
+                         l->cpuid[i].leaf, xlc_reg_name((enum xfs_reg)reg),
+                         (unsigned char)m[c] >= 0x20 &&
+                                 (unsigned char)m[c] < 0x7f ? m[c] : '?',
+                         c + 1, 31 - c);
+                return EXIT_INPUT;
+            }
         }
-    }
-    xlc_close(h);
-    return rc;
+    return EXIT_OK;
 }
 
 static int exit_for(int r)
 {
     switch (-r) {
-    case ENOTSUP: return EXIT_REFUSED;
     case ENOMEM: return EXIT_INTERNAL;
-    default: return EXIT_INPUT;
+    default: return EXIT_REFUSED; /* EINVAL: refused; ENODEV: no such guests */
     }
 }
 
@@ -132,14 +132,14 @@ static int report(struct tool *t, struct xl_report *r)
     xlc_error err = { 0 };
     char *shortest = NULL, *out;
 
-    if (xlc_xl_reverse(r->applied->fs, r->host, &shortest, &err))
+    if (xlc_xl_cpuid_reverse(r->applied->fs, r->applied->def, &shortest,
+                             &err))
         r->shortest_why_not = err.msg;
     r->shortest = shortest;
-    if (t->json) {
+    if (t->json)
         xl_report_json(&b, r);
-    } else {
+    else
         xl_report_text(&b, r);
-    }
     free(shortest);
     out = xlc_buf_take(&b);
     if (!out) {
@@ -151,38 +151,53 @@ static int report(struct tool *t, struct xl_report *r)
     return EXIT_OK;
 }
 
+static int apply_and_report(struct tool *t, struct xl_report *r,
+                            const struct xlc_system_policies *sys)
+{
+    struct xlc_xl_applied *a = calloc(1, sizeof(*a));
+    xlc_error err = { 0 };
+    int rc;
+
+    if (!a) {
+        tool_err(t, "out of memory");
+        return EXIT_INTERNAL;
+    }
+    rc = xlc_xl_cpuid_apply(sys, r->type, r->list, a, &err);
+    if (rc) {
+        tool_err(t, "%s", err.msg);
+        free(a);
+        return exit_for(rc);
+    }
+    r->applied = a;
+    r->def_policy = &sys->pol.p[xlc_policy_index_default(r->type)];
+    rc = report(t, r);
+    free(a);
+    return rc;
+}
+
 static int run(struct tool *t, char **args, int n, enum xlc_guest_type type)
 {
-    struct xlc_xl_list l = XLC_XL_LIST_INIT;
-    struct xlc_xl_applied a;
-    struct guest_sets *g = calloc(1, sizeof(*g));
-    struct xlc_xl_host h;
-    struct xl_report r = { 0 };
-    xlc_error err = { 0 };
-    int rc = g ? parse_input(t, args, n, &r.xend, &l) : EXIT_INTERNAL;
+    struct xlc_xl_cpuid l = { 0 };
+    struct xlc_xl_notes notes = { 0 };
+    struct xlc_system_policies *sys = NULL;
+    struct xl_report r = { .input = args, .nr_input = n, .list = &l,
+                           .notes = &notes, .type = type };
+    const char *backend = NULL;
+    int rc = parse_input(t, args, n, &r.xend, &l);
 
     if (!rc)
-        rc = host_sets(t, type, g);
+        rc = check_masks(t, &l);
+    if (!rc)
+        rc = notes_for(t, args, n, r.xend, &notes);
+    if (!rc)
+        rc = tool_system_policies(t, &sys, &backend);
     if (!rc) {
-        h = (struct xlc_xl_host){ type, g->def, g->max, g->host };
-        int ar = xlc_xl_apply(&l, &h, &a, &err);
-
-        if (ar) {
-            tool_err(t, "%s", err.msg);
-            rc = exit_for(ar);
-        } else {
-            r.input = args;
-            r.nr_input = n;
-            r.list = &l;
-            r.host = &h;
-            r.source = g->source;
-            r.applied = &a;
-            rc = report(t, &r);
-            xlc_xl_applied_free(&a);
-        }
+        r.source = tool_policies_description(sys, backend);
+        rc = apply_and_report(t, &r, sys);
     }
-    xlc_xl_list_free(&l);
-    free(g);
+    xlc_system_policies_free(sys);
+    xlc_xl_notes_free(&notes);
+    xlc_xl_cpuid_free(&l);
     return rc;
 }
 

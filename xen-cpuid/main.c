@@ -31,8 +31,9 @@ static const struct subcommand subcommands[] = {
       "describe the host as a libvirt <cpu> (model + features)" },
     { "level", NULL, cmd_level, "HOST...",
       "level a pool of hosts: what a guest may see on all of them" },
-    { "record", NULL, cmd_record, "-o FILE POLICY.json",
-      "write a migration stream carrying a guest's applied policy" },
+    { "record", NULL, cmd_record, "-o FILE [POLICY.json]",
+      "write a migration stream with a guest's applied policy (--type, "
+      "--libvirt)" },
     { "restore-check", NULL, cmd_restore_check, "FILE",
       "check a stream's recorded policy against this host" },
 };

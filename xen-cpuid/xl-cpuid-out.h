@@ -5,16 +5,20 @@
 
 #include <stdbool.h>
 
+#include "../libxl_cpuid/cpu-policy.h"
 #include "../libxl_cpuid/strbuf.h"
-#include "../libxl_cpuid/xl-cpuid-apply.h"
+#include "../libxl_cpuid/xl-cpuid-notes.h"
+#include "../libxl_cpuid/xl-cpuid.h"
 
 struct xl_report {
     bool xend;                        /* which form the input was */
     char *const *input;               /* the strings as given */
     int nr_input;
-    const struct xlc_xl_list *list;
-    const struct xlc_xl_host *host;
-    const char *source;               /* backend description */
+    const struct xlc_xl_cpuid *list;
+    const struct xlc_xl_notes *notes; /* what libxl accepts silently */
+    enum xlc_guest_type type;
+    const struct xfs_cpu_policy *def_policy; /* the type's default policy */
+    const char *source;               /* where the policies came from */
     const struct xlc_xl_applied *applied;
     const char *shortest;             /* reverse of the result, or NULL */
     const char *shortest_why_not;     /* why there is none */

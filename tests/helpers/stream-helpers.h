@@ -32,8 +32,8 @@ void free_names(char **names, size_t n);
  * A policy-shaped entry list from a dump's raw leaves: only the
  * (leaf, subleaf) slots Xen's policy has (no-subleaf leaves get subleaf
  * 0xffffffff), first occurrence kept, loaded with xlc_dump_load().
- * Interim stand-in for a derived guest policy until the policy
- * derivation is available.  Returns 0 or -1.
+ * Realistic entry lists for the stream layer's own tests; guest policies
+ * come from libxl_cpuid/applied-policy.h.  Returns 0 or -1.
  */
 int dump_policy_entries(const char *path, struct xlc_policy_entries *e);
 

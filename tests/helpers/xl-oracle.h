@@ -1,37 +1,34 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The installed libxenlight (Xen 4.17) as the oracle for cpuid= parsing:
- * its verdict on an item and the JSON of the list it builds, written by
- * its own libxl_cpuid_policy_list_gen_json through a default yajl
- * generator.  Only the tests link this.
+ * The installed libxenlight as the oracle for xl's cpuid= option: run
+ * libxl_cpuid_parse_config{,_xend}() on items and return the error number
+ * and the list's JSON (libxl_cpuid_policy_list_gen_json).
  */
 #ifndef TESTS_HELPERS_XL_ORACLE_H
 #define TESTS_HELPERS_XL_ORACLE_H
 
-#include <stdbool.h>
 #include <stddef.h>
 
-typedef struct xo_list xo_list;
-
-xo_list *xo_new(void);
-void xo_free(xo_list *l);
-/* libxl_cpuid_parse_config (xend: _xend) on a copy of item. */
-int xo_add(xo_list *l, const char *item, bool xend);
-/* The list's JSON, malloc'd. */
-char *xo_json(xo_list *l);
-/* The same for any libxl_cpuid_policy_list (pass its address). */
-char *xo_json_of(void *libxl_cpuid_policy_list_ptr);
+struct xo_result {
+    int rc;                 /* libxl's number, or XLC_XL_NOT_HOST */
+    unsigned int item_no;   /* libxl form: failing word (1 = "host") */
+    char *json;             /* malloc'd */
+};
 
 /*
- * xl's handling of cpuid="...": strtok_r on ',', first item must be
- * "host" (else nothing is parsed: returns -1), every other item parsed.
- * Returns the number of items libxl refused; rcs[] (may be NULL) gets
- * each item's number, *nr_items their count.
+ * The libxl form as xl splits it (strtok on ',', first word "host"),
+ * each item through libxl_cpuid_parse_config(), stopping at the first
+ * error.
  */
-int xo_xl_string(xo_list *l, const char *s, int *rcs, size_t max_rcs,
-                 size_t *nr_items);
+void xo_libxl_form(const char *str, struct xo_result *out);
+/* nr xend strings into one list, stopping at the first error. */
+void xo_xend_form(const char *const *strs, size_t nr, struct xo_result *out);
+/* Our parser, same shape. */
+void xo_ours_libxl_form(const char *str, struct xo_result *out);
+void xo_ours_xend_form(const char *const *strs, size_t nr,
+                       struct xo_result *out);
 
-/* Where the loaded libxenlight lives (for reading its name strings). */
-const char *xo_library_path(void);
+/* Path of the loaded libxenlight (for reading its strings), malloc'd. */
+char *xo_libxenlight_path(void);
 
 #endif

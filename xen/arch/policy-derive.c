@@ -35,9 +35,9 @@ static bool has(const uint32_t fs[XFS_NR_WORDS], unsigned int feature)
 }
 
 /* Write the features, then everything computed from them. */
-static void apply_features(struct xfs_cpu_policy *p,
-                           const uint32_t fs[XFS_NR_WORDS],
-                           const struct xfs_cpu_policy *raw)
+void xfs_policy_apply_featureset(struct xfs_cpu_policy *p,
+                                 const uint32_t fs[XFS_NR_WORDS],
+                                 const struct xfs_cpu_policy *raw)
 {
     xfs_policy_cover_featureset(p, fs);
     xfs_policy_from_featureset(p, fs, XFS_NR_WORDS);
@@ -63,7 +63,7 @@ static void derive_host(const struct xfs_cpu_policy *raw,
     xfs_policy_hide_host_details(host);
     host->basic[0xa] = (struct xfs_cpuid_regs){ 0, 0, 0, 0 };
     host->hv_limit = host->hv2_limit = 0;
-    apply_features(host, fs, raw);
+    xfs_policy_apply_featureset(host, fs, raw);
 }
 
 /*
@@ -79,7 +79,7 @@ static void derive_max(const struct xfs_cpu_policy *host,
     p->basic[0].a = XFS_POLICY_NR_BASIC - 1;
     p->feat[0].a = XFS_POLICY_NR_FEAT - 1;
     p->extd[0].a = XFS_POLICY_EXTD_BASE + XFS_POLICY_NR_EXTD - 1;
-    apply_features(p, fs, raw);
+    xfs_policy_apply_featureset(p, fs, raw);
     if (!hvm) {
         p->extd[0xa] = (struct xfs_cpuid_regs){ 0, 0, 0, 0 };  /* no SVM */
         return;
@@ -106,7 +106,7 @@ static void derive_default(const struct xfs_cpu_policy *max,
     p->basic[0].a = host->basic[0].a;
     p->feat[0].a = host->feat[0].a;
     p->extd[0].a = host->extd[0].a;
-    apply_features(p, fs, raw);
+    xfs_policy_apply_featureset(p, fs, raw);
 }
 
 static void derive_guests(const struct xfs_system_featuresets *fs,

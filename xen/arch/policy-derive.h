@@ -50,6 +50,18 @@ void xfs_derive_policies(const struct xfs_cpuid_reader *rd,
                          const struct xfs_system_featuresets *fs,
                          struct xfs_system_policies *out);
 
+/*
+ * Write a featureset into p and recompute everything that follows from it:
+ * the max leaves raised so that every word with a bit set is listed, leaf
+ * 0xd rebuilt from the XSAVE features (with raw's component layout), the
+ * SVM leaf emptied without SVM, unlisted leaves cleared, the vendor.  What
+ * every system policy goes through, and what Xen recomputes when a
+ * guest's policy is given new features (a toolstack's applied policy).
+ */
+void xfs_policy_apply_featureset(struct xfs_cpu_policy *p,
+                                 const uint32_t fs[XFS_NR_WORDS],
+                                 const struct xfs_cpu_policy *raw);
+
 /* ---- the steps, exposed for tests ---- */
 
 /* Limit max basic leaf, leaf 7 max subleaf and max extended leaf to what

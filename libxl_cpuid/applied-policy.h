@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The applied policy: the full CPU policy a guest gets on a host, from the
+ * host's system policies and the guest's settings, and its serialised form
+ * (the leaves and MSRs a migration stream records, stream.h).
+ *
+ * How it is built, whatever the settings:
+ *   1. the guest featureset: the type's default featureset (no settings),
+ *      a featureset given as is (e.g. one `level` computed for a pool),
+ *      a libvirt <cpu> translated for this host (xlc_lv_translate), or an
+ *      xl cpuid= string (not available in this build yet: -ENOSYS);
+ *   2. refused when it is not a set Xen could apply unchanged: bits in
+ *      words this build does not know, or features whose prerequisites
+ *      are absent (Xen would silently clear them; every one is named);
+ *   3. the type's default policy with that featureset written into it and
+ *      everything depending on the features recomputed
+ *      (xfs_policy_apply_featureset: leaf limits, XSAVE leaf, ...);
+ *   4. checked against the type's max policy (xfs_policy_check_compat):
+ *      every reason it does not fit is kept, see `refused`.
+ * A libvirt <cpu> the host cannot honour (xlc_lv_evaluate's verdict
+ * INCOMPATIBLE) is refused at step 1, its blockers the reasons.
+ */
+#ifndef LIBXL_CPUID_APPLIED_POLICY_H
+#define LIBXL_CPUID_APPLIED_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cpu-policy.h"
+#include "error.h"
+#include "libvirt-translate.h"
+#include "stream.h"
+
+enum xlc_settings_kind {
+    XLC_SETTINGS_DEFAULT,     /* the type's default policy */
+    XLC_SETTINGS_FEATURESET,  /* a guest featureset */
+    XLC_SETTINGS_LIBVIRT,     /* a libvirt <cpu> */
+    XLC_SETTINGS_XL_CPUID,    /* an xl cpuid= string */
+};
+
+struct xlc_guest_settings {
+    enum xlc_settings_kind kind;
+    const uint32_t *fs;                 /* FEATURESET: nr_words words */
+    size_t nr_words;
+    const struct xlc_cpu_map *map;      /* LIBVIRT */
+    const struct xlc_lv_cpu *cpu;
+    const char *xl_cpuid;               /* XL_CPUID */
+};
+
+struct xlc_applied_policy {
+    enum xlc_guest_type type;
+    enum xlc_settings_kind from;
+    uint32_t fs[XFS_NR_WORDS];           /* the guest featureset */
+    struct xfs_cpu_policy policy;        /* the full guest policy */
+    struct xlc_policy_records records;   /* its serialised form */
+    struct xlc_lv_translation *lv;       /* LIBVIRT: notes, verdict */
+    /*
+     * Why this host cannot give the guest that policy: the libvirt
+     * translation's blockers (the policy is then not built: all zero), or
+     * every way the policy does not fit the type's max policy.  nr = 0:
+     * the policy can be applied.
+     */
+    struct xlc_compat_report refused;
+};
+
+/* "default", "featureset", "libvirt", "xl-cpuid". */
+const char *xlc_settings_kind_name(enum xlc_settings_kind k);
+
+/* The system-policy index of a type's default / max policy. */
+unsigned int xlc_policy_index_default(enum xlc_guest_type type);
+unsigned int xlc_policy_index_max(enum xlc_guest_type type);
+
+/*
+ * Build the applied policy.  Returns 0 with *out set (check
+ * (*out)->refused), or a negative errno: -EOPNOTSUPP when the host cannot
+ * run the guest type at all, -EINVAL for settings that cannot be applied
+ * (the message names every offending feature), -ENOSYS for xl cpuid=
+ * strings, -ENOMEM.
+ */
+int xlc_applied_policy(const struct xlc_system_policies *sys,
+                       enum xlc_guest_type type,
+                       const struct xlc_guest_settings *g,
+                       struct xlc_applied_policy **out, xlc_error *err);
+void xlc_applied_policy_free(struct xlc_applied_policy *a);
+
+/* 0 when the policy fits; else -EINVAL with every reason in err. */
+int xlc_applied_policy_check(const struct xlc_applied_policy *a,
+                             xlc_error *err);
+
+/* The records as the stream layer's entry list (malloc()ed copies). */
+int xlc_applied_policy_entries(const struct xlc_applied_policy *a,
+                               struct xlc_policy_entries *e, xlc_error *err);
+
+/*
+ * Steps 2 and 3 on their own: `def` with featureset fs applied (raw gives
+ * the XSAVE layout).  Returns 0 or -EINVAL naming what cannot be applied.
+ */
+int xlc_policy_with_featureset(const struct xfs_cpu_policy *def,
+                               const struct xfs_cpu_policy *raw,
+                               const uint32_t *fs, size_t nr_words,
+                               struct xfs_cpu_policy *out, xlc_error *err);
+
+/* Serialise a policy into an entry list / apply entries on top of *p. */
+int xlc_policy_to_entries(const struct xfs_cpu_policy *p,
+                          struct xlc_policy_entries *e, xlc_error *err);
+int xlc_policy_from_entries(struct xfs_cpu_policy *p,
+                            const struct xlc_policy_entries *e,
+                            xlc_error *err);
+
+/*
+ * The host as the libvirt translation sees it, from system policies: the
+ * three featuresets of the type, vendor and signature from the raw
+ * policy.  False when the host cannot run the type.
+ */
+bool xlc_lv_host_from_policies(struct xlc_lv_host *h, enum xlc_guest_type t,
+                               const struct xlc_system_policies *sys);
+
+#endif /* LIBXL_CPUID_APPLIED_POLICY_H */

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Shared by level-input-libvirt*.c only: turning a parsed host <cpu> into
+ * a pool host with a memo of feature-name lookups (one per thread).
+ */
+#ifndef LIBXL_CPUID_LEVEL_INPUT_LIBVIRT_INT_H
+#define LIBXL_CPUID_LEVEL_INPUT_LIBVIRT_INT_H
+
+#include "level-input.h"
+
+struct xlc_lv_memo;
+
+/* NULL when out of memory; a NULL memo just means no memo. */
+struct xlc_lv_memo *xlc_lv_memo_new(void);
+void xlc_lv_memo_free(struct xlc_lv_memo *memo);
+
+/* xlc_level_host_from_lv_cpu() remembering names in memo (may be NULL). */
+int xlc_level_host_from_lv_cpu_memo(const struct xlc_cpu_map *map,
+                                    struct xlc_lv_memo *memo,
+                                    const struct xlc_lv_cpu *cpu,
+                                    struct xlc_level_host *out,
+                                    xlc_error *err);
+
+#endif

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Shared by the subcommands that need full system policies (policy,
+ * record, restore-check): the running Xen (--backend xen), or the
+ * simulated Xen over --cpuid DUMP or the live CPU (--backend sim); auto
+ * tries the running Xen first unless an option asks for simulation.
+ */
+#ifndef XEN_CPUID_TOOL_POLICIES_H
+#define XEN_CPUID_TOOL_POLICIES_H
+
+#include "../libxl_cpuid/cpu-policy.h"
+#include "tool.h"
+
+/*
+ * Load the policies; *backend becomes "xen" or "sim".  Returns EXIT_OK, or
+ * the exit code after reporting the error.
+ */
+int tool_system_policies(struct tool *t, struct xlc_system_policies **s,
+                         const char **backend);
+
+/* "the running Xen" or "simulated Xen 4.17 over SOURCE" (static storage). */
+const char *tool_policies_description(const struct xlc_system_policies *s,
+                                      const char *backend);
+
+#endif /* XEN_CPUID_TOOL_POLICIES_H */
