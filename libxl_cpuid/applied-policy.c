@@ -191,6 +191,32 @@ static int settings_featureset(const struct xlc_system_policies *sys,
                     (int)g->kind);
 }
 
+/*
+ * Steps 4 and 5: the policy as Xen holds it, and every way what was asked
+ * does not fit (a->policy holds what was asked on entry).
+ */
+static int recalc_and_judge(const struct xlc_system_policies *sys,
+                            enum xlc_guest_type type,
+                            struct xlc_applied_policy *a, xlc_error *err)
+{
+    const struct xfs_cpu_policy *max = &sys->pol.p[xlc_policy_index_max(type)];
+    struct xfs_cpu_policy *asked = malloc(3 * sizeof(*asked));
+    bool hvm = type == XLC_GUEST_HVM;
+    int rc;
+
+    if (!asked)
+        return xlc_fail(err, ENOMEM, "out of memory for a guest policy");
+    xfs_policy_copy(&asked[0], &a->policy);
+    xlc_domain_policy(&asked[0], max,
+                      &sys->pol.p[XFS_SYSCTL_cpu_featureset_host], hvm,
+                      &a->policy);
+    xfs_policy_to_featureset(&a->policy, a->fs, XFS_NR_WORDS);
+    xlc_domain_judged(&asked[0], &a->policy, max, hvm, &asked[1], &asked[2]);
+    rc = xlc_policy_compat_report(&asked[2], &asked[1], &a->refused, err);
+    free(asked);
+    return rc;
+}
+
 int xlc_applied_policy(const struct xlc_system_policies *sys,
                        enum xlc_guest_type type,
                        const struct xlc_guest_settings *g,
@@ -223,11 +249,8 @@ int xlc_applied_policy(const struct xlc_system_policies *sys,
         rc = xlc_policy_with_featureset(
             &sys->pol.p[def], &sys->pol.p[XFS_SYSCTL_cpu_featureset_raw], fs,
             nr, &a->policy, err);
-    if (!rc) {
-        xfs_policy_to_featureset(&a->policy, a->fs, XFS_NR_WORDS);
-        rc = xlc_policy_compat_report(&sys->pol.p[max], &a->policy,
-                                      &a->refused, err);
-    }
+    if (!rc)
+        rc = recalc_and_judge(sys, type, a, err);
     if (!rc)
         rc = xlc_policy_serialise(&a->policy, &a->records, err);
     if (rc) {

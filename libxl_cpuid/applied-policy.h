@@ -15,8 +15,11 @@
  *   3. the type's default policy with that featureset written into it and
  *      everything depending on the features recomputed
  *      (xfs_policy_apply_featureset: leaf limits, XSAVE leaf, ...);
- *   4. checked against the type's max policy (xfs_policy_check_compat):
- *      every reason it does not fit is kept, see `refused`.
+ *   4. recalculated as Xen does when it sets a domain's policy
+ *      (xfs_policy_recalc_domain): `policy` is what the guest runs with;
+ *   5. what was asked checked against what the domain may hold
+ *      (xlc_domain_judged, xfs_policy_check_compat): every reason it does
+ *      not fit is kept, see `refused`.
  * A libvirt <cpu> the host cannot honour (xlc_lv_evaluate's verdict
  * INCOMPATIBLE) is refused at step 1, its blockers the reasons.
  */
@@ -100,6 +103,31 @@ int xlc_policy_with_featureset(const struct xfs_cpu_policy *def,
                                const struct xfs_cpu_policy *raw,
                                const uint32_t *fs, size_t nr_words,
                                struct xfs_cpu_policy *out, xlc_error *err);
+
+/*
+ * The domain's side of it (domain-policy.c).  Xen recalculates every
+ * policy it sets for a domain (xfs_policy_recalc_domain): what the guest
+ * runs with is `asked` recalculated against the type's max and the host
+ * policy.  The recalculation silently drops what the domain may not have,
+ * so a check must judge what was asked, not what is kept:
+ *   *seen  = asked, with the MAXLINADDR Xen sets whatever was asked;
+ *   *limit = max, its features those the domain may hold
+ *            (xfs_domain_max_featureset) less those the recalculation
+ *            took from this guest all the same.
+ * xfs_policy_check_compat(limit, seen) then names every feature the guest
+ * asked for (or saw) and does not keep, and every limit that does not fit.
+ */
+void xlc_domain_opts_for(const struct xfs_cpu_policy *asked, bool hvm,
+                         struct xfs_domain_opts *o);
+void xlc_domain_policy(const struct xfs_cpu_policy *asked,
+                       const struct xfs_cpu_policy *max,
+                       const struct xfs_cpu_policy *host, bool hvm,
+                       struct xfs_cpu_policy *out);
+void xlc_domain_judged(const struct xfs_cpu_policy *asked,
+                       const struct xfs_cpu_policy *kept,
+                       const struct xfs_cpu_policy *max, bool hvm,
+                       struct xfs_cpu_policy *seen,
+                       struct xfs_cpu_policy *limit);
 
 /* Serialise a policy into an entry list / apply entries on top of *p. */
 int xlc_policy_to_entries(const struct xfs_cpu_policy *p,
