@@ -9,8 +9,9 @@
  * An item that starts with '-' ("-1:...") must come after "--".
  *
  * The string is parsed exactly as libxl parses it (the list is printed as
- * libxl's JSON, with notes on what libxl accepts silently), then applied to the type's default policy as libxenguest
- * applies it (xlc_xl_cpuid_apply).  Exit 0 with the report; 2 when the
+ * libxl's JSON, with notes on what libxl accepts silently), then applied
+ * to the type's default policy as libxenguest applies it
+ * (xlc_xl_cpuid_apply).  Exit 0 with the report; 2 when the
  * string is malformed (where xl would only warn) or holds a mask
  * character libxenguest refuses; 4 when the host refuses it: features the
  * type's max lacks or whose prerequisite is cleared (every one named), a
