@@ -143,6 +143,16 @@ int xlc_xl_cpuid_parse(struct xlc_xl_cpuid *l, const char *str,
 int xlc_xl_cpuid_parse_xend(struct xlc_xl_cpuid *l, const char *str,
                             int *libxl_rc, xlc_error *err);
 
+/*
+ * Either form, told apart as xl's config syntax does (a list of strings
+ * is xend, one string is libxl); for a lone string: xend when a ':' comes
+ * before the first '=' ("0x1:ecx=..."), else libxl ("host,...").
+ * (xl-cpuid-any.c)
+ */
+bool xlc_xl_cpuid_is_xend(const char *s);
+int xlc_xl_cpuid_parse_any(struct xlc_xl_cpuid *l, const char *str,
+                           xlc_error *err);
+
 /* ---- output (xl-cpuid-json.c) ---- */
 
 /*
