@@ -206,6 +206,17 @@ int xlc_xl_cpuid_reverse(const uint32_t want[XFS_NR_WORDS],
                          const uint32_t def[XFS_NR_WORDS], char **out,
                          xlc_error *err);
 /*
+ * The same for a default known only within bounds (several hosts, each
+ * with its own default D, lo <= D <= hi): one string turning every such D
+ * into want: NAME=1 for want's features outside lo, NAME=0 for hi's
+ * outside want (those not taken by another).  reverse(want, def) is
+ * reverse_range(want, def, def).
+ */
+int xlc_xl_cpuid_reverse_range(const uint32_t want[XFS_NR_WORDS],
+                               const uint32_t lo[XFS_NR_WORDS],
+                               const uint32_t hi[XFS_NR_WORDS], char **out,
+                               xlc_error *err);
+/*
  * The xend form: one "LEAF[,SUBLEAF]:REG=MASK" string per CPUID word that
  * differs, every differing bit spelled out.  MSR words cannot be said in
  * the xend form: refused, naming the features.  *out: NULL-terminated

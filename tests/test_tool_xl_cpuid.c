@@ -264,6 +264,46 @@ static void refusals(void **state)
     free(err);
 }
 
+/*
+ * `model` prints the cpuid= string for its translated featureset: fed to
+ * xl-cpuid on the same host it gives that featureset.
+ */
+static void model_string_round_trip(void **state)
+{
+    const char *dump = dump_path("GenuineIntel0050654_SkylakeXeon");
+    char xml[] = "/tmp/test_tool_xl_cpuid.xml.XXXXXX";
+    char args[4200], *out, *err, *out2, *err2, *str, *fs, *fs2;
+    int fd = mkstemp(xml);
+
+    (void)state;
+    assert_true(fd >= 0);
+    dprintf(fd, "<cpu mode='host-model'>\n"
+                "  <feature policy='disable' name='avx512f'/>\n"
+                "  <feature policy='require' name='invtsc'/>\n</cpu>\n");
+    close(fd);
+    snprintf(args, sizeof(args), "model --json --cpuid %s %s", dump, xml);
+    assert_int_equal(run(args, &out, &err), 0);
+    unlink(xml);
+    str = json_field(out, "xl_cpuid");     /* "host,...", "xl_cpuid_why... */
+    assert_int_equal(str[0], '"');
+    *strchr(str + 1, '"') = '\0';
+    memmove(str, str + 1, strlen(str));
+    assert_non_null(strstr(str, "avx512f=0"));
+    assert_non_null(strstr(str, "itsc=1"));
+    fs = json_field(out, "featureset");
+    snprintf(args, sizeof(args), "xl-cpuid --json --cpuid %s %s", dump, str);
+    assert_int_equal(run(args, &out2, &err2), 0);
+    fs2 = json_field(out2, "featureset");
+    assert_string_equal(fs, fs2);
+    free(fs);
+    free(fs2);
+    free(str);
+    free(out);
+    free(err);
+    free(out2);
+    free(err2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -272,6 +312,7 @@ int main(void)
         cmocka_unit_test(default_type_pv),
         cmocka_unit_test(bad_strings),
         cmocka_unit_test(refusals),
+        cmocka_unit_test(model_string_round_trip),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
