@@ -8,7 +8,9 @@
  *   1. the guest featureset: the type's default featureset (no settings),
  *      a featureset given as is (e.g. one `level` computed for a pool),
  *      a libvirt <cpu> translated for this host (xlc_lv_translate), or an
- *      xl cpuid= string (not available in this build yet: -ENOSYS);
+ *      xl cpuid= string in either form (xlc_xl_cpuid_parse_any) applied to
+ *      the default policy (xlc_xl_cpuid_apply; its numeric fields such
+ *      as family are kept, the policy is built from that result);
  *   2. refused when it is not a set Xen could apply unchanged: bits in
  *      words this build does not know, or features whose prerequisites
  *      are absent (Xen would silently clear them; every one is named);
@@ -21,7 +23,9 @@
  *      (xlc_domain_judged, xfs_policy_check_compat): every reason it does
  *      not fit is kept, see `refused`.
  * A libvirt <cpu> the host cannot honour (xlc_lv_evaluate's verdict
- * INCOMPATIBLE) is refused at step 1, its blockers the reasons.
+ * INCOMPATIBLE) is refused at step 1, its blockers the reasons; so is
+ * an xl cpuid= string xlc_xl_cpuid_apply refuses (one reason per
+ * problem, every feature named).
  */
 #ifndef LIBXL_CPUID_APPLIED_POLICY_H
 #define LIBXL_CPUID_APPLIED_POLICY_H
@@ -48,7 +52,7 @@ struct xlc_guest_settings {
     size_t nr_words;
     const struct xlc_cpu_map *map;      /* LIBVIRT */
     const struct xlc_lv_cpu *cpu;
-    const char *xl_cpuid;               /* XL_CPUID */
+    const char *xl_cpuid;               /* XL_CPUID: libxl or xend form */
 };
 
 struct xlc_applied_policy {
@@ -78,8 +82,8 @@ unsigned int xlc_policy_index_max(enum xlc_guest_type type);
  * Build the applied policy.  Returns 0 with *out set (check
  * (*out)->refused), or a negative errno: -EOPNOTSUPP when the host cannot
  * run the guest type at all, -EINVAL for settings that cannot be applied
- * (the message names every offending feature), -ENOSYS for xl cpuid=
- * strings, -ENOMEM.
+ * (the message names every offending feature; an xl cpuid= string that
+ * does not parse: the item or column), -ENOMEM.
  */
 int xlc_applied_policy(const struct xlc_system_policies *sys,
                        enum xlc_guest_type type,

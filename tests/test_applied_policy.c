@@ -21,6 +21,7 @@
 #include "helpers/policy-oracle.h"
 #include "libxl_cpuid/applied-policy.h"
 #include "libxl_cpuid/restore-check.h"
+#include "libxl_cpuid/xl-cpuid.h"
 
 #define HVM_DEF XFS_SYSCTL_cpu_featureset_hvm
 #define HVM_MAX XFS_SYSCTL_cpu_featureset_hvm_max
@@ -354,10 +355,10 @@ static void unavailable_settings_and_types(void **state)
     struct xlc_applied_policy *a;
     xlc_error err = { 0 };
 
-    assert_int_equal(xlc_applied_policy(f->skx, XLC_GUEST_HVM, &xl, &a, &err),
-                     -ENOSYS);
-    assert_non_null(strstr(err.msg, "xl cpuid= strings cannot be applied "
-                                    "yet"));
+    /* was -ENOSYS ("cannot be applied yet"); now refused on a K8 (no
+     * HVM) like every other kind of settings, tested below */
+    assert_int_equal(xlc_applied_policy(f->k8, XLC_GUEST_HVM, &xl, &a, &err),
+                     -EOPNOTSUPP);
     assert_int_equal(xlc_applied_policy(f->k8, XLC_GUEST_HVM, &dflt, &a,
                                         &err), -EOPNOTSUPP);
     assert_non_null(strstr(err.msg, "this host cannot run HVM guests: the "
@@ -365,6 +366,76 @@ static void unavailable_settings_and_types(void **state)
     assert_int_equal(xlc_applied_policy(f->k8, XLC_GUEST_PV, &dflt, &a,
                                         &err), 0);
     xlc_applied_policy_free(a);
+}
+
+/*
+ * xl cpuid= settings: both forms give the featureset xlc_xl_cpuid_apply
+ * gives; a string that does not parse is -EINVAL (item said); one the
+ * host refuses comes back refused, one reason per problem.
+ */
+static void xl_cpuid_settings(void **state)
+{
+    struct fixture *f = *state;
+    struct xlc_guest_settings g = { .kind = XLC_SETTINGS_XL_CPUID,
+                                    .xl_cpuid = "host,avx=0" };
+    struct xlc_xl_applied *ap = malloc(sizeof(*ap));
+    struct xlc_applied_policy *a, *b;
+    struct xlc_xl_cpuid l = { 0 };
+    xlc_error err = { 0 };
+
+    assert_non_null(ap);
+    assert_int_equal(xlc_applied_policy(f->skx, XLC_GUEST_HVM, &g, &a, &err),
+                     0);
+    assert_int_equal(a->refused.nr, 0);
+    assert_int_equal(a->from, XLC_SETTINGS_XL_CPUID);
+    assert_false(xfs_test(a->fs, XFS_NR_WORDS, XFS_AVX));
+    assert_false(xfs_test(a->fs, XFS_NR_WORDS, XFS_AVX2));
+    assert_true(xfs_test(a->fs, XFS_NR_WORDS, XFS_SSE4_2));
+    assert_int_equal(xlc_xl_cpuid_parse(&l, "host,avx=0", NULL, NULL, &err),
+                     0);
+    assert_int_equal(xlc_xl_cpuid_apply(f->skx, XLC_GUEST_HVM, &l, ap, &err),
+                     0);
+    /* The applied policy is the string's result as Xen holds it for a
+     * domain: the string's policy through the per-domain recalculation. */
+    {
+        struct xfs_cpu_policy *dom = malloc(sizeof(*dom));
+        uint32_t want[XFS_NR_WORDS];
+
+        assert_non_null(dom);
+        xlc_domain_policy(&ap->policy,
+                          &f->skx->pol.p[xlc_policy_index_max(XLC_GUEST_HVM)],
+                          &f->skx->pol.p[XFS_SYSCTL_cpu_featureset_host],
+                          true, dom);
+        xfs_policy_to_featureset(dom, want, XFS_NR_WORDS);
+        free(dom);
+        assert_memory_equal(a->fs, want, sizeof(want));
+    }
+    assert_true(a->records.nr_leaves > 0);
+
+    g.xl_cpuid = "0x1:ecx=xxx0xxxxxxxxxxxxxxxxxxxxxxxxxxxx";
+    assert_int_equal(xlc_applied_policy(f->skx, XLC_GUEST_HVM, &g, &b, &err),
+                     0);
+    assert_memory_equal(a->fs, b->fs, sizeof(a->fs));
+    xlc_applied_policy_free(b);
+    xlc_applied_policy_free(a);
+
+    g.xl_cpuid = "host,avx=q";
+    assert_int_equal(xlc_applied_policy(f->skx, XLC_GUEST_HVM, &g, &a, &err),
+                     -EINVAL);
+    assert_non_null(strstr(err.msg, "cpuid= item 2: 'avx': bad value 'q'"));
+
+    g.xl_cpuid = "host,avx=0,avx2=1,serialize=1";
+    assert_int_equal(xlc_applied_policy(f->skx, XLC_GUEST_HVM, &g, &a, &err),
+                     0);
+    assert_int_equal(a->refused.nr, 2);
+    assert_string_equal(a->refused.reasons[0],
+                        "set to 1 but a prerequisite was cleared: avx2");
+    assert_string_equal(a->refused.reasons[1],
+                        "not in the hvm max policy: serialize");
+    assert_int_equal(xlc_applied_policy_check(a, &err), -EINVAL);
+    xlc_applied_policy_free(a);
+    xlc_xl_cpuid_free(&l);
+    free(ap);
 }
 
 /* The libvirt host from system policies is the one from the dump. */
@@ -402,6 +473,7 @@ int main(void)
         cmocka_unit_test(missing_features_are_all_named),
         cmocka_unit_test(settings_xen_would_change),
         cmocka_unit_test(libvirt_cpus),
+        cmocka_unit_test(xl_cpuid_settings),
         cmocka_unit_test(unavailable_settings_and_types),
         cmocka_unit_test(libvirt_host_from_policies),
     };

@@ -1,224 +1,258 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * xen-cpuid xl-cpuid [--type pv|hvm] [--cpuid DUMP] [--json] STRING...
+ * xen-cpuid xl-cpuid [--type pv|hvm] [--cpuid DUMP] [--backend B] [--json]
+ *                    STRING...
  *
- * What an xl domain configuration's cpuid= option does to a guest on this
- * host (real Xen, or the simulated hypervisor over a dump):
- *   - one STRING in the libxl form: "host,avx2=0,..."   (cpuid="...")
- *   - one or more xend items: "1:ecx=xxx...,edx=..."    (cpuid=[...])
- * An item that starts with '-' ("-1:...") must come after "--".
+ * What an xl cpuid= option does to a guest on this host.  Each STRING is
+ * a libxl-form string ("host,avx=0") or one xend-form entry
+ * ("0x1:ecx=xxxx...", told apart by a ':' before the first '='); all of
+ * them go into one list, as xl builds it.  Printed: the parsed list, its
+ * JSON as libxl_cpuid_policy_list_gen_json() writes it, notes on what
+ * libxl accepts without a word (xl-cpuid-notes.h: "avx2=2" is 0, an octal
+ * leaf, ...), the guest featureset and how it differs from the type's
+ * default by name.
  *
- * The string is parsed exactly as libxl parses it (the list is printed as
- * libxl's JSON, with notes on what libxl accepts silently), then applied
- * to the type's default policy as libxenguest applies it
- * (xlc_xl_cpuid_apply).  Exit 0 with the report; 2 when the
- * string is malformed (where xl would only warn) or holds a mask
- * character libxenguest refuses; 4 when the host refuses it: features the
- * type's max lacks or whose prerequisite is cleared (every one named), a
- * leaf the policy does not hold, a guest type the host cannot run.
+ * Exit 2 on a string that does not parse (item number or column given),
+ * 4 when the host refuses the result (every feature named).
  */
-#include <ctype.h>
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../libxl_cpuid/applied-policy.h"
+#include "../libxl_cpuid/featureset-text.h"
+#include "../libxl_cpuid/xl-cpuid-notes.h"
 #include "../libxl_cpuid/xl-cpuid.h"
+#include "lv-common.h"
 #include "tool-policies.h"
-#include "xl-cpuid-out.h"
 
-static int parse_type(struct tool *t, enum xlc_guest_type *type)
+struct xl_run {
+    enum xlc_guest_type type;
+    const char *type_why;             /* how the type was chosen */
+    const char *host;
+    struct xlc_xl_cpuid list;
+    struct xlc_xl_notes notes;        /* what libxl accepts silently */
+    struct xlc_xl_applied ap;
+    uint32_t added[XFS_NR_WORDS], removed[XFS_NR_WORDS];
+};
+
+/* --type, or hvm when the host runs HVM guests, else pv. */
+static int pick_type(struct tool *t, const struct xlc_system_policies *sys,
+                     struct xl_run *r)
 {
     xlc_error err = { 0 };
 
-    if (!t->type) {
-        *type = XLC_GUEST_HVM;
-        return EXIT_OK;
-    }
-    if (xlc_guest_type_parse(t->type, type, &err)) {
-        tool_err(t, "--type: %s", err.msg);
-        return EXIT_USAGE;
-    }
-    return EXIT_OK;
-}
-
-/* An xend item starts with its leaf number. */
-static bool looks_xend(const char *s)
-{
-    while (isspace((unsigned char)*s))
-        s++;
-    return isdigit((unsigned char)*s) || *s == '+' || *s == '-';
-}
-
-static int parse_input(struct tool *t, char **args, int n, bool *xend,
-                       struct xlc_xl_cpuid *l)
-{
-    xlc_error err = { 0 };
-    int r = 0;
-
-    *xend = looks_xend(args[0]);
-    if (!*xend && n > 1) {
-        tool_err(t, "one libxl-form string at a time (\"host,NAME=VALUE,"
-                    "...\"); several arguments are xend items, which start "
-                    "with a leaf number");
-        return EXIT_USAGE;
-    }
-    if (!*xend)
-        r = xlc_xl_cpuid_parse(l, args[0], NULL, NULL, &err);
-    for (int i = 0; *xend && i < n && !r; i++)
-        if ((r = xlc_xl_cpuid_parse_xend(l, args[i], NULL, &err)) && n > 1)
-            xlc_error_prefix(&err, "item %d", i + 1);
-    if (r) {
-        tool_err(t, "%s (xl would print this and build the guest without "
-                    "the item)", err.msg);
-        return r == -ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
-    }
-    return EXIT_OK;
-}
-
-static int notes_for(struct tool *t, char **args, int n, bool xend,
-                     struct xlc_xl_notes *notes)
-{
-    xlc_error err = { 0 };
-    int r = xend ? xlc_xl_notes_xend((const char *const *)args, (size_t)n,
-                                     notes, &err)
-                 : xlc_xl_notes_libxl(args[0], notes, &err);
-
-    if (r) {
-        tool_err(t, "%s", err.msg);
-        return EXIT_INTERNAL;
-    }
-    return EXIT_OK;
-}
-
-/*
- * libxl keeps any character in an xend mask; libxenguest refuses the
- * whole list for one outside 0 1 x k s.  That is bad input (exit 2), so it
- * is told apart from the host's refusals (exit 4) before applying.
- */
-static int check_masks(struct tool *t, const struct xlc_xl_cpuid *l)
-{
-    for (size_t i = 0; i < l->nr_cpuid; i++)
-        for (int reg = 0; reg < 4; reg++) {
-            const char *m = l->cpuid[i].policy[reg];
-
-            for (unsigned int c = 0; m && c < XLC_XL_REG_CHARS; c++) {
-                if (strchr("01xks", m[c]) && m[c])
-                    continue;
-                tool_err(t, "leaf 0x%x %s: bad mask character '%c' at "
-                            "position %u (bit %u): libxenguest accepts only "
-                            "0, 1, x, k, s and refuses the whole list",
-                         l->cpuid[i].leaf, xlc_reg_name((enum xfs_reg)reg),
-                         (unsigned char)m[c] >= 0x20 &&
-                                 (unsigned char)m[c] < 0x7f ? m[c] : '?',
-                         c + 1, 31 - c);
-                return EXIT_INPUT;
-            }
+    if (t->type) {
+        if (xlc_guest_type_parse(t->type, &r->type, &err)) {
+            tool_err(t, "%s", err.msg);
+            return EXIT_USAGE;
         }
+        r->type_why = "--type";
+    } else if (sys->pol.present[XFS_SYSCTL_cpu_featureset_hvm]) {
+        r->type = XLC_GUEST_HVM;
+        r->type_why = "default: this host runs HVM guests";
+    } else {
+        r->type = XLC_GUEST_PV;
+        r->type_why = "default: this host cannot run HVM guests";
+    }
     return EXIT_OK;
 }
 
-static int exit_for(int r)
+static int parse_all(struct tool *t, struct xl_run *r)
 {
-    switch (-r) {
-    case ENOMEM: return EXIT_INTERNAL;
-    default: return EXIT_REFUSED; /* EINVAL: refused; ENODEV: no such guests */
-    }
-}
+    for (int i = 0; i < t->argc; i++) {
+        xlc_error err = { 0 };
+        int rc = xlc_xl_cpuid_parse_any(&r->list, t->argv[i], &err);
 
-static int report(struct tool *t, struct xl_report *r)
-{
-    struct xlc_buf b = XLC_BUF_INIT;
-    xlc_error err = { 0 };
-    char *shortest = NULL, *out;
-
-    if (xlc_xl_cpuid_reverse(r->applied->fs, r->applied->def, &shortest,
-                             &err))
-        r->shortest_why_not = err.msg;
-    r->shortest = shortest;
-    if (t->json)
-        xl_report_json(&b, r);
-    else
-        xl_report_text(&b, r);
-    free(shortest);
-    out = xlc_buf_take(&b);
-    if (!out) {
-        tool_err(t, "out of memory");
-        return EXIT_INTERNAL;
+        if (rc) {
+            tool_err(t, "string %d (%s form): %s", i + 1,
+                     xlc_xl_cpuid_is_xend(t->argv[i]) ? "xend" : "libxl",
+                     err.msg);
+            return rc == -ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
+        }
     }
-    fputs(out, stdout);
-    free(out);
     return EXIT_OK;
 }
 
-static int apply_and_report(struct tool *t, struct xl_report *r,
-                            const struct xlc_system_policies *sys)
+/* Move every note of `from` to the end of `to`. */
+static int take_notes(struct xlc_xl_notes *to, struct xlc_xl_notes *from)
 {
-    struct xlc_xl_applied *a = calloc(1, sizeof(*a));
-    xlc_error err = { 0 };
-    int rc;
+    char **v;
 
-    if (!a) {
-        tool_err(t, "out of memory");
-        return EXIT_INTERNAL;
+    if (!from->nr)
+        return 0;
+    v = realloc(to->v, (to->nr + from->nr) * sizeof(*v));
+    if (!v)
+        return -ENOMEM;
+    memcpy(v + to->nr, from->v, from->nr * sizeof(*v));
+    to->v = v;
+    to->nr += from->nr;
+    free(from->v);
+    from->v = NULL;
+    from->nr = 0;
+    return 0;
+}
+
+/* Notes on every libxl-form string, then on the xend entries together. */
+static int collect_notes(struct tool *t, struct xl_run *r)
+{
+    const char **xend = calloc((size_t)t->argc + 1, sizeof(*xend));
+    struct xlc_xl_notes one = { 0 };
+    xlc_error err = { 0 };
+    size_t nr_xend = 0;
+    int rc = xend ? 0 : -ENOMEM;
+
+    for (int i = 0; !rc && i < t->argc; i++) {
+        if (xlc_xl_cpuid_is_xend(t->argv[i])) {
+            xend[nr_xend++] = t->argv[i];
+            continue;
+        }
+        rc = xlc_xl_notes_libxl(t->argv[i], &one, &err);
+        if (!rc)
+            rc = take_notes(&r->notes, &one);
     }
-    rc = xlc_xl_cpuid_apply(sys, r->type, r->list, a, &err);
+    if (!rc && nr_xend)
+        rc = xlc_xl_notes_xend(xend, nr_xend, &one, &err);
+    if (!rc)
+        rc = take_notes(&r->notes, &one);
+    xlc_xl_notes_free(&one);
+    free(xend);
     if (rc) {
-        tool_err(t, "%s", err.msg);
-        free(a);
-        return exit_for(rc);
+        tool_err(t, "out of memory");
+        return EXIT_INTERNAL;
     }
-    r->applied = a;
-    r->def_policy = &sys->pol.p[xlc_policy_index_default(r->type)];
-    rc = report(t, r);
-    free(a);
-    return rc;
+    return EXIT_OK;
 }
 
-static int run(struct tool *t, char **args, int n, enum xlc_guest_type type)
+static int apply(struct tool *t, const struct xlc_system_policies *sys,
+                 struct xl_run *r)
 {
-    struct xlc_xl_cpuid l = { 0 };
-    struct xlc_xl_notes notes = { 0 };
-    struct xlc_system_policies *sys = NULL;
-    struct xl_report r = { .input = args, .nr_input = n, .list = &l,
-                           .notes = &notes, .type = type };
-    const char *backend = NULL;
-    int rc = parse_input(t, args, n, &r.xend, &l);
+    xlc_error err = { 0 };
+    int rc = xlc_xl_cpuid_apply(sys, r->type, &r->list, &r->ap, &err);
 
-    if (!rc)
-        rc = check_masks(t, &l);
-    if (!rc)
-        rc = notes_for(t, args, n, r.xend, &notes);
-    if (!rc)
-        rc = tool_system_policies(t, &sys, &backend);
-    if (!rc) {
-        r.source = tool_policies_description(sys, backend);
-        rc = apply_and_report(t, &r, sys);
+    if (rc) {
+        tool_err(t, "%s guest: %s", xlc_guest_type_name(r->type), err.msg);
+        return rc == -ENOMEM ? EXIT_INTERNAL : EXIT_REFUSED;
     }
-    xlc_system_policies_free(sys);
-    xlc_xl_notes_free(&notes);
-    xlc_xl_cpuid_free(&l);
-    return rc;
+    xfs_andnot(r->added, XFS_NR_WORDS, r->ap.fs, XFS_NR_WORDS, r->ap.def,
+               XFS_NR_WORDS);
+    /* removed by the list itself; the dependents are listed apart */
+    xfs_andnot(r->removed, XFS_NR_WORDS, r->ap.def, XFS_NR_WORDS, r->ap.fs,
+               XFS_NR_WORDS);
+    xfs_andnot(r->removed, XFS_NR_WORDS, r->removed, XFS_NR_WORDS,
+               r->ap.deps_cleared, XFS_NR_WORDS);
+    return EXIT_OK;
+}
+
+static void text_names(struct xlc_buf *b, const char *label,
+                       const uint32_t *fs)
+{
+    xlc_buf_printf(b, "%-20s", label);
+    if (xfs_empty(fs, XFS_NR_WORDS))
+        xlc_buf_puts(b, "(none)");
+    else
+        lv_buf_names(b, fs, false);
+    xlc_buf_putc(b, '\n');
+}
+
+static void print_text(struct tool *t, const struct xl_run *r,
+                       struct xlc_buf *b)
+{
+    xlc_buf_printf(b, "guest type:         %s (%s)\nhost:               %s\n",
+                   xlc_guest_type_name(r->type), r->type_why, r->host);
+    for (int i = 0; i < t->argc; i++)
+        xlc_buf_printf(b, "string %d (%s):%*s%s\n", i + 1,
+                       xlc_xl_cpuid_is_xend(t->argv[i]) ? "xend" : "libxl",
+                       xlc_xl_cpuid_is_xend(t->argv[i]) ? 4 : 3, "",
+                       t->argv[i]);
+    xlc_buf_puts(b, "list:\n");
+    xlc_xl_cpuid_text(b, &r->list);
+    for (size_t i = 0; i < r->notes.nr; i++)
+        xlc_buf_printf(b, "%-20s%s\n", i ? "" : "notes:", r->notes.v[i]);
+    xlc_buf_puts(b, "libxl json:         ");
+    xlc_xl_cpuid_json(b, &r->list);
+    xlc_buf_puts(b, "\nfeatureset:         ");
+    lv_buf_featureset(b, r->ap.fs);
+    xlc_buf_puts(b, "\ndefault:            ");
+    lv_buf_featureset(b, r->ap.def);
+    xlc_buf_putc(b, '\n');
+    text_names(b, "added:", r->added);
+    text_names(b, "removed:", r->removed);
+    text_names(b, "dependents cleared:", r->ap.deps_cleared);
+}
+
+static void print_json(struct tool *t, const struct xl_run *r,
+                       struct xlc_buf *b)
+{
+    xlc_buf_printf(b, "{\n  \"type\": \"%s\",\n  \"type_from\": ",
+                   xlc_guest_type_name(r->type));
+    xlc_buf_json_str(b, r->type_why);
+    xlc_buf_puts(b, ",\n  \"host\": ");
+    xlc_buf_json_str(b, r->host);
+    xlc_buf_puts(b, ",\n  \"strings\": [");
+    for (int i = 0; i < t->argc; i++) {
+        xlc_buf_printf(b, "%s{\"form\": \"%s\", \"string\": ", i ? ", " : "",
+                       xlc_xl_cpuid_is_xend(t->argv[i]) ? "xend" : "libxl");
+        xlc_buf_json_str(b, t->argv[i]);
+        xlc_buf_putc(b, '}');
+    }
+    xlc_buf_puts(b, "],\n  \"libxl_json\": ");
+    xlc_xl_cpuid_json(b, &r->list);
+    xlc_buf_puts(b, ",\n  \"notes\": [");
+    for (size_t i = 0; i < r->notes.nr; i++) {
+        xlc_buf_puts(b, i ? ", " : "");
+        xlc_buf_json_str(b, r->notes.v[i]);
+    }
+    xlc_buf_putc(b, ']');
+    xlc_buf_puts(b, ",\n  \"featureset\": \"");
+    lv_buf_featureset(b, r->ap.fs);
+    xlc_buf_puts(b, "\",\n  \"default\": \"");
+    lv_buf_featureset(b, r->ap.def);
+    xlc_buf_puts(b, "\",\n  \"added\": ");
+    lv_buf_names(b, r->added, true);
+    xlc_buf_puts(b, ",\n  \"removed\": ");
+    lv_buf_names(b, r->removed, true);
+    xlc_buf_puts(b, ",\n  \"dependents_cleared\": ");
+    lv_buf_names(b, r->ap.deps_cleared, true);
+    xlc_buf_puts(b, ",\n  \"features\": ");
+    lv_buf_names(b, r->ap.fs, true);
+    xlc_buf_puts(b, "\n}\n");
 }
 
 int cmd_xl_cpuid(struct tool *t)
 {
-    enum xlc_guest_type type;
-    char *one[1];
-    int rc = parse_type(t, &type);
+    struct xlc_system_policies *sys = NULL;
+    struct xl_run r = { 0 };
+    struct xlc_buf b = XLC_BUF_INIT;
+    const char *backend;
+    int rc;
 
-    if (rc)
-        return rc;
-    if (t->argc == 0 && t->xl_cpuid) {
-        one[0] = (char *)t->xl_cpuid;
-        return run(t, one, 1, type);
-    }
-    if (t->argc == 0) {
+    if (!t->argc) {
         tool_err(t, "usage: xen-cpuid xl-cpuid [--type pv|hvm] [--cpuid "
-                    "DUMP] [--json] STRING...  (STRING: \"host,NAME=VALUE,"
-                    "...\" or xend items \"LEAF[,SUBLEAF]:REG=MASK,...\")");
+                    "DUMP] [--backend B] [--json] STRING...  (STRING: "
+                    "\"host,NAME=VALUE,...\" or \"LEAF[,SUB]:REG=MASK,...\")");
         return EXIT_USAGE;
     }
-    return run(t, t->argv, t->argc, type);
+    rc = parse_all(t, &r);
+    if (!rc)
+        rc = collect_notes(t, &r);
+    if (!rc)
+        rc = tool_system_policies(t, &sys, &backend);
+    if (!rc) {
+        r.host = tool_policies_description(sys, backend);
+        rc = pick_type(t, sys, &r);
+    }
+    if (!rc)
+        rc = apply(t, sys, &r);
+    if (!rc) {
+        if (t->json)
+            print_json(t, &r, &b);
+        else
+            print_text(t, &r, &b);
+        rc = lv_emit(&b);
+    }
+    xlc_xl_cpuid_free(&r.list);
+    xlc_xl_notes_free(&r.notes);
+    xlc_system_policies_free(sys);
+    return rc;
 }

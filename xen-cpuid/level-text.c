@@ -298,6 +298,13 @@ int level_print_text(const struct level_run *r, FILE *out)
                 r->refused[i].reason);
     print_libvirt(out, r);
     level_policy_text(r, out);
+    if (r->xl_cpuid)
+        fprintf(out, "xl cpuid= (on every host's default; weaknesses "
+                     "left to each host): \"%s\"\n",
+                r->xl_cpuid);
+    else
+        fprintf(out, "xl cpuid=: none: %s\n",
+                r->xl_why_not ? r->xl_why_not : "out of memory");
     for (size_t i = 0; i < r->nr_missing_outputs; i++)
         fprintf(out, "not in this build: %s\n", r->missing_outputs[i]);
     print_verdicts(out, r);
