@@ -19,8 +19,12 @@ static void host_list(FILE *out, const xlc_pool *p, unsigned int bit,
     size_t k = ids ? xlc_pool_hosts_with(p, bit, has, ids, n) : 0;
     char buf[XLC_HOST_NAME_BUF];
 
-    for (size_t i = 0; i < k; i++)
-        fprintf(out, "%s%s", i ? ", " : "", xlc_pool_host_name(p, ids[i], buf));
+    /* A list can name a thousand hosts: fputs, not a fprintf per name. */
+    for (size_t i = 0; i < k; i++) {
+        if (i)
+            fputs(", ", out);
+        fputs(xlc_pool_host_name(p, ids[i], buf), out);
+    }
     free(ids);
 }
 
@@ -163,9 +167,11 @@ static void print_prop(FILE *out, const struct level_run *r,
     }
     for (size_t i = 0; i < ng; i++) {
         fprintf(out, "%s %s (", i ? ";" : "", g[i].value);
-        for (size_t j = 0; j < g[i].nr; j++)
-            fprintf(out, "%s%s", j ? ", " : "",
-                    xlc_pool_host_name(r->pool, g[i].ids[j], name));
+        for (size_t j = 0; j < g[i].nr; j++) {
+            if (j)
+                fputs(", ", out);
+            fputs(xlc_pool_host_name(r->pool, g[i].ids[j], name), out);
+        }
         fputc(')', out);
     }
     fputc('\n', out);
