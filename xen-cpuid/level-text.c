@@ -18,13 +18,19 @@ static void host_list(FILE *out, const xlc_pool *p, unsigned int bit,
     size_t n = xlc_pool_nr_ids(p), *ids = malloc((n ? n : 1) * sizeof(*ids));
     size_t k = ids ? xlc_pool_hosts_with(p, bit, has, ids, n) : 0;
     char buf[XLC_HOST_NAME_BUF];
+    struct xlc_buf b = XLC_BUF_INIT;
 
-    /* A list can name a thousand hosts: fputs, not a fprintf per name. */
+    /* A list can name a thousand hosts: built in memory, written once. */
     for (size_t i = 0; i < k; i++) {
         if (i)
-            fputs(", ", out);
-        fputs(xlc_pool_host_name(p, ids[i], buf), out);
+            xlc_buf_puts(&b, ", ");
+        xlc_buf_puts(&b, xlc_pool_host_name(p, ids[i], buf));
     }
+    if (b.oom)
+        fputs("(out of memory)", out);
+    else if (b.len)
+        fwrite(b.s, 1, b.len, out);
+    xlc_buf_free(&b);
     free(ids);
 }
 
