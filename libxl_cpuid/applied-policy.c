@@ -10,6 +10,7 @@
 
 #include "applied-policy.h"
 #include "strbuf.h"
+#include "xl-cpuid.h"
 
 const char *xlc_settings_kind_name(enum xlc_settings_kind k)
 {
@@ -185,10 +186,87 @@ static int settings_featureset(const struct xlc_system_policies *sys,
         *nr = XFS_NR_WORDS;
         return 0;
     case XLC_SETTINGS_XL_CPUID:
-        break;      /* refused before we get here */
+        break;      /* xl_settings() */
     }
     return xlc_fail(err, EINVAL, "unknown kind of guest settings %d",
                     (int)g->kind);
+}
+
+/*
+ * Steps 4 and 5: the policy as Xen holds it, and every way what was asked
+ * does not fit (a->policy holds what was asked on entry).
+ */
+static int recalc_and_judge(const struct xlc_system_policies *sys,
+                            enum xlc_guest_type type,
+                            struct xlc_applied_policy *a, xlc_error *err)
+{
+    const struct xfs_cpu_policy *max = &sys->pol.p[xlc_policy_index_max(type)];
+    struct xfs_cpu_policy *asked = malloc(3 * sizeof(*asked));
+    bool hvm = type == XLC_GUEST_HVM;
+    int rc;
+
+    if (!asked)
+        return xlc_fail(err, ENOMEM, "out of memory for a guest policy");
+    xfs_policy_copy(&asked[0], &a->policy);
+    xlc_domain_policy(&asked[0], max,
+                      &sys->pol.p[XFS_SYSCTL_cpu_featureset_host], hvm,
+                      &a->policy);
+    xfs_policy_to_featureset(&a->policy, a->fs, XFS_NR_WORDS);
+    xlc_domain_judged(&asked[0], &a->policy, max, hvm, &asked[1], &asked[2]);
+    rc = xlc_policy_compat_report(&asked[2], &asked[1], &a->refused, err);
+    free(asked);
+    return rc;
+}
+
+/* Keep each "; "-separated part of msg (after "refused: ") as a reason. */
+static int xl_refused(struct xlc_applied_policy *a, const char *msg,
+                      xlc_error *err)
+{
+    const char *p = strstr(msg, "refused: ");
+    size_t n = 1;
+
+    p = p ? p + strlen("refused: ") : msg;
+    for (const char *q = p; (q = strstr(q, "; ")); q += 2)
+        n++;
+    a->refused.reasons = calloc(n, sizeof(char *));
+    while (a->refused.reasons && a->refused.nr < n) {
+        size_t len = strstr(p, "; ") ? (size_t)(strstr(p, "; ") - p)
+                                     : strlen(p);
+        if (!(a->refused.reasons[a->refused.nr] = strndup(p, len)))
+            break;
+        a->refused.nr++;
+        p += len + 2;
+    }
+    if (a->refused.nr == n)
+        return 1;
+    return xlc_fail(err, ENOMEM, "out of memory listing %zu problems", n);
+}
+
+/*
+ * Step 1 for an xl cpuid= string (libxl or xend form): parsed, applied to
+ * the type's default policy as xc_cpuid_apply_policy() would.  Returns 0
+ * with *ap the result, 1 when refused (a->refused), or an error (-EINVAL
+ * for a string that does not parse).
+ */
+static int xl_settings(const struct xlc_system_policies *sys,
+                       enum xlc_guest_type type,
+                       const struct xlc_guest_settings *g,
+                       struct xlc_applied_policy *a,
+                       struct xlc_xl_applied *ap, xlc_error *err)
+{
+    struct xlc_xl_cpuid l = { 0 };
+    int rc;
+
+    if (!g->xl_cpuid)
+        return xlc_fail(err, EINVAL, "no xl cpuid= string given");
+    rc = xlc_xl_cpuid_parse_any(&l, g->xl_cpuid, err);
+    if (!rc) {
+        rc = xlc_xl_cpuid_apply(sys, type, &l, ap, err);
+        if (rc == -EINVAL)
+            rc = xl_refused(a, err->msg, err);
+    }
+    xlc_xl_cpuid_free(&l);
+    return rc;
 }
 
 int xlc_applied_policy(const struct xlc_system_policies *sys,
@@ -198,15 +276,14 @@ int xlc_applied_policy(const struct xlc_system_policies *sys,
 {
     unsigned int def = xlc_policy_index_default(type);
     unsigned int max = xlc_policy_index_max(type);
+    const struct xfs_cpu_policy *base = &sys->pol.p[def];
+    struct xlc_xl_applied *ap = NULL;
     struct xlc_applied_policy *a;
     const uint32_t *fs = NULL;
     size_t nr = 0;
     int rc;
 
     *out = NULL;
-    if (g->kind == XLC_SETTINGS_XL_CPUID)
-        return xlc_fail(err, ENOSYS, "xl cpuid= strings cannot be applied "
-                        "yet: this build has no xl cpuid= parser");
     if (!sys->pol.present[max] || !sys->pol.present[def])
         return type_unavailable(sys, type, err);
     a = calloc(1, sizeof(*a));
@@ -214,20 +291,28 @@ int xlc_applied_policy(const struct xlc_system_policies *sys,
         return xlc_fail(err, ENOMEM, "out of memory for a guest policy");
     a->type = type;
     a->from = g->kind;
-    rc = settings_featureset(sys, type, g, a, &fs, &nr, err);
+    if (g->kind != XLC_SETTINGS_XL_CPUID) {
+        rc = settings_featureset(sys, type, g, a, &fs, &nr, err);
+    } else if (!(ap = malloc(sizeof(*ap)))) {
+        rc = xlc_fail(err, ENOMEM, "out of memory for a guest policy");
+    } else if (!(rc = xl_settings(sys, type, g, a, ap, err))) {
+        /* the list's numeric fields (family, ...) stay: start from it */
+        base = &ap->policy;
+        fs = ap->fs;
+        nr = XFS_NR_WORDS;
+    }
     if (rc > 0) {           /* refused: there is no policy to build */
+        free(ap);
         *out = a;
         return 0;
     }
     if (!rc)
         rc = xlc_policy_with_featureset(
-            &sys->pol.p[def], &sys->pol.p[XFS_SYSCTL_cpu_featureset_raw], fs,
-            nr, &a->policy, err);
-    if (!rc) {
-        xfs_policy_to_featureset(&a->policy, a->fs, XFS_NR_WORDS);
-        rc = xlc_policy_compat_report(&sys->pol.p[max], &a->policy,
-                                      &a->refused, err);
-    }
+            base, &sys->pol.p[XFS_SYSCTL_cpu_featureset_raw], fs, nr,
+            &a->policy, err);
+    free(ap);
+    if (!rc)
+        rc = recalc_and_judge(sys, type, a, err);
     if (!rc)
         rc = xlc_policy_serialise(&a->policy, &a->records, err);
     if (rc) {

@@ -8,17 +8,24 @@
  *   1. the guest featureset: the type's default featureset (no settings),
  *      a featureset given as is (e.g. one `level` computed for a pool),
  *      a libvirt <cpu> translated for this host (xlc_lv_translate), or an
- *      xl cpuid= string (not available in this build yet: -ENOSYS);
+ *      xl cpuid= string in either form (xlc_xl_cpuid_parse_any) applied to
+ *      the default policy (xlc_xl_cpuid_apply; its numeric fields such
+ *      as family are kept, the policy is built from that result);
  *   2. refused when it is not a set Xen could apply unchanged: bits in
  *      words this build does not know, or features whose prerequisites
  *      are absent (Xen would silently clear them; every one is named);
  *   3. the type's default policy with that featureset written into it and
  *      everything depending on the features recomputed
  *      (xfs_policy_apply_featureset: leaf limits, XSAVE leaf, ...);
- *   4. checked against the type's max policy (xfs_policy_check_compat):
- *      every reason it does not fit is kept, see `refused`.
+ *   4. recalculated as Xen does when it sets a domain's policy
+ *      (xfs_policy_recalc_domain): `policy` is what the guest runs with;
+ *   5. what was asked checked against what the domain may hold
+ *      (xlc_domain_judged, xfs_policy_check_compat): every reason it does
+ *      not fit is kept, see `refused`.
  * A libvirt <cpu> the host cannot honour (xlc_lv_evaluate's verdict
- * INCOMPATIBLE) is refused at step 1, its blockers the reasons.
+ * INCOMPATIBLE) is refused at step 1, its blockers the reasons; so is
+ * an xl cpuid= string xlc_xl_cpuid_apply refuses (one reason per
+ * problem, every feature named).
  */
 #ifndef LIBXL_CPUID_APPLIED_POLICY_H
 #define LIBXL_CPUID_APPLIED_POLICY_H
@@ -45,7 +52,7 @@ struct xlc_guest_settings {
     size_t nr_words;
     const struct xlc_cpu_map *map;      /* LIBVIRT */
     const struct xlc_lv_cpu *cpu;
-    const char *xl_cpuid;               /* XL_CPUID */
+    const char *xl_cpuid;               /* XL_CPUID: libxl or xend form */
 };
 
 struct xlc_applied_policy {
@@ -75,8 +82,8 @@ unsigned int xlc_policy_index_max(enum xlc_guest_type type);
  * Build the applied policy.  Returns 0 with *out set (check
  * (*out)->refused), or a negative errno: -EOPNOTSUPP when the host cannot
  * run the guest type at all, -EINVAL for settings that cannot be applied
- * (the message names every offending feature), -ENOSYS for xl cpuid=
- * strings, -ENOMEM.
+ * (the message names every offending feature; an xl cpuid= string that
+ * does not parse: the item or column), -ENOMEM.
  */
 int xlc_applied_policy(const struct xlc_system_policies *sys,
                        enum xlc_guest_type type,
@@ -100,6 +107,31 @@ int xlc_policy_with_featureset(const struct xfs_cpu_policy *def,
                                const struct xfs_cpu_policy *raw,
                                const uint32_t *fs, size_t nr_words,
                                struct xfs_cpu_policy *out, xlc_error *err);
+
+/*
+ * The domain's side of it (domain-policy.c).  Xen recalculates every
+ * policy it sets for a domain (xfs_policy_recalc_domain): what the guest
+ * runs with is `asked` recalculated against the type's max and the host
+ * policy.  The recalculation silently drops what the domain may not have,
+ * so a check must judge what was asked, not what is kept:
+ *   *seen  = asked, with the MAXLINADDR Xen sets whatever was asked;
+ *   *limit = max, its features those the domain may hold
+ *            (xfs_domain_max_featureset) less those the recalculation
+ *            took from this guest all the same.
+ * xfs_policy_check_compat(limit, seen) then names every feature the guest
+ * asked for (or saw) and does not keep, and every limit that does not fit.
+ */
+void xlc_domain_opts_for(const struct xfs_cpu_policy *asked, bool hvm,
+                         struct xfs_domain_opts *o);
+void xlc_domain_policy(const struct xfs_cpu_policy *asked,
+                       const struct xfs_cpu_policy *max,
+                       const struct xfs_cpu_policy *host, bool hvm,
+                       struct xfs_cpu_policy *out);
+void xlc_domain_judged(const struct xfs_cpu_policy *asked,
+                       const struct xfs_cpu_policy *kept,
+                       const struct xfs_cpu_policy *max, bool hvm,
+                       struct xfs_cpu_policy *seen,
+                       struct xfs_cpu_policy *limit);
 
 /* Serialise a policy into an entry list / apply entries on top of *p. */
 int xlc_policy_to_entries(const struct xfs_cpu_policy *p,

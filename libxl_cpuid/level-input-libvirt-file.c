@@ -45,6 +45,7 @@ struct work {
     const struct xlc_cpu_map *map;
     struct part *parts;
     size_t nr;
+    size_t threads;          /* at most one per CPU */
     atomic_size_t next;
 };
 
@@ -96,7 +97,7 @@ static void parse_parts(struct work *w)
 
     /* libxml2's global set-up, once, before any thread parses. */
     xmlInitParser();
-    for (size_t t = 1; t < w->nr; t++)
+    for (size_t t = 1; t < w->nr && t < w->threads; t++)
         if (!pthread_create(&tids[started], NULL, worker, w))
             started++;
     worker(w);
@@ -156,13 +157,27 @@ static size_t cut(const char *text, size_t len, size_t want,
     return nr;
 }
 
-static size_t parts_wanted(size_t len)
+/*
+ * A few parts per CPU, taken in turn by whichever thread is free: on a
+ * busy machine one thread may get less CPU than another, and equal halves
+ * would leave the faster one waiting.  Parts stay large enough that their
+ * set-up does not count.
+ */
+#define PARTS_PER_CPU 4
+#define PART_MIN_BYTES (64u << 10)
+
+static size_t parts_wanted(size_t len, size_t *threads)
 {
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t want;
 
+    *threads = cpus > 1 ? (size_t)cpus : 1;
     if (len < SPLIT_MIN_BYTES || cpus <= 1)
         return 1;
-    return cpus > MAX_PARTS ? MAX_PARTS : (size_t)cpus;
+    want = (size_t)cpus * PARTS_PER_CPU;
+    if (want > len / PART_MIN_BYTES)
+        want = len / PART_MIN_BYTES;
+    return want > MAX_PARTS ? MAX_PARTS : want;
 }
 
 static void free_parts(struct part *parts, size_t nr)
@@ -228,7 +243,7 @@ int xlc_level_hosts_from_libvirt(const char *path,
         free(text);
         return xlc_fail(err, ENOMEM, "%s: out of memory", path);
     }
-    w.nr = cut(text, len, parts_wanted(len), w.parts);
+    w.nr = cut(text, len, parts_wanted(len, &w.threads), w.parts);
     parse_parts(&w);
     if (w.nr > 1 && any_failed(&w)) {
         /* Say what one parse of the whole file says. */

@@ -219,12 +219,15 @@ int xlc_pool_verdict(const xlc_pool *p, size_t id, const uint32_t *g,
     }
     /* A guest told the wider form of a weakness (RSBA) knows the narrower
      * one (RRSBA) too: that is what the level's restatement relies on. */
-    for (unsigned int b = 0; b < XFS_NR_FEATURE_BITS; b++) {
-        int as = xfs_test(v->untold, XFS_NR_WORDS, b) ? xfs_level_restated_as(b)
-                                                      : -1;
+    for (unsigned int w = 0; w < XFS_NR_WORDS; w++) {
+        /* Nearly every word has nothing untold: skip it whole. */
+        for (unsigned int b = w * 32; v->untold[w] && b < w * 32 + 32; b++) {
+            int as = xfs_test(v->untold, XFS_NR_WORDS, b)
+                         ? xfs_level_restated_as(b) : -1;
 
-        if (as >= 0 && xfs_test(guest, XFS_NR_WORDS, (unsigned int)as))
-            xfs_clear(v->untold, XFS_NR_WORDS, b);
+            if (as >= 0 && xfs_test(guest, XFS_NR_WORDS, (unsigned int)as))
+                xfs_clear(v->untold, XFS_NR_WORDS, b);
+        }
     }
     hp = xlc_pool_host_props(p, id);
     v->vendor_differs = both_known_differ(guest_props, hp, XLC_PROP_VENDOR);

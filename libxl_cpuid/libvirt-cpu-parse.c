@@ -179,24 +179,76 @@ static int seen_reserve(struct parse *p)
     return 0;
 }
 
+struct xlc_lv_name_block {
+    struct xlc_lv_name_block *next;
+    size_t used;
+    char s[2048];            /* room for a host's names, most of the time */
+};
+
+/* A copy of name (at most NAME_MAX_LEN bytes) in the cpu's blocks. */
+static char *keep_name(struct xlc_lv_cpu *cpu, const char *name, size_t len)
+{
+    struct xlc_lv_name_block *b = cpu->name_blocks;
+    char *d;
+
+    if (!b || sizeof(b->s) - b->used < len + 1) {
+        b = malloc(sizeof(*b));
+        if (!b)
+            return NULL;
+        b->next = cpu->name_blocks;
+        b->used = 0;
+        cpu->name_blocks = b;
+    }
+    d = b->s + b->used;
+    memcpy(d, name, len + 1);
+    b->used += len + 1;
+    return d;
+}
+
+/*
+ * <feature>'s attributes in one pass (most of a host's elements are
+ * features): refused as xlc_xml_only_attrs() would, in attribute order;
+ * values as xlc_xml_attr() reads them.
+ */
+static int feature_attrs(const xmlNode *n, const char **name,
+                         const char **policy, xlc_error *err)
+{
+    *name = *policy = NULL;
+    for (const xmlAttr *a = n->properties; a; a = a->next) {
+        const char *an = (const char *)a->name;
+
+        if (a->ns)
+            return xlc_xml_fail(err, EINVAL, n, "<%s>: namespaced attribute "
+                                "%s not accepted", (const char *)n->name, an);
+        if (!strcmp(an, "name"))
+            *name = xlc_xml_attr_value(a);
+        else if (!strcmp(an, "policy"))
+            *policy = xlc_xml_attr_value(a);
+        else
+            return xlc_xml_fail(err, EINVAL, n, "<%s>: unknown attribute %s",
+                                (const char *)n->name, an);
+    }
+    return 0;
+}
+
 static int parse_feature(struct parse *p, const xmlNode *n, xlc_error *err)
 {
-    static const char *const attrs[] = { "policy", "name", NULL };
     struct xlc_lv_cpu *cpu = p->cpu;
-    const char *name = xlc_xml_attr(n, "name");
+    const char *name, *pol;
     struct xlc_lv_cpu_feature *f;
-    size_t *slot;
-    int policy, rc = xlc_xml_only_attrs(n, attrs, err);
+    size_t *slot, len;
+    int policy = XLC_LV_REQUIRE, rc = feature_attrs(n, &name, &pol, err);
 
-    if (!rc)
+    if (!rc && pol)
         rc = xlc_xml_enum(n, "policy", policies, XLC_LV_REQUIRE, &policy, err);
-    if (!rc)
+    if (!rc && n->children)
         rc = xlc_xml_no_content(n, err);
     if (rc)
         return rc;
     if (!name || !*name)
         return xlc_xml_fail(err, EINVAL, n, "<feature> without a name");
-    if (strlen(name) > NAME_MAX_LEN)
+    len = strlen(name);
+    if (len > NAME_MAX_LEN)
         return xlc_xml_fail(err, EINVAL, n, "<feature name=...>: longer "
                             "than %d characters", NAME_MAX_LEN);
     if (seen_reserve(p))
@@ -210,7 +262,7 @@ static int parse_feature(struct parse *p, const xmlNode *n, xlc_error *err)
                  sizeof(*f)))
         return oom(err, n);
     f = &cpu->features[cpu->nr_features];
-    f->name = strdup(name);
+    f->name = keep_name(cpu, name, len);
     f->policy = (enum xlc_lv_policy)policy;
     f->line = xlc_xml_line(n);
     if (!f->name)
@@ -435,8 +487,12 @@ void xlc_lv_cpu_free(struct xlc_lv_cpu *cpu)
 {
     if (!cpu)
         return;
-    for (size_t i = 0; i < cpu->nr_features; i++)
-        free(cpu->features[i].name);
+    while (cpu->name_blocks) {
+        struct xlc_lv_name_block *next = cpu->name_blocks->next;
+
+        free(cpu->name_blocks);
+        cpu->name_blocks = next;
+    }
     for (size_t i = 0; i < cpu->nr_ignored; i++)
         free(cpu->ignored[i]);
     free(cpu->features);

@@ -80,6 +80,9 @@ struct xlc_lv_cpu {
      */
     char **ignored;          /* e.g. "<cache> (line 7)" */
     size_t nr_ignored;
+    /* Private: the features' names live in these few blocks, not in a
+     * malloc each (a host lists a hundred or more). */
+    struct xlc_lv_name_block *name_blocks;
 };
 
 /* Parse a document whose root is <cpu>, or <domain> with a <cpu> child. */

@@ -39,6 +39,13 @@ int xlc_lv_parse_model(struct lv_loader *ld, const xmlNode *n,
 /* Bind model references, follow parents, compute each model's bits. */
 int xlc_lv_resolve_models(struct lv_loader *ld, xlc_error *err);
 
+/*
+ * Index the complete map's feature names and aliases for
+ * xlc_cpu_map_feature().  Without memory there is no index, and lookups
+ * stay correct, only slower.
+ */
+void xlc_cpu_map_build_index(struct xlc_cpu_map *m);
+
 /* Fill f->xen / expressible / why from f->coords. Returns -ENOMEM or 0. */
 int xlc_lv_map_coords(struct xlc_lv_feature *f);
 

@@ -10,9 +10,71 @@
 #include "libvirt-cpumap.h"
 #include "libvirt-util.h"
 
+struct xlc_lv_name_slot {
+    const char *key;         /* NULL: free */
+    size_t feature;
+};
+
+static size_t name_hash(const char *s)
+{
+    size_t h = 2166136261u;
+
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+/* The slot holding `name`, or the free slot where it would go. */
+static struct xlc_lv_name_slot *index_slot(const struct xlc_cpu_map *m,
+                                           const char *name)
+{
+    size_t mask = m->index_cap - 1, i = name_hash(name) & mask;
+
+    while (m->index[i].key && strcmp(m->index[i].key, name))
+        i = (i + 1) & mask;
+    return &m->index[i];
+}
+
+/* First come, first kept: the walk below finds the earliest feature too. */
+static void index_add(struct xlc_cpu_map *m, const char *key, size_t feature)
+{
+    struct xlc_lv_name_slot *s = index_slot(m, key);
+
+    if (!s->key)
+        *s = (struct xlc_lv_name_slot){ key, feature };
+}
+
+void xlc_cpu_map_build_index(struct xlc_cpu_map *m)
+{
+    size_t keys = 0, cap = 16;
+
+    for (size_t i = 0; i < m->nr_features; i++)
+        keys += 1 + m->features[i].nr_aliases;
+    while (cap < 2 * keys) /* at most half full */
+        cap *= 2;
+    free(m->index);
+    m->index_cap = 0;
+    m->index = calloc(cap, sizeof(*m->index));
+    if (!m->index)
+        return;
+    m->index_cap = cap;
+    for (size_t i = 0; i < m->nr_features; i++) {
+        const struct xlc_lv_feature *f = &m->features[i];
+
+        index_add(m, f->name, i);
+        for (size_t a = 0; a < f->nr_aliases; a++)
+            index_add(m, f->aliases[a], i);
+    }
+}
+
 const struct xlc_lv_feature *xlc_cpu_map_feature(const struct xlc_cpu_map *m,
                                                  const char *name)
 {
+    if (m->index) {
+        const struct xlc_lv_name_slot *s = index_slot(m, name);
+
+        return s->key ? &m->features[s->feature] : NULL;
+    }
     for (size_t i = 0; i < m->nr_features; i++) {
         const struct xlc_lv_feature *f = &m->features[i];
 

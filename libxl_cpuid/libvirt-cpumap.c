@@ -156,9 +156,10 @@ static int finish(struct lv_loader *ld, int rc, struct xlc_cpu_map **out,
     if (!rc && !map->nr_features)
         rc = xlc_fail(err, EINVAL, "%s: the x86 map defines no features",
                       map->dir);
-    if (!rc)
+    if (!rc) {
+        xlc_cpu_map_build_index(map);
         rc = xlc_lv_resolve_models(ld, err);
-    else
+    } else
         for (size_t i = 0; i < map->nr_models; i++) {
             for (size_t k = 0; k < ld->raw[i].nr_refs; k++)
                 free(ld->raw[i].refs[k].name);
@@ -222,6 +223,7 @@ void xlc_cpu_map_free(struct xlc_cpu_map *map)
     free(map->vendors);
     free(map->features);
     free(map->models);
+    free(map->index);
     free(map->dir);
     free(map);
 }

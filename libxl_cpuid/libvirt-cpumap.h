@@ -86,6 +86,13 @@ struct xlc_cpu_map {
     size_t nr_models;
     /* OR of the bits of every expressible feature: what libvirt can name. */
     uint32_t nameable[XFS_NR_WORDS];
+    /*
+     * Private: every feature name and alias -> its feature, built once the
+     * map is complete (NULL before, or when memory ran out: lookups then
+     * walk the features).
+     */
+    struct xlc_lv_name_slot *index;
+    size_t index_cap;        /* a power of two */
 };
 
 /* Load DIR/index.xml and its x86 includes; dir NULL = the default. */

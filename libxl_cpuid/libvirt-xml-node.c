@@ -67,18 +67,21 @@ const xmlNode *xlc_xml_next(const xmlNode *n)
     return n ? elem_from(n->next) : NULL;
 }
 
+const char *xlc_xml_attr_value(const xmlAttr *a)
+{
+    if (!a->children)
+        return "";
+    /* Without entity expansion a value is one text node. */
+    if (a->children->type != XML_TEXT_NODE || a->children->next)
+        return NULL;
+    return (const char *)a->children->content;
+}
+
 const char *xlc_xml_attr(const xmlNode *n, const char *name)
 {
-    for (const xmlAttr *a = n->properties; a; a = a->next) {
-        if (a->ns || strcmp((const char *)a->name, name))
-            continue;
-        if (!a->children)
-            return "";
-        /* Without entity expansion a value is one text node. */
-        if (a->children->type != XML_TEXT_NODE || a->children->next)
-            return NULL;
-        return (const char *)a->children->content;
-    }
+    for (const xmlAttr *a = n->properties; a; a = a->next)
+        if (!a->ns && !strcmp((const char *)a->name, name))
+            return xlc_xml_attr_value(a);
     return NULL;
 }
 

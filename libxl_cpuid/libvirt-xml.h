@@ -96,6 +96,8 @@ const xmlNode *xlc_xml_next(const xmlNode *n);
 
 /* Value of an attribute without namespace, or NULL when absent. */
 const char *xlc_xml_attr(const xmlNode *n, const char *name);
+/* The value of one attribute node, read in place as xlc_xml_attr does. */
+const char *xlc_xml_attr_value(const xmlAttr *a);
 /* Refuse any attribute not in the NULL-terminated list `allowed`. */
 int xlc_xml_only_attrs(const xmlNode *n, const char *const *allowed,
                        xlc_error *err);

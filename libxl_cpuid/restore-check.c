@@ -37,6 +37,7 @@ void xlc_restore_dest_from_system(const struct xlc_system_policies *sys,
     xfs_policy_copy(&d->max, &sys->pol.p[max]);
     xfs_policy_copy(&d->def, &sys->pol.p[def]);
     xfs_policy_copy(&d->raw, &sys->pol.p[XFS_SYSCTL_cpu_featureset_raw]);
+    xfs_policy_copy(&d->host, &sys->pol.p[XFS_SYSCTL_cpu_featureset_host]);
     memcpy(d->host_fs, sys->fs.fs[XFS_SYSCTL_cpu_featureset_host],
            sizeof(d->host_fs));
 }
@@ -74,9 +75,9 @@ void xlc_compat_policy(const struct xlc_restore_dest *d,
     xfs_policy_clear_unlisted(out);
 }
 
-int xlc_restore_guest_policy(const struct xlc_stream_info *s,
-                             const struct xlc_restore_dest *d,
-                             struct xfs_cpu_policy *out, xlc_error *err)
+int xlc_restore_merged_policy(const struct xlc_stream_info *s,
+                              const struct xlc_restore_dest *d,
+                              struct xfs_cpu_policy *out, xlc_error *err)
 {
     int rc;
 
@@ -94,6 +95,27 @@ int xlc_restore_guest_policy(const struct xlc_stream_info *s,
     return 0;
 }
 
+static bool is_hvm(const struct xlc_restore_dest *d)
+{
+    return d->domain_type == XFS_STREAM_DOM_X86_HVM;
+}
+
+int xlc_restore_guest_policy(const struct xlc_stream_info *s,
+                             const struct xlc_restore_dest *d,
+                             struct xfs_cpu_policy *out, xlc_error *err)
+{
+    struct xfs_cpu_policy *merged = malloc(sizeof(*merged));
+    int rc;
+
+    if (!merged)
+        return xlc_fail(err, ENOMEM, "out of memory for a guest policy");
+    rc = xlc_restore_merged_policy(s, d, merged, err);
+    if (!rc)
+        xlc_domain_policy(merged, &d->max, &d->host, is_hvm(d), out);
+    free(merged);
+    return rc;
+}
+
 static int reason_text(struct xlc_restore_reason *r, const char *type,
                        xlc_error *err)
 {
@@ -109,6 +131,26 @@ static int reason_text(struct xlc_restore_reason *r, const char *type,
                                            "reasons");
 }
 
+/* v->guest: the merged policy recalculated; the reasons: what it asked
+ * for against what the domain may hold and keeps. */
+static int judge(const struct xfs_cpu_policy *merged,
+                 const struct xlc_restore_dest *d,
+                 struct xlc_restore_verdict *v,
+                 struct xfs_compat_reason **why, unsigned int *n,
+                 xlc_error *err)
+{
+    struct xfs_cpu_policy *p = malloc(2 * sizeof(*p));
+    int rc;
+
+    if (!p)
+        return xlc_fail(err, ENOMEM, "out of memory for a guest policy");
+    xlc_domain_policy(merged, &d->max, &d->host, is_hvm(d), &v->guest);
+    xlc_domain_judged(merged, &v->guest, &d->max, is_hvm(d), &p[0], &p[1]);
+    rc = xlc_policy_compat_reasons(&p[1], &p[0], why, n, err);
+    free(p);
+    return rc;
+}
+
 static int collect_reasons(const struct xfs_cpu_policy *guest,
                            const struct xlc_restore_dest *d,
                            struct xlc_restore_verdict *v, xlc_error *err)
@@ -120,7 +162,7 @@ static int collect_reasons(const struct xfs_cpu_policy *guest,
     int rc = 0;
 
     if (d->usable)
-        rc = xlc_policy_compat_reasons(&d->max, guest, &why, &n, err);
+        rc = judge(guest, d, v, &why, &n, err);
     if (!rc && n) {
         v->reasons = calloc(n, sizeof(*v->reasons));
         if (!v->reasons)
@@ -173,7 +215,7 @@ int xlc_restore_check(const struct xlc_stream_info *s,
     xfs_policy_zero(&guest);
     /* A type the destination cannot run has no default to start from. */
     if (d->usable) {
-        rc = xlc_restore_guest_policy(s, d, &guest, err);
+        rc = xlc_restore_merged_policy(s, d, &guest, err);
         if (rc)
             return rc;
     }

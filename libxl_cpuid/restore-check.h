@@ -10,16 +10,25 @@
  * (XEN_DOMCTL_set_cpu_policy).  A stream whose records a policy cannot
  * hold is bad input, not a refusal.
  *
+ * Xen then recalculates the policy for the domain (xfs_policy_recalc_domain,
+ * as on every policy it sets), silently dropping what the domain may not
+ * hold; that recalculated policy is the guest's on the destination.  So
+ * the check judges what the stream recorded against what the domain may
+ * hold and keeps (xlc_domain_judged): MAXLINADDR is the one Xen sets (48
+ * with LM), never the recorded one; HTT, X2APIC and CMP_LEGACY are always
+ * allowed; a feature the recalculation takes from the guest all the same
+ * (say XSAVE without leaf 0xd) is a reason like one the max policy lacks.
+ *
  * A restore is accepted exactly when the destination runs guests of the
- * type and the guest policy fits its max policy (xfs_policy_check_compat):
+ * type and the recorded policy fits that (xfs_policy_check_compat):
  *   - the same CPU vendor;
  *   - every feature the guest sees is in the max policy, except
  *     XCF_INVERTED bits (set means less capability, e.g. NO_FPU_SEL,
  *     RSBA: a guest told of a weakness the destination lacks only takes
  *     needless care);
  *   - every numeric limit fits: max basic leaf, leaf 7 max subleaf, max
- *     extended leaf, MAXPHYSADDR and MAXLINADDR no higher than the max
- *     policy's, the guest's XSAVE area (0xd:0 ecx) no smaller than the
+ *     extended leaf, MAXPHYSADDR (and MAXLINADDR as Xen sets it) no
+ *     higher than the max policy's, the guest's XSAVE area (0xd:0 ecx) no smaller than the
  *     destination needs for the guest's components;
  *   - every XSAVE component the guest uses exists there, at the same
  *     offset and size; PLATFORM_INFO bits are a subset.
@@ -57,6 +66,7 @@ struct xlc_restore_dest {
     struct xfs_cpu_policy max;         /* the type's max policy */
     struct xfs_cpu_policy def;         /* the type's default policy */
     struct xfs_cpu_policy raw;         /* XSAVE layout for recomputing */
+    struct xfs_cpu_policy host;        /* for Xen's per-domain recalc */
     uint32_t host_fs[XFS_NR_WORDS];
 };
 
@@ -87,8 +97,17 @@ void xlc_compat_policy(const struct xlc_restore_dest *d,
                        struct xfs_cpu_policy *out);
 
 /*
- * The guest policy a parsed stream gives a guest on the destination (see
- * above).  -EINVAL naming the entry when the records cannot be applied.
+ * What XEN_DOMCTL_set_cpu_policy audits: the stream's records over the
+ * destination's default (or compatibility) policy, leaves past the limits
+ * dropped.  -EINVAL naming the entry when the records cannot be applied.
+ */
+int xlc_restore_merged_policy(const struct xlc_stream_info *s,
+                              const struct xlc_restore_dest *d,
+                              struct xfs_cpu_policy *out, xlc_error *err);
+/*
+ * The guest policy a parsed stream gives a guest on the destination: the
+ * merged policy recalculated as Xen does once it sets it
+ * (xlc_domain_policy).
  */
 int xlc_restore_guest_policy(const struct xlc_stream_info *s,
                              const struct xlc_restore_dest *d,
@@ -98,7 +117,7 @@ int xlc_restore_guest_policy(const struct xlc_stream_info *s,
 int xlc_restore_check(const struct xlc_stream_info *s,
                       const struct xlc_restore_dest *d,
                       struct xlc_restore_verdict *v, xlc_error *err);
-/* The same on a guest policy directly. */
+/* The same on a merged guest policy directly (v->guest: recalculated). */
 int xlc_restore_check_policy(const struct xfs_cpu_policy *guest,
                              const struct xlc_restore_dest *d,
                              struct xlc_restore_verdict *v, xlc_error *err);

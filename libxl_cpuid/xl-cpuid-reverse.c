@@ -76,6 +76,14 @@ int xlc_xl_cpuid_reverse(const uint32_t want[XFS_NR_WORDS],
                          const uint32_t def[XFS_NR_WORDS], char **out,
                          xlc_error *err)
 {
+    return xlc_xl_cpuid_reverse_range(want, def, def, out, err);
+}
+
+int xlc_xl_cpuid_reverse_range(const uint32_t want[XFS_NR_WORDS],
+                               const uint32_t lo[XFS_NR_WORDS],
+                               const uint32_t hi[XFS_NR_WORDS], char **out,
+                               xlc_error *err)
+{
     uint32_t add[XFS_NR_WORDS], del[XFS_NR_WORDS], imp[XFS_NR_WORDS];
     struct xlc_buf b = XLC_BUF_INIT, miss = XLC_BUF_INIT;
 
@@ -84,8 +92,8 @@ int xlc_xl_cpuid_reverse(const uint32_t want[XFS_NR_WORDS],
         return xlc_fail(err, EINVAL,
                         "wanted featureset has a feature without its "
                         "prerequisite: no cpuid= string yields it");
-    xfs_andnot(add, XFS_NR_WORDS, want, XFS_NR_WORDS, def, XFS_NR_WORDS);
-    xfs_andnot(del, XFS_NR_WORDS, def, XFS_NR_WORDS, want, XFS_NR_WORDS);
+    xfs_andnot(add, XFS_NR_WORDS, want, XFS_NR_WORDS, lo, XFS_NR_WORDS);
+    xfs_andnot(del, XFS_NR_WORDS, hi, XFS_NR_WORDS, want, XFS_NR_WORDS);
     implied(del, imp);
     xfs_andnot(del, XFS_NR_WORDS, del, XFS_NR_WORDS, imp, XFS_NR_WORDS);
     xlc_buf_puts(&b, "host");

@@ -143,6 +143,16 @@ int xlc_xl_cpuid_parse(struct xlc_xl_cpuid *l, const char *str,
 int xlc_xl_cpuid_parse_xend(struct xlc_xl_cpuid *l, const char *str,
                             int *libxl_rc, xlc_error *err);
 
+/*
+ * Either form, told apart as xl's config syntax does (a list of strings
+ * is xend, one string is libxl); for a lone string: xend when a ':' comes
+ * before the first '=' ("0x1:ecx=..."), else libxl ("host,...").
+ * (xl-cpuid-any.c)
+ */
+bool xlc_xl_cpuid_is_xend(const char *s);
+int xlc_xl_cpuid_parse_any(struct xlc_xl_cpuid *l, const char *str,
+                           xlc_error *err);
+
 /* ---- output (xl-cpuid-json.c) ---- */
 
 /*
@@ -195,6 +205,17 @@ int xlc_xl_cpuid_apply(const struct xlc_system_policies *sys,
 int xlc_xl_cpuid_reverse(const uint32_t want[XFS_NR_WORDS],
                          const uint32_t def[XFS_NR_WORDS], char **out,
                          xlc_error *err);
+/*
+ * The same for a default known only within bounds (several hosts, each
+ * with its own default D, lo <= D <= hi): one string turning every such D
+ * into want: NAME=1 for want's features outside lo, NAME=0 for hi's
+ * outside want (those not taken by another).  reverse(want, def) is
+ * reverse_range(want, def, def).
+ */
+int xlc_xl_cpuid_reverse_range(const uint32_t want[XFS_NR_WORDS],
+                               const uint32_t lo[XFS_NR_WORDS],
+                               const uint32_t hi[XFS_NR_WORDS], char **out,
+                               xlc_error *err);
 /*
  * The xend form: one "LEAF[,SUBLEAF]:REG=MASK" string per CPUID word that
  * differs, every differing bit spelled out.  MSR words cannot be said in

@@ -21,6 +21,7 @@
 #include "helpers/policy-oracle.h"
 #include "libxl_cpuid/applied-policy.h"
 #include "libxl_cpuid/restore-check.h"
+#include "libxl_cpuid/xl-cpuid.h"
 
 #define HVM_DEF XFS_SYSCTL_cpu_featureset_hvm
 #define HVM_MAX XFS_SYSCTL_cpu_featureset_hvm_max
@@ -83,8 +84,40 @@ static struct xlc_applied_policy *apply_fs(const struct xlc_system_policies *s,
     return a;
 }
 
-/* Every dump and type: the defaults give the default policy itself, and
- * the records are its serialisation. */
+/*
+ * Xen recalculates every policy it sets for a domain: the two inverted x87
+ * bits then follow the host, whatever the default featureset says.
+ */
+static void with_host_x87(uint32_t fs[XFS_NR_WORDS],
+                          const struct xlc_system_policies *s)
+{
+    const uint32_t *host = s->fs.fs[XFS_SYSCTL_cpu_featureset_host];
+    static const unsigned int x87[] = { XFS_FDP_EXCP_ONLY, XFS_NO_FPU_SEL };
+
+    for (size_t i = 0; i < 2; i++) {
+        xfs_clear(fs, XFS_NR_WORDS, x87[i]);
+        if (xfs_test(host, XFS_NR_WORDS, x87[i]))
+            xfs_set(fs, XFS_NR_WORDS, x87[i]);
+    }
+}
+
+/* The type's default policy as Xen holds it for a new domain. */
+static bool is_default_as_xen_holds_it(const struct xfs_cpu_policy *p,
+                                       const struct xlc_system_policies *s,
+                                       enum xlc_guest_type t)
+{
+    struct xfs_cpu_policy def;
+
+    xlc_domain_policy(&s->pol.p[xlc_policy_index_default(t)],
+                      &s->pol.p[xlc_policy_index_max(t)],
+                      &s->pol.p[XFS_SYSCTL_cpu_featureset_host],
+                      t == XLC_GUEST_HVM, &def);
+    return xfs_policy_equal(p, &def);
+}
+
+/* Every dump and type: the defaults give the default policy as Xen holds
+ * it for a domain (recalculated: 48-bit linear addresses for a 64-bit
+ * guest, the host's x87 bits), and the records are its serialisation. */
 static void defaults_are_the_default_policy(void **state)
 {
     struct xlc_guest_settings dflt = { .kind = XLC_SETTINGS_DEFAULT };
@@ -110,10 +143,15 @@ static void defaults_are_the_default_policy(void **state)
             if (rc)
                 fail_msg("%s: %s", xt_basename(paths[i]), err.msg);
             assert_int_equal(a->refused.nr, 0);
-            assert_true(xfs_policy_equal(
-                &a->policy, &s->pol.p[xlc_policy_index_default(t)]));
-            assert_memory_equal(a->fs, s->fs.fs[xlc_policy_index_default(t)],
-                                sizeof(a->fs));
+            uint32_t want[XFS_NR_WORDS];
+
+            assert_true(is_default_as_xen_holds_it(&a->policy, s,
+                                                   (enum xlc_guest_type)t));
+            memcpy(want, s->fs.fs[xlc_policy_index_default(t)], sizeof(want));
+            with_host_x87(want, s);
+            assert_memory_equal(a->fs, want, sizeof(a->fs));
+            if (xfs_test(want, XFS_NR_WORDS, XFS_LM))
+                assert_int_equal((a->policy.extd[8].a >> 8) & 0xff, 48);
             assert_int_equal(xlc_policy_serialise(&a->policy, r, &err), 0);
             assert_int_equal(a->records.nr_leaves, r->nr_leaves);
             assert_memory_equal(a->records.leaves, r->leaves,
@@ -150,6 +188,7 @@ static void levelled_featureset(void **state)
     assert_true(xfs_deps_closed(level, XFS_NR_WORDS));
     a = apply_fs(f->skx, level, XFS_NR_WORDS);
     assert_int_equal(a->refused.nr, 0);
+    with_host_x87(level, f->skx);
     assert_memory_equal(a->fs, level, sizeof(level));
     assert_int_equal(xfs_policy_xcr0(&f->skx->pol.p[HVM_DEF]) & 0xe0, 0xe0);
     assert_int_equal(xfs_policy_xcr0(&a->policy), 0x7);   /* x87 SSE AVX */
@@ -231,7 +270,7 @@ static void settings_xen_would_change(void **state)
     g.nr_words = XFS_NR_WORDS + 1;
     assert_int_equal(xlc_applied_policy(f->hsw, XLC_GUEST_HVM, &g, &a, &err),
                      0);
-    assert_true(xfs_policy_equal(&a->policy, &f->hsw->pol.p[HVM_DEF]));
+    assert_true(is_default_as_xen_holds_it(&a->policy, f->hsw, XLC_GUEST_HVM));
     xlc_applied_policy_free(a);
     fs[XFS_NR_WORDS] = 4;
     assert_int_equal(xlc_applied_policy(f->hsw, XLC_GUEST_HVM, &g, &a, &err),
@@ -242,8 +281,13 @@ static void settings_xen_would_change(void **state)
     g.nr_words = 1;
     assert_int_equal(xlc_applied_policy(f->hsw, XLC_GUEST_HVM, &g, &a, &err),
                      0);
-    assert_int_equal(a->fs[0], fs[0]);
-    assert_true(xfs_empty(a->fs + 1, XFS_NR_WORDS - 1));
+    {
+        /* ... but for the x87 bits Xen takes from the host. */
+        uint32_t want[XFS_NR_WORDS] = { fs[0] };
+
+        with_host_x87(want, f->hsw);
+        assert_memory_equal(a->fs, want, sizeof(want));
+    }
     xlc_applied_policy_free(a);
 }
 
@@ -275,13 +319,19 @@ static void libvirt_cpus(void **state)
     a = apply_lv(f, f->skx, "<cpu mode='host-passthrough'/>");
     assert_int_equal(a->refused.nr, 0);
     assert_non_null(a->lv);
-    assert_true(xfs_policy_equal(&a->policy, &f->skx->pol.p[HVM_DEF]));
+    assert_true(is_default_as_xen_holds_it(&a->policy, f->skx, XLC_GUEST_HVM));
     xlc_applied_policy_free(a);
 
     /* maximum: everything Xen can offer, and it still fits. */
     a = apply_lv(f, f->skx, "<cpu mode='maximum'/>");
-    assert_int_equal(a->refused.nr, 0);
-    assert_memory_equal(a->fs, f->skx->fs.fs[HVM_MAX], sizeof(a->fs));
+    {
+        uint32_t want[XFS_NR_WORDS];
+
+        memcpy(want, f->skx->fs.fs[HVM_MAX], sizeof(want));
+        with_host_x87(want, f->skx);
+        assert_int_equal(a->refused.nr, 0);
+        assert_memory_equal(a->fs, want, sizeof(a->fs));
+    }
     xlc_applied_policy_free(a);
 
     /* A model the Haswell lacks features of: the blockers are the
@@ -305,10 +355,10 @@ static void unavailable_settings_and_types(void **state)
     struct xlc_applied_policy *a;
     xlc_error err = { 0 };
 
-    assert_int_equal(xlc_applied_policy(f->skx, XLC_GUEST_HVM, &xl, &a, &err),
-                     -ENOSYS);
-    assert_non_null(strstr(err.msg, "xl cpuid= strings cannot be applied "
-                                    "yet"));
+    /* was -ENOSYS ("cannot be applied yet"); now refused on a K8 (no
+     * HVM) like every other kind of settings, tested below */
+    assert_int_equal(xlc_applied_policy(f->k8, XLC_GUEST_HVM, &xl, &a, &err),
+                     -EOPNOTSUPP);
     assert_int_equal(xlc_applied_policy(f->k8, XLC_GUEST_HVM, &dflt, &a,
                                         &err), -EOPNOTSUPP);
     assert_non_null(strstr(err.msg, "this host cannot run HVM guests: the "
@@ -316,6 +366,76 @@ static void unavailable_settings_and_types(void **state)
     assert_int_equal(xlc_applied_policy(f->k8, XLC_GUEST_PV, &dflt, &a,
                                         &err), 0);
     xlc_applied_policy_free(a);
+}
+
+/*
+ * xl cpuid= settings: both forms give the featureset xlc_xl_cpuid_apply
+ * gives; a string that does not parse is -EINVAL (item said); one the
+ * host refuses comes back refused, one reason per problem.
+ */
+static void xl_cpuid_settings(void **state)
+{
+    struct fixture *f = *state;
+    struct xlc_guest_settings g = { .kind = XLC_SETTINGS_XL_CPUID,
+                                    .xl_cpuid = "host,avx=0" };
+    struct xlc_xl_applied *ap = malloc(sizeof(*ap));
+    struct xlc_applied_policy *a, *b;
+    struct xlc_xl_cpuid l = { 0 };
+    xlc_error err = { 0 };
+
+    assert_non_null(ap);
+    assert_int_equal(xlc_applied_policy(f->skx, XLC_GUEST_HVM, &g, &a, &err),
+                     0);
+    assert_int_equal(a->refused.nr, 0);
+    assert_int_equal(a->from, XLC_SETTINGS_XL_CPUID);
+    assert_false(xfs_test(a->fs, XFS_NR_WORDS, XFS_AVX));
+    assert_false(xfs_test(a->fs, XFS_NR_WORDS, XFS_AVX2));
+    assert_true(xfs_test(a->fs, XFS_NR_WORDS, XFS_SSE4_2));
+    assert_int_equal(xlc_xl_cpuid_parse(&l, "host,avx=0", NULL, NULL, &err),
+                     0);
+    assert_int_equal(xlc_xl_cpuid_apply(f->skx, XLC_GUEST_HVM, &l, ap, &err),
+                     0);
+    /* The applied policy is the string's result as Xen holds it for a
+     * domain: the string's policy through the per-domain recalculation. */
+    {
+        struct xfs_cpu_policy *dom = malloc(sizeof(*dom));
+        uint32_t want[XFS_NR_WORDS];
+
+        assert_non_null(dom);
+        xlc_domain_policy(&ap->policy,
+                          &f->skx->pol.p[xlc_policy_index_max(XLC_GUEST_HVM)],
+                          &f->skx->pol.p[XFS_SYSCTL_cpu_featureset_host],
+                          true, dom);
+        xfs_policy_to_featureset(dom, want, XFS_NR_WORDS);
+        free(dom);
+        assert_memory_equal(a->fs, want, sizeof(want));
+    }
+    assert_true(a->records.nr_leaves > 0);
+
+    g.xl_cpuid = "0x1:ecx=xxx0xxxxxxxxxxxxxxxxxxxxxxxxxxxx";
+    assert_int_equal(xlc_applied_policy(f->skx, XLC_GUEST_HVM, &g, &b, &err),
+                     0);
+    assert_memory_equal(a->fs, b->fs, sizeof(a->fs));
+    xlc_applied_policy_free(b);
+    xlc_applied_policy_free(a);
+
+    g.xl_cpuid = "host,avx=q";
+    assert_int_equal(xlc_applied_policy(f->skx, XLC_GUEST_HVM, &g, &a, &err),
+                     -EINVAL);
+    assert_non_null(strstr(err.msg, "cpuid= item 2: 'avx': bad value 'q'"));
+
+    g.xl_cpuid = "host,avx=0,avx2=1,serialize=1";
+    assert_int_equal(xlc_applied_policy(f->skx, XLC_GUEST_HVM, &g, &a, &err),
+                     0);
+    assert_int_equal(a->refused.nr, 2);
+    assert_string_equal(a->refused.reasons[0],
+                        "set to 1 but a prerequisite was cleared: avx2");
+    assert_string_equal(a->refused.reasons[1],
+                        "not in the hvm max policy: serialize");
+    assert_int_equal(xlc_applied_policy_check(a, &err), -EINVAL);
+    xlc_applied_policy_free(a);
+    xlc_xl_cpuid_free(&l);
+    free(ap);
 }
 
 /* The libvirt host from system policies is the one from the dump. */
@@ -353,6 +473,7 @@ int main(void)
         cmocka_unit_test(missing_features_are_all_named),
         cmocka_unit_test(settings_xen_would_change),
         cmocka_unit_test(libvirt_cpus),
+        cmocka_unit_test(xl_cpuid_settings),
         cmocka_unit_test(unavailable_settings_and_types),
         cmocka_unit_test(libvirt_host_from_policies),
     };

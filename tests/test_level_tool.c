@@ -19,6 +19,10 @@
 
 #include <cmocka.h>
 
+#include "libxl_cpuid/cpu-policy.h"
+#include "libxl_cpuid/featureset-text.h"
+#include "libxl_cpuid/xl-cpuid.h"
+
 static char tool[PATH_MAX];
 static char dumps[PATH_MAX];
 
@@ -110,8 +114,69 @@ static void same_vendor_pool_is_ok(void **state)
     expect(&r, 0, "levelled policy: every host's max policy accepts it");
     expect(&r, 0, "Levelled policy: ");
     expect(&r, 0, "<model fallback='forbid'>Skylake-Server</model>");
-    expect(&r, 0, "not in this build: xl cpuid= string");
+    /* was "not in this build: xl cpuid= string" */
+    expect(&r, 0, "xl cpuid= (on every host's default; weaknesses left to "
+                  "each host): \"host,");
     free(r.out);
+}
+
+/* The level's xl cpuid= line, applied to each host's own default, gives
+ * the level on every host (pv and hvm pools of three Intel dumps). */
+static void xl_string_gives_the_level(void **state)
+{
+    static const char *const hosts[] = {
+        "GenuineIntel0050654_SkylakeXeon.xml",
+        "GenuineIntel0050657_CascadeLakeXeon.xml",
+        "GenuineIntel00306F2_HaswellEP.xml",
+    };
+    static const char *const types[] = { "pv", "hvm" };
+
+    (void)state;
+    for (int t = 0; t < 2; t++) {
+        struct result r = run("level --type %s %s %s %s", types[t], hosts[0],
+                              hosts[1], hosts[2]);
+        const char *key = "xl cpuid= (on every host's default; weaknesses "
+                          "left to each host): \"";
+        const uint32_t *inv = xfs_static_masks[XFS_MASK_INVERTED];
+        const char *p = strstr(r.out, key);
+        char *level = level_line(&r), *str;
+        uint32_t *want;
+        size_t nw;
+
+        assert_non_null(p);
+        p += strlen(key);
+        str = strndup(p, strcspn(p, "\""));
+        assert_int_equal(xlc_featureset_parse(level, &want, &nw, NULL), 0);
+        for (int h = 0; h < 3; h++) {
+            char path[2 * PATH_MAX];
+            struct xlc_sim_opts o = { .cpuid_file = path };
+            struct xlc_system_policies *sys;
+            struct xlc_xl_cpuid l = { 0 };
+            struct xlc_xl_applied *ap = malloc(sizeof(*ap));
+            xlc_error err;
+
+            assert_non_null(ap);
+            snprintf(path, sizeof(path), "%s/%s", dumps, hosts[h]);
+            assert_int_equal(xlc_system_policies_load(&o, &sys, &err), 0);
+            assert_int_equal(xlc_xl_cpuid_parse(&l, str, NULL, NULL, &err),
+                             0);
+            if (xlc_xl_cpuid_apply(sys, t ? XLC_GUEST_HVM : XLC_GUEST_PV, &l,
+                                   ap, &err))
+                fail_msg("%s %s: %s: %s", types[t], hosts[h], str, err.msg);
+            /* weakness bits are the host's own */
+            for (unsigned int w = 0; w < XFS_NR_WORDS && w < nw; w++)
+                if ((ap->fs[w] ^ want[w]) & ~inv[w])
+                    fail_msg("%s %s: %s does not give the level %s (word "
+                             "%u)", types[t], hosts[h], str, level, w);
+            xlc_xl_cpuid_free(&l);
+            xlc_system_policies_free(sys);
+            free(ap);
+        }
+        free(want);
+        free(str);
+        free(level);
+        free(r.out);
+    }
 }
 
 /*
@@ -251,7 +316,8 @@ static void json_has_every_part(void **state)
         "\"lost\":[{\"feature\":", "\"missing_on\":[", "\"weaknesses\":[",
         "\"properties\":{\"compatible\":true", "\"limits\":{\"max_leaf\"",
         "\"hosts\":[{\"name\":", "\"verdict\":\"ok\"", "\"candidates\":[",
-        "\"xl_cpuid\":null", "\"libvirt_cpu\":\"<cpu mode='custom'",
+        "\"xl_cpuid\":\"host,", "\"xl_cpuid_why_not\":null",
+        "\"libvirt_cpu\":\"<cpu mode='custom'",
         "\"libvirt_unnamed\":[\"fdp_excp_only\"", "\"not_in_this_build\"",
     };
     struct result r = run("level --json --type pv GenuineIntel0050654_SkylakeXeon.xml "
@@ -291,6 +357,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(same_vendor_pool_is_ok),
+        cmocka_unit_test(xl_string_gives_the_level),
         cmocka_unit_test(policy_refusal_is_named),
         cmocka_unit_test(mixed_vendors_are_refused),
         cmocka_unit_test(host_without_hvm_is_refused),

@@ -4,14 +4,35 @@
  *
  * Translate a libvirt <cpu> (alone or in a <domain>) into the guest
  * featureset Xen would use, and say whether this host can run it:
- * identical, superset, or incompatible with every blocking feature.
+ * identical, superset, or incompatible with every blocking feature; and
+ * the xl cpuid= string giving the same featureset on this host.
  * Exit 0 when it can run, 4 when incompatible, 2 on bad input.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../libxl_cpuid/xl-cpuid.h"
 #include "lv-common.h"
+
+/* The same guest as an xl cpuid= string, or why there is none. */
+struct xl_form {
+    char *str;
+    char why[XLC_ERROR_MSG_MAX];
+};
+
+static void xl_form(const struct xlc_lv_translation *t,
+                    const struct xlc_lv_host *h, struct xl_form *x)
+{
+    xlc_error err = { 0 };
+
+    x->str = NULL;
+    x->why[0] = '\0';
+    if (t->verdict == XLC_LV_INCOMPATIBLE)
+        snprintf(x->why, sizeof(x->why), "the host cannot run it");
+    else if (xlc_xl_cpuid_reverse(t->fs, h->def, &x->str, &err))
+        snprintf(x->why, sizeof(x->why), "%s", err.msg);
+}
 
 static void json_opt(struct xlc_buf *b, const char *s)
 {
@@ -72,7 +93,8 @@ static void json_decoded(struct xlc_buf *b, const struct xlc_lv_decoded *d)
 }
 
 static void print_json(struct xlc_buf *b, const struct xlc_lv_cpu *cpu,
-                       const struct xlc_lv_translation *t, const char *host)
+                       const struct xlc_lv_translation *t, const char *host,
+                       const struct xl_form *xl)
 {
     bool ok = t->verdict != XLC_LV_INCOMPATIBLE;
 
@@ -98,12 +120,17 @@ static void print_json(struct xlc_buf *b, const struct xlc_lv_cpu *cpu,
     } else {
         xlc_buf_puts(b, "null,\n  \"features\": null");
     }
+    xlc_buf_puts(b, ",\n  \"xl_cpuid\": ");
+    json_opt(b, xl->str);
+    xlc_buf_puts(b, ", \"xl_cpuid_why_not\": ");
+    json_opt(b, xl->str ? NULL : xl->why);
     json_lists(b, t);
     xlc_buf_puts(b, "\n}\n");
 }
 
 static void print_text(struct xlc_buf *b, const struct xlc_lv_cpu *cpu,
-                       const struct xlc_lv_translation *t, const char *host)
+                       const struct xlc_lv_translation *t, const char *host,
+                       const struct xl_form *xl)
 {
     xlc_buf_printf(b, "source:     %s (line %ld)\n", cpu->source, cpu->line);
     xlc_buf_printf(b, "guest type: %s\nhost:       %s\n",
@@ -123,6 +150,10 @@ static void print_text(struct xlc_buf *b, const struct xlc_lv_cpu *cpu,
         xlc_buf_puts(b, "\nfeatures:   ");
         lv_buf_names(b, t->fs, false);
         xlc_buf_putc(b, '\n');
+        if (xl->str)
+            xlc_buf_printf(b, "xl cpuid=:  \"%s\"\n", xl->str);
+        else
+            xlc_buf_printf(b, "xl cpuid=:  none: %s\n", xl->why);
     }
     for (size_t i = 0; i < t->nr_notes; i++)
         xlc_buf_printf(b, "%s [%s] %s\n", i ? "           " : "notes:     ",
@@ -157,13 +188,17 @@ static int run(struct tool *t, struct xlc_cpu_map *map,
         rc = EXIT_INPUT;
     }
     if (!rc) {
+        struct xl_form xl;
+
+        xl_form(tr, &h, &xl);
         if (!usable)
             tool_err(t, "note: this host cannot run %s guests at all",
                      xlc_guest_type_name(type));
         if (t->json)
-            print_json(&b, cpu, tr, host);
+            print_json(&b, cpu, tr, host, &xl);
         else
-            print_text(&b, cpu, tr, host);
+            print_text(&b, cpu, tr, host, &xl);
+        free(xl.str);
         rc = lv_emit(&b);
         if (!rc && tr->verdict == XLC_LV_INCOMPATIBLE)
             rc = EXIT_REFUSED;

@@ -12,8 +12,9 @@
  * Without a policy file the policy is the one this host (the running Xen,
  * or the simulated one over DUMP or the live CPU) gives such a guest
  * (libxl_cpuid/applied-policy.h): its default policy, or what a libvirt
- * <cpu> or an xl cpuid= string makes of it.  Settings the host cannot
- * honour are refused (exit 4) with every reason.
+ * <cpu> or an xl cpuid= string (libxl or xend form) makes of it.  A
+ * string that does not parse is bad input (exit 2); settings the host
+ * cannot honour are refused (exit 4) with every reason.
  *
  * With a policy file (libxl_cpuid/policy-json.h) its entries are recorded
  * as they are, once a policy can hold them.
@@ -121,7 +122,6 @@ static int settings(struct tool *t, struct xlc_guest_settings *g,
 static int exit_for(int rc)
 {
     switch (rc) {
-    case -ENOSYS: return EXIT_USAGE;      /* not in this build */
     case -EOPNOTSUPP: return EXIT_REFUSED;
     case -ENOMEM: return EXIT_INTERNAL;
     default: return EXIT_INPUT;
@@ -210,6 +210,10 @@ static int print_json(struct tool *t, const struct recorded *r)
     lv_buf_names(&b, r->fs, true);
     if (r->lv)
         json_libvirt(&b, t->libvirt, r->lv);
+    if (!strcmp(r->from, "xl-cpuid")) {
+        xlc_buf_puts(&b, ",\n  \"xl_cpuid\": ");
+        xlc_buf_json_str(&b, t->xl_cpuid);
+    }
     xlc_buf_printf(&b, ",\n  \"policy\": %s}\n", policy);
     free(policy);
     return lv_emit(&b);
@@ -228,6 +232,11 @@ static int print_text(struct tool *t, const struct recorded *r)
         xlc_buf_printf(&b, "policy: the libvirt <cpu> of %s (%s, %s) on %s\n",
                        t->libvirt, xlc_lv_mode_name(r->lv->mode),
                        xlc_lv_verdict_name(r->lv->verdict), r->source);
+    else if (!strcmp(r->from, "xl-cpuid"))
+        xlc_buf_printf(&b, "policy: xl cpuid=\"%s\" on the %s default policy "
+                           "of %s\n", t->xl_cpuid,
+                       r->domain_type == XFS_STREAM_DOM_X86_PV ? "PV" : "HVM",
+                       r->source);
     else
         xlc_buf_printf(&b, "policy: the %s default policy of %s\n",
                        r->domain_type == XFS_STREAM_DOM_X86_PV ? "PV" : "HVM",

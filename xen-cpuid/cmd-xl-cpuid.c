@@ -1,4 +1,258 @@
 /* SPDX-License-Identifier: MIT */
-/* Placeholder until this subcommand lands. */
-#include "tool.h"
-int cmd_xl_cpuid(struct tool *t) { tool_err(t, "not implemented yet"); return EXIT_INTERNAL; }
+/*
+ * xen-cpuid xl-cpuid [--type pv|hvm] [--cpuid DUMP] [--backend B] [--json]
+ *                    STRING...
+ *
+ * What an xl cpuid= option does to a guest on this host.  Each STRING is
+ * a libxl-form string ("host,avx=0") or one xend-form entry
+ * ("0x1:ecx=xxxx...", told apart by a ':' before the first '='); all of
+ * them go into one list, as xl builds it.  Printed: the parsed list, its
+ * JSON as libxl_cpuid_policy_list_gen_json() writes it, notes on what
+ * libxl accepts without a word (xl-cpuid-notes.h: "avx2=2" is 0, an octal
+ * leaf, ...), the guest featureset and how it differs from the type's
+ * default by name.
+ *
+ * Exit 2 on a string that does not parse (item number or column given),
+ * 4 when the host refuses the result (every feature named).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../libxl_cpuid/applied-policy.h"
+#include "../libxl_cpuid/featureset-text.h"
+#include "../libxl_cpuid/xl-cpuid-notes.h"
+#include "../libxl_cpuid/xl-cpuid.h"
+#include "lv-common.h"
+#include "tool-policies.h"
+
+struct xl_run {
+    enum xlc_guest_type type;
+    const char *type_why;             /* how the type was chosen */
+    const char *host;
+    struct xlc_xl_cpuid list;
+    struct xlc_xl_notes notes;        /* what libxl accepts silently */
+    struct xlc_xl_applied ap;
+    uint32_t added[XFS_NR_WORDS], removed[XFS_NR_WORDS];
+};
+
+/* --type, or hvm when the host runs HVM guests, else pv. */
+static int pick_type(struct tool *t, const struct xlc_system_policies *sys,
+                     struct xl_run *r)
+{
+    xlc_error err = { 0 };
+
+    if (t->type) {
+        if (xlc_guest_type_parse(t->type, &r->type, &err)) {
+            tool_err(t, "%s", err.msg);
+            return EXIT_USAGE;
+        }
+        r->type_why = "--type";
+    } else if (sys->pol.present[XFS_SYSCTL_cpu_featureset_hvm]) {
+        r->type = XLC_GUEST_HVM;
+        r->type_why = "default: this host runs HVM guests";
+    } else {
+        r->type = XLC_GUEST_PV;
+        r->type_why = "default: this host cannot run HVM guests";
+    }
+    return EXIT_OK;
+}
+
+static int parse_all(struct tool *t, struct xl_run *r)
+{
+    for (int i = 0; i < t->argc; i++) {
+        xlc_error err = { 0 };
+        int rc = xlc_xl_cpuid_parse_any(&r->list, t->argv[i], &err);
+
+        if (rc) {
+            tool_err(t, "string %d (%s form): %s", i + 1,
+                     xlc_xl_cpuid_is_xend(t->argv[i]) ? "xend" : "libxl",
+                     err.msg);
+            return rc == -ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
+        }
+    }
+    return EXIT_OK;
+}
+
+/* Move every note of `from` to the end of `to`. */
+static int take_notes(struct xlc_xl_notes *to, struct xlc_xl_notes *from)
+{
+    char **v;
+
+    if (!from->nr)
+        return 0;
+    v = realloc(to->v, (to->nr + from->nr) * sizeof(*v));
+    if (!v)
+        return -ENOMEM;
+    memcpy(v + to->nr, from->v, from->nr * sizeof(*v));
+    to->v = v;
+    to->nr += from->nr;
+    free(from->v);
+    from->v = NULL;
+    from->nr = 0;
+    return 0;
+}
+
+/* Notes on every libxl-form string, then on the xend entries together. */
+static int collect_notes(struct tool *t, struct xl_run *r)
+{
+    const char **xend = calloc((size_t)t->argc + 1, sizeof(*xend));
+    struct xlc_xl_notes one = { 0 };
+    xlc_error err = { 0 };
+    size_t nr_xend = 0;
+    int rc = xend ? 0 : -ENOMEM;
+
+    for (int i = 0; !rc && i < t->argc; i++) {
+        if (xlc_xl_cpuid_is_xend(t->argv[i])) {
+            xend[nr_xend++] = t->argv[i];
+            continue;
+        }
+        rc = xlc_xl_notes_libxl(t->argv[i], &one, &err);
+        if (!rc)
+            rc = take_notes(&r->notes, &one);
+    }
+    if (!rc && nr_xend)
+        rc = xlc_xl_notes_xend(xend, nr_xend, &one, &err);
+    if (!rc)
+        rc = take_notes(&r->notes, &one);
+    xlc_xl_notes_free(&one);
+    free(xend);
+    if (rc) {
+        tool_err(t, "out of memory");
+        return EXIT_INTERNAL;
+    }
+    return EXIT_OK;
+}
+
+static int apply(struct tool *t, const struct xlc_system_policies *sys,
+                 struct xl_run *r)
+{
+    xlc_error err = { 0 };
+    int rc = xlc_xl_cpuid_apply(sys, r->type, &r->list, &r->ap, &err);
+
+    if (rc) {
+        tool_err(t, "%s guest: %s", xlc_guest_type_name(r->type), err.msg);
+        return rc == -ENOMEM ? EXIT_INTERNAL : EXIT_REFUSED;
+    }
+    xfs_andnot(r->added, XFS_NR_WORDS, r->ap.fs, XFS_NR_WORDS, r->ap.def,
+               XFS_NR_WORDS);
+    /* removed by the list itself; the dependents are listed apart */
+    xfs_andnot(r->removed, XFS_NR_WORDS, r->ap.def, XFS_NR_WORDS, r->ap.fs,
+               XFS_NR_WORDS);
+    xfs_andnot(r->removed, XFS_NR_WORDS, r->removed, XFS_NR_WORDS,
+               r->ap.deps_cleared, XFS_NR_WORDS);
+    return EXIT_OK;
+}
+
+static void text_names(struct xlc_buf *b, const char *label,
+                       const uint32_t *fs)
+{
+    xlc_buf_printf(b, "%-20s", label);
+    if (xfs_empty(fs, XFS_NR_WORDS))
+        xlc_buf_puts(b, "(none)");
+    else
+        lv_buf_names(b, fs, false);
+    xlc_buf_putc(b, '\n');
+}
+
+static void print_text(struct tool *t, const struct xl_run *r,
+                       struct xlc_buf *b)
+{
+    xlc_buf_printf(b, "guest type:         %s (%s)\nhost:               %s\n",
+                   xlc_guest_type_name(r->type), r->type_why, r->host);
+    for (int i = 0; i < t->argc; i++)
+        xlc_buf_printf(b, "string %d (%s):%*s%s\n", i + 1,
+                       xlc_xl_cpuid_is_xend(t->argv[i]) ? "xend" : "libxl",
+                       xlc_xl_cpuid_is_xend(t->argv[i]) ? 4 : 3, "",
+                       t->argv[i]);
+    xlc_buf_puts(b, "list:\n");
+    xlc_xl_cpuid_text(b, &r->list);
+    for (size_t i = 0; i < r->notes.nr; i++)
+        xlc_buf_printf(b, "%-20s%s\n", i ? "" : "notes:", r->notes.v[i]);
+    xlc_buf_puts(b, "libxl json:         ");
+    xlc_xl_cpuid_json(b, &r->list);
+    xlc_buf_puts(b, "\nfeatureset:         ");
+    lv_buf_featureset(b, r->ap.fs);
+    xlc_buf_puts(b, "\ndefault:            ");
+    lv_buf_featureset(b, r->ap.def);
+    xlc_buf_putc(b, '\n');
+    text_names(b, "added:", r->added);
+    text_names(b, "removed:", r->removed);
+    text_names(b, "dependents cleared:", r->ap.deps_cleared);
+}
+
+static void print_json(struct tool *t, const struct xl_run *r,
+                       struct xlc_buf *b)
+{
+    xlc_buf_printf(b, "{\n  \"type\": \"%s\",\n  \"type_from\": ",
+                   xlc_guest_type_name(r->type));
+    xlc_buf_json_str(b, r->type_why);
+    xlc_buf_puts(b, ",\n  \"host\": ");
+    xlc_buf_json_str(b, r->host);
+    xlc_buf_puts(b, ",\n  \"strings\": [");
+    for (int i = 0; i < t->argc; i++) {
+        xlc_buf_printf(b, "%s{\"form\": \"%s\", \"string\": ", i ? ", " : "",
+                       xlc_xl_cpuid_is_xend(t->argv[i]) ? "xend" : "libxl");
+        xlc_buf_json_str(b, t->argv[i]);
+        xlc_buf_putc(b, '}');
+    }
+    xlc_buf_puts(b, "],\n  \"libxl_json\": ");
+    xlc_xl_cpuid_json(b, &r->list);
+    xlc_buf_puts(b, ",\n  \"notes\": [");
+    for (size_t i = 0; i < r->notes.nr; i++) {
+        xlc_buf_puts(b, i ? ", " : "");
+        xlc_buf_json_str(b, r->notes.v[i]);
+    }
+    xlc_buf_putc(b, ']');
+    xlc_buf_puts(b, ",\n  \"featureset\": \"");
+    lv_buf_featureset(b, r->ap.fs);
+    xlc_buf_puts(b, "\",\n  \"default\": \"");
+    lv_buf_featureset(b, r->ap.def);
+    xlc_buf_puts(b, "\",\n  \"added\": ");
+    lv_buf_names(b, r->added, true);
+    xlc_buf_puts(b, ",\n  \"removed\": ");
+    lv_buf_names(b, r->removed, true);
+    xlc_buf_puts(b, ",\n  \"dependents_cleared\": ");
+    lv_buf_names(b, r->ap.deps_cleared, true);
+    xlc_buf_puts(b, ",\n  \"features\": ");
+    lv_buf_names(b, r->ap.fs, true);
+    xlc_buf_puts(b, "\n}\n");
+}
+
+int cmd_xl_cpuid(struct tool *t)
+{
+    struct xlc_system_policies *sys = NULL;
+    struct xl_run r = { 0 };
+    struct xlc_buf b = XLC_BUF_INIT;
+    const char *backend;
+    int rc;
+
+    if (!t->argc) {
+        tool_err(t, "usage: xen-cpuid xl-cpuid [--type pv|hvm] [--cpuid "
+                    "DUMP] [--backend B] [--json] STRING...  (STRING: "
+                    "\"host,NAME=VALUE,...\" or \"LEAF[,SUB]:REG=MASK,...\")");
+        return EXIT_USAGE;
+    }
+    rc = parse_all(t, &r);
+    if (!rc)
+        rc = collect_notes(t, &r);
+    if (!rc)
+        rc = tool_system_policies(t, &sys, &backend);
+    if (!rc) {
+        r.host = tool_policies_description(sys, backend);
+        rc = pick_type(t, sys, &r);
+    }
+    if (!rc)
+        rc = apply(t, sys, &r);
+    if (!rc) {
+        if (t->json)
+            print_json(t, &r, &b);
+        else
+            print_text(t, &r, &b);
+        rc = lv_emit(&b);
+    }
+    xlc_xl_cpuid_free(&r.list);
+    xlc_xl_notes_free(&r.notes);
+    xlc_system_policies_free(sys);
+    return rc;
+}

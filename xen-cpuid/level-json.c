@@ -250,8 +250,18 @@ static void rest_object(struct xlc_buf *b, const struct level_run *r)
                        c->chg.becomes_incompatible ? "true" : "false",
                        c->chg.limits_drop ? "true" : "false");
     }
-    /* Outputs owned by other parts, absent here: null, and why. */
-    xlc_buf_puts(b, "],\"xl_cpuid\":null,\"libvirt_cpu\":");
+    /* Outputs that may be absent: null, and why. */
+    xlc_buf_puts(b, "],\"xl_cpuid\":");
+    if (r->xl_cpuid)
+        xlc_buf_json_str(b, r->xl_cpuid);
+    else
+        xlc_buf_puts(b, "null");
+    xlc_buf_puts(b, ",\"xl_cpuid_why_not\":");
+    if (r->xl_why_not)
+        xlc_buf_json_str(b, r->xl_why_not);
+    else
+        xlc_buf_puts(b, "null");
+    xlc_buf_puts(b, ",\"libvirt_cpu\":");
     if (r->lv_xml)
         xlc_buf_json_str(b, r->lv_xml);
     else

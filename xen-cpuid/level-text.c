@@ -18,9 +18,19 @@ static void host_list(FILE *out, const xlc_pool *p, unsigned int bit,
     size_t n = xlc_pool_nr_ids(p), *ids = malloc((n ? n : 1) * sizeof(*ids));
     size_t k = ids ? xlc_pool_hosts_with(p, bit, has, ids, n) : 0;
     char buf[XLC_HOST_NAME_BUF];
+    struct xlc_buf b = XLC_BUF_INIT;
 
-    for (size_t i = 0; i < k; i++)
-        fprintf(out, "%s%s", i ? ", " : "", xlc_pool_host_name(p, ids[i], buf));
+    /* A list can name a thousand hosts: built in memory, written once. */
+    for (size_t i = 0; i < k; i++) {
+        if (i)
+            xlc_buf_puts(&b, ", ");
+        xlc_buf_puts(&b, xlc_pool_host_name(p, ids[i], buf));
+    }
+    if (b.oom)
+        fputs("(out of memory)", out);
+    else if (b.len)
+        fwrite(b.s, 1, b.len, out);
+    xlc_buf_free(&b);
     free(ids);
 }
 
@@ -163,9 +173,11 @@ static void print_prop(FILE *out, const struct level_run *r,
     }
     for (size_t i = 0; i < ng; i++) {
         fprintf(out, "%s %s (", i ? ";" : "", g[i].value);
-        for (size_t j = 0; j < g[i].nr; j++)
-            fprintf(out, "%s%s", j ? ", " : "",
-                    xlc_pool_host_name(r->pool, g[i].ids[j], name));
+        for (size_t j = 0; j < g[i].nr; j++) {
+            if (j)
+                fputs(", ", out);
+            fputs(xlc_pool_host_name(r->pool, g[i].ids[j], name), out);
+        }
         fputc(')', out);
     }
     fputc('\n', out);
@@ -298,6 +310,13 @@ int level_print_text(const struct level_run *r, FILE *out)
                 r->refused[i].reason);
     print_libvirt(out, r);
     level_policy_text(r, out);
+    if (r->xl_cpuid)
+        fprintf(out, "xl cpuid= (on every host's default; weaknesses "
+                     "left to each host): \"%s\"\n",
+                r->xl_cpuid);
+    else
+        fprintf(out, "xl cpuid=: none: %s\n",
+                r->xl_why_not ? r->xl_why_not : "out of memory");
     for (size_t i = 0; i < r->nr_missing_outputs; i++)
         fprintf(out, "not in this build: %s\n", r->missing_outputs[i]);
     print_verdicts(out, r);

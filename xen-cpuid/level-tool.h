@@ -61,6 +61,9 @@ struct level_run {
     uint64_t policy_layout_differs;
     char **refusals;                /* "host: reason", hosts refusing it */
     size_t nr_refusals;
+    /* the level as an xl cpuid= string, or why there is none */
+    char *xl_cpuid;
+    char *xl_why_not;
     /* outputs other parts of the project provide, missing from this build */
     const char *missing_outputs[4];
     size_t nr_missing_outputs;
@@ -70,6 +73,8 @@ struct level_run {
 const struct xlc_cpu_map *level_cpu_map(struct level_run *r, xlc_error *err);
 /* Fill lv_xml / lv_why_not / lv_unnamed from the level. */
 void level_libvirt_output(struct level_run *r);
+/* Fill xl_cpuid / xl_why_not from the level (level-xl.c). */
+void level_xl_output(struct level_run *r);
 /* Fill policy / policy_why_not / refusals (level-policy-out.c). */
 void level_policy_output(struct level_run *r);
 void level_policy_text(const struct level_run *r, FILE *out);

@@ -62,6 +62,40 @@ void xfs_policy_apply_featureset(struct xfs_cpu_policy *p,
                                  const uint32_t fs[XFS_NR_WORDS],
                                  const struct xfs_cpu_policy *raw);
 
+/* ---- a domain's policy (policy-domain.c) ---- */
+
+/* What the recalculation needs to know about the domain itself. */
+struct xfs_domain_opts {
+    bool hvm;            /* HVM domain (else 64-bit PV) */
+    bool hap;            /* HVM: hardware-assisted paging (else shadow) */
+    bool nested_virt;    /* HVM: nested virtualisation configured */
+};
+
+/*
+ * The features a domain may hold: the max policy's, with Xen's
+ * per-domain changes (shadow paging limits, VMX/SVM only with nested
+ * virtualisation, HTT/X2APIC/CMP_LEGACY always allowed).
+ */
+void xfs_domain_max_featureset(const struct xfs_cpu_policy *max,
+                               const struct xfs_domain_opts *o,
+                               uint32_t fs[XFS_NR_WORDS]);
+
+/*
+ * What Xen 4.17 makes of a domain's policy once it is set (its
+ * recalculate_cpuid_policy): limits clamped to max (extended range by
+ * vendor), features clamped to xfs_domain_max_featureset and closed under
+ * dependencies, FDP_EXCP_ONLY/NO_FPU_SEL and the CLFLUSH size from the
+ * host, MAXPHYSADDR within max (at least 36 with PAE/PSE36, else 32),
+ * MAXLINADDR 48 with LM (else 32), leaf 0xd rebuilt with host's layout,
+ * host details hidden, leaf 0x4 reserved bits cleared, leaves 0xa,
+ * 0x8000000a (without SVM) and 0x80000019 (without PAGE1GB) emptied.
+ * See policy-domain.c for each reason and what is not modelled.
+ */
+void xfs_policy_recalc_domain(struct xfs_cpu_policy *p,
+                              const struct xfs_cpu_policy *max,
+                              const struct xfs_cpu_policy *host,
+                              const struct xfs_domain_opts *o);
+
 /* ---- the steps, exposed for tests ---- */
 
 /* Limit max basic leaf, leaf 7 max subleaf and max extended leaf to what

@@ -49,6 +49,15 @@ void xfs_and(uint32_t *dst, size_t nd, const uint32_t *a, size_t na,
 void xfs_or(uint32_t *dst, size_t nd, const uint32_t *a, size_t na,
             const uint32_t *b, size_t nb)
 {
+    /*
+     * Operands of the full length are the common case (a host's features
+     * are or'ed in one at a time): a loop the compiler can widen.
+     */
+    if (na >= nd && nb >= nd) {
+        for (size_t i = 0; i < nd; i++)
+            dst[i] = a[i] | b[i];
+        return;
+    }
     for (size_t i = 0; i < nd; i++)
         dst[i] = word_at(a, na, i) | word_at(b, nb, i);
 }
