@@ -52,6 +52,8 @@
  *   libxl_cpuid/libvirt-translate-int.h libxl_cpuid/libvirt-util.h
  *   libxl_cpuid/libvirt-xml.h libxl_cpuid/stream-bytes.h
  *   libxl_cpuid/stream-check.h libxl_cpuid/xen-backend.h
+ *   libxl_cpuid/xen-libxl-list.h (includes Xen's libxl header, GNU C
+ *                                 only, so not in this strict C11 one)
  *   xen/lib/static-mask-bits.h
  */
 #ifndef LIBXL_CPUID_LIBXL_CPUID_H
@@ -93,6 +95,7 @@
 #include "level-input.h"
 #include "level-policy.h"
 #include "xl-cpuid.h"
+#include "xl-cpuid-notes.h"
 #include "applied-policy.h"
 
 #endif /* LIBXL_CPUID_LIBXL_CPUID_H */
