@@ -19,6 +19,7 @@
 
 #include "helpers/policy-oracle.h"
 #include "helpers/tool-run.h"
+#include "helpers/shared-data.h"
 
 struct run {
     int status;
@@ -40,7 +41,7 @@ static void run_free(struct run *r)
 /* The text is the library's layout of each policy, in Xen's order. */
 static void text_layout(void **state)
 {
-    const char *path = tool_dump("GenuineIntel0050654_SkylakeXeon");
+    const char *path = shared_dump("GenuineIntel0050654_SkylakeXeon");
     struct xlc_system_policies *s = xt_system_from_file(path);
     struct xlc_buf want = XLC_BUF_INIT;
     struct run r, alias;
@@ -75,7 +76,7 @@ static void text_layout(void **state)
 
 static void json_output(void **state)
 {
-    const char *path = tool_dump("AuthenticAMD0A10F11_K19_Genoa_01");
+    const char *path = shared_dump("AuthenticAMD0A10F11_K19_Genoa_01");
     struct run r;
     int depth = 0;
 
@@ -102,7 +103,7 @@ static void json_output(void **state)
 
 static void options_and_errors(void **state)
 {
-    const char *path = tool_dump("GenuineIntel0050654_SkylakeXeon");
+    const char *path = shared_dump("GenuineIntel0050654_SkylakeXeon");
     struct run r;
 
     (void)state;

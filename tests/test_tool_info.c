@@ -23,6 +23,7 @@
 
 #include "libxl_cpuid/handle.h"
 #include "helpers/tool-run.h"
+#include "helpers/shared-data.h"
 
 #define XEN_TOOL "/usr/lib/xen-4.17/bin/xen-cpuid"
 
@@ -81,7 +82,7 @@ static void info_layout(void **state)
     static const char *const sets[] = {
         "Raw", "Host", "PV Default", "HVM Default", "PV Max", "HVM Max",
     };
-    const char *path = tool_dump("GenuineIntel00806F8_SapphireRapids_05");
+    const char *path = shared_dump("GenuineIntel00806F8_SapphireRapids_05");
     struct xlc_open_opts o = { .backend = XLC_BACKEND_SIM, .cpuid_file = path };
     uint32_t nr = xc_get_cpu_featureset_size(), fs[64];
     char cmd[8192], words[1024], *out, *err, *l, *dyn;
@@ -136,7 +137,7 @@ static void info_layout(void **state)
  */
 static void detail_matches_xen_tool(void **state)
 {
-    const char *path = tool_dump("AuthenticAMD0A10F11_K19_Genoa_01");
+    const char *path = shared_dump("AuthenticAMD0A10F11_K19_Genoa_01");
     char cmd[8192], *out, *err, *xout, *xerr, *raw, *xraw, *ours, *theirs;
     uint32_t nr = xc_get_cpu_featureset_size();
 
@@ -284,7 +285,7 @@ static const char *json_value(const char *p)
 
 static void json_output(void **state)
 {
-    const char *path = tool_dump("GenuineIntel0050654_SkylakeXeon");
+    const char *path = shared_dump("GenuineIntel0050654_SkylakeXeon");
     static const char *const cmds[] = { "info", "detail" };
     char cmd[8192], *out, *err;
 
@@ -346,10 +347,10 @@ static void exit_codes(void **state)
     expect_exit("info --cpuid /nonexistent/dump.xml", 2,
                 "/nonexistent/dump.xml: cannot open");
     snprintf(args, sizeof(args), "detail --cpuid %s/cpuid/README.md",
-             tool_shared());
+             shared_dir());
     expect_exit(args, 2, "unrecognised format");
     snprintf(args, sizeof(args), "--cpuid %s --boot-cpuid no-avx2,no-bogus",
-             tool_dump("GenuineIntel00306F2_HaswellEP"));
+             shared_dump("GenuineIntel00306F2_HaswellEP"));
     expect_exit(args, 2, "bad token 'no-bogus' at offset 8");
 }
 

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "helpers/tool-run.h"
+#include "helpers/shared-data.h"
 
 static char *write_tmp(const char *text)
 {
@@ -44,13 +45,13 @@ static void host_model_round_trip(void **state)
             char args[4500], *out, *err, *out2, *err2, *xml;
 
             snprintf(args, sizeof(args), "host-model --type %s --cpuid %s",
-                     types[k], tool_dump(hosts[i]));
+                     types[k], shared_dump(hosts[i]));
             assert_int_equal(tool_run(args, &out, &err), 0);
             assert_string_equal(err, "");
             assert_non_null(strstr(out, "<cpu mode='custom' match='exact'>"));
             xml = write_tmp(out);
             snprintf(args, sizeof(args), "model --type %s --cpuid %s %s",
-                     types[k], tool_dump(hosts[i]), xml);
+                     types[k], shared_dump(hosts[i]), xml);
             if (tool_run(args, &out2, &err2))
                 fail_msg("%s\n%s%s", args, out2, err2);
             assert_non_null(strstr(out2, "verdict:    identical\n"));
@@ -68,12 +69,12 @@ static void verdicts_and_exit_codes(void **state)
     char args[4500], *out, *err;
 
     (void)state;
-    snprintf(args, sizeof(args), "model --cpuid %s %s", tool_dump(SKX), ok);
+    snprintf(args, sizeof(args), "model --cpuid %s %s", shared_dump(SKX), ok);
     assert_int_equal(tool_run(args, &out, &err), 0);
     assert_non_null(strstr(out, "verdict:    superset\n"));
     assert_non_null(strstr(out, "featureset: "));
     free(out), free(err);
-    snprintf(args, sizeof(args), "model --cpuid %s %s", tool_dump(SKX), bad);
+    snprintf(args, sizeof(args), "model --cpuid %s %s", shared_dump(SKX), bad);
     assert_int_equal(tool_run(args, &out, &err), 4);
     assert_non_null(strstr(out, "verdict:    incompatible\n"));
     assert_non_null(strstr(out, "[not-on-host] model feature 'avx512vbmi' "
@@ -81,7 +82,7 @@ static void verdicts_and_exit_codes(void **state)
                                 "it"));
     assert_null(strstr(out, "featureset: "));
     free(out), free(err);
-    snprintf(args, sizeof(args), "model --json --cpuid %s %s", tool_dump(SKX), bad);
+    snprintf(args, sizeof(args), "model --json --cpuid %s %s", shared_dump(SKX), bad);
     assert_int_equal(tool_run(args, &out, &err), 4);
     assert_non_null(strstr(out, "\"verdict\": \"incompatible\""));
     assert_non_null(strstr(out, "{\"kind\": \"not-on-host\", \"libvirt\": "
@@ -100,12 +101,12 @@ static void bad_input(void **state)
     char args[4500], *out, *err;
 
     (void)state;
-    snprintf(args, sizeof(args), "model --cpuid %s %s", tool_dump(SKX), evil);
+    snprintf(args, sizeof(args), "model --cpuid %s %s", shared_dump(SKX), evil);
     assert_int_equal(tool_run(args, &out, &err), 2);
     assert_string_equal(out, "");
     assert_non_null(strstr(err, ":1: DOCTYPE declarations are not accepted"));
     free(out), free(err);
-    snprintf(args, sizeof(args), "model --cpuid %s %s", tool_dump(SKX), typo);
+    snprintf(args, sizeof(args), "model --cpuid %s %s", shared_dump(SKX), typo);
     assert_int_equal(tool_run(args, &out, &err), 2);
     assert_non_null(strstr(err, ":2: unknown CPU model 'Skylake-Clinet' "
                                 "(nearest known: 'Skylake-Client')"));
@@ -120,7 +121,7 @@ static void bad_input(void **state)
     free(out), free(err);
     /* A CPU without SVM cannot run HVM guests: nothing to describe. */
     snprintf(args, sizeof(args), "host-model --cpuid %s",
-             tool_dump("AuthenticAMD0000F4A_K8_Clawhammer"));
+             shared_dump("AuthenticAMD0000F4A_K8_Clawhammer"));
     assert_int_equal(tool_run(args, &out, &err), 4);
     assert_non_null(strstr(err, "cannot run hvm guests"));
     free(out), free(err);
@@ -133,7 +134,7 @@ static void host_model_json(void **state)
     char args[4500], *out, *err;
 
     (void)state;
-    snprintf(args, sizeof(args), "host-model --json --cpuid %s", tool_dump(ROME));
+    snprintf(args, sizeof(args), "host-model --json --cpuid %s", shared_dump(ROME));
     assert_int_equal(tool_run(args, &out, &err), 0);
     assert_non_null(strstr(out, "\"model\": \"EPYC-Rome\""));
     assert_non_null(strstr(out, "\"vendor\": \"AMD\""));

@@ -23,6 +23,7 @@
 #include "libxl_cpuid/featureset-text.h"
 #include "libxl_cpuid/xl-cpuid.h"
 #include "helpers/tool-run.h"
+#include "helpers/shared-data.h"
 
 /* The value of a one-line JSON field `"key": VALUE` (a copy). */
 static char *json_field(const char *out, const char *key)
@@ -74,7 +75,7 @@ static void expect_fs(const char *out, const char *key, const uint32_t *fs)
 /* The man page's example, libxl form, on a Skylake server. */
 static void libxl_form_json(void **state)
 {
-    const char *dump = tool_dump("GenuineIntel0050654_SkylakeXeon");
+    const char *dump = shared_dump("GenuineIntel0050654_SkylakeXeon");
     const char *str = "host,tm=0,sse3=0,avx=0";
     struct xo_result libxl;
     struct xlc_xl_applied *ap = malloc(sizeof(*ap));
@@ -109,7 +110,7 @@ static void libxl_form_json(void **state)
 /* What libxl accepts without a word is said, in text and JSON. */
 static void notes(void **state)
 {
-    const char *dump = tool_dump("GenuineIntel0050654_SkylakeXeon");
+    const char *dump = shared_dump("GenuineIntel0050654_SkylakeXeon");
     char args[4200], *out, *err;
 
     (void)state;
@@ -135,7 +136,7 @@ static void notes(void **state)
 /* xend form entries (two of them) and a libxl string together. */
 static void xend_form_text(void **state)
 {
-    const char *dump = tool_dump("GenuineIntel00806C1_TigerLake_01");
+    const char *dump = shared_dump("GenuineIntel00806C1_TigerLake_01");
     const char *x1 = "0x1:ecx=xxx0xxxxxxxxxxxxxxxxxxxxxxxxxxxx";
     const char *x2 = "7,0:ebx=xxxxxxxxxxxxxxxxxxxxxxxxxx0xxxxx";
     const char *const both[] = { x1, x2 };
@@ -169,7 +170,7 @@ static void default_type_pv(void **state)
 
     (void)state;
     snprintf(args, sizeof(args), "xl-cpuid --cpuid %s host,3dnow=0",
-             tool_dump("AuthenticAMD0000F4A_K8_Clawhammer"));
+             shared_dump("AuthenticAMD0000F4A_K8_Clawhammer"));
     assert_int_equal(tool_run(args, &out, &err), 0);
     assert_non_null(strstr(out, "guest type:         pv (default: this "
                                 "host cannot run HVM guests)\n"));
@@ -181,7 +182,7 @@ static void default_type_pv(void **state)
 
 static void bad_strings(void **state)
 {
-    const char *dump = tool_dump("GenuineIntel0050654_SkylakeXeon");
+    const char *dump = shared_dump("GenuineIntel0050654_SkylakeXeon");
     char args[4200], *out, *err;
 
     (void)state;
@@ -217,7 +218,7 @@ static void refusals(void **state)
     (void)state;
     snprintf(args, sizeof(args), "xl-cpuid --cpuid %s "
              "host,avx=0,avx2=1,fma=1,serialize=1,avx512-fp16=1",
-             tool_dump("GenuineIntel0050654_SkylakeXeon"));
+             shared_dump("GenuineIntel0050654_SkylakeXeon"));
     assert_int_equal(tool_run(args, &out, &err), 4);
     assert_string_equal(out, "");
     assert_non_null(strstr(err, "set to 1 but a prerequisite was cleared: "
@@ -233,7 +234,7 @@ static void refusals(void **state)
  */
 static void model_string_round_trip(void **state)
 {
-    const char *dump = tool_dump("GenuineIntel0050654_SkylakeXeon");
+    const char *dump = shared_dump("GenuineIntel0050654_SkylakeXeon");
     char xml[] = "/tmp/test_tool_xl_cpuid.xml.XXXXXX";
     char args[4200], *out, *err, *out2, *err2, *str, *fs, *fs2;
     int fd = mkstemp(xml);

@@ -38,22 +38,6 @@ const char *tool_path(void)
     return tool;
 }
 
-const char *tool_shared(void)
-{
-    const char *s = getenv("XFS_SHARED");
-
-    return s && *s ? s : "../shared";
-}
-
-const char *tool_dump(const char *name)
-{
-    static char path[PATH_MAX];
-
-    snprintf(path, sizeof(path), "%s/cpuid/instlatx64/%s.xml", tool_shared(),
-             name);
-    return path;
-}
-
 char *tool_slurp(FILE *f)
 {
     size_t cap = 4096, n = 0, got;

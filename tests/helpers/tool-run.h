@@ -13,12 +13,6 @@
  * $(BUILD)/tests/ directory this program runs from. */
 const char *tool_path(void);
 
-/* $XFS_SHARED, else ../shared. */
-const char *tool_shared(void);
-
-/* $XFS_SHARED/cpuid/instlatx64/NAME.xml, in a buffer the next call reuses. */
-const char *tool_dump(const char *name);
-
 /* All of f up to EOF, NUL-terminated (malloc'd). */
 char *tool_slurp(FILE *f);
 
