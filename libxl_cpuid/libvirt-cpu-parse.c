@@ -96,11 +96,17 @@ static int parse_model(struct parse *p, const xmlNode *n, xlc_error *err)
     return 0;
 }
 
-static int parse_vendor(struct parse *p, const xmlNode *n, xlc_error *err)
+/*
+ * A child that appears at most once, has no attributes and holds a
+ * non-empty name (<vendor>, <arch>): its text into *out, its line into
+ * *line.
+ */
+static int parse_name_once(const xmlNode *n, const char *tag, long *line,
+                           char **out, xlc_error *err)
 {
     static const char *const none[] = { NULL };
     char name[NAME_MAX_LEN + 1];
-    int rc = once(n, p->cpu->vendor_line != 0, err);
+    int rc = once(n, *line != 0, err);
 
     if (!rc)
         rc = xlc_xml_only_attrs(n, none, err);
@@ -109,10 +115,16 @@ static int parse_vendor(struct parse *p, const xmlNode *n, xlc_error *err)
     if (rc)
         return rc;
     if (!*name)
-        return xlc_xml_fail(err, EINVAL, n, "<vendor> is empty");
-    p->cpu->vendor_line = xlc_xml_line(n);
-    p->cpu->vendor = strdup(name);
-    return p->cpu->vendor ? 0 : oom(err, n);
+        return xlc_xml_fail(err, EINVAL, n, "<%s> is empty", tag);
+    *line = xlc_xml_line(n);
+    *out = strdup(name);
+    return *out ? 0 : oom(err, n);
+}
+
+static int parse_vendor(struct parse *p, const xmlNode *n, xlc_error *err)
+{
+    return parse_name_once(n, "vendor", &p->cpu->vendor_line, &p->cpu->vendor,
+                           err);
 }
 
 static int parse_topology(struct parse *p, const xmlNode *n, xlc_error *err)
@@ -290,21 +302,7 @@ static int note_ignored(struct parse *p, const xmlNode *n, xlc_error *err)
  * whoever needs x86. */
 static int parse_arch(struct parse *p, const xmlNode *n, xlc_error *err)
 {
-    static const char *const none[] = { NULL };
-    char name[NAME_MAX_LEN + 1];
-    int rc = once(n, p->cpu->arch_line != 0, err);
-
-    if (!rc)
-        rc = xlc_xml_only_attrs(n, none, err);
-    if (!rc)
-        rc = xlc_xml_text(n, name, sizeof(name), err);
-    if (rc)
-        return rc;
-    if (!*name)
-        return xlc_xml_fail(err, EINVAL, n, "<arch> is empty");
-    p->cpu->arch_line = xlc_xml_line(n);
-    p->cpu->arch = strdup(name);
-    return p->cpu->arch ? 0 : oom(err, n);
+    return parse_name_once(n, "arch", &p->cpu->arch_line, &p->cpu->arch, err);
 }
 
 /*

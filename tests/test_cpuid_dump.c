@@ -19,32 +19,7 @@
 #include <cmocka.h>
 
 #include "libxl_cpuid/cpuid-dump.h"
-
-static const char *shared(void)
-{
-    const char *s = getenv("XFS_SHARED");
-
-    return s && *s ? s : "../shared";
-}
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long n;
-
-    if (!f)
-        fail_msg("cannot open %s: %s", path, strerror(errno));
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = malloc((size_t)n + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
+#include "helpers/shared-data.h"
 
 static size_t count_substr(const char *text, const char *needle)
 {
@@ -70,46 +45,35 @@ static void vendor_of(const struct xlc_cpuid_dump *d, char vendor[13])
 
 /* ---- the shared libvirt dumps ---- */
 
+static void check_dump(void *ctx, const char *path, const char *file)
+{
+    struct xlc_cpuid_dump *d = NULL;
+    xlc_error err = { 0 };
+    char vendor[13];
+    char *text;
+    int rc;
+
+    (void)ctx;
+    rc = xlc_dump_load(path, &d, &err);
+    if (rc)
+        fail_msg("%s: %s", file, err.msg);
+    text = shared_read(path);
+    /* Counted from the text, not by our parser. */
+    assert_int_equal(d->nr_leaves, count_substr(text, "<cpuid "));
+    assert_int_equal(d->nr_msrs, count_substr(text, "<msr "));
+    assert_string_equal(d->source, path);
+    /* The file name starts with the vendor string leaf 0 spells. */
+    vendor_of(d, vendor);
+    if (strncmp(file, vendor, 12))
+        fail_msg("%s: leaf 0 vendor '%s'", file, vendor);
+    free(text);
+    xlc_dump_free(d);
+}
+
 static void instlatx64_dumps_load(void **state)
 {
-    char dir[4096], path[8192];
-    struct dirent *e;
-    unsigned int files = 0;
-    DIR *dh;
-
     (void)state;
-    snprintf(dir, sizeof(dir), "%s/cpuid/instlatx64", shared());
-    dh = opendir(dir);
-    if (!dh)
-        fail_msg("cannot open %s: %s", dir, strerror(errno));
-    while ((e = readdir(dh))) {
-        struct xlc_cpuid_dump *d = NULL;
-        xlc_error err = { 0 };
-        char vendor[13];
-        char *text;
-        int rc;
-
-        if (!strstr(e->d_name, ".xml"))
-            continue;
-        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-        rc = xlc_dump_load(path, &d, &err);
-        if (rc)
-            fail_msg("%s: %s", e->d_name, err.msg);
-        text = slurp(path);
-        /* Counted from the text, not by our parser. */
-        assert_int_equal(d->nr_leaves, count_substr(text, "<cpuid "));
-        assert_int_equal(d->nr_msrs, count_substr(text, "<msr "));
-        assert_string_equal(d->source, path);
-        /* The file name starts with the vendor string leaf 0 spells. */
-        vendor_of(d, vendor);
-        if (strncmp(e->d_name, vendor, 12))
-            fail_msg("%s: leaf 0 vendor '%s'", e->d_name, vendor);
-        free(text);
-        xlc_dump_free(d);
-        files++;
-    }
-    closedir(dh);
-    assert_int_equal(files, 40);
+    assert_int_equal(shared_each_dump(check_dump, NULL), 40);
 }
 
 static void xml_values_and_reader(void **state)
@@ -196,10 +160,10 @@ static void cpuid_r_file_loads(void **state)
 
     (void)state;
     snprintf(path, sizeof(path), "%s/cpuid/live/this-machine-cpuid-r.txt",
-             shared());
+             shared_dir());
     if (xlc_dump_load(path, &d, &err))
         fail_msg("%s", err.msg);
-    text = slurp(path);
+    text = shared_read(path);
     assert_int_equal(d->nr_leaves, count_cpuid_r_leaves(text));
     assert_int_equal(d->nr_msrs, 0);
     vendor_of(d, vendor);

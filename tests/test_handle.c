@@ -25,35 +25,10 @@
 #include <xenguest.h>
 
 #include "libxl_cpuid/handle.h"
+#include "helpers/shared-data.h"
 
 #define NR_SETS XFS_SYSCTL_cpu_featureset_nr
 #define SENTINEL 0x5a5a5a5au
-
-static const char *shared(void)
-{
-    const char *s = getenv("XFS_SHARED");
-
-    return s && *s ? s : "../shared";
-}
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long n;
-
-    if (!f)
-        fail_msg("cannot open %s: %s", path, strerror(errno));
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = malloc((size_t)n + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
 
 /*
  * One register of a leaf, read straight from a dump's text (either
@@ -146,7 +121,7 @@ static void check_sets(const char *path, xlc_handle *h)
     const uint32_t *known = xc_get_static_cpu_featuremask(XC_FEATUREMASK_KNOWN);
     uint32_t sets[NR_SETS][32], nr = 0, n, v;
     xlc_error err = { 0 };
-    char *text = path ? slurp(path) : NULL;
+    char *text = path ? shared_read(path) : NULL;
 
     assert_int_equal(xlc_get_featureset_size(h, &nr, &err), 0);
     /* The simulated hypervisor knows what the installed Xen 4.17 knows. */
@@ -185,38 +160,30 @@ static void check_sets(const char *path, xlc_handle *h)
     free(text);
 }
 
+static void sim_over_dump(void *ctx, const char *path, const char *file)
+{
+    xlc_handle *h;
+
+    (void)ctx;
+    (void)file;
+    h = open_sim(path, false);
+    assert_non_null(strstr(xlc_backend_description(h), path));
+    check_sets(path, h);
+    xlc_close(h);
+    h = open_sim(path, true);
+    assert_non_null(strstr(xlc_backend_description(h), "no HAP"));
+    check_sets(path, h);
+    xlc_close(h);
+}
+
 static void sim_over_shared_dumps(void **state)
 {
-    char dir[4096], path[8192];
-    unsigned int files = 0;
-    struct dirent *e;
-    DIR *dh;
+    char path[8192];
 
     (void)state;
-    snprintf(dir, sizeof(dir), "%s/cpuid/instlatx64", shared());
-    dh = opendir(dir);
-    if (!dh)
-        fail_msg("cannot open %s: %s", dir, strerror(errno));
-    while ((e = readdir(dh))) {
-        xlc_handle *h;
-
-        if (!strstr(e->d_name, ".xml"))
-            continue;
-        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-        h = open_sim(path, false);
-        assert_non_null(strstr(xlc_backend_description(h), path));
-        check_sets(path, h);
-        xlc_close(h);
-        h = open_sim(path, true);
-        assert_non_null(strstr(xlc_backend_description(h), "no HAP"));
-        check_sets(path, h);
-        xlc_close(h);
-        files++;
-    }
-    closedir(dh);
-    assert_int_equal(files, 40);
+    assert_int_equal(shared_each_dump(sim_over_dump, NULL), 40);
     snprintf(path, sizeof(path), "%s/cpuid/live/this-machine-cpuid-r.txt",
-             shared());
+             shared_dir());
     {
         xlc_handle *h = open_sim(path, false);
 
@@ -258,7 +225,7 @@ static char *capture_stderr(int (*fn)(void *), void *arg, int *rc)
     dup2(saved, 2);
     close(saved);
     close(fd);
-    out = slurp(tmpl);
+    out = shared_read(tmpl);
     unlink(tmpl);
     return out;
 }
@@ -342,7 +309,7 @@ static void option_errors(void **state)
     /* A bad boot cpuid token is named, with its offset. */
     snprintf(path, sizeof(path),
              "%s/cpuid/instlatx64/GenuineIntel00306F2_HaswellEP.xml",
-             shared());
+             shared_dir());
     o = (struct xlc_open_opts){ .backend = XLC_BACKEND_SIM,
                                 .cpuid_file = path,
                                 .boot_cpuid = "no-avx2,no-bogus" };
@@ -356,7 +323,7 @@ static void option_errors(void **state)
     assert_int_equal(xlc_open(&o, &h, &err), -ENOENT);
     assert_non_null(strstr(err.msg, "/nonexistent/dump.xml"));
     o.backend = XLC_BACKEND_AUTO;   /* --cpuid implies sim */
-    snprintf(path, sizeof(path), "%s/cpuid/README.md", shared());
+    snprintf(path, sizeof(path), "%s/cpuid/README.md", shared_dir());
     o.cpuid_file = path;
     assert_int_equal(xlc_open(&o, &h, &err), -EINVAL);
     assert_non_null(strstr(err.msg, "unrecognised format"));
@@ -376,7 +343,7 @@ static void boot_cpuid_clears(void **state)
     (void)state;
     snprintf(path, sizeof(path),
              "%s/cpuid/instlatx64/GenuineIntel00306F2_HaswellEP.xml",
-             shared());
+             shared_dir());
     if (xlc_open(&o, &h, &err))
         fail_msg("%s", err.msg);
     assert_int_equal(xlc_backend_in_use(h), XLC_BACKEND_SIM);

@@ -22,8 +22,8 @@
 #include "libxl_cpuid/cpu-policy.h"
 #include "libxl_cpuid/featureset-text.h"
 #include "libxl_cpuid/xl-cpuid.h"
+#include "helpers/tool-run.h"
 
-static char tool[PATH_MAX];
 static char dumps[PATH_MAX];
 
 struct result {
@@ -33,29 +33,16 @@ struct result {
 
 static struct result run(const char *fmt, ...)
 {
-    char args[8192], cmd[8192 + 2 * PATH_MAX + 32], buf[4096];
+    char args[8192], cmd[8192 + 2 * PATH_MAX + 32];
     struct result r = { -1, NULL };
-    size_t len = 0, n;
     va_list ap;
-    FILE *f;
 
     va_start(ap, fmt);
     vsnprintf(args, sizeof(args), fmt, ap);
     va_end(ap);
-    snprintf(cmd, sizeof(cmd), "cd %s && %s %s 2>&1", dumps, tool, args);
-    f = popen(cmd, "r");
-    assert_non_null(f);
-    while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
-        r.out = realloc(r.out, len + n + 1);
-        assert_non_null(r.out);
-        memcpy(r.out + len, buf, n);
-        len += n;
-    }
-    if (!r.out)
-        r.out = calloc(1, 1);
-    r.out[len] = '\0';
-    r.status = pclose(f);
-    r.status = WIFEXITED(r.status) ? WEXITSTATUS(r.status) : -1;
+    snprintf(cmd, sizeof(cmd), "cd %s && %s %s 2>&1", dumps, tool_path(),
+             args);
+    r.status = tool_run_shell(cmd, &r.out, NULL);
     return r;
 }
 
@@ -82,21 +69,13 @@ static char *level_line(const struct result *r)
 
 static int setup(void **state)
 {
-    char self[PATH_MAX];
     const char *shared = getenv("XFS_SHARED");
-    ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 
     (void)state;
-    if (n < 0 || !shared)
+    if (!shared)
         return -1;
-    self[n] = '\0';
-    /* $XFS_TOOL (make test sets it), else BUILD/tests/.. /xen-cpuid */
-    if (getenv("XFS_TOOL"))
-        snprintf(tool, sizeof(tool), "%s", getenv("XFS_TOOL"));
-    else
-        snprintf(tool, sizeof(tool), "%s/../xen-cpuid", dirname(self));
     snprintf(dumps, sizeof(dumps), "%s/cpuid/instlatx64", shared);
-    return access(tool, X_OK);
+    return access(tool_path(), X_OK);
 }
 
 static void same_vendor_pool_is_ok(void **state)

@@ -24,17 +24,11 @@
 #include "libxl_cpuid/libvirt-cpu.h"
 #include "libxl_cpuid/libvirt-translate.h"
 #include "libxl_cpuid/strbuf.h"
+#include "helpers/shared-data.h"
 
 #define W XFS_NR_WORDS
 
 static struct xlc_cpu_map *map;
-
-static const char *shared(void)
-{
-    const char *s = getenv("XFS_SHARED");
-
-    return s && *s ? s : "../shared";
-}
 
 static int setup(void **state)
 {
@@ -300,7 +294,7 @@ static size_t host_models(char ***out)
     size_t n = 0;
     int nr;
 
-    snprintf(dir, sizeof(dir), "%s/cpuid/instlatx64", shared());
+    snprintf(dir, sizeof(dir), "%s/cpuid/instlatx64", shared_dir());
     nr = scandir(dir, &ents, NULL, alphasort);
     assert_true(nr > 0);
     *out = calloc((size_t)nr, sizeof(**out));
@@ -412,7 +406,7 @@ static void batch_bench_file(void **state)
     snprintf(cmd, sizeof(cmd),
              "python3 bench/gen-libvirt-cpus.py '%s' "
              "/usr/share/libvirt/cpu_map '%s' 1000 2>/dev/null",
-             shared(), out);
+             shared_dir(), out);
     if (access("bench/gen-libvirt-cpus.py", R_OK) || system(cmd)) {
         unlink(out);
         skip();

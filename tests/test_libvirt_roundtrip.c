@@ -18,17 +18,11 @@
 #include <cmocka.h>
 
 #include "libxl_cpuid/libvirt-translate.h"
+#include "helpers/shared-data.h"
 
 #define W XFS_NR_WORDS
 
 static struct xlc_cpu_map *map;
-
-static const char *shared(void)
-{
-    const char *s = getenv("XFS_SHARED");
-
-    return s && *s ? s : "../shared";
-}
 
 /* The rule, computed here from the map's own data. */
 static unsigned int rule_cost(const struct xlc_lv_model *m,
@@ -116,27 +110,19 @@ static void round_trip(const char *path, enum xlc_guest_type type,
     xlc_dump_free(dump);
 }
 
+static void round_trip_both(void *ctx, const char *path, const char *file)
+{
+    (void)file;
+    round_trip(path, XLC_GUEST_PV, ctx);
+    round_trip(path, XLC_GUEST_HVM, ctx);
+}
+
 static void every_dump_round_trips(void **state)
 {
-    char dir[4096], path[4500];
-    unsigned int files = 0, done = 0;
-    struct dirent *e;
-    DIR *dh;
+    unsigned int files, done = 0;
 
     (void)state;
-    snprintf(dir, sizeof(dir), "%s/cpuid/instlatx64", shared());
-    dh = opendir(dir);
-    if (!dh)
-        fail_msg("cannot open %s (set XFS_SHARED)", dir);
-    while ((e = readdir(dh))) {
-        if (!strstr(e->d_name, ".xml"))
-            continue;
-        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-        round_trip(path, XLC_GUEST_PV, &done);
-        round_trip(path, XLC_GUEST_HVM, &done);
-        files++;
-    }
-    closedir(dh);
+    files = shared_each_dump(round_trip_both, &done);
     assert_int_equal(files, 40);
     assert_int_equal(done, 2 * files);
 }

@@ -16,17 +16,11 @@
 #include <cmocka.h>
 
 #include "libxl_cpuid/libvirt-translate.h"
+#include "helpers/shared-data.h"
 
 #define W XFS_NR_WORDS
 
 static struct xlc_cpu_map *map;
-
-static const char *shared(void)
-{
-    const char *s = getenv("XFS_SHARED");
-
-    return s && *s ? s : "../shared";
-}
 
 /* A host from one of the shared dumps. */
 static void host(const char *dump, enum xlc_guest_type type,
@@ -36,7 +30,7 @@ static void host(const char *dump, enum xlc_guest_type type,
     xlc_error err = { 0 };
     char path[4096];
 
-    snprintf(path, sizeof(path), "%s/cpuid/instlatx64/%s.xml", shared(),
+    snprintf(path, sizeof(path), "%s/cpuid/instlatx64/%s.xml", shared_dir(),
              dump);
     if (xlc_dump_load(path, &d, &err))
         fail_msg("%s", err.msg);

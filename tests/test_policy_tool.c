@@ -18,61 +18,18 @@
 #include <cmocka.h>
 
 #include "helpers/policy-oracle.h"
-
-static char tool[4096];
+#include "helpers/tool-run.h"
+#include "helpers/shared-data.h"
 
 struct run {
     int status;
     char *out, *err;
 };
 
-static char *slurp_fd(int fd)
-{
-    struct xlc_buf b = XLC_BUF_INIT;
-    char chunk[4096];
-    ssize_t n;
-
-    while ((n = read(fd, chunk, sizeof(chunk) - 1)) > 0) {
-        chunk[n] = '\0';
-        xlc_buf_puts(&b, chunk);
-    }
-    xlc_buf_puts(&b, "");
-    return xlc_buf_take(&b);
-}
-
 /* Run the tool with up to 8 arguments; stdout and stderr kept apart. */
 static void run(struct run *r, const char *const *args)
 {
-    char errpath[] = "/tmp/xfs-policy-tool-XXXXXX";
-    int out[2], errfd = mkstemp(errpath);
-    pid_t pid;
-
-    assert_true(errfd >= 0);
-    unlink(errpath);
-    assert_int_equal(pipe(out), 0);
-    fflush(NULL);
-    pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        const char *argv[10] = { tool };
-
-        for (int i = 0; args[i] && i < 8; i++)
-            argv[i + 1] = args[i];
-        dup2(out[1], STDOUT_FILENO);
-        dup2(errfd, STDERR_FILENO);
-        close(out[0]);
-        execv(tool, (char *const *)argv);
-        _exit(127);
-    }
-    close(out[1]);
-    r->out = slurp_fd(out[0]);
-    close(out[0]);
-    assert_int_equal(waitpid(pid, &r->status, 0), pid);
-    assert_true(WIFEXITED(r->status));
-    r->status = WEXITSTATUS(r->status);
-    lseek(errfd, 0, SEEK_SET);
-    r->err = slurp_fd(errfd);
-    close(errfd);
+    r->status = tool_run_argv(args, &r->out, &r->err);
 }
 
 static void run_free(struct run *r)
@@ -81,20 +38,10 @@ static void run_free(struct run *r)
     free(r->err);
 }
 
-static const char *dump(const char *name)
-{
-    static char path[4096];
-    const char *s = getenv("XFS_SHARED");
-
-    snprintf(path, sizeof(path), "%s/cpuid/instlatx64/%s.xml",
-             s && *s ? s : "../shared", name);
-    return path;
-}
-
 /* The text is the library's layout of each policy, in Xen's order. */
 static void text_layout(void **state)
 {
-    const char *path = dump("GenuineIntel0050654_SkylakeXeon");
+    const char *path = shared_dump("GenuineIntel0050654_SkylakeXeon");
     struct xlc_system_policies *s = xt_system_from_file(path);
     struct xlc_buf want = XLC_BUF_INIT;
     struct run r, alias;
@@ -129,7 +76,7 @@ static void text_layout(void **state)
 
 static void json_output(void **state)
 {
-    const char *path = dump("AuthenticAMD0A10F11_K19_Genoa_01");
+    const char *path = shared_dump("AuthenticAMD0A10F11_K19_Genoa_01");
     struct run r;
     int depth = 0;
 
@@ -156,7 +103,7 @@ static void json_output(void **state)
 
 static void options_and_errors(void **state)
 {
-    const char *path = dump("GenuineIntel0050654_SkylakeXeon");
+    const char *path = shared_dump("GenuineIntel0050654_SkylakeXeon");
     struct run r;
 
     (void)state;
@@ -229,15 +176,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(options_and_errors),
         cmocka_unit_test(live_cpu),
     };
-    const char *slash = strrchr(argv[0], '/');
-    const char *env = getenv("XFS_TOOL");
 
     (void)argc;
-    /* make test names the tool; otherwise $(BUILD)/tests/x -> $(BUILD)/ */
-    if (env && *env)
-        snprintf(tool, sizeof(tool), "%s", env);
-    else
-        snprintf(tool, sizeof(tool), "%.*s/../xen-cpuid",
-                 slash ? (int)(slash - argv[0]) : 1, slash ? argv[0] : ".");
+    (void)argv;
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

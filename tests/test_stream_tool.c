@@ -21,30 +21,26 @@
 
 #include "helpers/policy-oracle.h"
 #include "helpers/stream-helpers.h"
+#include "helpers/tool-run.h"
 
-static char tool[PATH_MAX], dir[] = "/tmp/xfs-tool-XXXXXX", out[1 << 16];
+static char dir[] = "/tmp/xfs-tool-XXXXXX", out[1 << 16];
 
 /* Run the tool with a shell command line; stdout+stderr into out[]. */
 static int run(const char *fmt, ...)
 {
-    char cmd[8192], *p = cmd;
+    char cmd[8192], *p = cmd, *text;
     va_list ap;
-    FILE *f;
-    size_t n;
     int status;
 
-    p += snprintf(p, sizeof(cmd), "cd %s && %s ", dir, tool);
+    p += snprintf(p, sizeof(cmd), "cd %s && %s ", dir, tool_path());
     va_start(ap, fmt);
     vsnprintf(p, sizeof(cmd) - (size_t)(p - cmd), fmt, ap);
     va_end(ap);
     strncat(cmd, " 2>&1", sizeof(cmd) - strlen(cmd) - 1);
-    f = popen(cmd, "r");
-    assert_non_null(f);
-    n = fread(out, 1, sizeof(out) - 1, f);
-    out[n] = '\0';
-    status = pclose(f);
-    assert_true(WIFEXITED(status));
-    return WEXITSTATUS(status);
+    status = tool_run_shell(cmd, &text, NULL);
+    snprintf(out, sizeof(out), "%s", text);
+    free(text);
+    return status;
 }
 
 static void put_file(const char *name, const char *text)
@@ -61,29 +57,10 @@ static void put_file(const char *name, const char *text)
 
 static int setup(void **state)
 {
-    char self[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-    char *slash;
-
     (void)state;
-    if (n < 0 || !mkdtemp(dir))
+    if (!mkdtemp(dir))
         return -1;
-    /* make test says where the tool is; otherwise it is $(BUILD)/xen-cpuid
-     * next to $(BUILD)/tests/ where this program runs from. */
-    if (getenv("XFS_TOOL") && strlen(getenv("XFS_TOOL")) < sizeof(tool)) {
-        strcpy(tool, getenv("XFS_TOOL"));
-        return access(tool, X_OK);
-    }
-    self[n] = '\0';
-    slash = strrchr(self, '/');
-    *slash = '\0';
-    slash = strrchr(self, '/'); /* .../BUILD/tests -> .../BUILD */
-    *slash = '\0';
-    if (strlen(self) + sizeof("/xen-cpuid") > sizeof(tool))
-        return -1;
-    memcpy(tool, self, strlen(self));
-    strcpy(tool + strlen(self), "/xen-cpuid");
-    return access(tool, X_OK);
+    return access(tool_path(), X_OK);
 }
 
 static int teardown(void **state)

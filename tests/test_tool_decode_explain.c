@@ -19,6 +19,7 @@
 
 #include "helpers/cpudata-featureset.h"
 #include "libxl_cpuid/featureset-text.h"
+#include "helpers/tool-run.h"
 
 struct run {
     int status;      /* exit code */
@@ -26,61 +27,22 @@ struct run {
     char err[8192];  /* stderr */
 };
 
-static char tool[4096];
-
 static int find_tool(void **state)
 {
-    ssize_t n = readlink("/proc/self/exe", tool, sizeof(tool) - 32);
-    char *slash;
-
     (void)state;
-    if (n <= 0)
-        return -1;
-    tool[n] = '\0';
-    slash = strrchr(tool, '/');    /* .../tests/test_x */
-    *slash = '\0';
-    slash = strrchr(tool, '/');    /* .../tests */
-    strcpy(slash, "/xen-cpuid");
-    return access(tool, X_OK);
-}
-
-static void slurp(FILE *f, char *buf, size_t size)
-{
-    size_t n;
-
-    rewind(f);
-    n = fread(buf, 1, size - 1, f);
-    buf[n] = '\0';
-    fclose(f);
+    return access(tool_path(), X_OK);
 }
 
 /* Run the tool with argv (NULL-terminated, without argv[0]). */
 static void run(struct run *r, const char *const *args)
 {
-    const char *argv[32] = { tool };
-    FILE *out = tmpfile(), *err = tmpfile();
-    size_t i;
-    pid_t pid;
-    int st;
+    char *out, *err;
 
-    assert_non_null(out);
-    assert_non_null(err);
-    for (i = 0; args[i]; i++)
-        argv[i + 1] = args[i];
-    argv[i + 1] = NULL;
-    pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        dup2(fileno(out), 1);
-        dup2(fileno(err), 2);
-        execv(tool, (char *const *)argv);
-        _exit(127);
-    }
-    assert_int_equal(waitpid(pid, &st, 0), pid);
-    assert_true(WIFEXITED(st));
-    r->status = WEXITSTATUS(st);
-    slurp(out, r->out, sizeof(r->out));
-    slurp(err, r->err, sizeof(r->err));
+    r->status = tool_run_argv(args, &out, &err);
+    snprintf(r->out, sizeof(r->out), "%s", out);
+    snprintf(r->err, sizeof(r->err), "%s", err);
+    free(out);
+    free(err);
 }
 
 #define HAS(hay, needle)                                                      \

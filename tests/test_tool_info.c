@@ -22,72 +22,10 @@
 #include <xenguest.h>
 
 #include "libxl_cpuid/handle.h"
+#include "helpers/tool-run.h"
+#include "helpers/shared-data.h"
 
 #define XEN_TOOL "/usr/lib/xen-4.17/bin/xen-cpuid"
-
-static const char *shared(void)
-{
-    const char *s = getenv("XFS_SHARED");
-
-    return s && *s ? s : "../shared";
-}
-
-static const char *tool(void)
-{
-    const char *t = getenv("XFS_TOOL");
-
-    return t && *t ? t : "build/xen-cpuid";
-}
-
-static char *slurp_fd(FILE *f)
-{
-    size_t cap = 4096, n = 0, got;
-    char *buf = malloc(cap);
-
-    assert_non_null(buf);
-    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (cap - n < 2) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-            assert_non_null(buf);
-        }
-    }
-    buf[n] = '\0';
-    return buf;
-}
-
-/* Run a shell command; stdout and stderr are returned separately. */
-static int run(const char *cmd, char **out, char **err)
-{
-    char errfile[] = "/tmp/test_tool_info.XXXXXX", full[8192];
-    int fd = mkstemp(errfile), status;
-    FILE *p, *e;
-
-    assert_true(fd >= 0);
-    close(fd);
-    snprintf(full, sizeof(full), "%s 2>%s", cmd, errfile);
-    p = popen(full, "r");
-    assert_non_null(p);
-    *out = slurp_fd(p);
-    status = pclose(p);
-    e = fopen(errfile, "r");
-    assert_non_null(e);
-    *err = slurp_fd(e);
-    fclose(e);
-    unlink(errfile);
-    assert_true(WIFEXITED(status));
-    return WEXITSTATUS(status);
-}
-
-static char *dump_path(const char *name)
-{
-    static char path[4096];
-
-    snprintf(path, sizeof(path), "%s/cpuid/instlatx64/%s.xml", shared(),
-             name);
-    return path;
-}
 
 /* The line of `text` that starts with `prefix` (a copy), or NULL. */
 static char *line_starting(const char *text, const char *prefix)
@@ -144,7 +82,7 @@ static void info_layout(void **state)
     static const char *const sets[] = {
         "Raw", "Host", "PV Default", "HVM Default", "PV Max", "HVM Max",
     };
-    const char *path = dump_path("GenuineIntel00806F8_SapphireRapids_05");
+    const char *path = shared_dump("GenuineIntel00806F8_SapphireRapids_05");
     struct xlc_open_opts o = { .backend = XLC_BACKEND_SIM, .cpuid_file = path };
     uint32_t nr = xc_get_cpu_featureset_size(), fs[64];
     char cmd[8192], words[1024], *out, *err, *l, *dyn;
@@ -152,8 +90,8 @@ static void info_layout(void **state)
     xlc_handle *h;
 
     (void)state;
-    snprintf(cmd, sizeof(cmd), "%s --cpuid %s", tool(), path);
-    assert_int_equal(run(cmd, &out, &err), 0);
+    snprintf(cmd, sizeof(cmd), "%s --cpuid %s", tool_path(), path);
+    assert_int_equal(tool_run_shell(cmd, &out, &err), 0);
     assert_string_equal(err, "");
     /* Header: word count, then the keys under which the words line up. */
     assert_true(!strncmp(out, "nr_features: 19\n", 16));
@@ -199,19 +137,19 @@ static void info_layout(void **state)
  */
 static void detail_matches_xen_tool(void **state)
 {
-    const char *path = dump_path("AuthenticAMD0A10F11_K19_Genoa_01");
+    const char *path = shared_dump("AuthenticAMD0A10F11_K19_Genoa_01");
     char cmd[8192], *out, *err, *xout, *xerr, *raw, *xraw, *ours, *theirs;
     uint32_t nr = xc_get_cpu_featureset_size();
 
     (void)state;
     if (access(XEN_TOOL, X_OK))
         skip();
-    snprintf(cmd, sizeof(cmd), "%s detail --cpuid %s", tool(), path);
-    assert_int_equal(run(cmd, &out, &err), 0);
+    snprintf(cmd, sizeof(cmd), "%s detail --cpuid %s", tool_path(), path);
+    assert_int_equal(tool_run_shell(cmd, &out, &err), 0);
     raw = line_starting(out, "Raw ");
     assert_non_null(raw);
     snprintf(cmd, sizeof(cmd), "%s %s", XEN_TOOL, raw + 32);
-    assert_int_equal(run(cmd, &xout, &xerr), 0);
+    assert_int_equal(tool_run_shell(cmd, &xout, &xerr), 0);
     xraw = line_starting(xout, "Raw ");
     assert_non_null(xraw);
     assert_string_equal(raw, xraw);
@@ -262,8 +200,8 @@ static void detail_shows_unknown_bits(void **state)
     assert_true(fd >= 0);
     assert_int_equal(write(fd, xml, sizeof(xml) - 1), (ssize_t)sizeof(xml) - 1);
     close(fd);
-    snprintf(cmd, sizeof(cmd), "%s detail --cpuid %s", tool(), file);
-    assert_int_equal(run(cmd, &out, &err), 0);
+    snprintf(cmd, sizeof(cmd), "%s detail --cpuid %s", tool_path(), file);
+    assert_int_equal(tool_run_shell(cmd, &out, &err), 0);
     unlink(file);
     l = strstr(out, "\nRaw ");
     assert_non_null(l);
@@ -347,7 +285,7 @@ static const char *json_value(const char *p)
 
 static void json_output(void **state)
 {
-    const char *path = dump_path("GenuineIntel0050654_SkylakeXeon");
+    const char *path = shared_dump("GenuineIntel0050654_SkylakeXeon");
     static const char *const cmds[] = { "info", "detail" };
     char cmd[8192], *out, *err;
 
@@ -356,8 +294,8 @@ static void json_output(void **state)
         const char *end;
 
         snprintf(cmd, sizeof(cmd), "%s %s --json --cpuid %s --no-hap",
-                 tool(), cmds[i], path);
-        assert_int_equal(run(cmd, &out, &err), 0);
+                 tool_path(), cmds[i], path);
+        assert_int_equal(tool_run_shell(cmd, &out, &err), 0);
         end = json_value(out);
         if (!end || *json_ws(end))
             fail_msg("%s --json: not one JSON value", cmds[i]);
@@ -383,8 +321,8 @@ static void expect_exit(const char *args, int code, const char *in_stderr)
     char cmd[8192], *out, *err;
     int rc;
 
-    snprintf(cmd, sizeof(cmd), "%s %s", tool(), args);
-    rc = run(cmd, &out, &err);
+    snprintf(cmd, sizeof(cmd), "%s %s", tool_path(), args);
+    rc = tool_run_shell(cmd, &out, &err);
     if (rc != code)
         fail_msg("'%s': exit %d, expected %d (stderr: %s)", args, rc, code,
                  err);
@@ -409,10 +347,10 @@ static void exit_codes(void **state)
     expect_exit("info --cpuid /nonexistent/dump.xml", 2,
                 "/nonexistent/dump.xml: cannot open");
     snprintf(args, sizeof(args), "detail --cpuid %s/cpuid/README.md",
-             shared());
+             shared_dir());
     expect_exit(args, 2, "unrecognised format");
     snprintf(args, sizeof(args), "--cpuid %s --boot-cpuid no-avx2,no-bogus",
-             dump_path("GenuineIntel00306F2_HaswellEP"));
+             shared_dump("GenuineIntel00306F2_HaswellEP"));
     expect_exit(args, 2, "bad token 'no-bogus' at offset 8");
 }
 

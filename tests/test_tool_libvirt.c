@@ -17,64 +17,8 @@
 
 #include <cmocka.h>
 
-static const char *shared(void)
-{
-    const char *s = getenv("XFS_SHARED");
-
-    return s && *s ? s : "../shared";
-}
-
-static const char *tool(void)
-{
-    const char *t = getenv("XFS_TOOL");
-
-    return t && *t ? t : "build/xen-cpuid";
-}
-
-static char *slurp(FILE *f)
-{
-    size_t cap = 4096, n = 0, got;
-    char *buf = malloc(cap);
-
-    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (cap - n < 2)
-            buf = realloc(buf, cap *= 2);
-    }
-    buf[n] = '\0';
-    return buf;
-}
-
-/* Run xen-cpuid with `args`; stdout and stderr come back separately. */
-static int run(const char *args, char **out, char **err)
-{
-    char errfile[] = "/tmp/test_tool_libvirt.XXXXXX", cmd[8192];
-    int fd = mkstemp(errfile), status;
-    FILE *p, *e;
-
-    assert_true(fd >= 0);
-    close(fd);
-    snprintf(cmd, sizeof(cmd), "%s %s 2>%s", tool(), args, errfile);
-    p = popen(cmd, "r");
-    assert_non_null(p);
-    *out = slurp(p);
-    status = pclose(p);
-    e = fopen(errfile, "r");
-    *err = slurp(e);
-    fclose(e);
-    unlink(errfile);
-    assert_true(WIFEXITED(status));
-    return WEXITSTATUS(status);
-}
-
-static const char *dump(const char *name)
-{
-    static char path[4096];
-
-    snprintf(path, sizeof(path), "%s/cpuid/instlatx64/%s.xml", shared(),
-             name);
-    return path;
-}
+#include "helpers/tool-run.h"
+#include "helpers/shared-data.h"
 
 static char *write_tmp(const char *text)
 {
@@ -101,14 +45,14 @@ static void host_model_round_trip(void **state)
             char args[4500], *out, *err, *out2, *err2, *xml;
 
             snprintf(args, sizeof(args), "host-model --type %s --cpuid %s",
-                     types[k], dump(hosts[i]));
-            assert_int_equal(run(args, &out, &err), 0);
+                     types[k], shared_dump(hosts[i]));
+            assert_int_equal(tool_run(args, &out, &err), 0);
             assert_string_equal(err, "");
             assert_non_null(strstr(out, "<cpu mode='custom' match='exact'>"));
             xml = write_tmp(out);
             snprintf(args, sizeof(args), "model --type %s --cpuid %s %s",
-                     types[k], dump(hosts[i]), xml);
-            if (run(args, &out2, &err2))
+                     types[k], shared_dump(hosts[i]), xml);
+            if (tool_run(args, &out2, &err2))
                 fail_msg("%s\n%s%s", args, out2, err2);
             assert_non_null(strstr(out2, "verdict:    identical\n"));
             unlink(xml);
@@ -125,21 +69,21 @@ static void verdicts_and_exit_codes(void **state)
     char args[4500], *out, *err;
 
     (void)state;
-    snprintf(args, sizeof(args), "model --cpuid %s %s", dump(SKX), ok);
-    assert_int_equal(run(args, &out, &err), 0);
+    snprintf(args, sizeof(args), "model --cpuid %s %s", shared_dump(SKX), ok);
+    assert_int_equal(tool_run(args, &out, &err), 0);
     assert_non_null(strstr(out, "verdict:    superset\n"));
     assert_non_null(strstr(out, "featureset: "));
     free(out), free(err);
-    snprintf(args, sizeof(args), "model --cpuid %s %s", dump(SKX), bad);
-    assert_int_equal(run(args, &out, &err), 4);
+    snprintf(args, sizeof(args), "model --cpuid %s %s", shared_dump(SKX), bad);
+    assert_int_equal(tool_run(args, &out, &err), 4);
     assert_non_null(strstr(out, "verdict:    incompatible\n"));
     assert_non_null(strstr(out, "[not-on-host] model feature 'avx512vbmi' "
                                 "(Xen AVX512_VBMI): the host does not have "
                                 "it"));
     assert_null(strstr(out, "featureset: "));
     free(out), free(err);
-    snprintf(args, sizeof(args), "model --json --cpuid %s %s", dump(SKX), bad);
-    assert_int_equal(run(args, &out, &err), 4);
+    snprintf(args, sizeof(args), "model --json --cpuid %s %s", shared_dump(SKX), bad);
+    assert_int_equal(tool_run(args, &out, &err), 4);
     assert_non_null(strstr(out, "\"verdict\": \"incompatible\""));
     assert_non_null(strstr(out, "{\"kind\": \"not-on-host\", \"libvirt\": "
                                 "\"avx512vbmi\", \"xen\": \"AVX512_VBMI\""));
@@ -157,28 +101,28 @@ static void bad_input(void **state)
     char args[4500], *out, *err;
 
     (void)state;
-    snprintf(args, sizeof(args), "model --cpuid %s %s", dump(SKX), evil);
-    assert_int_equal(run(args, &out, &err), 2);
+    snprintf(args, sizeof(args), "model --cpuid %s %s", shared_dump(SKX), evil);
+    assert_int_equal(tool_run(args, &out, &err), 2);
     assert_string_equal(out, "");
     assert_non_null(strstr(err, ":1: DOCTYPE declarations are not accepted"));
     free(out), free(err);
-    snprintf(args, sizeof(args), "model --cpuid %s %s", dump(SKX), typo);
-    assert_int_equal(run(args, &out, &err), 2);
+    snprintf(args, sizeof(args), "model --cpuid %s %s", shared_dump(SKX), typo);
+    assert_int_equal(tool_run(args, &out, &err), 2);
     assert_non_null(strstr(err, ":2: unknown CPU model 'Skylake-Clinet' "
                                 "(nearest known: 'Skylake-Client')"));
     free(out), free(err);
     snprintf(args, sizeof(args), "model --cpu-map /nonexistent %s", typo);
-    assert_int_equal(run(args, &out, &err), 2);
+    assert_int_equal(tool_run(args, &out, &err), 2);
     assert_non_null(strstr(err, "/nonexistent/index.xml"));
     free(out), free(err);
-    assert_int_equal(run("model", &out, &err), 1);
+    assert_int_equal(tool_run("model", &out, &err), 1);
     free(out), free(err);
-    assert_int_equal(run("host-model --type xen", &out, &err), 1);
+    assert_int_equal(tool_run("host-model --type xen", &out, &err), 1);
     free(out), free(err);
     /* A CPU without SVM cannot run HVM guests: nothing to describe. */
     snprintf(args, sizeof(args), "host-model --cpuid %s",
-             dump("AuthenticAMD0000F4A_K8_Clawhammer"));
-    assert_int_equal(run(args, &out, &err), 4);
+             shared_dump("AuthenticAMD0000F4A_K8_Clawhammer"));
+    assert_int_equal(tool_run(args, &out, &err), 4);
     assert_non_null(strstr(err, "cannot run hvm guests"));
     free(out), free(err);
     unlink(evil), unlink(typo);
@@ -190,8 +134,8 @@ static void host_model_json(void **state)
     char args[4500], *out, *err;
 
     (void)state;
-    snprintf(args, sizeof(args), "host-model --json --cpuid %s", dump(ROME));
-    assert_int_equal(run(args, &out, &err), 0);
+    snprintf(args, sizeof(args), "host-model --json --cpuid %s", shared_dump(ROME));
+    assert_int_equal(tool_run(args, &out, &err), 0);
     assert_non_null(strstr(out, "\"model\": \"EPYC-Rome\""));
     assert_non_null(strstr(out, "\"vendor\": \"AMD\""));
     assert_non_null(strstr(out, "\"cpuid_vendor\": \"AuthenticAMD\""));

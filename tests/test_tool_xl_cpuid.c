@@ -22,70 +22,8 @@
 #include "libxl_cpuid/cpu-policy.h"
 #include "libxl_cpuid/featureset-text.h"
 #include "libxl_cpuid/xl-cpuid.h"
-
-static const char *shared(void)
-{
-    const char *s = getenv("XFS_SHARED");
-
-    return s && *s ? s : "../shared";
-}
-
-static const char *tool(void)
-{
-    const char *t = getenv("XFS_TOOL");
-
-    return t && *t ? t : "build/xen-cpuid";
-}
-
-static char *dump_path(const char *name)
-{
-    static char path[2048];
-
-    snprintf(path, sizeof(path), "%s/cpuid/instlatx64/%s.xml", shared(),
-             name);
-    return path;
-}
-
-static char *slurp(FILE *f)
-{
-    size_t cap = 4096, n = 0, got;
-    char *buf = malloc(cap);
-
-    assert_non_null(buf);
-    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (cap - n < 2) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-            assert_non_null(buf);
-        }
-    }
-    buf[n] = '\0';
-    return buf;
-}
-
-/* Run the tool with args (already shell-quoted); stdout and stderr. */
-static int run(const char *args, char **out, char **err)
-{
-    char errfile[] = "/tmp/test_tool_xl_cpuid.XXXXXX", cmd[8192];
-    int fd = mkstemp(errfile), status;
-    FILE *p, *e;
-
-    assert_true(fd >= 0);
-    close(fd);
-    snprintf(cmd, sizeof(cmd), "%s %s 2>%s", tool(), args, errfile);
-    p = popen(cmd, "r");
-    assert_non_null(p);
-    *out = slurp(p);
-    status = pclose(p);
-    e = fopen(errfile, "r");
-    assert_non_null(e);
-    *err = slurp(e);
-    fclose(e);
-    unlink(errfile);
-    assert_true(WIFEXITED(status));
-    return WEXITSTATUS(status);
-}
+#include "helpers/tool-run.h"
+#include "helpers/shared-data.h"
 
 /* The value of a one-line JSON field `"key": VALUE` (a copy). */
 static char *json_field(const char *out, const char *key)
@@ -137,7 +75,7 @@ static void expect_fs(const char *out, const char *key, const uint32_t *fs)
 /* The man page's example, libxl form, on a Skylake server. */
 static void libxl_form_json(void **state)
 {
-    const char *dump = dump_path("GenuineIntel0050654_SkylakeXeon");
+    const char *dump = shared_dump("GenuineIntel0050654_SkylakeXeon");
     const char *str = "host,tm=0,sse3=0,avx=0";
     struct xo_result libxl;
     struct xlc_xl_applied *ap = malloc(sizeof(*ap));
@@ -147,7 +85,7 @@ static void libxl_form_json(void **state)
     assert_non_null(ap);
     snprintf(args, sizeof(args), "xl-cpuid --json --cpuid %s '%s'", dump,
              str);
-    assert_int_equal(run(args, &out, &err), 0);
+    assert_int_equal(tool_run(args, &out, &err), 0);
     xo_libxl_form(str, &libxl);
     assert_int_equal(libxl.rc, 0);
     json = json_field(out, "libxl_json");
@@ -172,13 +110,13 @@ static void libxl_form_json(void **state)
 /* What libxl accepts without a word is said, in text and JSON. */
 static void notes(void **state)
 {
-    const char *dump = dump_path("GenuineIntel0050654_SkylakeXeon");
+    const char *dump = shared_dump("GenuineIntel0050654_SkylakeXeon");
     char args[4200], *out, *err;
 
     (void)state;
     snprintf(args, sizeof(args), "xl-cpuid --cpuid %s 'host,avx2=2,"
              "family=130' '010:eax=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'", dump);
-    assert_int_equal(run(args, &out, &err), 0);
+    assert_int_equal(tool_run(args, &out, &err), 0);
     assert_non_null(strstr(out, "notes:              'avx2=2': 2 does not "
                                 "fit 1 bit; libxl keeps the low bits (0)\n"));
     assert_non_null(strstr(out, "                    'family=130': libxl "
@@ -189,7 +127,7 @@ static void notes(void **state)
     free(err);
     snprintf(args, sizeof(args), "xl-cpuid --json --cpuid %s 'host,avx2=0'",
              dump);
-    assert_int_equal(run(args, &out, &err), 0);
+    assert_int_equal(tool_run(args, &out, &err), 0);
     assert_non_null(strstr(out, "\"notes\": []"));
     free(out);
     free(err);
@@ -198,7 +136,7 @@ static void notes(void **state)
 /* xend form entries (two of them) and a libxl string together. */
 static void xend_form_text(void **state)
 {
-    const char *dump = dump_path("GenuineIntel00806C1_TigerLake_01");
+    const char *dump = shared_dump("GenuineIntel00806C1_TigerLake_01");
     const char *x1 = "0x1:ecx=xxx0xxxxxxxxxxxxxxxxxxxxxxxxxxxx";
     const char *x2 = "7,0:ebx=xxxxxxxxxxxxxxxxxxxxxxxxxx0xxxxx";
     const char *const both[] = { x1, x2 };
@@ -208,7 +146,7 @@ static void xend_form_text(void **state)
     (void)state;
     snprintf(args, sizeof(args), "xl-cpuid --type hvm --cpuid %s '%s' '%s'",
              dump, x1, x2);
-    assert_int_equal(run(args, &out, &err), 0);
+    assert_int_equal(tool_run(args, &out, &err), 0);
     xo_xend_form(both, 2, &libxl);
     assert_int_equal(libxl.rc, 0);
     snprintf(want, sizeof(want), "libxl json:         %s\n", libxl.json);
@@ -232,8 +170,8 @@ static void default_type_pv(void **state)
 
     (void)state;
     snprintf(args, sizeof(args), "xl-cpuid --cpuid %s host,3dnow=0",
-             dump_path("AuthenticAMD0000F4A_K8_Clawhammer"));
-    assert_int_equal(run(args, &out, &err), 0);
+             shared_dump("AuthenticAMD0000F4A_K8_Clawhammer"));
+    assert_int_equal(tool_run(args, &out, &err), 0);
     assert_non_null(strstr(out, "guest type:         pv (default: this "
                                 "host cannot run HVM guests)\n"));
     assert_non_null(strstr(out, "removed:            3DNOW\n"));
@@ -244,30 +182,30 @@ static void default_type_pv(void **state)
 
 static void bad_strings(void **state)
 {
-    const char *dump = dump_path("GenuineIntel0050654_SkylakeXeon");
+    const char *dump = shared_dump("GenuineIntel0050654_SkylakeXeon");
     char args[4200], *out, *err;
 
     (void)state;
     snprintf(args, sizeof(args), "xl-cpuid --cpuid %s host,avx=0,nosuch=1",
              dump);
-    assert_int_equal(run(args, &out, &err), 2);
+    assert_int_equal(tool_run(args, &out, &err), 2);
     assert_non_null(strstr(err, "string 1 (libxl form): cpuid= item 3"));
     assert_non_null(strstr(err, "unknown name 'nosuch'"));
     free(out);
     free(err);
     snprintf(args, sizeof(args), "xl-cpuid --cpuid %s host,avx=0 "
              "'0x1:ecx=xx'", dump);
-    assert_int_equal(run(args, &out, &err), 2);
+    assert_int_equal(tool_run(args, &out, &err), 2);
     assert_non_null(strstr(err, "string 2 (xend form)"));
     assert_non_null(strstr(err, "column 9"));
     free(out);
     free(err);
     snprintf(args, sizeof(args), "xl-cpuid --cpuid %s avx=0", dump);
-    assert_int_equal(run(args, &out, &err), 2);
+    assert_int_equal(tool_run(args, &out, &err), 2);
     assert_non_null(strstr(err, "first word must be 'host'"));
     free(out);
     free(err);
-    assert_int_equal(run("xl-cpuid", &out, &err), 1);
+    assert_int_equal(tool_run("xl-cpuid", &out, &err), 1);
     free(out);
     free(err);
 }
@@ -280,8 +218,8 @@ static void refusals(void **state)
     (void)state;
     snprintf(args, sizeof(args), "xl-cpuid --cpuid %s "
              "host,avx=0,avx2=1,fma=1,serialize=1,avx512-fp16=1",
-             dump_path("GenuineIntel0050654_SkylakeXeon"));
-    assert_int_equal(run(args, &out, &err), 4);
+             shared_dump("GenuineIntel0050654_SkylakeXeon"));
+    assert_int_equal(tool_run(args, &out, &err), 4);
     assert_string_equal(out, "");
     assert_non_null(strstr(err, "set to 1 but a prerequisite was cleared: "
                                 "fma avx2 avx512-fp16; "));
@@ -296,7 +234,7 @@ static void refusals(void **state)
  */
 static void model_string_round_trip(void **state)
 {
-    const char *dump = dump_path("GenuineIntel0050654_SkylakeXeon");
+    const char *dump = shared_dump("GenuineIntel0050654_SkylakeXeon");
     char xml[] = "/tmp/test_tool_xl_cpuid.xml.XXXXXX";
     char args[4200], *out, *err, *out2, *err2, *str, *fs, *fs2;
     int fd = mkstemp(xml);
@@ -308,7 +246,7 @@ static void model_string_round_trip(void **state)
                 "  <feature policy='require' name='invtsc'/>\n</cpu>\n");
     close(fd);
     snprintf(args, sizeof(args), "model --json --cpuid %s %s", dump, xml);
-    assert_int_equal(run(args, &out, &err), 0);
+    assert_int_equal(tool_run(args, &out, &err), 0);
     unlink(xml);
     str = json_field(out, "xl_cpuid");     /* "host,...", "xl_cpuid_why... */
     assert_int_equal(str[0], '"');
@@ -318,7 +256,7 @@ static void model_string_round_trip(void **state)
     assert_non_null(strstr(str, "itsc=1"));
     fs = json_field(out, "featureset");
     snprintf(args, sizeof(args), "xl-cpuid --json --cpuid %s %s", dump, str);
-    assert_int_equal(run(args, &out2, &err2), 0);
+    assert_int_equal(tool_run(args, &out2, &err2), 0);
     fs2 = json_field(out2, "featureset");
     assert_string_equal(fs, fs2);
     free(fs);

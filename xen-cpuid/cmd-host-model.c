@@ -67,7 +67,7 @@ static void print_xml(struct xlc_buf *b, const struct xlc_lv_decoded *d,
     xlc_buf_puts(b, xml);
 }
 
-static int run(struct tool *t, const struct xlc_cpu_map *map,
+static int run(struct tool *t, struct xlc_cpu_map *map,
                enum xlc_guest_type type)
 {
     struct xlc_buf b = XLC_BUF_INIT;
@@ -104,21 +104,8 @@ static int run(struct tool *t, const struct xlc_cpu_map *map,
 
 int cmd_host_model(struct tool *t)
 {
-    struct xlc_cpu_map *map;
-    enum xlc_guest_type type;
-    int rc;
-
-    if (t->argc != 0) {
-        tool_err(t, "usage: xen-cpuid host-model [--type pv|hvm] "
-                    "[--cpuid DUMP] [--cpu-map DIR] [--json]");
-        return EXIT_USAGE;
-    }
-    rc = lv_tool_type(t, &type);
-    if (!rc)
-        rc = lv_tool_map(t, &map);
-    if (rc)
-        return rc;
-    rc = run(t, map, type);
-    xlc_cpu_map_free(map);
-    return rc;
+    return lv_tool_main(t, 0,
+                        "usage: xen-cpuid host-model [--type pv|hvm] "
+                        "[--cpuid DUMP] [--cpu-map DIR] [--json]",
+                        run);
 }

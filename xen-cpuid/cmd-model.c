@@ -210,21 +210,8 @@ static int run(struct tool *t, struct xlc_cpu_map *map,
 
 int cmd_model(struct tool *t)
 {
-    struct xlc_cpu_map *map;
-    enum xlc_guest_type type;
-    int rc;
-
-    if (t->argc != 1) {
-        tool_err(t, "usage: xen-cpuid model [--type pv|hvm] [--cpuid DUMP] "
-                    "[--cpu-map DIR] [--json] FILE.xml");
-        return EXIT_USAGE;
-    }
-    rc = lv_tool_type(t, &type);
-    if (!rc)
-        rc = lv_tool_map(t, &map);
-    if (rc)
-        return rc;
-    rc = run(t, map, type);
-    xlc_cpu_map_free(map);
-    return rc;
+    return lv_tool_main(t, 1,
+                        "usage: xen-cpuid model [--type pv|hvm] [--cpuid DUMP] "
+                        "[--cpu-map DIR] [--json] FILE.xml",
+                        run);
 }

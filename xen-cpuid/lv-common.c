@@ -130,3 +130,23 @@ int lv_emit(struct xlc_buf *b)
     free(s);
     return EXIT_OK;
 }
+
+int lv_tool_main(struct tool *t, int nargs, const char *usage, lv_cmd_fn *fn)
+{
+    struct xlc_cpu_map *map;
+    enum xlc_guest_type type;
+    int rc;
+
+    if (t->argc != nargs) {
+        tool_err(t, "%s", usage);
+        return EXIT_USAGE;
+    }
+    rc = lv_tool_type(t, &type);
+    if (!rc)
+        rc = lv_tool_map(t, &map);
+    if (rc)
+        return rc;
+    rc = fn(t, map, type);
+    xlc_cpu_map_free(map);
+    return rc;
+}

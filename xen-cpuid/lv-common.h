@@ -33,6 +33,17 @@ void lv_buf_featureset(struct xlc_buf *b, const uint32_t *fs);
 /* Xen names of the set bits, space separated (JSON: a string array). */
 void lv_buf_names(struct xlc_buf *b, const uint32_t *fs, bool json);
 
+/* A libvirt subcommand's work, given the cpu_map and the guest type. */
+typedef int lv_cmd_fn(struct tool *t, struct xlc_cpu_map *map,
+                      enum xlc_guest_type type);
+
+/*
+ * The common start of a libvirt subcommand: exactly `nargs` arguments
+ * (else `usage` and EXIT_USAGE), --type, --cpu-map; then fn, and the map
+ * freed.  Returns fn's exit code or the first failure's.
+ */
+int lv_tool_main(struct tool *t, int nargs, const char *usage, lv_cmd_fn *fn);
+
 /* Write b to stdout and free it; EXIT_INTERNAL if it ran out of memory. */
 int lv_emit(struct xlc_buf *b);
 

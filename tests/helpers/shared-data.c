@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "shared-data.h"
+
+const char *shared_dir(void)
+{
+    const char *s = getenv("XFS_SHARED");
+
+    return s && *s ? s : "../shared";
+}
+
+const char *shared_dump(const char *name)
+{
+    static char path[PATH_MAX];
+
+    snprintf(path, sizeof(path), "%s/cpuid/instlatx64/%s.xml", shared_dir(),
+             name);
+    return path;
+}
+
+char *shared_read(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf;
+    long n;
+
+    if (!f)
+        fail_msg("cannot open %s: %s", path, strerror(errno));
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    buf = malloc((size_t)n + 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+unsigned int shared_each_dump(void (*fn)(void *ctx, const char *path,
+                                         const char *file),
+                              void *ctx)
+{
+    char dir[4096], path[8192];
+    unsigned int files = 0;
+    struct dirent *e;
+    DIR *dh;
+
+    snprintf(dir, sizeof(dir), "%s/cpuid/instlatx64", shared_dir());
+    dh = opendir(dir);
+    if (!dh)
+        fail_msg("cannot open %s (set XFS_SHARED): %s", dir, strerror(errno));
+    while ((e = readdir(dh))) {
+        if (!strstr(e->d_name, ".xml"))
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        fn(ctx, path, e->d_name);
+        files++;
+    }
+    closedir(dh);
+    return files;
+}
