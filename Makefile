@@ -107,7 +107,10 @@ run: deps
 	./$(TOOL)
 
 # Benchmarks, never part of the tests: bench/run.sh prints the table.
+# virsh (the peer the bench compares with) comes from these packages.
+BENCH_PKGS = libvirt-clients libvirt-daemon python3
 bench: all
+	@$(MAKE) --no-print-directory deps DEB_PKGS="$(BENCH_PKGS)"
 	@XFS_SHARED=$${XFS_SHARED:-$(CURDIR)/../shared} BUILD=$(BUILD) CC=$(CC) \
 	  PKG_CFLAGS="$(PKG_CFLAGS)" PKG_LIBS="$(PKG_LIBS)" sh bench/run.sh
 
