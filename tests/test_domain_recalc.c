@@ -24,6 +24,7 @@
 #include "libxl_cpuid/applied-policy.h"
 #include "libxl_cpuid/restore-check.h"
 #include "libxl_cpuid/stream.h"
+#include "helpers/libxenguest-private.h"
 
 #define HVM XFS_STREAM_DOM_X86_HVM
 #define HVM_DEF XFS_SYSCTL_cpu_featureset_hvm
@@ -157,19 +158,6 @@ static void sapphire_rapids_on_cascade_lake(void **state)
 
 /* ---- libxenguest's equivalents ---- */
 
-/* Exported by libxenguest, not declared in any installed header. */
-struct cpu_policy;
-int x86_cpuid_copy_from_buffer(struct cpu_policy *p,
-                               const struct xfs_cpuid_leaf *leaves,
-                               uint32_t nr, uint32_t *err_leaf,
-                               uint32_t *err_subleaf);
-void x86_cpu_policy_to_featureset(const struct cpu_policy *p, uint32_t *fs);
-void x86_cpu_featureset_to_policy(const uint32_t *fs, struct cpu_policy *p);
-void x86_cpu_policy_clear_out_of_range_leaves(struct cpu_policy *p);
-const uint32_t *x86_cpu_policy_lookup_deep_deps(uint32_t feature);
-unsigned int x86_cpuid_lookup_vendor(uint32_t ebx, uint32_t ecx, uint32_t edx);
-
-#define XEN_POLICY_BYTES (256 * 1024)
 #define XEN_FS_WORDS 64
 #define XEN_VENDOR_AMD (1u << 1)
 #define XEN_VENDOR_HYGON (1u << 4)

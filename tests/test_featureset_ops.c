@@ -20,9 +20,7 @@
 
 #include "helpers/cpudata-featureset.h"
 #include "xen/lib/featureset.h"
-
-/* Exported by libxenguest but not declared in any installed header. */
-const uint32_t *x86_cpu_policy_lookup_deep_deps(uint32_t feature);
+#include "helpers/libxenguest-private.h"
 
 #define BIG 32
 #define GUARD 0xa5a5a5a5u

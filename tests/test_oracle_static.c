@@ -14,10 +14,8 @@
 #include <xenctrl.h>
 #include <xenguest.h>
 
+#include "helpers/libxenguest-private.h"
 #include "xen/lib/featureset.h"
-
-/* Exported by libxenguest but not declared in any installed header. */
-const uint32_t *x86_cpu_policy_lookup_deep_deps(uint32_t feature);
 
 static void static_masks_match_libxenguest(void **state)
 {

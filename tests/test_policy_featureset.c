@@ -16,25 +16,7 @@
 #include <cmocka.h>
 
 #include "helpers/policy-oracle.h"
-
-/* Exported by libxenguest, not declared in any installed header. */
-struct cpu_policy;
-int x86_cpuid_copy_from_buffer(struct cpu_policy *p,
-                               const struct xfs_cpuid_leaf *leaves,
-                               uint32_t nr, uint32_t *err_leaf,
-                               uint32_t *err_subleaf);
-int x86_cpuid_copy_to_buffer(const struct cpu_policy *p,
-                             struct xfs_cpuid_leaf *leaves, uint32_t *nr);
-int x86_msr_copy_from_buffer(struct cpu_policy *p,
-                             const struct xfs_msr_entry *msrs, uint32_t nr,
-                             uint32_t *err_msr);
-int x86_msr_copy_to_buffer(const struct cpu_policy *p,
-                           struct xfs_msr_entry *msrs, uint32_t *nr);
-void x86_cpu_policy_to_featureset(const struct cpu_policy *p, uint32_t *fs);
-void x86_cpu_featureset_to_policy(const uint32_t *fs, struct cpu_policy *p);
-
-/* Far larger than libxenguest's struct cpu_policy. */
-#define XEN_POLICY_BYTES (256 * 1024)
+#include "helpers/libxenguest-private.h"
 
 static uint32_t rng = 0x12345678;
 

@@ -20,12 +20,7 @@
 
 #include "libxl_cpuid/stream.h"
 #include "xen/lib/cpu-policy-limits.h"
-
-int x86_cpuid_copy_from_buffer(void *p, const struct xfs_cpuid_leaf *leaves,
-                               uint32_t nr, uint32_t *err_leaf,
-                               uint32_t *err_subleaf);
-int x86_msr_copy_from_buffer(void *p, const struct xfs_msr_entry *msrs,
-                             uint32_t nr, uint32_t *err_msr);
+#include "helpers/libxenguest-private.h"
 
 #define POLICY_BLOCK (1u << 20)
 

@@ -24,6 +24,7 @@
 #include "libxl_cpuid/applied-policy.h"
 #include "libxl_cpuid/restore-check.h"
 #include "libxl_cpuid/stream.h"
+#include "helpers/libxenguest-private.h"
 
 #define PV XFS_STREAM_DOM_X86_PV
 #define HVM XFS_STREAM_DOM_X86_HVM
@@ -521,24 +522,6 @@ static void property_random_pairs(void **state)
 }
 
 /* ---- the guest policy is Xen's merge ---- */
-
-/* Exported by libxenguest, not declared in any installed header. */
-struct cpu_policy;
-int x86_cpuid_copy_from_buffer(struct cpu_policy *p,
-                               const struct xfs_cpuid_leaf *leaves,
-                               uint32_t nr, uint32_t *err_leaf,
-                               uint32_t *err_subleaf);
-int x86_cpuid_copy_to_buffer(const struct cpu_policy *p,
-                             struct xfs_cpuid_leaf *leaves, uint32_t *nr);
-int x86_msr_copy_from_buffer(struct cpu_policy *p,
-                             const struct xfs_msr_entry *msrs, uint32_t nr,
-                             uint32_t *err_msr);
-int x86_msr_copy_to_buffer(const struct cpu_policy *p,
-                           struct xfs_msr_entry *msrs, uint32_t *nr);
-void x86_cpu_policy_clear_out_of_range_leaves(struct cpu_policy *p);
-
-/* Far larger than libxenguest's struct cpu_policy. */
-#define XEN_POLICY_BYTES (256 * 1024)
 
 /* What XEN_DOMCTL_set_cpu_policy makes of the records on top of the
  * domain's (default) policy, serialised by libxenguest. */

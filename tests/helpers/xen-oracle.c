@@ -5,19 +5,7 @@
 #include <string.h>
 
 #include "xen/arch/featuresets.h"
-
-/* Opaque here: only libxenguest looks inside. */
-struct cpu_policy;
-
-void x86_cpu_policy_fill_native(struct cpu_policy *p);
-int x86_cpuid_copy_from_buffer(struct cpu_policy *p,
-                               const struct xfs_cpuid_leaf *leaves,
-                               uint32_t nr_entries, uint32_t *err_leaf,
-                               uint32_t *err_subleaf);
-void x86_cpu_policy_clear_out_of_range_leaves(struct cpu_policy *p);
-void x86_cpu_policy_to_featureset(const struct cpu_policy *p, uint32_t *fs);
-unsigned int x86_cpuid_lookup_vendor(uint32_t ebx, uint32_t ecx,
-                                     uint32_t edx);
+#include "libxenguest-private.h"
 
 /* Far larger than Xen 4.17's struct cpu_policy (a few KiB). */
 #define POLICY_BYTES (256 * 1024)
