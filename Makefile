@@ -111,7 +111,7 @@ run: deps
 BENCH_PKGS = libvirt-clients libvirt-daemon python3
 bench: all
 	@$(MAKE) --no-print-directory deps DEB_PKGS="$(BENCH_PKGS)"
-	@XFS_SHARED=$${XFS_SHARED:-$(CURDIR)/../shared} BUILD=$(BUILD) CC=$(CC) \
+	@XFS_DATA=$${XFS_DATA:-$(CURDIR)/tests/data} BUILD=$(BUILD) CC=$(CC) \
 	  PKG_CFLAGS="$(PKG_CFLAGS)" PKG_LIBS="$(PKG_LIBS)" sh bench/run.sh
 
 # The xen/ objects must not call into libc (or anything outside xen/).
@@ -128,7 +128,7 @@ TEST_RUNNER ?=
 TEST_TOOL   ?= $(abspath $(TOOL))
 
 test: all $(TESTS) freestanding
-	@export XFS_SHARED=$${XFS_SHARED:-$(CURDIR)/../shared} XFS_TOOL=$(TEST_TOOL) \
+	@export XFS_DATA=$${XFS_DATA:-$(CURDIR)/tests/data} XFS_TOOL=$(TEST_TOOL) \
 	   XFS_BUILD=$(BUILD) XFS_SAN=$(SAN); \
 	 pass=0; fail=0; failed=""; \
 	 for t in $(TESTS); do echo "== $$t"; \

@@ -16,7 +16,7 @@ set -eu
 
 BUILD=${BUILD:-build}
 CC=${CC:-cc}
-SHARED=${XFS_SHARED:-$(pwd)/../shared}
+SHARED=${XFS_DATA:-$(pwd)/tests/data}
 BENCH=$(cd "$(dirname "$0")" && pwd)
 OUT=$BUILD/bench
 TOOL=$BUILD/xen-cpuid

@@ -36,10 +36,10 @@ struct fixture {
 static struct xlc_system_policies *load(const char *name)
 {
     char path[4096];
-    const char *s = getenv("XFS_SHARED");
+    const char *s = getenv("XFS_DATA");
 
     snprintf(path, sizeof(path), "%s/cpuid/instlatx64/%s.xml",
-             s && *s ? s : "../shared", name);
+             s && *s ? s : "tests/data", name);
     return xt_system_from_file(path);
 }
 

@@ -694,9 +694,9 @@ static void batch_load_in_order(void **state)
 
     (void)state;
     snprintf(p0, sizeof(p0), "%s/cpuid/instlatx64/%s.xml",
-             getenv("XFS_SHARED"), hosts[0].name);
+             getenv("XFS_DATA"), hosts[0].name);
     snprintf(p1, sizeof(p1), "%s/cpuid/instlatx64/%s.xml",
-             getenv("XFS_SHARED"), hosts[1].name);
+             getenv("XFS_DATA"), hosts[1].name);
     src[0] = p0;
     src[1] = "nonexistent.xml";
     src[2] = p1;

@@ -69,7 +69,7 @@ static char *level_line(const struct result *r)
 
 static int setup(void **state)
 {
-    const char *shared = getenv("XFS_SHARED");
+    const char *shared = getenv("XFS_DATA");
 
     (void)state;
     if (!shared)

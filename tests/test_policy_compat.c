@@ -27,10 +27,10 @@
 static char *path_of(const char *name)
 {
     static char path[4096];
-    const char *s = getenv("XFS_SHARED");
+    const char *s = getenv("XFS_DATA");
 
     snprintf(path, sizeof(path), "%s/cpuid/instlatx64/%s.xml",
-             s && *s ? s : "../shared", name);
+             s && *s ? s : "tests/data", name);
     return path;
 }
 

@@ -209,13 +209,13 @@ static struct xlc_system_policies *load(const char *name, bool no_hap,
                                         const char *boot)
 {
     char path[4096];
-    const char *sh = getenv("XFS_SHARED");
+    const char *sh = getenv("XFS_DATA");
     struct xlc_sim_opts o = { path, no_hap, boot };
     struct xlc_system_policies *s = NULL;
     xlc_error err = { 0 };
 
     snprintf(path, sizeof(path), "%s/cpuid/instlatx64/%s.xml",
-             sh && *sh ? sh : "../shared", name);
+             sh && *sh ? sh : "tests/data", name);
     if (xlc_system_policies_load(&o, &s, &err))
         fail_msg("%s", err.msg);
     return s;
@@ -257,12 +257,12 @@ static void absent_guest_types(void **state)
     struct xfs_hv_options o;
     struct xfs_cpu_policy zero;
     char path[4096];
-    const char *sh = getenv("XFS_SHARED");
+    const char *sh = getenv("XFS_DATA");
 
     (void)state;
     snprintf(path, sizeof(path),
              "%s/cpuid/instlatx64/AuthenticAMD0A10F11_K19_Genoa_01.xml",
-             sh && *sh ? sh : "../shared");
+             sh && *sh ? sh : "tests/data");
     assert_int_equal(xlc_dump_load(path, &d, NULL), 0);
     xfs_hv_options_default(&o);
     o.pv = false;

@@ -38,7 +38,7 @@ static int setup(void **state)
     assert_non_null(f);
     snprintf(dump_path, sizeof(dump_path),
              "%s/cpuid/instlatx64/GenuineIntel0050654_SkylakeXeon.xml",
-             getenv("XFS_SHARED") ? getenv("XFS_SHARED") : "../shared");
+             getenv("XFS_DATA") ? getenv("XFS_DATA") : "tests/data");
     f->sys = xt_system_from_file(dump_path);
     assert_int_equal(xlc_policy_serialise(
                          &f->sys->pol.p[XFS_SYSCTL_cpu_featureset_host],

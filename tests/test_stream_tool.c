@@ -86,7 +86,7 @@ static const char guest_json[] =
     " \"eax\": \"0x80000008\", \"ebx\": 0, \"ecx\": 0, \"edx\": 0 }\n"
     "  ] }\n";
 
-#define DUMPS "$XFS_SHARED/cpuid/instlatx64/"
+#define DUMPS "$XFS_DATA/cpuid/instlatx64/"
 
 static void record_then_check(void **state)
 {

@@ -36,10 +36,10 @@ static unsigned int nr_cases, nr_xml;
 
 static const char *shared_dir(void)
 {
-    const char *s = getenv("XFS_SHARED");
+    const char *s = getenv("XFS_DATA");
 
     if (!s || !*s)
-        fail_msg("XFS_SHARED is not set (the directory holding cpuid/)");
+        fail_msg("XFS_DATA is not set (the directory holding cpuid/)");
     return s;
 }
 

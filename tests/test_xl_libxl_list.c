@@ -173,7 +173,7 @@ static void wanted(const uint32_t *def, const uint32_t *max, int k,
 
 static void every_dump(void **state)
 {
-    const char *shared = getenv("XFS_SHARED");
+    const char *shared = getenv("XFS_DATA");
     char dir[512], path[1024], what[1200];
     unsigned int dumps = 0, lists = 0;
     struct dirent *de;

@@ -102,7 +102,7 @@ static void one(struct xlc_system_policies *s, enum xlc_guest_type t,
 
 static void every_dump_both_types(void **state)
 {
-    const char *shared = getenv("XFS_SHARED");
+    const char *shared = getenv("XFS_DATA");
     char dir[512], path[1024];
     unsigned int dumps = 0, trips = 0, hvm_skipped = 0;
     struct dirent *de;
@@ -152,7 +152,7 @@ static void every_dump_both_types(void **state)
 
 static void refusals(void **state)
 {
-    const char *shared = getenv("XFS_SHARED");
+    const char *shared = getenv("XFS_DATA");
     char path[1024], dir[512];
     struct dirent *de;
     (void)state;

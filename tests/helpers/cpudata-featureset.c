@@ -80,7 +80,7 @@ static int by_name(const void *a, const void *b)
 
 unsigned int th_load_cpus(struct th_cpu **out)
 {
-    const char *shared = getenv("XFS_SHARED");
+    const char *shared = getenv("XFS_DATA");
     char dir[4096], path[8192];
     struct th_cpu *cpus = NULL;
     unsigned int nr = 0;
@@ -88,7 +88,7 @@ unsigned int th_load_cpus(struct th_cpu **out)
     DIR *d;
 
     if (!shared)
-        fail_msg("XFS_SHARED is not set (the directory containing cpuid/)");
+        fail_msg("XFS_DATA is not set (the directory containing cpuid/)");
     snprintf(dir, sizeof(dir), "%s/cpuid/instlatx64", shared);
     d = opendir(dir);
     if (!d)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Test helper: the raw featureset of each real CPU in the shared
- * instlatx64 dumps (the .xml files of $XFS_SHARED/cpuid/instlatx64, libvirt
+ * instlatx64 dumps (the .xml files of $XFS_DATA/cpuid/instlatx64, libvirt
  * <cpudata>), read straight from the registers each featureset word
  * mirrors, with no masking.  Independent of the library's dump parser so
  * that tests of featureset operations do not depend on it.

@@ -36,13 +36,13 @@ static struct lvt_host *append(struct lvt_host **hosts, size_t *n)
 
 void lvt_load_hosts(struct lvt_host **hosts, size_t *n)
 {
-    const char *shared = getenv("XFS_SHARED");
+    const char *shared = getenv("XFS_DATA");
     char dir[4096], path[8192];
     struct dirent *e;
     DIR *d;
 
     if (!shared)
-        fail_msg("XFS_SHARED is not set");
+        fail_msg("XFS_DATA is not set");
     snprintf(dir, sizeof(dir), "%s/cpuid/instlatx64", shared);
     d = opendir(dir);
     if (!d)

@@ -20,7 +20,7 @@ struct lvt_host {
 
 /*
  * Every instlatx64 dump plus the live `cpuid -r` text, sorted by name.
- * Fails the test (cmocka fail_msg) when XFS_SHARED or a file is unusable.
+ * Fails the test (cmocka fail_msg) when XFS_DATA or a file is unusable.
  */
 void lvt_load_hosts(struct lvt_host **hosts, size_t *n);
 

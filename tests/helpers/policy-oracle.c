@@ -230,9 +230,9 @@ bool xt_xen_compatible(const struct xlc_policy_records *host,
 
 static const char *shared(void)
 {
-    const char *s = getenv("XFS_SHARED");
+    const char *s = getenv("XFS_DATA");
 
-    return s && *s ? s : "../shared";
+    return s && *s ? s : "tests/data";
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -250,7 +250,7 @@ char **xt_dump_paths(size_t *nr)
     snprintf(dir, sizeof(dir), "%s/cpuid/instlatx64", shared());
     d = opendir(dir);
     if (!d)
-        fail_msg("cannot open %s (set XFS_SHARED)", dir);
+        fail_msg("cannot open %s (set XFS_DATA)", dir);
     *nr = 0;
     while ((e = readdir(d))) {
         size_t len = strlen(e->d_name);

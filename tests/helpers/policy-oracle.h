@@ -39,7 +39,7 @@ void xt_xen_roundtrip(const struct xfs_cpuid_leaf *leaves, uint32_t nr,
 bool xt_xen_compatible(const struct xlc_policy_records *host,
                        const struct xlc_policy_records *guest);
 
-/* The shared dumps: sorted paths of $XFS_SHARED/cpuid/instlatx64/ *.xml
+/* The shared dumps: sorted paths of $XFS_DATA/cpuid/instlatx64/ *.xml
  * (free with xt_free_paths), and the `cpuid -r` file of this machine. */
 char **xt_dump_paths(size_t *nr);
 void xt_free_paths(char **paths, size_t nr);

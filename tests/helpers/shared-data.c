@@ -16,9 +16,9 @@
 
 const char *shared_dir(void)
 {
-    const char *s = getenv("XFS_SHARED");
+    const char *s = getenv("XFS_DATA");
 
-    return s && *s ? s : "../shared";
+    return s && *s ? s : "tests/data";
 }
 
 const char *shared_dump(const char *name)
@@ -61,7 +61,7 @@ unsigned int shared_each_dump(void (*fn)(void *ctx, const char *path,
     snprintf(dir, sizeof(dir), "%s/cpuid/instlatx64", shared_dir());
     dh = opendir(dir);
     if (!dh)
-        fail_msg("cannot open %s (set XFS_SHARED): %s", dir, strerror(errno));
+        fail_msg("cannot open %s (set XFS_DATA): %s", dir, strerror(errno));
     while ((e = readdir(dh))) {
         if (!strstr(e->d_name, ".xml"))
             continue;

@@ -1,23 +1,23 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The shared test data ($XFS_SHARED/cpuid/...): where it is, reading a
+ * The shared test data ($XFS_DATA/cpuid/...): where it is, reading a
  * file of it whole, and visiting every instlatx64 dump.  Failures fail
  * the current cmocka test.
  */
 #ifndef TESTS_HELPERS_SHARED_DATA_H
 #define TESTS_HELPERS_SHARED_DATA_H
 
-/* $XFS_SHARED, else ../shared. */
+/* $XFS_DATA, else ../shared. */
 const char *shared_dir(void);
 
-/* $XFS_SHARED/cpuid/instlatx64/NAME.xml, in a buffer the next call reuses. */
+/* $XFS_DATA/cpuid/instlatx64/NAME.xml, in a buffer the next call reuses. */
 const char *shared_dump(const char *name);
 
 /* The whole file at path, NUL-terminated (malloc'd). */
 char *shared_read(const char *path);
 
 /*
- * Call fn(ctx, path, file) for every *.xml in $XFS_SHARED/cpuid/instlatx64,
+ * Call fn(ctx, path, file) for every *.xml in $XFS_DATA/cpuid/instlatx64,
  * in directory order; file is the bare file name.  Returns how many.
  */
 unsigned int shared_each_dump(void (*fn)(void *ctx, const char *path,

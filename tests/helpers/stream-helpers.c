@@ -50,10 +50,10 @@ int xen_verify_stream(const void *buf, size_t len, char *out, size_t size)
 const char *shared_dump_dir(void)
 {
     static char dir[4096];
-    const char *s = getenv("XFS_SHARED");
+    const char *s = getenv("XFS_DATA");
 
     if (!s) {
-        fprintf(stderr, "XFS_SHARED is not set\n");
+        fprintf(stderr, "XFS_DATA is not set\n");
         return NULL;
     }
     snprintf(dir, sizeof(dir), "%s/cpuid/instlatx64", s);

@@ -21,7 +21,7 @@
  */
 int xen_verify_stream(const void *buf, size_t len, char *out, size_t size);
 
-/* $XFS_SHARED/cpuid/instlatx64, or NULL (with a message) when unset. */
+/* $XFS_DATA/cpuid/instlatx64, or NULL (with a message) when unset. */
 const char *shared_dump_dir(void);
 
 /* The *.xml dump names in dir, sorted; *n set.  Free with free_names(). */
