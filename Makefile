@@ -64,7 +64,21 @@ all: $(LIBA) $(LIBSO) $(TOOL)
 
 $(BUILD)/obj/xen/%.o: xen/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) $(CFLAGS) $(SANFLAGS) -fPIC -ffreestanding -I. -MMD -MP -c $< -o $@
+	$(CC) $(WARN) $(CFLAGS) $(SANFLAGS) -fPIC -ffreestanding -I. -I$(GEN) -MMD -MP -c $< -o $@
+
+# Tables computed on the build machine for xen/ (constant data, no state):
+# the deep-dependency closure.  The generator fails the build when the
+# direct table has a cycle.
+GEN = $(BUILD)/gen
+GEN_DEEP_DEPS = $(BUILD)/tools/gen-deep-deps
+$(GEN_DEEP_DEPS): xen/tools/gen-deep-deps.c xen/lib/featureset-ops.c \
+		xen/lib/deep-deps-table.h xen/lib/featureset.h $(wildcard public/arch-x86/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O1 -I. -o $@ xen/tools/gen-deep-deps.c xen/lib/featureset-ops.c
+$(GEN)/deep-deps-closure.h: $(GEN_DEEP_DEPS)
+	@mkdir -p $(dir $@)
+	$(GEN_DEEP_DEPS) > $@.tmp && mv $@.tmp $@
+$(BUILD)/obj/xen/lib/deep-deps.o: $(GEN)/deep-deps-closure.h
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -114,13 +128,16 @@ bench: all
 	@XFS_DATA=$${XFS_DATA:-$(CURDIR)/tests/data} BUILD=$(BUILD) CC=$(CC) \
 	  PKG_CFLAGS="$(PKG_CFLAGS)" PKG_LIBS="$(PKG_LIBS)" sh bench/run.sh
 
-# The xen/ objects must not call into libc (or anything outside xen/).
+# The xen/ objects must not call into libc (or anything outside xen/), nor
+# keep writable data (.data/.bss): the core is constant tables and code.
 freestanding: $(XEN_OBJS)
 	@undef=$$(nm -u $(XEN_OBJS) | awk 'NF==2{print $$2}' | sort -u | \
 	  grep -v -E '^(__asan_|__ubsan_|__sanitizer_|_GLOBAL_OFFSET_TABLE_)' | \
 	  grep -v -x -F "$$(nm --defined-only $(XEN_OBJS) | awk 'NF==3{print $$3}')" || true); \
 	if [ -n "$$undef" ]; then echo "xen/ uses outside symbols: $$undef"; exit 1; fi; \
-	echo "freestanding: xen/ objects reference nothing outside xen/"
+	mut=$$(objdump -t $(XEN_OBJS) | awk '$$NF != $$4 && $$4 ~ /^\.(data|bss|tdata|tbss)$$/ {print $$NF}'); \
+	if [ -n "$$mut" ]; then echo "xen/ has mutable globals: $$mut"; exit 1; fi; \
+	echo "freestanding: xen/ objects reference nothing outside xen/ and hold no mutable globals"
 
 # How tests run each program and which xen-cpuid they call (make valgrind
 # puts both under valgrind).

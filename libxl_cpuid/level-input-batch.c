@@ -57,9 +57,8 @@ int xlc_level_load_many(const char *const *sources, size_t n,
     }
     if (threads > n)
         threads = n ? (unsigned int)n : 1;
-    /* Shared state that is otherwise set up on first use, racily. */
+    /* libxml2's own state is set up on first use, racily. */
     xmlInitParser();
-    (void)xfs_lookup_deep_deps(0);
     tids = calloc(threads, sizeof(*tids));
     if (!tids)
         return -ENOMEM;

@@ -86,9 +86,9 @@ struct xlc_level_load {
  * results[i] is sources[i]'s outcome, whatever the completion order.
  * Returns 0, or -ENOMEM when workers could not be set up (results then
  * untouched).  Free the messages with xlc_level_loads_free().  It first
- * sets up the state the loaders share (libxml2, the deep-dependency
- * table); callers running the single-source functions on their own
- * threads should make one call with n == 0 before starting them.
+ * sets up the state the loaders share (libxml2's parser); callers
+ * running the single-source functions on their own threads should make
+ * one call with n == 0 before starting them.
  */
 int xlc_level_load_many(const char *const *sources, size_t n,
                         enum xlc_guest_type type, unsigned int threads,

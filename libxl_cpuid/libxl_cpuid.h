@@ -54,7 +54,8 @@
  *   libxl_cpuid/stream-check.h libxl_cpuid/xen-backend.h
  *   libxl_cpuid/xen-libxl-list.h (includes Xen's libxl header, GNU C
  *                                 only, so not in this strict C11 one)
- *   xen/lib/static-mask-bits.h
+ *   xen/lib/static-mask-bits.h xen/lib/deep-deps-table.h (the direct
+ *   dependencies, read by the build-time generator only)
  */
 #ifndef LIBXL_CPUID_LIBXL_CPUID_H
 #define LIBXL_CPUID_LIBXL_CPUID_H
