@@ -37,10 +37,10 @@ void xlc_level_nomigrate_sets(const struct xlc_cpu_map *map,
     }
 }
 
-/* The default mask without what cannot migrate (unless nomigrate). */
+/* The max mask without what cannot migrate (unless nomigrate). */
 static void guest_mask(const struct xlc_level_report *r, uint32_t out[NW])
 {
-    const uint32_t *d = xlc_guest_default_mask(r->type);
+    const uint32_t *d = xlc_guest_mask(r->type);
 
     for (unsigned int w = 0; w < NW; w++)
         out[w] = d[w] & (r->nomigrate ? ~0u : ~(r->nomigrate_xen[w] |
@@ -86,9 +86,9 @@ static void held_reasons(struct xlc_level_report *r)
 
         r->held[XLC_HELD_NOMIGRATE][w] = left & nomig;
         left &= ~nomig;
-        r->held[XLC_HELD_OPTIN][w] = left & ~d[w];
-        left &= d[w];
-        r->held[XLC_HELD_NOT_DEFAULT][w] = left & ~l->every_def[w];
+        /* Not in every default: opt-in for Xen, or one host's choice. */
+        r->held[XLC_HELD_OPTIN][w] = left & ~l->every_def[w] & ~d[w];
+        r->held[XLC_HELD_NOT_DEFAULT][w] = left & ~l->every_def[w] & d[w];
         r->held[XLC_HELD_PREREQ][w] = left & l->every_def[w];
     }
 }

@@ -73,10 +73,10 @@ void xlc_level_from_sets(const xlc_pool *p, const uint32_t *every,
         out->lost[w] = any[w] & mask[w] & ~inv[w] & ~out->sets.level[w];
         out->weak[w] = out->sets.level[w] & inv[w];
     }
-    /* A default's inverted bits are its max's: `any` serves both. */
+    /* A default's inverted bits are its max's: `any` serves both.  The
+     * defaults are the hypervisor's own: only the max mask applies. */
     xfs_copy(out->every_def, XFS_NR_WORDS, every_def, XFS_NR_WORDS);
-    xfs_level_compute(every_def, any, xlc_guest_default_mask(p->type),
-                      &out->def_sets);
+    xfs_level_compute(every_def, any, mask, &out->def_sets);
 }
 
 int xlc_pool_level(const xlc_pool *p, struct xlc_level *out, xlc_error *err)

@@ -179,8 +179,8 @@ struct xlc_level {
     /* Inverted bits on the level (weaknesses guests are told about). */
     uint32_t weak[XFS_NR_WORDS];
     /* The DEFAULT level: bits every host's default has (unmasked), and
-     * those through the type's default mask, dependencies re-applied
-     * (.level; inverted bits as on the max level). */
+     * those through the type's max mask, dependencies re-applied (.level;
+     * inverted bits as on the max level). */
     uint32_t every_def[XFS_NR_WORDS];
     struct xfs_level_sets def_sets;
     struct xlc_props_level props;
