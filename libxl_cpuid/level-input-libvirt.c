@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A libvirt host <cpu> element as a pool host: a model plus features,
- * resolved through the cpu_map, then derived as Xen would on that CPU.  Files of many such elements are read in
- * level-input-libvirt-file.c.
+ * resolved through the cpu_map, then derived as Xen would on that CPU.
+ * Files of many such elements are read in level-input-libvirt-file.c.
  */
 #include <errno.h>
 #include <stdio.h>

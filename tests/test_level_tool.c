@@ -105,8 +105,8 @@ static void same_vendor_pool_is_ok(void **state)
     expect(&r, 0, "xl cpuid= (the guest CPU on every host's default; "
                   "weaknesses left to each host): \"host,");
     expect(&r, 0, "  vmx                  opt-in: --with vmx\n");
-    expect(&r, 0, "  itsc                 cannot migrate (Xen): --nomigrate "
-                  "--with itsc\n");
+    expect(&r, 0, "  itsc                 cannot migrate (Xen; libvirt's "
+                  "cpu_map: migratable='no'): --nomigrate --with itsc\n");
     expect(&r, 0, "  xsaves               cannot migrate (libvirt's cpu_map: "
                   "migratable='no'): --nomigrate\n");
     if (strstr(r.out, "name='vmx'") || strstr(r.out, "name='invtsc'"))
@@ -379,6 +379,82 @@ static void libvirt_file(void **state)
     free(r.out);
 }
 
+#define SKX "skx=GenuineIntel0050654_SkylakeXeon.xml "
+#define CLX "clx=GenuineIntel0050657_CascadeLakeXeon.xml "
+
+/*
+ * --with: an unknown name is bad input; a feature not on every host's max
+ * set is refused naming the host; itsc needs --nomigrate; granted ones are
+ * in the xl string.  Other subcommands refuse the options.
+ */
+static void with_option(void **state)
+{
+    struct result r = run("level --with avx5l2f " SKX);
+
+    (void)state;
+    expect(&r, 2, "unknown feature 'avx5l2f'");
+    free(r.out);
+    r = run("level --with vmx --with avx512-vnni " SKX CLX);
+    expect(&r, 4, "  avx512_vnni          REFUSED: not on the max level: "
+                  "lacking on skx\n");
+    expect(&r, 4, "  vmx                  granted\n");
+    expect_unusable(&r, "  --with avx512-vnni refused: ");
+    free(r.out);
+    r = run("level --with itsc " SKX CLX);
+    expect(&r, 4, "itsc cannot migrate (Xen; libvirt's cpu_map: "
+                  "migratable='no'): a guest given it must never migrate "
+                  "(--nomigrate)");
+    free(r.out);
+    r = run("level --nomigrate --with itsc,vmx " SKX CLX);
+    expect(&r, 0, "pool: 2 hosts, hvm guests that never migrate");
+    expect(&r, 0, "  itsc                 granted\n");
+    expect(&r, 0, ",vmx=1,");
+    expect(&r, 0, ",itsc=1");
+    expect(&r, 0, "<feature policy='require' name='invtsc'/>");
+    free(r.out);
+    r = run("model --with vmx x.xml");
+    expect(&r, 1, "--with and --nomigrate are options of level only");
+    free(r.out);
+}
+
+/* "+HOST" says what joining would change, the policy refusal included. */
+static void candidate_changes(void **state)
+{
+    struct result r = run("level " SKX CLX
+                          "+icx=GenuineIntel00606A6_ICX_04.xml");
+
+    (void)state;
+    expect(&r, 0, "if icx joined:\n");
+    expect(&r, 0, "  max level would lose: xsaveopt xsavec xgetbv1 xsaves "
+                  "mpx\n");
+    expect(&r, 0, "  guest CPU would lose: xsaveopt xsavec xgetbv1\n");
+    expect(&r, 0, "  the levelled policy would be REFUSED by 4 checks:\n");
+    expect(&r, 0, "  the pool would become UNUSABLE\n");
+    free(r.out);
+}
+
+/* A host <cpu> with feature policies: read as libvirt does, and noted. */
+static void host_cpu_policy_note(void **state)
+{
+    char path[] = "/tmp/test_level_tool_pol_XXXXXX";
+    FILE *f = fdopen(mkstemp(path), "w");
+    struct result r;
+
+    (void)state;
+    assert_non_null(f);
+    fputs("<cpu>\n<arch>x86_64</arch><model>Haswell</model>\n"
+          "<vendor>Intel</vendor><feature name='vmx'/>\n"
+          "<feature policy='disable' name='avx2'/>\n</cpu>\n", f);
+    fclose(f);
+    r = run("level --type hvm hw=%s", path);
+    unlink(path);
+    expect(&r, 0, "note: hw: host <cpu>: policy= ignored on 1 feature "
+                  "(first at line 4): libvirt reads a host CPU's features "
+                  "without a policy");
+    expect(&r, 0, " avx2 ");
+    free(r.out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -394,6 +470,9 @@ int main(void)
         cmocka_unit_test(guest_verdicts),
         cmocka_unit_test(json_has_every_part),
         cmocka_unit_test(libvirt_file),
+        cmocka_unit_test(with_option),
+        cmocka_unit_test(candidate_changes),
+        cmocka_unit_test(host_cpu_policy_note),
     };
 
     return cmocka_run_group_tests(tests, setup, NULL);

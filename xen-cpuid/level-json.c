@@ -253,10 +253,13 @@ static void held_array(struct xlc_buf *b, const struct xlc_level_report *r)
         first = false;
         xlc_buf_json_str(b, level_feature_name(bit, buf));
         xlc_buf_printf(b, ",\"reason\":\"%s\"", xlc_held_reason_name(k));
-        if (k == XLC_HELD_NOMIGRATE)
-            xlc_buf_printf(b, ",\"by\":\"%s\"",
-                           xfs_test(r->nomigrate_xen, NW, bit) ? "xen"
-                                                               : "libvirt");
+        if (k == XLC_HELD_NOMIGRATE) {
+            bool xen = xfs_test(r->nomigrate_xen, NW, bit);
+            bool lv = xfs_test(r->nomigrate_libvirt, NW, bit);
+
+            xlc_buf_printf(b, ",\"by\":[%s%s%s]", xen ? "\"xen\"" : "",
+                           xen && lv ? "," : "", lv ? "\"libvirt\"" : "");
+        }
         if (k == XLC_HELD_NOT_DEFAULT) {
             xlc_buf_puts(b, ",\"not_default_on\":");
             hosts_array_of(b, r->pool, xlc_pool_hosts_with_default, bit,

@@ -104,13 +104,15 @@ static void print_held(FILE *out, const struct xlc_level_report *r)
     for (unsigned int b = 0; b < NW * 32; b++) {
         const char *n = level_feature_name(b, buf);
         bool xen = xfs_test(r->nomigrate_xen, NW, b);
+        bool lv = xfs_test(r->nomigrate_libvirt, NW, b);
         int p;
 
         if (xfs_test(r->held[XLC_HELD_OPTIN], NW, b))
             fprintf(out, "  %-20s opt-in: --with %s\n", n, n);
         else if (xfs_test(r->held[XLC_HELD_NOMIGRATE], NW, b))
-            fprintf(out, "  %-20s cannot migrate (%s): --nomigrate%s%s\n", n,
-                    xen ? "Xen" : "libvirt's cpu_map: migratable='no'",
+            fprintf(out, "  %-20s cannot migrate (%s%s%s): --nomigrate%s%s\n",
+                    n, xen ? "Xen" : "", xen && lv ? "; " : "",
+                    lv ? "libvirt's cpu_map: migratable='no'" : "",
                     xfs_test(xlc_guest_default_mask(r->type), NW, b)
                         ? "" : " --with ",
                     xfs_test(xlc_guest_default_mask(r->type), NW, b)
