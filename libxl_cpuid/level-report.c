@@ -149,25 +149,13 @@ static int input_notes(struct xlc_level_report *r, const char *name,
     return 0;
 }
 
-int xlc_level_report_add_host(struct xlc_level_report *r, const char *name,
-                              const char *source,
-                              const struct xlc_level_host *h, xlc_error *err)
+/* Room for one more host's source and policy, the new slots empty. */
+static int grow_per_host(struct xlc_level_report *r, xlc_error *err)
 {
+    size_t ids = xlc_pool_nr_ids(r->pool) + 1;
     struct xfs_cpu_policy **p;
-    size_t id, ids;
-    char **s;
-    int rc = input_notes(r, name, h, err);
+    char **s = realloc(r->sources, ids * sizeof(*s));
 
-    if (rc)
-        return rc;
-    if (!h->usable)
-        return refuse(r, name, "no VMX/SVM: cannot run HVM guests", err);
-    rc = xlc_pool_add_host(r->pool, name, h->fs, h->def, XFS_NR_WORDS,
-                           &h->props, &id, err);
-    if (rc)
-        return rc;
-    ids = xlc_pool_nr_ids(r->pool);
-    s = realloc(r->sources, ids * sizeof(*s));
     if (s)
         r->sources = s;
     p = s ? realloc(r->pols, ids * sizeof(*p)) : NULL;
@@ -175,11 +163,36 @@ int xlc_level_report_add_host(struct xlc_level_report *r, const char *name,
         r->pols = p;
     if (!s || !p)
         return oom(err);
-    s[id] = strdup(source ? source : "");
-    p[id] = h->has_policy ? malloc(sizeof(*p[id])) : NULL;
-    if (p[id])
-        *p[id] = h->policy;
-    if (!s[id] || (h->has_policy && !p[id]))
+    s[ids - 1] = NULL;
+    p[ids - 1] = NULL;
+    return 0;
+}
+
+int xlc_level_report_add_host(struct xlc_level_report *r, const char *name,
+                              const char *source,
+                              const struct xlc_level_host *h, xlc_error *err)
+{
+    size_t id;
+    int rc = input_notes(r, name, h, err);
+
+    if (rc)
+        return rc;
+    if (!h->usable)
+        return refuse(r, name, r->type == XLC_GUEST_HVM
+                                   ? "no VMX/SVM: cannot run HVM guests"
+                                   : "the hypervisor offers PV guests "
+                                     "nothing: cannot run PV guests", err);
+    rc = grow_per_host(r, err);
+    if (!rc)
+        rc = xlc_pool_add_host(r->pool, name, h->fs, h->def, XFS_NR_WORDS,
+                               &h->props, &id, err);
+    if (rc)
+        return rc;
+    r->sources[id] = strdup(source ? source : "");
+    r->pols[id] = h->has_policy ? malloc(sizeof(*r->pols[id])) : NULL;
+    if (r->pols[id])
+        *r->pols[id] = h->policy;
+    if (!r->sources[id] || (h->has_policy && !r->pols[id]))
         return oom(err);
     return 0;
 }
