@@ -43,6 +43,7 @@ struct part {
 struct work {
     const char *path;
     const struct xlc_cpu_map *map;
+    enum xlc_guest_type type;
     struct part *parts;
     size_t nr;
     size_t threads;          /* at most one per CPU */
@@ -51,6 +52,7 @@ struct work {
 
 struct sink {
     const struct xlc_cpu_map *map;
+    enum xlc_guest_type type;
     struct xlc_lv_memo *memo;
     struct part *part;
 };
@@ -62,8 +64,8 @@ static int add_host(void *ctx, const struct xlc_lv_cpu *cpu, xlc_error *err)
 
     if (xlc_grow(&p->hosts, &p->cap, p->n, sizeof(*p->hosts)))
         return xlc_fail(err, ENOMEM, "%s: out of memory", cpu->source);
-    if (xlc_level_host_from_lv_cpu_memo(s->map, s->memo, cpu, &p->hosts[p->n],
-                                        err))
+    if (xlc_level_host_from_lv_cpu_memo(s->map, s->memo, cpu, s->type,
+                                        &p->hosts[p->n], err))
         return -err->code;
     p->n++;
     return 0;
@@ -72,7 +74,7 @@ static int add_host(void *ctx, const struct xlc_lv_cpu *cpu, xlc_error *err)
 static void parse_part(struct work *w, struct xlc_lv_memo *memo,
                        struct part *p)
 {
-    struct sink s = { w->map, memo, p };
+    struct sink s = { w->map, w->type, memo, p };
 
     p->rc = xlc_lv_cpu_each(w->path, p->start, p->len, p->line, add_host, &s,
                             NULL, &p->err);
@@ -225,10 +227,11 @@ static bool any_failed(const struct work *w)
 
 int xlc_level_hosts_from_libvirt(const char *path,
                                  const struct xlc_cpu_map *map,
+                                 enum xlc_guest_type type,
                                  struct xlc_level_host **hosts, size_t *n,
                                  xlc_error *err)
 {
-    struct work w = { .path = path, .map = map };
+    struct work w = { .path = path, .map = map, .type = type };
     char *text;
     size_t len;
     int rc;

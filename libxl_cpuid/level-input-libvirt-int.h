@@ -18,6 +18,7 @@ void xlc_lv_memo_free(struct xlc_lv_memo *memo);
 int xlc_level_host_from_lv_cpu_memo(const struct xlc_cpu_map *map,
                                     struct xlc_lv_memo *memo,
                                     const struct xlc_lv_cpu *cpu,
+                                    enum xlc_guest_type type,
                                     struct xlc_level_host *out,
                                     xlc_error *err);
 

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Turning raw CPUID (a dump file, the live CPU) into what a pool levels:
- * the guest max featureset Xen would derive on that host for the pool's
- * guest type, the hardware's own XCF_INVERTED bits, and the properties
- * beyond feature bits.
+ * the guest max and default featuresets Xen would derive on that host for
+ * the pool's guest type, the hardware's own XCF_INVERTED bits, and the
+ * properties beyond feature bits; and sources by name.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -29,10 +29,12 @@ int xlc_level_host_from_cpuid(const struct xfs_cpuid_reader *rd,
     const uint32_t *inv = xfs_static_masks[XFS_MASK_INVERTED];
     unsigned int idx = type == XLC_GUEST_PV ? XFS_SYSCTL_cpu_featureset_pv_max
                                             : XFS_SYSCTL_cpu_featureset_hvm_max;
+    unsigned int didx = type == XLC_GUEST_PV ? XFS_SYSCTL_cpu_featureset_pv
+                                             : XFS_SYSCTL_cpu_featureset_hvm;
     struct xfs_system_featuresets *sets;
     struct xfs_system_policies *pols;
     struct xfs_hv_options opts;
-    const uint32_t *max;
+    const uint32_t *max, *def, *raw;
 
     sets = malloc(sizeof(*sets));
     pols = malloc(sizeof(*pols));
@@ -49,13 +51,16 @@ int xlc_level_host_from_cpuid(const struct xfs_cpuid_reader *rd,
     out->policy = pols->p[idx];
     free(pols);
     max = sets->fs[idx];
+    def = sets->fs[didx];
+    raw = sets->fs[XFS_SYSCTL_cpu_featureset_raw];
     /*
      * Xen shows none of the inverted bits to guests, but they describe the
      * hardware the guest would run on: keep the raw ones for the level.
      */
-    for (unsigned int w = 0; w < XFS_NR_WORDS; w++)
-        out->fs[w] = max[w] | (sets->fs[XFS_SYSCTL_cpu_featureset_raw][w] &
-                               inv[w]);
+    for (unsigned int w = 0; w < XFS_NR_WORDS; w++) {
+        out->fs[w] = max[w] | (raw[w] & inv[w]);
+        out->def[w] = def[w] | (raw[w] & inv[w]);
+    }
     out->usable = type == XLC_GUEST_PV || sets->hvm_usable;
     xlc_host_props_from_cpuid(rd, &out->props);
     free(sets);
@@ -141,6 +146,11 @@ int xlc_level_host_live(enum xlc_guest_type type, struct xlc_level_host *out,
                                   : XFS_SYSCTL_cpu_featureset_hvm_max,
                            out->fs, err);
     if (!rc)
+        rc = handle_featureset(h, type == XLC_GUEST_PV
+                                      ? XFS_SYSCTL_cpu_featureset_pv
+                                      : XFS_SYSCTL_cpu_featureset_hvm,
+                               out->def, err);
+    if (!rc)
         rc = handle_featureset(h, XFS_SYSCTL_cpu_featureset_raw, raw, err);
     /* On real Xen its own max policy replaces the simulated one. */
     if (!rc && xlc_backend_in_use(h) == XLC_BACKEND_XEN)
@@ -148,8 +158,11 @@ int xlc_level_host_live(enum xlc_guest_type type, struct xlc_level_host *out,
     xlc_close(h);
     if (rc)
         return rc;
-    for (unsigned int w = 0; w < XFS_NR_WORDS; w++)
+    for (unsigned int w = 0; w < XFS_NR_WORDS; w++) {
         out->fs[w] |= raw[w] & inv[w];
+        /* A default is within max, whatever a hypervisor serves. */
+        out->def[w] = (out->def[w] & out->fs[w]) | (raw[w] & inv[w]);
+    }
     /* Xen serves an empty max set for a guest type it cannot run. */
     out->usable = !xfs_empty(out->fs, XFS_NR_WORDS) &&
                   (type == XLC_GUEST_PV || out->usable);
@@ -212,6 +225,21 @@ static int from_featureset_text(const char *what, const char *text,
     return rc;
 }
 
+void xlc_level_host_default_from_max(struct xlc_level_host *h,
+                                     enum xlc_guest_type type)
+{
+    xlc_default_from_max(type, h->fs, h->def);
+}
+
+/* The saved-policy and featureset loaders state one set: its default. */
+static int with_default(int rc, enum xlc_guest_type type,
+                        struct xlc_level_host *out)
+{
+    if (!rc)
+        xlc_level_host_default_from_max(out, type);
+    return rc;
+}
+
 /* A whole (small) file, NUL-terminated; featureset files are one line. */
 static int slurp(const char *path, char **text, xlc_error *err)
 {
@@ -257,15 +285,20 @@ int xlc_level_host_load(const char *source, enum xlc_guest_type type,
         /* Anything with a ':' is meant as a featureset: let its parser say
          * what is wrong with it. */
         if (strchr(source, ':'))
-            return from_featureset_text("featureset", source, out, err);
+            return with_default(from_featureset_text("featureset", source,
+                                                     out, err),
+                                type, out);
         return xlc_fail(err, ENOENT, "'%s': no such file, not @live, and "
                         "not a featureset (xxxxxxxx:xxxxxxxx:...)", source);
     }
     n = file_head(source, head, sizeof(head));
     if (xlc_level_is_stream(head, n))
-        return xlc_level_host_from_stream(source, type, out, err);
+        return with_default(
+            xlc_level_host_from_stream(source, type, out, err), type, out);
     if (head[strspn(head, " \t\r\n")] == '{')
-        return xlc_level_host_from_policy_file(source, type, out, err);
+        return with_default(
+            xlc_level_host_from_policy_file(source, type, out, err), type,
+            out);
     if (xlc_level_is_libvirt_cpu(head))
         return xlc_fail(err, ENOTSUP, "%s: libvirt <cpu> elements are read "
                         "with the cpu_map (xlc_level_hosts_from_libvirt)",
@@ -277,5 +310,5 @@ int xlc_level_host_load(const char *source, enum xlc_guest_type type,
         rc = from_featureset_text(source, text, out, err);
         free(text);
     }
-    return rc;
+    return with_default(rc, type, out);
 }

@@ -1,20 +1,36 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Where a pool's hosts come from.  Each source yields one xlc_level_host,
- * ready for xlc_pool_add().
+ * ready for xlc_pool_add_host(): the guest type's MAX set (what Xen can
+ * give a guest of that type there) and its DEFAULT set (what such a guest
+ * gets when its config asks for nothing), both carrying the hardware's own
+ * XCF_INVERTED bits.
  *
  *   raw CPUID (dump file of either format): the derivation in
- *     xen/arch is run with default hypervisor options, and the host
- *     contributes the guest max featureset of the pool's type plus the
- *     hardware's own XCF_INVERTED bits; vendor, family/model and limits
+ *     xen/arch is run with default hypervisor options: max and default
+ *     are its pv/hvm max and default sets; vendor, family/model and limits
  *     come from the same leaves.
  *   @live: the same sets asked of the hypervisor through the handle (real
  *     Xen when there is one), properties from this CPU, MXCSR mask too.
- *   featureset text (a string or a file): the featureset as given; no
- *     vendor or limits, so the pool reports them as unchecked.
- *   saved policy (policy file or migration stream): the featureset the
- *     policy states; vendor, family/model and limits from its leaves.
- *   libvirt host <cpu>: model + features through the cpu_map; the vendor.
+ *   libvirt host <cpu>: model + features through the cpu_map are the
+ *     host's raw features; the vendor from <vendor> or the model.  They go
+ *     through the same xen/arch derivation as a dump (vendor rules such as
+ *     SEP on AMD included), with every leaf taken as enumerated.  A <cpu>
+ *     with <arch> is a host CPU as `virsh capabilities` prints it: like
+ *     libvirt, a policy= on its features is ignored (the host has every
+ *     feature it lists) and counted in policies_ignored for a note.  A
+ *     <cpu> without <arch> (a guest-form CPU: host-model from `virsh
+ *     domcapabilities`, or a level's own output) is read with its policies:
+ *     require/force/optional = has it, disable/forbid = lacks it.
+ *   featureset text (a string or a file) and saved policies (policy file,
+ *     migration stream): one featureset.  It is taken as the host's max
+ *     set (a raw or host set levels alike: the level goes through the
+ *     type's static max mask), and its default is that set through the
+ *     type's static default mask (xc_get_static_cpu_featuremask's
+ *     default), dependencies re-applied: Xen's own default rule, without
+ *     the host facts (vendor, raw CPUID) a featureset does not carry.
+ *     Featureset text has no vendor or limits: the pool reports them as
+ *     unchecked; a saved policy has them in its leaves.
  *
  * Batches load in parallel: parsing and deriving are independent per host.
  */
@@ -28,7 +44,8 @@
 #include "level.h"
 
 struct xlc_level_host {
-    uint32_t fs[XFS_NR_WORDS];
+    uint32_t fs[XFS_NR_WORDS];  /* the type's max set (+ inverted bits) */
+    uint32_t def[XFS_NR_WORDS]; /* its default set, within fs */
     struct xlc_host_props props;
     /* Guests of the type can run there at all (HVM needs VMX or SVM). */
     bool usable;
@@ -36,7 +53,20 @@ struct xlc_level_host {
      * (raw CPUID, @live, saved policy): what policy levelling uses. */
     bool has_policy;
     struct xfs_cpu_policy policy;
+    /* libvirt host <cpu>: feature policy= attributes ignored, the first's
+     * line (0: none). */
+    unsigned int policies_ignored;
+    long policy_ignored_line;
 };
+
+/*
+ * The default of an input that states one featureset (h->fs): fs through
+ * the type's static default mask, dependencies re-applied, fs's inverted
+ * bits kept.  Also what xlc_pool_add() assumes for a host given no
+ * default.
+ */
+void xlc_level_host_default_from_max(struct xlc_level_host *h,
+                                     enum xlc_guest_type type);
 
 /* From a CPUID reader.  0 or -ENOMEM. */
 int xlc_level_host_from_cpuid(const struct xfs_cpuid_reader *rd,
@@ -106,13 +136,13 @@ bool xlc_level_is_libvirt_cpu(const char *head);
 bool xlc_level_source_is_libvirt(const char *source);
 
 /*
- * A host described as libvirt does it (mode custom: a model and features,
- * no policy or policy require/force/optional = has it, disable/forbid =
- * lacks it), resolved through the cpu_map; the vendor from <vendor> or the
- * model.  Unknown names are refused with the nearest known one.
+ * A host described as libvirt does it (see the top of this file for how
+ * policies are read), resolved through the cpu_map and derived for guest
+ * type `type`.  Unknown names are refused with the nearest known one.
  */
 int xlc_level_host_from_lv_cpu(const struct xlc_cpu_map *map,
                                const struct xlc_lv_cpu *cpu,
+                               enum xlc_guest_type type,
                                struct xlc_level_host *out, xlc_error *err);
 /*
  * Every <cpu> element of a file, one after another (as `virsh
@@ -120,6 +150,7 @@ int xlc_level_host_from_lv_cpu(const struct xlc_cpu_map *map,
  */
 int xlc_level_hosts_from_libvirt(const char *path,
                                  const struct xlc_cpu_map *map,
+                                 enum xlc_guest_type type,
                                  struct xlc_level_host **hosts, size_t *n,
                                  xlc_error *err);
 

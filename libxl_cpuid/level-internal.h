@@ -27,6 +27,14 @@ struct xlc_pool {
     uint8_t *present;
     uint32_t *name_off;            /* NULL: nobody named yet */
     struct xlc_host_props **props; /* NULL: nobody brought props yet */
+    /*
+     * Defaults given with a host (xlc_pool_add_host), counted apart: a
+     * host without one has its max through the type's default mask, which
+     * the level takes from the max counts at no cost (bulk hosts).
+     */
+    const uint32_t **def;          /* NULL: no default given yet */
+    struct xfs_counts dcounts;
+    size_t nr_def;                 /* present hosts with a given default */
     xlc_row **chunks;              /* owned featureset storage */
     size_t nr_chunks;
     size_t chunk_used, chunk_cap;  /* rows used / held in the last chunk */
@@ -49,10 +57,21 @@ struct xlc_pool {
 int xlc_level_check_words(const char *what, const uint32_t *fs, size_t nr,
                           xlc_error *err);
 
-/* The level of explicit (every, any) sets plus props over the given ids. */
+/*
+ * The level of explicit (every, any) sets plus props over the given ids;
+ * every_def: the bits every host's default has (before the mask).
+ */
 void xlc_level_from_sets(const xlc_pool *p, const uint32_t *every,
-                         const uint32_t *any, size_t nr_hosts,
-                         struct xlc_level *out);
+                         const uint32_t *any, const uint32_t *every_def,
+                         size_t nr_hosts, struct xlc_level *out);
+/*
+ * Bits every host's default has, from the default counts (hosts given
+ * one: `dc`, nr_def of them) and, when some of the nr_hosts hosts had
+ * none, from the max set every host has through the default mask.
+ */
+void xlc_pool_every_default(const xlc_pool *p, const struct xfs_counts *dc,
+                            size_t nr_def, size_t nr_hosts,
+                            const uint32_t *every, uint32_t *out);
 
 /* Fold one host's props into a running summary (level-props.c). */
 void xlc_props_level_init(struct xlc_props_level *pl);

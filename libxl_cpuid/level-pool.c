@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "level-internal.h"
+#include "feature-names.h"
 #include "strbuf.h"
 
 int xlc_pool_new(enum xlc_guest_type type, xlc_pool **out, xlc_error *err)
@@ -21,6 +22,7 @@ int xlc_pool_new(enum xlc_guest_type type, xlc_pool **out, xlc_error *err)
         return xlc_fail(err, ENOMEM, "out of memory creating a pool");
     p->type = type;
     xfs_counts_init(&p->counts);
+    xfs_counts_init(&p->dcounts);
     xlc_props_level_init(&p->props_sum);
     xlc_props_level_finish(&p->props_sum);
     *out = p;
@@ -38,6 +40,7 @@ void xlc_pool_free(xlc_pool *p)
         free(p->chunks[i]);
     free(p->chunks);
     free(p->props);
+    free(p->def);
     free(p->fs);
     free(p->name_off);
     free(p->present);
@@ -79,7 +82,8 @@ int xlc_pool_reserve(xlc_pool *p, size_t n, xlc_error *err)
     if (!grow((void **)&p->fs, cap, sizeof(*p->fs)) ||
         !grow((void **)&p->present, cap, sizeof(*p->present)) ||
         (p->name_off && !grow((void **)&p->name_off, cap, sizeof(uint32_t))) ||
-        (p->props && !grow((void **)&p->props, cap, sizeof(*p->props))))
+        (p->props && !grow((void **)&p->props, cap, sizeof(*p->props))) ||
+        (p->def && !grow((void **)&p->def, cap, sizeof(*p->def))))
         return xlc_fail(err, ENOMEM, "pool: out of memory for %zu hosts",
                         p->nr_ids + n);
     p->cap = cap;
@@ -87,6 +91,8 @@ int xlc_pool_reserve(xlc_pool *p, size_t n, xlc_error *err)
         p->name_off[i] = XLC_NO_NAME;
     if (p->props)
         memset(p->props + old, 0, (cap - old) * sizeof(*p->props));
+    if (p->def)
+        memset(p->def + old, 0, (cap - old) * sizeof(*p->def));
     return 0;
 }
 
@@ -106,6 +112,13 @@ static bool ensure_props(xlc_pool *p)
     if (!p->props)
         p->props = calloc(p->cap ? p->cap : 1, sizeof(*p->props));
     return p->props != NULL;
+}
+
+static bool ensure_def(xlc_pool *p)
+{
+    if (!p->def)
+        p->def = calloc(p->cap ? p->cap : 1, sizeof(*p->def));
+    return p->def != NULL;
 }
 
 /* `n` consecutive rows of owned storage, zero-padded. */
@@ -304,15 +317,65 @@ static void commit_bulk(xlc_pool *p, size_t first, size_t n)
     p->props_sum.nr_unknown += n;
 }
 
+/*
+ * A given default must lie within the max set (Xen derives it from max);
+ * its inverted bits are the hardware's, the same as max's.
+ */
+static int check_default(const char *name, const uint32_t *max,
+                         const uint32_t *def, size_t nr, xlc_error *err)
+{
+    const uint32_t *inv = xfs_static_masks[XFS_MASK_INVERTED];
+    uint32_t out[XFS_NR_WORDS];
+    struct xlc_buf b = XLC_BUF_INIT;
+    int rc = xlc_level_check_words(name ? name : "host default", def, nr,
+                                   err);
+
+    if (rc)
+        return rc;
+    xfs_andnot(out, XFS_NR_WORDS, def, nr, max, nr);
+    xfs_andnot(out, XFS_NR_WORDS, out, XFS_NR_WORDS, inv, XFS_NR_WORDS);
+    if (xfs_empty(out, XFS_NR_WORDS))
+        return 0;
+    for (unsigned int f = 0; f < XFS_NR_FEATURE_BITS; f++)
+        if (xfs_test(out, XFS_NR_WORDS, f))
+            xlc_buf_printf(&b, " %s", xlc_feature_name(f) ? xlc_feature_name(f)
+                                                          : "?");
+    xlc_fail(err, EINVAL, "%s: the default set has features its max set "
+             "lacks:%s", name ? name : "host", b.s ? b.s : " ?");
+    xlc_buf_free(&b);
+    return -EINVAL;
+}
+
+/* The default row: def's ordinary bits, max's inverted ones. */
+static void store_default(uint32_t *row, const uint32_t *max,
+                          const uint32_t *def, size_t nr)
+{
+    const uint32_t *inv = xfs_static_masks[XFS_MASK_INVERTED];
+
+    store_row(row, def, nr);
+    for (size_t w = 0; w < XFS_NR_WORDS; w++)
+        row[w] = (row[w] & ~inv[w]) | ((w < nr ? max[w] : 0) & inv[w]);
+}
+
 int xlc_pool_add(xlc_pool *p, const char *name, const uint32_t *fs,
                  size_t nr, const struct xlc_host_props *props, size_t *id,
                  xlc_error *err)
 {
+    return xlc_pool_add_host(p, name, fs, NULL, nr, props, id, err);
+}
+
+int xlc_pool_add_host(xlc_pool *p, const char *name, const uint32_t *fs,
+                      const uint32_t *def, size_t nr,
+                      const struct xlc_host_props *props, size_t *id,
+                      xlc_error *err)
+{
     size_t new_id = p->nr_ids;
-    xlc_row *row;
+    xlc_row *row, *drow = NULL;
     int rc;
 
     rc = xlc_level_check_words(name ? name : "host", fs, nr, err);
+    if (!rc && def)
+        rc = check_default(name, fs, def, nr, err);
     if (!rc)
         rc = xlc_pool_reserve(p, 1, err);
     if (rc)
@@ -320,6 +383,8 @@ int xlc_pool_add(xlc_pool *p, const char *name, const uint32_t *fs,
     if (p->counts.nr_hosts == UINT32_MAX)
         return xlc_fail(err, EOVERFLOW, "pool: full (%u hosts)", UINT32_MAX);
     row = new_rows(p, 1);
+    if (row && def && (!ensure_def(p) || !(drow = new_rows(p, 1))))
+        row = NULL;
     if (!row)
         return xlc_fail(err, ENOMEM, "pool: out of memory");
     if (name && (rc = add_name(p, name, err)))
@@ -332,6 +397,12 @@ int xlc_pool_add(xlc_pool *p, const char *name, const uint32_t *fs,
     store_row(*row, fs, nr);
     xfs_counts_add_rows(&p->counts, (const xlc_row *)row, 1);
     p->fs[new_id] = *row;
+    if (drow) {
+        store_default(*drow, fs, def, nr);
+        xfs_counts_add_rows(&p->dcounts, (const xlc_row *)drow, 1);
+        p->def[new_id] = *drow;
+        p->nr_def++;
+    }
     commit_ids(p, new_id, 1);
     xlc_props_level_fold(&p->props_sum, props, new_id);
     xlc_props_level_finish(&p->props_sum);
@@ -417,6 +488,11 @@ int xlc_pool_remove(xlc_pool *p, size_t id, xlc_error *err)
         hash_delete(p, stored_name(p, id));
         p->name_off[id] = XLC_NO_NAME;
     }
+    if (p->def && p->def[id]) {
+        xfs_counts_remove(&p->dcounts, p->def[id], XFS_NR_WORDS);
+        p->def[id] = NULL;
+        p->nr_def--;
+    }
     p->present[id] = 0;
     p->nr_present--;
     if (p->props && p->props[id] && p->props[id]->vendor_known) {
@@ -462,6 +538,17 @@ const char *xlc_pool_host_name(const xlc_pool *p, size_t id,
 const uint32_t *xlc_pool_host_featureset(const xlc_pool *p, size_t id)
 {
     return id < p->nr_ids ? p->fs[id] : NULL;
+}
+
+void xlc_pool_host_default(const xlc_pool *p, size_t id,
+                           uint32_t out[XFS_NR_WORDS])
+{
+    if (id >= p->nr_ids)
+        memset(out, 0, XFS_NR_WORDS * sizeof(*out));
+    else if (p->def && p->def[id])
+        xfs_copy(out, XFS_NR_WORDS, p->def[id], XFS_NR_WORDS);
+    else
+        xlc_default_from_max(p->type, p->fs[id], out);
 }
 
 const struct xlc_host_props *xlc_pool_host_props(const xlc_pool *p, size_t id)

@@ -15,14 +15,52 @@ const uint32_t *xlc_guest_mask(enum xlc_guest_type t)
                                               : XFS_MASK_HVM_HAP_MAX];
 }
 
+const uint32_t *xlc_guest_default_mask(enum xlc_guest_type t)
+{
+    return xfs_static_masks[t == XLC_GUEST_PV ? XFS_MASK_PV_DEF
+                                              : XFS_MASK_HVM_HAP_DEF];
+}
+
+void xlc_default_from_max(enum xlc_guest_type t,
+                          const uint32_t max[XFS_NR_WORDS],
+                          uint32_t def[XFS_NR_WORDS])
+{
+    const uint32_t *d = xlc_guest_default_mask(t);
+    const uint32_t *inv = xfs_static_masks[XFS_MASK_INVERTED];
+
+    for (unsigned int w = 0; w < XFS_NR_WORDS; w++)
+        def[w] = max[w] & d[w] & ~inv[w];
+    xfs_apply_deep_deps(def, XFS_NR_WORDS);
+    for (unsigned int w = 0; w < XFS_NR_WORDS; w++)
+        def[w] |= max[w] & inv[w];
+}
+
 static const uint32_t *inverted(void)
 {
     return xfs_static_masks[XFS_MASK_INVERTED];
 }
 
+void xlc_pool_every_default(const xlc_pool *p, const struct xfs_counts *dc,
+                            size_t nr_def, size_t nr_hosts,
+                            const uint32_t *every, uint32_t *out)
+{
+    const uint32_t *d = xlc_guest_default_mask(p->type), *inv = inverted();
+    uint32_t given[XFS_NR_WORDS];
+
+    xfs_counts_every(dc, given); /* all ones when nobody gave one */
+    for (unsigned int w = 0; w < XFS_NR_WORDS; w++) {
+        out[w] = given[w];
+        /* The others' defaults: their max through the default mask.  The
+         * dependencies a host's own default would drop are dropped from
+         * the level anyway: closing a set commutes with intersecting. */
+        if (nr_hosts > nr_def)
+            out[w] &= every[w] & (d[w] | inv[w]);
+    }
+}
+
 void xlc_level_from_sets(const xlc_pool *p, const uint32_t *every,
-                         const uint32_t *any, size_t nr_hosts,
-                         struct xlc_level *out)
+                         const uint32_t *any, const uint32_t *every_def,
+                         size_t nr_hosts, struct xlc_level *out)
 {
     const uint32_t *mask = xlc_guest_mask(p->type), *inv = inverted();
 
@@ -35,17 +73,23 @@ void xlc_level_from_sets(const xlc_pool *p, const uint32_t *every,
         out->lost[w] = any[w] & mask[w] & ~inv[w] & ~out->sets.level[w];
         out->weak[w] = out->sets.level[w] & inv[w];
     }
+    /* A default's inverted bits are its max's: `any` serves both.  The
+     * defaults are the hypervisor's own: only the max mask applies. */
+    xfs_copy(out->every_def, XFS_NR_WORDS, every_def, XFS_NR_WORDS);
+    xfs_level_compute(every_def, any, mask, &out->def_sets);
 }
 
 int xlc_pool_level(const xlc_pool *p, struct xlc_level *out, xlc_error *err)
 {
-    uint32_t every[XFS_NR_WORDS], any[XFS_NR_WORDS];
+    uint32_t every[XFS_NR_WORDS], any[XFS_NR_WORDS], every_def[XFS_NR_WORDS];
 
     if (!p->nr_present)
         return xlc_fail(err, EINVAL, "pool: no hosts, so no level");
     xfs_counts_every(&p->counts, every);
     xfs_counts_any(&p->counts, any);
-    xlc_level_from_sets(p, every, any, p->nr_present, out);
+    xlc_pool_every_default(p, &p->dcounts, p->nr_def, p->nr_present, every,
+                           every_def);
+    xlc_level_from_sets(p, every, any, every_def, p->nr_present, out);
     out->props = p->props_sum;
     return 0;
 }
@@ -68,7 +112,31 @@ size_t xlc_pool_hosts_with(const xlc_pool *p, unsigned int bit, bool has,
     return n;
 }
 
+size_t xlc_pool_hosts_with_default(const xlc_pool *p, unsigned int bit,
+                                   bool has, size_t *ids, size_t max)
+{
+    uint32_t def[XFS_NR_WORDS];
+    size_t n = 0;
+
+    for (size_t id = 0; id < p->nr_ids; id++) {
+        if (!p->present[id])
+            continue;
+        xlc_pool_host_default(p, id, def);
+        if (xfs_test(def, XFS_NR_WORDS, bit) != has)
+            continue;
+        if (ids && n < max)
+            ids[n] = id;
+        n++;
+    }
+    return n;
+}
+
 int xlc_level_missing_prereq(const struct xlc_level *l, unsigned int bit)
+{
+    return xlc_missing_prereq(l->sets.level, bit);
+}
+
+int xlc_missing_prereq(const uint32_t level[XFS_NR_WORDS], unsigned int bit)
 {
     int best = -1;
     unsigned int best_size = ~0u;
@@ -79,7 +147,7 @@ int xlc_level_missing_prereq(const struct xlc_level *l, unsigned int bit)
         unsigned int size;
 
         if (!deps || !xfs_test(deps, XFS_NR_WORDS, bit) ||
-            xfs_test(l->sets.level, XFS_NR_WORDS, f))
+            xfs_test(level, XFS_NR_WORDS, f))
             continue;
         size = xfs_popcount(deps, XFS_NR_WORDS);
         if (size < best_size) {
@@ -103,6 +171,10 @@ void xlc_level_diff(const struct xlc_level *before,
                after->sets.level, XFS_NR_WORDS);
     xfs_andnot(chg->gained, XFS_NR_WORDS, after->sets.level, XFS_NR_WORDS,
                before->sets.level, XFS_NR_WORDS);
+    xfs_andnot(chg->def_lost, XFS_NR_WORDS, before->def_sets.level,
+               XFS_NR_WORDS, after->def_sets.level, XFS_NR_WORDS);
+    xfs_andnot(chg->def_gained, XFS_NR_WORDS, after->def_sets.level,
+               XFS_NR_WORDS, before->def_sets.level, XFS_NR_WORDS);
     chg->becomes_incompatible = b->compatible && !a->compatible;
     if (b->nr_known && a->nr_known)
         for (unsigned int l = 0; l < XLC_LIMIT_NR; l++)
@@ -124,7 +196,17 @@ int xlc_pool_what_if_add(const xlc_pool *p, const uint32_t *fs, size_t nr,
                          struct xlc_level *after,
                          struct xlc_level_change *chg, xlc_error *err)
 {
-    uint32_t every[XFS_NR_WORDS], any[XFS_NR_WORDS];
+    return xlc_pool_what_if_add_host(p, fs, NULL, nr, props, after, chg, err);
+}
+
+int xlc_pool_what_if_add_host(const xlc_pool *p, const uint32_t *fs,
+                              const uint32_t *def, size_t nr,
+                              const struct xlc_host_props *props,
+                              struct xlc_level *after,
+                              struct xlc_level_change *chg, xlc_error *err)
+{
+    uint32_t every[XFS_NR_WORDS], any[XFS_NR_WORDS], every_def[XFS_NR_WORDS];
+    uint32_t cand_def[XFS_NR_WORDS], full[XFS_NR_WORDS];
     struct xlc_level before;
     int rc = xlc_level_check_words("candidate", fs, nr, err);
 
@@ -133,11 +215,21 @@ int xlc_pool_what_if_add(const xlc_pool *p, const uint32_t *fs, size_t nr,
     if (p->nr_present) {
         xfs_counts_every(&p->counts, every);
         xfs_counts_any(&p->counts, any);
+        xlc_pool_every_default(p, &p->dcounts, p->nr_def, p->nr_present,
+                               every, every_def);
     } else {
         xfs_level_fold_init(every, any);
+        xfs_level_fold_init(every_def, full);
     }
     xfs_level_fold(every, any, fs, nr);
-    xlc_level_from_sets(p, every, any, p->nr_present + 1, after);
+    xfs_copy(full, XFS_NR_WORDS, fs, nr);
+    if (def)
+        xfs_copy(cand_def, XFS_NR_WORDS, def, nr);
+    else
+        xlc_default_from_max(p->type, full, cand_def);
+    xfs_and(every_def, XFS_NR_WORDS, every_def, XFS_NR_WORDS, cand_def,
+            XFS_NR_WORDS);
+    xlc_level_from_sets(p, every, any, every_def, p->nr_present + 1, after);
     after->props = p->props_sum;
     xlc_props_level_fold(&after->props, props, SIZE_MAX);
     xlc_props_level_finish(&after->props);
@@ -150,24 +242,31 @@ int xlc_pool_what_if_remove(const xlc_pool *p, size_t id,
                             struct xlc_level *after,
                             struct xlc_level_change *chg, xlc_error *err)
 {
-    uint32_t every[XFS_NR_WORDS], any[XFS_NR_WORDS];
+    uint32_t every[XFS_NR_WORDS], any[XFS_NR_WORDS], every_def[XFS_NR_WORDS];
     struct xfs_counts *c;
     struct xlc_level before;
+    bool given;
 
     if (!xlc_pool_has(p, id))
         return xlc_fail(err, ENOENT, "pool: no host with id %zu", id);
     if (p->nr_present == 1)
         return xlc_fail(err, EINVAL, "pool: removing the last host leaves "
                         "no level");
-    c = malloc(sizeof(*c));
+    c = malloc(2 * sizeof(*c));
     if (!c)
         return xlc_fail(err, ENOMEM, "out of memory");
-    *c = p->counts;
-    xfs_counts_remove(c, p->fs[id], XFS_NR_WORDS);
-    xfs_counts_every(c, every);
-    xfs_counts_any(c, any);
+    c[0] = p->counts;
+    c[1] = p->dcounts;
+    xfs_counts_remove(&c[0], p->fs[id], XFS_NR_WORDS);
+    given = p->def && p->def[id];
+    if (given)
+        xfs_counts_remove(&c[1], p->def[id], XFS_NR_WORDS);
+    xfs_counts_every(&c[0], every);
+    xfs_counts_any(&c[0], any);
+    xlc_pool_every_default(p, &c[1], p->nr_def - given, p->nr_present - 1,
+                           every, every_def);
     free(c);
-    xlc_level_from_sets(p, every, any, p->nr_present - 1, after);
+    xlc_level_from_sets(p, every, any, every_def, p->nr_present - 1, after);
     xlc_props_level_of_pool(p, id, &after->props);
     level_before(p, &before);
     xlc_level_diff(&before, after, chg);

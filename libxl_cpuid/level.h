@@ -7,11 +7,17 @@
  * adding or removing a host updates the level without going over the other
  * hosts, and "what would the pool lose if this host joined?" is one call.
  *
- * The featureset given for a host may be its raw/host featureset or the
- * guest max featureset Xen derived for the pool's guest type: the level is
- * always taken through the type's static max mask (an intersection, so the
- * two agree), with XCF_INVERTED bits passing regardless.  The bit-by-bit
- * rules are in public/arch-x86/cpufeatureset.h ("LEVELLING, BIT BY BIT").
+ * Each host has two featuresets: its MAX set (given as `fs`: the raw/host
+ * featureset or the guest max featureset Xen derived for the pool's guest
+ * type; the level is always taken through the type's static max mask, an
+ * intersection, so they agree) and its DEFAULT set (what Xen gives a
+ * guest of the type that asks for nothing; when not given, the max set
+ * through the type's static default mask, xlc_default_from_max).  So a
+ * pool has two levels: the MAX level (what a guest may be given if it
+ * asks) and the DEFAULT level, from which the guest level of a report is
+ * made (level-report.h).  XCF_INVERTED bits pass regardless of the masks.
+ * The bit-by-bit rules are in public/arch-x86/cpufeatureset.h
+ * ("LEVELLING, BIT BY BIT").
  */
 #ifndef LIBXL_CPUID_LEVEL_H
 #define LIBXL_CPUID_LEVEL_H
@@ -27,6 +33,15 @@
 
 /* The static max mask a type's level is taken through (HVM assumes HAP). */
 const uint32_t *xlc_guest_mask(enum xlc_guest_type t);
+/* The static default mask its default level is taken through. */
+const uint32_t *xlc_guest_default_mask(enum xlc_guest_type t);
+/*
+ * The default of a host known only by its max set: max through the type's
+ * static default mask, dependencies re-applied, max's inverted bits kept.
+ */
+void xlc_default_from_max(enum xlc_guest_type t,
+                          const uint32_t max[XFS_NR_WORDS],
+                          uint32_t def[XFS_NR_WORDS]);
 
 /* ---- what a host is beyond feature bits ---- */
 
@@ -93,6 +108,16 @@ int xlc_pool_add(xlc_pool *p, const char *name, const uint32_t *fs,
                  size_t nr, const struct xlc_host_props *props, size_t *id,
                  xlc_error *err);
 /*
+ * The same with the host's default set (def, nr words; NULL: derived from
+ * fs as xlc_default_from_max does).  A default with ordinary features its
+ * max set lacks is refused (-EINVAL, listed); its inverted bits are taken
+ * from fs.
+ */
+int xlc_pool_add_host(xlc_pool *p, const char *name, const uint32_t *fs,
+                      const uint32_t *def, size_t nr,
+                      const struct xlc_host_props *props, size_t *id,
+                      xlc_error *err);
+/*
  * Add `count` unnamed hosts whose featuresets are stored back to back,
  * `stride` words apart, each `nr` words (nr <= XFS_NR_WORDS).  Ids are
  * consecutive from *first (may be NULL).
@@ -119,8 +144,11 @@ int xlc_pool_find(const xlc_pool *p, const char *name, size_t *id);
 /* The host's name, or "host<id>" written into buf for unnamed ones. */
 const char *xlc_pool_host_name(const xlc_pool *p, size_t id,
                                char buf[XLC_HOST_NAME_BUF]);
-/* XFS_NR_WORDS words. */
+/* XFS_NR_WORDS words: the host's max set. */
 const uint32_t *xlc_pool_host_featureset(const xlc_pool *p, size_t id);
+/* The host's default set (given, or derived from its max set). */
+void xlc_pool_host_default(const xlc_pool *p, size_t id,
+                           uint32_t out[XFS_NR_WORDS]);
 /* NULL when the input carried no CPUID beyond the featureset. */
 const struct xlc_host_props *xlc_pool_host_props(const xlc_pool *p,
                                                  size_t id);
@@ -143,13 +171,18 @@ struct xlc_props_level {
 struct xlc_level {
     enum xlc_guest_type type;
     size_t nr_hosts;
-    uint32_t every[XFS_NR_WORDS];  /* bits every host has (unmasked) */
-    uint32_t any[XFS_NR_WORDS];    /* bits some host has (unmasked) */
-    struct xfs_level_sets sets;    /* .level is THE level */
+    uint32_t every[XFS_NR_WORDS];  /* bits every host's max has (unmasked) */
+    uint32_t any[XFS_NR_WORDS];    /* bits some host's max has (unmasked) */
+    struct xfs_level_sets sets;    /* .level is the MAX level */
     /* Ordinary bits some host's guest view has that the level lacks. */
     uint32_t lost[XFS_NR_WORDS];
     /* Inverted bits on the level (weaknesses guests are told about). */
     uint32_t weak[XFS_NR_WORDS];
+    /* The DEFAULT level: bits every host's default has (unmasked), and
+     * those through the type's max mask, dependencies re-applied (.level;
+     * inverted bits as on the max level). */
+    uint32_t every_def[XFS_NR_WORDS];
+    struct xfs_level_sets def_sets;
     struct xlc_props_level props;
 };
 
@@ -167,12 +200,17 @@ int xlc_pool_level(const xlc_pool *p, struct xlc_level *out, xlc_error *err);
  */
 size_t xlc_pool_hosts_with(const xlc_pool *p, unsigned int bit, bool has,
                            size_t *ids, size_t max);
+/* The same over the hosts' default sets. */
+size_t xlc_pool_hosts_with_default(const xlc_pool *p, unsigned int bit,
+                                   bool has, size_t *ids, size_t max);
 
 /*
  * For a bit in l->sets.dep_lost (every host has it, the level cannot): the
  * nearest prerequisite missing from the level, or -1.
  */
 int xlc_level_missing_prereq(const struct xlc_level *l, unsigned int bit);
+/* The same against any level featureset (e.g. a report's guest level). */
+int xlc_missing_prereq(const uint32_t level[XFS_NR_WORDS], unsigned int bit);
 
 /* Hosts grouped by one property's value (known hosts only). */
 struct xlc_prop_group {
@@ -188,8 +226,10 @@ void xlc_prop_groups_free(struct xlc_prop_group *groups, size_t nr);
 /* ---- what-if ---- */
 
 struct xlc_level_change {
-    uint32_t lost[XFS_NR_WORDS];   /* on the level before, not after */
-    uint32_t gained[XFS_NR_WORDS]; /* on the level after, not before */
+    uint32_t lost[XFS_NR_WORDS];   /* on the max level before, not after */
+    uint32_t gained[XFS_NR_WORDS]; /* on the max level after, not before */
+    uint32_t def_lost[XFS_NR_WORDS];   /* the same for the default level */
+    uint32_t def_gained[XFS_NR_WORDS];
     bool becomes_incompatible;     /* vendor / MXCSR mask conflict appears */
     bool limits_drop;              /* some numeric limit would go down */
 };
@@ -199,6 +239,12 @@ int xlc_pool_what_if_add(const xlc_pool *p, const uint32_t *fs, size_t nr,
                          const struct xlc_host_props *props,
                          struct xlc_level *after,
                          struct xlc_level_change *chg, xlc_error *err);
+/* The same for a host with a default set (def NULL: derived from fs). */
+int xlc_pool_what_if_add_host(const xlc_pool *p, const uint32_t *fs,
+                              const uint32_t *def, size_t nr,
+                              const struct xlc_host_props *props,
+                              struct xlc_level *after,
+                              struct xlc_level_change *chg, xlc_error *err);
 /* The level if host `id` left. */
 int xlc_pool_what_if_remove(const xlc_pool *p, size_t id,
                             struct xlc_level *after,

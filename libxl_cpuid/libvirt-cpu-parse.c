@@ -276,6 +276,7 @@ static int parse_feature(struct parse *p, const xmlNode *n, xlc_error *err)
     f = &cpu->features[cpu->nr_features];
     f->name = keep_name(cpu, name, len);
     f->policy = (enum xlc_lv_policy)policy;
+    f->policy_given = pol != NULL;
     f->line = xlc_xml_line(n);
     if (!f->name)
         return oom(err, n);

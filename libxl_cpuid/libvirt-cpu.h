@@ -44,6 +44,7 @@ enum xlc_lv_policy {
 struct xlc_lv_cpu_feature {
     char *name;
     enum xlc_lv_policy policy;
+    bool policy_given;       /* policy= was present */
     long line;
 };
 

@@ -48,7 +48,8 @@
  *
  * Internal headers, not installed and not part of the API:
  *   libxl_cpuid/cpuid-dump-priv.h libxl_cpuid/level-internal.h
- *   libxl_cpuid/level-input-libvirt-int.h libxl_cpuid/libvirt-cpumap-int.h
+ *   libxl_cpuid/level-input-libvirt-int.h libxl_cpuid/level-report-int.h
+ *   libxl_cpuid/libvirt-cpumap-int.h
  *   libxl_cpuid/libvirt-translate-int.h libxl_cpuid/libvirt-util.h
  *   libxl_cpuid/libvirt-xml.h libxl_cpuid/stream-bytes.h
  *   libxl_cpuid/stream-check.h libxl_cpuid/xen-backend.h
@@ -95,6 +96,7 @@
 #include "level.h"
 #include "level-input.h"
 #include "level-policy.h"
+#include "level-report.h"
 #include "xl-cpuid.h"
 #include "xl-cpuid-notes.h"
 #include "applied-policy.h"

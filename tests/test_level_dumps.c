@@ -2,7 +2,8 @@
 /*
  * Levelling the 41 shared CPUID dumps (raw featuresets, see
  * helpers/level_testdata.h): containment, idempotence, order independence,
- * inverted bits, vendors and limits, incremental = recompute.
+ * inverted bits, vendors and limits, incremental = recompute.  Where the
+ * hosts come from is tested in test_level_inputs.c.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,8 +18,6 @@
 #include <cmocka.h>
 
 #include "helpers/level_testdata.h"
-#include "libxl_cpuid/libvirt-cpumap.h"
-#include "libxl_cpuid/libvirt-translate.h"
 
 #define NW XFS_NR_WORDS
 #define ITERATIONS 300
@@ -615,253 +614,6 @@ static void many_names(void **state)
     }
 }
 
-/* HVM needs VMX/SVM: K8 Clawhammer and the virtualised EPYC cannot. */
-static void hvm_usability_from_derivation(void **state)
-{
-    (void)state;
-    assert_false(find_host("AuthenticAMD0000F4A")->as[HVM].usable);
-    assert_false(find_host("this-machine")->as[HVM].usable);
-    assert_true(find_host("this-machine")->as[PV].usable);
-    assert_true(find_host("AuthenticAMD0A00F11")->as[HVM].usable);
-    /* The derived HVM max set keeps Xen's synthesised HYPERVISOR bit. */
-    assert_true(xfs_test(find_host("GenuineIntel00906EA")->as[HVM].fs, NW,
-                         XFS_HYPERVISOR));
-}
-
-/* The live CPU as a host: vendor and MXCSR mask known. */
-static void live_host(void **state)
-{
-    struct xlc_level_host h;
-    xlc_error err;
-
-    (void)state;
-    if (xlc_level_host_live(PV, &h, &err))
-        fail_msg("%s", err.msg);
-    assert_true(h.usable);
-    assert_true(h.props.vendor_known && h.props.limits_known);
-    assert_true(h.props.mxcsr_known);
-    /* Every SSE2-era CPU accepts at least the architectural 0xffbf. */
-    assert_int_equal(h.props.mxcsr_mask & 0xffbf, 0xffbf);
-    assert_true(xfs_test(h.fs, NW, XFS_SSE2));
-}
-
-/* Featureset text, as a string or in a file; other kinds said plainly. */
-static void featureset_sources(void **state)
-{
-    char path[] = "/tmp/test_level_fs_XXXXXX";
-    struct xlc_level_host h;
-    xlc_error err;
-    FILE *f;
-
-    (void)state;
-    assert_int_equal(xlc_level_host_load("178bfbff:00000001", PV, &h, &err),
-                     0);
-    assert_int_equal(h.fs[0], 0x178bfbff);
-    assert_int_equal(h.fs[1], 1);
-    assert_false(h.props.vendor_known || h.props.limits_known);
-    assert_true(h.usable);
-    /* Twenty words, a bit in the twentieth: refused, the bit named. */
-    assert_int_equal(xlc_level_host_load(
-                         "0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:0:00000004", PV,
-                         &h, &err), -EINVAL);
-    assert_int_equal(xlc_level_host_load(
-                         "00000000:00000000:00000000:00000000:00000000:"
-                         "00000000:00000000:00000000:00000000:00000000:"
-                         "00000000:00000000:00000000:00000000:00000000:"
-                         "00000000:00000000:00000000:00000000:00000004", PV,
-                         &h, &err), -EINVAL);
-    assert_non_null(strstr(err.msg, "bit 610"));
-    f = fdopen(mkstemp(path), "w");
-    assert_non_null(f);
-    fputs("  0789fbff:f6fa3203\n", f);
-    fclose(f);
-    assert_int_equal(xlc_level_host_load(path, HVM, &h, &err), 0);
-    assert_int_equal(h.fs[0], 0x0789fbff);
-    f = fopen(path, "w");
-    fputs("<cpu mode='host-model'/>\n", f);
-    fclose(f);
-    assert_int_equal(xlc_level_host_load(path, HVM, &h, &err), -ENOTSUP);
-    assert_non_null(strstr(err.msg, "xlc_level_hosts_from_libvirt"));
-    unlink(path);
-}
-
-/* A batch load gives each source's own outcome, in order. */
-static void batch_load_in_order(void **state)
-{
-    const char *src[5];
-    struct xlc_level_load res[5];
-    char p0[8192], p1[8192];
-
-    (void)state;
-    snprintf(p0, sizeof(p0), "%s/cpuid/instlatx64/%s.xml",
-             getenv("XFS_DATA"), hosts[0].name);
-    snprintf(p1, sizeof(p1), "%s/cpuid/instlatx64/%s.xml",
-             getenv("XFS_DATA"), hosts[1].name);
-    src[0] = p0;
-    src[1] = "nonexistent.xml";
-    src[2] = p1;
-    src[3] = "00000001:00000002";
-    src[4] = p0;
-    assert_int_equal(xlc_level_load_many(src, 5, PV, 3, res), 0);
-    assert_int_equal(res[0].rc, 0);
-    assert_memory_equal(res[0].host.fs, hosts[0].as[PV].fs, NW * 4);
-    assert_int_equal(res[1].rc, -ENOENT);
-    assert_non_null(strstr(res[1].msg, "nonexistent.xml"));
-    assert_memory_equal(res[2].host.fs, hosts[1].as[PV].fs, NW * 4);
-    assert_int_equal(res[3].host.fs[1], 2);
-    assert_memory_equal(res[4].host.fs, hosts[0].as[PV].fs, NW * 4);
-    xlc_level_loads_free(res, 5);
-}
-
-static char *write_temp(const char *text)
-{
-    static char path[64];
-    int fd;
-    FILE *f;
-
-    snprintf(path, sizeof(path), "/tmp/test_level_lv_XXXXXX");
-    fd = mkstemp(path);
-    f = fdopen(fd, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    return path;
-}
-
-/* Host <cpu> elements: model + features through the installed cpu_map. */
-static void libvirt_host_cpus(void **state)
-{
-    static const char text[] =
-        "<!-- <cpu> in a comment is not an element -->\n"
-        "<cpu>\n  <arch>x86_64</arch>\n  <model>Haswell</model>\n"
-        "  <vendor>Intel</vendor>\n  <microcode version='1'/>\n"
-        "</cpu>\n"
-        "<cpu>\n  <model>Haswell</model>\n  <vendor>Intel</vendor>\n"
-        "  <feature name='avx512f'/>\n"
-        "  <feature policy='disable' name='avx2'/>\n</cpu>\n";
-    struct xlc_cpu_map *map;
-    struct xlc_level_host *h;
-    const struct xlc_lv_model *m;
-    xlc_error err;
-    size_t n;
-    char *path;
-
-    (void)state;
-    if (xlc_cpu_map_load(NULL, &map, &err))
-        fail_msg("%s", err.msg);
-    m = xlc_cpu_map_model(map, "Haswell");
-    assert_non_null(m);
-    path = write_temp(text);
-    if (xlc_level_hosts_from_libvirt(path, map, &h, &n, &err))
-        fail_msg("%s", err.msg);
-    assert_int_equal(n, 2);
-    assert_memory_equal(h[0].fs, m->xen, sizeof(h[0].fs));
-    assert_string_equal(h[0].props.vendor, "GenuineIntel");
-    assert_true(h[0].props.vendor_known);
-    assert_false(h[0].props.limits_known);
-    assert_true(xfs_test(h[1].fs, NW, XFS_AVX512F));
-    assert_false(xfs_test(h[1].fs, NW, XFS_AVX2));
-    assert_true(xfs_test(h[1].fs, NW, XFS_AVX));
-    free(h);
-    unlink(path);
-
-    /* Unknown names and guest-only modes are refused, and say where. */
-    path = write_temp("<cpu>\n<model>Haswell</model>\n"
-                      "<feature name='avx5l2f'/>\n</cpu>\n");
-    assert_int_equal(xlc_level_hosts_from_libvirt(path, map, &h, &n, &err),
-                     -EINVAL);
-    assert_non_null(strstr(err.msg, "unknown feature 'avx5l2f'"));
-    assert_non_null(strstr(err.msg, "(<cpu> at line 1):3"));
-    unlink(path);
-    path = write_temp("<cpu mode='host-model'/>\n");
-    assert_int_equal(xlc_level_hosts_from_libvirt(path, map, &h, &n, &err),
-                     -EINVAL);
-    assert_non_null(strstr(err.msg, "mode='host-model'"));
-    unlink(path);
-    xlc_cpu_map_free(map);
-}
-
-/*
- * The level written as a libvirt <cpu> (the libvirt decode) and read back
- * as a host gives the level again, as far as libvirt can name it.
- */
-static void libvirt_round_trip(void **state)
-{
-    struct xlc_cpu_map *map;
-    xlc_error err;
-
-    (void)state;
-    if (xlc_cpu_map_load(NULL, &map, &err))
-        fail_msg("%s", err.msg);
-    for (const char *v = "GenuineIntel"; v; v = strcmp(v, "GenuineIntel") ?
-                                                   NULL : "AuthenticAMD") {
-        size_t idx[64], n = 0, k;
-        struct xlc_lv_decoded *dec;
-        struct xlc_level_host *back;
-        struct xlc_lv_host h;
-        struct xlc_level l;
-        xlc_pool *p;
-        char *xml, *path;
-
-        for (size_t i = 0; i < nr_hosts; i++)
-            if (!strcmp(hosts[i].as[HVM].props.vendor, v) &&
-                hosts[i].as[HVM].usable)
-                idx[n++] = i;
-        p = pool_of(HVM, idx, n);
-        level_or_fail(p, &l);
-        memset(&h, 0, sizeof(h));
-        memcpy(h.vendor, v, sizeof(h.vendor));
-        if (xlc_lv_decode(map, &h, l.sets.level, &dec, &err))
-            fail_msg("%s", err.msg);
-        xml = xlc_lv_decoded_xml(dec);
-        path = write_temp(xml);
-        if (xlc_level_hosts_from_libvirt(path, map, &back, &k, &err))
-            fail_msg("%s", err.msg);
-        assert_int_equal(k, 1);
-        for (unsigned int w = 0; w < NW; w++)
-            assert_int_equal(back[0].fs[w],
-                             l.sets.level[w] & map->nameable[w]);
-        assert_string_equal(back[0].props.vendor, v);
-        unlink(path);
-        free(back);
-        free(xml);
-        xlc_lv_decoded_free(dec);
-        xlc_pool_free(p);
-    }
-    xlc_cpu_map_free(map);
-}
-
-/* A saved policy (policy file) as a host: featureset and leaves. */
-static void saved_policy_host(void **state)
-{
-    struct xlc_level_host h;
-    xlc_error err;
-    char *path;
-
-    (void)state;
-    path = write_temp(
-        "{\"format\": \"xen-cpu-policy\", \"version\": 1, \"type\": \"pv\",\n"
-        " \"cpuid\": [\n"
-        "  {\"leaf\": \"0x00000000\", \"subleaf\": \"0xffffffff\",\n"
-        "   \"eax\": \"0x0000000d\", \"ebx\": \"0x756e6547\",\n"
-        "   \"ecx\": \"0x6c65746e\", \"edx\": \"0x49656e69\"},\n"
-        "  {\"leaf\": \"0x00000001\", \"subleaf\": \"0xffffffff\",\n"
-        "   \"eax\": \"0x00050654\", \"ebx\": \"0x00000000\",\n"
-        "   \"ecx\": \"0x00000201\", \"edx\": \"0x00000001\"}]}\n");
-    if (xlc_level_host_load(path, PV, &h, &err))
-        fail_msg("%s", err.msg);
-    assert_int_equal(h.fs[0], 0x00000001);
-    assert_int_equal(h.fs[1], 0x00000201);
-    assert_string_equal(h.props.vendor, "GenuineIntel");
-    assert_int_equal(h.props.family, 6);
-    assert_int_equal(h.props.model, 0x55);
-    assert_int_equal(h.props.limit[XLC_LIMIT_MAX_LEAF], 0xd);
-    /* Saved for a PV guest: not levelled with HVM guests. */
-    assert_int_equal(xlc_level_host_load(path, HVM, &h, &err), -EINVAL);
-    assert_non_null(strstr(err.msg, "saved for a pv guest"));
-    unlink(path);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -879,13 +631,6 @@ int main(void)
         cmocka_unit_test(restated_weakness_verdicts),
         cmocka_unit_test(pool_input_checks),
         cmocka_unit_test(many_names),
-        cmocka_unit_test(hvm_usability_from_derivation),
-        cmocka_unit_test(live_host),
-        cmocka_unit_test(featureset_sources),
-        cmocka_unit_test(batch_load_in_order),
-        cmocka_unit_test(libvirt_host_cpus),
-        cmocka_unit_test(libvirt_round_trip),
-        cmocka_unit_test(saved_policy_host),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);

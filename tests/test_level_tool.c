@@ -55,16 +55,23 @@ static void expect(const struct result *r, int status, const char *text)
         fail_msg("'%s' not in output:\n%s", text, r->out);
 }
 
-/* The value of "level: " in text output. */
-static char *level_line(const struct result *r)
+/* The featureset of a "LABEL (...): " line in text output. */
+static char *set_line(const struct result *r, const char *label)
 {
-    const char *p = strstr(r->out, "\nlevel: ");
+    const char *p = strstr(r->out, label);
     size_t n;
 
     assert_non_null(p);
-    p += 8;
+    p = strstr(p, "): ");
+    assert_non_null(p);
+    p += 3;
     n = strcspn(p, "\n");
     return strndup(p, n);
+}
+
+static char *level_line(const struct result *r)
+{
+    return set_line(r, "max level (");
 }
 
 static int setup(void **state)
@@ -93,14 +100,23 @@ static void same_vendor_pool_is_ok(void **state)
     expect(&r, 0, "levelled policy: every host's max policy accepts it");
     expect(&r, 0, "Levelled policy: ");
     expect(&r, 0, "<model fallback='forbid'>Skylake-Server</model>");
-    /* was "not in this build: xl cpuid= string" */
-    expect(&r, 0, "xl cpuid= (on every host's default; weaknesses left to "
-                  "each host): \"host,");
+    expect(&r, 0, "pool: usable: one guest CPU for every host");
+    /* Was the max set; now the guest level, opt-ins held back. */
+    expect(&r, 0, "xl cpuid= (the guest CPU on every host's default; "
+                  "weaknesses left to each host): \"host,");
+    expect(&r, 0, "  vmx                  opt-in: --with vmx\n");
+    expect(&r, 0, "  itsc                 cannot migrate (Xen; libvirt's "
+                  "cpu_map: migratable='no'): --nomigrate --with itsc\n");
+    expect(&r, 0, "  xsaves               cannot migrate (libvirt's cpu_map: "
+                  "migratable='no'): --nomigrate\n");
+    if (strstr(r.out, "name='vmx'") || strstr(r.out, "name='invtsc'"))
+        fail_msg("opt-ins in the <cpu>:\n%s", r.out);
     free(r.out);
 }
 
-/* The level's xl cpuid= line, applied to each host's own default, gives
- * the level on every host (pv and hvm pools of three Intel dumps). */
+/* The xl cpuid= line, applied to each host's own default, gives the guest
+ * level on every host (pv and hvm pools of three Intel dumps; it gave the
+ * max level before the guest level existed). */
 static void xl_string_gives_the_level(void **state)
 {
     static const char *const hosts[] = {
@@ -114,11 +130,11 @@ static void xl_string_gives_the_level(void **state)
     for (int t = 0; t < 2; t++) {
         struct result r = run("level --type %s %s %s %s", types[t], hosts[0],
                               hosts[1], hosts[2]);
-        const char *key = "xl cpuid= (on every host's default; weaknesses "
-                          "left to each host): \"";
+        const char *key = "xl cpuid= (the guest CPU on every host's "
+                          "default; weaknesses left to each host): \"";
         const uint32_t *inv = xfs_static_masks[XFS_MASK_INVERTED];
         const char *p = strstr(r.out, key);
-        char *level = level_line(&r), *str;
+        char *level = set_line(&r, "guest level ("), *str;
         uint32_t *want;
         size_t nw;
 
@@ -158,9 +174,23 @@ static void xl_string_gives_the_level(void **state)
     }
 }
 
+/* No xl string, no <cpu>, no "ok" verdict: an unusable pool says why. */
+static void expect_unusable(const struct result *r, const char *why)
+{
+    expect(r, 4, "pool: UNUSABLE: no guest CPU is given:\n");
+    expect(r, 4, why);
+    expect(r, 4, "xl cpuid=: none: the pool is unusable: ");
+    expect(r, 4, "libvirt <cpu>: none: the pool is unusable: ");
+    if (strstr(r->out, "xl cpuid= (") || strstr(r->out, "<cpu mode="))
+        fail_msg("a guest string for an unusable pool:\n%s", r->out);
+    if (strstr(r->out, " ok\n"))
+        fail_msg("an ok verdict in an unusable pool:\n%s", r->out);
+}
+
 /*
  * The Ice Lake dump lacks the XSAVE layout subleaves: the levelled policy
  * cannot satisfy its max policy, and the output says which check fails.
+ * (Its verdict read "ok" before; an unusable pool has no ok host now.)
  */
 static void policy_refusal_is_named(void **state)
 {
@@ -170,7 +200,9 @@ static void policy_refusal_is_named(void **state)
     (void)state;
     expect(&r, 4, "levelled policy: REFUSED by 4 checks:");
     expect(&r, 4, "  icx: XSAVE component 2 (AVX) layout differs (leaf 0xd:2)");
-    expect(&r, 4, "  icx                                      ok");
+    expect(&r, 4, "  icx                                      incompatible; "
+                  "refuses the levelled policy; the pool is unusable");
+    expect_unusable(&r, "  the levelled policy is refused by 4 checks\n");
     free(r.out);
 }
 
@@ -184,6 +216,7 @@ static void mixed_vendors_are_refused(void **state)
     expect(&r, 4, "vendor         DIFFERS (pool incompatible): GenuineIntel "
                   "(GenuineIntel0050654_SkylakeXeon); AuthenticAMD "
                   "(AuthenticAMD0A00F11_K19_Milan_02)");
+    expect_unusable(&r, "  the hosts' vendors differ: a guest sees one\n");
     free(r.out);
 }
 
@@ -195,6 +228,8 @@ static void host_without_hvm_is_refused(void **state)
     (void)state;
     expect(&r, 4, "refused: AuthenticAMD0000F4A_K8_Clawhammer: no VMX/SVM");
     expect(&r, 4, "pool: 1 host, hvm guests");
+    expect_unusable(&r, "  host AuthenticAMD0000F4A_K8_Clawhammer refused: "
+                        "no VMX/SVM");
     free(r.out);
     r = run("level --type hvm AuthenticAMD0000F4A_K8_Clawhammer.xml");
     expect(&r, 4, "no host can run hvm guests");
@@ -252,23 +287,27 @@ static void stdin_list_equals_arguments(void **state)
     free(b.out);
 }
 
-/* The level, fed back as a featureset host, changes nothing. */
+/* The max level, fed back as a featureset host, changes neither level. */
 static void level_fed_back_is_a_fixed_point(void **state)
 {
     const char *hosts = "--type pv GenuineIntel00306E4_IvyBridgeE.xml "
                         "GenuineIntel0050654_SkylakeXeon.xml "
                         "GenuineIntel0030678_Silvermont.xml";
     struct result a = run("level %s", hosts), b;
-    char *l1 = level_line(&a), *l2;
+    char *l1 = level_line(&a), *l2, *g1 = set_line(&a, "guest level ("), *g2;
 
     (void)state;
     expect(&a, 0, NULL);
     b = run("level %s L=%s", hosts, l1);
     expect(&b, 0, NULL);
     l2 = level_line(&b);
+    g2 = set_line(&b, "guest level (");
     assert_string_equal(l1, l2);
+    assert_string_equal(g1, g2);
     free(l1);
     free(l2);
+    free(g1);
+    free(g2);
     free(a.out);
     free(b.out);
 }
@@ -290,14 +329,19 @@ static void guest_verdicts(void **state)
 
 static void json_has_every_part(void **state)
 {
+    /* "level" became max_level and guest_level; not_in_this_build (never
+     * filled) is gone. */
     static const char *const keys[] = {
-        "{\"type\":\"pv\"", "\"level\":\"", "\"level_features\":[",
+        "{\"type\":\"pv\"", "\"max_level\":\"", "\"max_level_features\":[",
+        "\"guest_level\":\"", "\"guest_level_features\":[",
+        "\"guest_cpu\":\"", "\"held_back\":[{\"feature\":",
+        "\"reason\":\"opt-in\"", "\"optins\":[]", "\"nomigrate\":false",
         "\"lost\":[{\"feature\":", "\"missing_on\":[", "\"weaknesses\":[",
         "\"properties\":{\"compatible\":true", "\"limits\":{\"max_leaf\"",
         "\"hosts\":[{\"name\":", "\"verdict\":\"ok\"", "\"candidates\":[",
+        "\"usable\":true", "\"why_unusable\":[]", "\"notes\":[]",
         "\"xl_cpuid\":\"host,", "\"xl_cpuid_why_not\":null",
         "\"libvirt_cpu\":\"<cpu mode='custom'",
-        "\"libvirt_unnamed\":[\"fdp_excp_only\"", "\"not_in_this_build\"",
     };
     struct result r = run("level --json --type pv GenuineIntel0050654_SkylakeXeon.xml "
                           "GenuineIntel00906EA_Coffeelake.xml");
@@ -318,17 +362,96 @@ static void libvirt_file(void **state)
 
     (void)state;
     assert_non_null(f);
+    /* vmx: a host <cpu> is derived like a dump, HVM needs it */
     fputs("<cpu><arch>x86_64</arch><model>Haswell</model>"
-          "<vendor>Intel</vendor></cpu>\n"
+          "<vendor>Intel</vendor><feature name='vmx'/></cpu>\n"
           "<cpu><arch>x86_64</arch><model>Skylake-Client</model>"
-          "<vendor>Intel</vendor></cpu>\n", f);
+          "<vendor>Intel</vendor><feature name='vmx'/></cpu>\n", f);
     fclose(f);
     r = run("level --type hvm dc=%s", path);
     unlink(path);
     expect(&r, 0, "pool: 2 hosts, hvm guests");
     expect(&r, 0, "  dc#1                                     ok");
-    expect(&r, 0, "<model fallback='forbid'>Haswell</model>");
+    /* hle is opt-in: the guest CPU is Haswell without TSX's HLE */
+    expect(&r, 0, "<model fallback='forbid'>Haswell-noTSX</model>");
+    expect(&r, 0, "  hle                  opt-in: --with hle\n");
     expect(&r, 0, "xsavec               missing on 1 of 2: dc#1");
+    free(r.out);
+}
+
+#define SKX "skx=GenuineIntel0050654_SkylakeXeon.xml "
+#define CLX "clx=GenuineIntel0050657_CascadeLakeXeon.xml "
+
+/*
+ * --with: an unknown name is bad input; a feature not on every host's max
+ * set is refused naming the host; itsc needs --nomigrate; granted ones are
+ * in the xl string.  Other subcommands refuse the options.
+ */
+static void with_option(void **state)
+{
+    struct result r = run("level --with avx5l2f " SKX);
+
+    (void)state;
+    expect(&r, 2, "unknown feature 'avx5l2f'");
+    free(r.out);
+    r = run("level --with vmx --with avx512-vnni " SKX CLX);
+    expect(&r, 4, "  avx512_vnni          REFUSED: not on the max level: "
+                  "lacking on skx\n");
+    expect(&r, 4, "  vmx                  granted\n");
+    expect_unusable(&r, "  --with avx512-vnni refused: ");
+    free(r.out);
+    r = run("level --with itsc " SKX CLX);
+    expect(&r, 4, "itsc cannot migrate (Xen; libvirt's cpu_map: "
+                  "migratable='no'): a guest given it must never migrate "
+                  "(--nomigrate)");
+    free(r.out);
+    r = run("level --nomigrate --with itsc,vmx " SKX CLX);
+    expect(&r, 0, "pool: 2 hosts, hvm guests that never migrate");
+    expect(&r, 0, "  itsc                 granted\n");
+    expect(&r, 0, ",vmx=1,");
+    expect(&r, 0, ",itsc=1");
+    expect(&r, 0, "<feature policy='require' name='invtsc'/>");
+    free(r.out);
+    r = run("model --with vmx x.xml");
+    expect(&r, 1, "--with and --nomigrate are options of level only");
+    free(r.out);
+}
+
+/* "+HOST" says what joining would change, the policy refusal included. */
+static void candidate_changes(void **state)
+{
+    struct result r = run("level " SKX CLX
+                          "+icx=GenuineIntel00606A6_ICX_04.xml");
+
+    (void)state;
+    expect(&r, 0, "if icx joined:\n");
+    expect(&r, 0, "  max level would lose: xsaveopt xsavec xgetbv1 xsaves "
+                  "mpx\n");
+    expect(&r, 0, "  guest CPU would lose: xsaveopt xsavec xgetbv1\n");
+    expect(&r, 0, "  the levelled policy would be REFUSED by 4 checks:\n");
+    expect(&r, 0, "  the pool would become UNUSABLE\n");
+    free(r.out);
+}
+
+/* A host <cpu> with feature policies: read as libvirt does, and noted. */
+static void host_cpu_policy_note(void **state)
+{
+    char path[] = "/tmp/test_level_tool_pol_XXXXXX";
+    FILE *f = fdopen(mkstemp(path), "w");
+    struct result r;
+
+    (void)state;
+    assert_non_null(f);
+    fputs("<cpu>\n<arch>x86_64</arch><model>Haswell</model>\n"
+          "<vendor>Intel</vendor><feature name='vmx'/>\n"
+          "<feature policy='disable' name='avx2'/>\n</cpu>\n", f);
+    fclose(f);
+    r = run("level --type hvm hw=%s", path);
+    unlink(path);
+    expect(&r, 0, "note: hw: host <cpu>: policy= ignored on 1 feature "
+                  "(first at line 4): libvirt reads a host CPU's features "
+                  "without a policy");
+    expect(&r, 0, " avx2 ");
     free(r.out);
 }
 
@@ -347,6 +470,9 @@ int main(void)
         cmocka_unit_test(guest_verdicts),
         cmocka_unit_test(json_has_every_part),
         cmocka_unit_test(libvirt_file),
+        cmocka_unit_test(with_option),
+        cmocka_unit_test(candidate_changes),
+        cmocka_unit_test(host_cpu_policy_note),
     };
 
     return cmocka_run_group_tests(tests, setup, NULL);

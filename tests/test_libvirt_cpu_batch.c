@@ -124,13 +124,17 @@ static void host_elements_recorded(void **state)
     for (size_t i = 0; i < 7; i++)
         assert_string_equal(cpu->ignored[i], notes[i]);
     /* The host details change nothing: same featureset and vendor. */
-    if (xlc_level_host_from_lv_cpu(map, cpu, &h, &err) ||
-        xlc_level_host_from_lv_cpu(map, plain, &hp, &err))
+    if (xlc_level_host_from_lv_cpu(map, cpu, XLC_GUEST_PV, &h, &err) ||
+        xlc_level_host_from_lv_cpu(map, plain, XLC_GUEST_PV, &hp, &err))
         fail_msg("%s", err.msg);
     assert_memory_equal(h.fs, hp.fs, sizeof(h.fs));
     assert_memory_equal(h.props.vendor, hp.props.vendor,
                         sizeof(h.props.vendor));
-    assert_true(xfs_test(h.fs, W, XFS_PDCM));
+    /* The host's features go through Xen's derivation: a listed feature
+     * a PV guest may have (ss) is in the max set, one no guest sees
+     * (pdcm) is not. */
+    assert_true(xfs_test(h.fs, W, XFS_SS));
+    assert_false(xfs_test(h.fs, W, XFS_PDCM));
     xlc_lv_cpu_free(cpu);
     xlc_lv_cpu_free(plain);
 }
@@ -163,8 +167,9 @@ static void host_elements_checked(void **state)
         "<x> is not expected in <pages>");
     /* Another architecture's host has no x86 featureset: refused. */
     cpu = parse_ok("<cpu>\n<arch>aarch64</arch><model>Haswell</model></cpu>");
-    assert_int_equal(xlc_level_host_from_lv_cpu(map, cpu, &h, &err),
-                     -EINVAL);
+    assert_int_equal(
+        xlc_level_host_from_lv_cpu(map, cpu, XLC_GUEST_HVM, &h, &err),
+        -EINVAL);
     assert_non_null(strstr(err.msg, "t.xml:2: <arch>aarch64</arch>"));
     xlc_lv_cpu_free(cpu);
 }
@@ -269,13 +274,14 @@ static void hosts_agree(const struct elements *e, const char *text)
     xlc_error err;
     size_t n;
 
-    if (xlc_level_hosts_from_libvirt(path, map, &hosts, &n, &err))
+    if (xlc_level_hosts_from_libvirt(path, map, XLC_GUEST_HVM, &hosts, &n,
+                                     &err))
         fail_msg("%s", err.msg);
     assert_int_equal(n, e->n);
     for (size_t i = 0; i < n; i++) {
         struct xlc_lv_cpu *cpu = parse_ok(e->xml[i]);
 
-        if (xlc_level_host_from_lv_cpu(map, cpu, &one, &err))
+        if (xlc_level_host_from_lv_cpu(map, cpu, XLC_GUEST_HVM, &one, &err))
             fail_msg("%s", err.msg);
         assert_memory_equal(hosts[i].fs, one.fs, sizeof(one.fs));
         assert_memory_equal(&hosts[i].props, &one.props, sizeof(one.props));
@@ -524,8 +530,9 @@ static void batch_error_line(void **state)
                        (int)(nl - x), x, strchr(nl + 1, '\n') + 1);
     }
     path = write_temp(b.s);
-    assert_int_equal(xlc_level_hosts_from_libvirt(path, map, &hosts, &n,
-                                                  &err), -EINVAL);
+    assert_int_equal(xlc_level_hosts_from_libvirt(path, map, XLC_GUEST_HVM,
+                                                  &hosts, &n, &err),
+                     -EINVAL);
     snprintf(want, sizeof(want), "(<cpu> at line %ld):%ld: unknown feature "
              "'avx5l2f'", e.line[700], e.line[700] + 1);
     if (!strstr(err.msg, want))

@@ -1,19 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * xen-cpuid level [--type pv|hvm] [--json] HOST... [+CANDIDATE...]
- *                 [guest:SOURCE]
+ * xen-cpuid level [--type pv|hvm] [--json] [--with NAME,...] [--nomigrate]
+ *                 HOST... [+CANDIDATE...] [guest:SOURCE]
  *
  * HOST is [NAME=]SOURCE; SOURCE is a CPUID dump file (libvirt <cpudata>
  * XML or `cpuid -r` text), a featureset (xxxxxxxx:xxxxxxxx:..., or a file
- * holding one) or @live (this machine).  "-" reads one HOST per line from
- * stdin.  +SOURCE asks what the pool would lose if that host
- * joined, without adding it; guest:SOURCE names the featureset judged on
- * every host (default: the level itself).
+ * holding one), a saved policy, a file of libvirt <cpu> elements or @live
+ * (this machine).  "-" reads one HOST per line from stdin.  +SOURCE asks
+ * what the pool would change if that host joined, without adding it;
+ * guest:SOURCE names the featureset judged on every host (default: the
+ * guest CPU).  The library computes the report (level-report.h); this
+ * file only reads the inputs into it.
  *
- * Exit: 0 when the pool is compatible and every host accepts the guest
- * featureset; 4 when hosts were refused (their guests cannot run there at
- * all), vendors or MXCSR masks differ, or a verdict is not ok; 2 for bad
- * input.
+ * Exit: 0 when the pool is usable and every host accepts the guest; 4
+ * when it is not (hosts refused, vendors or MXCSR masks differ, an opt-in
+ * or the levelled policy refused, a verdict not ok); 2 for bad input.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../libxl_cpuid/libvirt-cpumap.h"
 #include "level-tool.h"
 
 /* One command-line (or stdin) entry, before its source is loaded. */
@@ -35,6 +37,16 @@ struct spec {
 struct specs {
     struct spec *v;
     size_t n;
+};
+
+/* One run: the report being filled, and the cpu_map once loaded. */
+struct level_run {
+    struct tool *t;
+    enum xlc_guest_type type;
+    struct xlc_level_report *rep;
+    struct xlc_cpu_map *map;
+    int map_rc;                     /* 1: not tried yet */
+    char *map_error;
 };
 
 static bool is_file(const char *path)
@@ -137,98 +149,35 @@ static void specs_free(struct specs *l)
     free(l->v);
 }
 
-static int refuse(struct level_run *r, const char *name, const char *reason,
-                  xlc_error *err)
-{
-    struct level_refused *n =
-        realloc(r->refused, (r->nr_refused + 1) * sizeof(*n));
-
-    if (!n)
-        return xlc_fail(err, ENOMEM, "out of memory");
-    r->refused = n;
-    n[r->nr_refused].name = strdup(name);
-    n[r->nr_refused].reason = strdup(reason);
-    r->nr_refused++;
-    return 0;
-}
-
-/* The run takes `src` (a copy for libvirt hosts, which share a file). */
-static int add_host(struct level_run *r, const char *name, char *src,
-                    const struct xlc_level_host *h, xlc_error *err)
-{
-    struct xfs_cpu_policy **p;
-    size_t id;
-    char **s;
-    int rc;
-
-    if (!h->usable) {
-        free(src);
-        return refuse(r, name, "no VMX/SVM: cannot run HVM guests", err);
-    }
-    rc = xlc_pool_add(r->pool, name, h->fs, XFS_NR_WORDS, &h->props, &id,
-                      err);
-    s = rc ? NULL : realloc(r->sources, xlc_pool_nr_ids(r->pool) * sizeof(*s));
-    if (s)
-        r->sources = s;
-    p = s ? realloc(r->pols, xlc_pool_nr_ids(r->pool) * sizeof(*p)) : NULL;
-    if (p)
-        r->pols = p;
-    if (!rc && (!s || !p))
-        rc = xlc_fail(err, ENOMEM, "out of memory");
-    if (rc) {
-        free(src);
-        return rc;
-    }
-    s[id] = src;
-    p[id] = h->has_policy ? malloc(sizeof(*p[id])) : NULL;
-    if (p[id])
-        *p[id] = h->policy;
-    return 0;
-}
-
-static int add_candidate(struct level_run *r, struct spec *sp,
-                         const struct xlc_level_host *h, xlc_error *err)
-{
-    struct level_candidate *c;
-
-    c = realloc(r->cand, (r->nr_cand + 1) * sizeof(*c));
-    if (!c)
-        return xlc_fail(err, ENOMEM, "out of memory");
-    r->cand = c;
-    c = &c[r->nr_cand++];
-    memset(c, 0, sizeof(*c));
-    c->name = sp->name;
-    sp->name = NULL;
-    c->host = *h;
-    return 0;
-}
-
-static int set_guest(struct level_run *r, struct spec *sp,
-                     const struct xlc_level_host *h, xlc_error *err)
-{
-    if (r->have_guest)
-        return xlc_fail(err, EINVAL, "only one guest:SOURCE may be given");
-    r->have_guest = true;
-    r->guest = *h;
-    r->guest_name = sp->name;
-    sp->name = NULL;
-    return 0;
-}
-
 static int take_host(struct level_run *r, struct spec *sp,
                      const struct xlc_level_host *h, xlc_error *err)
 {
     switch (sp->kind) {
-    case SPEC_HOST: {
-        char *src = sp->src;
-
-        sp->src = NULL; /* the run owns it now */
-        return add_host(r, sp->name, src, h, err);
-    }
-    case SPEC_CANDIDATE: return add_candidate(r, sp, h, err);
-    case SPEC_GUEST: return set_guest(r, sp, h, err);
+    case SPEC_HOST:
+        return xlc_level_report_add_host(r->rep, sp->name, sp->src, h, err);
+    case SPEC_CANDIDATE:
+        return xlc_level_report_add_candidate(r->rep, sp->name, h, err);
+    case SPEC_GUEST:
+        return xlc_level_report_set_guest(r->rep, sp->name, h, err);
     }
     return 0;
+}
+
+/* The cpu_map (--cpu-map DIR or libvirt's), loaded once; NULL + message. */
+static const struct xlc_cpu_map *level_cpu_map(struct level_run *r,
+                                               xlc_error *err)
+{
+    xlc_error mine;
+
+    if (r->map_rc == 1) {
+        r->map_rc = xlc_cpu_map_load(r->t->cpu_map, &r->map, &mine);
+        if (r->map_rc)
+            r->map_error = strdup(mine.msg);
+    }
+    if (r->map_rc)
+        xlc_fail(err, -r->map_rc, "%s",
+                 r->map_error ? r->map_error : "cpu_map: out of memory");
+    return r->map_rc ? NULL : r->map;
 }
 
 /* A file of libvirt <cpu> elements: one host each, "NAME#k" when many. */
@@ -242,18 +191,16 @@ static int take_libvirt(struct level_run *r, struct spec *sp, xlc_error *err)
 
     if (!map)
         return -EINVAL;
-    rc = xlc_level_hosts_from_libvirt(sp->src, map, &hosts, &n, err);
+    rc = xlc_level_hosts_from_libvirt(sp->src, map, r->type, &hosts, &n,
+                                      err);
     if (!rc && n > 1 && sp->kind != SPEC_HOST)
         rc = xlc_fail(err, EINVAL, "%s: %zu <cpu> elements; a candidate or "
                       "guest is one", sp->src, n);
     if (!rc && n == 1)
         rc = take_host(r, sp, &hosts[0], err);
     for (size_t k = 0; !rc && n > 1 && k < n; k++) {
-        char *src = strdup(sp->src);
-
         snprintf(name, sizeof(name), "%s#%zu", sp->name, k + 1);
-        rc = src ? add_host(r, name, src, &hosts[k], err)
-                 : xlc_fail(err, ENOMEM, "out of memory");
+        rc = xlc_level_report_add_host(r->rep, name, sp->src, &hosts[k], err);
     }
     free(hosts);
     return rc;
@@ -306,82 +253,67 @@ static int build(struct level_run *r, xlc_error *err)
     if (!rc)
         rc = load_all(r, &l, err);
     specs_free(&l);
-    if (!rc && !xlc_pool_nr_hosts(r->pool) && !r->nr_refused)
+    if (!rc && !xlc_pool_nr_hosts(r->rep->pool) && !r->rep->nr_refused)
         rc = xlc_fail(err, EINVAL, "no host given");
     return rc;
 }
 
-/* Level, candidates and verdicts, once every input is in. */
+/* --with may be given more than once: one comma-separated list. */
+static char *with_list(const struct tool *t)
+{
+    struct xlc_buf b = XLC_BUF_INIT;
+
+    if (!t->nr_with)
+        return NULL;
+    for (unsigned int i = 0; i < t->nr_with; i++)
+        xlc_buf_printf(&b, "%s%s", i ? "," : "", t->with[i]);
+    return xlc_buf_take(&b);
+}
+
+/* The report, once every input is in. */
 static int evaluate(struct level_run *r, xlc_error *err)
 {
-    const uint32_t *guest;
-    const struct xlc_host_props *gp;
-    int rc = xlc_pool_level(r->pool, &r->level, err);
+    struct xlc_level_options o = { .nomigrate = r->t->nomigrate };
+    xlc_error map_err;
+    char *with = with_list(r->t);
+    int rc;
 
-    for (size_t i = 0; !rc && i < r->nr_cand; i++)
-        rc = xlc_pool_what_if_add(r->pool, r->cand[i].host.fs, XFS_NR_WORDS,
-                                  &r->cand[i].host.props, &r->cand[i].after,
-                                  &r->cand[i].chg, err);
-    if (rc)
-        return rc;
-    guest = r->have_guest ? r->guest.fs : r->level.sets.level;
-    gp = r->have_guest ? &r->guest.props : &r->level.props.value;
-    if (!r->have_guest && r->level.props.differs[XLC_PROP_VENDOR])
-        gp = NULL; /* no common vendor to judge */
-    r->verdicts = calloc(xlc_pool_nr_ids(r->pool), sizeof(*r->verdicts));
-    if (!r->verdicts)
+    if (r->t->nr_with && !with)
         return xlc_fail(err, ENOMEM, "out of memory");
-    for (size_t id = 0; !rc && id < xlc_pool_nr_ids(r->pool); id++)
-        rc = xlc_pool_verdict(r->pool, id, guest, XFS_NR_WORDS, gp,
-                              &r->verdicts[id], err);
-    if (!rc) {
-        level_libvirt_output(r);
-        level_policy_output(r);
-        level_xl_output(r);
-    }
+    o.with = with;
+    o.map = level_cpu_map(r, &map_err);
+    o.map_why_not = o.map ? NULL : map_err.msg;
+    rc = xlc_level_report_compute(r->rep, &o, err);
+    free(with);
     return rc;
 }
 
-static int exit_code(const struct level_run *r)
+static int exit_code(const struct xlc_level_report *r)
 {
-    if (r->nr_refused || !r->level.props.compatible || r->nr_refusals)
+    if (!r->usable)
         return EXIT_REFUSED;
     for (size_t id = 0; id < xlc_pool_nr_ids(r->pool); id++)
-        if (r->verdicts[id].kind != XLC_VERDICT_OK)
+        if (xlc_pool_has(r->pool, id) &&
+            r->verdicts[id].kind != XLC_VERDICT_OK)
             return EXIT_REFUSED;
     return EXIT_OK;
 }
 
 static void run_free(struct level_run *r)
 {
-    for (size_t i = 0; r->sources && i < xlc_pool_nr_ids(r->pool); i++)
-        free(r->sources[i]);
-    free(r->sources);
-    for (size_t i = 0; r->pols && i < xlc_pool_nr_ids(r->pool); i++)
-        free(r->pols[i]);
-    free(r->pols);
-    free(r->policy);
-    free(r->policy_why_not);
-    for (size_t i = 0; i < r->nr_refusals; i++)
-        free(r->refusals[i]);
-    free(r->refusals);
-    for (size_t i = 0; i < r->nr_refused; i++) {
-        free(r->refused[i].name);
-        free(r->refused[i].reason);
-    }
-    free(r->refused);
-    for (size_t i = 0; i < r->nr_cand; i++)
-        free(r->cand[i].name);
-    free(r->cand);
-    free(r->guest_name);
-    free(r->verdicts);
-    free(r->lv_xml);
-    free(r->lv_why_not);
-    free(r->xl_cpuid);
-    free(r->xl_why_not);
     free(r->map_error);
     xlc_cpu_map_free(r->map);
-    xlc_pool_free(r->pool);
+    xlc_level_report_free(r->rep);
+}
+
+/* Every host was refused: there is no level, only the reasons. */
+static int all_refused(struct level_run *r)
+{
+    for (size_t i = 0; i < r->rep->nr_refused; i++)
+        tool_err(r->t, "refused: %s: %s", r->rep->refused[i].name,
+                 r->rep->refused[i].reason);
+    tool_err(r->t, "no host can run %s guests", xlc_guest_type_name(r->type));
+    return EXIT_REFUSED;
 }
 
 int cmd_level(struct tool *t)
@@ -399,24 +331,20 @@ int cmd_level(struct tool *t)
         r.type = XLC_GUEST_HVM;
     if (!t->argc) {
         tool_err(t, "usage: xen-cpuid level [--type pv|hvm] [--json] "
-                    "HOST... [+CANDIDATE] [guest:SOURCE]  (HOST: "
-                    "[NAME=](DUMP-FILE | FEATURESET | @live), or - for a "
-                    "list on stdin)");
+                    "[--with NAME,...] [--nomigrate] HOST... [+CANDIDATE] "
+                    "[guest:SOURCE]  (HOST: [NAME=](DUMP-FILE | FEATURESET "
+                    "| @live), or - for a list on stdin)");
         return EXIT_USAGE;
     }
-    if (xlc_pool_new(r.type, &r.pool, &err)) {
+    if (xlc_level_report_new(r.type, &r.rep, &err)) {
         tool_err(t, "%s", err.msg);
         return EXIT_INTERNAL;
     }
     rc = build(&r, &err);
-    if (!rc && !xlc_pool_nr_hosts(r.pool)) {
-        /* Every host was refused: there is no level, only the reasons. */
-        for (size_t i = 0; i < r.nr_refused; i++)
-            tool_err(t, "refused: %s: %s", r.refused[i].name,
-                     r.refused[i].reason);
-        tool_err(t, "no host can run %s guests", xlc_guest_type_name(r.type));
+    if (!rc && !xlc_pool_nr_hosts(r.rep->pool)) {
+        rc = all_refused(&r);
         run_free(&r);
-        return EXIT_REFUSED;
+        return rc;
     }
     if (!rc)
         rc = evaluate(&r, &err);
@@ -425,8 +353,9 @@ int cmd_level(struct tool *t)
         run_free(&r);
         return rc == -ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
     }
-    rc = t->json ? level_print_json(&r, stdout) : level_print_text(&r, stdout);
-    rc = rc ? EXIT_INTERNAL : exit_code(&r);
+    rc = t->json ? level_print_json(r.rep, stdout)
+                 : level_print_text(r.rep, stdout);
+    rc = rc ? EXIT_INTERNAL : exit_code(r.rep);
     run_free(&r);
     return rc;
 }

@@ -26,11 +26,14 @@ static void names_array(struct xlc_buf *b, const uint32_t *fs)
     xlc_buf_putc(b, ']');
 }
 
-static void hosts_array(struct xlc_buf *b, const xlc_pool *p,
-                        unsigned int bit, bool has)
+typedef size_t hosts_fn(const xlc_pool *p, unsigned int bit, bool has,
+                        size_t *ids, size_t max);
+
+static void hosts_array_of(struct xlc_buf *b, const xlc_pool *p,
+                           hosts_fn *fn, unsigned int bit, bool has)
 {
     size_t n = xlc_pool_nr_ids(p), *ids = malloc((n ? n : 1) * sizeof(*ids));
-    size_t k = ids ? xlc_pool_hosts_with(p, bit, has, ids, n) : 0;
+    size_t k = ids ? fn(p, bit, has, ids, n) : 0;
     char buf[XLC_HOST_NAME_BUF];
 
     xlc_buf_putc(b, '[');
@@ -43,6 +46,12 @@ static void hosts_array(struct xlc_buf *b, const xlc_pool *p,
     if (!ids)
         b->oom = true;
     free(ids);
+}
+
+static void hosts_array(struct xlc_buf *b, const xlc_pool *p,
+                        unsigned int bit, bool has)
+{
+    hosts_array_of(b, p, xlc_pool_hosts_with, bit, has);
 }
 
 static void fs_field(struct xlc_buf *b, const char *key, const uint32_t *fs)
@@ -58,10 +67,10 @@ static void fs_field(struct xlc_buf *b, const char *key, const uint32_t *fs)
     free(text);
 }
 
-static void prereq_field(struct xlc_buf *b, const struct xlc_level *l,
+static void prereq_field(struct xlc_buf *b, const uint32_t *level,
                          unsigned int bit)
 {
-    int pre = xlc_level_missing_prereq(l, bit);
+    int pre = xlc_missing_prereq(level, bit);
     char buf[XLC_FEATURE_NAME_MAX];
 
     xlc_buf_puts(b, ",\"needs\":");
@@ -71,7 +80,7 @@ static void prereq_field(struct xlc_buf *b, const struct xlc_level *l,
         xlc_buf_json_str(b, level_feature_name((unsigned int)pre, buf));
 }
 
-static void lost_array(struct xlc_buf *b, const struct level_run *r)
+static void lost_array(struct xlc_buf *b, const struct xlc_level_report *r)
 {
     const struct xlc_level *l = &r->level;
     char buf[XLC_FEATURE_NAME_MAX];
@@ -86,7 +95,7 @@ static void lost_array(struct xlc_buf *b, const struct level_run *r)
         xlc_buf_puts(b, ",\"missing_on\":");
         hosts_array(b, r->pool, bit, false);
         if (xfs_test(l->sets.dep_lost, NW, bit))
-            prereq_field(b, l, bit);
+            prereq_field(b, l->sets.level, bit);
         xlc_buf_putc(b, '}');
         first = false;
     }
@@ -94,7 +103,7 @@ static void lost_array(struct xlc_buf *b, const struct level_run *r)
 }
 
 /* Inverted bits: carried, restated, or not expressible. */
-static void weak_array(struct xlc_buf *b, const struct level_run *r)
+static void weak_array(struct xlc_buf *b, const struct xlc_level_report *r)
 {
     const struct xlc_level *l = &r->level;
     char buf[XLC_FEATURE_NAME_MAX];
@@ -123,14 +132,14 @@ static void weak_array(struct xlc_buf *b, const struct level_run *r)
                                     buf));
         }
         if (!strcmp(state, "unexpressed"))
-            prereq_field(b, l, bit);
+            prereq_field(b, l->sets.level, bit);
         xlc_buf_putc(b, '}');
         first = false;
     }
     xlc_buf_putc(b, ']');
 }
 
-static void prop_object(struct xlc_buf *b, const struct level_run *r,
+static void prop_object(struct xlc_buf *b, const struct xlc_level_report *r,
                         enum xlc_prop which)
 {
     const struct xlc_props_level *pl = &r->level.props;
@@ -170,7 +179,7 @@ static void prop_object(struct xlc_buf *b, const struct level_run *r,
     xlc_buf_puts(b, "}}");
 }
 
-static void props_object(struct xlc_buf *b, const struct level_run *r)
+static void props_object(struct xlc_buf *b, const struct xlc_level_report *r)
 {
     const struct xlc_props_level *pl = &r->level.props;
     char name[XLC_HOST_NAME_BUF];
@@ -195,37 +204,162 @@ static void props_object(struct xlc_buf *b, const struct level_run *r)
     xlc_buf_puts(b, "}}");
 }
 
-static void hosts_object(struct xlc_buf *b, const struct level_run *r)
+static void hosts_object(struct xlc_buf *b, const struct xlc_level_report *r)
 {
     char name[XLC_HOST_NAME_BUF];
+    bool first = true;
 
     xlc_buf_puts(b, ",\"hosts\":[");
     for (size_t id = 0; id < xlc_pool_nr_ids(r->pool); id++) {
-        const struct xlc_verdict *v = &r->verdicts[id];
+        const struct xlc_level_verdict *v = &r->verdicts[id];
 
-        xlc_buf_printf(b, "%s{\"name\":", id ? "," : "");
+        if (!xlc_pool_has(r->pool, id))
+            continue;
+        xlc_buf_printf(b, "%s{\"name\":", first ? "" : ",");
+        first = false;
         xlc_buf_json_str(b, xlc_pool_host_name(r->pool, id, name));
         xlc_buf_puts(b, ",\"source\":");
         xlc_buf_json_str(b, r->sources[id]);
         xlc_buf_printf(b, ",\"verdict\":\"%s\",\"missing\":",
                        xlc_verdict_name(v->kind));
-        names_array(b, v->missing);
+        names_array(b, v->fs.missing);
         xlc_buf_puts(b, ",\"not_told_of\":");
-        names_array(b, v->untold);
-        xlc_buf_printf(b, ",\"vendor_differs\":%s,\"mxcsr_differs\":%s}",
-                       v->vendor_differs ? "true" : "false",
-                       v->mxcsr_differs ? "true" : "false");
+        names_array(b, v->fs.untold);
+        xlc_buf_printf(b, ",\"vendor_differs\":%s,\"mxcsr_differs\":%s,"
+                       "\"refuses_policy\":%s,\"pool_unusable\":%s}",
+                       v->fs.vendor_differs ? "true" : "false",
+                       v->fs.mxcsr_differs ? "true" : "false",
+                       v->policy_refused ? "true" : "false",
+                       v->pool_unusable ? "true" : "false");
     }
     xlc_buf_putc(b, ']');
 }
 
-static void rest_object(struct xlc_buf *b, const struct level_run *r)
+/* Why each feature of the max level is not on the guest level. */
+static void held_array(struct xlc_buf *b, const struct xlc_level_report *r)
+{
+    char buf[XLC_FEATURE_NAME_MAX];
+    bool first = true;
+
+    xlc_buf_puts(b, ",\"held_back\":[");
+    for (unsigned int bit = 0; bit < NW * 32; bit++) {
+        unsigned int k;
+
+        for (k = 0; k < XLC_HELD_NR && !xfs_test(r->held[k], NW, bit); k++)
+            ;
+        if (k == XLC_HELD_NR)
+            continue;
+        xlc_buf_printf(b, "%s{\"feature\":", first ? "" : ",");
+        first = false;
+        xlc_buf_json_str(b, level_feature_name(bit, buf));
+        xlc_buf_printf(b, ",\"reason\":\"%s\"", xlc_held_reason_name(k));
+        if (k == XLC_HELD_NOMIGRATE) {
+            bool xen = xfs_test(r->nomigrate_xen, NW, bit);
+            bool lv = xfs_test(r->nomigrate_libvirt, NW, bit);
+
+            xlc_buf_printf(b, ",\"by\":[%s%s%s]", xen ? "\"xen\"" : "",
+                           xen && lv ? "," : "", lv ? "\"libvirt\"" : "");
+        }
+        if (k == XLC_HELD_NOT_DEFAULT) {
+            xlc_buf_puts(b, ",\"not_default_on\":");
+            hosts_array_of(b, r->pool, xlc_pool_hosts_with_default, bit,
+                           false);
+        }
+        if (k == XLC_HELD_PREREQ)
+            prereq_field(b, r->guest_sets.level, bit);
+        xlc_buf_putc(b, '}');
+    }
+    xlc_buf_putc(b, ']');
+}
+
+static void optins_array(struct xlc_buf *b, const struct xlc_level_report *r)
+{
+    static const char *const states[] = { "granted", "already", "refused" };
+    char buf[XLC_FEATURE_NAME_MAX];
+
+    xlc_buf_puts(b, ",\"optins\":[");
+    for (size_t i = 0; i < r->nr_optins; i++) {
+        const struct xlc_level_optin *o = &r->optins[i];
+
+        xlc_buf_printf(b, "%s{\"asked\":", i ? "," : "");
+        xlc_buf_json_str(b, o->asked);
+        xlc_buf_puts(b, ",\"feature\":");
+        xlc_buf_json_str(b, level_feature_name(o->feature, buf));
+        xlc_buf_printf(b, ",\"state\":\"%s\",\"added\":",
+                       states[o->state]);
+        names_array(b, o->added);
+        xlc_buf_puts(b, ",\"why\":");
+        if (o->why)
+            xlc_buf_json_str(b, o->why);
+        else
+            xlc_buf_puts(b, "null");
+        xlc_buf_putc(b, '}');
+    }
+    xlc_buf_putc(b, ']');
+}
+
+static void str_array(struct xlc_buf *b, const char *key, char *const *v,
+                      size_t n)
+{
+    xlc_buf_printf(b, ",\"%s\":[", key);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            xlc_buf_putc(b, ',');
+        xlc_buf_json_str(b, v[i]);
+    }
+    xlc_buf_putc(b, ']');
+}
+
+static void opt_str(struct xlc_buf *b, const char *key, const char *v)
+{
+    xlc_buf_printf(b, ",\"%s\":", key);
+    if (v)
+        xlc_buf_json_str(b, v);
+    else
+        xlc_buf_puts(b, "null");
+}
+
+static void candidates_array(struct xlc_buf *b,
+                             const struct xlc_level_report *r)
+{
+    xlc_buf_puts(b, ",\"candidates\":[");
+    for (size_t i = 0; i < r->nr_cand; i++) {
+        const struct xlc_level_candidate *c = &r->cand[i];
+
+        xlc_buf_printf(b, "%s{\"name\":", i ? "," : "");
+        xlc_buf_json_str(b, c->name);
+        xlc_buf_puts(b, ",\"max_level_would_lose\":");
+        names_array(b, c->chg.lost);
+        xlc_buf_puts(b, ",\"max_level_would_gain\":");
+        names_array(b, c->chg.gained);
+        xlc_buf_puts(b, ",\"guest_cpu_would_lose\":");
+        names_array(b, c->guest_lost);
+        xlc_buf_puts(b, ",\"guest_cpu_would_gain\":");
+        names_array(b, c->guest_gained);
+        xlc_buf_puts(b, ",\"optins_lacking\":");
+        names_array(b, c->optins_lacking);
+        xlc_buf_printf(b, ",\"usable\":%s,\"becomes_incompatible\":%s,"
+                       "\"limits_drop\":%s,\"becomes_unusable\":%s,"
+                       "\"policy_known\":%s",
+                       c->host.usable ? "true" : "false",
+                       c->chg.becomes_incompatible ? "true" : "false",
+                       c->chg.limits_drop ? "true" : "false",
+                       c->becomes_unusable ? "true" : "false",
+                       c->policy_known ? "true" : "false");
+        str_array(b, "policy_refusals", c->policy.refusals,
+                  c->policy.nr_refusals);
+        xlc_buf_putc(b, '}');
+    }
+    xlc_buf_putc(b, ']');
+}
+
+static void rest_object(struct xlc_buf *b, const struct xlc_level_report *r)
 {
     xlc_buf_puts(b, ",\"guest\":");
     if (r->have_guest)
         xlc_buf_json_str(b, r->guest_name);
     else
-        xlc_buf_puts(b, "\"level\"");
+        xlc_buf_puts(b, "\"guest_cpu\"");
     xlc_buf_puts(b, ",\"refused\":[");
     for (size_t i = 0; i < r->nr_refused; i++) {
         xlc_buf_printf(b, "%s{\"name\":", i ? "," : "");
@@ -234,63 +368,36 @@ static void rest_object(struct xlc_buf *b, const struct level_run *r)
         xlc_buf_json_str(b, r->refused[i].reason);
         xlc_buf_putc(b, '}');
     }
-    xlc_buf_puts(b, "],\"candidates\":[");
-    for (size_t i = 0; i < r->nr_cand; i++) {
-        const struct level_candidate *c = &r->cand[i];
-
-        xlc_buf_printf(b, "%s{\"name\":", i ? "," : "");
-        xlc_buf_json_str(b, c->name);
-        xlc_buf_puts(b, ",\"would_lose\":");
-        names_array(b, c->chg.lost);
-        xlc_buf_puts(b, ",\"would_add\":");
-        names_array(b, c->chg.gained);
-        xlc_buf_printf(b, ",\"usable\":%s,\"becomes_incompatible\":%s,"
-                       "\"limits_drop\":%s}",
-                       c->host.usable ? "true" : "false",
-                       c->chg.becomes_incompatible ? "true" : "false",
-                       c->chg.limits_drop ? "true" : "false");
-    }
+    xlc_buf_printf(b, "],\"usable\":%s", r->usable ? "true" : "false");
+    str_array(b, "why_unusable", r->why_unusable, r->nr_why_unusable);
+    str_array(b, "notes", r->notes, r->nr_notes);
+    candidates_array(b, r);
     /* Outputs that may be absent: null, and why. */
-    xlc_buf_puts(b, "],\"xl_cpuid\":");
-    if (r->xl_cpuid)
-        xlc_buf_json_str(b, r->xl_cpuid);
-    else
-        xlc_buf_puts(b, "null");
-    xlc_buf_puts(b, ",\"xl_cpuid_why_not\":");
-    if (r->xl_why_not)
-        xlc_buf_json_str(b, r->xl_why_not);
-    else
-        xlc_buf_puts(b, "null");
-    xlc_buf_puts(b, ",\"libvirt_cpu\":");
-    if (r->lv_xml)
-        xlc_buf_json_str(b, r->lv_xml);
-    else
-        xlc_buf_puts(b, "null");
-    xlc_buf_puts(b, ",\"libvirt_cpu_why_not\":");
-    if (r->lv_why_not)
-        xlc_buf_json_str(b, r->lv_why_not);
-    else
-        xlc_buf_puts(b, "null");
+    opt_str(b, "xl_cpuid", r->xl_cpuid);
+    opt_str(b, "xl_cpuid_why_not", r->xl_why_not);
+    opt_str(b, "libvirt_cpu", r->lv_xml);
+    opt_str(b, "libvirt_cpu_why_not", r->lv_why_not);
     xlc_buf_puts(b, ",\"libvirt_unnamed\":");
     names_array(b, r->lv_unnamed);
     level_policy_json(r, b);
-    xlc_buf_puts(b, ",\"not_in_this_build\":[");
-    for (size_t i = 0; i < r->nr_missing_outputs; i++) {
-        if (i)
-            xlc_buf_putc(b, ',');
-        xlc_buf_json_str(b, r->missing_outputs[i]);
-    }
-    xlc_buf_putc(b, ']');
 }
 
-int level_print_json(const struct level_run *r, FILE *out)
+int level_print_json(const struct xlc_level_report *r, FILE *out)
 {
     struct xlc_buf b = XLC_BUF_INIT;
     char *s;
 
-    xlc_buf_printf(&b, "{\"type\":\"%s\",\"nr_hosts\":%zu,",
-                   xlc_guest_type_name(r->type), r->level.nr_hosts);
-    fs_field(&b, "level", r->level.sets.level);
+    xlc_buf_printf(&b, "{\"type\":\"%s\",\"nr_hosts\":%zu,"
+                   "\"nomigrate\":%s,",
+                   xlc_guest_type_name(r->type), r->level.nr_hosts,
+                   r->nomigrate ? "true" : "false");
+    fs_field(&b, "max_level", r->level.sets.level);
+    xlc_buf_putc(&b, ',');
+    fs_field(&b, "guest_level", r->guest_sets.level);
+    xlc_buf_putc(&b, ',');
+    fs_field(&b, "guest_cpu", r->guest_cpu);
+    held_array(&b, r);
+    optins_array(&b, r);
     lost_array(&b, r);
     weak_array(&b, r);
     props_object(&b, r);

@@ -11,12 +11,15 @@
 
 #define NW XFS_NR_WORDS
 
+typedef size_t hosts_fn(const xlc_pool *p, unsigned int bit, bool has,
+                        size_t *ids, size_t max);
+
 /* ", "-separated names of the present hosts with (or without) the bit. */
-static void host_list(FILE *out, const xlc_pool *p, unsigned int bit,
-                      bool has)
+static void host_list_of(FILE *out, const xlc_pool *p, hosts_fn *fn,
+                         unsigned int bit, bool has)
 {
     size_t n = xlc_pool_nr_ids(p), *ids = malloc((n ? n : 1) * sizeof(*ids));
-    size_t k = ids ? xlc_pool_hosts_with(p, bit, has, ids, n) : 0;
+    size_t k = ids ? fn(p, bit, has, ids, n) : 0;
     char buf[XLC_HOST_NAME_BUF];
     struct xlc_buf b = XLC_BUF_INIT;
 
@@ -26,12 +29,18 @@ static void host_list(FILE *out, const xlc_pool *p, unsigned int bit,
             xlc_buf_puts(&b, ", ");
         xlc_buf_puts(&b, xlc_pool_host_name(p, ids[i], buf));
     }
-    if (b.oom)
+    if (b.oom || !ids)
         fputs("(out of memory)", out);
     else if (b.len)
         fwrite(b.s, 1, b.len, out);
     xlc_buf_free(&b);
     free(ids);
+}
+
+static void host_list(FILE *out, const xlc_pool *p, unsigned int bit,
+                      bool has)
+{
+    host_list_of(out, p, xlc_pool_hosts_with, bit, has);
 }
 
 static void feature_list(FILE *out, const uint32_t *fs)
@@ -48,35 +57,125 @@ static void feature_list(FILE *out, const uint32_t *fs)
         fputs("(none)", out);
 }
 
-static void print_level(FILE *out, const struct level_run *r)
+/* "label: xxxxxxxx:..." then the features by word. */
+static void print_set(FILE *out, const char *label, const uint32_t *fs)
 {
-    const struct xlc_level *l = &r->level;
-    char *text = level_featureset_text(l->sets.level, NW);
+    char *text = level_featureset_text(fs, NW);
     char buf[XLC_FEATURE_NAME_MAX];
 
-    fprintf(out, "pool: %zu host%s, %s guests\n", l->nr_hosts,
-            l->nr_hosts == 1 ? "" : "s", xlc_guest_type_name(l->type));
-    fprintf(out, "level: %s\n", text ? text : "(out of memory)");
+    fprintf(out, "%s: %s\n", label, text ? text : "(out of memory)");
     free(text);
     for (unsigned int w = 0; w < NW; w++) {
-        if (!l->sets.level[w])
+        if (!fs[w])
             continue;
         fprintf(out, "  %-6s", xfs_words[w].key);
         for (unsigned int b = w * 32; b < w * 32 + 32; b++)
-            if (xfs_test(l->sets.level, NW, b))
+            if (xfs_test(fs, NW, b))
                 fprintf(out, " %s", level_feature_name(b, buf));
         fputc('\n', out);
     }
 }
 
-static void print_lost(FILE *out, const struct level_run *r)
+static void print_levels(FILE *out, const struct xlc_level_report *r)
+{
+    const struct xlc_level *l = &r->level;
+
+    fprintf(out, "pool: %zu host%s, %s guests%s\n", l->nr_hosts,
+            l->nr_hosts == 1 ? "" : "s", xlc_guest_type_name(l->type),
+            r->nomigrate ? " that never migrate (--nomigrate)" : "");
+    print_set(out, "max level (what a guest may be given if it asks)",
+              l->sets.level);
+    print_set(out, r->nomigrate
+                       ? "guest level (what a guest gets by default on "
+                         "every host)"
+                       : "guest level (what a migratable guest gets by "
+                         "default on every host)",
+              r->guest_sets.level);
+}
+
+/* Why each max-level feature is held back from the guest level. */
+static void print_held(FILE *out, const struct xlc_level_report *r)
+{
+    char buf[XLC_FEATURE_NAME_MAX], pre[XLC_FEATURE_NAME_MAX];
+    bool any = false;
+
+    fputs("held back from the guest level (on every host's max set):\n",
+          out);
+    for (unsigned int b = 0; b < NW * 32; b++) {
+        const char *n = level_feature_name(b, buf);
+        bool xen = xfs_test(r->nomigrate_xen, NW, b);
+        bool lv = xfs_test(r->nomigrate_libvirt, NW, b);
+        int p;
+
+        if (xfs_test(r->held[XLC_HELD_OPTIN], NW, b))
+            fprintf(out, "  %-20s opt-in: --with %s\n", n, n);
+        else if (xfs_test(r->held[XLC_HELD_NOMIGRATE], NW, b))
+            fprintf(out, "  %-20s cannot migrate (%s%s%s): --nomigrate%s%s\n",
+                    n, xen ? "Xen" : "", xen && lv ? "; " : "",
+                    lv ? "libvirt's cpu_map: migratable='no'" : "",
+                    xfs_test(xlc_guest_default_mask(r->type), NW, b)
+                        ? "" : " --with ",
+                    xfs_test(xlc_guest_default_mask(r->type), NW, b)
+                        ? "" : n);
+        else if (xfs_test(r->held[XLC_HELD_NOT_DEFAULT], NW, b)) {
+            fprintf(out, "  %-20s not in the default set of: ", n);
+            host_list_of(out, r->pool, xlc_pool_hosts_with_default, b, false);
+            fprintf(out, " (--with %s)\n", n);
+        } else if (xfs_test(r->held[XLC_HELD_PREREQ], NW, b)) {
+            p = xlc_missing_prereq(r->guest_sets.level, b);
+            fprintf(out, "  %-20s needs %s, held back (--with %s)\n", n,
+                    p < 0 ? "?" : level_feature_name((unsigned int)p, pre),
+                    n);
+        } else
+            continue;
+        any = true;
+    }
+    if (!any)
+        fputs("  (nothing)\n", out);
+}
+
+static void print_optins(FILE *out, const struct xlc_level_report *r)
+{
+    char buf[XLC_FEATURE_NAME_MAX];
+
+    if (!r->nr_optins)
+        return;
+    fputs("opt-ins (--with):\n", out);
+    for (size_t i = 0; i < r->nr_optins; i++) {
+        const struct xlc_level_optin *o = &r->optins[i];
+        uint32_t pre[NW];
+
+        fprintf(out, "  %-20s ", level_feature_name(o->feature, buf));
+        if (o->state == XLC_OPTIN_ALREADY) {
+            fputs("on the guest level already\n", out);
+            continue;
+        }
+        if (o->state == XLC_OPTIN_REFUSED) {
+            fprintf(out, "REFUSED: %s\n", o->why);
+            continue;
+        }
+        fputs("granted", out);
+        memcpy(pre, o->added, sizeof(pre));
+        xfs_clear(pre, NW, o->feature);
+        if (!xfs_empty(pre, NW)) {
+            fputs(", with its prerequisites ", out);
+            feature_list(out, pre);
+        }
+        fputc('\n', out);
+    }
+    if (!xfs_equal(r->guest_cpu, NW, r->guest_sets.level, NW))
+        print_set(out, "guest CPU (the guest level plus the opt-ins)",
+                  r->guest_cpu);
+}
+
+static void print_lost(FILE *out, const struct xlc_level_report *r)
 {
     const struct xlc_level *l = &r->level;
     unsigned int n = xfs_popcount(l->lost, NW);
     char buf[XLC_FEATURE_NAME_MAX], buf2[XLC_FEATURE_NAME_MAX];
 
-    fprintf(out, "lost: %u feature%s some host offers but not all\n", n,
-            n == 1 ? "" : "s");
+    fprintf(out, "lost from the max level: %u feature%s some host offers "
+            "but not all\n", n, n == 1 ? "" : "s");
     for (unsigned int b = 0; b < NW * 32; b++) {
         if (!xfs_test(l->lost, NW, b))
             continue;
@@ -96,7 +195,7 @@ static void print_lost(FILE *out, const struct level_run *r)
 }
 
 /* Restated bits whose restatement is `bit`: "; for rrsba from a, b". */
-static void restated_into(FILE *out, const struct level_run *r,
+static void restated_into(FILE *out, const struct xlc_level_report *r,
                           unsigned int bit)
 {
     char buf[XLC_FEATURE_NAME_MAX];
@@ -111,7 +210,7 @@ static void restated_into(FILE *out, const struct level_run *r,
         }
 }
 
-static void print_weak(FILE *out, const struct level_run *r)
+static void print_weak(FILE *out, const struct xlc_level_report *r)
 {
     const struct xlc_level *l = &r->level;
     char buf[XLC_FEATURE_NAME_MAX], buf2[XLC_FEATURE_NAME_MAX];
@@ -153,7 +252,7 @@ static void print_weak(FILE *out, const struct level_run *r)
     }
 }
 
-static void print_prop(FILE *out, const struct level_run *r,
+static void print_prop(FILE *out, const struct xlc_level_report *r,
                        enum xlc_prop which, const char *consequence)
 {
     const struct xlc_props_level *pl = &r->level.props;
@@ -184,7 +283,7 @@ static void print_prop(FILE *out, const struct level_run *r,
     xlc_prop_groups_free(g, ng);
 }
 
-static void print_limits(FILE *out, const struct level_run *r)
+static void print_limits(FILE *out, const struct xlc_level_report *r)
 {
     const struct xlc_props_level *pl = &r->level.props;
     char name[XLC_HOST_NAME_BUF];
@@ -202,7 +301,7 @@ static void print_limits(FILE *out, const struct level_run *r)
     }
 }
 
-static void print_props(FILE *out, const struct level_run *r)
+static void print_props(FILE *out, const struct xlc_level_report *r)
 {
     const struct xlc_props_level *pl = &r->level.props;
     size_t no_limits = r->level.nr_hosts - pl->nr_limits;
@@ -228,43 +327,63 @@ static void print_props(FILE *out, const struct level_run *r)
                 no_limits, no_limits == 1 ? "" : "s");
 }
 
-static void print_verdicts(FILE *out, const struct level_run *r)
+static void print_verdicts(FILE *out, const struct xlc_level_report *r)
 {
     char name[XLC_HOST_NAME_BUF];
 
     fprintf(out, "verdicts (guest: %s):\n",
-            r->have_guest ? r->guest_name : "the level");
+            r->have_guest ? r->guest_name : "the guest CPU");
     for (size_t id = 0; id < xlc_pool_nr_ids(r->pool); id++) {
-        const struct xlc_verdict *v = &r->verdicts[id];
+        const struct xlc_level_verdict *v = &r->verdicts[id];
 
+        if (!xlc_pool_has(r->pool, id))
+            continue;
         fprintf(out, "  %-40s %s", xlc_pool_host_name(r->pool, id, name),
                 xlc_verdict_name(v->kind));
-        if (!xfs_empty(v->missing, NW)) {
+        if (!xfs_empty(v->fs.missing, NW)) {
             fputs("; missing: ", out);
-            feature_list(out, v->missing);
+            feature_list(out, v->fs.missing);
         }
-        if (!xfs_empty(v->untold, NW)) {
+        if (!xfs_empty(v->fs.untold, NW)) {
             fputs("; not told of: ", out);
-            feature_list(out, v->untold);
+            feature_list(out, v->fs.untold);
         }
-        if (v->vendor_differs)
+        if (v->fs.vendor_differs)
             fputs("; vendor differs", out);
-        if (v->mxcsr_differs)
+        if (v->fs.mxcsr_differs)
             fputs("; MXCSR mask differs", out);
+        if (v->policy_refused)
+            fputs("; refuses the levelled policy", out);
+        if (v->pool_unusable)
+            fputs("; the pool is unusable", out);
         fputc('\n', out);
     }
 }
 
-static void print_candidates(FILE *out, const struct level_run *r)
+static void change_line(FILE *out, const char *what, const uint32_t *fs)
+{
+    if (xfs_empty(fs, NW))
+        return;
+    fprintf(out, "  %s: ", what);
+    feature_list(out, fs);
+    fputc('\n', out);
+}
+
+static void print_candidates(FILE *out, const struct xlc_level_report *r)
 {
     for (size_t i = 0; i < r->nr_cand; i++) {
-        const struct level_candidate *c = &r->cand[i];
+        const struct xlc_level_candidate *c = &r->cand[i];
+        bool nothing = true;
 
-        fprintf(out, "if %s joined:\n  would lose: ", c->name);
-        feature_list(out, c->chg.lost);
-        fputs("\n  would add:  ", out);
-        feature_list(out, c->chg.gained);
-        fputc('\n', out);
+        fprintf(out, "if %s joined:\n", c->name);
+        change_line(out, "max level would lose", c->chg.lost);
+        change_line(out, "max level would gain", c->chg.gained);
+        change_line(out, "guest CPU would lose", c->guest_lost);
+        change_line(out, "guest CPU would gain", c->guest_gained);
+        change_line(out, "opt-ins it cannot give", c->optins_lacking);
+        nothing = xfs_empty(c->chg.lost, NW) && xfs_empty(c->chg.gained, NW) &&
+                  xfs_empty(c->guest_lost, NW) &&
+                  xfs_empty(c->guest_gained, NW);
         if (!c->host.usable)
             fprintf(out, "  it cannot run %s guests at all\n",
                     xlc_guest_type_name(r->type));
@@ -273,52 +392,82 @@ static void print_candidates(FILE *out, const struct level_run *r)
                   "mask)\n", out);
         if (c->chg.limits_drop)
             fputs("  some numeric limit would drop\n", out);
+        if (c->policy_known && c->policy.nr_refusals) {
+            fprintf(out, "  the levelled policy would be REFUSED by %zu "
+                    "check%s:\n", c->policy.nr_refusals,
+                    c->policy.nr_refusals == 1 ? "" : "s");
+            for (size_t k = 0; k < c->policy.nr_refusals; k++)
+                fprintf(out, "    %s\n", c->policy.refusals[k]);
+        } else if (c->policy_known && c->policy.why_not)
+            fprintf(out, "  no levelled policy: %s\n", c->policy.why_not);
+        if (c->becomes_unusable)
+            fputs("  the pool would become UNUSABLE\n", out);
+        else if (nothing && c->host.usable)
+            fputs("  nothing would change\n", out);
     }
 }
 
-static void print_libvirt(FILE *out, const struct level_run *r)
+static void print_lines(FILE *out, const char *text)
 {
-    const char *line = r->lv_xml;
+    while (*text) {
+        size_t n = strcspn(text, "\n");
 
-    if (!line) {
+        fprintf(out, "  %.*s\n", (int)n, text);
+        text += n + (text[n] == '\n');
+    }
+}
+
+static void print_outputs(FILE *out, const struct xlc_level_report *r)
+{
+    if (!r->lv_xml) {
         fprintf(out, "libvirt <cpu>: none: %s\n",
                 r->lv_why_not ? r->lv_why_not : "?");
-        return;
+    } else {
+        fputs("libvirt <cpu> (the guest CPU as a model plus features; "
+              "weaknesses left to each host):\n", out);
+        print_lines(out, r->lv_xml);
+        if (!xfs_empty(r->lv_unnamed, NW)) {
+            fputs("  on the guest CPU, but libvirt has no name for: ", out);
+            feature_list(out, r->lv_unnamed);
+            fputc('\n', out);
+        }
     }
-    fputs("libvirt <cpu> (the level as a model plus features):\n", out);
-    while (*line) {
-        size_t n = strcspn(line, "\n");
-
-        fprintf(out, "  %.*s\n", (int)n, line);
-        line += n + (line[n] == '\n');
-    }
-    if (!xfs_empty(r->lv_unnamed, NW)) {
-        fputs("  on the level, but libvirt has no name for: ", out);
-        feature_list(out, r->lv_unnamed);
-        fputc('\n', out);
-    }
-}
-
-int level_print_text(const struct level_run *r, FILE *out)
-{
-    print_level(out, r);
-    print_lost(out, r);
-    print_weak(out, r);
-    print_props(out, r);
-    for (size_t i = 0; i < r->nr_refused; i++)
-        fprintf(out, "refused: %s: %s\n", r->refused[i].name,
-                r->refused[i].reason);
-    print_libvirt(out, r);
-    level_policy_text(r, out);
     if (r->xl_cpuid)
-        fprintf(out, "xl cpuid= (on every host's default; weaknesses "
-                     "left to each host): \"%s\"\n",
+        fprintf(out, "xl cpuid= (the guest CPU on every host's default; "
+                     "weaknesses left to each host): \"%s\"\n",
                 r->xl_cpuid);
     else
         fprintf(out, "xl cpuid=: none: %s\n",
                 r->xl_why_not ? r->xl_why_not : "out of memory");
-    for (size_t i = 0; i < r->nr_missing_outputs; i++)
-        fprintf(out, "not in this build: %s\n", r->missing_outputs[i]);
+}
+
+static void print_state(FILE *out, const struct xlc_level_report *r)
+{
+    for (size_t i = 0; i < r->nr_notes; i++)
+        fprintf(out, "note: %s\n", r->notes[i]);
+    for (size_t i = 0; i < r->nr_refused; i++)
+        fprintf(out, "refused: %s: %s\n", r->refused[i].name,
+                r->refused[i].reason);
+    if (r->usable) {
+        fputs("pool: usable: one guest CPU for every host\n", out);
+        return;
+    }
+    fputs("pool: UNUSABLE: no guest CPU is given:\n", out);
+    for (size_t i = 0; i < r->nr_why_unusable; i++)
+        fprintf(out, "  %s\n", r->why_unusable[i]);
+}
+
+int level_print_text(const struct xlc_level_report *r, FILE *out)
+{
+    print_levels(out, r);
+    print_held(out, r);
+    print_optins(out, r);
+    print_lost(out, r);
+    print_weak(out, r);
+    print_props(out, r);
+    print_state(out, r);
+    print_outputs(out, r);
+    level_policy_text(r, out);
     print_verdicts(out, r);
     print_candidates(out, r);
     return ferror(out) ? -1 : 0;

@@ -71,6 +71,8 @@ static void usage(FILE *f)
             "  -o FILE              output file\n"
             "  --xl-cpuid STR       an xl cpuid= string\n"
             "  --libvirt FILE.xml   a libvirt <cpu> definition\n"
+            "  --with NAME[,NAME]   level: opt-in features for the guest CPU\n"
+            "  --nomigrate          level: the guest never migrates\n"
             "  -h, --help           this text\n"
             "\nExit codes: 0 ok, 1 usage, 2 bad input, 3 backend unusable, "
             "4 refused/incompatible, 5 internal error\n");
@@ -87,7 +89,8 @@ static const struct subcommand *find_subcommand(const char *name)
 
 enum {
     OPT_JSON = 256, OPT_BACKEND, OPT_CPUID, OPT_NO_HAP, OPT_BOOT_CPUID,
-    OPT_TYPE, OPT_CPU_MAP, OPT_XL_CPUID, OPT_LIBVIRT,
+    OPT_TYPE, OPT_CPU_MAP, OPT_XL_CPUID, OPT_LIBVIRT, OPT_WITH,
+    OPT_NOMIGRATE,
 };
 
 static const struct option long_opts[] = {
@@ -100,6 +103,8 @@ static const struct option long_opts[] = {
     { "cpu-map", required_argument, NULL, OPT_CPU_MAP },
     { "xl-cpuid", required_argument, NULL, OPT_XL_CPUID },
     { "libvirt", required_argument, NULL, OPT_LIBVIRT },
+    { "with", required_argument, NULL, OPT_WITH },
+    { "nomigrate", no_argument, NULL, OPT_NOMIGRATE },
     { "output", required_argument, NULL, 'o' },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
@@ -125,6 +130,15 @@ static int parse_options(struct tool *t, int argc, char **argv,
         case OPT_CPU_MAP: t->cpu_map = optarg; break;
         case OPT_XL_CPUID: t->xl_cpuid = optarg; break;
         case OPT_LIBVIRT: t->libvirt = optarg; break;
+        case OPT_WITH:
+            if (t->nr_with == sizeof(t->with) / sizeof(t->with[0])) {
+                fprintf(stderr, "xen-cpuid: --with given too often: "
+                                "list the names with commas\n");
+                return -1;
+            }
+            t->with[t->nr_with++] = optarg;
+            break;
+        case OPT_NOMIGRATE: t->nomigrate = true; break;
         case 'o': t->output = optarg; break;
         case 'p': t->cmd = "policy"; break;
         case 'h': usage(stdout); exit(EXIT_OK);
@@ -161,6 +175,12 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     t.cmd = sc->name;
+    /* Options only `level` reads are refused elsewhere, not ignored. */
+    if ((t.nr_with || t.nomigrate) && strcmp(sc->name, "level")) {
+        fprintf(stderr, "xen-cpuid: %s: --with and --nomigrate are options "
+                        "of level only\n", sc->name);
+        return EXIT_USAGE;
+    }
     t.argc = argc - first + 1 - second;
     t.argv = argv + first - 1 + second;
     return sc->run(&t);

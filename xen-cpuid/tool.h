@@ -30,6 +30,9 @@ struct tool {
     const char *output;      /* -o FILE */
     const char *xl_cpuid;    /* --xl-cpuid STR */
     const char *libvirt;     /* --libvirt FILE.xml */
+    const char *with[8];     /* --with NAME[,NAME...], each time given */
+    unsigned int nr_with;
+    bool nomigrate;          /* --nomigrate */
     /* positional arguments after the subcommand */
     int argc;
     char **argv;

@@ -49,6 +49,13 @@
  *                 A guest moved to a host lacking one of them loses nothing
  *                 it could rely on; one moved to a host that has it may
  *                 meet the weaker behaviour, so it must be told up front.
+ *   XCF_NOMIGRATE Xen only gives the feature to a guest that will never
+ *                 migrate: what it promises cannot hold on another host.
+ *                 ITSC: libxl sets it only for a domain built with
+ *                 disable_migrate (or an always-emulated TSC), since the TSC
+ *                 rate changes with the host.  (libvirt's cpu_map states
+ *                 the same for its own features with migratable='no'; the
+ *                 levelling code reads that from the map.)
  *
  * LEVELLING, BIT BY BIT
  *
@@ -73,6 +80,14 @@
  *     effect reaches the guest as RTM being absent, which intersects.
  * Deep dependencies are re-applied to the level after the union/intersection.
  *
+ * A pool has two levels.  The MAX level takes each host's max set: what a
+ * guest of the pool may be given if it asks.  The GUEST level takes each
+ * host's default set (opt-in features, lower-case GUEST letters, are not
+ * in it) and drops what cannot migrate (XCF_NOMIGRATE, and libvirt's
+ * migratable='no'): what a migratable guest of the pool gets when it asks
+ * for nothing.  Inverted bits are levelled the same way in both, but they
+ * are never required of a guest CPU: each host states its own weaknesses.
+ *
  * Nothing else in the project lists features: names, masks and the
  * dependency table are all derived from this macro.
  */
@@ -81,6 +96,7 @@
 
 #define XCF_SPECIAL  (1u << 0)
 #define XCF_INVERTED (1u << 1)
+#define XCF_NOMIGRATE (1u << 2)
 
 /* clang-format off */
 #define XEN_CPUFEATURE_LIST(X, c) \
@@ -374,7 +390,7 @@
     /* word 7 */ \
     X(c, HW_PSTATE,            7,  7, _, 0, \
       "hardware P-state control") \
-    X(c, ITSC,                 7,  8, a, 0, \
+    X(c, ITSC,                 7,  8, a, XCF_NOMIGRATE, \
       "invariant TSC: constant rate in all P-, C- and T-states") \
     X(c, CPB,                  7,  9, _, 0, \
       "core performance boost (turbo)") \

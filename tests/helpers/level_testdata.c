@@ -16,6 +16,7 @@ static void load_one(const char *path, const char *name, struct lvt_host *h)
 
     memset(h, 0, sizeof(*h));
     snprintf(h->name, sizeof(h->name), "%s", name);
+    snprintf(h->path, sizeof(h->path), "%s", path);
     for (int t = XLC_GUEST_PV; t <= XLC_GUEST_HVM; t++)
         if (xlc_level_host_from_dump(path, t, &h->as[t], &err))
             fail_msg("%s", err.msg);

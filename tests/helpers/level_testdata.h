@@ -15,6 +15,7 @@
 
 struct lvt_host {
     char name[96];            /* file name without directory/extension */
+    char path[4096];          /* the dump file */
     struct xlc_level_host as[2]; /* indexed by enum xlc_guest_type */
 };
 

@@ -41,7 +41,7 @@ struct xfs_feature_info {
     const char *name;        /* Xen's spelling, e.g. "SSE4_1" */
     uint16_t value;          /* word * 32 + bit */
     char guest;              /* 'A','a','S','s','H','h' or '\0' for none */
-    uint8_t flags;           /* XCF_SPECIAL | XCF_INVERTED */
+    uint8_t flags;           /* XCF_SPECIAL, XCF_INVERTED, XCF_NOMIGRATE */
     uint16_t masks;          /* bit k set => feature is in static mask k */
     const char *description;
 };
