@@ -37,14 +37,19 @@ void xlc_level_nomigrate_sets(const struct xlc_cpu_map *map,
     }
 }
 
-/* The max mask without what cannot migrate (unless nomigrate). */
+/*
+ * The max mask without what Xen says cannot migrate (unless nomigrate).
+ * libvirt's migratable='no' flags do not take a feature off the guest
+ * level: they describe QEMU's migration, and a default Xen gives every
+ * guest (xsaves) migrates with Xen's own state records.  They gate opt-ins
+ * only, and the report notes a default they flag (default_nomigrate_note).
+ */
 static void guest_mask(const struct xlc_level_report *r, uint32_t out[NW])
 {
     const uint32_t *d = xlc_guest_mask(r->type);
 
     for (unsigned int w = 0; w < NW; w++)
-        out[w] = d[w] & (r->nomigrate ? ~0u : ~(r->nomigrate_xen[w] |
-                                                r->nomigrate_libvirt[w]));
+        out[w] = d[w] & (r->nomigrate ? ~0u : ~r->nomigrate_xen[w]);
 }
 
 void xlc_level_report_guest_of(const struct xlc_level_report *r,
@@ -81,8 +86,7 @@ static void held_reasons(struct xlc_level_report *r)
     memset(r->held, 0, sizeof(r->held));
     for (unsigned int w = 0; w < NW; w++) {
         uint32_t left = l->sets.level[w] & ~r->guest_sets.level[w] & ~inv[w];
-        uint32_t nomig = r->nomigrate ? 0 : r->nomigrate_xen[w] |
-                                                r->nomigrate_libvirt[w];
+        uint32_t nomig = r->nomigrate ? 0 : r->nomigrate_xen[w];
 
         r->held[XLC_HELD_NOMIGRATE][w] = left & nomig;
         left &= ~nomig;
@@ -262,6 +266,26 @@ static int parse_optins(struct xlc_level_report *r, const char *with,
     return 0;
 }
 
+/* A default of the guest level that libvirt's cpu_map calls unmigratable. */
+static int default_nomigrate_note(struct xlc_level_report *r, xlc_error *err)
+{
+    char n[XLC_FEATURE_NAME_MAX];
+
+    for (unsigned int b = 0; b < XFS_NR_FEATURE_BITS; b++) {
+        if (!xfs_test(r->guest_sets.level, NW, b) ||
+            !xfs_test(r->nomigrate_libvirt, NW, b))
+            continue;
+        if (xlc_strv_addf(&r->notes, &r->nr_notes,
+                          "%s: libvirt's cpu_map marks it migratable='no' "
+                          "(QEMU's rule); Xen gives it to every %s guest by "
+                          "default and migrates its state, so it stays on "
+                          "the guest level", name_of(b, n),
+                          xlc_guest_type_name(r->type)))
+            return xlc_fail(err, ENOMEM, "out of memory");
+    }
+    return 0;
+}
+
 int xlc_level_report_guest(struct xlc_level_report *r,
                            const struct xlc_level_options *opts,
                            xlc_error *err)
@@ -274,7 +298,9 @@ int xlc_level_report_guest(struct xlc_level_report *r,
     guest_mask(r, mask);
     xfs_level_compute(r->level.every_def, r->level.any, mask, &r->guest_sets);
     held_reasons(r);
-    rc = parse_optins(r, opts->with, err);
+    rc = default_nomigrate_note(r, err);
+    if (!rc)
+        rc = parse_optins(r, opts->with, err);
     for (size_t i = 0; !rc && i < r->nr_optins; i++)
         if (judge_optin(r, &r->optins[i]))
             rc = xlc_fail(err, ENOMEM, "out of memory");

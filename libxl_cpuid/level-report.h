@@ -9,17 +9,19 @@
  *                  the pool may be given if it asks.
  *   default level  the hosts' DEFAULT sets levelled: what every host gives
  *                  a guest that asks for nothing.
- *   guest level    the default level without the features that cannot
- *                  migrate, dependencies re-applied: what a MIGRATABLE
- *                  guest of the pool gets by default.  A feature cannot
- *                  migrate when Xen says so (XCF_NOMIGRATE in the feature
- *                  list: ITSC) or libvirt's cpu_map does (migratable='no':
- *                  invtsc, xsaves).  With opts.nomigrate (a guest that never
- *                  migrates) the guest level is the default level.
+ *   guest level    the default level, dependencies re-applied, without
+ *                  what Xen says cannot migrate (XCF_NOMIGRATE in the
+ *                  feature list: ITSC, which no default holds anyway): what
+ *                  a MIGRATABLE guest of the pool gets by default, the
+ *                  intersection of the hosts' default sets.  libvirt's
+ *                  cpu_map flags (migratable='no': invtsc, xsaves) are
+ *                  QEMU's migration rule: a default Xen gives every guest
+ *                  and migrates itself (xsaves) stays, with a note.
  *   guest CPU      the guest level plus the opt-ins asked for (opts.with),
  *                  each with the prerequisites it needs.  Each must be on
  *                  the max level (every host's max set has it); one that
- *                  cannot migrate also needs opts.nomigrate.  The xl
+ *                  cannot migrate by Xen's or libvirt's rule also needs
+ *                  opts.nomigrate.  The xl
  *                  cpuid= string and the libvirt <cpu> give exactly this on
  *                  every host, and the levelled policy holds it.
  * Inverted bits (XCF_INVERTED) are on every level, unioned: a guest must be
