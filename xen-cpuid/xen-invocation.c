@@ -180,10 +180,10 @@ static int run_mode(struct tool *t, enum mode mode, int domid, int argc,
         return xen_decode_args(argc - optind, argv + optind);
     case MODE_DETAIL:
         t->cmd = "detail";
-        return run_featureset_report(t, true);
+        return cmd_detail(t);
     default:
         t->cmd = "info";
-        return run_featureset_report(t, false);
+        return cmd_info(t);
     }
 }
 
