@@ -45,14 +45,18 @@ static void check_featureset(const char *s)
 static void check_name(const char *s)
 {
     xlc_error err = { 0 };
+    char buf[XLC_FEATURE_NAME_MAX];
     unsigned int v;
     int r = xlc_feature_lookup(s, &v, &err);
 
+    /* Found: a feature, or a bit Xen's xen-cpuid names. */
     if (r == 0) {
-        if (!xlc_feature_name(v))
+        if (!xlc_feature_name(v) && !xlc_xen_tool_name(v, buf))
             abort();
-    } else if (!*s ? r != -EINVAL
-                   : r != -ENOENT || strncmp(err.msg, "unknown feature '", 17))
+    } else if (r == -EINVAL) {
+        if (*s && strncmp(err.msg, "feature name '", 14))
+            abort();
+    } else if (r != -ENOENT || strncmp(err.msg, "unknown feature '", 17))
         abort();
 }
 

@@ -146,6 +146,15 @@ int xlc_xen_system_policies(struct xlc_system_policies **out,
                             xlc_error *err);
 
 /*
+ * The CPU policy of one domain of the running Xen
+ * (xc_cpu_policy_get_domain), serialised by libxenguest.  -ENODEV when
+ * Xen cannot be reached; otherwise the error Xen answered with (-ESRCH:
+ * no such domain), or -ENOBUFS when the policy does not fit.
+ */
+int xlc_xen_domain_records(uint32_t domid, struct xlc_policy_records *out,
+                           xlc_error *err);
+
+/*
  * The six policies in the order Xen's sysctl numbers them (and
  * `xen-cpuid -p` prints them): raw, host, pv max, hvm max, pv default,
  * hvm default.  Each entry is an index into pol.p[] / fs.fs[].

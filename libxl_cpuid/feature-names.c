@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Lenient feature-name lookup: Xen's names from the annotated list, plus
- * the aliases below, compared without regard to case or separator style.
+ * the aliases and Xen's xen-cpuid spellings below, compared without
+ * regard to case or separator style.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -123,6 +124,85 @@ const struct xlc_feature_alias xlc_feature_aliases[] = {
 const size_t xlc_nr_feature_aliases =
     sizeof(xlc_feature_aliases) / sizeof(xlc_feature_aliases[0]);
 
+/*
+ * Xen 4.17's xen-cpuid (tools/misc/xen-cpuid.c) keeps its own table of
+ * names.  For most features it prints Xen's name in lower case with '-'
+ * for '_' ("avx512-ifma"); these are the bits where it does not, checked
+ * bit by bit against the installed tool by tests/test_xen_tool_names.c.
+ * Bits it names that are no featureset feature come second: Xen never
+ * offers them to guests, except AMD's copies of leaf 1 EDX features in
+ * 0x80000001 EDX, which a guest of an AMD-like vendor sees following the
+ * leaf 1 bit.
+ */
+#define B(w, b) ((w) * 32u + (b))
+#define OTHER(w, b, spelling, what) { B(w, b), spelling, what, false }
+#define AMD_COPY(b, spelling) { B(2, b), spelling, NULL, true }
+
+const struct xlc_xen_tool_spelling xlc_xen_tool_spellings[] = {
+    /* features */
+    { XFS_SEP, "sysenter", NULL, false },
+    { XFS_TM1, "tm", NULL, false },
+    { XFS_DSCPL, "ds-cpl", NULL, false },
+    { XFS_EIST, "est", NULL, false },
+    { XFS_SSE4_1, "sse41", NULL, false },
+    { XFS_SSE4_2, "sse42", NULL, false },
+    { XFS_MOVBE, "movebe", NULL, false },
+    { XFS_TSC_DEADLINE, "tsc-dl", NULL, false },
+    { XFS_RDRAND, "rdrnd", NULL, false },
+    { XFS_HYPERVISOR, "hyper", NULL, false },
+    { XFS_MMXEXT, "mmx+", NULL, false },
+    { XFS_FFXSR, "fxsr+", NULL, false },
+    { XFS_PAGE1GB, "pg1g", NULL, false },
+    { XFS_3DNOWEXT, "3dnow+", NULL, false },
+    { XFS_CMP_LEGACY, "cmp", NULL, false },
+    { XFS_CR8_LEGACY, "cr8d", NULL, false },
+    { XFS_ABM, "lzcnt", NULL, false },
+    { XFS_MISALIGNSSE, "msse", NULL, false },
+    { XFS_3DNOWPREFETCH, "3dnowpf", NULL, false },
+    { XFS_NODEID_MSR, "nodeid", NULL, false },
+    { XFS_DBEXT, "dbx", NULL, false },
+    { XFS_TSC_ADJUST, "tsc-adj", NULL, false },
+    { XFS_FDP_EXCP_ONLY, "fdp-exn", NULL, false },
+    { XFS_NO_FPU_SEL, "depfpp", NULL, false },
+    { XFS_AMD_PPIN, "ppin", NULL, false },
+    { XFS_LFENCE_DISPATCH, "lfence+", NULL, false },
+    { XFS_INTEL_PPIN, "ppin", NULL, false },
+    { XFS_ENERGY_FILTERING, "energy-ctrl", NULL, false },
+    /* bits without a featureset feature */
+    OTHER(0, 18, "psn", "processor serial number (leaf 3)"),
+    OTHER(0, 30, "ia64", "IA-64 processor emulating x86"),
+    OTHER(1, 10, "cntx-id", "L1 data cache context ID"),
+    OTHER(1, 11, "sdgb", "silicon debug (IA32_DEBUG_INTERFACE MSR)"),
+    AMD_COPY(0, "fpu"), AMD_COPY(1, "vme"), AMD_COPY(2, "de"),
+    AMD_COPY(3, "pse"), AMD_COPY(4, "tsc"), AMD_COPY(5, "msr"),
+    AMD_COPY(6, "pae"), AMD_COPY(7, "mce"), AMD_COPY(8, "cx8"),
+    AMD_COPY(9, "apic"), AMD_COPY(12, "mtrr"), AMD_COPY(13, "pge"),
+    AMD_COPY(14, "mca"), AMD_COPY(15, "cmov"),
+    AMD_COPY(16, "fcmov"), /* PAT's copy; early AMD manuals: FCMOV */
+    AMD_COPY(17, "pse36"), AMD_COPY(23, "mmx"), AMD_COPY(24, "fxsr"),
+    OTHER(2, 19, "mp", "multiprocessing capable (AMD Athlon MP)"),
+    OTHER(3, 17, "tce", "translation cache extension (EFER.TCE)"),
+    OTHER(3, 23, "perfctr-core", "core performance counter extensions"),
+    OTHER(3, 24, "perfctr-nb", "northbridge performance counter "
+                               "extensions"),
+    OTHER(3, 27, "perftsc", "performance time-stamp counter"),
+    OTHER(3, 28, "pcx-l2i", "L2I / last-level cache performance counter "
+                            "extensions"),
+    OTHER(5, 22, "pcommit", "PCOMMIT instruction (withdrawn by Intel)"),
+    OTHER(6, 5, "waitpkg", "UMONITOR, UMWAIT and TPAUSE instructions"),
+    OTHER(6, 30, "sgx-lc", "SGX launch configuration (writable launch "
+                           "enclave key hash)"),
+    OTHER(9, 18, "pconfig", "PCONFIG instruction (platform "
+                            "configuration)"),
+};
+
+#undef OTHER
+#undef AMD_COPY
+#undef B
+
+const size_t xlc_nr_xen_tool_spellings =
+    sizeof(xlc_xen_tool_spellings) / sizeof(xlc_xen_tool_spellings[0]);
+
 /* The normalised form of one character: lower case, one separator. */
 static char norm(char c)
 {
@@ -159,6 +239,30 @@ const char *xlc_feature_name_lower(unsigned int value,
     for (i = 0; name[i] && i < XLC_FEATURE_NAME_MAX - 1; i++)
         buf[i] = norm(name[i]);
     buf[i] = '\0';
+    return buf;
+}
+
+const struct xlc_xen_tool_spelling *xlc_xen_tool_other_bit(
+    unsigned int value)
+{
+    for (size_t i = 0; i < xlc_nr_xen_tool_spellings; i++)
+        if (xlc_xen_tool_spellings[i].value == value &&
+            !xlc_feature_name(value))
+            return &xlc_xen_tool_spellings[i];
+    return NULL;
+}
+
+const char *xlc_xen_tool_name(unsigned int value,
+                              char buf[XLC_FEATURE_NAME_MAX])
+{
+    for (size_t i = 0; i < xlc_nr_xen_tool_spellings; i++)
+        if (xlc_xen_tool_spellings[i].value == value)
+            return xlc_xen_tool_spellings[i].spelling;
+    if (!xlc_feature_name_lower(value, buf))
+        return NULL;
+    for (char *c = buf; *c; c++)
+        if (*c == '_')
+            *c = '-';
     return buf;
 }
 
@@ -247,6 +351,14 @@ static void consider(struct suggestions *s, const char *name,
     }
 }
 
+/* AMD's copy spelled as its leaf 1 feature: looking it up finds that. */
+static bool same_as_original(const struct xlc_xen_tool_spelling *sp)
+{
+    return sp->amd_copy &&
+           xlc_feature_names_match(sp->spelling,
+                                   xlc_feature_name(sp->value - 2 * 32));
+}
+
 /* A suggestion must be closer than a third of the typed name (min 2). */
 static unsigned int suggestion_limit(size_t len)
 {
@@ -265,6 +377,10 @@ static int unknown(const char *name, xlc_error *err)
         for (size_t i = 0; i < xlc_nr_feature_aliases; i++)
             consider(&s, name, xlc_feature_aliases[i].alias,
                      xlc_feature_aliases[i].value);
+        for (size_t i = 0; i < xlc_nr_xen_tool_spellings; i++)
+            if (!same_as_original(&xlc_xen_tool_spellings[i]))
+                consider(&s, name, xlc_xen_tool_spellings[i].spelling,
+                         xlc_xen_tool_spellings[i].value);
     }
     if (s.nr) {
         used = (size_t)snprintf(hint, sizeof(hint), "; did you mean ");
@@ -272,7 +388,12 @@ static int unknown(const char *name, xlc_error *err)
             const char *xen = xlc_feature_name(s.value[i]);
             const char *sep = i == 0 ? "" : i + 1 == s.nr ? " or " : ", ";
 
-            if (!strcmp(xen, s.spelling[i]))
+            if (!xen)      /* a bit only Xen's xen-cpuid names */
+                used += (size_t)snprintf(hint + used, sizeof(hint) - used,
+                                         "%s'%s' (%u*32+%u)", sep,
+                                         s.spelling[i], s.value[i] / 32,
+                                         s.value[i] % 32);
+            else if (!strcmp(xen, s.spelling[i]))
                 used += (size_t)snprintf(hint + used, sizeof(hint) - used,
                                          "%s'%s'", sep, xen);
             else
@@ -288,19 +409,93 @@ static int unknown(const char *name, xlc_error *err)
                     hint);
 }
 
-int xlc_feature_lookup(const char *name, unsigned int *value, xlc_error *err)
+/* No name stands for more bits than this (today's most is two). */
+#define MATCH_MAX 8
+
+/* Insert v into the sorted set v[0..*n). */
+static void add_bit(unsigned int set[MATCH_MAX], unsigned int *n,
+                    unsigned int v)
 {
+    unsigned int i;
+
+    for (i = 0; i < *n; i++)
+        if (set[i] == v)
+            return;
+    if (*n == MATCH_MAX)
+        return;
+    for (i = (*n)++; i > 0 && set[i - 1] > v; i--)
+        set[i] = set[i - 1];
+    set[i] = v;
+}
+
+/* Every bit a name matches; see xlc_feature_lookup_bits. */
+static unsigned int match_bits(const char *name, unsigned int set[MATCH_MAX])
+{
+    unsigned int n = 0;
+
+    for (unsigned int i = 0; i < xfs_nr_features; i++)
+        if (xlc_feature_names_match(name, xfs_features[i].name))
+            add_bit(set, &n, xfs_features[i].value);
+    for (size_t i = 0; i < xlc_nr_feature_aliases; i++)
+        if (xlc_feature_names_match(name, xlc_feature_aliases[i].alias))
+            add_bit(set, &n, xlc_feature_aliases[i].value);
+    for (size_t i = 0; i < xlc_nr_xen_tool_spellings; i++) {
+        const struct xlc_xen_tool_spelling *sp = &xlc_xen_tool_spellings[i];
+
+        if (!xlc_feature_names_match(name, sp->spelling))
+            continue;
+        /* "fpu" is FPU; its AMD copy is not a second meaning. */
+        if (!same_as_original(sp))
+            add_bit(set, &n, sp->value);
+    }
+    return n;
+}
+
+int xlc_feature_lookup_bits(const char *name, unsigned int *values,
+                            unsigned int max, xlc_error *err)
+{
+    unsigned int set[MATCH_MAX], n;
+
     if (!name || !*name)
         return xlc_fail(err, EINVAL, "empty feature name");
-    for (unsigned int i = 0; i < xfs_nr_features; i++)
-        if (xlc_feature_names_match(name, xfs_features[i].name)) {
-            *value = xfs_features[i].value;
-            return 0;
-        }
-    for (size_t i = 0; i < xlc_nr_feature_aliases; i++)
-        if (xlc_feature_names_match(name, xlc_feature_aliases[i].alias)) {
-            *value = xlc_feature_aliases[i].value;
-            return 0;
-        }
-    return unknown(name, err);
+    n = match_bits(name, set);
+    if (!n)
+        return unknown(name, err);
+    for (unsigned int i = 0; i < n && i < max; i++)
+        values[i] = set[i];
+    return (int)n;
+}
+
+/* "AMD_PPIN (8*32+23) or INTEL_PPIN (12*32+0)" */
+static int ambiguous(const char *name, const unsigned int *v, unsigned int n,
+                     xlc_error *err)
+{
+    char list[512], buf[XLC_FEATURE_NAME_MAX];
+    size_t used = 0;
+
+    list[0] = '\0';
+    for (unsigned int i = 0; i < n && used < sizeof(list); i++) {
+        const char *nm = xlc_feature_name(v[i]);
+
+        used += (size_t)snprintf(list + used, sizeof(list) - used,
+                                 "%s%s (%u*32+%u)",
+                                 i == 0 ? "" : i + 1 == n ? " or " : ", ",
+                                 nm ? nm : xlc_xen_tool_name(v[i], buf),
+                                 v[i] / 32, v[i] % 32);
+    }
+    return xlc_fail(err, EINVAL, "feature name '%s' is ambiguous: it "
+                    "stands for %s; use one of those names", name, list);
+}
+
+int xlc_feature_lookup(const char *name, unsigned int *value, xlc_error *err)
+{
+    unsigned int v[MATCH_MAX];
+    int n = xlc_feature_lookup_bits(name, v, MATCH_MAX, err);
+
+    if (n < 0)
+        return n;
+    if (n > 1)
+        return ambiguous(name, v, (unsigned int)n, err);
+    *value = v[0];
+    return 0;
 }

@@ -138,18 +138,23 @@ void xlc_featureset_word_names(struct xlc_buf *b, size_t index, uint32_t bits)
 
     for (unsigned int bit = 0; bit < 32; bit++) {
         char lower[XLC_FEATURE_NAME_MAX];
-        const char *name = NULL;
+        unsigned int v = (unsigned int)index * 32 + bit;
+        const char *name = NULL, *xen_tool = NULL;
 
         if (!(bits & (1u << bit)))
             continue;
-        if (index < XFS_NR_WORDS)
-            name = xlc_feature_name_lower((unsigned int)index * 32 + bit,
-                                          lower);
+        if (index < XFS_NR_WORDS) {
+            name = xlc_feature_name_lower(v, lower);
+            if (!name)
+                xen_tool = xlc_xen_tool_name(v, lower);
+        }
         if (!first)
             xlc_buf_putc(b, ' ');
         first = false;
         if (name)
             xlc_buf_puts(b, name);
+        else if (xen_tool)
+            xlc_buf_printf(b, "[%zu*32+%u %s]", index, bit, xen_tool);
         else
             xlc_buf_printf(b, "[%zu*32+%u]", index, bit);
     }

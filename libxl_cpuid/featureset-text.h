@@ -44,7 +44,9 @@ char *xlc_featureset_format(const uint32_t *words, size_t nr);
  * Append to b the names of the bits set in featureset word `index`:
  * lower-case Xen names ("sse4_1") in bit order, separated by one space.
  * A set bit that no feature of this build names is never dropped: it is
- * written as "[W*32+B]" (e.g. "[17*32+5]").
+ * written as "[W*32+B]" (e.g. "[17*32+5]"), or "[W*32+B name]" when Xen's
+ * xen-cpuid has a name for it although it is no featureset feature
+ * ("[0*32+18 psn]", "[2*32+0 fpu]").
  */
 void xlc_featureset_word_names(struct xlc_buf *b, size_t index,
                                uint32_t bits);

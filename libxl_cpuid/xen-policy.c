@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * System policies from the running Xen, through libxenguest.  Each policy
+ * System and domain policies from the running Xen, through libxenguest.  Each policy
  * is fetched, serialised by libxenguest and read back with our own
  * deserialiser, so anything Xen reports that this build cannot hold is
  * refused with the offending leaf rather than dropped.
@@ -100,4 +100,34 @@ int xlc_xen_system_policies(struct xlc_system_policies **out, xlc_error *err)
     s->fs.hvm_usable = s->pol.present[XFS_SYSCTL_cpu_featureset_hvm_max];
     *out = s;
     return 0;
+}
+
+int xlc_xen_domain_records(uint32_t domid, struct xlc_policy_records *out,
+                           xlc_error *err)
+{
+    struct xlc_xen *x = NULL;
+    xc_cpu_policy_t *xp = NULL;
+    int rc = xlc_xen_open(&x, err), e;
+
+    if (!rc && !(xp = xc_cpu_policy_init()))
+        rc = xlc_fail(err, ENOMEM, "out of memory");
+    if (!rc && xc_cpu_policy_get_domain(xlc_xen_xch(x), domid, xp)) {
+        e = errno ? errno : EIO;
+        rc = xlc_fail(err, e, "Xen: domain %u: %s", domid, strerror(e));
+    }
+    if (!rc) {
+        out->nr_leaves = XFS_POLICY_MAX_LEAVES;
+        out->nr_msrs = XFS_POLICY_MAX_MSRS;
+        if (xc_cpu_policy_serialise(xlc_xen_xch(x), xp,
+                                    (xen_cpuid_leaf_t *)out->leaves,
+                                    &out->nr_leaves,
+                                    (xen_msr_entry_t *)out->msrs,
+                                    &out->nr_msrs))
+            rc = xlc_fail(err, ENOBUFS, "Xen: domain %u policy does not "
+                          "fit %u leaves and %u MSRs", domid,
+                          XFS_POLICY_MAX_LEAVES, XFS_POLICY_MAX_MSRS);
+    }
+    xc_cpu_policy_destroy(xp);
+    xlc_xen_close(x);
+    return rc;
 }

@@ -181,8 +181,9 @@ static void word_names_keep_unnamed_bits(void **state)
     char *s;
 
     (void)state;
-    /* Word 1: SSE3 (bit 0), bit 10 (unnamed), SSE4_1 (bit 19). */
-    xlc_featureset_word_names(&b, 1, 1u | 1u << 10 | 1u << 19);
+    /* Word 1: SSE3 (bit 0), bit 10 (only Xen's xen-cpuid names it),
+     * bit 16 (unnamed), SSE4_1 (bit 19). */
+    xlc_featureset_word_names(&b, 1, 1u | 1u << 10 | 1u << 16 | 1u << 19);
     xlc_buf_puts(&b, "|");
     xlc_featureset_word_names(&b, 17, 1u << 5 | 1u << 30);
     xlc_buf_puts(&b, "|");
@@ -190,7 +191,8 @@ static void word_names_keep_unnamed_bits(void **state)
     xlc_buf_puts(&b, "|");
     xlc_featureset_word_names(&b, 0, 0);
     s = xlc_buf_take(&b);
-    assert_string_equal(s, "sse3 [1*32+10] sse4_1|[17*32+5] its_no|"
+    assert_string_equal(s, "sse3 [1*32+10 cntx-id] [1*32+16] sse4_1|"
+                           "[17*32+5] its_no|"
                            "[40*32+31]|");
     free(s);
 }

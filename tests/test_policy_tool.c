@@ -38,7 +38,10 @@ static void run_free(struct run *r)
     free(r->err);
 }
 
-/* The text is the library's layout of each policy, in Xen's order. */
+/*
+ * The text is Xen's `xen-cpuid -p`: its header line, then the library's
+ * layout of each policy, in Xen's order; `policy` prints the same.
+ */
 static void text_layout(void **state)
 {
     const char *path = shared_dump("GenuineIntel0050654_SkylakeXeon");
@@ -52,8 +55,8 @@ static void text_layout(void **state)
     assert_int_equal(r.status, 0);
     assert_string_equal(r.err, "");
     assert_string_equal(r.out, alias.out);
-    xlc_buf_printf(&want, "sim (%s): a policy holds at most 120 leaves and "
-                          "2 MSRs\n", path);
+    xlc_buf_puts(&want, "Xen reports there are maximum 120 leaves and 2 "
+                        "MSRs\n");
     for (unsigned int k = 0; k < XFS_SYSCTL_cpu_featureset_nr; k++)
         xlc_policy_format_text(&want, xlc_policy_name(xlc_policy_order[k]),
                                &s->pol.p[xlc_policy_order[k]]);
@@ -119,9 +122,23 @@ static void options_and_errors(void **state)
     assert_non_null(strstr(r.err, "offset 11 (\"no-bogus\")"));
     run_free(&r);
 
-    run(&r, (const char *[]){ "policy", "7", NULL });
+    /* A domain's policy needs a running Xen; the simulation has none. */
+    run(&r, (const char *[]){ "policy", "7", "--cpuid", path, NULL });
+    assert_int_equal(r.status, 3);
+    assert_string_equal(r.err, "xen-cpuid: policy: domain 7: only a running "
+                               "Xen has domains; the simulated hypervisor "
+                               "has none\n");
+    assert_string_equal(r.out, "");
+    run_free(&r);
+
+    run(&r, (const char *[]){ "policy", "7x", NULL });
     assert_int_equal(r.status, 1);
-    assert_non_null(strstr(r.err, "unexpected argument '7'"));
+    assert_non_null(strstr(r.err, "'7x': not a domain id"));
+    run_free(&r);
+
+    run(&r, (const char *[]){ "policy", "7", "8", NULL });
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "unexpected argument '8'"));
     run_free(&r);
 
     run(&r, (const char *[]){ "policy", "--backend", "qemu", NULL });
@@ -135,6 +152,19 @@ static void options_and_errors(void **state)
 
     /* No Xen on the build machine: a clear backend error. */
     if (access("/dev/xen/privcmd", F_OK) != 0) {
+        /* -p DOMID, Xen's and ours: exit 3 with libxenctrl's reason. */
+        run(&r, (const char *[]){ "-p", "5", NULL });
+        assert_int_equal(r.status, 3);
+        assert_string_equal(r.out, "");
+        assert_int_equal(strncmp(r.err, "xen-cpuid: policy: domain 5: cannot "
+                                        "open the Xen control interface: ",
+                                 64), 0);
+        assert_ptr_equal(strchr(r.err, '\n'), r.err + strlen(r.err) - 1);
+        run_free(&r);
+        run(&r, (const char *[]){ "policy", "5", NULL });
+        assert_int_equal(r.status, 3);
+        run_free(&r);
+
         run(&r, (const char *[]){ "policy", "--backend", "xen", NULL });
         assert_int_equal(r.status, 3);
         assert_non_null(strstr(r.err, "cannot open the Xen control interface"));
@@ -161,9 +191,10 @@ static void live_cpu(void **state)
     (void)state;
     if (access("/dev/xen/privcmd", F_OK) == 0)
         skip();
-    run(&r, (const char *[]){ "policy", NULL });
+    run(&r, (const char *[]){ "policy", "--show-backend", NULL });
     assert_int_equal(r.status, 0);
-    assert_non_null(strstr(r.out, "sim (live CPU): "));
+    assert_non_null(strstr(r.out, "\nBackend: simulated Xen 4.17 over live "
+                                  "CPU\n"));
     assert_non_null(strstr(r.out, "Host policy: "));
     run_free(&r);
 }

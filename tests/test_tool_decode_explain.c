@@ -72,8 +72,9 @@ static void decode_real_cpu(void **state)
     HAS(r.out, "  [00] 1d     bfebfbff fpu vme de pse tsc msr pae mce cx8 "
                "apic sep mtrr pge mca cmov pat pse36 clflush ds acpi mmx "
                "fxsr sse sse2 ss htt tm1 pbe\n");
-    /* Leaf 1 ECX bit 11 (SDBG) has no Xen name: kept, not dropped. */
-    HAS(r.out, "[1*32+11]");
+    /* Leaf 1 ECX bit 11 (SDBG) is no featureset feature: kept, with the
+     * name Xen's xen-cpuid gives it. */
+    HAS(r.out, " [1*32+11 sdgb] ");
     HAS(r.out, " avx512_fp16 ");
 
     run(&r, (const char *const[]){ "decode", "--json", text, "00000001",
@@ -130,16 +131,69 @@ static void explain_names(void **state)
 static void explain_unknown_names(void **state)
 {
     (void)state;
-    run(&r, (const char *const[]){ "explain", "sse41", "avx2", "xyzzy",
+    run(&r, (const char *const[]){ "explain", "sse14", "avx2", "xyzzy",
                                    NULL });
     assert_int_equal(r.status, 2);
     assert_string_equal(r.out, "");
     assert_string_equal(r.err,
-                        "xen-cpuid: explain: unknown feature 'sse41'; did "
-                        "you mean 'SSE4_1' or 'SSE4A'?\n"
+                        "xen-cpuid: explain: unknown feature 'sse14'; did "
+                        "you mean 'sse41' (SSE4_1)?\n"
                         "xen-cpuid: explain: unknown feature 'xyzzy'\n");
     run(&r, (const char *const[]){ "explain", NULL });
     assert_int_equal(r.status, 1);
+}
+
+/* Xen's xen-cpuid spellings: its name for a feature, its bits that are
+ * no feature, and the one spelling that stands for two features. */
+static void explain_xen_tool_names(void **state)
+{
+    (void)state;
+    run(&r, (const char *const[]){ "explain", "tsc-dl", "PSN", "fcmov",
+                                   NULL });
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.err, "");
+    HAS(r.out, "TSC_DEADLINE (tsc_deadline): ");
+    HAS(r.out, "  aliases     tsc_deadline_timer\n"
+               "  xen-cpuid   tsc-dl\n"
+               "  needs       TSC APIC\n");
+    HAS(r.out, "\npsn [0*32+18]: processor serial number (leaf 3)\n"
+               "  word        0 (1d: CPUID 0x00000001 EDX)\n"
+               "  bit         18\n"
+               "  value       18 (0*32+18)\n"
+               "  featureset  no: Xen's xen-cpuid names this bit, but no "
+               "guest is ever offered it\n"
+               "  xen-cpuid   psn\n");
+    HAS(r.out, "\nfcmov [2*32+16]: AMD's copy of PAT (0*32+16)\n"
+               "  word        2 (e1d: CPUID 0x80000001 EDX)\n");
+    HAS(r.out, "  featureset  no: AMD and Hygon CPUs repeat PAT here; a "
+               "guest of theirs sees this bit exactly when its policy has "
+               "PAT\n"
+               "  xen-cpuid   fcmov\n");
+
+    /* "fpu" is FPU, and says where else the tool prints it. */
+    run(&r, (const char *const[]){ "explain", "fpu", NULL });
+    assert_int_equal(r.status, 0);
+    HAS(r.out, "  xen-cpuid   fpu (also printed for 2*32+0, AMD's copy)\n");
+
+    /* "ppin": both features, one after the other. */
+    run(&r, (const char *const[]){ "explain", "ppin", NULL });
+    assert_int_equal(r.status, 0);
+    HAS(r.out, "AMD_PPIN (amd_ppin): ");
+    HAS(r.out, "  xen-cpuid   ppin (also printed for 12*32+0, INTEL_PPIN)\n");
+    HAS(r.out, "\n\nINTEL_PPIN (intel_ppin): ");
+
+    run(&r, (const char *const[]){ "explain", "--json", "sdgb", "sse41",
+                                   NULL });
+    assert_int_equal(r.status, 0);
+    HAS(r.out, "[{\"query\":\"sdgb\",\"value\":43,\"word\":1,\"bit\":11,"
+               "\"key\":\"1c\",\"source\":\"CPUID 0x00000001 ECX\","
+               "\"xen_cpuid\":\"sdgb\",\"xen_cpuid_same_spelling\":[],"
+               "\"featureset\":false,\"what\":\"silicon debug "
+               "(IA32_DEBUG_INTERFACE MSR)\",\"amd_copy_of\":null,"
+               "\"name\":null}");
+    HAS(r.out, "\"query\":\"sse41\",\"value\":51,");
+    HAS(r.out, "\"xen_cpuid\":\"sse41\",\"xen_cpuid_same_spelling\":[],"
+               "\"featureset\":true,\"name\":\"SSE4_1\"");
 }
 
 int main(void)
@@ -149,6 +203,7 @@ int main(void)
         cmocka_unit_test(decode_rejects_bad_input),
         cmocka_unit_test(explain_names),
         cmocka_unit_test(explain_unknown_names),
+        cmocka_unit_test(explain_xen_tool_names),
     };
     return cmocka_run_group_tests(tests, find_tool, NULL);
 }

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * xen-cpuid decode FEATURESET...: name the features set in featureset
- * strings.  Every featureset is parsed before anything is printed, so bad
- * input produces an error and no partial output.
+ * Featureset strings, two ways:
+ *  - xen-cpuid decode FEATURESET...: ours.  Strict syntax (8 hex digits
+ *    per word); every featureset is parsed before anything is printed, so
+ *    bad input produces an error and no partial output.
+ *  - xen-cpuid FEATURESET...: Xen's (xen_decode_args), read and shown as
+ *    Xen 4.17's xen-cpuid does, warnings and all.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -12,6 +15,8 @@
 #include "libxl_cpuid/feature-names.h"
 #include "libxl_cpuid/featureset-text.h"
 #include "libxl_cpuid/strbuf.h"
+#include "featureset-print.h"
+#include "info-common.h"
 #include "tool.h"
 #include "xen/lib/featureset.h"
 
@@ -95,6 +100,8 @@ static void json_one(struct xlc_buf *b, const char *input,
         json_names(b, w, fs->words[w], false);
         xlc_buf_puts(b, ",\"unknown_bits\":");
         json_names(b, w, fs->words[w], true);
+        xlc_buf_puts(b, ",\"xen_cpuid\":");
+        fsp_xen_tool_words_json(b, (uint32_t)w, fs->words[w], ",");
         xlc_buf_putc(b, '}');
     }
     xlc_buf_puts(b, "]}");
@@ -161,4 +168,47 @@ int cmd_decode(struct tool *t)
         free(fs[i].words);
     free(fs);
     return rc;
+}
+
+/*
+ * Xen's reading of one argument: words as scanf's %x reads them (leading
+ * blanks, a sign and a 0x prefix allowed; wider values truncated) joined by
+ * ':', at most the words this build knows.  Returns how many were read;
+ * *rest is what was left unread.
+ */
+static unsigned int xen_words(const char *arg, uint32_t fs[XFS_NR_WORDS],
+                              const char **rest)
+{
+    const char *p = arg;
+    unsigned int n = 0, w;
+    int used;
+
+    while (sscanf(p, "%x%n", &w, &used) == 1) {
+        fs[n++] = w;
+        p += used;
+        if (n == XFS_NR_WORDS || *p != ':')
+            break;
+        p++;
+    }
+    *rest = p;
+    return n;
+}
+
+int xen_decode_args(int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++) {
+        uint32_t fs[XFS_NR_WORDS] = { 0 };
+        const char *rest;
+        unsigned int n = xen_words(argv[i], fs, &rest);
+
+        if (!n) {
+            fprintf(stderr, "'%s' unrecognized - skipping\n", rest);
+            continue;
+        }
+        if (*rest)
+            fprintf(stderr, "'%s' unrecognized - ignoring\n", rest);
+        fsp_set_line(stdout, "Raw", fs, n);
+        fsp_set_detail(stdout, fs, n);
+    }
+    return EXIT_OK;
 }

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * xen-cpuid detail: the info report with every word of every set decoded
- * into feature names (set bits without a name shown as <bit>).
+ * xen-cpuid detail (also -d, -v): the info report with every word of every
+ * set decoded into feature names as Xen's xen-cpuid spells them (set bits
+ * without a name shown as <bit>).  Reached through Xen's invocations
+ * (xen-invocation.c).
  */
 #include "info-common.h"
 

@@ -3,10 +3,11 @@
  * xen-cpuid explain NAME...: everything the annotated list and the
  * dependency table say about a feature.
  *
- * NAME is a feature name in any spelling xlc_feature_lookup() accepts, or
- * a bit as decode prints unnamed ones: "W*32+B" (brackets optional) or a
- * plain feature number.  All arguments are resolved before anything is
- * printed.
+ * NAME is a feature name in any spelling xlc_feature_lookup_bits()
+ * accepts (Xen's xen-cpuid spellings included, some of which name bits
+ * that are no featureset feature, and "ppin" which names two), or a bit as
+ * decode prints unnamed ones: "W*32+B" (brackets optional) or a plain
+ * feature number.  All arguments are resolved before anything is printed.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -83,17 +84,24 @@ static bool parse_bit(const char *arg, unsigned int *value)
     return true;
 }
 
-static int resolve(const struct tool *t, const char *arg, unsigned int *value)
+/* No name stands for more bits than this. */
+#define MAX_BITS_PER_NAME 4
+
+/* The bits arg stands for, into values[]; how many, or -1 (reported). */
+static int resolve(const struct tool *t, const char *arg,
+                   unsigned int values[MAX_BITS_PER_NAME])
 {
     xlc_error err = { 0 };
     int r;
 
-    if (parse_bit(arg, value))
-        return 0;
-    r = xlc_feature_lookup(arg, value, &err);
-    if (r < 0)
+    if (parse_bit(arg, &values[0]))
+        return 1;
+    r = xlc_feature_lookup_bits(arg, values, MAX_BITS_PER_NAME, &err);
+    if (r < 0) {
         tool_err(t, "%s", err.msg);
-    return r;
+        return -1;
+    }
+    return r < MAX_BITS_PER_NAME ? r : MAX_BITS_PER_NAME;
 }
 
 /* ---- what to say ---- */
@@ -220,6 +228,76 @@ static void alias_list(struct xlc_buf *b, unsigned int v, bool json)
         xlc_buf_putc(b, '-');
 }
 
+/* ---- Xen's xen-cpuid spelling ---- */
+
+/*
+ * The other bits Xen's xen-cpuid prints under v's spelling: "fpu" is also
+ * AMD's copy of FPU, "ppin" both AMD_PPIN and INTEL_PPIN.
+ */
+static void same_spelling(struct xlc_buf *b, unsigned int v, bool json)
+{
+    char mine[XLC_FEATURE_NAME_MAX], other[XLC_FEATURE_NAME_MAX];
+    const char *spelling = xlc_xen_tool_name(v, mine);
+    bool first = true;
+
+    for (unsigned int u = 0; spelling && u < XFS_NR_FEATURE_BITS; u++) {
+        const char *o = u == v ? NULL : xlc_xen_tool_name(u, other);
+        const char *name = xlc_feature_name(u);
+
+        if (!o || strcmp(o, spelling))
+            continue;
+        if (json)
+            xlc_buf_printf(b, "%s\"%u*32+%u\"", first ? "" : ",", u / 32,
+                           u % 32);
+        else
+            xlc_buf_printf(b, "%s%u*32+%u, %s",
+                           first ? " (also printed for " : "; ", u / 32,
+                           u % 32, name ? name : "AMD's copy");
+        first = false;
+    }
+    if (!json && !first)
+        xlc_buf_putc(b, ')');
+}
+
+/* "  xen-cpuid   sse41" */
+static void xen_tool_line(struct xlc_buf *b, unsigned int v)
+{
+    char buf[XLC_FEATURE_NAME_MAX];
+    const char *spelling = xlc_xen_tool_name(v, buf);
+
+    xlc_buf_printf(b, "  xen-cpuid   %s", spelling ? spelling : "-");
+    same_spelling(b, v, false);
+    xlc_buf_putc(b, '\n');
+}
+
+/* A bit Xen's xen-cpuid names but the featureset does not have. */
+static void text_other_bit(struct xlc_buf *b, unsigned int v,
+                           const struct xlc_xen_tool_spelling *sp)
+{
+    unsigned int w = v / 32, orig = v - 2 * 32;
+
+    if (sp->amd_copy)
+        xlc_buf_printf(b, "%s [%u*32+%u]: AMD's copy of %s (%u*32+%u)\n",
+                       sp->spelling, w, v % 32, xlc_feature_name(orig),
+                       orig / 32, orig % 32);
+    else
+        xlc_buf_printf(b, "%s [%u*32+%u]: %s\n", sp->spelling, w, v % 32,
+                       sp->what);
+    xlc_buf_printf(b, "  word        %u (%s: ", w, xfs_words[w].key);
+    word_source(b, w);
+    xlc_buf_printf(b, ")\n  bit         %u\n  value       %u (%u*32+%u)\n",
+                   v % 32, v, w, v % 32);
+    if (sp->amd_copy)
+        xlc_buf_printf(b, "  featureset  no: AMD and Hygon CPUs repeat %s "
+                          "here; a guest of theirs sees this bit exactly "
+                          "when its policy has %s\n",
+                       xlc_feature_name(orig), xlc_feature_name(orig));
+    else
+        xlc_buf_puts(b, "  featureset  no: Xen's xen-cpuid names this bit, "
+                        "but no guest is ever offered it\n");
+    xen_tool_line(b, v);
+}
+
 static void text_one(struct xlc_buf *b, unsigned int v)
 {
     const struct xfs_feature_info *fi = xfs_feature_by_value(v);
@@ -228,6 +306,10 @@ static void text_one(struct xlc_buf *b, unsigned int v)
     const uint32_t *dependents;
     char lower[XLC_FEATURE_NAME_MAX];
 
+    if (!fi && xlc_xen_tool_other_bit(v)) {
+        text_other_bit(b, v, xlc_xen_tool_other_bit(v));
+        return;
+    }
     if (!fi) {
         xlc_buf_printf(b, "[%u*32+%u]: no feature of this build has this bit\n",
                        w, v % 32);
@@ -260,8 +342,10 @@ static void text_one(struct xlc_buf *b, unsigned int v)
     mask_list(b, v, false);
     xlc_buf_puts(b, "\n  aliases     ");
     alias_list(b, v, false);
+    xlc_buf_putc(b, '\n');
+    xen_tool_line(b, v);
     depends_on(v, needs);
-    xlc_buf_puts(b, "\n  needs       ");
+    xlc_buf_puts(b, "  needs       ");
     name_list(b, needs, false);
     dependents = xfs_lookup_deep_deps(v);
     xlc_buf_puts(b, "\n  needed by   ");
@@ -285,6 +369,23 @@ static void json_word(struct xlc_buf *b, unsigned int w)
     xlc_buf_putc(b, '"');
 }
 
+/* What a bit without a feature is, when Xen's xen-cpuid names it. */
+static void json_other_bit(struct xlc_buf *b, unsigned int v)
+{
+    const struct xlc_xen_tool_spelling *sp = xlc_xen_tool_other_bit(v);
+
+    xlc_buf_puts(b, ",\"what\":");
+    if (sp && sp->what)
+        xlc_buf_json_str(b, sp->what);
+    else
+        xlc_buf_puts(b, "null");
+    xlc_buf_puts(b, ",\"amd_copy_of\":");
+    if (sp && sp->amd_copy)
+        xlc_buf_json_str(b, xlc_feature_name(v - 2 * 32));
+    else
+        xlc_buf_puts(b, "null");
+}
+
 static void json_one(struct xlc_buf *b, const char *arg, unsigned int v)
 {
     const struct xfs_feature_info *fi = xfs_feature_by_value(v);
@@ -292,13 +393,24 @@ static void json_one(struct xlc_buf *b, const char *arg, unsigned int v)
     uint32_t needs[XFS_NR_WORDS];
     const uint32_t *dependents;
     char lower[XLC_FEATURE_NAME_MAX];
+    const char *spelling;
 
     xlc_buf_puts(b, "{\"query\":");
     xlc_buf_json_str(b, arg);
     xlc_buf_printf(b, ",\"value\":%u,\"word\":%u,\"bit\":%u", v, v / 32,
                    v % 32);
     json_word(b, v / 32);
+    xlc_buf_puts(b, ",\"xen_cpuid\":");
+    spelling = xlc_xen_tool_name(v, lower);
+    if (spelling)
+        xlc_buf_json_str(b, spelling);
+    else
+        xlc_buf_puts(b, "null");
+    xlc_buf_puts(b, ",\"xen_cpuid_same_spelling\":[");
+    same_spelling(b, v, true);
+    xlc_buf_printf(b, "],\"featureset\":%s", fi ? "true" : "false");
     if (!fi) {
+        json_other_bit(b, v);
         xlc_buf_puts(b, ",\"name\":null}");
         return;
     }
@@ -333,8 +445,9 @@ static void json_one(struct xlc_buf *b, const char *arg, unsigned int v)
 int cmd_explain(struct tool *t)
 {
     struct xlc_buf b = XLC_BUF_INIT;
-    unsigned int *values;
+    unsigned int *values, *nr;
     int rc = EXIT_OK;
+    bool first = true;
     char *out;
 
     if (t->argc < 1) {
@@ -342,35 +455,43 @@ int cmd_explain(struct tool *t)
                     "(a feature name, or W*32+B)");
         return EXIT_USAGE;
     }
-    values = calloc((size_t)t->argc, sizeof(*values));
-    if (!values) {
+    values = calloc((size_t)t->argc * MAX_BITS_PER_NAME, sizeof(*values));
+    nr = calloc((size_t)t->argc, sizeof(*nr));
+    if (!values || !nr) {
+        free(values);
+        free(nr);
         tool_err(t, "out of memory");
         return EXIT_INTERNAL;
     }
     /* Report every bad name, not just the first. */
-    for (int i = 0; i < t->argc; i++)
-        if (resolve(t, t->argv[i], &values[i]) < 0)
-            rc = EXIT_INPUT;
-    if (rc != EXIT_OK) {
-        free(values);
-        return rc;
-    }
-    if (t->json)
-        xlc_buf_putc(&b, '[');
     for (int i = 0; i < t->argc; i++) {
-        if (t->json) {
-            if (i)
-                xlc_buf_putc(&b, ',');
-            json_one(&b, t->argv[i], values[i]);
-        } else {
-            if (i)
-                xlc_buf_putc(&b, '\n');
-            text_one(&b, values[i]);
-        }
+        int n = resolve(t, t->argv[i], &values[i * MAX_BITS_PER_NAME]);
+
+        if (n < 0)
+            rc = EXIT_INPUT;
+        else
+            nr[i] = (unsigned int)n;
     }
+    if (t->json && rc == EXIT_OK)
+        xlc_buf_putc(&b, '[');
+    for (int i = 0; i < t->argc && rc == EXIT_OK; i++)
+        for (unsigned int k = 0; k < nr[i]; k++) {
+            unsigned int v = values[i * MAX_BITS_PER_NAME + k];
+
+            if (!first)
+                xlc_buf_putc(&b, t->json ? ',' : '\n');
+            first = false;
+            if (t->json)
+                json_one(&b, t->argv[i], v);
+            else
+                text_one(&b, v);
+        }
+    free(values);
+    free(nr);
+    if (rc != EXIT_OK)
+        return rc;
     if (t->json)
         xlc_buf_puts(&b, "]\n");
-    free(values);
     out = xlc_buf_take(&b);
     if (!out) {
         tool_err(t, "out of memory");

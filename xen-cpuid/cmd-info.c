@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * xen-cpuid info (the default): the static masks and the six dynamic
- * featuresets, laid out as Xen's own xen-cpuid prints them.
+ * xen-cpuid info (the default; also -i, --info): the static masks and the
+ * six dynamic featuresets, exactly as Xen's own xen-cpuid prints them.
+ * Reached through Xen's invocations (xen-invocation.c).
  */
 
 #include "info-common.h"

@@ -1,24 +1,26 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * xen-cpuid policy (-p): the six system CPU policies as CPUID leaves and
- * MSRs, in the layout of Xen's `xen-cpuid -p`, or as JSON.
+ * xen-cpuid -p [DOMID] (Xen's) and xen-cpuid policy [DOMID] (ours): the
+ * six system CPU policies, or one domain's, as CPUID leaves and MSRs in
+ * the layout of Xen 4.17's `xen-cpuid -p`, or as JSON.
  *
- * Source: --cpuid FILE (a dump; simulated Xen), the running Xen
- * (--backend xen), or with --backend auto/sim and no file the live CPU
- * through the simulated Xen (auto tries the running Xen first).
+ * System policies come from --cpuid FILE (a dump; simulated Xen), the
+ * running Xen (--backend xen), or with --backend auto/sim and no file the
+ * live CPU through the simulated Xen (auto tries the running Xen first).
+ * A domain's policy only exists on a running Xen (libxenctrl).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "info-common.h"
 #include "tool-policies.h"
 
-static void text(struct xlc_buf *b, const struct xlc_system_policies *s,
-                 const char *backend)
+static void text(struct xlc_buf *b, const struct xlc_system_policies *s)
 {
-    xlc_buf_printf(b, "%s (%s): a policy holds at most %u leaves and %u "
-                      "MSRs\n",
-                   backend, s->source, XFS_POLICY_MAX_LEAVES,
-                   XFS_POLICY_MAX_MSRS);
+    xlc_buf_printf(b, "Xen reports there are maximum %u leaves and %u MSRs\n",
+                   XFS_POLICY_MAX_LEAVES, XFS_POLICY_MAX_MSRS);
     for (unsigned int k = 0; k < XFS_SYSCTL_cpu_featureset_nr; k++) {
         unsigned int i = xlc_policy_order[k];
 
@@ -55,32 +57,140 @@ static void json(struct xlc_buf *b, const struct xlc_system_policies *s,
     xlc_buf_puts(b, "]}\n");
 }
 
-int cmd_policy(struct tool *t)
+/* Print the buffer, or say why not.  Exit code. */
+static int emit(struct tool *t, struct xlc_buf *b)
+{
+    if (b->oom) {
+        tool_err(t, "out of memory");
+        xlc_buf_free(b);
+        return EXIT_INTERNAL;
+    }
+    fputs(b->s ? b->s : "", stdout);
+    xlc_buf_free(b);
+    if (fflush(stdout)) {
+        tool_err(t, "error writing output");
+        return EXIT_INTERNAL;
+    }
+    return EXIT_OK;
+}
+
+static int system_report(struct tool *t)
 {
     struct xlc_system_policies *s = NULL;
     struct xlc_buf b = XLC_BUF_INIT;
     const char *backend = "sim";
     int rc;
 
-    if (t->argc) {
-        tool_err(t, "unexpected argument '%s' (domain policies need a "
-                    "running Xen and are not supported)", t->argv[0]);
-        return EXIT_USAGE;
-    }
     rc = tool_system_policies(t, &s, &backend);
     if (rc)
         return rc;
     if (t->json)
         json(&b, s, backend);
     else
-        text(&b, s, backend);
+        text(&b, s);
+    if (!t->json && t->show_backend)
+        xlc_buf_printf(&b, "\nBackend: %s\n",
+                       tool_policies_description(s, backend));
     xlc_system_policies_free(s);
-    if (b.oom) {
-        tool_err(t, "out of memory");
-        xlc_buf_free(&b);
-        return EXIT_INTERNAL;
+    return emit(t, &b);
+}
+
+/* Xen's refusal: Xen's tool's words and status on a Xen invocation. */
+static int domain_refused(struct tool *t, int domid, int rc,
+                          const xlc_error *err)
+{
+    if (!t->xen_invocation) {
+        tool_err(t, "%s", err->msg);
+        return EXIT_INPUT;
     }
-    fputs(b.s, stdout);
-    xlc_buf_free(&b);
-    return EXIT_OK;
+    if (rc == -ENOBUFS)
+        fprintf(stderr, "%s: xc_cpu_policy_serialise: %s\n",
+                program_invocation_short_name, strerror(ENOBUFS));
+    else
+        fprintf(stderr, "%s: xc_cpu_policy_get_domain(, %d, ): %s\n",
+                program_invocation_short_name, domid, strerror(-rc));
+    return 1;
+}
+
+static int domain_report(struct tool *t, int domid)
+{
+    struct xlc_policy_records *r = calloc(1, sizeof(*r));
+    struct xfs_cpu_policy *p = calloc(1, sizeof(*p));
+    struct xlc_buf b = XLC_BUF_INIT;
+    xlc_error err = { 0 };
+    char name[32];
+    int rc = EXIT_INTERNAL;
+
+    if (!r || !p) {
+        tool_err(t, "out of memory");
+        goto out;
+    }
+    if (t->cpuid_file || t->no_hap || t->boot_cpuid ||
+        (t->backend && !strcmp(t->backend, "sim"))) {
+        tool_err(t, "domain %d: only a running Xen has domains; the "
+                    "simulated hypervisor has none", domid);
+        rc = EXIT_BACKEND;
+        goto out;
+    }
+    rc = xlc_xen_domain_records((uint32_t)domid, r, &err);
+    if (rc == -ENODEV || rc == -ENOMEM) {
+        tool_err(t, "domain %d: %s", domid, err.msg);
+        rc = rc == -ENODEV ? EXIT_BACKEND : EXIT_INTERNAL;
+        goto out;
+    }
+    if (rc) {
+        rc = domain_refused(t, domid, rc, &err);
+        goto out;
+    }
+    xfs_policy_zero(p);
+    if (xlc_policy_deserialise(p, r->leaves, r->nr_leaves, r->msrs,
+                               r->nr_msrs, &err)) {
+        tool_err(t, "domain %d: Xen's policy: %s", domid, err.msg);
+        rc = EXIT_INPUT;
+        goto out;
+    }
+    snprintf(name, sizeof(name), "Domain %d", domid);
+    if (t->json) {
+        xlc_buf_printf(&b, "{\"backend\":\"xen\",\"domid\":%d,\"policy\":",
+                       domid);
+        xlc_policy_format_json(&b, name, p);
+        xlc_buf_puts(&b, "}\n");
+    } else {
+        xlc_policy_format_text(&b, name, p);
+        if (t->show_backend)
+            xlc_buf_puts(&b, "\nBackend: the running Xen\n");
+    }
+    rc = emit(t, &b);
+out:
+    free(r);
+    free(p);
+    return rc;
+}
+
+int run_policy_report(struct tool *t, bool domain, int domid)
+{
+    return domain ? domain_report(t, domid) : system_report(t);
+}
+
+/* Ours: `policy [DOMID]`, DOMID a plain decimal domain id. */
+int cmd_policy(struct tool *t)
+{
+    char *end;
+    long domid;
+
+    if (t->argc > 1) {
+        tool_err(t, "unexpected argument '%s' (takes at most a DOMID)",
+                 t->argv[1]);
+        return EXIT_USAGE;
+    }
+    if (!t->argc)
+        return run_policy_report(t, false, 0);
+    errno = 0;
+    domid = strtol(t->argv[0], &end, 10);
+    if (errno || *end || end == t->argv[0] || domid < 0 ||
+        domid > 0x7fef) {
+        tool_err(t, "'%s': not a domain id (0 to 32751)", t->argv[0]);
+        return EXIT_USAGE;
+    }
+    return run_policy_report(t, true, (int)domid);
 }

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Layout facts matched from Xen's xen-cpuid: set names left-aligned in 24
- * columns followed by 8 spaces, so that the words line up under the KEY
- * line's word keys; words as 8 hex digits joined by ':'; detail lines
- * "  [NN] <word label, 24 wide>" then the names of the set bits, and
- * "<bit>" for a set bit without a name.
+ * Layout facts matched from Xen 4.17's xen-cpuid: set names left-aligned
+ * in 24 columns followed by 8 spaces, so that the words line up under the
+ * KEY line's word keys; words as 8 hex digits joined by ':'; detail lines
+ * "  [NN] <word label, 24 wide>" then, for each set bit, " name" in that
+ * tool's spelling or " <bit>" for a bit it has no name for.  Only the
+ * words that tool knows get a detail line or a key.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,27 +19,25 @@ void fsp_set_line(FILE *f, const char *name, const uint32_t *fs,
                   uint32_t len)
 {
     fprintf(f, "%-*s        ", COL, name);
+    /* No words, no newline: Xen's tool does the same. */
     for (uint32_t i = 0; i < len; i++)
         fprintf(f, "%08x%c", fs[i], i + 1 < len ? ':' : '\n');
-    if (!len)
-        fputc('\n', f);
 }
 
-/* Names of the bits set in word w; unnamed (or unknown-word) bits as <n>. */
+/* The bits set in word w, as Xen's xen-cpuid names them. */
 static void word_features(FILE *f, unsigned int w, uint32_t v)
 {
-    char name[XLC_FEATURE_NAME_MAX];
+    char buf[XLC_FEATURE_NAME_MAX];
 
     for (unsigned int b = 0; b < 32; b++) {
-        const struct xfs_feature_info *fi;
+        const char *name;
 
         if (!(v & (1u << b)))
             continue;
-        fi = w < XFS_NR_WORDS ? xfs_feature_by_value(w * 32 + b) : NULL;
-        if (fi) {
-            xlc_feature_name_lower(fi->value, name);
+        name = xlc_xen_tool_name(w * 32 + b, buf);
+        if (name)
             fprintf(f, " %s", name);
-        } else
+        else
             fprintf(f, " <%u>", b);
     }
 }
@@ -47,7 +46,7 @@ void fsp_set_detail(FILE *f, const uint32_t *fs, uint32_t len)
 {
     char label[64];
 
-    for (uint32_t w = 0; w < len; w++) {
+    for (uint32_t w = 0; w < len && w < XFS_NR_WORDS; w++) {
         tool_word_label(w, label, sizeof(label));
         fprintf(f, "  [%02u] %-*s", w, COL, label);
         word_features(f, w, fs[w]);
@@ -65,11 +64,12 @@ static uint32_t *mask_words(enum xfs_mask_kind k, uint32_t nr)
     return m;
 }
 
-static void key_line(FILE *f, uint32_t nr)
+/* The keys of the words this build knows, whatever the backend's count. */
+static void key_line(FILE *f)
 {
     fprintf(f, "       %*s ", COL, "KEY");
-    for (uint32_t w = 0; w < nr; w++)
-        fprintf(f, "%-8s ", w < XFS_NR_WORDS ? xfs_words[w].key : "???");
+    for (uint32_t w = 0; w < XFS_NR_WORDS; w++)
+        fprintf(f, "%-8s ", xfs_words[w].key);
     fputc('\n', f);
 }
 
@@ -78,7 +78,7 @@ void fsp_report(FILE *f, const struct tool_featuresets *s,
 {
     fprintf(f, "nr_features: %u\n", s->nr);
     if (!detail)
-        key_line(f, s->nr);
+        key_line(f);
     fprintf(f, "\nStatic sets:\n");
     /* Xen's eight masks; our extra "Inverted" set is not one of them. */
     for (int k = XFS_MASK_KNOWN; k <= XFS_MASK_HVM_HAP_DEF; k++) {
@@ -104,7 +104,8 @@ void fsp_report(FILE *f, const struct tool_featuresets *s,
         if (detail)
             fsp_set_detail(f, s->fs[i], s->len[i]);
     }
-    fprintf(f, "\nBackend: %s\n", backend_desc);
+    if (backend_desc)
+        fprintf(f, "\nBackend: %s\n", backend_desc);
 }
 
 /* ---- JSON ---- */
@@ -121,6 +122,30 @@ static void json_words(struct xlc_buf *b, const uint32_t *fs, uint32_t len)
 }
 
 /* Per word: label, key, value and the features set in it. */
+void fsp_xen_tool_words_json(struct xlc_buf *b, uint32_t w, uint32_t v,
+                             const char *comma)
+{
+    char buf[XLC_FEATURE_NAME_MAX], token[16];
+    const char *sep = "";
+
+    xlc_buf_putc(b, '[');
+    for (unsigned int bit = 0; w < XFS_NR_WORDS && bit < 32; bit++) {
+        const char *name;
+
+        if (!(v & (1u << bit)))
+            continue;
+        name = xlc_xen_tool_name(w * 32 + bit, buf);
+        if (!name) {
+            snprintf(token, sizeof(token), "<%u>", bit);
+            name = token;
+        }
+        xlc_buf_puts(b, sep);
+        xlc_buf_json_str(b, name);
+        sep = comma;
+    }
+    xlc_buf_putc(b, ']');
+}
+
 static void json_detail(struct xlc_buf *b, const uint32_t *fs, uint32_t len)
 {
     char label[64], name[XLC_FEATURE_NAME_MAX];
@@ -157,7 +182,9 @@ static void json_detail(struct xlc_buf *b, const uint32_t *fs, uint32_t len)
                 xlc_buf_printf(b, "%s%u", sep, bit);
                 sep = ", ";
             }
-        xlc_buf_puts(b, "]}");
+        xlc_buf_puts(b, "], \"xen_cpuid\": ");
+        fsp_xen_tool_words_json(b, w, fs[w], ", ");
+        xlc_buf_puts(b, "}");
     }
     xlc_buf_puts(b, "]");
 }

@@ -12,13 +12,20 @@
 #include "../libxl_cpuid/strbuf.h"
 #include "tool-handle.h"
 
-/* "Name<pad>        xxxxxxxx:xxxxxxxx:..." */
+/* "Name<pad>        xxxxxxxx:xxxxxxxx:...\n" (no newline for no words) */
 void fsp_set_line(FILE *f, const char *name, const uint32_t *fs,
                   uint32_t len);
-/* "  [NN] CPUID 0x...   name name <bit>" for every word of the set. */
+/* "  [NN] CPUID 0x...   name name <bit>" for every word of the set that
+ * Xen's xen-cpuid knows, names spelled as that tool spells them. */
 void fsp_set_detail(FILE *f, const uint32_t *fs, uint32_t len);
 
-/* The whole report; `detail` adds the per-word names. */
+/* The tokens Xen's xen-cpuid prints for word w of value v, as a JSON
+ * array ("sse41", "<10>"), elements separated by `comma`. */
+void fsp_xen_tool_words_json(struct xlc_buf *b, uint32_t w, uint32_t v,
+                             const char *comma);
+
+/* The whole report; `detail` adds the per-word names (Xen's spellings);
+ * backend_desc, when not NULL, is added as a last "Backend:" line. */
 void fsp_report(FILE *f, const struct tool_featuresets *s,
                 const char *backend_desc, bool detail);
 /* The same as a JSON object. */

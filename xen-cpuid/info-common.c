@@ -28,11 +28,7 @@ int run_featureset_report(struct tool *t, bool detail)
     xlc_handle *h;
     int rc;
 
-    if (t->argc) {
-        tool_err(t, "unexpected argument '%s' (takes options only)",
-                 t->argv[0]);
-        return EXIT_USAGE;
-    }
+    /* Operands after info/detail are ignored, as by Xen's tool. */
     rc = tool_open_handle(t, &h);
     if (rc)
         return rc;
@@ -41,7 +37,9 @@ int run_featureset_report(struct tool *t, bool detail)
         if (t->json)
             rc = print_json(t, &s, h, detail);
         else
-            fsp_report(stdout, &s, xlc_backend_description(h), detail);
+            fsp_report(stdout, &s,
+                       t->show_backend ? xlc_backend_description(h) : NULL,
+                       detail);
         tool_featuresets_free(&s);
     }
     xlc_close(h);

@@ -2,7 +2,8 @@
 /*
  * xen-cpuid: inspect featuresets and CPU policies, on real Xen or on the
  * simulated hypervisor.  Option parsing and subcommand dispatch only; each
- * subcommand is in its own cmd-*.c file.
+ * subcommand is in its own cmd-*.c file, and the command lines of Xen's
+ * own xen-cpuid are handled by xen-invocation.c.
  */
 #include <getopt.h>
 #include <stdarg.h>
@@ -12,17 +13,19 @@
 
 #include "tool.h"
 
+static int cmd_help(struct tool *t);
+
 static const struct subcommand subcommands[] = {
     { "info", NULL, cmd_info, "",
-      "static and dynamic featuresets, in Xen's xen-cpuid layout (default)" },
+      "Xen's: static and dynamic featuresets (the default)" },
     { "detail", NULL, cmd_detail, "",
-      "the featuresets with feature names per word" },
+      "Xen's: the featuresets with feature names per word" },
     { "decode", NULL, cmd_decode, "FEATURESET...",
       "name the features set in each featureset string" },
     { "explain", NULL, cmd_explain, "NAME...",
       "show a feature's word, bit, attributes, masks and dependencies" },
-    { "policy", "-p", cmd_policy, "",
-      "the system CPU policies as leaves and MSRs" },
+    { "policy", NULL, cmd_policy, "[DOMID]",
+      "the system CPU policies (or a domain's), as -p prints them" },
     { "xl-cpuid", NULL, cmd_xl_cpuid, "STRING...",
       "parse an xl cpuid= string and show what it does to a guest" },
     { "model", NULL, cmd_model, "FILE.xml",
@@ -36,6 +39,7 @@ static const struct subcommand subcommands[] = {
       "--libvirt)" },
     { "restore-check", NULL, cmd_restore_check, "FILE",
       "check a stream's recorded policy against this host" },
+    { "help", NULL, cmd_help, "", "this text" },
 };
 
 #define NR_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))
@@ -53,7 +57,19 @@ void tool_err(const struct tool *t, const char *fmt, ...)
 
 static void usage(FILE *f)
 {
-    fprintf(f, "Usage: xen-cpuid [OPTIONS] [SUBCOMMAND [ARGS...]]\n\n"
+    fprintf(f, "Usage: xen-cpuid [OPTIONS] [info | detail | FEATURESET...]\n"
+               "       xen-cpuid [OPTIONS] -i | -d | -v | -p [DOMID] | -h\n"
+               "       xen-cpuid [OPTIONS] SUBCOMMAND [ARGS...]\n\n"
+               "Xen's invocations, output as Xen 4.17's xen-cpuid prints it:"
+               "\n"
+               "  FEATURESET...        name the bits of hex words joined by "
+               "':'\n"
+               "  -i, --info           as info (the default)\n"
+               "  -d, --detail         as detail\n"
+               "  -v, --verbose        as detail\n"
+               "  -p, --policy [DOMID] the system CPU policies, or a "
+               "domain's\n"
+               "  -h, --help           Xen's one-line usage\n\n"
                "Subcommands:\n");
     for (size_t i = 0; i < NR_SUBCOMMANDS; i++)
         fprintf(f, "  %-12s %-28s %s\n", subcommands[i].name,
@@ -73,9 +89,19 @@ static void usage(FILE *f)
             "  --libvirt FILE.xml   a libvirt <cpu> definition\n"
             "  --with NAME[,NAME]   level: opt-in features for the guest CPU\n"
             "  --nomigrate          level: the guest never migrates\n"
-            "  -h, --help           this text\n"
+            "  --show-backend       info, detail, -p: end with where the "
+            "data came from\n"
             "\nExit codes: 0 ok, 1 usage, 2 bad input, 3 backend unusable, "
-            "4 refused/incompatible, 5 internal error\n");
+            "4 refused/incompatible, 5 internal error\n"
+            "(Xen's invocations keep Xen's: -h and unknown options exit 0.)"
+            "\n");
+}
+
+static int cmd_help(struct tool *t)
+{
+    (void)t;
+    usage(stdout);
+    return EXIT_OK;
 }
 
 static const struct subcommand *find_subcommand(const char *name)
@@ -90,7 +116,7 @@ static const struct subcommand *find_subcommand(const char *name)
 enum {
     OPT_JSON = 256, OPT_BACKEND, OPT_CPUID, OPT_NO_HAP, OPT_BOOT_CPUID,
     OPT_TYPE, OPT_CPU_MAP, OPT_XL_CPUID, OPT_LIBVIRT, OPT_WITH,
-    OPT_NOMIGRATE,
+    OPT_NOMIGRATE, OPT_SHOW_BACKEND,
 };
 
 static const struct option long_opts[] = {
@@ -105,22 +131,20 @@ static const struct option long_opts[] = {
     { "libvirt", required_argument, NULL, OPT_LIBVIRT },
     { "with", required_argument, NULL, OPT_WITH },
     { "nomigrate", no_argument, NULL, OPT_NOMIGRATE },
+    { "show-backend", no_argument, NULL, OPT_SHOW_BACKEND },
     { "output", required_argument, NULL, 'o' },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
 };
 
-/*
- * Options may come before the subcommand (parsing stops at its name) and
- * anywhere after it (getopt permutes them ahead of the positionals).
- */
-static int parse_options(struct tool *t, int argc, char **argv,
-                         const char *shortopts)
+const struct option *tool_long_options(void)
 {
-    int c;
+    return long_opts;
+}
 
-    while ((c = getopt_long(argc, argv, shortopts, long_opts, NULL)) != -1) {
-        switch (c) {
+bool tool_option(struct tool *t, int c)
+{
+    switch (c) {
         case OPT_JSON: t->json = true; break;
         case OPT_BACKEND: t->backend = optarg; break;
         case OPT_CPUID: t->cpuid_file = optarg; break;
@@ -134,16 +158,34 @@ static int parse_options(struct tool *t, int argc, char **argv,
             if (t->nr_with == sizeof(t->with) / sizeof(t->with[0])) {
                 fprintf(stderr, "xen-cpuid: --with given too often: "
                                 "list the names with commas\n");
-                return -1;
+                return false;
             }
             t->with[t->nr_with++] = optarg;
             break;
         case OPT_NOMIGRATE: t->nomigrate = true; break;
         case 'o': t->output = optarg; break;
-        case 'p': t->cmd = "policy"; break;
-        case 'h': usage(stdout); exit(EXIT_OK);
-        default: return -1;
+        case OPT_SHOW_BACKEND: t->show_backend = true; break;
+        default: return false;
+    }
+    return true;
+}
+
+/*
+ * Options may come before the subcommand (parsing stops at its name) and
+ * anywhere after it (getopt permutes them ahead of the positionals).
+ */
+static int parse_options(struct tool *t, int argc, char **argv,
+                         const char *shortopts)
+{
+    int c;
+
+    while ((c = getopt_long(argc, argv, shortopts, long_opts, NULL)) != -1) {
+        if (c == 'h') {
+            usage(stdout);
+            exit(EXIT_OK);
         }
+        if (!tool_option(t, c))
+            return -1;
     }
     return optind;
 }
@@ -152,9 +194,18 @@ int main(int argc, char **argv)
 {
     struct tool t = { 0 };
     const struct subcommand *sc;
+    const char *op;
     int first, second;
 
-    first = parse_options(&t, argc, argv, "+ho:p");
+    /*
+     * A command line is Xen's unless its first operand names one of our
+     * own subcommands (info and detail are Xen's): see xen-invocation.c.
+     */
+    op = tool_first_operand(argc, argv);
+    if (!op || !strcmp(op, "info") || !strcmp(op, "detail") ||
+        !find_subcommand(op))
+        return tool_xen_main(&t, argc, argv);
+    first = parse_options(&t, argc, argv, "+ho:");
     if (first < 0) {
         usage(stderr);
         return EXIT_USAGE;

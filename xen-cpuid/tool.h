@@ -33,6 +33,8 @@ struct tool {
     const char *with[8];     /* --with NAME[,NAME...], each time given */
     unsigned int nr_with;
     bool nomigrate;          /* --nomigrate */
+    bool show_backend;       /* --show-backend */
+    bool xen_invocation;     /* a command line of Xen's xen-cpuid */
     /* positional arguments after the subcommand */
     int argc;
     char **argv;
@@ -46,6 +48,20 @@ struct subcommand {
     const char *usage;       /* one line: arguments */
     const char *help;        /* one line: what it does */
 };
+
+/* Our long options (getopt_long's table), and applying one of them:
+ * false when c is not one of ours. */
+struct option;
+const struct option *tool_long_options(void);
+bool tool_option(struct tool *t, int c);
+
+/*
+ * Xen's invocations (xen-invocation.c): the first operand as getopt
+ * orders the command line (NULL if none), and running a command line of
+ * Xen's xen-cpuid.  Returns the exit status.
+ */
+const char *tool_first_operand(int argc, char **argv);
+int tool_xen_main(struct tool *t, int argc, char **argv);
 
 /* Print "xen-cpuid: <cmd>: msg" to stderr. */
 void tool_err(const struct tool *t, const char *fmt, ...)

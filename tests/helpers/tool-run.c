@@ -107,18 +107,25 @@ int tool_run(const char *args, char **out, char **err)
 int tool_run_argv(const char *const *args, char **out, char **err)
 {
     const char *tool = tool_path(), *argv[64] = { tool };
-    FILE *o = tmpfile(), *e = tmpfile();
     size_t i;
-    pid_t pid;
-    int st;
 
-    assert_non_null(o);
-    assert_non_null(e);
     for (i = 0; args[i]; i++) {
         assert_true(i + 2 < sizeof(argv) / sizeof(argv[0]));
         argv[i + 1] = args[i];
     }
     argv[i + 1] = NULL;
+    return tool_exec(tool, argv, out, err);
+}
+
+int tool_exec(const char *tool, const char *const *argv, char **out,
+              char **err)
+{
+    FILE *o = tmpfile(), *e = tmpfile();
+    pid_t pid;
+    int st;
+
+    assert_non_null(o);
+    assert_non_null(e);
     fflush(NULL);
     pid = fork();
     assert_true(pid >= 0);

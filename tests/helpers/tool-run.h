@@ -29,4 +29,13 @@ int tool_run(const char *args, char **out, char **err);
 /* Run the tool without a shell: args is NULL-terminated, without argv[0]. */
 int tool_run_argv(const char *const *args, char **out, char **err);
 
+/*
+ * Run the program at path with exactly argv (NULL-terminated, argv[0]
+ * included, so two programs can be given the same name); stdout and
+ * stderr kept apart.  Returns the exit code (the test fails if it did not
+ * exit).
+ */
+int tool_exec(const char *path, const char *const *argv, char **out,
+              char **err);
+
 #endif

@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Xen's invocations: the command lines of Xen 4.17's own xen-cpuid
+ * (`info`, `detail`, featureset arguments, -i, -d, -v, -p [DOMID], -h),
+ * read by the same rules and answered with the same output, messages and
+ * exit statuses, so that scripts written for that tool keep working when
+ * ours comes first on PATH.
+ *
+ * The rules, as that tool has them:
+ *  - getopt_long permutes: options may come anywhere; the last of -i, -d,
+ *    -v, -p decides the mode, and the operands are then ignored.
+ *  - -p takes its DOMID attached (-p5, --policy=5), or as the next
+ *    argument unless that is empty or starts with '-'; strtol base 0, a
+ *    value that does not convert is fatal (exit 1).
+ *  - Without a mode option: no operand or "info" means info, "detail"
+ *    means detail (later operands ignored), anything else is a featureset
+ *    list (cmd-decode.c).
+ *  - -h prints a one-line usage to stdout and exits 0; so does an unknown
+ *    option, after getopt's own message and "Bad option '?'".
+ *
+ * Our own options that make sense here (--cpuid, --backend, --json, ...)
+ * are accepted beside Xen's, since Xen's tool knows none of them; the
+ * rest are refused.  A command line whose first operand is one of our own
+ * subcommands never comes here (main.c).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "info-common.h"
+#include "tool.h"
+
+/* Xen's short options; 'p' takes an optional attached argument. */
+#define XEN_SHORT "hidvp::"
+/* What the first-operand scan must know: Xen's and ours ("-o FILE"). */
+#define ALL_SHORT "hidvp::o:"
+
+static const struct option xen_long[] = {
+    { "help", no_argument, NULL, 'h' },
+    { "info", no_argument, NULL, 'i' },
+    { "detail", no_argument, NULL, 'd' },
+    { "verbose", no_argument, NULL, 'v' },
+    { "policy", optional_argument, NULL, 'p' },
+};
+#define NR_XEN_LONG (sizeof(xen_long) / sizeof(xen_long[0]))
+
+/* Ours that mean something to info, detail or -p. */
+static const char *const applicable[] = {
+    "json", "backend", "cpuid", "no-hap", "boot-cpuid", "show-backend",
+};
+
+enum mode { MODE_UNKNOWN, MODE_INFO, MODE_DETAIL, MODE_DECODE, MODE_POLICY };
+
+/* Xen's long options, then ours (not a second "help"), then the end. */
+static const struct option *all_long(void)
+{
+    static struct option *table;
+    const struct option *ours = tool_long_options();
+    size_t n = 0, k = NR_XEN_LONG;
+
+    if (table)
+        return table;
+    while (ours[n].name)
+        n++;
+    table = calloc(NR_XEN_LONG + n + 1, sizeof(*table));
+    if (!table) {
+        fputs("xen-cpuid: out of memory\n", stderr);
+        exit(EXIT_INTERNAL);
+    }
+    memcpy(table, xen_long, sizeof(xen_long));
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(ours[i].name, "help"))
+            table[k++] = ours[i];
+    return table;
+}
+
+/* -p's DOMID as the next argument, when Xen's tool would take it. */
+static const char *separate_domid(int argc, char **argv)
+{
+    if (optind < argc && argv[optind] && argv[optind][0] &&
+        argv[optind][0] != '-')
+        return argv[optind++];
+    return NULL;
+}
+
+const char *tool_first_operand(int argc, char **argv)
+{
+    char **copy = calloc((size_t)argc + 1, sizeof(*copy));
+    const char *first = NULL;
+    int saved = opterr, c;
+
+    if (!copy)
+        return NULL;
+    memcpy(copy, argv, (size_t)argc * sizeof(*copy));
+    opterr = 0;
+    optind = 0;
+    while ((c = getopt_long(argc, copy, ALL_SHORT, all_long(), NULL)) != -1)
+        if (c == 'p' && !optarg)
+            separate_domid(argc, copy);
+    if (optind < argc)
+        first = copy[optind];
+    free(copy);
+    opterr = saved;
+    optind = 0;
+    return first;
+}
+
+static void xen_usage(const char *argv0)
+{
+    printf("Usage: %s [ info | detail | <featureset>* ]\n", argv0);
+}
+
+/* -p [DOMID]: Xen's strtol, Xen's message and status when it fails. */
+static int policy_domid(int argc, char **argv, int *domid)
+{
+    const char *arg = optarg ? optarg : separate_domid(argc, argv);
+    char *end;
+    long v;
+
+    if (!arg)
+        return EXIT_OK;
+    errno = 0;
+    v = strtol(arg, &end, 0);
+    if (errno || end == arg) {
+        fprintf(stderr, "%s: strtol(%s,,): %s\n",
+                program_invocation_short_name, arg, strerror(errno));
+        return 1;
+    }
+    *domid = (int)v; /* Xen's tool keeps an int: 4294967295 is -1 */
+    return EXIT_OK;
+}
+
+/* One of our options on Xen's command line: use it or refuse it. */
+static int our_option(struct tool *t, int c, int index)
+{
+    const char *name = index >= 0 ? all_long()[index].name : "?";
+
+    for (size_t i = 0; i < sizeof(applicable) / sizeof(*applicable); i++)
+        if (!strcmp(name, applicable[i])) {
+            tool_option(t, c);
+            return EXIT_OK;
+        }
+    fprintf(stderr, "xen-cpuid: --%s does not apply to info, detail, -p or "
+                    "featureset arguments\n", name);
+    return EXIT_USAGE;
+}
+
+/* After the options: the mode from the first operand, as Xen's tool does. */
+static enum mode operand_mode(int argc, char **argv)
+{
+    if (optind == argc)
+        return MODE_INFO;
+    if (!strcmp(argv[optind], "info")) {
+        optind++;
+        return MODE_INFO;
+    }
+    if (!strcmp(argv[optind], "detail")) {
+        optind++;
+        return MODE_DETAIL;
+    }
+    return MODE_DECODE;
+}
+
+static int run_mode(struct tool *t, enum mode mode, int domid, int argc,
+                    char **argv)
+{
+    switch (mode) {
+    case MODE_POLICY:
+        t->cmd = "policy";
+        return run_policy_report(t, domid != -1, domid);
+    case MODE_DECODE:
+        t->cmd = "decode";
+        if (t->json) {
+            tool_err(t, "--json: featureset arguments are decoded in Xen's "
+                        "layout only; use 'xen-cpuid decode --json'");
+            return EXIT_USAGE;
+        }
+        return xen_decode_args(argc - optind, argv + optind);
+    case MODE_DETAIL:
+        t->cmd = "detail";
+        return cmd_detail(t);
+    default:
+        t->cmd = "info";
+        return cmd_info(t);
+    }
+}
+
+int tool_xen_main(struct tool *t, int argc, char **argv)
+{
+    enum mode mode = MODE_UNKNOWN;
+    int domid = -1, c, index, rc;
+
+    t->xen_invocation = true;
+    optind = 0;
+    for (;;) {
+        index = -1;
+        c = getopt_long(argc, argv, XEN_SHORT, all_long(), &index);
+        if (c == -1)
+            break;
+        switch (c) {
+        case 'h':
+            xen_usage(argv[0]);
+            return EXIT_OK;
+        case 'i':
+            mode = MODE_INFO;
+            break;
+        case 'd':
+        case 'v':
+            mode = MODE_DETAIL;
+            break;
+        case 'p':
+            mode = MODE_POLICY;
+            rc = policy_domid(argc, argv, &domid);
+            if (rc)
+                return rc;
+            break;
+        case '?':
+            /* One of ours without its argument: getopt said so. */
+            if (optopt >= 256)
+                return EXIT_USAGE;
+            printf("Bad option '%c'\n", c);
+            xen_usage(argv[0]);
+            return EXIT_OK;
+        default:
+            rc = our_option(t, c, index);
+            if (rc)
+                return rc;
+        }
+    }
+    if (mode == MODE_UNKNOWN)
+        mode = operand_mode(argc, argv);
+    return run_mode(t, mode, domid, argc, argv);
+}
