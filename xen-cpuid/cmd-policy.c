@@ -19,6 +19,11 @@ static void text(struct xlc_buf *b, const struct xlc_system_policies *s,
                       "MSRs\n",
                    backend, s->source, XFS_POLICY_MAX_LEAVES,
                    XFS_POLICY_MAX_MSRS);
+    if (s->pol.p[XFS_SYSCTL_cpu_featureset_raw].xstate_assumed) {
+        xlc_buf_puts(b, "note: ");
+        tool_xstate_note(b, s);
+        xlc_buf_putc(b, '\n');
+    }
     for (unsigned int k = 0; k < XFS_SYSCTL_cpu_featureset_nr; k++) {
         unsigned int i = xlc_policy_order[k];
 
@@ -37,6 +42,8 @@ static void json(struct xlc_buf *b, const struct xlc_system_policies *s,
     xlc_buf_json_str(b, backend);
     xlc_buf_puts(b, ",\"source\":");
     xlc_buf_json_str(b, s->source);
+    xlc_buf_puts(b, ",\"xstate_layout_assumed\":");
+    tool_xstate_note_json(b, s);
     xlc_buf_printf(b, ",\"max_leaves\":%u,\"max_msrs\":%u,\"policies\":[",
                    XFS_POLICY_MAX_LEAVES, XFS_POLICY_MAX_MSRS);
     for (unsigned int k = 0; k < XFS_SYSCTL_cpu_featureset_nr; k++) {

@@ -63,6 +63,13 @@ struct xfs_cpu_policy {
     uint64_t arch_caps;                                 /* MSR 0x10a */
     uint8_t hv_limit, hv2_limit;
     enum xfs_vendor vendor;   /* from leaf 0; kept by xfs_policy_recalc */
+    /*
+     * Provenance, not CPUID data (never serialised, not compared by
+     * xfs_policy_equal): the XSAVE components whose leaf 0xd layout the
+     * source lacked and the vendor's documented layout supplied
+     * (xfs_xstate_fill_architectural); carried with the layout.
+     */
+    uint64_t xstate_assumed;
 };
 
 /* ---- basic access (cpu-policy.c) ---- */
@@ -264,5 +271,23 @@ unsigned int xfs_policy_check_compat(const struct xfs_cpu_policy *host,
  */
 uint32_t xfs_xstate_uncompressed_size(const struct xfs_cpu_policy *layout,
                                       uint64_t components);
+
+/*
+ * The vendor's documented standard-format layout of a user XSAVE
+ * component (eax size, ebx offset, ecx flags), or false when there is
+ * none for that vendor and component (cpu-policy-xstate.c has the table).
+ */
+bool xfs_xstate_arch_layout(enum xfs_vendor vendor, unsigned int component,
+                            struct xfs_cpuid_regs *out);
+
+/*
+ * For every XCR0 component whose leaf 0xd subleaf is missing (all zero:
+ * no CPU reports a supported component as empty), use the vendor's
+ * documented layout -- each only when the result agrees with what the
+ * CPU did report: no overlap with another component or the legacy area,
+ * and the area size of 0xd:0 ecx (no larger while some component is still
+ * unknown).  Sets and returns p->xstate_assumed.
+ */
+uint64_t xfs_xstate_fill_architectural(struct xfs_cpu_policy *p);
 
 #endif /* XEN_LIB_CPU_POLICY_H */
