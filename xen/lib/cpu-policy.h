@@ -218,13 +218,39 @@ int xfs_policy_serialise_msrs(const struct xfs_cpu_policy *p,
  * Apply serialised leaves and MSRs on top of *p (entries not given keep
  * their value, as with xc_cpu_policy_update_cpuid).  Either array may be
  * empty.  Returns 0, or an xfs_policy_err with *err naming the first
- * offending entry; on error *p is unchanged.
+ * offending entry; on error *p is unchanged.  Strict: a repeated entry, a
+ * hypervisor limit Xen cannot hold and a leaf past the policy's own
+ * limits are errors.
  */
 int xfs_policy_deserialise(struct xfs_cpu_policy *p,
                            const struct xfs_cpuid_leaf *leaves,
                            uint32_t nr_leaves,
                            const struct xfs_msr_entry *msrs, uint32_t nr_msrs,
                            struct xfs_policy_error *err);
+
+/*
+ * A change Xen 4.17 makes to entries it accepts: kind DUPLICATE or
+ * MSR_DUPLICATE (index replaces first_index: the last one wins), HV_VALUE
+ * (only eax's low 8 bits are kept), BEYOND_MAX (the leaf is past the
+ * policy's limits and is cleared; leaf, limit_kind and limit say which).
+ */
+typedef void (*xfs_policy_note_fn)(void *ctx,
+                                   const struct xfs_policy_error *change);
+
+/*
+ * The same as Xen 4.17 takes entries from a restored stream
+ * (x86_cpuid_copy_from_buffer, x86_msr_copy_from_buffer, then the
+ * set_cpu_policy domctl's x86_cpu_policy_clear_out_of_range_leaves): what
+ * Xen refuses is an error as above; what it changes is done and reported
+ * to note (may be NULL): a BEYOND_MAX note for every entry whose value
+ * the clearing did not keep.
+ */
+int xfs_policy_deserialise_as_xen(struct xfs_cpu_policy *p,
+                                  const struct xfs_cpuid_leaf *leaves,
+                                  uint32_t nr_leaves,
+                                  const struct xfs_msr_entry *msrs,
+                                  uint32_t nr_msrs, xfs_policy_note_fn note,
+                                  void *ctx, struct xfs_policy_error *err);
 
 /* ---- compatibility (cpu-policy-compat.c) ---- */
 
