@@ -40,8 +40,6 @@ static int from_policy(const char *what, const struct xlc_policy_entries *e,
                        enum xlc_guest_type type, struct xlc_level_host *out,
                        xlc_error *err)
 {
-    static const struct xlc_entries_origin file_at = { "policy", false, 0,
-                                                       false };
     struct xfs_cpuid_reader rd = { entries_cpuid, NULL, (void *)e };
     bool pv = dom_type == XFS_STREAM_DOM_X86_PV;
     int rc;
@@ -55,17 +53,23 @@ static int from_policy(const char *what, const struct xlc_policy_entries *e,
     if (e->nr_leaves)
         xlc_host_props_from_cpuid(&rd, &out->props);
     out->usable = true;
-    /* The full policy too, as Xen would take the entries. */
     xfs_policy_zero(&out->policy);
     if (!e->nr_leaves)
         return 0;
-    rc = s ? xlc_stream_apply_policy(s, &out->policy, NULL, err)
-           : xlc_entries_apply_as_xen(e, &file_at, &file_at, &out->policy,
-                                      NULL, err);
+    if (!s) {
+        /* A policy file: the full policy when the entries make one. */
+        out->has_policy = !xlc_policy_deserialise(
+            &out->policy, e->leaves, (uint32_t)e->nr_leaves, e->msrs,
+            (uint32_t)e->nr_msrs, NULL);
+        return 0;
+    }
+    /* A stream: what Xen's restore makes of it, and its features. */
+    rc = xlc_stream_apply_policy(s, &out->policy, NULL, err);
     if (rc) {
         xlc_error_prefix(err, "%s", what);
         return rc;
     }
+    xfs_policy_to_featureset(&out->policy, out->fs, XFS_NR_WORDS);
     out->has_policy = true;
     return 0;
 }
