@@ -181,7 +181,8 @@ static int finish_leaves(struct dump_builder *b, xlc_error *err)
     const struct dump_leaf_in *bad1 = NULL, *bad2 = NULL;
     size_t n = 0, first = 0;
 
-    qsort(b->leaves, b->nr_leaves, sizeof(*b->leaves), cmp_leaf_in);
+    if (b->nr_leaves)
+        qsort(b->leaves, b->nr_leaves, sizeof(*b->leaves), cmp_leaf_in);
     d->leaves = malloc((b->nr_leaves ? b->nr_leaves : 1) *
                        sizeof(*d->leaves));
     if (!d->leaves)
@@ -210,7 +211,8 @@ static int finish_msrs(struct dump_builder *b, xlc_error *err)
     size_t n = 0, first = 0;
     char at[4200];
 
-    qsort(b->msrs, b->nr_msrs, sizeof(*b->msrs), cmp_msr_in);
+    if (b->nr_msrs) /* qsort wants a non-null base even for none */
+        qsort(b->msrs, b->nr_msrs, sizeof(*b->msrs), cmp_msr_in);
     d->msrs = malloc((b->nr_msrs ? b->nr_msrs : 1) * sizeof(*d->msrs));
     if (!d->msrs)
         return xlc_fail(err, ENOMEM, "out of memory");

@@ -151,7 +151,8 @@ void sb_bytes(struct sbuild *s, const void *p, size_t n)
         s->b = b;
         s->cap = cap;
     }
-    memcpy(s->b + s->len, p, n);
+    if (n) /* an empty body may come as NULL */
+        memcpy(s->b + s->len, p, n);
     s->len += n;
 }
 
