@@ -35,7 +35,7 @@ const char *xlc_xstate_component_name(unsigned int component)
 
     if (component < sizeof(names) / sizeof(names[0]))
         return names[component];
-    return "unnamed";
+    return component == 62 ? "LWP" : "unnamed";
 }
 
 static void put_feature(struct xlc_buf *b, const struct xfs_compat_reason *r)

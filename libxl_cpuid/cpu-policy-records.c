@@ -38,7 +38,8 @@ static void put_subleaf_rule(struct xlc_buf *b, uint32_t leaf)
                    XFS_CPUID_NO_SUBLEAF);
 }
 
-static void put_limit(struct xlc_buf *b, const struct xfs_policy_error *e)
+void xlc_policy_limit_text(const struct xfs_policy_error *e,
+                           struct xlc_buf *b)
 {
     switch (e->limit_kind) {
     case XFS_LIMIT_MAX_LEAF:
@@ -62,6 +63,11 @@ static void put_limit(struct xlc_buf *b, const struct xfs_policy_error *e)
                        e->limit);
         break;
     }
+}
+
+static void put_limit(struct xlc_buf *b, const struct xfs_policy_error *e)
+{
+    xlc_policy_limit_text(e, b);
     xlc_buf_puts(b, "; it would be silently lost");
 }
 

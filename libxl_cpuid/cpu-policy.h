@@ -36,6 +36,10 @@ int xlc_policy_deserialise(struct xfs_cpu_policy *p,
 /* The message for a core error (what xlc_policy_deserialise reports). */
 void xlc_policy_error_text(const struct xfs_policy_error *e,
                            struct xlc_buf *b);
+/* Which limit a BEYOND_MAX entry is past ("past the policy's max basic
+ * leaf 0xd", ...). */
+void xlc_policy_limit_text(const struct xfs_policy_error *e,
+                           struct xlc_buf *b);
 
 /* Serialise into fixed-size arrays of XFS_POLICY_MAX_LEAVES / _MSRS. */
 struct xlc_policy_records {

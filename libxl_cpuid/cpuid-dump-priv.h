@@ -2,18 +2,38 @@
 /*
  * Internals shared by the dump readers (XML, cpuid -r text, live CPU):
  * a builder that collects leaves and MSRs, remembering where each came
- * from so that a duplicate can name both places.
+ * from so that a conflicting duplicate can name both places.
+ *
+ * A dump is data: every (leaf, subleaf) pair is kept as the file gives
+ * it, whether or not this project knows what the leaf means or whether
+ * the processor reads ECX for it.  New CPUs enumerate new leaves with
+ * subleaves (leaf 0x28 on Panther Lake, say); knowing which leaves take a
+ * subleaf is left to the consumers (xfs_leaf_has_subleaves).  The only
+ * error is a true conflict: the same (leaf, subleaf) or MSR twice with
+ * different values.  An exact repeat is accepted.
  */
 #ifndef LIBXL_CPUID_CPUID_DUMP_PRIV_H
 #define LIBXL_CPUID_CPUID_DUMP_PRIV_H
 
 #include "cpuid-dump.h"
 
+/* One entry as read, with where it came from (line 0: no line). */
+struct dump_leaf_in {
+    struct xfs_cpuid_leaf l;
+    unsigned long line;
+    size_t seq;                  /* order of arrival */
+};
+struct dump_msr_in {
+    struct xfs_msr_entry m;
+    unsigned long line;
+    size_t seq;
+};
+
 struct dump_builder {
-    struct xlc_cpuid_dump *d;
-    unsigned long *leaf_lines;   /* source line of each leaf, 0 = none */
-    unsigned long *msr_lines;
-    size_t leaf_cap, msr_cap;
+    struct xlc_cpuid_dump *d;    /* source set; arrays filled by finish */
+    struct dump_leaf_in *leaves;
+    struct dump_msr_in *msrs;
+    size_t nr_leaves, nr_msrs, leaf_cap, msr_cap;
 };
 
 int dump_builder_init(struct dump_builder *b, const char *source,
@@ -21,25 +41,24 @@ int dump_builder_init(struct dump_builder *b, const char *source,
 /* Frees everything, including the dump (after a failure). */
 void dump_builder_discard(struct dump_builder *b);
 /*
- * Hand the dump over (sorted by leaf, subleaf).  Fails when it holds no
- * leaf at all: an empty dump is never what the user meant.
+ * Hand the dump over (sorted by leaf, subleaf), exact repeats merged.
+ * Fails when two entries for the same (leaf, subleaf) or MSR differ
+ * (naming both lines), or when the dump holds no leaf at all: an empty
+ * dump is never what the user meant.  Duplicates are found by sorting, so
+ * a dump of n entries costs O(n log n) whatever it holds.
  */
 int dump_builder_finish(struct dump_builder *b, struct xlc_cpuid_dump **out,
                         xlc_error *err);
 
 /*
- * Add a leaf.  The subleaf is stored as given for leaves with subleaves and
- * as 0 otherwise.  A second entry for the same (leaf, stored subleaf) is an
- * error naming both lines, unless `keep_first` is set and the leaf has no
- * subleaves: then the new entry is ignored and *ignored set.
+ * Add a leaf, or an MSR, exactly as given; `line` (0 = none) is where it
+ * came from.  Repeats are judged by dump_builder_finish.
  */
-int dump_builder_add_leaf(struct dump_builder *b, const char *name,
-                          unsigned long line, uint32_t leaf, uint32_t subleaf,
-                          const struct xfs_cpuid_regs *r, bool keep_first,
-                          xlc_error *err);
-int dump_builder_add_msr(struct dump_builder *b, const char *name,
-                         unsigned long line, uint32_t idx, uint64_t val,
-                         xlc_error *err);
+int dump_builder_add_leaf(struct dump_builder *b, unsigned long line,
+                          uint32_t leaf, uint32_t subleaf,
+                          const struct xfs_cpuid_regs *r, xlc_error *err);
+int dump_builder_add_msr(struct dump_builder *b, unsigned long line,
+                         uint32_t idx, uint64_t val, xlc_error *err);
 
 /* The two file formats; `name` prefixes every error as "name:line: ". */
 int dump_parse_xml(const char *name, const char *text, size_t len,

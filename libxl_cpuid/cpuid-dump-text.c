@@ -6,10 +6,12 @@
  *      0x00000007 0x00: eax=0x... ebx=0x... ecx=0x... edx=0x...
  *
  * Only CPU 0 is kept (the lines of other CPUs are still checked, so that a
- * damaged file is reported wherever the damage is).  `cpuid` walks some
- * leaves that take no subleaf with several ECX values (0x1b, for one): the
- * processor ignores ECX there, so every line repeats the first and only the
- * first is kept.  A leaf with subleaves listed twice is an error.
+ * damaged file is reported wherever the damage is).  Every line is kept
+ * with the subleaf it names, whatever the leaf: `cpuid` walks the
+ * subleaves of leaves this project may not know, and for a leaf whose ECX
+ * the processor ignores the lines simply agree.  The same leaf and
+ * subleaf twice in CPU 0 with different values is an error naming both
+ * lines; an exact repeat is accepted (cpuid-dump-priv.h).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -174,8 +176,7 @@ static int one_line(struct text_state *st, const struct text_line *l,
     rc = leaf_line(l, &leaf, &sub, &r, err);
     if (rc || !st->in_cpu0)
         return rc;
-    return dump_builder_add_leaf(&st->b, l->name, l->no, leaf, sub, &r, true,
-                                 err);
+    return dump_builder_add_leaf(&st->b, l->no, leaf, sub, &r, err);
 }
 
 int dump_parse_cpuid_r(const char *name, const char *text, size_t len,

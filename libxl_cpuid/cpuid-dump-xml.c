@@ -8,7 +8,8 @@
  *   </cpudata>
  *
  * Values are hex with an optional 0x prefix.  ecx_in may be left out (it
- * then means subleaf 0, as in libvirt); every other attribute is required
+ * then means subleaf 0, as in libvirt); every (eax_in, ecx_in) pair is
+ * kept as written, known leaf or not.  Every other attribute is required
  * and unknown attributes or elements are refused, so a typo cannot
  * silently zero a register.
  *
@@ -154,8 +155,7 @@ static int do_cpuid(struct dump_builder *b, const struct xml_state *s,
     if (rc)
         return rc;
     r = (struct xfs_cpuid_regs){ v[2], v[3], v[4], v[5] };
-    return dump_builder_add_leaf(b, s->name, line_of(n), v[0], v[1], &r,
-                                 false, err);
+    return dump_builder_add_leaf(b, line_of(n), v[0], v[1], &r, err);
 }
 
 static int do_msr(struct dump_builder *b, const struct xml_state *s,
@@ -170,7 +170,7 @@ static int do_msr(struct dump_builder *b, const struct xml_state *s,
     rc = read_attrs(s, n, specs, 3, "index, edx, eax", v, err);
     if (rc)
         return rc;
-    return dump_builder_add_msr(b, s->name, line_of(n), v[0],
+    return dump_builder_add_msr(b, line_of(n), v[0],
                                 ((uint64_t)v[1] << 32) | v[2], err);
 }
 

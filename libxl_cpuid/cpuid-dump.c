@@ -59,17 +59,16 @@ int dump_builder_init(struct dump_builder *b, const char *source,
 void dump_builder_discard(struct dump_builder *b)
 {
     xlc_dump_free(b->d);
-    free(b->leaf_lines);
-    free(b->msr_lines);
+    free(b->leaves);
+    free(b->msrs);
     memset(b, 0, sizeof(*b));
 }
 
-/* Grow an array and its parallel line array to hold one more entry. */
-static int grow(void **arr, size_t elem, unsigned long **lines, size_t nr,
-                size_t *cap)
+/* Room for one more element in *arr (nr used, *cap allocated). */
+static int grow(void **arr, size_t elem, size_t nr, size_t *cap)
 {
     size_t ncap;
-    void *na, *nl;
+    void *na;
 
     if (nr < *cap)
         return 0;
@@ -78,74 +77,35 @@ static int grow(void **arr, size_t elem, unsigned long **lines, size_t nr,
     if (!na)
         return -1;
     *arr = na;
-    nl = realloc(*lines, ncap * sizeof(**lines));
-    if (!nl)
-        return -1;
-    *lines = nl;
     *cap = ncap;
     return 0;
 }
 
-static size_t find_leaf(const struct xlc_cpuid_dump *d, uint32_t leaf,
-                        uint32_t subleaf)
+int dump_builder_add_leaf(struct dump_builder *b, unsigned long line,
+                          uint32_t leaf, uint32_t subleaf,
+                          const struct xfs_cpuid_regs *r, xlc_error *err)
 {
-    for (size_t i = 0; i < d->nr_leaves; i++)
-        if (d->leaves[i].leaf == leaf && d->leaves[i].subleaf == subleaf)
-            return i;
-    return d->nr_leaves;
-}
-
-int dump_builder_add_leaf(struct dump_builder *b, const char *name,
-                          unsigned long line, uint32_t leaf, uint32_t subleaf,
-                          const struct xfs_cpuid_regs *r, bool keep_first,
-                          xlc_error *err)
-{
-    struct xlc_cpuid_dump *d = b->d;
-    bool has_sub = xfs_leaf_has_subleaves(leaf);
-    uint32_t stored = has_sub ? subleaf : 0;
-    size_t prev = find_leaf(d, leaf, stored);
-
-    if (prev < d->nr_leaves) {
-        if (keep_first && !has_sub)
-            return 0;
-        if (!has_sub)
-            return xlc_fail(err, EINVAL,
-                            "%s:%lu: duplicate leaf 0x%08x (first at line "
-                            "%lu; this leaf takes no subleaf, so ecx_in 0x%x "
-                            "names the same entry)",
-                            name, line, leaf, b->leaf_lines[prev], subleaf);
-        return xlc_fail(err, EINVAL,
-                        "%s:%lu: duplicate leaf 0x%08x subleaf 0x%x (first "
-                        "at line %lu)",
-                        name, line, leaf, subleaf, b->leaf_lines[prev]);
-    }
-    if (grow((void **)&d->leaves, sizeof(*d->leaves), &b->leaf_lines,
-             d->nr_leaves, &b->leaf_cap))
+    if (grow((void **)&b->leaves, sizeof(*b->leaves), b->nr_leaves,
+             &b->leaf_cap))
         return xlc_fail(err, ENOMEM, "out of memory");
-    d->leaves[d->nr_leaves] = (struct xfs_cpuid_leaf){
-        .leaf = leaf, .subleaf = stored,
-        .a = r->a, .b = r->b, .c = r->c, .d = r->d,
+    b->leaves[b->nr_leaves] = (struct dump_leaf_in){
+        .l = { .leaf = leaf, .subleaf = subleaf,
+               .a = r->a, .b = r->b, .c = r->c, .d = r->d },
+        .line = line, .seq = b->nr_leaves,
     };
-    b->leaf_lines[d->nr_leaves++] = line;
+    b->nr_leaves++;
     return 0;
 }
 
-int dump_builder_add_msr(struct dump_builder *b, const char *name,
-                         unsigned long line, uint32_t idx, uint64_t val,
-                         xlc_error *err)
+int dump_builder_add_msr(struct dump_builder *b, unsigned long line,
+                         uint32_t idx, uint64_t val, xlc_error *err)
 {
-    struct xlc_cpuid_dump *d = b->d;
-
-    for (size_t i = 0; i < d->nr_msrs; i++)
-        if (d->msrs[i].idx == idx)
-            return xlc_fail(err, EINVAL,
-                            "%s:%lu: duplicate MSR 0x%08x (first at line %lu)",
-                            name, line, idx, b->msr_lines[i]);
-    if (grow((void **)&d->msrs, sizeof(*d->msrs), &b->msr_lines, d->nr_msrs,
-             &b->msr_cap))
+    if (grow((void **)&b->msrs, sizeof(*b->msrs), b->nr_msrs, &b->msr_cap))
         return xlc_fail(err, ENOMEM, "out of memory");
-    d->msrs[d->nr_msrs] = (struct xfs_msr_entry){ .idx = idx, .val = val };
-    b->msr_lines[d->nr_msrs++] = line;
+    b->msrs[b->nr_msrs] = (struct dump_msr_in){
+        .m = { .idx = idx, .val = val }, .line = line, .seq = b->nr_msrs,
+    };
+    b->nr_msrs++;
     return 0;
 }
 
@@ -160,29 +120,143 @@ static int cmp_leaf(const void *x, const void *y)
     return 0;
 }
 
-static int cmp_msr(const void *x, const void *y)
+/* By (leaf, subleaf), then arrival: the first of equal keys stays first. */
+static int cmp_leaf_in(const void *x, const void *y)
 {
-    const struct xfs_msr_entry *a = x, *b = y;
+    const struct dump_leaf_in *a = x, *b = y;
+    int c = cmp_leaf(&a->l, &b->l);
 
-    return a->idx < b->idx ? -1 : a->idx > b->idx;
+    return c ? c : a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static int cmp_msr_in(const void *x, const void *y)
+{
+    const struct dump_msr_in *a = x, *b = y;
+
+    if (a->m.idx != b->m.idx)
+        return a->m.idx < b->m.idx ? -1 : 1;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static bool same_regs(const struct xfs_cpuid_leaf *a,
+                      const struct xfs_cpuid_leaf *b)
+{
+    return a->a == b->a && a->b == b->b && a->c == b->c && a->d == b->d;
+}
+
+/* "name:12: " or "name: " when the entry has no line (the live CPU). */
+static void where(char *buf, size_t n, const char *name, unsigned long line)
+{
+    if (line)
+        snprintf(buf, n, "%s:%lu", name, line);
+    else
+        snprintf(buf, n, "%s", name);
+}
+
+/*
+ * Of all conflicting pairs, report the one whose later entry comes first
+ * in the file: what a user fixing the file from the top meets first.
+ */
+static int leaf_conflict(const struct dump_leaf_in *first,
+                         const struct dump_leaf_in *second, const char *name,
+                         xlc_error *err)
+{
+    char at[4200];
+
+    where(at, sizeof(at), name, second->line);
+    return xlc_fail(err, EINVAL,
+                    "%s: leaf 0x%08x subleaf 0x%x given twice with different "
+                    "values (first at line %lu: %08x:%08x:%08x:%08x, here "
+                    "%08x:%08x:%08x:%08x); a dump holds one value per leaf "
+                    "and subleaf",
+                    at, second->l.leaf, second->l.subleaf, first->line,
+                    first->l.a, first->l.b, first->l.c, first->l.d,
+                    second->l.a, second->l.b, second->l.c, second->l.d);
+}
+
+/* Sort, merge exact repeats, refuse conflicts; fills d->leaves. */
+static int finish_leaves(struct dump_builder *b, xlc_error *err)
+{
+    struct xlc_cpuid_dump *d = b->d;
+    const struct dump_leaf_in *bad1 = NULL, *bad2 = NULL;
+    size_t n = 0, first = 0;
+
+    if (b->nr_leaves)
+        qsort(b->leaves, b->nr_leaves, sizeof(*b->leaves), cmp_leaf_in);
+    d->leaves = malloc((b->nr_leaves ? b->nr_leaves : 1) *
+                       sizeof(*d->leaves));
+    if (!d->leaves)
+        return xlc_fail(err, ENOMEM, "out of memory");
+    for (size_t i = 0; i < b->nr_leaves; i++) {
+        const struct dump_leaf_in *e = &b->leaves[i];
+
+        /* The first of a key is kept; a repeat is compared with it. */
+        if (!i || cmp_leaf(&b->leaves[i - 1].l, &e->l)) {
+            first = i;
+            d->leaves[n++] = e->l;
+        } else if (!same_regs(&b->leaves[first].l, &e->l) &&
+                   (!bad2 || e->seq < bad2->seq)) {
+            bad1 = &b->leaves[first];
+            bad2 = e;
+        }
+    }
+    d->nr_leaves = n;
+    return bad2 ? leaf_conflict(bad1, bad2, d->source, err) : 0;
+}
+
+static int finish_msrs(struct dump_builder *b, xlc_error *err)
+{
+    struct xlc_cpuid_dump *d = b->d;
+    const struct dump_msr_in *bad1 = NULL, *bad2 = NULL;
+    size_t n = 0, first = 0;
+    char at[4200];
+
+    if (b->nr_msrs) /* qsort wants a non-null base even for none */
+        qsort(b->msrs, b->nr_msrs, sizeof(*b->msrs), cmp_msr_in);
+    d->msrs = malloc((b->nr_msrs ? b->nr_msrs : 1) * sizeof(*d->msrs));
+    if (!d->msrs)
+        return xlc_fail(err, ENOMEM, "out of memory");
+    for (size_t i = 0; i < b->nr_msrs; i++) {
+        const struct dump_msr_in *e = &b->msrs[i];
+
+        if (!i || b->msrs[i - 1].m.idx != e->m.idx) {
+            first = i;
+            d->msrs[n++] = e->m;
+        } else if (b->msrs[first].m.val != e->m.val &&
+                   (!bad2 || e->seq < bad2->seq)) {
+            bad1 = &b->msrs[first];
+            bad2 = e;
+        }
+    }
+    d->nr_msrs = n;
+    if (!bad2)
+        return 0;
+    where(at, sizeof(at), d->source, bad2->line);
+    return xlc_fail(err, EINVAL,
+                    "%s: MSR 0x%08x given twice with different values "
+                    "(first at line %lu: 0x%016llx, here 0x%016llx)",
+                    at, bad2->m.idx, bad1->line,
+                    (unsigned long long)bad1->m.val,
+                    (unsigned long long)bad2->m.val);
 }
 
 int dump_builder_finish(struct dump_builder *b, struct xlc_cpuid_dump **out,
                         xlc_error *err)
 {
     struct xlc_cpuid_dump *d = b->d;
+    int rc = 0;
 
-    if (!d->nr_leaves) {
-        int rc = xlc_fail(err, EINVAL, "%s: no CPUID leaves in the dump",
-                          d->source);
-
+    if (!b->nr_leaves)
+        rc = xlc_fail(err, EINVAL, "%s: no CPUID leaves in the dump",
+                      d->source);
+    if (!rc)
+        rc = finish_leaves(b, err);
+    if (!rc)
+        rc = finish_msrs(b, err);
+    if (rc) {
         dump_builder_discard(b);
         return rc;
     }
-    /* Sorted, so that the reader can binary-search and output is stable. */
-    qsort(d->leaves, d->nr_leaves, sizeof(*d->leaves), cmp_leaf);
-    if (d->nr_msrs)
-        qsort(d->msrs, d->nr_msrs, sizeof(*d->msrs), cmp_msr);
     *out = d;
     b->d = NULL;
     dump_builder_discard(b);
@@ -314,16 +388,36 @@ static const struct xfs_cpuid_leaf *lookup(const struct xlc_cpuid_dump *d,
     return bsearch(&key, d->leaves, d->nr_leaves, sizeof(key), cmp_leaf);
 }
 
+/* The first entry of `leaf` (its lowest subleaf), or NULL. */
+static const struct xfs_cpuid_leaf *first_of(const struct xlc_cpuid_dump *d,
+                                             uint32_t leaf)
+{
+    size_t lo = 0, hi = d->nr_leaves;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (d->leaves[mid].leaf < leaf)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < d->nr_leaves && d->leaves[lo].leaf == leaf ? &d->leaves[lo]
+                                                          : NULL;
+}
+
 static void reader_cpuid(void *ctx, uint32_t leaf, uint32_t subleaf,
                          struct xfs_cpuid_regs *out)
 {
     const struct xlc_cpuid_dump *d = ctx;
-    const struct xfs_cpuid_leaf *l;
+    const struct xfs_cpuid_leaf *l = lookup(d, leaf, subleaf);
 
-    /* The processor ignores ECX for these leaves, and so do dumps. */
-    if (!xfs_leaf_has_subleaves(leaf))
-        subleaf = 0;
-    l = lookup(d, leaf, subleaf);
+    /*
+     * The processor ignores ECX for leaves without subleaves: any entry of
+     * such a leaf answers (a dump normally records it at subleaf 0).
+     */
+    if (!l && !xfs_leaf_has_subleaves(leaf))
+        l = first_of(d, leaf);
     *out = l ? (struct xfs_cpuid_regs){ l->a, l->b, l->c, l->d }
              : (struct xfs_cpuid_regs){ 0, 0, 0, 0 };
 }
@@ -331,12 +425,21 @@ static void reader_cpuid(void *ctx, uint32_t leaf, uint32_t subleaf,
 static int reader_rdmsr(void *ctx, uint32_t index, uint64_t *val)
 {
     const struct xlc_cpuid_dump *d = ctx;
+    size_t lo = 0, hi = d->nr_msrs;
 
-    for (size_t i = 0; i < d->nr_msrs; i++)
-        if (d->msrs[i].idx == index) {
-            *val = d->msrs[i].val;
+    /* Sorted by index (dump_builder_finish). */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (d->msrs[mid].idx == index) {
+            *val = d->msrs[mid].val;
             return 0;
         }
+        if (d->msrs[mid].idx < index)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     return -1;
 }
 

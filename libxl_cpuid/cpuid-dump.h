@@ -18,7 +18,12 @@
 #include "error.h"
 
 struct xlc_cpuid_dump {
-    struct xfs_cpuid_leaf *leaves; /* subleaf 0 for leaves without subleaves */
+    /*
+     * Every (leaf, subleaf) the source gave, as given, sorted and unique;
+     * leaves this project does not model are kept too.  A dump file
+     * records leaves without subleaves at subleaf 0 (libvirt's ecx_in).
+     */
+    struct xfs_cpuid_leaf *leaves;
     size_t nr_leaves;
     struct xfs_msr_entry *msrs;
     size_t nr_msrs;
@@ -36,9 +41,10 @@ int xlc_dump_live(struct xlc_cpuid_dump **out, xlc_error *err);
 void xlc_dump_free(struct xlc_cpuid_dump *d);
 
 /*
- * A reader serving the dump: exact (leaf, subleaf) match for leaves with
- * subleaves, subleaf ignored otherwise, zeros when absent.  MSRs from the
- * dump's <msr> entries.  The dump must outlive the reader.
+ * A reader serving the dump: the exact (leaf, subleaf) entry; for a leaf
+ * whose ECX the processor ignores (!xfs_leaf_has_subleaves), any entry of
+ * the leaf when that subleaf is not recorded; zeros when absent.  MSRs
+ * from the dump's <msr> entries.  The dump must outlive the reader.
  */
 void xlc_dump_reader(const struct xlc_cpuid_dump *d,
                      struct xfs_cpuid_reader *rd);

@@ -39,7 +39,7 @@ static enum sub_rule rule_for(uint32_t leaf)
     case 0xb: case 0x1f: case 0x80000026u: return SUB_LEVEL_TYPE;
     case 0xd: return SUB_XSAVE;
     case 0xf: return SUB_BITMAP_EDX;
-    case 0x10: case 0x80000020u: return SUB_BITMAP_EBX;
+    case 0x10: case 0x28: case 0x80000020u: return SUB_BITMAP_EBX;
     case 0x12: return SUB_SGX;
     case 0x23: return SUB_BITMAP_EAX;
     case 0x7: case 0x14: case 0x17: case 0x18: case 0x1d: case 0x20:
@@ -101,7 +101,7 @@ static int add_leaf(struct dump_builder *b, uint32_t leaf, xlc_error *err)
     enum sub_rule rule;
     int rc;
 
-    rc = dump_builder_add_leaf(b, "live CPU", 0, leaf, 0, &s0, false, err);
+    rc = dump_builder_add_leaf(b, 0, leaf, 0, &s0, err);
     if (rc || !xfs_leaf_has_subleaves(leaf))
         return rc;
     rule = rule_for(leaf);
@@ -114,7 +114,7 @@ static int add_leaf(struct dump_builder *b, uint32_t leaf, xlc_error *err)
                 break;
             continue;
         }
-        rc = dump_builder_add_leaf(b, "live CPU", 0, leaf, s, &r, false, err);
+        rc = dump_builder_add_leaf(b, 0, leaf, s, &r, err);
         if (rc)
             return rc;
     }

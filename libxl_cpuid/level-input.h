@@ -43,6 +43,8 @@
 #include "../xen/lib/cpu-policy.h"
 #include "level.h"
 
+struct xlc_stream_info;
+
 struct xlc_level_host {
     uint32_t fs[XFS_NR_WORDS];  /* the type's max set (+ inverted bits) */
     uint32_t def[XFS_NR_WORDS]; /* its default set, within fs */
@@ -101,7 +103,14 @@ int xlc_level_host_from_policy_file(const char *path,
                                     xlc_error *err);
 int xlc_level_host_from_stream(const char *path, enum xlc_guest_type type,
                                struct xlc_level_host *out, xlc_error *err);
-/* True when the first n bytes of a file open a migration stream. */
+/* The same from a stream already parsed (xlc_stream_load). */
+int xlc_level_host_from_stream_info(const char *path,
+                                    const struct xlc_stream_info *s,
+                                    enum xlc_guest_type type,
+                                    struct xlc_level_host *out,
+                                    xlc_error *err);
+/* True when the first n bytes of a file open a migration stream or an
+ * xl save file (which holds one). */
 bool xlc_level_is_stream(const char *head, size_t n);
 
 /* One source's outcome in a batch load (level-input-batch.c). */

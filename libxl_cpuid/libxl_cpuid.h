@@ -52,7 +52,8 @@
  *   libxl_cpuid/libvirt-cpumap-int.h
  *   libxl_cpuid/libvirt-translate-int.h libxl_cpuid/libvirt-util.h
  *   libxl_cpuid/libvirt-xml.h libxl_cpuid/stream-bytes.h
- *   libxl_cpuid/stream-check.h libxl_cpuid/xen-backend.h
+ *   libxl_cpuid/stream-check.h libxl_cpuid/stream-src.h
+ *   libxl_cpuid/xen-backend.h
  *   libxl_cpuid/xen-libxl-list.h (includes Xen's libxl header, GNU C
  *                                 only, so not in this strict C11 one)
  *   xen/lib/static-mask-bits.h xen/lib/deep-deps-table.h (the direct

@@ -84,7 +84,7 @@ int xlc_check_cpuid_entries(const struct xfs_cpuid_leaf *l, size_t n,
                             "fail with ERANGE)",
                             o->what, where(at, sizeof(at), o, i, 24),
                             l[i].leaf, l[i].subleaf);
-        for (size_t j = 0; j < i; j++)
+        for (size_t j = 0; !o->repeats_allowed && j < i; j++)
             if (l[j].leaf == l[i].leaf && l[j].subleaf == l[i].subleaf)
                 return xlc_fail(err, EINVAL,
                                 "%s %s: leaf 0x%08x subleaf 0x%08x repeats "
@@ -119,11 +119,19 @@ int xlc_check_msr_entries(const struct xfs_msr_entry *m, size_t n,
                             o->what, where(at, sizeof(at), o, i, 16),
                             m[i].idx, XFS_MSR_INTEL_PLATFORM_INFO,
                             XFS_MSR_ARCH_CAPABILITIES_IDX);
-        for (size_t j = 0; j < i; j++)
+        for (size_t j = 0; !o->repeats_allowed && j < i; j++)
             if (m[j].idx == m[i].idx)
                 return xlc_fail(err, EINVAL,
                                 "%s %s: MSR 0x%08x repeats entry %zu", o->what,
                                 where(at, sizeof(at), o, i, 16), m[i].idx, j);
+        if (m[i].idx == XFS_MSR_INTEL_PLATFORM_INFO &&
+            m[i].val > 0xffffffffull)
+            return xlc_fail(err, EOVERFLOW,
+                            "%s %s: MSR 0x%08x value 0x%" PRIx64 " does not "
+                            "fit the 32 bits Xen 4.17 keeps (its restore "
+                            "would fail with EOVERFLOW)",
+                            o->what, where(at, sizeof(at), o, i, 16),
+                            m[i].idx, m[i].val);
     }
     return 0;
 }
@@ -131,7 +139,7 @@ int xlc_check_msr_entries(const struct xfs_msr_entry *m, size_t n,
 int xlc_policy_entries_check(const struct xlc_policy_entries *e,
                              xlc_error *err)
 {
-    const struct xlc_entries_origin o = { "policy", false, 0 };
+    const struct xlc_entries_origin o = { "policy", false, 0, false };
     int rc = xlc_check_cpuid_entries(e->leaves, e->nr_leaves, &o, err);
 
     return rc ? rc : xlc_check_msr_entries(e->msrs, e->nr_msrs, &o, err);

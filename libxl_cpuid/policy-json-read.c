@@ -299,7 +299,7 @@ int xlc_policy_json_parse(const char *name, const char *text, size_t len,
                           uint32_t *domain_type, xlc_error *err)
 {
     struct jctx j = { name, err };
-    struct xlc_entries_origin origin = { NULL, false, 0 };
+    struct xlc_entries_origin origin = { NULL, false, 0, false };
     char what[256];
     uint32_t type = 0;
     yajl_val top;

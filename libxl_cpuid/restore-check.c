@@ -85,8 +85,9 @@ int xlc_restore_merged_policy(const struct xlc_stream_info *s,
         xfs_policy_copy(out, &d->def);
     else
         xlc_compat_policy(d, out);
-    /* Without a CPUID record there are no leaves: only MSRs, if any. */
-    rc = xlc_policy_from_entries(out, &s->policy, err);
+    /* Without a CPUID record there are no leaves: only MSRs, if any.
+     * Applied as Xen's restore applies them (stream.h). */
+    rc = xlc_stream_apply_policy(s, out, NULL, err);
     if (rc) {
         xlc_error_prefix(err, "the stream's policy records");
         return rc;

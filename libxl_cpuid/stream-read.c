@@ -2,9 +2,13 @@
 /*
  * Reading a libxc stream for its policy records.  The framing of every
  * record is checked (header, length, zero padding, END last), records the
- * policy does not need are skipped, and the policy records are checked as
- * Xen 4.17's restore would take them -- plus the cases where its restore
- * would silently lose them (a policy after STATIC_DATA_END, a repeat).
+ * policy does not need are skipped, and the policy records are taken as
+ * Xen 4.17's restore takes them (libxenguest's handle_x86_cpuid_policy /
+ * handle_x86_msr_policy and x86_static_data_complete): an empty or ragged
+ * record is refused, a second one replaces the first, one after
+ * STATIC_DATA_END is read but never applied (both noted), and the entries
+ * of the records that are applied are checked for what Xen refuses once
+ * the whole stream is read.
  *
  * Input comes from a source that can read and skip, so a saved guest of
  * many gigabytes is walked without loading its memory.
@@ -14,84 +18,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "../xen/lib/cpu-policy-limits.h"
 #include "stream-bytes.h"
 #include "stream-check.h"
+#include "stream-src.h"
 #include "stream.h"
-
-/* ---- sources ---- */
-
-struct src {
-    /* Copy the next n bytes to dst; returns how many were available. */
-    size_t (*read)(struct src *s, void *dst, size_t n);
-    /* Skip n bytes; returns how many were available. */
-    uint64_t (*skip)(struct src *s, uint64_t n);
-    uint64_t pos;              /* offset of the next byte, from `base` */
-    const uint8_t *mem;        /* memory source */
-    size_t mem_len;
-    FILE *f;                   /* file source */
-    uint64_t f_size;           /* size when known (regular file) */
-    bool f_sized;
-};
-
-static size_t mem_read(struct src *s, void *dst, size_t n)
-{
-    size_t at = (size_t)s->pos, left = s->mem_len - at;
-
-    if (n > left)
-        n = left;
-    if (n) /* an empty buffer may come as NULL */
-        memcpy(dst, s->mem + at, n);
-    return n;
-}
-
-static uint64_t mem_skip(struct src *s, uint64_t n)
-{
-    uint64_t left = s->mem_len - s->pos;
-
-    return n < left ? n : left;
-}
-
-static size_t file_read(struct src *s, void *dst, size_t n)
-{
-    return fread(dst, 1, n, s->f);
-}
-
-static uint64_t file_skip(struct src *s, uint64_t n)
-{
-    uint8_t scratch[4096];
-    uint64_t done = 0;
-
-    if (s->f_sized) {
-        uint64_t left = s->f_size > s->pos ? s->f_size - s->pos : 0;
-
-        if (n > left)
-            n = left;
-        if (n <= (uint64_t)INT64_MAX && !fseeko(s->f, (off_t)n, SEEK_CUR))
-            return n;
-    }
-    while (done < n) {
-        size_t want = n - done < sizeof(scratch) ? (size_t)(n - done)
-                                                 : sizeof(scratch);
-        size_t got = fread(scratch, 1, want, s->f);
-
-        done += got;
-        if (got < want)
-            break;
-    }
-    return done;
-}
 
 /* ---- the parser ---- */
 
 struct parser {
-    struct src *src;
+    struct xlc_src *src;
     uint64_t base;             /* offset of src->pos == 0 in messages */
     uint32_t version;
     struct xlc_stream_info *out;
     uint64_t sde_offset;       /* where STATIC_DATA_END was seen/inferred */
+    /* Entries in the policy record Xen would apply, when more than it
+     * takes (the body is then not kept); 0 otherwise. */
+    uint32_t cpuid_too_many, msr_too_many;
     xlc_error *err;
 };
 
@@ -104,9 +48,8 @@ static uint64_t here(const struct parser *p)
 static int need(struct parser *p, void *dst, size_t n, const char *what)
 {
     uint64_t at = here(p);
-    size_t got = p->src->read(p->src, dst, n);
+    size_t got = xlc_src_read(p->src, dst, n);
 
-    p->src->pos += got;
     if (got < n)
         return xlc_fail(p->err, EINVAL,
                         "offset %" PRIu64 ": stream truncated in the %s "
@@ -129,7 +72,7 @@ static unsigned int min_version(uint32_t type)
 static int parse_image_header(struct parser *p)
 {
     uint8_t h[XFS_STREAM_IHDR_SIZE];
-    uint64_t marker;
+    uint64_t marker, at = here(p);
     uint32_t id, version;
     uint16_t options;
     int rc = need(p, h, sizeof(h), "image header");
@@ -140,36 +83,37 @@ static int parse_image_header(struct parser *p)
     id = xlc_be32(h + 8);
     version = xlc_be32(h + 12);
     options = xlc_be16(h + 16);
-    if (!memcmp(h, "Xen saved domain", 16))
-        return xlc_fail(p->err, EINVAL,
-                        "offset 0: this is an xl save file (xl header); "
-                        "give the libxc stream it contains");
     if (marker != XFS_STREAM_MARKER)
         return xlc_fail(p->err, EINVAL,
-                        "offset 0: image marker 0x%016" PRIx64 ", expected "
-                        "0x%016llx: not a libxc v2/v3 stream (a legacy "
-                        "pre-4.6 image?)",
-                        marker, XFS_STREAM_MARKER);
+                        "offset %" PRIu64 ": image marker 0x%016" PRIx64 ", "
+                        "expected 0x%016llx: not a libxc v2/v3 stream (a "
+                        "legacy pre-4.6 image?)",
+                        at, marker, XFS_STREAM_MARKER);
     if (id != XFS_STREAM_ID)
         return xlc_fail(p->err, EINVAL,
-                        "offset 8: image id 0x%08x, expected 0x%08x (\"XENF\")",
-                        id, XFS_STREAM_ID);
+                        "offset %" PRIu64 ": image id 0x%08x, expected 0x%08x "
+                        "(\"XENF\")",
+                        at + 8, id, XFS_STREAM_ID);
     if (version < XFS_STREAM_VERSION_MIN || version > XFS_STREAM_VERSION)
         return xlc_fail(p->err, EINVAL,
-                        "offset 12: image version %u; versions %u to %u are "
-                        "understood",
-                        version, XFS_STREAM_VERSION_MIN, XFS_STREAM_VERSION);
+                        "offset %" PRIu64 ": image version %u; versions %u to "
+                        "%u are understood",
+                        at + 12, version, XFS_STREAM_VERSION_MIN,
+                        XFS_STREAM_VERSION);
     if (options & XFS_STREAM_OPT_RESERVED)
         return xlc_fail(p->err, EINVAL,
-                        "offset 16: reserved option bits 0x%04x set",
-                        options & XFS_STREAM_OPT_RESERVED);
+                        "offset %" PRIu64 ": reserved option bits 0x%04x set",
+                        at + 16, options & XFS_STREAM_OPT_RESERVED);
     if (options & XFS_STREAM_OPT_BIG_ENDIAN)
         return xlc_fail(p->err, ENOTSUP,
-                        "offset 16: big-endian stream; only little-endian "
-                        "(x86) streams are read");
+                        "offset %" PRIu64 ": big-endian stream; only "
+                        "little-endian (x86) streams are read",
+                        at + 16);
     if (xlc_be16(h + 18) || xlc_be32(h + 20))
         return xlc_fail(p->err, EINVAL,
-                        "offset 18: reserved image header bytes are not zero");
+                        "offset %" PRIu64 ": reserved image header bytes are "
+                        "not zero",
+                        at + 18);
     p->version = p->out->version = version;
     return 0;
 }
@@ -226,19 +170,16 @@ static int take_body(struct parser *p, const struct rec *r, uint8_t *dst)
     uint8_t zeros[XFS_STREAM_ALIGN];
     uint64_t got;
 
-    if (dst) {
-        got = p->src->read(p->src, dst, r->length);
-    } else {
-        got = p->src->skip(p->src, r->length);
-    }
-    p->src->pos += got;
+    if (dst)
+        got = xlc_src_read(p->src, dst, r->length);
+    else
+        got = xlc_src_skip(p->src, r->length);
     if (got < r->length)
         return xlc_fail(p->err, EINVAL,
                         "offset %" PRIu64 ": %s declares a %u byte body but "
                         "the stream ends after %" PRIu64,
                         r->at, r->label, r->length, got);
-    got = p->src->read(p->src, zeros, (size_t)pad);
-    p->src->pos += got;
+    got = xlc_src_read(p->src, zeros, (size_t)pad);
     if (got < pad)
         return xlc_fail(p->err, EINVAL,
                         "offset %" PRIu64 ": %s is not padded to 8 bytes: the "
@@ -263,22 +204,15 @@ static int empty_record(struct parser *p, const struct rec *r)
     return 0;
 }
 
-/* Checks shared by both policy records, before their body is read. */
-static int policy_record_framing(struct parser *p, const struct rec *r,
-                                 bool seen, uint64_t first_at,
-                                 unsigned int entry_size, unsigned int max)
+static int out_of_memory(struct parser *p)
 {
-    if (p->out->static_data_end)
-        return xlc_fail(p->err, EINVAL,
-                        "offset %" PRIu64 ": %s after STATIC_DATA_END (offset "
-                        "%" PRIu64 "): Xen's restore applies the policy at "
-                        "STATIC_DATA_END and would ignore it",
-                        r->at, r->label, p->sde_offset);
-    if (seen)
-        return xlc_fail(p->err, EINVAL,
-                        "offset %" PRIu64 ": second %s (the first is at "
-                        "offset %" PRIu64 ")",
-                        r->at, r->label, first_at);
+    return xlc_fail(p->err, ENOMEM, "out of memory");
+}
+
+/* What Xen's restore refuses in any policy record, applied or not. */
+static int policy_record_framing(struct parser *p, const struct rec *r,
+                                 unsigned int entry_size)
+{
     if (!r->length)
         return xlc_fail(p->err, EINVAL,
                         "offset %" PRIu64 ": empty %s (Xen never writes one "
@@ -289,11 +223,33 @@ static int policy_record_framing(struct parser *p, const struct rec *r,
                         "offset %" PRIu64 ": %s body length %u is not a whole "
                         "number of %u-byte entries",
                         r->at, r->label, r->length, entry_size);
-    if (r->length / entry_size > max)
-        return xlc_fail(p->err, E2BIG,
-                        "offset %" PRIu64 ": %s holds %u entries; Xen 4.17 "
-                        "accepts at most %u",
-                        r->at, r->label, r->length / entry_size, max);
+    return 0;
+}
+
+/*
+ * A policy record after STATIC_DATA_END: Xen's restore applied the policy
+ * there, and only stores this one.  Noted and skipped.
+ */
+static int late_policy_record(struct parser *p, const struct rec *r)
+{
+    if (xlc_stream_note_add(&p->out->notes, r->at,
+                            "%s after STATIC_DATA_END (offset %" PRIu64 ") "
+                            "is ignored: Xen's restore applies the policy at "
+                            "STATIC_DATA_END",
+                            r->label, p->sde_offset))
+        return out_of_memory(p);
+    return take_body(p, r, NULL);
+}
+
+/* A second record of a type: it replaces the first, as in Xen. */
+static int replacing(struct parser *p, const struct rec *r, bool seen,
+                     uint64_t first_at)
+{
+    if (seen && xlc_stream_note_add(&p->out->notes, r->at,
+                                    "%s replaces the one at offset %" PRIu64
+                                    ": Xen's restore keeps the last",
+                                    r->label, first_at))
+        return out_of_memory(p);
     return 0;
 }
 
@@ -310,16 +266,26 @@ static int read_policy_body(struct parser *p, const struct rec *r,
 static int cpuid_record(struct parser *p, const struct rec *r)
 {
     struct xlc_stream_info *o = p->out;
-    struct xlc_entries_origin origin = { r->label, true,
-                                         r->at + XFS_STREAM_RHDR_SIZE };
     size_t n = r->length / XFS_STREAM_CPUID_ENTRY_SIZE;
     uint8_t *body = NULL;
-    int rc = policy_record_framing(p, r, o->has_cpuid, o->cpuid_offset,
-                                   XFS_STREAM_CPUID_ENTRY_SIZE,
-                                   XFS_CPUID_MAX_SERIALISED_LEAVES);
+    int rc = policy_record_framing(p, r, XFS_STREAM_CPUID_ENTRY_SIZE);
 
+    if (!rc && o->static_data_end)
+        return late_policy_record(p, r);
     if (!rc)
-        rc = read_policy_body(p, r, &body);
+        rc = replacing(p, r, o->has_cpuid, o->cpuid_offset);
+    if (rc)
+        return rc;
+    free(o->policy.leaves);
+    o->policy.leaves = NULL;
+    o->policy.nr_leaves = 0;
+    o->has_cpuid = true;
+    o->cpuid_offset = r->at;
+    /* Judged at the end, if it is still the one applied; not kept. */
+    p->cpuid_too_many = n > XFS_CPUID_MAX_SERIALISED_LEAVES ? (uint32_t)n : 0;
+    if (p->cpuid_too_many)
+        return take_body(p, r, NULL);
+    rc = read_policy_body(p, r, &body);
     if (!rc && !(o->policy.leaves = calloc(n, sizeof(*o->policy.leaves))))
         rc = xlc_fail(p->err, ENOMEM, "out of memory for %zu leaves", n);
     for (size_t i = 0; !rc && i < n; i++) {
@@ -334,27 +300,33 @@ static int cpuid_record(struct parser *p, const struct rec *r)
         l->d = xlc_le32(e + 20);
     }
     free(body);
-    if (rc)
-        return rc;
-    o->policy.nr_leaves = n;
-    o->has_cpuid = true;
-    o->cpuid_offset = r->at;
-    return xlc_check_cpuid_entries(o->policy.leaves, n, &origin, p->err);
+    if (!rc)
+        o->policy.nr_leaves = n;
+    return rc;
 }
 
 static int msr_record(struct parser *p, const struct rec *r)
 {
     struct xlc_stream_info *o = p->out;
-    struct xlc_entries_origin origin = { r->label, true,
-                                         r->at + XFS_STREAM_RHDR_SIZE };
     size_t n = r->length / XFS_STREAM_MSR_ENTRY_SIZE;
     uint8_t *body = NULL;
-    int rc = policy_record_framing(p, r, o->has_msr, o->msr_offset,
-                                   XFS_STREAM_MSR_ENTRY_SIZE,
-                                   XFS_MSR_MAX_SERIALISED_ENTRIES);
+    int rc = policy_record_framing(p, r, XFS_STREAM_MSR_ENTRY_SIZE);
 
+    if (!rc && o->static_data_end)
+        return late_policy_record(p, r);
     if (!rc)
-        rc = read_policy_body(p, r, &body);
+        rc = replacing(p, r, o->has_msr, o->msr_offset);
+    if (rc)
+        return rc;
+    free(o->policy.msrs);
+    o->policy.msrs = NULL;
+    o->policy.nr_msrs = 0;
+    o->has_msr = true;
+    o->msr_offset = r->at;
+    p->msr_too_many = n > XFS_MSR_MAX_SERIALISED_ENTRIES ? (uint32_t)n : 0;
+    if (p->msr_too_many)
+        return take_body(p, r, NULL);
+    rc = read_policy_body(p, r, &body);
     if (!rc && !(o->policy.msrs = calloc(n, sizeof(*o->policy.msrs))))
         rc = xlc_fail(p->err, ENOMEM, "out of memory for %zu MSRs", n);
     for (size_t i = 0; !rc && i < n; i++) {
@@ -365,12 +337,46 @@ static int msr_record(struct parser *p, const struct rec *r)
         o->policy.msrs[i].val = xlc_le64(e + 8);
     }
     free(body);
-    if (rc)
-        return rc;
-    o->policy.nr_msrs = n;
-    o->has_msr = true;
-    o->msr_offset = r->at;
-    return xlc_check_msr_entries(o->policy.msrs, n, &origin, p->err);
+    if (!rc)
+        o->policy.nr_msrs = n;
+    return rc;
+}
+
+/*
+ * The policy records Xen's restore applies, judged as it judges them
+ * (x86_cpuid_copy_from_buffer, x86_msr_copy_from_buffer): too many
+ * entries, a leaf or MSR with no place, flags, values too wide.  Repeats
+ * are Xen's to resolve (xlc_stream_apply_policy).
+ */
+static int judge_applied_records(struct parser *p)
+{
+    const struct xlc_stream_info *o = p->out;
+    const struct xlc_entries_origin leaves_at = {
+        "X86_CPUID_POLICY record", true,
+        o->cpuid_offset + XFS_STREAM_RHDR_SIZE, true,
+    };
+    const struct xlc_entries_origin msrs_at = {
+        "X86_MSR_POLICY record", true,
+        o->msr_offset + XFS_STREAM_RHDR_SIZE, true,
+    };
+    int rc;
+
+    if (p->cpuid_too_many)
+        return xlc_fail(p->err, E2BIG,
+                        "offset %" PRIu64 ": X86_CPUID_POLICY record holds %u "
+                        "entries; Xen 4.17 accepts at most %u",
+                        o->cpuid_offset, p->cpuid_too_many,
+                        XFS_CPUID_MAX_SERIALISED_LEAVES);
+    if (p->msr_too_many)
+        return xlc_fail(p->err, E2BIG,
+                        "offset %" PRIu64 ": X86_MSR_POLICY record holds %u "
+                        "entries; Xen 4.17 accepts at most %u",
+                        o->msr_offset, p->msr_too_many,
+                        XFS_MSR_MAX_SERIALISED_ENTRIES);
+    rc = xlc_check_cpuid_entries(o->policy.leaves, o->policy.nr_leaves,
+                                 &leaves_at, p->err);
+    return rc ? rc : xlc_check_msr_entries(o->policy.msrs, o->policy.nr_msrs,
+                                           &msrs_at, p->err);
 }
 
 static int static_data_end(struct parser *p, const struct rec *r)
@@ -466,29 +472,19 @@ static int parse_record(struct parser *p, bool *done)
     return rc;
 }
 
-static bool at_end(struct src *s)
-{
-    int c;
-
-    if (!s->f)
-        return s->pos >= s->mem_len;
-    c = getc(s->f);
-    if (c == EOF)
-        return true;
-    ungetc(c, s->f);
-    return false;
-}
-
-/* Records until END; without `whole`, the input may also just run out. */
-static int parse_records(struct parser *p, bool whole)
+/*
+ * Records until END; without `whole`, the input may also just run out.
+ * `nested`: the stream sits in a container whose records follow END.
+ */
+static int parse_records(struct parser *p, bool whole, bool nested)
 {
     bool done = false;
     int rc;
 
     while (!done) {
-        if (at_end(p->src)) {
+        if (xlc_src_at_end(p->src)) {
             if (!whole)
-                return 0;
+                return judge_applied_records(p);
             return xlc_fail(p->err, EINVAL,
                             "offset %" PRIu64 ": the stream ends without an "
                             "END record",
@@ -498,54 +494,67 @@ static int parse_records(struct parser *p, bool whole)
         if (rc)
             return rc;
     }
-    if (!at_end(p->src))
+    if (!nested && !xlc_src_at_end(p->src))
         return xlc_fail(p->err, EINVAL,
                         "offset %" PRIu64 ": data after the END record",
                         here(p));
-    return 0;
+    return judge_applied_records(p);
 }
 
-static int parse_stream(struct src *s, struct xlc_stream_info *out,
-                        xlc_error *err)
+int xlc_stream_parse_src(struct xlc_src *s, bool nested,
+                         struct xlc_stream_info *out, xlc_error *err)
 {
     struct parser p = { .src = s, .out = out, .err = err };
     int rc;
 
     memset(out, 0, sizeof(*out));
+    out->libxc_offset = s->pos;
     rc = parse_image_header(&p);
     if (!rc)
         rc = parse_domain_header(&p);
     if (!rc)
-        rc = parse_records(&p, true);
+        rc = parse_records(&p, true, nested);
     if (rc)
         xlc_stream_info_free(out);
     return rc;
 }
 
+/* A bare libxc stream, or an xl save file holding one. */
+static int parse_any(struct xlc_src *s, struct xlc_stream_info *out,
+                     xlc_error *err)
+{
+    uint8_t head[32];
+    size_t n = xlc_src_peek(s, head, sizeof(head));
+
+    if (xlc_xl_save_magic(head, n))
+        return xlc_xl_save_parse_src(s, out, err);
+    return xlc_stream_parse_src(s, false, out, err);
+}
+
 int xlc_stream_parse(const void *buf, size_t len, struct xlc_stream_info *out,
                      xlc_error *err)
 {
-    struct src s = { .read = mem_read, .skip = mem_skip, .mem = buf,
-                     .mem_len = len };
+    struct xlc_src s;
 
-    return parse_stream(&s, out, err);
+    xlc_src_mem(&s, buf, len);
+    return parse_any(&s, out, err);
 }
 
 int xlc_stream_parse_records(const void *buf, size_t len, uint32_t version,
                              uint64_t base, struct xlc_stream_info *out,
                              xlc_error *err)
 {
-    struct src s = { .read = mem_read, .skip = mem_skip, .mem = buf,
-                     .mem_len = len };
+    struct xlc_src s;
     struct parser p = { .src = &s, .base = base, .out = out, .err = err };
     int rc;
 
+    xlc_src_mem(&s, buf, len);
     memset(out, 0, sizeof(*out));
     if (version < XFS_STREAM_VERSION_MIN || version > XFS_STREAM_VERSION)
         return xlc_fail(err, EINVAL, "stream version %u is not %u to %u",
                         version, XFS_STREAM_VERSION_MIN, XFS_STREAM_VERSION);
     p.version = out->version = version;
-    rc = parse_records(&p, false);
+    rc = parse_records(&p, false, false);
     if (rc)
         xlc_stream_info_free(out);
     return rc;
@@ -554,26 +563,18 @@ int xlc_stream_parse_records(const void *buf, size_t len, uint32_t version,
 int xlc_stream_load(const char *path, struct xlc_stream_info *out,
                     xlc_error *err)
 {
-    struct src s = { .read = file_read, .skip = file_skip };
-    struct stat st;
+    struct xlc_src s;
     int rc;
 
     memset(out, 0, sizeof(*out));
-    s.f = fopen(path, "rb");
-    if (!s.f) {
-        rc = errno;
-        return xlc_fail(err, rc, "%s: cannot open: %s", path, strerror(rc));
-    }
-    if (!fstat(fileno(s.f), &st) && S_ISREG(st.st_mode)) {
-        s.f_sized = true;
-        s.f_size = (uint64_t)st.st_size;
-    }
-    rc = parse_stream(&s, out, err);
-    if (!rc && ferror(s.f)) {
+    rc = xlc_src_open(&s, path, err);
+    if (rc)
+        return rc;
+    rc = parse_any(&s, out, err);
+    if (xlc_src_close(&s) && !rc) {
         xlc_stream_info_free(out);
         rc = xlc_fail(err, EIO, "read error");
     }
-    fclose(s.f);
     if (rc)
         xlc_error_prefix(err, "%s", path);
     return rc;
@@ -581,6 +582,8 @@ int xlc_stream_load(const char *path, struct xlc_stream_info *out,
 
 void xlc_stream_info_free(struct xlc_stream_info *s)
 {
-    if (s)
-        xlc_policy_entries_free(&s->policy);
+    if (!s)
+        return;
+    xlc_policy_entries_free(&s->policy);
+    xlc_stream_notes_free(&s->notes);
 }

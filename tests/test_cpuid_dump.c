@@ -129,8 +129,9 @@ static void xml_values_and_reader(void **state)
 /* ---- the shared cpuid -r file ---- */
 
 /*
- * Independent count: data lines of the first CPU, minus the repeats of
- * leaves that take no subleaf (the only one in this file is 0x1b).
+ * Independent count: data lines of the first CPU.  Every line names a
+ * distinct (leaf, subleaf) and every one is kept, leaf 0x1b's two
+ * subleaves included.
  */
 static size_t count_cpuid_r_leaves(const char *text)
 {
@@ -141,7 +142,7 @@ static size_t count_cpuid_r_leaves(const char *text)
 
         if (!strncmp(p, "CPU", 3) && n)
             break;
-        if (!strncmp(p, "   0x", 5) && strncmp(p, "   0x0000001b 0x01", 18))
+        if (!strncmp(p, "   0x", 5))
             n++;
         p = nl ? nl + 1 : p + strlen(p);
     }
@@ -197,12 +198,15 @@ static void cpuid_r_takes_cpu0(void **state)
 
     (void)state;
     assert_int_equal(xlc_dump_parse("t.txt", txt, strlen(txt), &d, &err), 0);
-    assert_int_equal(d->nr_leaves, 2);
+    assert_int_equal(d->nr_leaves, 3);
     assert_int_equal(d->leaves[0].a, 1);
-    /* The repeated no-subleaf leaf keeps its first line. */
+    /* Both subleaves of leaf 0x1b (PCONFIG takes one) are kept. */
     assert_int_equal(d->leaves[1].leaf, 0x1b);
     assert_int_equal(d->leaves[1].subleaf, 0);
     assert_int_equal(d->leaves[1].a, 5);
+    assert_int_equal(d->leaves[2].leaf, 0x1b);
+    assert_int_equal(d->leaves[2].subleaf, 1);
+    assert_int_equal(d->leaves[2].a, 9);
     xlc_dump_free(d);
 }
 
@@ -215,7 +219,9 @@ struct bad_case {
 };
 
 #define LEAF0 "eax='0x1' ebx='0x2' ecx='0x3' edx='0x4'"
+#define LEAF1 "eax='0x1' ebx='0x2' ecx='0x3' edx='0x5'"
 #define R0 " eax=0x00000001 ebx=0x00000002 ecx=0x00000003 edx=0x00000004"
+#define R1 " eax=0x00000001 ebx=0x00000002 ecx=0x00000003 edx=0x00000005"
 
 static const struct bad_case bad_cases[] = {
     { "t.xml", "<cpudata arch='x86'>\n"
@@ -234,23 +240,29 @@ static const struct bad_case bad_cases[] = {
       { "t.xml:2:", "bad hex value ''" } },
     { "t.xml", "<cpudata arch='x86'>\n"
       "<cpuid eax_in='0x1' ecx_in='0x0' " LEAF0 "/>\n"
-      "<cpuid eax_in='0x1' ecx_in='0x0' " LEAF0 "/>\n</cpudata>\n",
-      { "t.xml:3:", "duplicate leaf 0x00000001", "first at line 2" } },
-    { "t.xml", "<cpudata arch='x86'>\n"
-      "<cpuid eax_in='0x1' ecx_in='0x0' " LEAF0 "/>\n"
-      "<cpuid eax_in='0x1' ecx_in='0x1' " LEAF0 "/>\n</cpudata>\n",
-      { "t.xml:3:", "duplicate leaf 0x00000001", "takes no subleaf" } },
+      "<cpuid eax_in='0x1' ecx_in='0x0' " LEAF1 "/>\n</cpudata>\n",
+      { "t.xml:3:", "leaf 0x00000001 subleaf 0x0 given twice with "
+        "different values", "first at line 2" } },
     { "t.xml", "<cpudata arch='x86'>\n"
       "<cpuid eax_in='0x7' ecx_in='0x1' " LEAF0 "/>\n"
       "<cpuid eax_in='0x7' ecx_in='0x0' " LEAF0 "/>\n"
-      "<cpuid eax_in='0x7' ecx_in='0x01' " LEAF0 "/>\n</cpudata>\n",
-      { "t.xml:4:", "duplicate leaf 0x00000007 subleaf 0x1",
-        "first at line 2" } },
+      "<cpuid eax_in='0x7' ecx_in='0x01' " LEAF1 "/>\n</cpudata>\n",
+      { "t.xml:4:", "leaf 0x00000007 subleaf 0x1 given twice",
+        "first at line 2: 00000001:00000002:00000003:00000004, here "
+        "00000001:00000002:00000003:00000005" } },
+    /* The earliest conflict in the file is the one reported. */
+    { "t.xml", "<cpudata arch='x86'>\n"
+      "<cpuid eax_in='0x28' ecx_in='0x1' " LEAF0 "/>\n"
+      "<cpuid eax_in='0x28' ecx_in='0x0' " LEAF0 "/>\n"
+      "<cpuid eax_in='0x28' ecx_in='0x0' " LEAF1 "/>\n"
+      "<cpuid eax_in='0x28' ecx_in='0x1' " LEAF1 "/>\n</cpudata>\n",
+      { "t.xml:4:", "leaf 0x00000028 subleaf 0x0", "first at line 3" } },
     { "t.xml", "<cpudata arch='x86'>\n"
       "<cpuid eax_in='0x0' " LEAF0 "/>\n"
       "<msr index='0x10a' edx='0x0' eax='0x1'/>\n"
       "<msr index='0x10a' edx='0x0' eax='0x2'/>\n</cpudata>\n",
-      { "t.xml:4:", "duplicate MSR 0x0000010a", "first at line 3" } },
+      { "t.xml:4:", "MSR 0x0000010a given twice with different values",
+        "first at line 3" } },
     { "t.xml", "<cpudata arch='x86'>\n"
       "<msr index='0x10a' eax='0x1'/>\n</cpudata>\n",
       { "t.xml:2:", "<msr> is missing attribute 'edx'" } },
@@ -298,8 +310,14 @@ static const struct bad_case bad_cases[] = {
     { "t.txt", "CPU:\n   0x00000000 0x00" R0 "\n",
       { "t.txt:2:", "subleaf", "found '0x00'" } },
     { "t.txt", "CPU 0:\n   0x00000004 0x01:" R0 "\n"
-      "   0x00000004 0x01:" R0 "\n",
-      { "t.txt:3:", "duplicate leaf 0x00000004 subleaf 0x1",
+      "   0x00000004 0x01:" R1 "\n",
+      { "t.txt:3:", "leaf 0x00000004 subleaf 0x1 given twice with "
+        "different values", "first at line 2" } },
+    /* No longer dropped: a leaf without subleaves repeated differently. */
+    { "t.txt", "CPU 0:\n   0x00000001 0x00:" R0 "\n"
+      "   0x00000006 0x00:" R0 "\n"
+      "   0x00000001 0x00:" R1 "\n",
+      { "t.txt:4:", "leaf 0x00000001 subleaf 0x0 given twice",
         "first at line 2" } },
     { "t.txt", "CPU 0:\n   0x00000000 0x00:" R0 "\nCPU 1:\n"
       "   0x00000000 0x00: eax=0x1 ebx=0x2 ecx=0x3 edx=0x4 x\n",

@@ -194,7 +194,7 @@ static void each_kind_alone(void **state)
     g.xstate[0].c = 832;
     expect_one(h, &g, XFS_COMPAT_XSAVE_SIZE,
                "XSAVE area (leaf 0xd:0 ecx) too small: guest 832 bytes, host "
-               "needs 2688");
+               "needs 2696");
 
     FRESH();
     xfs_policy_copy(&g, &f->skx->pol.p[PV_DEF]);

@@ -39,6 +39,8 @@ static void json(struct xlc_buf *b, const struct xlc_system_policies *s,
     xlc_buf_json_str(b, backend);
     xlc_buf_puts(b, ",\"source\":");
     xlc_buf_json_str(b, s->source);
+    xlc_buf_puts(b, ",\"xstate_layout_assumed\":");
+    tool_xstate_note_json(b, s);
     xlc_buf_printf(b, ",\"max_leaves\":%u,\"max_msrs\":%u,\"policies\":[",
                    XFS_POLICY_MAX_LEAVES, XFS_POLICY_MAX_MSRS);
     for (unsigned int k = 0; k < XFS_SYSCTL_cpu_featureset_nr; k++) {
@@ -88,9 +90,16 @@ static int system_report(struct tool *t)
         json(&b, s, backend);
     else
         text(&b, s);
-    if (!t->json && t->show_backend)
+    if (!t->json && t->show_backend) {
         xlc_buf_printf(&b, "\nBackend: %s\n",
                        tool_policies_description(s, backend));
+        /* Xen's layout has no room for it: with the backend line. */
+        if (s->pol.p[XFS_SYSCTL_cpu_featureset_raw].xstate_assumed) {
+            xlc_buf_puts(&b, "note: ");
+            tool_xstate_note(&b, s);
+            xlc_buf_putc(&b, '\n');
+        }
+    }
     xlc_system_policies_free(s);
     return emit(t, &b);
 }

@@ -3,7 +3,8 @@
  * xen-cpuid restore-check [--backend B] [--cpuid DEST_DUMP] [--no-hap]
  *                         [--boot-cpuid L] [--json] FILE
  *
- * Read a libxc stream, find the CPU policy it recorded, and say whether
+ * Read a libxc stream (bare, or in an `xl save` file), find the CPU
+ * policy it recorded, and say whether
  * this host (the running Xen, or the simulated one over DEST_DUMP or the
  * live CPU) can restore it: exit 0 when it can, 4 when it must refuse,
  * with every blocking reason (libxl_cpuid/restore-check.h has the rule).
@@ -40,10 +41,54 @@ static void print_guest(const struct xlc_restore_verdict *v)
            xfs_policy_max_extd_leaf(g), xfs_popcount(fs, XFS_NR_WORDS));
 }
 
+/*
+ * What Xen's restore changes in this stream on this destination: the
+ * stream's records applied over the policy they start from there (the
+ * same merge the verdict judges), notes kept.
+ */
+static int normalised(const struct xlc_stream_info *s,
+                      const struct xlc_restore_dest *d,
+                      struct xlc_stream_notes *notes, xlc_error *err)
+{
+    struct xfs_cpu_policy *base = malloc(sizeof(*base));
+    int rc;
+
+    memset(notes, 0, sizeof(*notes));
+    if (!base)
+        return xlc_fail(err, ENOMEM, "out of memory");
+    if (s->has_cpuid || !d->usable)
+        xfs_policy_copy(base, &d->def);
+    else
+        xlc_compat_policy(d, base);
+    rc = xlc_stream_apply_policy(s, base, notes, err);
+    free(base);
+    if (rc)
+        xlc_stream_notes_free(notes);
+    return rc;
+}
+
+static void print_notes(const struct xlc_stream_notes *n)
+{
+    if (!n->n)
+        return;
+    printf("normalised as Xen 4.17's restore does (%zu):\n", n->n);
+    for (size_t i = 0; i < n->n; i++)
+        printf("  - offset %" PRIu64 ": %s\n", n->v[i].offset, n->v[i].text);
+}
+
 static void print_text(const char *file, const char *dest,
                        const struct xlc_stream_info *s,
+                       const struct xlc_stream_notes *notes,
                        const struct xlc_restore_verdict *v)
 {
+    if (s->xl_save)
+        printf("xl save file: %s: domain config %u bytes%s, libxl stream "
+               "at offset %" PRIu64 "%s (%u records, %u from the emulator), "
+               "libxc stream at offset %" PRIu64 "\n",
+               file, s->xl.config_len, s->xl.config_json ? " (JSON)" : "",
+               s->xl.libxl_offset,
+               s->xl.libxl_legacy ? " (converted from a legacy image)" : "",
+               s->xl.libxl_records, s->xl.emulator_records, s->libxc_offset);
     printf("stream: %s: %s guest, saved by Xen %u.%u, stream version %u, "
            "%u records\n",
            file, xlc_stream_domain_name(s->domain_type), s->xen_major,
@@ -59,6 +104,7 @@ static void print_text(const char *file, const char *dest,
                s->policy.nr_msrs, s->msr_offset);
     else
         printf(", no MSR record (destination default MSRs)\n");
+    print_notes(notes);
     printf("destination: %s, %s max policy\n", dest,
            type_name(s->domain_type));
     print_guest(v);
@@ -73,6 +119,7 @@ static void print_text(const char *file, const char *dest,
 
 static int print_json(const char *file, const char *dest,
                       const struct xlc_stream_info *s,
+                      const struct xlc_stream_notes *notes,
                       const struct xlc_restore_verdict *v)
 {
     struct xlc_buf b = XLC_BUF_INIT;
@@ -82,13 +129,31 @@ static int print_json(const char *file, const char *dest,
         return -1;
     xlc_buf_puts(&b, "{\"stream\": {\"file\": ");
     xlc_buf_json_str(&b, file);
+    xlc_buf_printf(&b, ", \"container\": \"%s\", \"libxc_offset\": %" PRIu64,
+                   s->xl_save ? "xl-save" : "libxc", s->libxc_offset);
+    if (s->xl_save)
+        xlc_buf_printf(&b, ", \"xl\": {\"config_bytes\": %u, "
+                           "\"config_json\": %s, \"libxl_offset\": %" PRIu64
+                           ", \"libxl_legacy\": %s, \"libxl_records\": %u, "
+                           "\"emulator_records\": %u}",
+                       s->xl.config_len, s->xl.config_json ? "true" : "false",
+                       s->xl.libxl_offset,
+                       s->xl.libxl_legacy ? "true" : "false",
+                       s->xl.libxl_records, s->xl.emulator_records);
     xlc_buf_printf(&b,
                    ", \"guest_type\": \"%s\", \"xen\": \"%u.%u\", "
                    "\"version\": %u, \"records\": %u, \"cpuid_leaves\": %zu, "
-                   "\"msrs\": %zu}, \"destination\": ",
+                   "\"msrs\": %zu, \"normalised\": [",
                    s->domain_type == XFS_STREAM_DOM_X86_PV ? "pv" : "hvm",
                    s->xen_major, s->xen_minor, s->version, s->nr_records,
                    s->policy.nr_leaves, s->policy.nr_msrs);
+    for (size_t i = 0; i < notes->n; i++) {
+        xlc_buf_printf(&b, "%s{\"offset\": %" PRIu64 ", \"note\": ",
+                       i ? ", " : "", notes->v[i].offset);
+        xlc_buf_json_str(&b, notes->v[i].text);
+        xlc_buf_putc(&b, '}');
+    }
+    xlc_buf_puts(&b, "]}, \"destination\": ");
     xlc_buf_json_str(&b, dest);
     xlc_buf_printf(&b, ", \"result\": %s}\n", verdict);
     free(verdict);
@@ -124,6 +189,7 @@ static int check(struct tool *t, const struct xlc_stream_info *s,
                  const struct xlc_restore_dest *d, const char *dest)
 {
     struct xlc_restore_verdict v;
+    struct xlc_stream_notes notes;
     xlc_error err = { 0 };
     int rc;
 
@@ -131,11 +197,17 @@ static int check(struct tool *t, const struct xlc_stream_info *s,
         tool_err(t, "%s: %s", t->argv[0], err.msg);
         return err.code == ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
     }
-    rc = t->json ? print_json(t->argv[0], dest, s, &v)
-                 : (print_text(t->argv[0], dest, s, &v), 0);
+    if (normalised(s, d, &notes, &err)) {
+        tool_err(t, "%s: %s", t->argv[0], err.msg);
+        xlc_restore_verdict_free(&v);
+        return err.code == ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
+    }
+    rc = t->json ? print_json(t->argv[0], dest, s, &notes, &v)
+                 : (print_text(t->argv[0], dest, s, &notes, &v), 0);
     if (rc)
         tool_err(t, "out of memory");
     rc = rc ? EXIT_INTERNAL : v.accept ? EXIT_OK : EXIT_REFUSED;
+    xlc_stream_notes_free(&notes);
     xlc_restore_verdict_free(&v);
     return rc;
 }

@@ -48,13 +48,55 @@ done:
     return EXIT_OK;
 }
 
+static uint64_t assumed(const struct xlc_system_policies *s)
+{
+    return s->pol.p[XFS_SYSCTL_cpu_featureset_raw].xstate_assumed;
+}
+
+void tool_xstate_note(struct xlc_buf *b, const struct xlc_system_policies *s)
+{
+    uint64_t m = assumed(s);
+
+    if (!m)
+        return;
+    xlc_buf_puts(b, "XSAVE layout of component");
+    xlc_buf_puts(b, m & (m - 1) ? "s" : "");
+    for (unsigned int i = 0; i < 64; i++)
+        if ((m >> i) & 1)
+            xlc_buf_printf(b, " %u (%s)", i, xlc_xstate_component_name(i));
+    xlc_buf_puts(b, " as the vendor documents it, not read (the CPUID data "
+                    "has no leaf 0xd subleaf for ");
+    xlc_buf_puts(b, m & (m - 1) ? "them" : "it");
+    xlc_buf_puts(b, ", or an empty one)");
+}
+
+void tool_xstate_note_json(struct xlc_buf *b,
+                           const struct xlc_system_policies *s)
+{
+    uint64_t m = assumed(s);
+    const char *sep = "";
+
+    xlc_buf_putc(b, '[');
+    for (unsigned int i = 0; i < 64; i++)
+        if ((m >> i) & 1) {
+            xlc_buf_printf(b, "%s%u", sep, i);
+            sep = ",";
+        }
+    xlc_buf_putc(b, ']');
+}
+
 const char *tool_policies_description(const struct xlc_system_policies *s,
                                       const char *backend)
 {
-    static char text[4200];
+    static char text[8192];
+    struct xlc_buf note = XLC_BUF_INIT;
 
     if (!strcmp(backend, "xen"))
         return "the running Xen";
-    snprintf(text, sizeof(text), "simulated Xen 4.17 over %s", s->source);
+    tool_xstate_note(&note, s);
+    snprintf(text, sizeof(text), "simulated Xen 4.17 over %s%s%s%s",
+             s->source, note.s ? " (" : "", note.s ? note.s : "",
+             note.s ? ")" : "");
+    xlc_buf_free(&note);
     return text;
 }

@@ -13,6 +13,12 @@
 
 int xen_verify_stream(const void *buf, size_t len, char *out, size_t size)
 {
+    return xen_verify_stream_as(buf, len, "libxc", out, size);
+}
+
+int xen_verify_stream_as(const void *buf, size_t len, const char *format,
+                         char *out, size_t size)
+{
     char path[] = "/tmp/xfs-stream-XXXXXX";
     int fd = mkstemp(path), pipefd[2], status;
     size_t used = 0;
@@ -33,7 +39,7 @@ int xen_verify_stream(const void *buf, size_t len, char *out, size_t size)
         close(pipefd[0]);
         setenv("PYTHONPATH", XEN_PYTHONPATH, 1);
         execl("/usr/bin/python3", "python3", XEN_VERIFY_STREAM, "-v", "-f",
-              "libxc", "-i", path, (char *)NULL);
+              format, "-i", path, (char *)NULL);
         _exit(127);
     }
     close(pipefd[1]);
@@ -145,7 +151,8 @@ void sb_bytes(struct sbuild *s, const void *p, size_t n)
         s->b = b;
         s->cap = cap;
     }
-    memcpy(s->b + s->len, p, n);
+    if (n) /* an empty body may come as NULL */
+        memcpy(s->b + s->len, p, n);
     s->len += n;
 }
 

@@ -20,6 +20,9 @@
  * its combined output goes to out (NUL-terminated, truncated to size).
  */
 int xen_verify_stream(const void *buf, size_t len, char *out, size_t size);
+/* The same with -f FORMAT: "libxc", "libxl" or "xl" (an xl save file). */
+int xen_verify_stream_as(const void *buf, size_t len, const char *format,
+                         char *out, size_t size);
 
 /* $XFS_DATA/cpuid/instlatx64, or NULL (with a message) when unset. */
 const char *shared_dump_dir(void);

@@ -50,6 +50,9 @@ static void read_xstate(const struct xfs_cpuid_reader *rd,
     for (unsigned int i = 2; i < XFS_POLICY_NR_XSTATE; i++)
         if ((comps >> i) & 1)
             ask(rd, 0xd, i, &p->xstate[i]);
+    /* A dump without the per-component subleaves: the documented layout,
+     * where it agrees with what the CPU reported (0xd:0 ecx). */
+    xfs_xstate_fill_architectural(p);
     /* Sizes for the XCR0/XSS of whoever ran CPUID: not a CPU property. */
     p->xstate[0].b = 0;
     p->xstate[1].b = 0;

@@ -57,6 +57,7 @@ void xfs_policy_recalc_xstate(struct xfs_cpu_policy *p,
 
     xfs_policy_to_featureset(p, fs, XFS_NR_WORDS);
     zero_xstate(p);
+    p->xstate_assumed = 0;
     if (!has(fs, XFS_XSAVE))
         return;
     comps = enabled_components(fs);
@@ -81,7 +82,8 @@ void xfs_policy_recalc_xstate(struct xfs_cpu_policy *p,
         p->xstate[1].d = (uint32_t)(xss >> 32);
     }
 
-    /* Subleaves 2+: the hardware's layout for each enabled component. */
+    /* Subleaves 2+: the hardware's layout for each enabled component
+     * (with where it came from: read, or the vendor's documented one). */
     for (unsigned int i = 2; i < XFS_POLICY_NR_XSTATE; i++) {
         if (!((comps >> i) & 1))
             continue;
@@ -89,4 +91,5 @@ void xfs_policy_recalc_xstate(struct xfs_cpu_policy *p,
         p->xstate[i].b = raw->xstate[i].b;
         p->xstate[i].c = raw->xstate[i].c & ecx_mask;
     }
+    p->xstate_assumed = raw->xstate_assumed & comps;
 }

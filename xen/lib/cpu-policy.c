@@ -42,6 +42,7 @@ void xfs_policy_zero(struct xfs_cpu_policy *p)
     p->arch_caps = 0;
     p->hv_limit = p->hv2_limit = 0;
     p->vendor = XFS_VENDOR_UNKNOWN;
+    p->xstate_assumed = 0;
 }
 
 void xfs_policy_copy(struct xfs_cpu_policy *dst,
@@ -60,6 +61,7 @@ void xfs_policy_copy(struct xfs_cpu_policy *dst,
     dst->hv_limit = src->hv_limit;
     dst->hv2_limit = src->hv2_limit;
     dst->vendor = src->vendor;
+    dst->xstate_assumed = src->xstate_assumed;
 }
 
 bool xfs_policy_equal(const struct xfs_cpu_policy *a,

@@ -63,6 +63,13 @@ struct xfs_cpu_policy {
     uint64_t arch_caps;                                 /* MSR 0x10a */
     uint8_t hv_limit, hv2_limit;
     enum xfs_vendor vendor;   /* from leaf 0; kept by xfs_policy_recalc */
+    /*
+     * Provenance, not CPUID data (never serialised, not compared by
+     * xfs_policy_equal): the XSAVE components whose leaf 0xd layout the
+     * source lacked and the vendor's documented layout supplied
+     * (xfs_xstate_fill_architectural); carried with the layout.
+     */
+    uint64_t xstate_assumed;
 };
 
 /* ---- basic access (cpu-policy.c) ---- */
@@ -211,13 +218,39 @@ int xfs_policy_serialise_msrs(const struct xfs_cpu_policy *p,
  * Apply serialised leaves and MSRs on top of *p (entries not given keep
  * their value, as with xc_cpu_policy_update_cpuid).  Either array may be
  * empty.  Returns 0, or an xfs_policy_err with *err naming the first
- * offending entry; on error *p is unchanged.
+ * offending entry; on error *p is unchanged.  Strict: a repeated entry, a
+ * hypervisor limit Xen cannot hold and a leaf past the policy's own
+ * limits are errors.
  */
 int xfs_policy_deserialise(struct xfs_cpu_policy *p,
                            const struct xfs_cpuid_leaf *leaves,
                            uint32_t nr_leaves,
                            const struct xfs_msr_entry *msrs, uint32_t nr_msrs,
                            struct xfs_policy_error *err);
+
+/*
+ * A change Xen 4.17 makes to entries it accepts: kind DUPLICATE or
+ * MSR_DUPLICATE (index replaces first_index: the last one wins), HV_VALUE
+ * (only eax's low 8 bits are kept), BEYOND_MAX (the leaf is past the
+ * policy's limits and is cleared; leaf, limit_kind and limit say which).
+ */
+typedef void (*xfs_policy_note_fn)(void *ctx,
+                                   const struct xfs_policy_error *change);
+
+/*
+ * The same as Xen 4.17 takes entries from a restored stream
+ * (x86_cpuid_copy_from_buffer, x86_msr_copy_from_buffer, then the
+ * set_cpu_policy domctl's x86_cpu_policy_clear_out_of_range_leaves): what
+ * Xen refuses is an error as above; what it changes is done and reported
+ * to note (may be NULL): a BEYOND_MAX note for every entry whose value
+ * the clearing did not keep.
+ */
+int xfs_policy_deserialise_as_xen(struct xfs_cpu_policy *p,
+                                  const struct xfs_cpuid_leaf *leaves,
+                                  uint32_t nr_leaves,
+                                  const struct xfs_msr_entry *msrs,
+                                  uint32_t nr_msrs, xfs_policy_note_fn note,
+                                  void *ctx, struct xfs_policy_error *err);
 
 /* ---- compatibility (cpu-policy-compat.c) ---- */
 
@@ -264,5 +297,23 @@ unsigned int xfs_policy_check_compat(const struct xfs_cpu_policy *host,
  */
 uint32_t xfs_xstate_uncompressed_size(const struct xfs_cpu_policy *layout,
                                       uint64_t components);
+
+/*
+ * The vendor's documented standard-format layout of a user XSAVE
+ * component (eax size, ebx offset, ecx flags), or false when there is
+ * none for that vendor and component (cpu-policy-xstate.c has the table).
+ */
+bool xfs_xstate_arch_layout(enum xfs_vendor vendor, unsigned int component,
+                            struct xfs_cpuid_regs *out);
+
+/*
+ * For every XCR0 component whose leaf 0xd subleaf is missing (all zero:
+ * no CPU reports a supported component as empty), use the vendor's
+ * documented layout -- each only when the result agrees with what the
+ * CPU did report: no overlap with another component or the legacy area,
+ * and the area size of 0xd:0 ecx (no larger while some component is still
+ * unknown).  Sets and returns p->xstate_assumed.
+ */
+uint64_t xfs_xstate_fill_architectural(struct xfs_cpu_policy *p);
 
 #endif /* XEN_LIB_CPU_POLICY_H */

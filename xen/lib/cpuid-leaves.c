@@ -14,12 +14,16 @@ bool xfs_leaf_has_subleaves(uint32_t leaf)
     case 0x14:       /* processor trace */
     case 0x17:       /* SoC vendor attributes */
     case 0x18:       /* TLB parameters */
+    case 0x1b:       /* PCONFIG targets */
     case 0x1d:       /* AMX tile information */
     case 0x1e:       /* TMUL information */
     case 0x1f:       /* V2 extended topology */
     case 0x20:       /* HRESET */
     case 0x23:       /* architectural perfmon ext */
     case 0x24:       /* AVX10 */
+    case 0x27:       /* RDT monitoring, asymmetric enumeration */
+    case 0x28:       /* RDT allocation, asymmetric enumeration (as 0x10:
+                        a resource bitmap in 0.ebx, one subleaf each) */
     case 0x8000001du: /* AMD cache topology */
     case 0x80000020u: /* AMD PQoS */
     case 0x80000026u: /* AMD extended topology */

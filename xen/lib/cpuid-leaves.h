@@ -38,8 +38,11 @@ struct xfs_cpuid_reader {
 };
 
 /*
- * True for leaves whose output depends on the subleaf (ECX input).  For
- * every other leaf the processor ignores ECX, so a dump records it once.
+ * True for leaves whose output depends on the subleaf (ECX input), as far
+ * as this build knows the architecture.  For every other leaf the
+ * processor ignores ECX.  Readers of CPUID data never need this to keep
+ * what they read (a dump stores every (leaf, subleaf) it is given); it is
+ * for those who ask a leaf and must know whether ECX matters.
  */
 bool xfs_leaf_has_subleaves(uint32_t leaf);
 
