@@ -182,12 +182,13 @@ static int clear_bit(struct lv_tr *tr, const struct lv_policy_item *it,
         rc = xlc_lv_block(tr, XLC_LV_BLOCK_CONFLICT, f->name, xen,
                           "line %ld: %s is both required and %s", it->line,
                           lab, forbid ? "forbidden" : "disabled");
-    else if (xlc_lv_host_forces(tr->h, b) && forbid)
-        rc = xlc_lv_block(tr, XLC_LV_BLOCK_HOST_FORCES, f->name, xen,
-                          "line %ld: %s is forbidden, but the host forces "
-                          "it (Xen computes it itself)",
-                          it->line, lab);
-    else if (xlc_lv_host_forces(tr->h, b))
+    else if (forbid && xfs_test(tr->h->max, W, b))
+        /* libvirt: "Host CPU provides forbidden features". */
+        rc = xlc_lv_block(tr, XLC_LV_BLOCK_FORBIDDEN, f->name, xen,
+                          "line %ld: %s is forbidden, but the host provides "
+                          "it (Xen can give it to %s guests)",
+                          it->line, lab, xlc_guest_type_name(tr->t->type));
+    else if (!forbid && xlc_lv_host_forces(tr->h, b))
         rc = xlc_lv_note(tr, XLC_LV_NOTE_FORCED, f->name, xen,
                          "line %ld: %s disabled, but Xen computes it itself "
                          "and may still show it",

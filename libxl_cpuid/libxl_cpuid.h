@@ -47,7 +47,8 @@
  * header is either included below or named internal.
  *
  * Internal headers, not installed and not part of the API:
- *   libxl_cpuid/cpuid-dump-priv.h libxl_cpuid/level-internal.h
+ *   libxl_cpuid/cpuid-dump-priv.h libxl_cpuid/guest-verdict-int.h
+ *   libxl_cpuid/level-internal.h
  *   libxl_cpuid/level-input-libvirt-int.h libxl_cpuid/libvirt-cpumap-int.h
  *   libxl_cpuid/libvirt-translate-int.h libxl_cpuid/libvirt-util.h
  *   libxl_cpuid/libvirt-xml.h libxl_cpuid/stream-bytes.h
@@ -97,5 +98,6 @@
 #include "xl-cpuid.h"
 #include "xl-cpuid-notes.h"
 #include "applied-policy.h"
+#include "guest-verdict.h"
 
 #endif /* LIBXL_CPUID_LIBXL_CPUID_H */

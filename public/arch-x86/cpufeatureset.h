@@ -49,6 +49,31 @@
  *                 A guest moved to a host lacking one of them loses nothing
  *                 it could rely on; one moved to a host that has it may
  *                 meet the weaker behaviour, so it must be told up front.
+ *   XCF_PLATFORM  the bit describes the virtual platform Xen (or its
+ *                 toolstack) gives a guest, not the CPU a model describes:
+ *                 every guest of a type has it exactly when that type's
+ *                 default set does, whatever CPU model it is configured
+ *                 with.  A named model whose feature list lacks it does not
+ *                 take it away (QEMU and libvirt behave alike); only an
+ *                 explicit disable/forbid, or a cpuid= line, removes it.
+ *                 Decided per bit (Xen 4.17):
+ *                   HYPERVISOR  set for every guest in both max and default
+ *                               sets ("guests may always be told they run
+ *                               under a hypervisor"); QEMU sets it for
+ *                               every named model too.
+ *                   X2APIC      HVM: Xen's emulated local APIC offers
+ *                               x2APIC mode whatever the host APIC is (as
+ *                               KVM does for every model); PV: never.
+ *                   HTT         topology is the toolstack's: libxc sets
+ *                               HTT for every HVM guest and gives PV
+ *                               guests the host's; libvirt describes
+ *                               topology with <topology>, not the model.
+ *                 Considered and not marked: APIC (a model without it,
+ *                 e.g. 486, really has no local APIC in QEMU either), SEP,
+ *                 IBPB, STIBP, AMD_STIBP, VIRT_SSBD, NO_LMSL (synthesised
+ *                 by Xen, xfs_guest_synth_mask, but they are CPU
+ *                 capabilities a model states), CMP_LEGACY (libxc clears it
+ *                 for HVM guests: not given to every guest).
  *
  * LEVELLING, BIT BY BIT
  *
@@ -81,6 +106,7 @@
 
 #define XCF_SPECIAL  (1u << 0)
 #define XCF_INVERTED (1u << 1)
+#define XCF_PLATFORM (1u << 2)
 
 /* clang-format off */
 #define XEN_CPUFEATURE_LIST(X, c) \
@@ -135,7 +161,7 @@
       "SSE2 instructions") \
     X(c, SS,                   0, 27, A, 0, \
       "self snoop of conflicting memory types") \
-    X(c, HTT,                  0, 28, A, XCF_SPECIAL, \
+    X(c, HTT,                  0, 28, A, XCF_SPECIAL | XCF_PLATFORM, \
       "leaf 1 EBX reports more than one logical processor") \
     X(c, TM1,                  0, 29, _, 0, \
       "thermal monitor 1: automatic thermal clock throttling") \
@@ -178,7 +204,7 @@
       "SSE4.1 instructions") \
     X(c, SSE4_2,               1, 20, A, 0, \
       "SSE4.2 instructions (string compare, CRC32)") \
-    X(c, X2APIC,               1, 21, S, XCF_SPECIAL, \
+    X(c, X2APIC,               1, 21, S, XCF_SPECIAL | XCF_PLATFORM, \
       "x2APIC mode: APIC accessed through MSRs") \
     X(c, MOVBE,                1, 22, A, 0, \
       "MOVBE byte-swapping load and store") \
@@ -198,7 +224,7 @@
       "conversions between half and single precision floats") \
     X(c, RDRAND,               1, 30, A, XCF_SPECIAL, \
       "RDRAND hardware random number instruction") \
-    X(c, HYPERVISOR,           1, 31, A, XCF_SPECIAL, \
+    X(c, HYPERVISOR,           1, 31, A, XCF_SPECIAL | XCF_PLATFORM, \
       "running under a hypervisor") \
     /* word 2 */ \
     X(c, SYSCALL,              2, 11, A, 0, \

@@ -33,6 +33,7 @@ enum xfs_mask_kind {
     XFS_MASK_HVM_HAP_MAX,
     XFS_MASK_HVM_HAP_DEF,
     XFS_MASK_INVERTED, /* ours: bits levelled by union (XCF_INVERTED) */
+    XFS_MASK_PLATFORM, /* ours: the virtual platform's bits (XCF_PLATFORM) */
     XFS_MASK_NR
 };
 
@@ -41,7 +42,7 @@ struct xfs_feature_info {
     const char *name;        /* Xen's spelling, e.g. "SSE4_1" */
     uint16_t value;          /* word * 32 + bit */
     char guest;              /* 'A','a','S','s','H','h' or '\0' for none */
-    uint8_t flags;           /* XCF_SPECIAL | XCF_INVERTED */
+    uint8_t flags;           /* XCF_SPECIAL | XCF_INVERTED | XCF_PLATFORM */
     uint16_t masks;          /* bit k set => feature is in static mask k */
     const char *description;
 };
