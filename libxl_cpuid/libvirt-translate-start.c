@@ -49,9 +49,9 @@ static int keep_platform(struct lv_tr *tr, const struct xlc_lv_model *m)
         xlc_lv_bit_names(tr, b, &lv, &xen);
         xlc_lv_label(lab, sizeof(lab), lv, xen);
         if (xlc_lv_note(tr, XLC_LV_NOTE_PLATFORM, lv, xen,
-                        "%s kept although model %s lacks it: Xen gives it to "
-                        "every %s guest whatever the CPU model (disable it "
-                        "to hide it)",
+                        "%s kept although model %s lacks it: it belongs to "
+                        "the virtual platform, as the %s default set has it "
+                        "(disable it to hide it)",
                         lab, m->name, xlc_guest_type_name(tr->t->type)))
             return -ENOMEM;
     }

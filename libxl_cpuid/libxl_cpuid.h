@@ -99,5 +99,6 @@
 #include "xl-cpuid-notes.h"
 #include "applied-policy.h"
 #include "guest-verdict.h"
+#include "guest-source.h"
 
 #endif /* LIBXL_CPUID_LIBXL_CPUID_H */

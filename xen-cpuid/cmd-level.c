@@ -203,18 +203,6 @@ static int add_candidate(struct level_run *r, struct spec *sp,
     return 0;
 }
 
-static int set_guest(struct level_run *r, struct spec *sp,
-                     const struct xlc_level_host *h, xlc_error *err)
-{
-    if (r->have_guest)
-        return xlc_fail(err, EINVAL, "only one guest:SOURCE may be given");
-    r->have_guest = true;
-    r->guest = *h;
-    r->guest_name = sp->name;
-    sp->name = NULL;
-    return 0;
-}
-
 static int take_host(struct level_run *r, struct spec *sp,
                      const struct xlc_level_host *h, xlc_error *err)
 {
@@ -226,7 +214,7 @@ static int take_host(struct level_run *r, struct spec *sp,
         return add_host(r, sp->name, src, h, err);
     }
     case SPEC_CANDIDATE: return add_candidate(r, sp, h, err);
-    case SPEC_GUEST: return set_guest(r, sp, h, err);
+    case SPEC_GUEST: break;     /* loaded as a guest, by load_all */
     }
     return 0;
 }
@@ -273,14 +261,22 @@ static int load_all(struct level_run *r, struct specs *l, xlc_error *err)
 
     for (size_t i = 0; !rc && i < l->n; i++) {
         lv[i] = xlc_level_source_is_libvirt(l->v[i].src);
-        if (!lv[i])
+        if (!lv[i] && l->v[i].kind != SPEC_GUEST)
             srcs[nb++] = l->v[i].src;
     }
     if (!rc && xlc_level_load_many(srcs, nb, r->type, 0, res))
         rc = xlc_fail(err, ENOMEM, "out of memory");
     for (size_t i = 0, b = 0; !rc && i < l->n; i++) {
-        const struct xlc_level_load *x = lv[i] ? NULL : &res[b++];
+        const struct xlc_level_load *x;
 
+        if (l->v[i].kind == SPEC_GUEST) {
+            /* A guest is not a host: guest-source.h says how each kind of
+             * source is read. */
+            rc = level_guest_set(r, l->v[i].name, l->v[i].src, err);
+            l->v[i].name = NULL;
+            continue;
+        }
+        x = lv[i] ? NULL : &res[b++];
         if (x && x->rc)
             rc = xlc_fail(err, -x->rc, "%s", x->msg ? x->msg : "out of memory");
         else
@@ -324,14 +320,17 @@ static int evaluate(struct level_run *r, xlc_error *err)
                                   &r->cand[i].chg, err);
     if (rc)
         return rc;
-    guest = r->have_guest ? r->guest.fs : r->level.sets.level;
-    gp = r->have_guest ? &r->guest.props : &r->level.props.value;
-    if (!r->have_guest && r->level.props.differs[XLC_PROP_VENDOR])
+    guest = r->level.sets.level;
+    gp = &r->level.props.value;
+    if (r->level.props.differs[XLC_PROP_VENDOR])
         gp = NULL; /* no common vendor to judge */
     r->verdicts = calloc(xlc_pool_nr_ids(r->pool), sizeof(*r->verdicts));
     if (!r->verdicts)
         return xlc_fail(err, ENOMEM, "out of memory");
-    for (size_t id = 0; !rc && id < xlc_pool_nr_ids(r->pool); id++)
+    if (r->have_guest)
+        rc = level_guest_judge(r, err);
+    for (size_t id = 0; !rc && !r->have_guest &&
+                        id < xlc_pool_nr_ids(r->pool); id++)
         rc = xlc_pool_verdict(r->pool, id, guest, XFS_NR_WORDS, gp,
                               &r->verdicts[id], err);
     if (!rc) {
@@ -373,6 +372,7 @@ static void run_free(struct level_run *r)
     for (size_t i = 0; i < r->nr_cand; i++)
         free(r->cand[i].name);
     free(r->cand);
+    level_guest_free(r);
     free(r->guest_name);
     free(r->verdicts);
     free(r->lv_xml);

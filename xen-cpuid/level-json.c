@@ -212,9 +212,12 @@ static void hosts_object(struct xlc_buf *b, const struct level_run *r)
         names_array(b, v->missing);
         xlc_buf_puts(b, ",\"not_told_of\":");
         names_array(b, v->untold);
-        xlc_buf_printf(b, ",\"vendor_differs\":%s,\"mxcsr_differs\":%s}",
+        xlc_buf_printf(b, ",\"vendor_differs\":%s,\"mxcsr_differs\":%s",
                        v->vendor_differs ? "true" : "false",
                        v->mxcsr_differs ? "true" : "false");
+        if (r->have_guest)
+            level_guest_json(b, r, id);
+        xlc_buf_putc(b, '}');
     }
     xlc_buf_putc(b, ']');
 }

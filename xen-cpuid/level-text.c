@@ -234,6 +234,8 @@ static void print_verdicts(FILE *out, const struct level_run *r)
 
     fprintf(out, "verdicts (guest: %s):\n",
             r->have_guest ? r->guest_name : "the level");
+    if (r->have_guest)
+        level_guest_text_head(out, r);
     for (size_t id = 0; id < xlc_pool_nr_ids(r->pool); id++) {
         const struct xlc_verdict *v = &r->verdicts[id];
 
@@ -252,6 +254,8 @@ static void print_verdicts(FILE *out, const struct level_run *r)
         if (v->mxcsr_differs)
             fputs("; MXCSR mask differs", out);
         fputc('\n', out);
+        if (r->have_guest)
+            level_guest_text(out, r, id);
     }
 }
 

@@ -40,10 +40,11 @@ struct level_run {
     size_t nr_refused;
     struct level_candidate *cand;
     size_t nr_cand;
-    /* "guest:SOURCE": the featureset judged per host (default: the level) */
+    /* "guest:SOURCE": a guest judged per host by the guest verdict
+     * (level-guest.c); without one, the level's featureset is judged */
     bool have_guest;
     char *guest_name;
-    struct xlc_level_host guest;
+    struct level_guest *gsrc;
     struct xlc_verdict *verdicts;   /* per pool id */
     /* the libvirt cpu_map, loaded when first needed */
     struct xlc_cpu_map *map;
@@ -85,6 +86,18 @@ const char *level_feature_name(unsigned int bit,
                                char buf[XLC_FEATURE_NAME_MAX]);
 /* The featureset text form of the level (xxxxxxxx:...), malloc'd. */
 char *level_featureset_text(const uint32_t *fs, size_t nr);
+
+/* guest:SOURCE (level-guest.c): load it as a guest (takes `name`), judge
+ * it on every host (fills verdicts[]), print each host's reasons and
+ * changes, free. */
+int level_guest_set(struct level_run *r, char *name, const char *source,
+                    xlc_error *err);
+int level_guest_judge(struct level_run *r, xlc_error *err);
+void level_guest_text_head(FILE *out, const struct level_run *r);
+void level_guest_text(FILE *out, const struct level_run *r, size_t id);
+void level_guest_json(struct xlc_buf *b, const struct level_run *r,
+                      size_t id);
+void level_guest_free(struct level_run *r);
 
 int level_print_text(const struct level_run *r, FILE *out);
 int level_print_json(const struct level_run *r, FILE *out);
