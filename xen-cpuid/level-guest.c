@@ -126,16 +126,18 @@ void level_guest_text_head(FILE *out, const struct level_run *r)
     static const char *const how[] = {
         [XLC_GV_DEFAULT] = "the default guest",
         [XLC_GV_FEATURESET] = "exactly these features",
-        [XLC_GV_POLICY] = "a recorded policy, as Xen restores it",
-        [XLC_GV_LIBVIRT] = "libvirt's guest semantics, resolved per host",
+        [XLC_GV_POLICY] = "a recorded policy, as Xen 4.17 restores it",
+        [XLC_GV_LIBVIRT] = "libvirt's guest semantics, resolved on each "
+                           "host",
         [XLC_GV_XL_CPUID] = "an xl cpuid= list",
     };
     const struct xlc_gv_source *s = r->gsrc->src;
+    bool dump = s->guest.form == XLC_GV_POLICY &&
+                (!strcmp(s->what, "CPUID dump") ||
+                 !strcmp(s->what, "live CPU"));
 
-    fprintf(out, "  (%s%s, judged as %s)\n", s->what,
-            s->guest.form == XLC_GV_POLICY && !strcmp(s->what, "CPUID dump")
-                ? ": its host's default guest" : "",
-            how[s->guest.form]);
+    fprintf(out, "  (a %s%s: %s)\n", s->what,
+            dump ? ", its default guest" : "", how[s->guest.form]);
 }
 
 void level_guest_text(FILE *out, const struct level_run *r, size_t id)
