@@ -13,6 +13,26 @@ struct gv_build {
     size_t cap_reasons, cap_changes;
 };
 
+/* One verdict being made. */
+struct gv_run {
+    struct gv_build b;
+    const struct xlc_gv_host *h;
+    const struct xlc_gv_guest *g;
+};
+
+/* The host's system policies are known (else only its featuresets). */
+bool gv_full(const struct xlc_gv_host *h);
+/* -ENOMEM with a message. */
+int gv_oom(xlc_error *err);
+
+/*
+ * Step 2 (guest-verdict-resolve.c): the guest in its form resolved on
+ * the host: v->asked_fs, and on a full host v->asked (has_policy), with
+ * the form's refusals as reasons and its notes as changes.  Returns 0,
+ * 1 when the form's own resolution refused the guest, or an error.
+ */
+int gv_resolve(struct gv_run *r, xlc_error *err);
+
 /* Each returns 0 or -ENOMEM.  feature: -1 for none; names may be NULL. */
 int gv_reason(struct gv_build *b, enum xlc_gv_reason_kind kind,
               const char *tag, int feature, const char *xen, const char *lv,

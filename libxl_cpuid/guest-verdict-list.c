@@ -43,6 +43,16 @@ void xlc_gv_host_from_featureset(struct xlc_gv_host *h,
         memcpy(h->sets.vendor, vendor, 13);
 }
 
+bool gv_full(const struct xlc_gv_host *h)
+{
+    return h->def && h->max && h->host && h->raw;
+}
+
+int gv_oom(xlc_error *err)
+{
+    return xlc_fail(err, ENOMEM, "out of memory judging a guest");
+}
+
 const char *gv_xen_name(unsigned int feature)
 {
     const struct xfs_feature_info *fi = xfs_feature_by_value(feature);

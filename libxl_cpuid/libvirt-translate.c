@@ -282,27 +282,14 @@ static int check_available(struct lv_tr *tr)
     return 0;
 }
 
-/*
- * Name the absent feature that `b` most directly depends on: of those
- * whose dependents include b, the one with the fewest dependents.
- */
+/* The Xen name of the absent feature `b` most directly depends on. */
 static const char *missing_prereq(const uint32_t *fs, unsigned int b)
 {
-    const char *best = "?";
-    unsigned int best_n = ~0u;
+    int p = xfs_missing_prereq(fs, W, b);
+    const struct xfs_feature_info *fi =
+        p < 0 ? NULL : xfs_feature_by_value((unsigned int)p);
 
-    for (unsigned int p = 0; p < XFS_NR_FEATURE_BITS; p++) {
-        const uint32_t *deps = xfs_lookup_deep_deps(p);
-        const struct xfs_feature_info *fi = xfs_feature_by_value(p);
-        unsigned int n;
-
-        if (!deps || !fi || xfs_test(fs, W, p) || !xfs_test(deps, W, b))
-            continue;
-        n = xfs_popcount(deps, W);
-        if (n < best_n)
-            best = fi->name, best_n = n;
-    }
-    return best;
+    return fi ? fi->name : "?";
 }
 
 static int reapply_deps(struct lv_tr *tr)

@@ -69,13 +69,15 @@ static int host_of(const struct level_run *r, size_t id,
     return 0;
 }
 
-/* The verdict as the pool's per-host summary (missing, untold, vendor). */
-static void summarise(const struct level_run *r, size_t id,
-                      const struct xlc_guest_verdict *v, struct xlc_verdict *s)
+/*
+ * The verdict as the pool's per-host summary: ok or incompatible, the
+ * missing features, the vendor.  Never "untold-weakness": the verdict has
+ * recalculated the guest as Xen does, which tells it every weakness Xen
+ * tells any guest (FDP_EXCP_ONLY, NO_FPU_SEL from the host); one Xen tells
+ * no guest cannot be held against this one.
+ */
+static void summarise(const struct xlc_guest_verdict *v, struct xlc_verdict *s)
 {
-    const uint32_t *inv = xfs_static_masks[XFS_MASK_INVERTED];
-    const uint32_t *hfs = xlc_pool_host_featureset(r->pool, id);
-
     memset(s, 0, sizeof(*s));
     for (size_t i = 0; i < v->nr_reasons; i++) {
         const struct xlc_gv_reason *x = &v->reasons[i];
@@ -85,12 +87,7 @@ static void summarise(const struct level_run *r, size_t id,
         if (x->kind == XLC_GV_VENDOR)
             s->vendor_differs = true;
     }
-    /* A weakness of the host the guest is not told of (XCF_INVERTED). */
-    for (unsigned int w = 0; v->runs && w < XFS_NR_WORDS; w++)
-        s->untold[w] = hfs[w] & inv[w] & ~v->fs[w];
-    s->kind = !v->runs ? XLC_VERDICT_INCOMPATIBLE
-              : xfs_empty(s->untold, XFS_NR_WORDS) ? XLC_VERDICT_OK
-                                                   : XLC_VERDICT_UNTOLD;
+    s->kind = v->runs ? XLC_VERDICT_OK : XLC_VERDICT_INCOMPATIBLE;
 }
 
 int level_guest_judge(struct level_run *r, xlc_error *err)
@@ -112,7 +109,7 @@ int level_guest_judge(struct level_run *r, xlc_error *err)
         if (!rc)
             rc = xlc_guest_verdict(&h, &g->src->guest, &g->v[id], err);
         if (!rc)
-            summarise(r, id, g->v[id], &r->verdicts[id]);
+            summarise(g->v[id], &r->verdicts[id]);
         else
             xlc_error_prefix(err, "guest %s on %s", r->guest_name,
                              r->sources[id]);

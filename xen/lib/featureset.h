@@ -107,4 +107,11 @@ unsigned int xfs_apply_deep_deps(uint32_t *fs, size_t nr);
 /* True when no feature in fs is missing a prerequisite. */
 bool xfs_deps_closed(const uint32_t *fs, size_t nr);
 
+/*
+ * The absent feature of fs that `feature` most directly needs (of those it
+ * depends on, the one with the fewest dependents), or -1 when none is
+ * absent.
+ */
+int xfs_missing_prereq(const uint32_t *fs, size_t nr, unsigned int feature);
+
 #endif /* XEN_LIB_FEATURESET_H */
