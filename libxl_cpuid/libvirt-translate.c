@@ -129,6 +129,9 @@ static int apply_on(struct lv_tr *tr, const struct lv_policy_item *it)
         xfs_or(tr->wanted, W, tr->wanted, W, f->xen, W);
         return 0;
     }
+    /* libvirt makes it disable (virCPUUpdate) and never requires it, even
+     * when the model lists it (x86Compute): the guest goes without it. */
+    xfs_andnot(tr->wanted, W, tr->wanted, W, f->xen, W);
     return xlc_lv_note(tr, XLC_LV_NOTE_OPTIONAL_DROPPED, f->name, xen,
                        "line %ld: optional %s dropped: %s", it->line, lab,
                        xfs_subset(f->xen, W, tr->h->host, W)

@@ -32,7 +32,9 @@
  * Then each <feature>:
  *   force, require    added; must be available (below).
  *   optional          added when available, otherwise dropped with a
- *                     note.
+ *                     note, even when the model lists it (libvirt's
+ *                     virCPUUpdate turns it into disable; x86Compute never
+ *                     requires it); what needs it goes too (noted).
  *   disable           cleared with every feature that depends on it (deep
  *                     dependencies); the dependents cleared are noted.
  *   forbid            refused when the host PROVIDES the feature, as

@@ -212,7 +212,8 @@ static void streams_agree(void **state)
 static void xl_cpuid_agrees(void **state)
 {
     const char *a = shared_dump("GenuineIntel0050654_SkylakeXeon");
-    char *xml = gm_xml(&gm_models[1], pool.map, NULL), *path = write_tmp(xml);
+    char *xml = gm_xml(gm_model("haswell"), pool.map, NULL);
+    char *path = write_tmp(xml);
     const char *margv[] = { "model", "--cpuid", a, path, NULL };
     char *out, *err, *str, *q;
     unsigned int refused = 0;
@@ -336,7 +337,8 @@ static void hypervisor_bit_is_kept(void **state)
  * and the guest runs, in model and in level alike. */
 static void optional_is_dropped_and_said(void **state)
 {
-    char *xml = gm_xml(&gm_models[0], pool.map, NULL), *path = write_tmp(xml);
+    char *xml = gm_xml(gm_model("skylake"), pool.map, NULL);
+    char *path = write_tmp(xml);
     const char *skx = shared_dump("GenuineIntel0050654_SkylakeXeon");
     char args[9000], *out, *err;
 

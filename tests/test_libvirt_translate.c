@@ -288,6 +288,21 @@ static void optional(void **state)
             assert_non_null(strstr(t->notes[i].text,
                                    "optional 'arat' dropped"));
     xlc_lv_translation_free(t);
+    /* Optional overrides the model: a model feature made optional and
+     * missing is dropped, not required (libvirt's virCPUUpdate makes it
+     * disable; x86Compute subtracts optional from what is required). */
+    t = eval("<cpu><model>Cascadelake-Server</model>"
+             "<feature policy='optional' name='avx512vnni'/>"
+             "<feature policy='optional' name='spec-ctrl'/>"
+             "<feature policy='optional' name='ssbd'/></cpu>",
+             &h, XLC_GUEST_HVM);
+    assert_true(xfs_test(model_bits("Cascadelake-Server"), W,
+                         XFS_AVX512_VNNI));
+    assert_int_equal(t->nr_blockers, 0);
+    assert_int_equal(t->verdict, XLC_LV_SUPERSET);
+    assert_false(xfs_test(t->fs, W, XFS_AVX512_VNNI));
+    assert_non_null(note_for(t, XLC_LV_NOTE_OPTIONAL_DROPPED, "AVX512_VNNI"));
+    xlc_lv_translation_free(t);
 }
 
 static void disable_clears_dependents(void **state)

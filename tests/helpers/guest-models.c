@@ -17,6 +17,9 @@ const struct gm_model gm_models[] = {
     { "skylake", "custom", "Skylake-Server",
       { { "disable", "avx512f" }, { "optional", "sha-ni" },
         { "require", "pku" } } },
+    { "cascadelake", "custom", "Cascadelake-Server",
+      { { "optional", "avx512vnni" }, { "optional", "spec-ctrl" },
+        { "require", "avx512f" } } },
     { "haswell", "custom", "Haswell-noTSX",
       { { "optional", "avx512f" }, { "forbid", "svm" },
         { "disable", "x2apic" } } },
@@ -36,6 +39,15 @@ const struct gm_model gm_models[] = {
     { "host-model", "host-model", NULL, { { NULL, NULL } } },
 };
 const size_t gm_nr_models = sizeof(gm_models) / sizeof(gm_models[0]);
+
+const struct gm_model *gm_model(const char *label)
+{
+    for (size_t i = 0; i < gm_nr_models; i++)
+        if (!strcmp(gm_models[i].label, label))
+            return &gm_models[i];
+    fail_msg("no test model %s", label);
+    return NULL;
+}
 
 static const char *exact_policy(const struct gm_feature *f,
                                 const struct xlc_cpu_map *map,

@@ -26,6 +26,9 @@ struct gm_model {
 extern const struct gm_model gm_models[];
 extern const size_t gm_nr_models;
 
+/* The model with that label; fails the test when there is none. */
+const struct gm_model *gm_model(const char *label);
+
 /*
  * The model as <cpu> XML (malloc'd).  With exact_on != NULL, the same
  * guest as resolved on a host: optional features become require when
