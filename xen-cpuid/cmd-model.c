@@ -120,7 +120,7 @@ static void print_json(struct xlc_buf *b, const struct xlc_lv_cpu *cpu,
                       "\"check\": \"%s\",\n  \"model\": ",
                    xlc_lv_mode_name(cpu->mode), xlc_lv_match_name(cpu->match),
                    xlc_lv_check_name(cpu->check));
-    json_opt(b, t && t->model ? t->model->name : NULL);
+    json_opt(b, t && t->model ? t->model->name : cpu->model);
     if (t && t->decoded)
         json_decoded(b, t->decoded);
     xlc_buf_printf(b, ",\n  \"verdict\": \"%s\",\n  \"featureset\": ",
@@ -153,7 +153,8 @@ static void print_text(struct xlc_buf *b, const struct xlc_lv_cpu *cpu,
     xlc_buf_printf(b, "cpu:        mode=%s match=%s check=%s model=%s\n",
                    xlc_lv_mode_name(cpu->mode), xlc_lv_match_name(cpu->match),
                    xlc_lv_check_name(cpu->check),
-                   t && t->model ? t->model->name : "(none)");
+                   t && t->model ? t->model->name
+                   : cpu->model ? cpu->model : "(none)");
     if (t && t->decoded)
         xlc_buf_printf(b, "host-model: decoded as %s, %zu added, %zu "
                           "removed\n",
