@@ -20,15 +20,19 @@ static void policy_cpuid(void *ctx, uint32_t leaf, uint32_t subleaf,
     *out = r ? *r : (struct xfs_cpuid_regs){ 0, 0, 0, 0 };
 }
 
+void xlc_lv_host_identify_raw(struct xlc_lv_host *h,
+                              const struct xfs_cpu_policy *raw)
+{
+    struct xfs_cpuid_reader rd = { policy_cpuid, NULL, (void *)raw };
+
+    xlc_lv_host_identify(h, &rd);
+}
+
 bool xlc_lv_host_from_policies(struct xlc_lv_host *h, enum xlc_guest_type t,
                                const struct xlc_system_policies *sys)
 {
-    const struct xfs_cpu_policy *raw =
-        &sys->pol.p[XFS_SYSCTL_cpu_featureset_raw];
-    struct xfs_cpuid_reader rd = { policy_cpuid, NULL, (void *)raw };
-
     memset(h, 0, sizeof(*h));
-    xlc_lv_host_identify(h, &rd);
+    xlc_lv_host_identify_raw(h, &sys->pol.p[XFS_SYSCTL_cpu_featureset_raw]);
     xlc_lv_host_from_sets(h, t, &sys->fs);
     return sys->pol.present[xlc_policy_index_max(t)];
 }

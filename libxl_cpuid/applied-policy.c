@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "applied-policy.h"
+#include "guest-verdict.h"
 #include "strbuf.h"
 #include "xl-cpuid.h"
 
@@ -94,10 +95,8 @@ static int check_prerequisites(const uint32_t fs[XFS_NR_WORDS], xlc_error *err)
     return rc;
 }
 
-int xlc_policy_with_featureset(const struct xfs_cpu_policy *def,
-                               const struct xfs_cpu_policy *raw,
-                               const uint32_t *fs, size_t nr_words,
-                               struct xfs_cpu_policy *out, xlc_error *err)
+int xlc_featureset_check_applicable(const uint32_t *fs, size_t nr_words,
+                                    xlc_error *err)
 {
     uint32_t guest[XFS_NR_WORDS];
     int rc = check_known_words(fs, nr_words, err);
@@ -105,9 +104,20 @@ int xlc_policy_with_featureset(const struct xfs_cpu_policy *def,
     if (rc)
         return rc;
     xfs_copy(guest, XFS_NR_WORDS, fs, nr_words);
-    rc = check_prerequisites(guest, err);
+    return check_prerequisites(guest, err);
+}
+
+int xlc_policy_with_featureset(const struct xfs_cpu_policy *def,
+                               const struct xfs_cpu_policy *raw,
+                               const uint32_t *fs, size_t nr_words,
+                               struct xfs_cpu_policy *out, xlc_error *err)
+{
+    uint32_t guest[XFS_NR_WORDS];
+    int rc = xlc_featureset_check_applicable(fs, nr_words, err);
+
     if (rc)
         return rc;
+    xfs_copy(guest, XFS_NR_WORDS, fs, nr_words);
     xfs_policy_copy(out, def);
     xfs_policy_apply_featureset(out, guest, raw);
     return 0;
@@ -131,142 +141,58 @@ static int type_unavailable(const struct xlc_system_policies *sys,
                     "guests", sys->source);
 }
 
-/*
- * A <cpu> this host cannot honour: its blockers are the reasons, as for a
- * policy that does not fit.  Returns 1 (refused) or -ENOMEM.
- */
-static int lv_refused(struct xlc_applied_policy *a, xlc_error *err)
+/* The settings as a guest for the verdict; *l holds a parsed xl list. */
+static int settings_guest(const struct xlc_system_policies *sys,
+                          enum xlc_guest_type type,
+                          const struct xlc_guest_settings *g,
+                          struct xlc_gv_guest *gg, struct xlc_xl_cpuid *l,
+                          xlc_error *err)
 {
-    const struct xlc_lv_translation *t = a->lv;
-
-    a->refused.reasons = calloc(t->nr_blockers, sizeof(char *));
-    for (size_t i = 0; a->refused.reasons && i < t->nr_blockers; i++) {
-        a->refused.reasons[i] = strdup(t->blockers[i].text);
-        if (!a->refused.reasons[i])
-            break;
-        a->refused.nr++;
-    }
-    if (a->refused.nr == t->nr_blockers)
-        return 1;
-    return xlc_fail(err, ENOMEM, "out of memory listing %zu problems",
-                    t->nr_blockers);
-}
-
-/*
- * Step 1: the guest featureset the settings ask for.  Returns 0, 1 when
- * the settings themselves are refused (a->refused says why), or an error.
- */
-static int settings_featureset(const struct xlc_system_policies *sys,
-                               enum xlc_guest_type type,
-                               const struct xlc_guest_settings *g,
-                               struct xlc_applied_policy *a,
-                               const uint32_t **fs, size_t *nr,
-                               xlc_error *err)
-{
-    struct xlc_lv_host host;
-    int rc;
-
+    memset(gg, 0, sizeof(*gg));
     switch (g->kind) {
     case XLC_SETTINGS_DEFAULT:
-        *fs = sys->fs.fs[xlc_policy_index_default(type)];
-        *nr = XFS_NR_WORDS;
+        gg->form = XLC_GV_DEFAULT;
         return 0;
     case XLC_SETTINGS_FEATURESET:
-        *fs = g->fs;
-        *nr = g->nr_words;
+        gg->form = XLC_GV_FEATURESET;
+        gg->fs = g->fs;
+        gg->nr_words = g->nr_words;
         return 0;
     case XLC_SETTINGS_LIBVIRT:
-        xlc_lv_host_from_policies(&host, type, sys);
-        rc = xlc_lv_evaluate(g->map, g->cpu, &host, type, &a->lv, err);
-        if (rc)
-            return rc;
-        if (a->lv->nr_blockers)
-            return lv_refused(a, err);
-        *fs = a->lv->fs;
-        *nr = XFS_NR_WORDS;
+        gg->form = XLC_GV_LIBVIRT;
+        gg->map = g->map;
+        gg->cpu = g->cpu;
         return 0;
     case XLC_SETTINGS_XL_CPUID:
-        break;      /* xl_settings() */
+        if (!g->xl_cpuid)
+            return xlc_fail(err, EINVAL, "no xl cpuid= string given");
+        gg->form = XLC_GV_XL_CPUID;
+        gg->xl = l;
+        return xlc_xl_cpuid_parse_any(l, g->xl_cpuid, err);
     }
+    (void)sys, (void)type;
     return xlc_fail(err, EINVAL, "unknown kind of guest settings %d",
                     (int)g->kind);
 }
 
-/*
- * Steps 4 and 5: the policy as Xen holds it, and every way what was asked
- * does not fit (a->policy holds what was asked on entry).
- */
-static int recalc_and_judge(const struct xlc_system_policies *sys,
-                            enum xlc_guest_type type,
-                            struct xlc_applied_policy *a, xlc_error *err)
+/* The verdict's findings as the applied policy states them. */
+static int take_verdict(struct xlc_applied_policy *a,
+                        struct xlc_guest_verdict *v, xlc_error *err)
 {
-    const struct xfs_cpu_policy *max = &sys->pol.p[xlc_policy_index_max(type)];
-    struct xfs_cpu_policy *asked = malloc(3 * sizeof(*asked));
-    bool hvm = type == XLC_GUEST_HVM;
-    int rc;
-
-    if (!asked)
+    memcpy(a->fs, v->fs, sizeof(a->fs));
+    a->lv = v->lv;
+    v->lv = NULL;
+    if (v->has_policy)
+        xfs_policy_copy(&a->policy, &v->policy);
+    a->refused.reasons = calloc(v->nr_reasons + 1, sizeof(char *));
+    if (!a->refused.reasons)
         return xlc_fail(err, ENOMEM, "out of memory for a guest policy");
-    xfs_policy_copy(&asked[0], &a->policy);
-    xlc_domain_policy(&asked[0], max,
-                      &sys->pol.p[XFS_SYSCTL_cpu_featureset_host], hvm,
-                      &a->policy);
-    xfs_policy_to_featureset(&a->policy, a->fs, XFS_NR_WORDS);
-    xlc_domain_judged(&asked[0], &a->policy, max, hvm, &asked[1], &asked[2]);
-    rc = xlc_policy_compat_report(&asked[2], &asked[1], &a->refused, err);
-    free(asked);
-    return rc;
-}
-
-/* Keep each "; "-separated part of msg (after "refused: ") as a reason. */
-static int xl_refused(struct xlc_applied_policy *a, const char *msg,
-                      xlc_error *err)
-{
-    const char *p = strstr(msg, "refused: ");
-    size_t n = 1;
-
-    p = p ? p + strlen("refused: ") : msg;
-    for (const char *q = p; (q = strstr(q, "; ")); q += 2)
-        n++;
-    a->refused.reasons = calloc(n, sizeof(char *));
-    while (a->refused.reasons && a->refused.nr < n) {
-        size_t len = strstr(p, "; ") ? (size_t)(strstr(p, "; ") - p)
-                                     : strlen(p);
-        if (!(a->refused.reasons[a->refused.nr] = strndup(p, len)))
-            break;
-        a->refused.nr++;
-        p += len + 2;
-    }
-    if (a->refused.nr == n)
-        return 1;
-    return xlc_fail(err, ENOMEM, "out of memory listing %zu problems", n);
-}
-
-/*
- * Step 1 for an xl cpuid= string (libxl or xend form): parsed, applied to
- * the type's default policy as xc_cpuid_apply_policy() would.  Returns 0
- * with *ap the result, 1 when refused (a->refused), or an error (-EINVAL
- * for a string that does not parse).
- */
-static int xl_settings(const struct xlc_system_policies *sys,
-                       enum xlc_guest_type type,
-                       const struct xlc_guest_settings *g,
-                       struct xlc_applied_policy *a,
-                       struct xlc_xl_applied *ap, xlc_error *err)
-{
-    struct xlc_xl_cpuid l = { 0 };
-    int rc;
-
-    if (!g->xl_cpuid)
-        return xlc_fail(err, EINVAL, "no xl cpuid= string given");
-    rc = xlc_xl_cpuid_parse_any(&l, g->xl_cpuid, err);
-    if (!rc) {
-        rc = xlc_xl_cpuid_apply(sys, type, &l, ap, err);
-        if (rc == -EINVAL)
-            rc = xl_refused(a, err->msg, err);
-    }
-    xlc_xl_cpuid_free(&l);
-    return rc;
+    for (size_t i = 0; i < v->nr_reasons; i++, a->refused.nr++)
+        if (!(a->refused.reasons[i] = strdup(v->reasons[i].text)))
+            return xlc_fail(err, ENOMEM, "out of memory listing %zu "
+                            "problems", v->nr_reasons);
+    return v->has_policy ? xlc_policy_serialise(&a->policy, &a->records, err)
+                         : 0;
 }
 
 int xlc_applied_policy(const struct xlc_system_policies *sys,
@@ -276,11 +202,11 @@ int xlc_applied_policy(const struct xlc_system_policies *sys,
 {
     unsigned int def = xlc_policy_index_default(type);
     unsigned int max = xlc_policy_index_max(type);
-    const struct xfs_cpu_policy *base = &sys->pol.p[def];
-    struct xlc_xl_applied *ap = NULL;
+    struct xlc_guest_verdict *v = NULL;
+    struct xlc_xl_cpuid l = { 0 };
     struct xlc_applied_policy *a;
-    const uint32_t *fs = NULL;
-    size_t nr = 0;
+    struct xlc_gv_guest gg;
+    struct xlc_gv_host h;
     int rc;
 
     *out = NULL;
@@ -291,30 +217,14 @@ int xlc_applied_policy(const struct xlc_system_policies *sys,
         return xlc_fail(err, ENOMEM, "out of memory for a guest policy");
     a->type = type;
     a->from = g->kind;
-    if (g->kind != XLC_SETTINGS_XL_CPUID) {
-        rc = settings_featureset(sys, type, g, a, &fs, &nr, err);
-    } else if (!(ap = malloc(sizeof(*ap)))) {
-        rc = xlc_fail(err, ENOMEM, "out of memory for a guest policy");
-    } else if (!(rc = xl_settings(sys, type, g, a, ap, err))) {
-        /* the list's numeric fields (family, ...) stay: start from it */
-        base = &ap->policy;
-        fs = ap->fs;
-        nr = XFS_NR_WORDS;
-    }
-    if (rc > 0) {           /* refused: there is no policy to build */
-        free(ap);
-        *out = a;
-        return 0;
-    }
+    xlc_gv_host_from_system(&h, sys, type);
+    rc = settings_guest(sys, type, g, &gg, &l, err);
     if (!rc)
-        rc = xlc_policy_with_featureset(
-            base, &sys->pol.p[XFS_SYSCTL_cpu_featureset_raw], fs, nr,
-            &a->policy, err);
-    free(ap);
+        rc = xlc_guest_verdict(&h, &gg, &v, err);
     if (!rc)
-        rc = recalc_and_judge(sys, type, a, err);
-    if (!rc)
-        rc = xlc_policy_serialise(&a->policy, &a->records, err);
+        rc = take_verdict(a, v, err);
+    xlc_guest_verdict_free(v);
+    xlc_xl_cpuid_free(&l);
     if (rc) {
         xlc_applied_policy_free(a);
         return rc;

@@ -2,7 +2,9 @@
 /*
  * The applied policy: the full CPU policy a guest gets on a host, from the
  * host's system policies and the guest's settings, and its serialised form
- * (the leaves and MSRs a migration stream records, stream.h).
+ * (the leaves and MSRs a migration stream records, stream.h).  The guest
+ * verdict (guest-verdict.h) decides; this is its answer as `record` needs
+ * it (the steps below are the verdict's, restated for these settings).
  *
  * How it is built, whatever the settings:
  *   1. the guest featureset: the type's default featureset (no settings),
@@ -100,6 +102,12 @@ int xlc_applied_policy_entries(const struct xlc_applied_policy *a,
                                struct xlc_policy_entries *e, xlc_error *err);
 
 /*
+ * Step 2 on its own: 0 when fs can be applied unchanged, else -EINVAL
+ * naming bits in unknown words or every feature without a prerequisite.
+ */
+int xlc_featureset_check_applicable(const uint32_t *fs, size_t nr_words,
+                                    xlc_error *err);
+/*
  * Steps 2 and 3 on their own: `def` with featureset fs applied (raw gives
  * the XSAVE layout).  Returns 0 or -EINVAL naming what cannot be applied.
  */
@@ -117,7 +125,9 @@ int xlc_policy_with_featureset(const struct xfs_cpu_policy *def,
  *   *seen  = asked, with the MAXLINADDR Xen sets whatever was asked;
  *   *limit = max, its features those the domain may hold
  *            (xfs_domain_max_featureset) less those the recalculation
- *            took from this guest all the same.
+ *            took from this guest all the same, and the MAXPHYSADDR
+ *            the recalculation gives this guest when that is more than
+ *            max's (36 bits for a PAE guest on a 32-bit host).
  * xfs_policy_check_compat(limit, seen) then names every feature the guest
  * asked for (or saw) and does not keep, and every limit that does not fit.
  */
@@ -147,5 +157,8 @@ int xlc_policy_from_entries(struct xfs_cpu_policy *p,
  */
 bool xlc_lv_host_from_policies(struct xlc_lv_host *h, enum xlc_guest_type t,
                                const struct xlc_system_policies *sys);
+/* Vendor and signature only, from a raw policy's leaves 0 and 1. */
+void xlc_lv_host_identify_raw(struct xlc_lv_host *h,
+                              const struct xfs_cpu_policy *raw);
 
 #endif /* LIBXL_CPUID_APPLIED_POLICY_H */

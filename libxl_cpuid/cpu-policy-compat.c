@@ -38,17 +38,17 @@ const char *xlc_xstate_component_name(unsigned int component)
     return component == 62 ? "LWP" : "unnamed";
 }
 
-static void put_feature(struct xlc_buf *b, const struct xfs_compat_reason *r)
+void xlc_feature_where_text(unsigned int feature, struct xlc_buf *b)
 {
-    const struct xfs_feature_info *fi = xfs_feature_by_value(r->item);
-    const struct xfs_word_info *wi = &xfs_words[r->item / 32];
+    const struct xfs_feature_info *fi = xfs_feature_by_value(feature);
+    const struct xfs_word_info *wi = &xfs_words[feature / 32];
 
     if (fi)
         xlc_buf_printf(b, "feature %s", fi->name);
     else
-        xlc_buf_printf(b, "unnamed feature bit %" PRIu32, r->item);
-    xlc_buf_printf(b, " (word %" PRIu32 " %s bit %" PRIu32 ", ",
-                   r->item / 32, wi->key, r->item % 32);
+        xlc_buf_printf(b, "unnamed feature bit %u", feature);
+    xlc_buf_printf(b, " (word %u %s bit %u, ", feature / 32, wi->key,
+                   feature % 32);
     if (wi->src == XFS_SRC_MSR)
         xlc_buf_printf(b, "MSR 0x%08" PRIx32, wi->leaf);
     else if (wi->subleaf == XFS_CPUID_NO_SUBLEAF)
@@ -56,7 +56,13 @@ static void put_feature(struct xlc_buf *b, const struct xfs_compat_reason *r)
     else
         xlc_buf_printf(b, "leaf 0x%08" PRIx32 ":%" PRIu32, wi->leaf,
                        wi->subleaf);
-    xlc_buf_printf(b, " %s) missing on host", xlc_reg_name(wi->reg));
+    xlc_buf_printf(b, " %s)", xlc_reg_name(wi->reg));
+}
+
+static void put_feature(struct xlc_buf *b, const struct xfs_compat_reason *r)
+{
+    xlc_feature_where_text(r->item, b);
+    xlc_buf_puts(b, " missing on host");
 }
 
 static void put_xstate(struct xlc_buf *b, const struct xfs_compat_reason *r)

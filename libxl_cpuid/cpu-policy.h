@@ -88,6 +88,9 @@ int xlc_policy_compat_reasons(const struct xfs_cpu_policy *host_max,
 /* A short name for a kind of reason ("feature", "max-leaf", ...). */
 const char *xlc_compat_kind_name(enum xfs_compat_kind k);
 
+/* "feature NAME (word W KEY bit B, leaf L[:S] REG)": where it lives. */
+void xlc_feature_where_text(unsigned int feature, struct xlc_buf *b);
+
 /* One reason in words. */
 void xlc_compat_reason_text(const struct xfs_compat_reason *r,
                             struct xlc_buf *b);

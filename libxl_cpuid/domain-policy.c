@@ -58,4 +58,14 @@ void xlc_domain_judged(const struct xfs_cpu_policy *asked,
     xfs_andnot(lfs, XFS_NR_WORDS, lfs, XFS_NR_WORDS, afs, XFS_NR_WORDS);
     xfs_policy_copy(limit, max);
     xfs_policy_from_featureset(limit, lfs, XFS_NR_WORDS);
+
+    /* Like with like: the recalculation raises MAXPHYSADDR to 36 for a
+     * guest with PAE or PSE36 even on a host with fewer bits, so a guest
+     * recorded with that raise (on this host or another) may hold as much
+     * as this domain would be given, not only the max policy's width.
+     * `kept` is at most the higher of the two, and exactly it for a guest
+     * that asks for more. */
+    if ((kept->extd[8].a & 0xffu) > (limit->extd[8].a & 0xffu))
+        limit->extd[8].a = (limit->extd[8].a & ~0xffu) |
+                           (kept->extd[8].a & 0xffu);
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "guest-source.h"
 #include "level-report-int.h"
 
 int xlc_level_report_new(enum xlc_guest_type type,
@@ -68,6 +69,11 @@ void xlc_level_report_free(struct xlc_level_report *r)
     }
     free(r->cand);
     free(r->guest_name);
+    for (size_t id = 0; r->guest_verdicts && id < xlc_pool_nr_ids(r->pool);
+         id++)
+        xlc_guest_verdict_free(r->guest_verdicts[id]);
+    free(r->guest_verdicts);
+    xlc_gv_source_free(r->guest_src);
     free_strv(r->notes, r->nr_notes);
     for (size_t i = 0; i < r->nr_optins; i++) {
         free(r->optins[i].asked);
@@ -221,16 +227,21 @@ int xlc_level_report_add_candidate(struct xlc_level_report *r,
 }
 
 int xlc_level_report_set_guest(struct xlc_level_report *r, const char *name,
-                               const struct xlc_level_host *h,
+                               const char *source,
+                               const struct xlc_cpu_map *map,
                                xlc_error *err)
 {
+    int rc;
+
     if (r->have_guest)
         return xlc_fail(err, EINVAL, "only one guest:SOURCE may be given");
+    rc = xlc_gv_source_load(source, r->type, map, &r->guest_src, err);
+    if (rc)
+        return rc;
     r->guest_name = strdup(name);
     if (!r->guest_name)
         return oom(err);
     r->have_guest = true;
-    r->guest = *h;
     return 0;
 }
 

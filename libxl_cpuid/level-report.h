@@ -47,6 +47,8 @@
 #include "level.h"
 
 struct xlc_cpu_map;
+struct xlc_gv_source;
+struct xlc_guest_verdict;
 
 /* A host the pool could not take, with the reason. */
 struct xlc_level_refused {
@@ -89,9 +91,10 @@ struct xlc_level_policy_out {
 
 /* One host's verdict on the guest CPU (or the guest:SOURCE featureset). */
 struct xlc_level_verdict {
-    enum xlc_verdict_kind kind;     /* the final word: never OK when the
-                                       pool is unusable or its policy is
-                                       refused here */
+    enum xlc_verdict_kind kind;     /* the final word: for the guest CPU
+                                       never OK when the pool is unusable
+                                       or its policy is refused here; for
+                                       guest:SOURCE the guest verdict's */
     struct xlc_verdict fs;          /* the featureset check alone */
     bool policy_refused;            /* its max policy refuses the policy */
     bool pool_unusable;
@@ -133,7 +136,7 @@ struct xlc_level_report {
     size_t nr_cand;
     bool have_guest;                /* guest:SOURCE, judged on every host */
     char *guest_name;
-    struct xlc_level_host guest;
+    struct xlc_gv_source *guest_src; /* guest-source.h */
     char **notes;                   /* about the inputs and the map */
     size_t nr_notes;
     /* ---- the levels ---- */
@@ -155,6 +158,10 @@ struct xlc_level_report {
     char *lv_xml, *lv_why_not;
     uint32_t lv_unnamed[XFS_NR_WORDS];  /* guest CPU bits libvirt cannot name */
     struct xlc_level_verdict *verdicts; /* per pool id */
+    /* guest:SOURCE: the guest verdict on each host (per pool id; NULL for
+     * ids no longer present), the one `model`, `restore-check`, `record`
+     * and `xl-cpuid` give there (guest-verdict.h). */
+    struct xlc_guest_verdict **guest_verdicts;
 };
 
 int xlc_level_report_new(enum xlc_guest_type type,
@@ -173,9 +180,15 @@ int xlc_level_report_add_candidate(struct xlc_level_report *r,
                                    const char *name,
                                    const struct xlc_level_host *h,
                                    xlc_error *err);
-/* The featureset judged on every host instead of the guest CPU. */
+/*
+ * A guest judged on every host instead of the guest CPU: `source` is read
+ * as a guest (guest-source.h: a libvirt <cpu> with libvirt's guest
+ * semantics, a recorded policy, a featureset, a host's default guest),
+ * never as a host.  map is needed only for a libvirt <cpu>.
+ */
 int xlc_level_report_set_guest(struct xlc_level_report *r, const char *name,
-                               const struct xlc_level_host *h,
+                               const char *source,
+                               const struct xlc_cpu_map *map,
                                xlc_error *err);
 
 /*

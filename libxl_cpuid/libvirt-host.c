@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "../xen/arch/policy-derive.h"
 #include "libvirt-translate.h"
 
 const char *xlc_guest_type_name(enum xlc_guest_type t)
@@ -77,9 +78,12 @@ void xlc_lv_host_identify(struct xlc_lv_host *h,
 void xlc_lv_host_available(const struct xlc_lv_host *h,
                            uint32_t avail[XFS_NR_WORDS])
 {
-    xfs_or(avail, XFS_NR_WORDS, h->host, XFS_NR_WORDS, xfs_guest_synth_mask,
-           XFS_NR_WORDS);
-    xfs_and(avail, XFS_NR_WORDS, avail, XFS_NR_WORDS, h->max, XFS_NR_WORDS);
+    /* No HVM-only narrowing: the max set was derived for the host's paging
+     * mode already, and nested virtualisation is what a guest asking for
+     * VMX or SVM is configured with. */
+    const struct xfs_domain_opts o = { .hvm = false };
+
+    xfs_domain_allowed_features(h->max, &o, avail);
 }
 
 bool xlc_lv_host_forces(const struct xlc_lv_host *h, unsigned int feature)
@@ -97,9 +101,10 @@ static const char *const verdicts[] = { "identical", "superset",
 static const char *const note_kinds[] = {
     "inexpressible", "optional-dropped", "dependent-cleared",
     "deep-dependency-cleared", "not-nameable", "forced", "ignored",
+    "platform",
 };
 static const char *const block_kinds[] = {
-    "not-on-host", "not-in-max", "inexpressible", "host-forces",
+    "not-on-host", "not-in-max", "inexpressible", "forbidden",
     "conflict",    "strict-extra", "vendor",
 };
 

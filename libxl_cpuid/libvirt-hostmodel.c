@@ -83,6 +83,20 @@ static int by_name(const void *a, const void *b)
     return strcmp((*fa)->name, (*fb)->name);
 }
 
+/*
+ * A platform feature (XCF_PLATFORM: hypervisor, x2apic, ht): translation
+ * keeps it wherever the host's default set has it, model or not, so the
+ * decode disables one the featureset lacks even when the model does not
+ * list it -- the <cpu> must give exactly `fs` on any host.
+ */
+static bool platform(const struct xlc_lv_feature *f)
+{
+    const uint32_t *p = xfs_static_masks[XFS_MASK_PLATFORM];
+
+    return !xfs_empty(f->xen, XFS_NR_WORDS) &&
+           xfs_subset(f->xen, XFS_NR_WORDS, p, XFS_NR_WORDS);
+}
+
 static int fill_lists(const struct xlc_cpu_map *map, struct xlc_lv_decoded *d,
                       const uint32_t *fs)
 {
@@ -98,7 +112,7 @@ static int fill_lists(const struct xlc_cpu_map *map, struct xlc_lv_decoded *d,
             continue;
         if (has && !listed)
             d->added[d->nr_added++] = feat;
-        else if (!has && listed)
+        else if (!has && (listed || platform(feat)))
             d->removed[d->nr_removed++] = feat;
     }
     qsort(d->added, d->nr_added, sizeof(*d->added), by_name);

@@ -29,6 +29,35 @@ static int note_inexpressible(struct lv_tr *tr, const struct xlc_lv_model *m)
     return 0;
 }
 
+/*
+ * A model describes a CPU, not the virtual platform: the platform's bits
+ * (XCF_PLATFORM: HYPERVISOR, X2APIC, HTT) are what the type's default set
+ * says, whatever the model lists.  Said when the model lacks one.
+ */
+static int keep_platform(struct lv_tr *tr, const struct xlc_lv_model *m)
+{
+    const uint32_t *platform = xfs_static_masks[XFS_MASK_PLATFORM];
+
+    for (unsigned int b = 0; b < XFS_NR_FEATURE_BITS; b++) {
+        const char *lv, *xen;
+        char lab[160];
+
+        if (!xfs_test(platform, W, b) || !xfs_test(tr->h->def, W, b) ||
+            xfs_test(tr->wanted, W, b))
+            continue;
+        xfs_set(tr->wanted, W, b);
+        xlc_lv_bit_names(tr, b, &lv, &xen);
+        xlc_lv_label(lab, sizeof(lab), lv, xen);
+        if (xlc_lv_note(tr, XLC_LV_NOTE_PLATFORM, lv, xen,
+                        "%s kept although model %s lacks it: it belongs to "
+                        "the virtual platform, as the %s default set has it "
+                        "(disable it to hide it)",
+                        lab, m->name, xlc_guest_type_name(tr->t->type)))
+            return -ENOMEM;
+    }
+    return 0;
+}
+
 static int unknown_model(const struct lv_tr *tr, xlc_error *err)
 {
     const struct xlc_lv_cpu *cpu = tr->cpu;
@@ -59,7 +88,7 @@ static int start_custom(struct lv_tr *tr, xlc_error *err)
         xfs_or(tr->wanted, W, tr->wanted, W, tr->h->def, W);
     else
         tr->restricted = true;
-    if (note_inexpressible(tr, m))
+    if (note_inexpressible(tr, m) || keep_platform(tr, m))
         return xlc_fail(err, ENOMEM, "out of memory");
     return 0;
 }

@@ -129,6 +129,9 @@ static int apply_on(struct lv_tr *tr, const struct lv_policy_item *it)
         xfs_or(tr->wanted, W, tr->wanted, W, f->xen, W);
         return 0;
     }
+    /* libvirt makes it disable (virCPUUpdate) and never requires it, even
+     * when the model lists it (x86Compute): the guest goes without it. */
+    xfs_andnot(tr->wanted, W, tr->wanted, W, f->xen, W);
     return xlc_lv_note(tr, XLC_LV_NOTE_OPTIONAL_DROPPED, f->name, xen,
                        "line %ld: optional %s dropped: %s", it->line, lab,
                        xfs_subset(f->xen, W, tr->h->host, W)
@@ -182,12 +185,13 @@ static int clear_bit(struct lv_tr *tr, const struct lv_policy_item *it,
         rc = xlc_lv_block(tr, XLC_LV_BLOCK_CONFLICT, f->name, xen,
                           "line %ld: %s is both required and %s", it->line,
                           lab, forbid ? "forbidden" : "disabled");
-    else if (xlc_lv_host_forces(tr->h, b) && forbid)
-        rc = xlc_lv_block(tr, XLC_LV_BLOCK_HOST_FORCES, f->name, xen,
-                          "line %ld: %s is forbidden, but the host forces "
-                          "it (Xen computes it itself)",
-                          it->line, lab);
-    else if (xlc_lv_host_forces(tr->h, b))
+    else if (forbid && xfs_test(tr->h->max, W, b))
+        /* libvirt: "Host CPU provides forbidden features". */
+        rc = xlc_lv_block(tr, XLC_LV_BLOCK_FORBIDDEN, f->name, xen,
+                          "line %ld: %s is forbidden, but the host provides "
+                          "it (Xen can give it to %s guests)",
+                          it->line, lab, xlc_guest_type_name(tr->t->type));
+    else if (!forbid && xlc_lv_host_forces(tr->h, b))
         rc = xlc_lv_note(tr, XLC_LV_NOTE_FORCED, f->name, xen,
                          "line %ld: %s disabled, but Xen computes it itself "
                          "and may still show it",
@@ -281,27 +285,14 @@ static int check_available(struct lv_tr *tr)
     return 0;
 }
 
-/*
- * Name the absent feature that `b` most directly depends on: of those
- * whose dependents include b, the one with the fewest dependents.
- */
+/* The Xen name of the absent feature `b` most directly depends on. */
 static const char *missing_prereq(const uint32_t *fs, unsigned int b)
 {
-    const char *best = "?";
-    unsigned int best_n = ~0u;
+    int p = xfs_missing_prereq(fs, W, b);
+    const struct xfs_feature_info *fi =
+        p < 0 ? NULL : xfs_feature_by_value((unsigned int)p);
 
-    for (unsigned int p = 0; p < XFS_NR_FEATURE_BITS; p++) {
-        const uint32_t *deps = xfs_lookup_deep_deps(p);
-        const struct xfs_feature_info *fi = xfs_feature_by_value(p);
-        unsigned int n;
-
-        if (!deps || !fi || xfs_test(fs, W, p) || !xfs_test(deps, W, b))
-            continue;
-        n = xfs_popcount(deps, W);
-        if (n < best_n)
-            best = fi->name, best_n = n;
-    }
-    return best;
+    return fi ? fi->name : "?";
 }
 
 static int reapply_deps(struct lv_tr *tr)

@@ -15,6 +15,11 @@
  *                     (only those Xen can express; the others are noted);
  *                     match='minimum' adds the type's default set;
  *                     no <model> and no <feature>: the type's default set.
+ *                     Platform bits (XCF_PLATFORM in the feature list:
+ *                     HYPERVISOR, X2APIC, HTT) are the type's default
+ *                     set's, whatever the model lists: a model describes a
+ *                     CPU, not the virtual platform (noted when the model
+ *                     lacks one; an explicit disable still removes it).
  *   host-model        the host decoded (xlc_lv_decode on the type's
  *                     default set): the best model, plus its added and
  *                     minus its removed features; host features libvirt
@@ -27,20 +32,32 @@
  * Then each <feature>:
  *   force, require    added; must be available (below).
  *   optional          added when available, otherwise dropped with a
- *                     note.
+ *                     note, even when the model lists it (libvirt's
+ *                     virCPUUpdate turns it into disable; x86Compute never
+ *                     requires it); what needs it goes too (noted).
  *   disable           cleared with every feature that depends on it (deep
  *                     dependencies); the dependents cleared are noted.
- *   forbid            as disable; and refused when the host FORCES it.
+ *   forbid            refused when the host PROVIDES the feature, as
+ *                     libvirt's CPU compare refuses ("Host CPU provides
+ *                     forbidden features", virCPUx86Compare, which libvirt
+ *                     runs when it starts a domain with check='partial');
+ *                     otherwise nothing to do (as disable).  The host
+ *                     PROVIDES what the hypervisor can present to a guest of
+ *                     the type: the type's max set (libvirt compares
+ *                     against the hypervisor's host CPU model, not the bare
+ *                     CPU), so a feature Xen never shows that guest type
+ *                     cannot be a reason to refuse.
  * A feature FORCED by the host for a guest type is one Xen computes
  * itself rather than taking from the toolstack: it is XCF_SPECIAL in the
  * annotated list AND set in that type's default featureset AND either set
  * in the host featureset or synthesised by Xen for every guest
- * (xfs_guest_synth_mask, e.g. HYPERVISOR).  Masking such a bit does not
- * keep it from the guest, so forbidding it is an error (disabling it is
- * only noted).
- * AVAILABLE to a guest type means: in the type's max set, and in the host
- * set unless Xen synthesises the feature for guests (xfs_guest_synth_mask:
- * HYPERVISOR, APIC, X2APIC, SEP, IBPB, STIBP, ... need only be in max).
+ * (xfs_guest_synth_mask, e.g. HYPERVISOR).  Disabling it is noted: Xen
+ * may still show it.
+ * AVAILABLE to a guest type means: what Xen lets a domain of the type
+ * hold (xfs_domain_allowed_features over the type's max set: the max set,
+ * plus HTT, X2APIC and CMP_LEGACY, which Xen lets the toolstack set for
+ * topology whatever the host has).  The same rule decides for xl cpuid=
+ * strings and for the guest verdict (guest-verdict.h).
  * Every model, force and require feature must be available, else the
  * translation is refused naming each missing feature by its libvirt and
  * its Xen name.  Features Xen's featureset cannot
@@ -139,13 +156,14 @@ enum xlc_lv_note_kind {
     XLC_LV_NOTE_NOT_NAMEABLE,      /* host-model: host bit libvirt lacks */
     XLC_LV_NOTE_FORCED,            /* disabled, but the host forces it */
     XLC_LV_NOTE_IGNORED,           /* accepted, no effect on features */
+    XLC_LV_NOTE_PLATFORM,          /* platform bit kept, model lacks it */
 };
 
 enum xlc_lv_block_kind {
     XLC_LV_BLOCK_NOT_ON_HOST,      /* not in the host featureset */
     XLC_LV_BLOCK_NOT_IN_MAX,       /* Xen never offers it to this type */
     XLC_LV_BLOCK_INEXPRESSIBLE,    /* forced/required/forbidden, can't say */
-    XLC_LV_BLOCK_HOST_FORCES,      /* forbidden, but the host forces it */
+    XLC_LV_BLOCK_FORBIDDEN,        /* forbidden, but the host provides it */
     XLC_LV_BLOCK_CONFLICT,         /* required, yet cleared by a policy */
     XLC_LV_BLOCK_STRICT_EXTRA,     /* match='strict': host has more */
     XLC_LV_BLOCK_VENDOR,           /* <vendor> is not the host's */

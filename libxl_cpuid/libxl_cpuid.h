@@ -47,9 +47,9 @@
  * header is either included below or named internal.
  *
  * Internal headers, not installed and not part of the API:
- *   libxl_cpuid/cpuid-dump-priv.h libxl_cpuid/level-internal.h
- *   libxl_cpuid/level-input-libvirt-int.h libxl_cpuid/level-report-int.h
- *   libxl_cpuid/libvirt-cpumap-int.h
+ *   libxl_cpuid/cpuid-dump-priv.h libxl_cpuid/guest-verdict-int.h
+ *   libxl_cpuid/level-internal.h libxl_cpuid/level-input-libvirt-int.h
+ *   libxl_cpuid/level-report-int.h libxl_cpuid/libvirt-cpumap-int.h
  *   libxl_cpuid/libvirt-translate-int.h libxl_cpuid/libvirt-util.h
  *   libxl_cpuid/libvirt-xml.h libxl_cpuid/stream-bytes.h
  *   libxl_cpuid/stream-check.h libxl_cpuid/stream-src.h
@@ -101,5 +101,7 @@
 #include "xl-cpuid.h"
 #include "xl-cpuid-notes.h"
 #include "applied-policy.h"
+#include "guest-verdict.h"
+#include "guest-source.h"
 
 #endif /* LIBXL_CPUID_LIBXL_CPUID_H */

@@ -84,6 +84,11 @@ char *xlc_restore_verdict_json(const struct xlc_restore_verdict *v)
             xlc_buf_puts(&b, ", ");
         put_reason(&b, &v->reasons[i]);
     }
+    xlc_buf_puts(&b, "], \"notes\": [");
+    for (size_t i = 0; i < v->nr_notes; i++) {
+        xlc_buf_puts(&b, i ? ", " : "");
+        xlc_buf_json_str(&b, v->notes[i]);
+    }
     xlc_buf_puts(&b, "]}");
     return xlc_buf_take(&b);
 }

@@ -5,17 +5,13 @@
  * (see restore-check.h for the rule and the no-policy case).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "applied-policy.h"
 #include "restore-check.h"
 #include "strbuf.h"
-
-static uint32_t min32(uint32_t a, uint32_t b)
-{
-    return a < b ? a : b;
-}
 
 static enum xlc_guest_type guest_type_of(uint32_t domain_type)
 {
@@ -42,58 +38,40 @@ void xlc_restore_dest_from_system(const struct xlc_system_policies *sys,
            sizeof(d->host_fs));
 }
 
-/* Take one feature's bit from the host instead of the default policy. */
-static void from_host(const struct xlc_restore_dest *d, uint32_t *fs,
-                      unsigned int feature)
+/* The destination as the guest verdict sees it. */
+void xlc_restore_dest_host(const struct xlc_restore_dest *d,
+                           struct xlc_gv_host *h)
 {
-    if (xfs_test(d->host_fs, XFS_NR_WORDS, feature))
-        xfs_set(fs, XFS_NR_WORDS, feature);
-    else
-        xfs_clear(fs, XFS_NR_WORDS, feature);
+    memset(h, 0, sizeof(*h));
+    h->type = guest_type_of(d->domain_type);
+    h->usable = d->usable;
+    h->raw = &d->raw;
+    h->host = &d->host;
+    h->def = &d->def;
+    h->max = &d->max;
+    xlc_lv_host_identify_raw(&h->sets, &d->raw);
+    memcpy(h->sets.host, d->host_fs, sizeof(h->sets.host));
+    xfs_policy_to_featureset(&d->def, h->sets.def, XFS_NR_WORDS);
+    xfs_policy_to_featureset(&d->max, h->sets.max, XFS_NR_WORDS);
 }
 
 void xlc_compat_policy(const struct xlc_restore_dest *d,
                        struct xfs_cpu_policy *out)
 {
-    uint32_t fs[XFS_NR_WORDS];
+    struct xlc_gv_host h;
 
-    xfs_policy_to_featureset(&d->def, fs, XFS_NR_WORDS);
-    /* Features Xen 4.13+ stopped offering by default: a guest from an older
-     * Xen may have seen them, so they follow the host. */
-    from_host(d, fs, XFS_RDRAND);
-    from_host(d, fs, XFS_HLE);
-    from_host(d, fs, XFS_RTM);
-    if (d->domain_type == XFS_STREAM_DOM_X86_HVM)
-        from_host(d, fs, XFS_MPX);
-    xfs_policy_copy(out, &d->def);
-    xfs_policy_apply_featureset(out, fs, &d->raw);
-    /* Leaves such a guest saw under Xen 4.12 at most; what lies past the
-     * new limits (leaf 7 subleaf 1, say) is gone with them. */
-    out->basic[0].a = min32(out->basic[0].a, XLC_COMPAT_MAX_BASIC_LEAF);
-    out->feat[0].a = XLC_COMPAT_MAX_FEAT_SUBLEAF;
-    out->extd[0].a = min32(out->extd[0].a, XLC_COMPAT_MAX_EXTD_LEAF);
-    xfs_policy_clear_unlisted(out);
+    xlc_restore_dest_host(d, &h);
+    xlc_gv_compat_policy(&h, out);
 }
 
 int xlc_restore_merged_policy(const struct xlc_stream_info *s,
                               const struct xlc_restore_dest *d,
                               struct xfs_cpu_policy *out, xlc_error *err)
 {
-    int rc;
+    struct xlc_gv_host h;
 
-    if (s->has_cpuid)
-        xfs_policy_copy(out, &d->def);
-    else
-        xlc_compat_policy(d, out);
-    /* Without a CPUID record there are no leaves: only MSRs, if any.
-     * Applied as Xen's restore applies them (stream.h). */
-    rc = xlc_stream_apply_policy(s, out, NULL, err);
-    if (rc) {
-        xlc_error_prefix(err, "the stream's policy records");
-        return rc;
-    }
-    xfs_policy_clear_unlisted(out);
-    return 0;
+    xlc_restore_dest_host(d, &h);
+    return xlc_gv_merged_policy(&h, &s->policy, !s->has_cpuid, s, out, err);
 }
 
 static bool is_hvm(const struct xlc_restore_dest *d)
@@ -117,68 +95,61 @@ int xlc_restore_guest_policy(const struct xlc_stream_info *s,
     return rc;
 }
 
-static int reason_text(struct xlc_restore_reason *r, const char *type,
-                       xlc_error *err)
+static int take_reason(struct xlc_restore_reason *r,
+                       const struct xlc_gv_reason *g, uint32_t domain_type)
 {
-    struct xlc_buf b = XLC_BUF_INIT;
-
+    r->guest_type = g->kind == XLC_GV_NO_GUEST_TYPE;
+    if (g->has_compat)
+        r->why = g->compat;
     if (r->guest_type)
-        xlc_buf_printf(&b, "the destination cannot run %s guests", type);
-    else
-        xlc_compat_reason_text(&r->why, &b);
-    r->text = xlc_buf_take(&b);
-    return r->text ? 0
-                   : xlc_fail(err, ENOMEM, "out of memory for restore "
-                                           "reasons");
+        return asprintf(&r->text, "the destination cannot run %s guests",
+                        domain_type == XFS_STREAM_DOM_X86_PV ? "PV" : "HVM") <
+                       0
+                   ? -1
+                   : 0;
+    r->text = strdup(g->text);
+    return r->text ? 0 : -1;
 }
 
-/* v->guest: the merged policy recalculated; the reasons: what it asked
- * for against what the domain may hold and keeps. */
-static int judge(const struct xfs_cpu_policy *merged,
-                 const struct xlc_restore_dest *d,
-                 struct xlc_restore_verdict *v,
-                 struct xfs_compat_reason **why, unsigned int *n,
+/* The engine's verdict as restore-check reports it. */
+static int take_verdict(const struct xlc_guest_verdict *g,
+                        struct xlc_restore_verdict *v, xlc_error *err)
+{
+    v->accept = g->runs;
+    if (g->has_policy)
+        xfs_policy_copy(&v->guest, &g->policy);
+    v->reasons = calloc(g->nr_reasons + 1, sizeof(*v->reasons));
+    v->notes = calloc(g->nr_changes + 1, sizeof(*v->notes));
+    if (!v->reasons || !v->notes)
+        return xlc_fail(err, ENOMEM, "out of memory for restore reasons");
+    for (size_t i = 0; i < g->nr_reasons; i++, v->nr_reasons++)
+        if (take_reason(&v->reasons[i], &g->reasons[i], v->domain_type))
+            return xlc_fail(err, ENOMEM, "out of memory for restore "
+                                         "reasons");
+    for (size_t i = 0; i < g->nr_changes; i++, v->nr_notes++)
+        if (!(v->notes[i] = strdup(g->changes[i].text)))
+            return xlc_fail(err, ENOMEM, "out of memory for restore notes");
+    return 0;
+}
+
+static int check(const struct xlc_restore_dest *d,
+                 const struct xlc_gv_guest *g, struct xlc_restore_verdict *v,
                  xlc_error *err)
 {
-    struct xfs_cpu_policy *p = malloc(2 * sizeof(*p));
+    struct xlc_guest_verdict *gv;
+    struct xlc_gv_host h;
     int rc;
 
-    if (!p)
-        return xlc_fail(err, ENOMEM, "out of memory for a guest policy");
-    xlc_domain_policy(merged, &d->max, &d->host, is_hvm(d), &v->guest);
-    xlc_domain_judged(merged, &v->guest, &d->max, is_hvm(d), &p[0], &p[1]);
-    rc = xlc_policy_compat_reasons(&p[1], &p[0], why, n, err);
-    free(p);
-    return rc;
-}
-
-static int collect_reasons(const struct xfs_cpu_policy *guest,
-                           const struct xlc_restore_dest *d,
-                           struct xlc_restore_verdict *v, xlc_error *err)
-{
-    const char *type = d->domain_type == XFS_STREAM_DOM_X86_PV ? "PV"
-                                                               : "HVM";
-    struct xfs_compat_reason *why = NULL;
-    unsigned int n = 1;
-    int rc = 0;
-
-    if (d->usable)
-        rc = judge(guest, d, v, &why, &n, err);
-    if (!rc && n) {
-        v->reasons = calloc(n, sizeof(*v->reasons));
-        if (!v->reasons)
-            rc = xlc_fail(err, ENOMEM, "out of memory for restore reasons");
-    }
-    for (unsigned int i = 0; !rc && i < n; i++) {
-        struct xlc_restore_reason *r = &v->reasons[i];
-
-        r->guest_type = !d->usable;
-        if (why)
-            r->why = why[i];
-        rc = reason_text(r, type, err);
-        v->nr_reasons++;
-    }
-    free(why);
+    memset(v, 0, sizeof(*v));
+    v->domain_type = d->domain_type;
+    xlc_restore_dest_host(d, &h);
+    rc = xlc_guest_verdict(&h, g, &gv, err);
+    if (rc)
+        return rc;
+    rc = take_verdict(gv, v, err);
+    xlc_guest_verdict_free(gv);
+    if (rc)
+        xlc_restore_verdict_free(v);
     return rc;
 }
 
@@ -186,25 +157,17 @@ int xlc_restore_check_policy(const struct xfs_cpu_policy *guest,
                              const struct xlc_restore_dest *d,
                              struct xlc_restore_verdict *v, xlc_error *err)
 {
-    int rc;
+    struct xlc_gv_guest g = { .form = XLC_GV_POLICY, .policy = guest };
 
-    memset(v, 0, sizeof(*v));
-    v->domain_type = d->domain_type;
-    xfs_policy_copy(&v->guest, guest);
-    rc = collect_reasons(guest, d, v, err);
-    if (rc) {
-        xlc_restore_verdict_free(v);
-        return rc;
-    }
-    v->accept = v->nr_reasons == 0;
-    return 0;
+    return check(d, &g, v, err);
 }
 
 int xlc_restore_check(const struct xlc_stream_info *s,
                       const struct xlc_restore_dest *d,
                       struct xlc_restore_verdict *v, xlc_error *err)
 {
-    struct xfs_cpu_policy guest;
+    struct xlc_gv_guest g = { .form = XLC_GV_POLICY, .entries = &s->policy,
+                              .no_cpuid = !s->has_cpuid };
     int rc;
 
     if (s->domain_type != d->domain_type)
@@ -213,14 +176,7 @@ int xlc_restore_check(const struct xlc_stream_info *s,
                         "facts are for %s guests",
                         xlc_stream_domain_name(s->domain_type),
                         xlc_stream_domain_name(d->domain_type));
-    xfs_policy_zero(&guest);
-    /* A type the destination cannot run has no default to start from. */
-    if (d->usable) {
-        rc = xlc_restore_merged_policy(s, d, &guest, err);
-        if (rc)
-            return rc;
-    }
-    rc = xlc_restore_check_policy(&guest, d, v, err);
+    rc = check(d, &g, v, err);
     if (!rc) {
         v->compat_policy = !s->has_cpuid;
         v->msr_missing = !s->has_msr;
@@ -237,4 +193,9 @@ void xlc_restore_verdict_free(struct xlc_restore_verdict *v)
     free(v->reasons);
     v->reasons = NULL;
     v->nr_reasons = 0;
+    for (size_t i = 0; i < v->nr_notes; i++)
+        free(v->notes[i]);
+    free(v->notes);
+    v->notes = NULL;
+    v->nr_notes = 0;
 }

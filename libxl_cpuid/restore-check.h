@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Refusing unsafe restores: the guest policy a stream recorded against the
- * destination's max policy for the guest type.
+ * destination's max policy for the guest type.  The answer is the guest
+ * verdict's (guest-verdict.h) for a recorded policy, so `model`, `record`,
+ * `xl-cpuid` and `level guest:` say the same of the same guest; this
+ * module restates it for streams.
  *
  * The guest policy is what Xen 4.17 makes of the stream: the recorded
  * CPUID leaves and MSRs applied on top of the destination's default policy
@@ -18,6 +21,9 @@
  * with LM), never the recorded one; HTT, X2APIC and CMP_LEGACY are always
  * allowed; a feature the recalculation takes from the guest all the same
  * (say XSAVE without leaf 0xd) is a reason like one the max policy lacks.
+ * MAXPHYSADDR is compared like with like: Xen raises it to 36 bits for a
+ * guest with PAE or PSE36 even on a host with fewer, so a guest recorded
+ * with that raise fits a destination that gives it the same.
  *
  * A restore is accepted exactly when the destination runs guests of the
  * type and the recorded policy fits that (xfs_policy_check_compat):
@@ -52,12 +58,9 @@
 
 #include "cpu-policy.h"
 #include "error.h"
+#include "guest-verdict.h"
 #include "stream.h"
 
-/* What Xen 4.17's compatibility policy clamps the leaf limits to. */
-#define XLC_COMPAT_MAX_BASIC_LEAF   0xdu
-#define XLC_COMPAT_MAX_FEAT_SUBLEAF 0u
-#define XLC_COMPAT_MAX_EXTD_LEAF    0x8000001cu
 
 /* The destination, for one guest type. */
 struct xlc_restore_dest {
@@ -87,10 +90,18 @@ struct xlc_restore_verdict {
     bool compat_policy;        /* no CPUID record: compatibility policy used */
     bool msr_missing;          /* no MSR record: destination default MSRs */
     uint32_t domain_type;
-    struct xfs_cpu_policy guest;       /* the policy that was checked */
+    struct xfs_cpu_policy guest;       /* what the guest runs with there */
     size_t nr_reasons;
     struct xlc_restore_reason *reasons;
+    /* What Xen normalises without it being a reason (guest-verdict.h's
+     * changes): each in words. */
+    size_t nr_notes;
+    char **notes;
 };
+
+/* The destination as the guest verdict's host (d must outlive h). */
+void xlc_restore_dest_host(const struct xlc_restore_dest *d,
+                           struct xlc_gv_host *h);
 
 /* Xen 4.17's compatibility policy for a stream without CPUID data. */
 void xlc_compat_policy(const struct xlc_restore_dest *d,

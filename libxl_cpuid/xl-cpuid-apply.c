@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../xen/arch/policy-derive.h"
 #include "cpu-policy.h"
 #include "xl-cpuid.h"
 
@@ -14,14 +15,13 @@ struct apply {
     struct xfs_cpu_policy *p;
     const struct xfs_cpu_policy *host;
     uint32_t forced1[XFS_NR_WORDS];    /* featureset bits the list set */
-    struct xlc_buf problems;
+    xlc_xl_problem_fn *fn;
+    void *ctx;
 };
 
 static void problem(struct apply *a, const char *what)
 {
-    if (a->problems.len)
-        xlc_buf_puts(&a->problems, "; ");
-    xlc_buf_puts(&a->problems, what);
+    a->fn(a->ctx, XLC_XL_BAD_ENTRY, -1, what);
 }
 
 static uint32_t *reg_of(struct xfs_cpuid_regs *r, int i)
@@ -116,25 +116,24 @@ static void apply_msr(struct apply *a, const struct xlc_xl_msr_entry *e)
                a->host->arch_caps, word, where);
 }
 
-/* List the features of set (names), as "what: A B C". */
-static void name_features(struct apply *a, const char *what,
-                          const uint32_t *set)
+/* Report each feature of set on its own, named as libxl spells it. */
+static void each_feature(struct apply *a, enum xlc_xl_problem kind,
+                         const uint32_t *set)
 {
-    struct xlc_buf b = XLC_BUF_INIT;
-    char nb[48];
+    char nb[48], bit[24];
 
-    xlc_buf_puts(&b, what);
-    for (unsigned int v = 0; v < XFS_NR_FEATURE_BITS; v++)
-        if (xfs_test(set, XFS_NR_WORDS, v)) {
-            const char *n = xlc_xl_feature_name(v, nb, sizeof(nb));
-            if (n)
-                xlc_buf_printf(&b, " %s", n);
-            else
-                xlc_buf_printf(&b, " bit%u:%u", v / 32, v % 32);
+    for (unsigned int v = 0; v < XFS_NR_FEATURE_BITS; v++) {
+        const char *n;
+
+        if (!xfs_test(set, XFS_NR_WORDS, v))
+            continue;
+        n = xlc_xl_feature_name(v, nb, sizeof(nb));
+        if (!n) {
+            snprintf(bit, sizeof(bit), "bit%u:%u", v / 32, v % 32);
+            n = bit;
         }
-    if (b.s)
-        problem(a, b.s);
-    xlc_buf_free(&b);
+        a->fn(a->ctx, kind, (int)v, n);
+    }
 }
 
 /* Clear the dependents of every feature the list cleared. */
@@ -151,8 +150,73 @@ static void clear_dependents(struct apply *a, struct xlc_xl_applied *out)
                out->fs, XFS_NR_WORDS);
     xfs_and(lost, XFS_NR_WORDS, out->deps_cleared, XFS_NR_WORDS, a->forced1,
             XFS_NR_WORDS);
-    if (!xfs_empty(lost, XFS_NR_WORDS))
-        name_features(a, "set to 1 but a prerequisite was cleared:", lost);
+    each_feature(a, XLC_XL_LOST_PREREQ, lost);
+}
+
+void xlc_xl_cpuid_resolve(const struct xfs_cpu_policy *def,
+                          const struct xfs_cpu_policy *host,
+                          const uint32_t *allowed,
+                          const struct xlc_xl_cpuid *l,
+                          struct xlc_xl_applied *out, xlc_xl_problem_fn *fn,
+                          void *ctx)
+{
+    struct apply a = { .p = &out->policy, .host = host, .fn = fn,
+                       .ctx = ctx };
+    uint32_t extra[XFS_NR_WORDS];
+
+    memset(out, 0, sizeof(*out));
+    xfs_policy_copy(&out->policy, def);
+    xfs_policy_to_featureset(def, out->def, XFS_NR_WORDS);
+    for (size_t i = 0; i < l->nr_cpuid; i++)
+        apply_entry(&a, &l->cpuid[i]);
+    for (size_t i = 0; i < l->nr_msr; i++)
+        apply_msr(&a, &l->msr[i]);
+    xfs_policy_to_featureset(&out->policy, out->fs, XFS_NR_WORDS);
+    clear_dependents(&a, out);
+    if (allowed) {
+        xfs_andnot(extra, XFS_NR_WORDS, out->fs, XFS_NR_WORDS, allowed,
+                   XFS_NR_WORDS);
+        each_feature(&a, XLC_XL_NOT_ALLOWED, extra);
+    }
+    xfs_policy_from_featureset(&out->policy, out->fs, XFS_NR_WORDS);
+}
+
+/* xlc_xl_cpuid_apply's message: problems of a kind grouped, "; "-joined. */
+struct collect {
+    struct xlc_buf b;
+    const char *type;
+    int last;                  /* kind of the previous problem, -1: none */
+};
+
+static void collect(void *ctx, enum xlc_xl_problem kind, int feature,
+                    const char *text)
+{
+    struct collect *c = ctx;
+
+    (void)feature;
+    if (kind != XLC_XL_BAD_ENTRY && (int)kind == c->last) {
+        xlc_buf_printf(&c->b, " %s", text);
+        return;
+    }
+    if (c->b.len)
+        xlc_buf_puts(&c->b, "; ");
+    if (kind == XLC_XL_LOST_PREREQ)
+        xlc_buf_puts(&c->b, "set to 1 but a prerequisite was cleared: ");
+    else if (kind == XLC_XL_NOT_ALLOWED)
+        xlc_buf_printf(&c->b, "not in the %s max policy: ", c->type);
+    xlc_buf_puts(&c->b, text);
+    c->last = (int)kind;
+}
+
+void xlc_xl_allowed(const struct xlc_system_policies *sys,
+                    enum xlc_guest_type type, uint32_t allowed[XFS_NR_WORDS])
+{
+    unsigned int mi = type == XLC_GUEST_PV ? XFS_SYSCTL_cpu_featureset_pv_max
+                                           : XFS_SYSCTL_cpu_featureset_hvm_max;
+    /* Nested virtualisation is what a list setting vmx/svm configures. */
+    const struct xfs_domain_opts o = { .hvm = false };
+
+    xfs_domain_allowed_features(sys->fs.fs[mi], &o, allowed);
 }
 
 int xlc_xl_cpuid_apply(const struct xlc_system_policies *sys,
@@ -161,38 +225,22 @@ int xlc_xl_cpuid_apply(const struct xlc_system_policies *sys,
 {
     unsigned int di = type == XLC_GUEST_PV ? XFS_SYSCTL_cpu_featureset_pv
                                            : XFS_SYSCTL_cpu_featureset_hvm;
-    unsigned int mi = type == XLC_GUEST_PV ? XFS_SYSCTL_cpu_featureset_pv_max
-                                           : XFS_SYSCTL_cpu_featureset_hvm_max;
-    struct apply a = { .p = &out->policy,
-                       .host = &sys->pol.p[XFS_SYSCTL_cpu_featureset_host],
-                       .problems = XLC_BUF_INIT };
-    uint32_t extra[XFS_NR_WORDS];
+    struct collect c = { XLC_BUF_INIT, xlc_guest_type_name(type), -1 };
+    uint32_t allowed[XFS_NR_WORDS];
+    int rc = 0;
 
     memset(out, 0, sizeof(*out));
     if (!sys->pol.present[di])
         return xlc_fail(err, ENODEV, "this host has no %s guests",
                         xlc_guest_type_name(type));
-    xfs_policy_copy(&out->policy, &sys->pol.p[di]);
-    memcpy(out->def, sys->fs.fs[di], sizeof(out->def));
-    for (size_t i = 0; i < l->nr_cpuid; i++)
-        apply_entry(&a, &l->cpuid[i]);
-    for (size_t i = 0; i < l->nr_msr; i++)
-        apply_msr(&a, &l->msr[i]);
-    xfs_policy_to_featureset(&out->policy, out->fs, XFS_NR_WORDS);
-    clear_dependents(&a, out);
-    xfs_andnot(extra, XFS_NR_WORDS, out->fs, XFS_NR_WORDS, sys->fs.fs[mi],
-               XFS_NR_WORDS);
-    if (!xfs_empty(extra, XFS_NR_WORDS))
-        name_features(&a, type == XLC_GUEST_PV ? "not in the pv max policy:"
-                                               : "not in the hvm max policy:",
-                      extra);
-    xfs_policy_from_featureset(&out->policy, out->fs, XFS_NR_WORDS);
-    if (a.problems.oom)
-        return xlc_fail(err, ENOMEM, "out of memory");
-    if (a.problems.len) {
-        int r = xlc_fail(err, EINVAL, "cpuid= refused: %s", a.problems.s);
-        xlc_buf_free(&a.problems);
-        return r;
-    }
-    return 0;
+    xlc_xl_allowed(sys, type, allowed);
+    xlc_xl_cpuid_resolve(&sys->pol.p[di],
+                         &sys->pol.p[XFS_SYSCTL_cpu_featureset_host], allowed,
+                         l, out, collect, &c);
+    if (c.b.oom)
+        rc = xlc_fail(err, ENOMEM, "out of memory");
+    else if (c.b.len)
+        rc = xlc_fail(err, EINVAL, "cpuid= refused: %s", c.b.s);
+    xlc_buf_free(&c.b);
+    return rc;
 }

@@ -185,13 +185,44 @@ struct xlc_xl_applied {
  * policy's bit (Xen reads the host at boot; the value then travels with
  * the guest).  Then every feature cleared takes its dependents with it
  * (reported in deps_cleared).  Refuses (-EINVAL), naming everything at
- * once: a feature set that the type's max featureset lacks, a feature
- * forced to 1 whose prerequisite was cleared, a mask character outside
- * 0 1 x k s (position given), a leaf or MSR the policy does not hold.
+ * once: a feature set that Xen does not let the type hold (not in its max
+ * featureset, xlc_xl_allowed), a feature forced to 1 whose prerequisite
+ * was cleared, a mask character outside 0 1 x k s (position given), a
+ * leaf or MSR the policy does not hold.  The guest verdict
+ * (guest-verdict.h) judges the result further (limits, XSAVE, ...).
  */
 int xlc_xl_cpuid_apply(const struct xlc_system_policies *sys,
                        enum xlc_guest_type type, const struct xlc_xl_cpuid *l,
                        struct xlc_xl_applied *out, xlc_error *err);
+
+/* What a list may set for a guest of the type on this host: the type's max
+ * featureset as Xen lets a domain hold it (xfs_domain_allowed_features). */
+void xlc_xl_allowed(const struct xlc_system_policies *sys,
+                    enum xlc_guest_type type, uint32_t allowed[XFS_NR_WORDS]);
+
+/* The problems applying a list can find, one call each. */
+enum xlc_xl_problem {
+    XLC_XL_NOT_ALLOWED,   /* a feature set that `allowed` lacks */
+    XLC_XL_LOST_PREREQ,   /* a feature set to 1, cleared with a prerequisite */
+    XLC_XL_BAD_ENTRY,     /* a mask character, leaf or MSR not applicable */
+};
+/* feature: its number, or -1; text: the feature as libxl spells it, or
+ * the whole problem for XLC_XL_BAD_ENTRY. */
+typedef void xlc_xl_problem_fn(void *ctx, enum xlc_xl_problem kind,
+                               int feature, const char *text);
+
+/*
+ * The application itself, on any default and host policy: *out is the
+ * list applied to `def` ('k'/'s' read `host`), dependents cleared;
+ * `allowed` (may be NULL: not checked) is what features may be set.
+ * Every problem goes to fn, in order.
+ */
+void xlc_xl_cpuid_resolve(const struct xfs_cpu_policy *def,
+                          const struct xfs_cpu_policy *host,
+                          const uint32_t *allowed,
+                          const struct xlc_xl_cpuid *l,
+                          struct xlc_xl_applied *out, xlc_xl_problem_fn *fn,
+                          void *ctx);
 
 /* ---- from a featureset back to cpuid= (xl-cpuid-reverse.c) ---- */
 

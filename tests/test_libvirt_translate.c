@@ -124,19 +124,30 @@ static const uint32_t *model_bits(const char *name)
     return m->xen;
 }
 
+/* A model's features plus the platform bits of the type's default set
+ * (XCF_PLATFORM: a named model does not take them away). */
+static void model_on(const char *name, const struct xlc_lv_host *h,
+                     uint32_t want[W])
+{
+    xfs_and(want, W, h->def, W, xfs_static_masks[XFS_MASK_PLATFORM], W);
+    xfs_or(want, W, want, W, model_bits(name), W);
+}
+
 /* ---- modes ---- */
 
 static void custom_model_exact(void **state)
 {
     struct xlc_lv_host h;
     struct xlc_lv_translation *t;
+    uint32_t want[W];
 
     (void)state;
     host(SKX, XLC_GUEST_HVM, &h);
     t = eval("<cpu match='exact'><model>Haswell-noTSX</model></cpu>", &h,
              XLC_GUEST_HVM);
     assert_int_equal(t->verdict, XLC_LV_SUPERSET);
-    assert_true(xfs_equal(t->fs, W, model_bits("Haswell-noTSX"), W));
+    model_on("Haswell-noTSX", &h, want);
+    assert_true(xfs_equal(t->fs, W, want, W));
     assert_string_equal(t->model->name, "Haswell-noTSX");
     xlc_lv_translation_free(t);
 }
@@ -200,7 +211,8 @@ static void match_minimum_and_strict(void **state)
              XLC_GUEST_HVM);
     assert_int_equal(t->verdict, XLC_LV_INCOMPATIBLE);
     xfs_and(extra, W, h.def, W, map->nameable, W);
-    xfs_andnot(extra, W, extra, W, model_bits("Westmere"), W);
+    model_on("Westmere", &h, want);
+    xfs_andnot(extra, W, extra, W, want, W);
     assert_int_equal(t->nr_blockers, xfs_popcount(extra, W));
     assert_true(blocked(t, XLC_LV_BLOCK_STRICT_EXTRA, "avx2", "AVX2"));
     xlc_lv_translation_free(t);
@@ -276,6 +288,21 @@ static void optional(void **state)
             assert_non_null(strstr(t->notes[i].text,
                                    "optional 'arat' dropped"));
     xlc_lv_translation_free(t);
+    /* Optional overrides the model: a model feature made optional and
+     * missing is dropped, not required (libvirt's virCPUUpdate makes it
+     * disable; x86Compute subtracts optional from what is required). */
+    t = eval("<cpu><model>Cascadelake-Server</model>"
+             "<feature policy='optional' name='avx512vnni'/>"
+             "<feature policy='optional' name='spec-ctrl'/>"
+             "<feature policy='optional' name='ssbd'/></cpu>",
+             &h, XLC_GUEST_HVM);
+    assert_true(xfs_test(model_bits("Cascadelake-Server"), W,
+                         XFS_AVX512_VNNI));
+    assert_int_equal(t->nr_blockers, 0);
+    assert_int_equal(t->verdict, XLC_LV_SUPERSET);
+    assert_false(xfs_test(t->fs, W, XFS_AVX512_VNNI));
+    assert_non_null(note_for(t, XLC_LV_NOTE_OPTIONAL_DROPPED, "AVX512_VNNI"));
+    xlc_lv_translation_free(t);
 }
 
 static void disable_clears_dependents(void **state)
@@ -291,7 +318,7 @@ static void disable_clears_dependents(void **state)
              "<feature policy='disable' name='avx'/></cpu>",
              &h, XLC_GUEST_HVM);
     assert_int_equal(t->verdict, XLC_LV_SUPERSET);
-    xfs_copy(want, W, model_bits("Skylake-Server"), W);
+    model_on("Skylake-Server", &h, want);
     xfs_clear(want, W, XFS_AVX);
     xfs_andnot(want, W, want, W, deps, W);
     assert_true(xfs_equal(t->fs, W, want, W));
@@ -323,6 +350,12 @@ static void disable_clears_dependents(void **state)
                     &h, XLC_GUEST_HVM, "is both required and disabled", NULL);
 }
 
+/*
+ * forbid follows libvirt's CPU compare: a forbidden feature the host
+ * provides (Xen can give it to the guest type) refuses the guest, "Host
+ * CPU provides forbidden features"; one it does not provide is nothing to
+ * do.  (Until issue 12 a provided feature was silently masked.)
+ */
 static void forbid(void **state)
 {
     struct xlc_lv_host h;
@@ -330,13 +363,23 @@ static void forbid(void **state)
 
     (void)state;
     host(SKX, XLC_GUEST_HVM, &h);
-    /* A plain feature the host has: masked. */
+    /* A plain feature the host has: refused, by both names. */
     assert_true(xfs_test(h.def, W, XFS_MOVBE));
-    t = eval("<cpu mode='host-passthrough'>"
+    t = eval("<cpu mode='host-passthrough'>\n"
              "<feature policy='forbid' name='movbe'/></cpu>",
              &h, XLC_GUEST_HVM);
-    assert_int_equal(t->nr_blockers, 0);
-    assert_false(xfs_test(t->fs, W, XFS_MOVBE));
+    assert_int_equal(t->verdict, XLC_LV_INCOMPATIBLE);
+    assert_int_equal(t->nr_blockers, 1);
+    assert_true(blocked(t, XLC_LV_BLOCK_FORBIDDEN, "movbe", "MOVBE"));
+    assert_string_equal(t->blockers[0].text,
+                        "line 2: 'movbe' (Xen MOVBE) is forbidden, but the "
+                        "host provides it (Xen can give it to hvm guests)");
+    xlc_lv_translation_free(t);
+    /* An opt-in feature counts: Xen can give it (VMX for nested HVM). */
+    t = eval("<cpu><model>Westmere</model>"
+             "<feature policy='forbid' name='vmx'/></cpu>",
+             &h, XLC_GUEST_HVM);
+    assert_true(blocked(t, XLC_LV_BLOCK_FORBIDDEN, "vmx", "VMX"));
     xlc_lv_translation_free(t);
     /* Absent from the host: nothing to do. */
     t = eval("<cpu><model>Westmere</model>"
@@ -344,8 +387,18 @@ static void forbid(void **state)
              &h, XLC_GUEST_HVM);
     assert_int_equal(t->verdict, XLC_LV_SUPERSET);
     xlc_lv_translation_free(t);
+    /* On the host, but Xen never shows it to this type: not provided. */
+    host(SKX, XLC_GUEST_PV, &h);
+    assert_true(xfs_test(h.host, W, XFS_VMX));
+    t = eval("<cpu mode='host-passthrough'>"
+             "<feature policy='forbid' name='vmx'/></cpu>",
+             &h, XLC_GUEST_PV);
+    assert_int_equal(t->nr_blockers, 0);
+    assert_false(xfs_test(t->fs, W, XFS_VMX));
+    xlc_lv_translation_free(t);
     /* Forced by the host: special, in the host (or synthesised) and in
-     * the default set. */
+     * the default set: forbidding refuses, disabling is noted. */
+    host(SKX, XLC_GUEST_HVM, &h);
     assert_true(xlc_lv_host_forces(&h, XFS_HYPERVISOR));
     assert_true(xlc_lv_host_forces(&h, XFS_RDRAND));
     assert_false(xlc_lv_host_forces(&h, XFS_MOVBE));
@@ -355,9 +408,8 @@ static void forbid(void **state)
                     "<feature policy='forbid' name='rdrand'/></cpu>",
                     &h, XLC_GUEST_HVM,
                     "line 2: 'hypervisor' (Xen HYPERVISOR) is forbidden, but "
-                    "the host forces it",
+                    "the host provides it",
                     "line 3: 'rdrand' (Xen RDRAND) is forbidden");
-    /* Disabling a forced feature is allowed but noted. */
     t = eval("<cpu mode='host-passthrough'>"
              "<feature policy='disable' name='rdrand'/></cpu>",
              &h, XLC_GUEST_HVM);
@@ -369,6 +421,60 @@ static void forbid(void **state)
                     "<feature policy='forbid' name='arat'/></cpu>",
                     &h, XLC_GUEST_HVM,
                     "forbid 'arat' cannot be guaranteed", "CPUID 0x6 EAX");
+}
+
+/*
+ * A named model keeps the virtual platform's bits (XCF_PLATFORM): QEMU
+ * and libvirt give every model the hypervisor bit; only an explicit
+ * disable hides it.  PV guests have no x2APIC, so it is not added there.
+ */
+static void platform_bits_kept(void **state)
+{
+    const uint32_t *plat = xfs_static_masks[XFS_MASK_PLATFORM];
+    struct xlc_lv_host h;
+    struct xlc_lv_translation *t;
+    const struct xlc_lv_note *n;
+
+    (void)state;
+    /* The decision lives in the feature list, derived into a mask. */
+    assert_true(xfs_test(plat, W, XFS_HYPERVISOR));
+    assert_true(xfs_test(plat, W, XFS_X2APIC));
+    assert_true(xfs_test(plat, W, XFS_HTT));
+    assert_false(xfs_test(plat, W, XFS_APIC));
+    assert_int_equal(xfs_popcount(plat, W), 3);
+    for (int k = 0; k < 2; k++) {
+        enum xlc_guest_type ty = k ? XLC_GUEST_PV : XLC_GUEST_HVM;
+
+        host(ROME, ty, &h);
+        assert_false(xfs_test(model_bits("EPYC"), W, XFS_HYPERVISOR));
+        t = eval("<cpu mode='host-passthrough'/>", &h, ty);
+        assert_true(xfs_test(t->fs, W, XFS_HYPERVISOR));
+        xlc_lv_translation_free(t);
+        t = eval("<cpu><model>EPYC</model></cpu>", &h, ty);
+        assert_true(xfs_test(t->fs, W, XFS_HYPERVISOR));
+        n = note_for(t, XLC_LV_NOTE_PLATFORM, "HYPERVISOR");
+        assert_non_null(n);
+        assert_string_equal(n->lv_name, "hypervisor");
+        /* X2APIC: every HVM guest; a PV guest as the model says. */
+        assert_int_equal(xfs_test(t->fs, W, XFS_X2APIC),
+                         ty == XLC_GUEST_HVM ||
+                             xfs_test(model_bits("EPYC"), W, XFS_X2APIC));
+        xlc_lv_translation_free(t);
+    }
+    /* A model without x2apic keeps it on HVM (Xen's emulated APIC). */
+    host(SKX, XLC_GUEST_HVM, &h);
+    assert_false(xfs_test(model_bits("Westmere"), W, XFS_X2APIC));
+    t = eval("<cpu><model>Westmere</model></cpu>", &h, XLC_GUEST_HVM);
+    assert_true(xfs_test(t->fs, W, XFS_X2APIC));
+    assert_non_null(note_for(t, XLC_LV_NOTE_PLATFORM, "X2APIC"));
+    xlc_lv_translation_free(t);
+    /* Disabled explicitly: gone, and nothing said about keeping it. */
+    t = eval("<cpu><model>Westmere</model>"
+             "<feature policy='disable' name='hypervisor'/></cpu>",
+             &h, XLC_GUEST_HVM);
+    assert_false(xfs_test(t->fs, W, XFS_HYPERVISOR));
+    assert_int_equal(t->verdict, XLC_LV_SUPERSET);
+    xlc_lv_translation_free(t);
 }
 
 static void inexpressible_required(void **state)
@@ -525,6 +631,7 @@ int main(void)
         cmocka_unit_test(optional),
         cmocka_unit_test(disable_clears_dependents),
         cmocka_unit_test(forbid),
+        cmocka_unit_test(platform_bits_kept),
         cmocka_unit_test(inexpressible_required),
         cmocka_unit_test(deep_deps_reapplied),
         cmocka_unit_test(vendor),

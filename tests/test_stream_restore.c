@@ -186,7 +186,15 @@ static void expect_limits(const struct xlc_policy_entries *g,
          reg(entry(g, 0x80000000, XFS_CPUID_NO_SUBLEAF), XFS_EAX) >
              reg(entry(h, 0x80000000, XFS_CPUID_NO_SUBLEAF), XFS_EAX));
     if (ga && ha) {
-        want(x, XFS_COMPAT_MAXPHYSADDR, (ga->a & 0xff) > (ha->a & 0xff));
+        /* Like with like: Xen gives a guest keeping PAE or PSE36 at least
+         * 36 physical bits whatever the host has, so that much fits. */
+        uint32_t floor = xfs_test(kept, XFS_NR_WORDS, XFS_PAE) ||
+                                 xfs_test(kept, XFS_NR_WORDS, XFS_PSE36)
+                             ? 36u : 32u;
+        uint32_t hphys = ha->a & 0xff;
+
+        want(x, XFS_COMPAT_MAXPHYSADDR,
+             (ga->a & 0xff) > (hphys > floor ? hphys : floor));
         /* Xen gives a guest that keeps LM 48 linear bits, else 32,
          * whatever the stream recorded. */
         want(x, XFS_COMPAT_MAXLINADDR,

@@ -117,6 +117,12 @@ static void explain_names(void **state)
     HAS(r.out, "RSBA (rsba): ");
     HAS(r.out, "  inverted    yes");
     HAS(r.out, "  masks       Known, Special, Inverted\n");
+    /* The platform flag, derived into its own mask. */
+    run(&r, (const char *const[]){ "explain", "hypervisor", NULL });
+    assert_int_equal(r.status, 0);
+    HAS(r.out, "  platform    yes: the virtual platform's; a CPU model does "
+               "not take it away\n");
+    HAS(r.out, ", HVM Hap Default, Platform\n");
 
     run(&r, (const char *const[]){ "explain", "--json", "pni", "[17*32+5]",
                                    NULL });

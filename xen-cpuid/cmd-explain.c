@@ -338,6 +338,11 @@ static void text_one(struct xlc_buf *b, unsigned int v)
                    fi->flags & XCF_INVERTED
                        ? "yes: set means less capability; levelled by union"
                        : "no");
+    xlc_buf_printf(b, "  platform    %s\n",
+                   fi->flags & XCF_PLATFORM
+                       ? "yes: the virtual platform's; a CPU model does not "
+                         "take it away"
+                       : "no");
     xlc_buf_puts(b, "  masks       ");
     mask_list(b, v, false);
     xlc_buf_puts(b, "\n  aliases     ");
@@ -423,9 +428,11 @@ static void json_one(struct xlc_buf *b, const char *arg, unsigned int v)
     xlc_buf_printf(b, ",\"guest\":\"%c\",\"guest_meaning\":",
                    fi->guest ? fi->guest : '_');
     xlc_buf_json_str(b, guest_meaning(fi->guest));
-    xlc_buf_printf(b, ",\"special\":%s,\"inverted\":%s,\"masks\":",
+    xlc_buf_printf(b, ",\"special\":%s,\"inverted\":%s,\"platform\":%s,"
+                      "\"masks\":",
                    fi->flags & XCF_SPECIAL ? "true" : "false",
-                   fi->flags & XCF_INVERTED ? "true" : "false");
+                   fi->flags & XCF_INVERTED ? "true" : "false",
+                   fi->flags & XCF_PLATFORM ? "true" : "false");
     mask_list(b, v, true);
     xlc_buf_puts(b, ",\"aliases\":");
     alias_list(b, v, true);

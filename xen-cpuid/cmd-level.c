@@ -158,7 +158,7 @@ static int take_host(struct level_run *r, struct spec *sp,
     case SPEC_CANDIDATE:
         return xlc_level_report_add_candidate(r->rep, sp->name, h, err);
     case SPEC_GUEST:
-        return xlc_level_report_set_guest(r->rep, sp->name, h, err);
+        break; /* read as a guest, not a host: load_all */
     }
     return 0;
 }
@@ -206,6 +206,16 @@ static int take_libvirt(struct level_run *r, struct spec *sp, xlc_error *err)
     return rc;
 }
 
+/* guest:SOURCE is read as a guest (guest-source.h), never as a host. */
+static int take_guest(struct level_run *r, struct spec *sp, xlc_error *err)
+{
+    const struct xlc_cpu_map *map = NULL;
+
+    if (xlc_gv_source_is_libvirt(sp->src) && !(map = level_cpu_map(r, err)))
+        return -EINVAL;
+    return xlc_level_report_set_guest(r->rep, sp->name, sp->src, map, err);
+}
+
 /*
  * Load every source (in parallel), then take them in command-line order.
  * libvirt files are read in that second pass: one may hold many hosts.
@@ -220,14 +230,19 @@ static int load_all(struct level_run *r, struct specs *l, xlc_error *err)
 
     for (size_t i = 0; !rc && i < l->n; i++) {
         lv[i] = xlc_level_source_is_libvirt(l->v[i].src);
-        if (!lv[i])
+        if (!lv[i] && l->v[i].kind != SPEC_GUEST)
             srcs[nb++] = l->v[i].src;
     }
     if (!rc && xlc_level_load_many(srcs, nb, r->type, 0, res))
         rc = xlc_fail(err, ENOMEM, "out of memory");
     for (size_t i = 0, b = 0; !rc && i < l->n; i++) {
-        const struct xlc_level_load *x = lv[i] ? NULL : &res[b++];
+        const struct xlc_level_load *x;
 
+        if (l->v[i].kind == SPEC_GUEST) {
+            rc = take_guest(r, &l->v[i], err);
+            continue;
+        }
+        x = lv[i] ? NULL : &res[b++];
         if (x && x->rc)
             rc = xlc_fail(err, -x->rc, "%s", x->msg ? x->msg : "out of memory");
         else

@@ -4,16 +4,21 @@
  *
  * Translate a libvirt <cpu> (alone or in a <domain>) into the guest
  * featureset Xen would use, and say whether this host can run it:
- * identical, superset, or incompatible with every blocking feature; and
- * the xl cpuid= string giving the same featureset on this host.
+ * identical, superset, or incompatible with every blocking reason; and
+ * the xl cpuid= string giving the same featureset on this host.  The
+ * answer is the guest verdict's (libxl_cpuid/guest-verdict.h), as for
+ * `level ... guest:FILE.xml`; its changes are the notes.
  * Exit 0 when it can run, 4 when incompatible, 2 on bad input.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../libxl_cpuid/guest-verdict.h"
 #include "../libxl_cpuid/xl-cpuid.h"
 #include "lv-common.h"
+#include "tool-policies.h"
 
 /* The same guest as an xl cpuid= string, or why there is none. */
 struct xl_form {
@@ -21,17 +26,25 @@ struct xl_form {
     char why[XLC_ERROR_MSG_MAX];
 };
 
-static void xl_form(const struct xlc_lv_translation *t,
-                    const struct xlc_lv_host *h, struct xl_form *x)
+static void xl_form(const struct xlc_guest_verdict *v,
+                    const struct xlc_gv_host *h, struct xl_form *x)
 {
     xlc_error err = { 0 };
 
     x->str = NULL;
     x->why[0] = '\0';
-    if (t->verdict == XLC_LV_INCOMPATIBLE)
+    if (!v->runs)
         snprintf(x->why, sizeof(x->why), "the host cannot run it");
-    else if (xlc_xl_cpuid_reverse(t->fs, h->def, &x->str, &err))
+    else if (xlc_xl_cpuid_reverse(v->asked_fs, h->sets.def, &x->str, &err))
         snprintf(x->why, sizeof(x->why), "%s", err.msg);
+}
+
+/* libvirt's words: identical or superset when it runs. */
+static const char *verdict_name(const struct xlc_guest_verdict *v)
+{
+    if (!v->runs || !v->lv)
+        return xlc_lv_verdict_name(XLC_LV_INCOMPATIBLE);
+    return xlc_lv_verdict_name(v->lv->verdict);
 }
 
 static void json_opt(struct xlc_buf *b, const char *s)
@@ -56,23 +69,22 @@ static void json_item(struct xlc_buf *b, size_t i, const char *kind,
     xlc_buf_putc(b, '}');
 }
 
-static void json_lists(struct xlc_buf *b, const struct xlc_lv_translation *t)
+static void json_lists(struct xlc_buf *b, const struct xlc_guest_verdict *v)
 {
     xlc_buf_puts(b, ",\n  \"blockers\": [");
-    for (size_t i = 0; i < t->nr_blockers; i++) {
-        const struct xlc_lv_blocker *x = &t->blockers[i];
+    for (size_t i = 0; i < v->nr_reasons; i++) {
+        const struct xlc_gv_reason *x = &v->reasons[i];
 
-        json_item(b, i, xlc_lv_block_kind_name(x->kind), x->lv_name,
-                  x->xen_name, x->text);
+        json_item(b, i, x->tag, x->lv_name, x->xen_name, x->text);
     }
-    xlc_buf_puts(b, t->nr_blockers ? "\n  ],\n  \"notes\": [" : "],\n  \"notes\": [");
-    for (size_t i = 0; i < t->nr_notes; i++) {
-        const struct xlc_lv_note *x = &t->notes[i];
+    xlc_buf_puts(b, v->nr_reasons ? "\n  ],\n  \"notes\": ["
+                                  : "],\n  \"notes\": [");
+    for (size_t i = 0; i < v->nr_changes; i++) {
+        const struct xlc_gv_change *x = &v->changes[i];
 
-        json_item(b, i, xlc_lv_note_kind_name(x->kind), x->lv_name,
-                  x->xen_name, x->text);
+        json_item(b, i, x->tag, x->lv_name, x->xen_name, x->text);
     }
-    xlc_buf_puts(b, t->nr_notes ? "\n  ]" : "]");
+    xlc_buf_puts(b, v->nr_changes ? "\n  ]" : "]");
 }
 
 static void json_decoded(struct xlc_buf *b, const struct xlc_lv_decoded *d)
@@ -93,30 +105,31 @@ static void json_decoded(struct xlc_buf *b, const struct xlc_lv_decoded *d)
 }
 
 static void print_json(struct xlc_buf *b, const struct xlc_lv_cpu *cpu,
-                       const struct xlc_lv_translation *t, const char *host,
+                       const struct xlc_guest_verdict *v, const char *host,
                        const struct xl_form *xl)
 {
-    bool ok = t->verdict != XLC_LV_INCOMPATIBLE;
+    const struct xlc_lv_translation *t = v->lv;
+    bool ok = v->runs;
 
     xlc_buf_puts(b, "{\n  \"source\": ");
     xlc_buf_json_str(b, cpu->source);
     xlc_buf_printf(b, ",\n  \"type\": \"%s\",\n  \"host\": ",
-                   xlc_guest_type_name(t->type));
+                   xlc_guest_type_name(v->type));
     xlc_buf_json_str(b, host);
     xlc_buf_printf(b, ",\n  \"mode\": \"%s\", \"match\": \"%s\", "
                       "\"check\": \"%s\",\n  \"model\": ",
                    xlc_lv_mode_name(cpu->mode), xlc_lv_match_name(cpu->match),
                    xlc_lv_check_name(cpu->check));
-    json_opt(b, t->model ? t->model->name : NULL);
-    if (t->decoded)
+    json_opt(b, t && t->model ? t->model->name : cpu->model);
+    if (t && t->decoded)
         json_decoded(b, t->decoded);
     xlc_buf_printf(b, ",\n  \"verdict\": \"%s\",\n  \"featureset\": ",
-                   xlc_lv_verdict_name(t->verdict));
+                   verdict_name(v));
     if (ok) {
         xlc_buf_putc(b, '"');
-        lv_buf_featureset(b, t->fs);
+        lv_buf_featureset(b, v->asked_fs);
         xlc_buf_puts(b, "\",\n  \"features\": ");
-        lv_buf_names(b, t->fs, true);
+        lv_buf_names(b, v->asked_fs, true);
     } else {
         xlc_buf_puts(b, "null,\n  \"features\": null");
     }
@@ -124,86 +137,91 @@ static void print_json(struct xlc_buf *b, const struct xlc_lv_cpu *cpu,
     json_opt(b, xl->str);
     xlc_buf_puts(b, ", \"xl_cpuid_why_not\": ");
     json_opt(b, xl->str ? NULL : xl->why);
-    json_lists(b, t);
+    json_lists(b, v);
     xlc_buf_puts(b, "\n}\n");
 }
 
 static void print_text(struct xlc_buf *b, const struct xlc_lv_cpu *cpu,
-                       const struct xlc_lv_translation *t, const char *host,
+                       const struct xlc_guest_verdict *v, const char *host,
                        const struct xl_form *xl)
 {
+    const struct xlc_lv_translation *t = v->lv;
+
     xlc_buf_printf(b, "source:     %s (line %ld)\n", cpu->source, cpu->line);
     xlc_buf_printf(b, "guest type: %s\nhost:       %s\n",
-                   xlc_guest_type_name(t->type), host);
+                   xlc_guest_type_name(v->type), host);
     xlc_buf_printf(b, "cpu:        mode=%s match=%s check=%s model=%s\n",
                    xlc_lv_mode_name(cpu->mode), xlc_lv_match_name(cpu->match),
                    xlc_lv_check_name(cpu->check),
-                   t->model ? t->model->name : "(none)");
-    if (t->decoded)
+                   t && t->model ? t->model->name
+                   : cpu->model ? cpu->model : "(none)");
+    if (t && t->decoded)
         xlc_buf_printf(b, "host-model: decoded as %s, %zu added, %zu "
                           "removed\n",
                        t->decoded->model->name, t->decoded->nr_added,
                        t->decoded->nr_removed);
-    if (t->verdict != XLC_LV_INCOMPATIBLE) {
+    if (v->runs) {
         xlc_buf_puts(b, "featureset: ");
-        lv_buf_featureset(b, t->fs);
+        lv_buf_featureset(b, v->asked_fs);
         xlc_buf_puts(b, "\nfeatures:   ");
-        lv_buf_names(b, t->fs, false);
+        lv_buf_names(b, v->asked_fs, false);
         xlc_buf_putc(b, '\n');
         if (xl->str)
             xlc_buf_printf(b, "xl cpuid=:  \"%s\"\n", xl->str);
         else
             xlc_buf_printf(b, "xl cpuid=:  none: %s\n", xl->why);
     }
-    for (size_t i = 0; i < t->nr_notes; i++)
+    for (size_t i = 0; i < v->nr_changes; i++)
         xlc_buf_printf(b, "%s [%s] %s\n", i ? "           " : "notes:     ",
-                       xlc_lv_note_kind_name(t->notes[i].kind),
-                       t->notes[i].text);
-    xlc_buf_printf(b, "verdict:    %s\n", xlc_lv_verdict_name(t->verdict));
-    for (size_t i = 0; i < t->nr_blockers; i++)
+                       v->changes[i].tag, v->changes[i].text);
+    xlc_buf_printf(b, "verdict:    %s\n", verdict_name(v));
+    for (size_t i = 0; i < v->nr_reasons; i++)
         xlc_buf_printf(b, "%s [%s] %s\n", i ? "           " : "blockers:  ",
-                       xlc_lv_block_kind_name(t->blockers[i].kind),
-                       t->blockers[i].text);
+                       v->reasons[i].tag, v->reasons[i].text);
 }
 
 static int run(struct tool *t, struct xlc_cpu_map *map,
                enum xlc_guest_type type)
 {
-    struct xlc_lv_translation *tr = NULL;
+    struct xlc_system_policies *sys = NULL;
+    struct xlc_guest_verdict *v = NULL;
     struct xlc_buf b = XLC_BUF_INIT;
     struct xlc_lv_cpu *cpu = NULL;
+    struct xlc_gv_guest g = { .form = XLC_GV_LIBVIRT, .map = map };
     xlc_error err = { 0 };
-    struct xlc_lv_host h;
-    const char *host;
-    bool usable;
+    struct xlc_gv_host h;
+    const char *backend;
     int rc;
 
     if (xlc_lv_cpu_load(t->argv[0], &cpu, &err)) {
         tool_err(t, "%s", err.msg);
         return EXIT_INPUT;
     }
-    rc = lv_tool_host(t, type, &h, &host, &usable);
-    if (!rc && xlc_lv_evaluate(map, cpu, &h, type, &tr, &err)) {
-        tool_err(t, "%s", err.msg);
-        rc = EXIT_INPUT;
+    g.cpu = cpu;
+    rc = tool_system_policies(t, &sys, &backend);
+    if (!rc) {
+        xlc_gv_host_from_system(&h, sys, type);
+        if (xlc_guest_verdict(&h, &g, &v, &err)) {
+            tool_err(t, "%s", err.msg);
+            rc = err.code == ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
+        }
     }
     if (!rc) {
+        const char *host = tool_policies_description(sys, backend);
         struct xl_form xl;
 
-        xl_form(tr, &h, &xl);
-        if (!usable)
-            tool_err(t, "note: this host cannot run %s guests at all",
-                     xlc_guest_type_name(type));
+        xl_form(v, &h, &xl);
         if (t->json)
-            print_json(&b, cpu, tr, host, &xl);
+            print_json(&b, cpu, v, host, &xl);
         else
-            print_text(&b, cpu, tr, host, &xl);
+            print_text(&b, cpu, v, host, &xl);
         free(xl.str);
         rc = lv_emit(&b);
-        if (!rc && tr->verdict == XLC_LV_INCOMPATIBLE)
+        if (!rc && !v->runs)
             rc = EXIT_REFUSED;
     }
-    xlc_lv_translation_free(tr);
+    xlc_guest_verdict_free(v);
+    xlc_system_policies_free(sys);
     xlc_lv_cpu_free(cpu);
     return rc;
 }

@@ -115,6 +115,8 @@ static void print_text(const char *file, const char *dest,
     putchar('\n');
     for (size_t i = 0; i < v->nr_reasons; i++)
         printf("  - %s\n", v->reasons[i].text);
+    for (size_t i = 0; i < v->nr_notes; i++)
+        printf("%s%s\n", i ? "       " : "notes: ", v->notes[i]);
 }
 
 static int print_json(const char *file, const char *dest,

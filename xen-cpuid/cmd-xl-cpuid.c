@@ -21,6 +21,7 @@
 
 #include "../libxl_cpuid/applied-policy.h"
 #include "../libxl_cpuid/featureset-text.h"
+#include "../libxl_cpuid/guest-verdict.h"
 #include "../libxl_cpuid/xl-cpuid-notes.h"
 #include "../libxl_cpuid/xl-cpuid.h"
 #include "lv-common.h"
@@ -32,6 +33,7 @@ struct xl_run {
     const char *host;
     struct xlc_xl_cpuid list;
     struct xlc_xl_notes notes;        /* what libxl accepts silently */
+    struct xlc_guest_verdict *v;      /* the guest verdict on this host */
     struct xlc_xl_applied ap;
     uint32_t added[XFS_NR_WORDS], removed[XFS_NR_WORDS];
 };
@@ -124,16 +126,79 @@ static int collect_notes(struct tool *t, struct xl_run *r)
     return EXIT_OK;
 }
 
+/*
+ * Every reason in one line, "; "-separated; reasons sharing a "what: "
+ * prefix with the one before are merged ("...cleared: fma avx2").
+ */
+static char *reasons_line(const struct xlc_guest_verdict *v)
+{
+    struct xlc_buf b = XLC_BUF_INIT;
+    size_t plen = 0;
+
+    for (size_t i = 0; i < v->nr_reasons; i++) {
+        const char *t = v->reasons[i].text, *colon = strstr(t, ": ");
+        const char *prev = i ? v->reasons[i - 1].text : NULL;
+
+        if (prev && colon && plen == (size_t)(colon - t) + 2 &&
+            !strncmp(prev, t, plen)) {
+            xlc_buf_printf(&b, " %s", t + plen);
+            continue;
+        }
+        xlc_buf_printf(&b, "%s%s", i ? "; " : "", t);
+        plen = colon ? (size_t)(colon - t) + 2 : 0;
+    }
+    return xlc_buf_take(&b);
+}
+
+/* What Xen sets its own way (the verdict's changes; the dependents the
+ * list cleared are listed apart). */
+static void text_normalised(struct xlc_buf *b, const struct xl_run *r)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < r->v->nr_changes; i++)
+        if (r->v->changes[i].kind != XLC_GV_CLEARED)
+            xlc_buf_printf(b, "%-20s%s\n", n++ ? "" : "normalised:",
+                           r->v->changes[i].text);
+}
+
+static void json_normalised(struct xlc_buf *b, const struct xl_run *r)
+{
+    size_t n = 0;
+
+    xlc_buf_puts(b, ",\n  \"normalised\": [");
+    for (size_t i = 0; i < r->v->nr_changes; i++) {
+        if (r->v->changes[i].kind == XLC_GV_CLEARED)
+            continue;
+        xlc_buf_puts(b, n++ ? ", " : "");
+        xlc_buf_json_str(b, r->v->changes[i].text);
+    }
+    xlc_buf_putc(b, ']');
+}
+
+/* The guest verdict for the list on this host (libxl_cpuid/
+ * guest-verdict.h): the same answer record --xl-cpuid gets. */
 static int apply(struct tool *t, const struct xlc_system_policies *sys,
                  struct xl_run *r)
 {
+    struct xlc_gv_guest g = { .form = XLC_GV_XL_CPUID, .xl = &r->list };
     xlc_error err = { 0 };
-    int rc = xlc_xl_cpuid_apply(sys, r->type, &r->list, &r->ap, &err);
+    struct xlc_gv_host h;
+    char *why;
 
-    if (rc) {
+    xlc_gv_host_from_system(&h, sys, r->type);
+    if (xlc_guest_verdict(&h, &g, &r->v, &err)) {
         tool_err(t, "%s guest: %s", xlc_guest_type_name(r->type), err.msg);
-        return rc == -ENOMEM ? EXIT_INTERNAL : EXIT_REFUSED;
+        return err.code == ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
     }
+    if (!r->v->runs) {
+        why = reasons_line(r->v);
+        tool_err(t, "%s guest: cpuid= refused: %s",
+                 xlc_guest_type_name(r->type), why ? why : "out of memory");
+        free(why);
+        return EXIT_REFUSED;
+    }
+    r->ap = *r->v->xl;
     xfs_andnot(r->added, XFS_NR_WORDS, r->ap.fs, XFS_NR_WORDS, r->ap.def,
                XFS_NR_WORDS);
     /* removed by the list itself; the dependents are listed apart */
@@ -179,6 +244,7 @@ static void print_text(struct tool *t, const struct xl_run *r,
     text_names(b, "added:", r->added);
     text_names(b, "removed:", r->removed);
     text_names(b, "dependents cleared:", r->ap.deps_cleared);
+    text_normalised(b, r);
 }
 
 static void print_json(struct tool *t, const struct xl_run *r,
@@ -214,6 +280,7 @@ static void print_json(struct tool *t, const struct xl_run *r,
     lv_buf_names(b, r->removed, true);
     xlc_buf_puts(b, ",\n  \"dependents_cleared\": ");
     lv_buf_names(b, r->ap.deps_cleared, true);
+    json_normalised(b, r);
     xlc_buf_puts(b, ",\n  \"features\": ");
     lv_buf_names(b, r->ap.fs, true);
     xlc_buf_puts(b, "\n}\n");
@@ -253,6 +320,7 @@ int cmd_xl_cpuid(struct tool *t)
     }
     xlc_xl_cpuid_free(&r.list);
     xlc_xl_notes_free(&r.notes);
+    xlc_guest_verdict_free(r.v);
     xlc_system_policies_free(sys);
     return rc;
 }

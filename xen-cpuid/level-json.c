@@ -29,6 +29,19 @@ static void names_array(struct xlc_buf *b, const uint32_t *fs)
 typedef size_t hosts_fn(const xlc_pool *p, unsigned int bit, bool has,
                         size_t *ids, size_t max);
 
+/* guest:SOURCE: the guest verdict on one host, as the engine gives it. */
+static void guest_verdict_json(struct xlc_buf *b,
+                               const struct xlc_guest_verdict *v)
+{
+    char *j = v ? xlc_guest_verdict_json(v) : NULL;
+
+    xlc_buf_puts(b, ",\"guest_verdict\":");
+    if (v && !j)
+        b->oom = true;
+    xlc_buf_puts(b, j ? j : "null");
+    free(j);
+}
+
 static void hosts_array_of(struct xlc_buf *b, const xlc_pool *p,
                            hosts_fn *fn, unsigned int bit, bool has)
 {
@@ -226,11 +239,14 @@ static void hosts_object(struct xlc_buf *b, const struct xlc_level_report *r)
         xlc_buf_puts(b, ",\"not_told_of\":");
         names_array(b, v->fs.untold);
         xlc_buf_printf(b, ",\"vendor_differs\":%s,\"mxcsr_differs\":%s,"
-                       "\"refuses_policy\":%s,\"pool_unusable\":%s}",
+                       "\"refuses_policy\":%s,\"pool_unusable\":%s",
                        v->fs.vendor_differs ? "true" : "false",
                        v->fs.mxcsr_differs ? "true" : "false",
                        v->policy_refused ? "true" : "false",
                        v->pool_unusable ? "true" : "false");
+        if (r->have_guest)
+            guest_verdict_json(b, r->guest_verdicts[id]);
+        xlc_buf_putc(b, '}');
     }
     xlc_buf_putc(b, ']');
 }

@@ -327,12 +327,46 @@ static void print_props(FILE *out, const struct xlc_level_report *r)
                 no_limits, no_limits == 1 ? "" : "s");
 }
 
+/* guest:SOURCE: what kind of guest it was read as. */
+static void print_guest_source(FILE *out, const struct xlc_level_report *r)
+{
+    static const char *const how[] = {
+        [XLC_GV_DEFAULT] = "the default guest",
+        [XLC_GV_FEATURESET] = "exactly these features",
+        [XLC_GV_POLICY] = "a recorded policy, as Xen 4.17 restores it",
+        [XLC_GV_LIBVIRT] = "libvirt's guest semantics, resolved on each "
+                           "host",
+        [XLC_GV_XL_CPUID] = "an xl cpuid= list",
+    };
+    const struct xlc_gv_source *s = r->guest_src;
+    bool dump = s->guest.form == XLC_GV_POLICY &&
+                (!strcmp(s->what, "CPUID dump") ||
+                 !strcmp(s->what, "live CPU"));
+
+    fprintf(out, "  (a %s%s: %s)\n", s->what,
+            dump ? ", its default guest" : "", how[s->guest.form]);
+}
+
+/* guest:SOURCE: the guest verdict's reasons and changes on one host. */
+static void print_guest_verdict(FILE *out, const struct xlc_level_report *r,
+                                size_t id)
+{
+    const struct xlc_guest_verdict *v = r->guest_verdicts[id];
+
+    for (size_t i = 0; v && i < v->nr_reasons; i++)
+        fprintf(out, "    - %s\n", v->reasons[i].text);
+    for (size_t i = 0; v && i < v->nr_changes; i++)
+        fprintf(out, "    note: %s\n", v->changes[i].text);
+}
+
 static void print_verdicts(FILE *out, const struct xlc_level_report *r)
 {
     char name[XLC_HOST_NAME_BUF];
 
     fprintf(out, "verdicts (guest: %s):\n",
             r->have_guest ? r->guest_name : "the guest CPU");
+    if (r->have_guest)
+        print_guest_source(out, r);
     for (size_t id = 0; id < xlc_pool_nr_ids(r->pool); id++) {
         const struct xlc_level_verdict *v = &r->verdicts[id];
 
@@ -357,6 +391,8 @@ static void print_verdicts(FILE *out, const struct xlc_level_report *r)
         if (v->pool_unusable)
             fputs("; the pool is unusable", out);
         fputc('\n', out);
+        if (r->have_guest)
+            print_guest_verdict(out, r, id);
     }
 }
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "../libxl_cpuid/feature-names.h"
+#include "../libxl_cpuid/guest-source.h"
 #include "../libxl_cpuid/level-report.h"
 #include "../libxl_cpuid/strbuf.h"
 #include "tool.h"

@@ -56,6 +56,31 @@
  *                 rate changes with the host.  (libvirt's cpu_map states
  *                 the same for its own features with migratable='no'; the
  *                 levelling code reads that from the map.)
+ *   XCF_PLATFORM  the bit describes the virtual platform Xen (or its
+ *                 toolstack) gives a guest, not the CPU a model describes:
+ *                 every guest of a type has it exactly when that type's
+ *                 default set does, whatever CPU model it is configured
+ *                 with.  A named model whose feature list lacks it does not
+ *                 take it away (QEMU and libvirt behave alike); only an
+ *                 explicit disable/forbid, or a cpuid= line, removes it.
+ *                 Decided per bit (Xen 4.17):
+ *                   HYPERVISOR  set for every guest in both max and default
+ *                               sets ("guests may always be told they run
+ *                               under a hypervisor"); QEMU sets it for
+ *                               every named model too.
+ *                   X2APIC      HVM: Xen's emulated local APIC offers
+ *                               x2APIC mode whatever the host APIC is (as
+ *                               KVM does for every model); PV: never.
+ *                   HTT         topology is the toolstack's: libxc sets
+ *                               HTT for every HVM guest and gives PV
+ *                               guests the host's; libvirt describes
+ *                               topology with <topology>, not the model.
+ *                 Considered and not marked: APIC (a model without it,
+ *                 e.g. 486, really has no local APIC in QEMU either), SEP,
+ *                 IBPB, STIBP, AMD_STIBP, VIRT_SSBD, NO_LMSL (synthesised
+ *                 by Xen, xfs_guest_synth_mask, but they are CPU
+ *                 capabilities a model states), CMP_LEGACY (libxc clears it
+ *                 for HVM guests: not given to every guest).
  *
  * LEVELLING, BIT BY BIT
  *
@@ -83,9 +108,10 @@
  * A pool has two levels.  The MAX level takes each host's max set: what a
  * guest of the pool may be given if it asks.  The GUEST level takes each
  * host's default set (opt-in features, lower-case GUEST letters, are not
- * in it) and drops what cannot migrate (XCF_NOMIGRATE, and libvirt's
- * migratable='no'): what a migratable guest of the pool gets when it asks
- * for nothing.  Inverted bits are levelled the same way in both, but they
+ * in it, nor is anything XCF_NOMIGRATE): what a migratable guest of the
+ * pool gets when it asks for nothing.  An opt-in that cannot migrate (by
+ * XCF_NOMIGRATE or libvirt's migratable='no') is only added for guests
+ * that never migrate.  Inverted bits are levelled the same way in both, but they
  * are never required of a guest CPU: each host states its own weaknesses.
  *
  * Nothing else in the project lists features: names, masks and the
@@ -97,6 +123,7 @@
 #define XCF_SPECIAL  (1u << 0)
 #define XCF_INVERTED (1u << 1)
 #define XCF_NOMIGRATE (1u << 2)
+#define XCF_PLATFORM  (1u << 3)
 
 /* clang-format off */
 #define XEN_CPUFEATURE_LIST(X, c) \
@@ -151,7 +178,7 @@
       "SSE2 instructions") \
     X(c, SS,                   0, 27, A, 0, \
       "self snoop of conflicting memory types") \
-    X(c, HTT,                  0, 28, A, XCF_SPECIAL, \
+    X(c, HTT,                  0, 28, A, XCF_SPECIAL | XCF_PLATFORM, \
       "leaf 1 EBX reports more than one logical processor") \
     X(c, TM1,                  0, 29, _, 0, \
       "thermal monitor 1: automatic thermal clock throttling") \
@@ -194,7 +221,7 @@
       "SSE4.1 instructions") \
     X(c, SSE4_2,               1, 20, A, 0, \
       "SSE4.2 instructions (string compare, CRC32)") \
-    X(c, X2APIC,               1, 21, S, XCF_SPECIAL, \
+    X(c, X2APIC,               1, 21, S, XCF_SPECIAL | XCF_PLATFORM, \
       "x2APIC mode: APIC accessed through MSRs") \
     X(c, MOVBE,                1, 22, A, 0, \
       "MOVBE byte-swapping load and store") \
@@ -214,7 +241,7 @@
       "conversions between half and single precision floats") \
     X(c, RDRAND,               1, 30, A, XCF_SPECIAL, \
       "RDRAND hardware random number instruction") \
-    X(c, HYPERVISOR,           1, 31, A, XCF_SPECIAL, \
+    X(c, HYPERVISOR,           1, 31, A, XCF_SPECIAL | XCF_PLATFORM, \
       "running under a hypervisor") \
     /* word 2 */ \
     X(c, SYSCALL,              2, 11, A, 0, \

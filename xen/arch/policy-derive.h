@@ -79,6 +79,12 @@ struct xfs_domain_opts {
 void xfs_domain_max_featureset(const struct xfs_cpu_policy *max,
                                const struct xfs_domain_opts *o,
                                uint32_t fs[XFS_NR_WORDS]);
+/* The same from the type's max featureset: the one rule for "Xen can give
+ * a guest of this type that feature" (the guest verdict, libvirt and xl
+ * cpuid= resolution all use it). */
+void xfs_domain_allowed_features(const uint32_t max_fs[XFS_NR_WORDS],
+                                 const struct xfs_domain_opts *o,
+                                 uint32_t fs[XFS_NR_WORDS]);
 
 /*
  * What Xen 4.17 makes of a domain's policy once it is set (its

@@ -53,7 +53,17 @@ void xfs_domain_max_featureset(const struct xfs_cpu_policy *max,
                                const struct xfs_domain_opts *o,
                                uint32_t fs[XFS_NR_WORDS])
 {
-    xfs_policy_to_featureset(max, fs, XFS_NR_WORDS);
+    uint32_t max_fs[XFS_NR_WORDS];
+
+    xfs_policy_to_featureset(max, max_fs, XFS_NR_WORDS);
+    xfs_domain_allowed_features(max_fs, o, fs);
+}
+
+void xfs_domain_allowed_features(const uint32_t max_fs[XFS_NR_WORDS],
+                                 const struct xfs_domain_opts *o,
+                                 uint32_t fs[XFS_NR_WORDS])
+{
+    xfs_copy(fs, XFS_NR_WORDS, max_fs, XFS_NR_WORDS);
     if (o->hvm && !o->hap)
         /* Shadow paging cannot offer what needs hardware paging help. */
         xfs_and(fs, XFS_NR_WORDS, fs, XFS_NR_WORDS,

@@ -49,3 +49,24 @@ bool xfs_deps_closed(const uint32_t *fs, size_t nr)
     }
     return true;
 }
+
+int xfs_missing_prereq(const uint32_t *fs, size_t nr, unsigned int feature)
+{
+    int best = -1;
+    unsigned int best_n = ~0u;
+
+    /* Of the absent features `feature` needs, the one fewest others need:
+     * the nearest, not the root (AVX2 lacks AVX, not XSAVE). */
+    for (unsigned int p = 0; p < XFS_NR_FEATURE_BITS; p++) {
+        const uint32_t *deps = xfs_lookup_deep_deps(p);
+        unsigned int n;
+
+        if (!deps || xfs_test(fs, nr, p) ||
+            !xfs_test(deps, XFS_NR_WORDS, feature))
+            continue;
+        n = xfs_popcount(deps, XFS_NR_WORDS);
+        if (n < best_n)
+            best = (int)p, best_n = n;
+    }
+    return best;
+}

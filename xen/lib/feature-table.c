@@ -38,6 +38,7 @@ const char *const xfs_mask_names[XFS_MASK_NR] = {
     [XFS_MASK_HVM_HAP_MAX] = "HVM Hap Max",
     [XFS_MASK_HVM_HAP_DEF] = "HVM Hap Default",
     [XFS_MASK_INVERTED] = "Inverted",
+    [XFS_MASK_PLATFORM] = "Platform",
 };
 
 /* Feature value -> index into xfs_features, +1 (0 = no such feature). */

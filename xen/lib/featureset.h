@@ -33,6 +33,7 @@ enum xfs_mask_kind {
     XFS_MASK_HVM_HAP_MAX,
     XFS_MASK_HVM_HAP_DEF,
     XFS_MASK_INVERTED, /* ours: bits levelled by union (XCF_INVERTED) */
+    XFS_MASK_PLATFORM, /* ours: the virtual platform's bits (XCF_PLATFORM) */
     XFS_MASK_NR
 };
 
@@ -41,7 +42,8 @@ struct xfs_feature_info {
     const char *name;        /* Xen's spelling, e.g. "SSE4_1" */
     uint16_t value;          /* word * 32 + bit */
     char guest;              /* 'A','a','S','s','H','h' or '\0' for none */
-    uint8_t flags;           /* XCF_SPECIAL, XCF_INVERTED, XCF_NOMIGRATE */
+    uint8_t flags;           /* XCF_SPECIAL, XCF_INVERTED, XCF_NOMIGRATE,
+                                XCF_PLATFORM */
     uint16_t masks;          /* bit k set => feature is in static mask k */
     const char *description;
 };
@@ -105,5 +107,12 @@ unsigned int xfs_apply_deep_deps(uint32_t *fs, size_t nr);
 
 /* True when no feature in fs is missing a prerequisite. */
 bool xfs_deps_closed(const uint32_t *fs, size_t nr);
+
+/*
+ * The absent feature of fs that `feature` most directly needs (of those it
+ * depends on, the one with the fewest dependents), or -1 when none is
+ * absent.
+ */
+int xfs_missing_prereq(const uint32_t *fs, size_t nr, unsigned int feature);
 
 #endif /* XEN_LIB_FEATURESET_H */

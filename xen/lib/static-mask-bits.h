@@ -28,6 +28,7 @@
 #define XFS_FEATURE_MASKS(g, f)                                               \
     (XFS_M(XFS_MASK_KNOWN) | XFS_GUEST_MASKS_##g |                            \
      (((f) & XCF_SPECIAL) ? XFS_M(XFS_MASK_SPECIAL) : 0u) |                   \
-     (((f) & XCF_INVERTED) ? XFS_M(XFS_MASK_INVERTED) : 0u))
+     (((f) & XCF_INVERTED) ? XFS_M(XFS_MASK_INVERTED) : 0u) |                 \
+     (((f) & XCF_PLATFORM) ? XFS_M(XFS_MASK_PLATFORM) : 0u))
 
 #endif /* XEN_LIB_STATIC_MASK_BITS_H */
