@@ -36,6 +36,8 @@ static const struct subcommand subcommands[] = {
       "--libvirt)" },
     { "restore-check", NULL, cmd_restore_check, "FILE",
       "check a stream's recorded policy against this host" },
+    { "viridian", NULL, cmd_viridian, "SETTING | --libvirt FILE.xml",
+      "xl's viridian= for a Windows guest: groups, HVM param, leaves" },
 };
 
 #define NR_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))
