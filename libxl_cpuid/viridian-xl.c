@@ -89,11 +89,15 @@ static int one_item(struct xlc_viridian_xl *x, struct xlc_viridian_item *it,
     it->kind = XLC_VIRIDIAN_ITEM_GROUP;
     it->negated = name[0] == '!';
     name += it->negated;
+    if (it->negated && (!strcmp(name, "all") || !strcmp(name, "defaults")))
+        return xlc_fail(err, EINVAL, "'%s': %s cannot be negated (xl "
+                        "refuses the config: unknown viridian enlightenment "
+                        "'%s')", it->text, name, name);
     if (!xlc_viridian_group_lookup(name, &it->group)) {
         known_names(known, sizeof(known));
         return xlc_fail(err, EINVAL, "unknown viridian enlightenment '%s' "
                         "(xl refuses the config); groups: %s, and the "
-                        "words all and defaults (not negatable)", name,
+                        "words all and defaults", name,
                         known);
     }
     if (it->negated) {
