@@ -127,7 +127,7 @@ static int leftovers(struct xlc_hyperv_description *d, xlc_viridian_set s,
                       xlc_viridian_group_name(g));
         else if (g != XLC_VIRIDIAN_HCALL_REMOTE_TLB_FLUSH &&
                  g != XLC_VIRIDIAN_HCALL_IPI)
-            rc = note(d, "%s (%s): libvirt has no element for it",
+            rc = note(d, "no element in libvirt for %s: %s",
                       xlc_viridian_group_name(g),
                       xlc_viridian_group_help(g));
         if (rc)

@@ -84,7 +84,7 @@ static int read_setting(struct tool *t, struct vir_run *r)
 /*
  * The host facts: VT-x or SVM from the host's vendor, HAP from the
  * backend.  VT-x controls are not in CPUID: a VT-x host is taken to have
- * the ones every HAP-capable Xeon since Ivy Bridge-EP has.
+ * them all (Xeons have them since Ivy Bridge-EP).
  */
 static void host_facts(const struct xlc_system_policies *sys,
                        struct vir_run *r)
