@@ -25,8 +25,8 @@
  *   - any other escape is refused.
  * Anything else libxlutil refuses is refused here too: unquoted words
  * ("true", "yes"), a leading "-" or "+", ".", "(", ")", ":", upper-case
- * letters and bytes >= 0x80 outside quotes, an unterminated string, a "#"
- * comment before... (it runs to the end of the line, which is fine).
+ * letters, control characters and bytes >= 0x80 outside quotes and
+ * comments, an unterminated string, a newline before the value.
  *
  * Deliberate differences (documented, tested):
  *   - a second setting after the value ("1; hap=0") is refused: the text
