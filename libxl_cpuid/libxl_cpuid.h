@@ -19,7 +19,7 @@
  *   xlc_*  the toolstack library (libxl_cpuid): dumps, the xen/sim
  *          backends, names, libvirt CPU definitions, migration streams,
  *          policy files, pool levelling, xl cpuid= strings, the
- *          policy applied to a guest.
+ *          policy applied to a guest, Hyper-V (viridian) enlightenments.
  *
  * Conventions of every xlc_* call:
  *
@@ -68,6 +68,7 @@
 #include "../public/arch-x86/cpu-policy-abi.h"
 #include "../public/sysctl-featureset.h"
 #include "../public/migration-stream.h"
+#include "../public/arch-x86/hvm-viridian.h"
 
 /* The freestanding core (xfs_*). */
 #include "../xen/lib/featureset.h"
@@ -78,6 +79,7 @@
 #include "../xen/arch/featuresets.h"
 #include "../xen/arch/policy-derive.h"
 #include "../xen/arch/sysctl.h"
+#include "../xen/arch/viridian-leaves.h"
 
 /* The toolstack library (xlc_*). */
 #include "error.h"
@@ -103,5 +105,8 @@
 #include "applied-policy.h"
 #include "guest-verdict.h"
 #include "guest-source.h"
+#include "xl-cfg-value.h"
+#include "viridian.h"
+#include "libvirt-hyperv.h"
 
 #endif /* LIBXL_CPUID_LIBXL_CPUID_H */

@@ -39,6 +39,8 @@ static const struct subcommand subcommands[] = {
       "--libvirt)" },
     { "restore-check", NULL, cmd_restore_check, "FILE",
       "check a stream's recorded policy against this host" },
+    { "viridian", NULL, cmd_viridian, "SETTING | --libvirt FILE.xml",
+      "xl's viridian= for a Windows guest: groups, HVM param, leaves" },
     { "help", NULL, cmd_help, "", "this text" },
 };
 
