@@ -20,8 +20,8 @@
 #include "guest-mem.h"
 #include "hc.h"
 
-static void domaininfo(const struct sim_domain *d,
-                       struct xen_domctl_getdomaininfo *i)
+void sim_domaininfo(const struct sim_domain *d,
+                    struct xen_domctl_getdomaininfo *i)
 {
     memset(i, 0, sizeof(*i));
     i->domain = (domid_t)d->domid;
@@ -48,7 +48,7 @@ static long getdomaininfo(struct sim_machine *m, struct xen_domctl *op)
         if (!d)
             return -ESRCH;
     }
-    domaininfo(d, &op->u.getdomaininfo);
+    sim_domaininfo(d, &op->u.getdomaininfo);
     op->domain = (domid_t)d->domid;
     return 1;       /* copy back */
 }
@@ -139,6 +139,8 @@ static long set_cpu_policy(struct sim_machine *m, struct sim_domain *d,
                                (uint64_t)(uintptr_t)c->leaves.p,
                                c->nr_leaves, (uint64_t)(uintptr_t)c->msrs.p,
                                c->nr_msrs, &e);
+    if (!rc)
+        sim_log_policy(m, d);
     if (rc) {
         c->err_leaf = e.leaf;
         c->err_subleaf = e.subleaf;
@@ -170,15 +172,25 @@ static long on_domain(struct sim_machine *m, struct sim_domain *d,
             return -EINVAL;
         sim_domain_remove(m, d->domid);
         return 0;
+    case XEN_DOMCTL_max_vcpus:
+        /* Xen accepts it once, before vCPUs exist; fewer than created is
+         * -EINVAL. */
+        if (op->u.max_vcpus.max != d->max_vcpus)
+            return -EINVAL;
+        return 0;
     case XEN_DOMCTL_max_mem:
         d->max_pages = op->u.max_mem.max_memkb >> 2;
+        return 0;
+    case XEN_DOMCTL_settscinfo:
+    case XEN_DOMCTL_set_paging_mempool_size:
+        /* The TSC mode, the paging pool: settings Xen keeps for a guest
+         * that runs; nothing runs here. */
         return 0;
     case XEN_DOMCTL_setdomainhandle:
         memcpy(d->handle, op->u.setdomainhandle.handle, sizeof(d->handle));
         return 0;
     default:
-        return sim_not_simulated("domctl", sim_domctl_name(op->cmd),
-                                 op->cmd);
+        return sim_vcpu_domctl(d, op);
     }
 }
 

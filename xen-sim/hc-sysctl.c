@@ -37,7 +37,7 @@ static void physinfo(const struct sim_machine *m,
     pi->nr_nodes = 1;
     pi->max_node_id = 0;
     pi->cpu_khz = 0;
-    pi->total_pages = pi->free_pages = 4ull << 18;   /* 4 GiB */
+    pi->total_pages = pi->free_pages = SIM_HOST_PAGES;
     pi->max_mfn = pi->total_pages - 1;
     for (unsigned int i = 0; i < 8 && i < XFS_NR_WORDS; i++)
         pi->hw_cap[i] = host[i];
@@ -116,6 +116,29 @@ static long cpu_policy(struct sim_machine *m, uint64_t u,
     return 0;
 }
 
+/* Every domain from first_domain on, in id order, as Xen lists them. */
+static long domaininfolist(struct sim_machine *m,
+                           struct xen_sysctl_getdomaininfolist *l)
+{
+    uint64_t buf = (uint64_t)(uintptr_t)l->buffer.p;
+    uint32_t n = 0, next = l->first_domain;
+    struct sim_domain *d;
+
+    while (n < l->max_domains && next < SIM_DOMID_FIRST_RESERVED &&
+           (d = sim_domain_at_or_after(m, next))) {
+        xen_domctl_getdomaininfo_t info;
+
+        sim_domaininfo(d, &info);
+        if (gm_copy_to(buf + (uint64_t)n * sizeof(info), &info,
+                       sizeof(info)))
+            return -EFAULT;
+        n++;
+        next = d->domid + 1;
+    }
+    l->num_domains = n;
+    return 0;
+}
+
 long sim_sysctl(struct sim_machine *m, uint64_t u)
 {
     struct xen_sysctl op;
@@ -128,6 +151,16 @@ long sim_sysctl(struct sim_machine *m, uint64_t u)
     case XEN_SYSCTL_physinfo:
         physinfo(m, &op.u.physinfo);
         return gm_copy_to(u, &op, sizeof(op)) ? -EFAULT : 0;
+    case XEN_SYSCTL_getdomaininfolist:
+        if (domaininfolist(m, &op.u.getdomaininfolist))
+            return -EFAULT;
+        return gm_copy_to(u, &op, sizeof(op)) ? -EFAULT : 0;
+    case XEN_SYSCTL_cputopoinfo:
+        return sim_cputopoinfo(u, &op);
+    case XEN_SYSCTL_numainfo:
+        return sim_numainfo(u, &op, SIM_HOST_PAGES * SIM_PAGE_SIZE);
+    case XEN_SYSCTL_cpupool_op:
+        return sim_cpupool_op(m, u, &op);
     case XEN_SYSCTL_get_cpu_levelling_caps:
         /* What the data proves; an unknown capability is not served. */
         op.u.cpu_levelling_caps.caps = m->lv.present;

@@ -50,6 +50,9 @@ static void usage(FILE *f)
         "  --domain SPEC        a running domain: ID:pv|hvm[:cpuid=STRING|"
         ":policy=FILE]\n"
         "                       (repeatable; domain 0 is always there)\n"
+        "  --policy-dir DIR     write every policy a toolstack sets for a "
+        "domain\n"
+        "                       to DIR/domain-ID.json\n"
         "  -h, --help           this text\n\n"
         "Exit status: COMMAND's; else 1 usage, 2 bad input, 3 no preload "
         "library,\n4 a domain's policy refused, 126/127 COMMAND not "
@@ -108,6 +111,7 @@ static int parse(int argc, char **argv, struct sim_config *c)
         { "no-hap", no_argument, NULL, 'n' },
         { "boot-cpuid", required_argument, NULL, 'b' },
         { "domain", required_argument, NULL, 'd' },
+        { "policy-dir", required_argument, NULL, 'p' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -126,6 +130,7 @@ static int parse(int argc, char **argv, struct sim_config *c)
             }
             c->domains[c->nr_domains++] = optarg;
             break;
+        case 'p': c->policy_dir = optarg; break;
         case 'h': usage(stdout); exit(0);
         default: return -1;
         }
@@ -146,6 +151,11 @@ int main(int argc, char **argv)
             fprintf(stderr, "xen-sim: no COMMAND given\n");
         fprintf(stderr, "Try 'xen-sim --help'.\n");
         return X_USAGE;
+    }
+    if (c.policy_dir && access(c.policy_dir, W_OK | X_OK)) {
+        fprintf(stderr, "xen-sim: --policy-dir %s: %s\n", c.policy_dir,
+                strerror(errno));
+        return X_INPUT;
     }
     if (sim_machine_boot(&c, &m, &err)) {
         fprintf(stderr, "xen-sim: %s\n", err.msg);

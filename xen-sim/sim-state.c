@@ -33,6 +33,7 @@ int sim_config_from_env(struct sim_config *c, xlc_error *err)
     v = getenv(SIM_ENV_NO_HAP);
     c->no_hap = v && !strcmp(v, "1");
     c->boot_cpuid = getenv(SIM_ENV_BOOT_CPUID);
+    c->policy_dir = getenv(SIM_ENV_POLICY_DIR);
     v = getenv(SIM_ENV_DOMAINS);
     if (!v)
         return 0;
@@ -84,6 +85,11 @@ int sim_config_to_env(const struct sim_config *c, xlc_error *err)
         rc = put(SIM_ENV_NO_HAP, c->no_hap ? "1" : NULL, err);
     if (!rc)
         rc = put(SIM_ENV_BOOT_CPUID, c->boot_cpuid, err);
+    if (!rc && c->policy_dir && !realpath(c->policy_dir, path))
+        return xlc_fail(err, errno, "--policy-dir %s: %s", c->policy_dir,
+                        strerror(errno));
+    if (!rc)
+        rc = put(SIM_ENV_POLICY_DIR, c->policy_dir ? path : NULL, err);
     snprintf(count, sizeof(count), "%u", c->nr_domains);
     if (!rc)
         rc = put(SIM_ENV_DOMAINS, c->nr_domains ? count : NULL, err);
@@ -134,6 +140,8 @@ static int boot_host(struct sim_machine *m, const struct sim_config *c,
     xfs_levelling_derive(&rd, XFS_MSR_FAIL_UNKNOWN, &m->lv);
     m->hvm_usable = m->sys->fs.hvm_usable;
     m->hap = m->hvm_usable && o.hap;
+    if (c->policy_dir && !(m->policy_dir = strdup(c->policy_dir)))
+        return xlc_fail(err, ENOMEM, "out of memory");
     if (asprintf(&m->commandline, "%s%s", c->boot_cpuid ? "cpuid=" : "",
                  c->boot_cpuid ? c->boot_cpuid : "") < 0)
         return xlc_fail(err, ENOMEM, "out of memory");
@@ -172,5 +180,6 @@ void sim_machine_free(struct sim_machine *m)
     xlc_system_policies_free(m->sys);
     xlc_dump_free(m->dump);
     free(m->commandline);
+    free(m->policy_dir);
     free(m);
 }

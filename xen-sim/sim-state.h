@@ -26,6 +26,7 @@
 #define SIM_ENV_BOOT_CPUID "XEN_SIM_BOOT_CPUID"  /* no-NAME,... */
 #define SIM_ENV_DOMAINS    "XEN_SIM_DOMAINS"     /* how many --domain */
 #define SIM_ENV_DOMAIN     "XEN_SIM_DOMAIN_"     /* + index: the spec */
+#define SIM_ENV_POLICY_DIR "XEN_SIM_POLICY_DIR"  /* policy-log.c */
 
 #define SIM_MAX_DECLARED 64
 #define SIM_MAX_DOMAINS  128
@@ -37,6 +38,7 @@ struct sim_config {
     const char *boot_cpuid;        /* NULL: nothing removed */
     const char *domains[SIM_MAX_DECLARED];  /* ID:pv|hvm[:cpuid=S|:policy=F] */
     unsigned int nr_domains;
+    const char *policy_dir;        /* NULL: set policies are not logged */
 };
 
 struct sim_domain {
@@ -49,6 +51,7 @@ struct sim_domain {
     uint32_t max_vcpus;
     uint64_t max_pages, tot_pages;
     uint8_t handle[16];
+    uint64_t hvm_params[64];       /* HVMOP_{set,get}_param */
     struct xfs_cpu_policy policy;
 };
 
@@ -59,6 +62,7 @@ struct sim_machine {
     struct xfs_levelling lv;
     bool hvm_usable, hap;
     char *commandline;                 /* Xen's, e.g. "cpuid=no-avx" */
+    char *policy_dir;                  /* --policy-dir, or NULL */
     struct sim_domain doms[SIM_MAX_DOMAINS];
     unsigned int nr_doms;
 };
