@@ -155,6 +155,8 @@ long sim_sysctl(struct sim_machine *m, uint64_t u)
         if (domaininfolist(m, &op.u.getdomaininfolist))
             return -EFAULT;
         return gm_copy_to(u, &op, sizeof(op)) ? -EFAULT : 0;
+    case XEN_SYSCTL_sched_id:
+        return sim_sched_id(u, &op);
     case XEN_SYSCTL_cputopoinfo:
         return sim_cputopoinfo(u, &op);
     case XEN_SYSCTL_numainfo:

@@ -9,6 +9,7 @@
  */
 #include <stdint.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -22,19 +23,26 @@
 #define FIELD_BACK(u, op, type, field) \
     gm_copy_to((u) + offsetof(type, field), &(op)->field, sizeof((op)->field))
 
-/* A bitmap with only bit 0 set, as many bytes as the caller has room. */
-static long put_bit0(const struct xenctl_bitmap *b)
+/* A bitmap with only bit 0 set (or none), as many bytes as there is
+ * room for. */
+static long put_bitmap(const struct xenctl_bitmap *b, bool bit0)
 {
     uint64_t at = (uint64_t)(uintptr_t)b->bitmap.p;
     uint32_t bytes = (b->nr_bits + 7) / 8;
 
     for (uint32_t i = 0; i < bytes; i++) {
-        uint8_t v = i == 0;
+        uint8_t v = bit0 && i == 0;
 
         if (gm_copy_to(at + i, &v, 1))
             return -EFAULT;
     }
     return 0;
+}
+
+long sim_sched_id(uint64_t u, struct xen_sysctl *op)
+{
+    op->u.sched_id.sched_id = XEN_SCHEDULER_CREDIT2;
+    return gm_copy_to(u, op, sizeof(*op)) ? -EFAULT : 0;
 }
 
 long sim_cputopoinfo(uint64_t u, struct xen_sysctl *op)
@@ -85,12 +93,16 @@ long sim_numainfo(uint64_t u, struct xen_sysctl *op, uint64_t bytes)
     return 0;
 }
 
-/* Only the INFO query: there is pool 0 and no other. */
+/* The queries: there is pool 0, holding CPU 0, and no free CPU. */
 long sim_cpupool_op(struct sim_machine *m, uint64_t u, struct xen_sysctl *op)
 {
     struct xen_sysctl_cpupool_op *c = &op->u.cpupool_op;
     long rc;
 
+    if (c->op == XEN_SYSCTL_CPUPOOL_OP_FREEINFO) {
+        rc = put_bitmap(&c->cpumap, false);
+        return rc ? rc : gm_copy_to(u, op, sizeof(*op)) ? -EFAULT : 0;
+    }
     if (c->op != XEN_SYSCTL_CPUPOOL_OP_INFO)
         return sim_not_simulated("cpupool_op", NULL, c->op);
     if (c->cpupool_id > 0)
@@ -98,7 +110,7 @@ long sim_cpupool_op(struct sim_machine *m, uint64_t u, struct xen_sysctl *op)
     c->cpupool_id = 0;
     c->sched_id = XEN_SCHEDULER_CREDIT2;
     c->n_dom = m->nr_doms;
-    rc = put_bit0(&c->cpumap);
+    rc = put_bitmap(&c->cpumap, true);
     if (!rc && gm_copy_to(u, op, sizeof(*op)))
         rc = -EFAULT;
     return rc;
@@ -128,15 +140,15 @@ long sim_vcpu_domctl(struct sim_domain *d, struct xen_domctl *op)
             return -EINVAL;
         /* Whatever was asked, the vCPU can only be on CPU 0. */
         if (a->flags & XEN_VCPUAFFINITY_HARD)
-            rc = put_bit0(&a->cpumap_hard);
+            rc = put_bitmap(&a->cpumap_hard, true);
         if (!rc && (a->flags & XEN_VCPUAFFINITY_SOFT))
-            rc = put_bit0(&a->cpumap_soft);
+            rc = put_bitmap(&a->cpumap_soft, true);
         return rc;
     }
     case XEN_DOMCTL_setnodeaffinity:
         return 0;
     case XEN_DOMCTL_getnodeaffinity:
-        return put_bit0(&op->u.nodeaffinity.nodemap);
+        return put_bitmap(&op->u.nodeaffinity.nodemap, true);
     default:
         return sim_not_simulated("domctl", sim_domctl_name(op->cmd),
                                  op->cmd);

@@ -35,6 +35,7 @@ void sim_domaininfo(const struct sim_domain *d,
 struct xen_sysctl;
 struct xen_domctl;
 long sim_cputopoinfo(uint64_t u, struct xen_sysctl *op);
+long sim_sched_id(uint64_t u, struct xen_sysctl *op);
 long sim_numainfo(uint64_t u, struct xen_sysctl *op, uint64_t bytes);
 long sim_cpupool_op(struct sim_machine *m, uint64_t u, struct xen_sysctl *op);
 /* >0: copy the domctl back (as hc-domctl.c's handlers). */

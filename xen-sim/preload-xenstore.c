@@ -30,7 +30,8 @@ struct xs_handle {
     int pipe[2];            /* xs_fileno: never readable (no events) */
 };
 
-/* What a fresh dom0's xenstore holds that libxl reads. */
+/* What a fresh dom0's xenstore holds that libxl reads, and the names of
+ * the declared domains. */
 static void seed_once(void)
 {
     static const char *const seed[][2] = {
@@ -41,8 +42,24 @@ static void seed_once(void)
         { "/tool", "" },
     };
 
+    const struct sim_machine *m = sim_preload_machine();
+    char path[64], name[32];
+
     for (size_t i = 0; i < sizeof(seed) / sizeof(seed[0]); i++)
         xst_write(seed[i][0], seed[i][1], (unsigned int)strlen(seed[i][1]));
+    /* The domains declared with --domain, named after their id. */
+    for (unsigned int i = 0; m && i < m->nr_doms; i++) {
+        unsigned int id = m->doms[i].domid;
+
+        if (!id)
+            continue;
+        snprintf(path, sizeof(path), "/local/domain/%u/name", id);
+        snprintf(name, sizeof(name), "sim-%u", id);
+        xst_write(path, name, (unsigned int)strlen(name));
+        snprintf(path, sizeof(path), "/local/domain/%u/domid", id);
+        snprintf(name, sizeof(name), "%u", id);
+        xst_write(path, name, (unsigned int)strlen(name));
+    }
 }
 
 static void seed_store(void)
