@@ -36,6 +36,8 @@ static const struct subcommand subcommands[] = {
       "--libvirt)" },
     { "restore-check", NULL, cmd_restore_check, "FILE",
       "check a stream's recorded policy against this host" },
+    { "levelling", NULL, cmd_levelling, "",
+      "what a guest's own CPUID sees whatever its policy (--type)" },
 };
 
 #define NR_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))
