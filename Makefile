@@ -22,6 +22,8 @@ WARN     = -Wall -Wextra -Werror $(STD) -D_GNU_SOURCE
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+# Tests that call libxencall themselves (under xen-sim); not the library's.
+XENCALL_LIBS := $(shell pkg-config --libs xencall 2>/dev/null)
 ifeq ($(SAN),1)
 SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 endif
@@ -89,7 +91,8 @@ $(TOOL): $(TOOL_OBJS) $(LIBA)
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(HELPER_OBJS) $(LIBA)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS_ALL) -o $@ $< $(HELPER_OBJS) $(LIBA) $(PKG_LIBS) $(CMOCKA_LIBS)
+	$(CC) $(LDFLAGS_ALL) -o $@ $< $(HELPER_OBJS) $(LIBA) $(PKG_LIBS) $(CMOCKA_LIBS) \
+	  $(XENCALL_LIBS)
 
 # xen-sim: the launcher (build/xen-sim) and the library it preloads
 # (build/libxen-sim.so), which stands in for libxencall & co.  The preload
