@@ -117,6 +117,7 @@ static int parse(int argc, char **argv, struct sim_config *c)
     };
     int ch;
 
+    opterr = 0;
     while ((ch = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
         switch (ch) {
         case 'c': c->cpuid_file = optarg; break;
@@ -132,7 +133,11 @@ static int parse(int argc, char **argv, struct sim_config *c)
             break;
         case 'p': c->policy_dir = optarg; break;
         case 'h': usage(stdout); exit(0);
-        default: return -1;
+        default:
+            fprintf(stderr, "xen-sim: %s '%s'\n",
+                    optopt ? "option needs an argument:" : "unknown option",
+                    argv[optind - 1]);
+            return -1;
         }
     }
     return optind;
