@@ -55,6 +55,8 @@
  *   libxl_cpuid/xen-libxl-list.h (includes Xen's libxl header, GNU C
  *                                 only, so not in this strict C11 one)
  *   xen/lib/static-mask-bits.h
+ *   xen/arch/policy-guest.h (the hypervisor's side of the policy calls,
+ *                            for the simulated hypervisor, xen-sim/)
  */
 #ifndef LIBXL_CPUID_LIBXL_CPUID_H
 #define LIBXL_CPUID_LIBXL_CPUID_H
@@ -75,6 +77,7 @@
 #include "../xen/arch/featuresets.h"
 #include "../xen/arch/policy-derive.h"
 #include "../xen/arch/sysctl.h"
+#include "../xen/arch/levelling.h"
 
 /* The toolstack library (xlc_*). */
 #include "error.h"
@@ -97,5 +100,6 @@
 #include "xl-cpuid.h"
 #include "xl-cpuid-notes.h"
 #include "applied-policy.h"
+#include "levelling-report.h"
 
 #endif /* LIBXL_CPUID_LIBXL_CPUID_H */
