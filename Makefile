@@ -113,13 +113,17 @@ $(SIMSO): $(SIM_PRELOAD) $(LIBA) $(SIMMAP)
 	$(CC) -shared -Wl,--version-script,$(SIMMAP) -Wl,--as-needed \
 	  $(LDFLAGS) -o $@ $(SIM_PRELOAD) $(LIBA) $(PKG_LIBS)
 else
-$(SIMSO): FORCE
-	$(MAKE) BUILD=build SAN= CFLAGS="-O2 -g" build/libxen-sim.so
+# The plain preload, rebuilt by a plain make when a source changed (its
+# prerequisites listed so that `make -q` can tell).
+SIM_PLAIN = build/libxen-sim.so
+$(SIM_PLAIN): $(SIM_SRCS) $(XEN_SRCS) $(LIB_SRCS) $(SIMMAP) \
+	  $(wildcard xen-sim/*.h libxl_cpuid/*.h xen/*/*.h public/*.h public/*/*.h)
+	$(MAKE) BUILD=build SAN= CFLAGS="-O2 -g" $@
+	@touch $@
+$(SIMSO): $(SIM_PLAIN)
 	@mkdir -p $(dir $@)
-	cp build/libxen-sim.so $@
+	cp $< $@
 endif
-.PHONY: FORCE
-FORCE:
 
 # libFuzzer targets: fuzz/fuzz_*.c, each exporting LLVMFuzzerTestOneInput.
 FUZZ_SRCS = $(wildcard fuzz/fuzz_*.c)

@@ -255,6 +255,7 @@ static void cpuid_r_file(void **state)
 static void live_cpu(void **state)
 {
     (void)state;
+    xen_sim_pin_one_cpu();   /* the same APIC IDs in every process */
     check_source(NULL, "live CPU");
 }
 

@@ -36,6 +36,13 @@ int xen_sim_run(const char *sim_args, const char *command, char **out,
  */
 void xen_sim_reexec(char **argv, const char *const *sim_argv);
 
+/*
+ * Pin this process (and so every process it starts) to one CPU: the live
+ * CPU's CPUID differs between CPUs (APIC IDs), and a comparison between
+ * processes must read the same one.
+ */
+void xen_sim_pin_one_cpu(void);
+
 /* $XFS_DATA/cpuid/live/this-machine-cpuid-r.txt */
 const char *xen_sim_live_dump(void);
 
