@@ -19,6 +19,7 @@
 #include "libxl_cpuid/applied-policy.h"
 #include "libxl_cpuid/policy-json.h"
 #include "tests/helpers/shared-data.h"
+#include "tests/helpers/tool-run.h"
 #include "tests/helpers/xen-sim-run.h"
 
 #define DUMP "GenuineIntel0050654_SkylakeXeon"
@@ -175,6 +176,51 @@ static void policy_file_domain(void **state)
     xlc_system_policies_free(sys);
 }
 
+#define LIBDIR "/usr/lib/x86_64-linux-gnu/"
+/* libxenstore's helpers that touch no handle: not intercepted. */
+#define XS_PURE "xs_daemon_rundir|xs_daemon_socket|xs_daemon_socket_ro|" \
+                "xs_path_is_subpath|xs_strings_to_perms|xs_write_all"
+
+static char *exports(const char *lib, const char *filter)
+{
+    char cmd[1024], *out = NULL;
+
+    snprintf(cmd, sizeof(cmd), "nm -D --defined-only '%s' | awk '$2 == \"T\""
+             " { sub(/@.*/, \"\", $3); print $3 }' | grep -v -x -E '%s' | "
+             "sort", lib, filter);
+    assert_int_equal(tool_run_shell(cmd, &out, NULL), 0);
+    return out;
+}
+
+/*
+ * The preload exports exactly the entry points it stands in for: all of
+ * libxencall.so.1 and libxenforeignmemory.so.1, and libxenstore's handle
+ * calls; unversioned ("Base"), which the dynamic linker binds to the
+ * versioned references of libxenctrl & co (xencall_open@VERS_1.0).
+ */
+static void preload_exports(void **state)
+{
+    char lib[512], cmd[1024], *ours, *theirs, *all = NULL, *bad = NULL;
+    char *a, *b, *c;
+
+    (void)state;
+    snprintf(lib, sizeof(lib), "%s", xen_sim_path());
+    strcpy(strrchr(lib, '/'), "/libxen-sim.so");
+    ours = exports(lib, "^$");
+    a = exports(LIBDIR "libxencall.so.1", "^$");
+    b = exports(LIBDIR "libxenforeignmemory.so.1", "^$");
+    c = exports(LIBDIR "libxenstore.so.4", XS_PURE);
+    assert_true(asprintf(&all, "%s%s%s", a, b, c) > 0);
+    snprintf(cmd, sizeof(cmd), "printf '%%s' '%s' | sort", all);
+    assert_int_equal(tool_run_shell(cmd, &theirs, NULL), 0);
+    assert_string_equal(ours, theirs);
+    snprintf(cmd, sizeof(cmd), "objdump -T '%s' | awk '$4 == \".text\" && "
+             "$6 != \"Base\"'", lib);
+    assert_int_equal(tool_run_shell(cmd, &bad, NULL), 0);
+    assert_string_equal(bad, "");
+    free(ours), free(theirs), free(all), free(bad), free(a), free(b), free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -182,6 +228,7 @@ int main(void)
         cmocka_unit_test(command_runs_with_its_environment),
         cmocka_unit_test(host_options_reach_the_tools),
         cmocka_unit_test(policy_file_domain),
+        cmocka_unit_test(preload_exports),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
