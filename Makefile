@@ -5,7 +5,8 @@
 #   make check        the cmocka suite, plain and under ASan+UBSan
 #   make deps         install missing Debian packages (needs root)
 #   make fuzz         libFuzzer targets (clang)
-#   make install      library, headers, pkg-config file, xen-cpuid, man page
+#   make install      library, headers, pkg-config file, xen-cpuid, xen-sim,
+#                     man pages
 #                     (PREFIX=/usr/local, DESTDIR= for staging)
 #   make valgrind     every test program (and the tool they run) under valgrind
 #
@@ -21,6 +22,8 @@ WARN     = -Wall -Wextra -Werror $(STD) -D_GNU_SOURCE
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+# Tests that call libxencall themselves (under xen-sim); not the library's.
+XENCALL_LIBS := $(shell pkg-config --libs xencall 2>/dev/null)
 ifeq ($(SAN),1)
 SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 endif
@@ -41,6 +44,9 @@ TEST_HELPERS = $(wildcard tests/helpers/*.c)
 # that include them are built as gnu11; everything else is strict C11.
 XENHDR_OBJS = $(BUILD)/obj/tests/%.o $(BUILD)/obj/libxl_cpuid/xen-%.o
 $(XENHDR_OBJS): STD = -std=gnu11
+# xen-sim/ serves the hypercalls over <xen/sysctl.h> and <xen/domctl.h>,
+# which only the toolstack may include (__XEN_TOOLS__).
+$(BUILD)/obj/xen-sim/%.o: STD = -std=gnu11 -D__XEN_TOOLS__
 
 XEN_OBJS  = $(XEN_SRCS:%.c=$(BUILD)/obj/%.o)
 LIB_OBJS  = $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
@@ -51,6 +57,8 @@ TESTS     = $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 LIBA  = $(BUILD)/libxl_cpuid.a
 LIBSO = $(BUILD)/libxl_cpuid.so
 TOOL  = $(BUILD)/xen-cpuid
+SIM   = $(BUILD)/xen-sim
+SIMSO = $(BUILD)/libxen-sim.so
 
 # The shared library's ABI: soname major, real-name version, and the
 # version script exporting only xlc_* and xfs_*.
@@ -60,7 +68,7 @@ LIBMAP  = libxl_cpuid/libxl_cpuid.map
 
 .PHONY: all run check test test-asan deps clean freestanding fuzz fuzz-targets fuzz-run bench \
 	install uninstall valgrind
-all: $(LIBA) $(LIBSO) $(TOOL)
+all: $(LIBA) $(LIBSO) $(TOOL) $(SIM) $(SIMSO)
 
 $(BUILD)/obj/xen/%.o: xen/%.c
 	@mkdir -p $(dir $@)
@@ -97,7 +105,39 @@ $(TOOL): $(TOOL_OBJS) $(LIBA)
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(HELPER_OBJS) $(LIBA)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS_ALL) -o $@ $< $(HELPER_OBJS) $(LIBA) $(PKG_LIBS) $(CMOCKA_LIBS)
+	$(CC) $(LDFLAGS_ALL) -o $@ $< $(HELPER_OBJS) $(LIBA) $(PKG_LIBS) $(CMOCKA_LIBS) \
+	  $(XENCALL_LIBS)
+
+# xen-sim: the launcher (build/xen-sim) and the library it preloads
+# (build/libxen-sim.so), which stands in for libxencall & co.  The preload
+# goes into programs built without sanitizers (Xen's own tools), so it is
+# always built plainly: a sanitised build copies the plain one.
+SIM_SRCS     = $(wildcard xen-sim/*.c)
+SIM_CORE     = $(BUILD)/obj/xen-sim/sim-state.o $(BUILD)/obj/xen-sim/sim-domains.o
+SIM_PRELOAD  = $(filter-out $(BUILD)/obj/xen-sim/launcher.o, \
+	$(SIM_SRCS:%.c=$(BUILD)/obj/%.o))
+SIMMAP = xen-sim/preload.map
+$(BUILD)/obj/xen-sim/launcher.o: ALL_CFLAGS += -DXEN_SIM_LIBDIR='"$(LIBDIR)"'
+
+$(SIM): $(BUILD)/obj/xen-sim/launcher.o $(SIM_CORE) $(LIBA)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
+
+ifeq ($(SAN),)
+$(SIMSO): $(SIM_PRELOAD) $(LIBA) $(SIMMAP)
+	$(CC) -shared -Wl,--version-script,$(SIMMAP) -Wl,--as-needed \
+	  $(LDFLAGS) -o $@ $(SIM_PRELOAD) $(LIBA) $(PKG_LIBS)
+else
+# The plain preload, rebuilt by a plain make when a source changed (its
+# prerequisites listed so that `make -q` can tell).
+SIM_PLAIN = build/libxen-sim.so
+$(SIM_PLAIN): $(SIM_SRCS) $(XEN_SRCS) $(LIB_SRCS) $(SIMMAP) \
+	  $(wildcard xen-sim/*.h libxl_cpuid/*.h xen/*/*.h public/*.h public/*/*.h)
+	$(MAKE) BUILD=build SAN= CFLAGS="-O2 -g" $@
+	@touch $@
+$(SIMSO): $(SIM_PLAIN)
+	@mkdir -p $(dir $@)
+	cp $< $@
+endif
 
 # libFuzzer targets: fuzz/fuzz_*.c, each exporting LLVMFuzzerTestOneInput.
 FUZZ_SRCS = $(wildcard fuzz/fuzz_*.c)
@@ -227,6 +267,9 @@ install: all
 	  > $(DESTDIR)$(PKGCONFIGDIR)/libxl_cpuid.pc
 	install -m 0755 $(TOOL) $(DESTDIR)$(BINDIR)/xen-cpuid
 	install -m 0644 man/xen-cpuid.1 $(DESTDIR)$(MANDIR)/man1/xen-cpuid.1
+	install -m 0755 $(SIM) $(DESTDIR)$(BINDIR)/xen-sim
+	install -D -m 0644 $(SIMSO) $(DESTDIR)$(LIBDIR)/xen-sim/libxen-sim.so
+	install -m 0644 man/xen-sim.1 $(DESTDIR)$(MANDIR)/man1/xen-sim.1
 	@# A real install into a cached directory (/usr/local/lib) needs the
 	@# loader cache refreshed; a staged one (DESTDIR) does not.
 	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && \
@@ -238,6 +281,8 @@ uninstall:
 	  $(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libxl_cpuid.so \
 	  $(DESTDIR)$(PKGCONFIGDIR)/libxl_cpuid.pc $(DESTDIR)$(BINDIR)/xen-cpuid \
 	  $(DESTDIR)$(MANDIR)/man1/xen-cpuid.1
+	rm -f $(DESTDIR)$(BINDIR)/xen-sim $(DESTDIR)$(MANDIR)/man1/xen-sim.1
+	rm -rf $(DESTDIR)$(LIBDIR)/xen-sim
 	rm -rf $(DESTDIR)$(HDRDIR)
 
 clean:

@@ -58,6 +58,8 @@
  *                                 only, so not in this strict C11 one)
  *   xen/lib/static-mask-bits.h xen/lib/deep-deps-table.h (the direct
  *   dependencies, read by the build-time generator only)
+ *   xen/arch/policy-guest.h (the hypervisor's side of the policy calls,
+ *                            for the simulated hypervisor, xen-sim/)
  */
 #ifndef LIBXL_CPUID_LIBXL_CPUID_H
 #define LIBXL_CPUID_LIBXL_CPUID_H
@@ -80,6 +82,7 @@
 #include "../xen/arch/policy-derive.h"
 #include "../xen/arch/sysctl.h"
 #include "../xen/arch/viridian-leaves.h"
+#include "../xen/arch/levelling.h"
 
 /* The toolstack library (xlc_*). */
 #include "error.h"
@@ -108,5 +111,6 @@
 #include "xl-cfg-value.h"
 #include "viridian.h"
 #include "libvirt-hyperv.h"
+#include "levelling-report.h"
 
 #endif /* LIBXL_CPUID_LIBXL_CPUID_H */

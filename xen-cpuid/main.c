@@ -41,6 +41,8 @@ static const struct subcommand subcommands[] = {
       "check a stream's recorded policy against this host" },
     { "viridian", NULL, cmd_viridian, "SETTING | --libvirt FILE.xml",
       "xl's viridian= for a Windows guest: groups, HVM param, leaves" },
+    { "levelling", NULL, cmd_levelling, "",
+      "what a guest's own CPUID sees whatever its policy (--type)" },
     { "help", NULL, cmd_help, "", "this text" },
 };
 

@@ -80,5 +80,6 @@ int cmd_level(struct tool *t);
 int cmd_record(struct tool *t);
 int cmd_restore_check(struct tool *t);
 int cmd_viridian(struct tool *t);
+int cmd_levelling(struct tool *t);
 
 #endif /* XEN_CPUID_TOOL_H */
