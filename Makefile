@@ -35,15 +35,16 @@ LDFLAGS_ALL = $(SANFLAGS) $(LDFLAGS)
 
 # xen/ is freestanding: no libc headers beyond the compiler's own.
 XEN_SRCS  = $(wildcard xen/lib/*.c xen/arch/*.c)
-LIB_SRCS  = $(wildcard libxl_cpuid/*.c)
+LIB_SRCS  = $(wildcard libxl_cpuid/*/*.c)
 TOOL_SRCS = $(wildcard xen-cpuid/*.c)
 TEST_SRCS = $(wildcard tests/test_*.c)
 TEST_HELPERS = $(wildcard tests/helpers/*.c)
 
 # Xen's own installed headers need GNU C (__align8__ etc.): only the files
-# that include them are built as gnu11; everything else is strict C11.
-XENHDR_OBJS = $(BUILD)/obj/tests/%.o $(BUILD)/obj/libxl_cpuid/xen-%.o
-$(XENHDR_OBJS): STD = -std=gnu11
+# that include them (named xen-*.c in the library) are built as gnu11;
+# everything else is strict C11.
+$(BUILD)/obj/tests/%.o: STD = -std=gnu11
+$(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard libxl_cpuid/*/xen-*.c)): STD = -std=gnu11
 # xen-sim/ serves the hypercalls over <xen/sysctl.h> and <xen/domctl.h>,
 # which only the toolstack may include (__XEN_TOOLS__).
 $(BUILD)/obj/xen-sim/%.o: STD = -std=gnu11 -D__XEN_TOOLS__
@@ -131,7 +132,7 @@ else
 # prerequisites listed so that `make -q` can tell).
 SIM_PLAIN = build/libxen-sim.so
 $(SIM_PLAIN): $(SIM_SRCS) $(XEN_SRCS) $(LIB_SRCS) $(SIMMAP) \
-	  $(wildcard xen-sim/*.h libxl_cpuid/*.h xen/*/*.h public/*.h public/*/*.h)
+	  $(wildcard xen-sim/*.h libxl_cpuid/*/*.h xen/*/*.h public/*.h public/*/*.h)
 	$(MAKE) BUILD=build SAN= CFLAGS="-O2 -g" $@
 	@touch $@
 $(SIMSO): $(SIM_PLAIN)

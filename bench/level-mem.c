@@ -20,8 +20,8 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "libxl_cpuid/level-input.h"
-#include "libxl_cpuid/level.h"
+#include "libxl_cpuid/level/level-input.h"
+#include "libxl_cpuid/level/level.h"
 
 #define NW XFS_NR_WORDS
 

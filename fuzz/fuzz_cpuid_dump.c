@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "libxl_cpuid/cpuid-dump.h"
+#include "libxl_cpuid/sources/cpuid-dump.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "libxl_cpuid/feature-names.h"
-#include "libxl_cpuid/featureset-text.h"
+#include "libxl_cpuid/names/feature-names.h"
+#include "libxl_cpuid/names/featureset-text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "libxl_cpuid/libvirt-translate.h"
+#include "libxl_cpuid/libvirt/libvirt-translate.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "libxl_cpuid/policy-json.h"
+#include "libxl_cpuid/policy/policy-json.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "libxl_cpuid/cpu-policy.h"
+#include "libxl_cpuid/policy/cpu-policy.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "libxl_cpuid/applied-policy.h"
-#include "libxl_cpuid/restore-check.h"
+#include "libxl_cpuid/policy/applied-policy.h"
+#include "libxl_cpuid/migration/restore-check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "libxl_cpuid/stream.h"
+#include "libxl_cpuid/migration/stream.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

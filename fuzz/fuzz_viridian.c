@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "libxl_cpuid/libvirt-hyperv.h"
-#include "libxl_cpuid/viridian.h"
+#include "libxl_cpuid/viridian/libvirt-hyperv.h"
+#include "libxl_cpuid/viridian/viridian.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

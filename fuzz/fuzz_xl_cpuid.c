@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "libxl_cpuid/xl-cpuid.h"
+#include "libxl_cpuid/xl/xl-cpuid.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -23,8 +23,8 @@
 
 #include <yajl/yajl_gen.h>
 
-#include "libxl_cpuid/cpu-policy.h"
-#include "libxl_cpuid/xl-cpuid.h"
+#include "libxl_cpuid/policy/cpu-policy.h"
+#include "libxl_cpuid/xl/xl-cpuid.h"
 
 struct libxl__cpu_policy;
 int libxl_cpuid_parse_config(struct libxl__cpu_policy **cpuid,

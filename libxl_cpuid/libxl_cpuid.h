@@ -47,15 +47,20 @@
  * header is either included below or named internal.
  *
  * Internal headers, not installed and not part of the API:
- *   libxl_cpuid/cpuid-dump-priv.h libxl_cpuid/guest-verdict-int.h
- *   libxl_cpuid/level-internal.h libxl_cpuid/level-input-libvirt-int.h
- *   libxl_cpuid/level-report-int.h libxl_cpuid/libvirt-cpumap-int.h
- *   libxl_cpuid/libvirt-translate-int.h libxl_cpuid/libvirt-util.h
- *   libxl_cpuid/libvirt-xml.h libxl_cpuid/stream-bytes.h
- *   libxl_cpuid/stream-check.h libxl_cpuid/stream-src.h
- *   libxl_cpuid/xen-backend.h
- *   libxl_cpuid/xen-libxl-list.h (includes Xen's libxl header, GNU C
- *                                 only, so not in this strict C11 one)
+ *   libxl_cpuid/sources/cpuid-dump-priv.h
+ *   libxl_cpuid/sources/xen-backend.h
+ *   libxl_cpuid/verdict/guest-verdict-int.h
+ *   libxl_cpuid/level/level-internal.h
+ *   libxl_cpuid/level/level-input-libvirt-int.h
+ *   libxl_cpuid/level/level-report-int.h
+ *   libxl_cpuid/libvirt/libvirt-cpumap-int.h
+ *   libxl_cpuid/libvirt/libvirt-translate-int.h
+ *   libxl_cpuid/libvirt/libvirt-util.h libxl_cpuid/libvirt/libvirt-xml.h
+ *   libxl_cpuid/migration/stream-bytes.h
+ *   libxl_cpuid/migration/stream-check.h
+ *   libxl_cpuid/migration/stream-src.h
+ *   libxl_cpuid/xl/xen-libxl-list.h (includes Xen's libxl header, GNU C
+ *                                    only, so not in this strict C11 one)
  *   xen/lib/static-mask-bits.h xen/lib/deep-deps-table.h (the direct
  *   dependencies, read by the build-time generator only)
  *   xen/arch/policy-guest.h (the hypervisor's side of the policy calls,
@@ -85,32 +90,32 @@
 #include "../xen/arch/levelling.h"
 
 /* The toolstack library (xlc_*). */
-#include "error.h"
-#include "strbuf.h"
-#include "feature-names.h"
-#include "featureset-text.h"
-#include "cpuid-dump.h"
-#include "handle.h"
-#include "guest-type.h"
-#include "cpu-policy.h"
-#include "libvirt-cpu.h"
-#include "libvirt-cpumap.h"
-#include "libvirt-translate.h"
-#include "stream.h"
-#include "policy-json.h"
-#include "restore-check.h"
-#include "level.h"
-#include "level-input.h"
-#include "level-policy.h"
-#include "level-report.h"
-#include "xl-cpuid.h"
-#include "xl-cpuid-notes.h"
-#include "applied-policy.h"
-#include "guest-verdict.h"
-#include "guest-source.h"
-#include "xl-cfg-value.h"
-#include "viridian.h"
-#include "libvirt-hyperv.h"
-#include "levelling-report.h"
+#include "util/error.h"
+#include "util/strbuf.h"
+#include "names/feature-names.h"
+#include "names/featureset-text.h"
+#include "sources/cpuid-dump.h"
+#include "sources/handle.h"
+#include "names/guest-type.h"
+#include "policy/cpu-policy.h"
+#include "libvirt/libvirt-cpu.h"
+#include "libvirt/libvirt-cpumap.h"
+#include "libvirt/libvirt-translate.h"
+#include "migration/stream.h"
+#include "policy/policy-json.h"
+#include "migration/restore-check.h"
+#include "level/level.h"
+#include "level/level-input.h"
+#include "level/level-policy.h"
+#include "level/level-report.h"
+#include "xl/xl-cpuid.h"
+#include "xl/xl-cpuid-notes.h"
+#include "policy/applied-policy.h"
+#include "verdict/guest-verdict.h"
+#include "verdict/guest-source.h"
+#include "xl/xl-cfg-value.h"
+#include "viridian/viridian.h"
+#include "viridian/libvirt-hyperv.h"
+#include "verdict/levelling-report.h"
 
 #endif /* LIBXL_CPUID_LIBXL_CPUID_H */

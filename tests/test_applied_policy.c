@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The applied policy (libxl_cpuid/applied-policy.h) on the shared dumps:
+ * The applied policy (libxl_cpuid/policy/applied-policy.h) on the shared dumps:
  * defaults reproduce the system default policies, a levelled featureset
  * yields a policy an older pool member restores (libxenguest agrees),
  * what a host cannot give is refused with every reason, settings Xen
@@ -19,9 +19,9 @@
 #include <cmocka.h>
 
 #include "helpers/policy-oracle.h"
-#include "libxl_cpuid/applied-policy.h"
-#include "libxl_cpuid/restore-check.h"
-#include "libxl_cpuid/xl-cpuid.h"
+#include "libxl_cpuid/policy/applied-policy.h"
+#include "libxl_cpuid/migration/restore-check.h"
+#include "libxl_cpuid/xl/xl-cpuid.h"
 
 #define HVM_DEF XFS_SYSCTL_cpu_featureset_hvm
 #define HVM_MAX XFS_SYSCTL_cpu_featureset_hvm_max

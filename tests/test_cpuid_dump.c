@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "libxl_cpuid/cpuid-dump.h"
+#include "libxl_cpuid/sources/cpuid-dump.h"
 #include "helpers/shared-data.h"
 
 static size_t count_substr(const char *text, const char *needle)

@@ -21,9 +21,9 @@
 #include <xenguest.h>
 
 #include "helpers/policy-oracle.h"
-#include "libxl_cpuid/applied-policy.h"
-#include "libxl_cpuid/restore-check.h"
-#include "libxl_cpuid/stream.h"
+#include "libxl_cpuid/policy/applied-policy.h"
+#include "libxl_cpuid/migration/restore-check.h"
+#include "libxl_cpuid/migration/stream.h"
 #include "helpers/libxenguest-private.h"
 
 #define HVM XFS_STREAM_DOM_X86_HVM

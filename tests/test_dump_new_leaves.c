@@ -28,8 +28,8 @@
 
 #include "helpers/shared-data.h"
 #include "helpers/tool-run.h"
-#include "libxl_cpuid/cpu-policy.h"
-#include "libxl_cpuid/cpuid-dump.h"
+#include "libxl_cpuid/policy/cpu-policy.h"
+#include "libxl_cpuid/sources/cpuid-dump.h"
 
 #define BASE "GenuineIntel00B06D1_LunarLake_04"
 

@@ -18,7 +18,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
-#include "libxl_cpuid/feature-names.h"
+#include "libxl_cpuid/names/feature-names.h"
 #include "xen/lib/featureset.h"
 
 /* ---- where a bit lives, independently of our feature numbering ---- */

@@ -16,8 +16,8 @@
 #include <cmocka.h>
 
 #include "helpers/cpudata-featureset.h"
-#include "libxl_cpuid/featureset-text.h"
-#include "libxl_cpuid/strbuf.h"
+#include "libxl_cpuid/names/featureset-text.h"
+#include "libxl_cpuid/util/strbuf.h"
 #include "xen/lib/featureset.h"
 
 static void round_trip(const uint32_t *words, size_t nr)

@@ -44,7 +44,7 @@
 
 #include "helpers/guest-models.h"
 #include "helpers/policy-oracle.h"
-#include "libxl_cpuid/applied-policy.h"
+#include "libxl_cpuid/policy/applied-policy.h"
 
 #define W XFS_NR_WORDS
 

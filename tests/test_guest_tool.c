@@ -31,7 +31,7 @@
 #include "helpers/policy-oracle.h"
 #include "helpers/shared-data.h"
 #include "helpers/tool-run.h"
-#include "libxl_cpuid/stream.h"
+#include "libxl_cpuid/migration/stream.h"
 
 static struct gm_pool pool;
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The guest verdict (libxl_cpuid/guest-verdict.h) form by form on real
+ * The guest verdict (libxl_cpuid/verdict/guest-verdict.h) form by form on real
  * hosts: the same guest in every form gets the same policy; each kind of
  * reason, named; what is normalised or dropped is said; a host known only
  * by its featureset; a host without the guest type; bad input.
@@ -20,7 +20,7 @@
 #include "helpers/guest-models.h"
 #include "helpers/policy-oracle.h"
 #include "helpers/shared-data.h"
-#include "libxl_cpuid/applied-policy.h"
+#include "libxl_cpuid/policy/applied-policy.h"
 
 #define W XFS_NR_WORDS
 #define HVM XLC_GUEST_HVM

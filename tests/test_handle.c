@@ -24,7 +24,7 @@
 #include <xenctrl.h>
 #include <xenguest.h>
 
-#include "libxl_cpuid/handle.h"
+#include "libxl_cpuid/sources/handle.h"
 #include "helpers/shared-data.h"
 
 #define NR_SETS XFS_SYSCTL_cpu_featureset_nr

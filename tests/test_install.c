@@ -32,8 +32,8 @@
 
 #include <cmocka.h>
 
-#include "libxl_cpuid/cpuid-dump.h"
-#include "libxl_cpuid/feature-names.h"
+#include "libxl_cpuid/sources/cpuid-dump.h"
+#include "libxl_cpuid/names/feature-names.h"
 #include "xen/lib/featureset.h"
 
 #define VERSION_NODE "LIBXL_CPUID_0.1"

@@ -27,10 +27,10 @@
 
 #include "helpers/level_testdata.h"
 #include "helpers/xl-oracle.h"
-#include "libxl_cpuid/cpu-policy.h"
-#include "libxl_cpuid/level-report.h"
-#include "libxl_cpuid/libvirt-translate.h"
-#include "libxl_cpuid/xl-cpuid.h"
+#include "libxl_cpuid/policy/cpu-policy.h"
+#include "libxl_cpuid/level/level-report.h"
+#include "libxl_cpuid/libvirt/libvirt-translate.h"
+#include "libxl_cpuid/xl/xl-cpuid.h"
 
 #define NW XFS_NR_WORDS
 #define POOLS 12

@@ -17,8 +17,8 @@
 #include <cmocka.h>
 
 #include "helpers/level_testdata.h"
-#include "libxl_cpuid/cpu-policy.h"
-#include "libxl_cpuid/level-policy.h"
+#include "libxl_cpuid/policy/cpu-policy.h"
+#include "libxl_cpuid/level/level-policy.h"
 
 #define NW XFS_NR_WORDS
 #define ITERATIONS 200

@@ -17,8 +17,8 @@
 #include <cmocka.h>
 
 #include "helpers/level_testdata.h"
-#include "libxl_cpuid/level-report.h"
-#include "libxl_cpuid/libvirt-translate.h"
+#include "libxl_cpuid/level/level-report.h"
+#include "libxl_cpuid/libvirt/libvirt-translate.h"
 
 #define NW XFS_NR_WORDS
 #define HVM XLC_GUEST_HVM

@@ -19,9 +19,9 @@
 
 #include <cmocka.h>
 
-#include "libxl_cpuid/cpu-policy.h"
-#include "libxl_cpuid/featureset-text.h"
-#include "libxl_cpuid/xl-cpuid.h"
+#include "libxl_cpuid/policy/cpu-policy.h"
+#include "libxl_cpuid/names/featureset-text.h"
+#include "libxl_cpuid/xl/xl-cpuid.h"
 #include "helpers/tool-run.h"
 
 static char dumps[PATH_MAX];

@@ -20,10 +20,10 @@
 
 #include <cmocka.h>
 
-#include "libxl_cpuid/level-input.h"
-#include "libxl_cpuid/libvirt-cpu.h"
-#include "libxl_cpuid/libvirt-translate.h"
-#include "libxl_cpuid/strbuf.h"
+#include "libxl_cpuid/level/level-input.h"
+#include "libxl_cpuid/libvirt/libvirt-cpu.h"
+#include "libxl_cpuid/libvirt/libvirt-translate.h"
+#include "libxl_cpuid/util/strbuf.h"
 #include "helpers/shared-data.h"
 
 #define W XFS_NR_WORDS

@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "libxl_cpuid/libvirt-cpu.h"
+#include "libxl_cpuid/libvirt/libvirt-cpu.h"
 
 static struct xlc_lv_cpu *parse_ok(const char *xml)
 {

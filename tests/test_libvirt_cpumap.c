@@ -18,7 +18,7 @@
 #include <cmocka.h>
 
 #include "helpers/lv-oracle.h"
-#include "libxl_cpuid/libvirt-translate.h"
+#include "libxl_cpuid/libvirt/libvirt-translate.h"
 
 #define W XFS_NR_WORDS
 #define MAP_DIR XLC_CPU_MAP_DEFAULT_DIR

@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "libxl_cpuid/libvirt-translate.h"
+#include "libxl_cpuid/libvirt/libvirt-translate.h"
 #include "helpers/shared-data.h"
 
 #define W XFS_NR_WORDS

@@ -21,8 +21,8 @@
 #include <cmocka.h>
 
 #include "helpers/lv-oracle.h"
-#include "libxl_cpuid/libvirt-cpu.h"
-#include "libxl_cpuid/libvirt-cpumap.h"
+#include "libxl_cpuid/libvirt/libvirt-cpu.h"
+#include "libxl_cpuid/libvirt/libvirt-cpumap.h"
 
 /* Whatever libxml2 might print goes to a file that must stay empty. */
 static int begin_capture(char *path)

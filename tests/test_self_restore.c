@@ -29,9 +29,9 @@
 #include "helpers/policy-oracle.h"
 #include "helpers/shared-data.h"
 #include "helpers/tool-run.h"
-#include "libxl_cpuid/applied-policy.h"
-#include "libxl_cpuid/guest-source.h"
-#include "libxl_cpuid/restore-check.h"
+#include "libxl_cpuid/policy/applied-policy.h"
+#include "libxl_cpuid/verdict/guest-source.h"
+#include "libxl_cpuid/migration/restore-check.h"
 
 #define PV XFS_STREAM_DOM_X86_PV
 #define HVM XFS_STREAM_DOM_X86_HVM

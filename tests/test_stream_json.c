@@ -17,8 +17,8 @@
 #include <cmocka.h>
 
 #include "helpers/stream-helpers.h"
-#include "libxl_cpuid/policy-json.h"
-#include "libxl_cpuid/stream.h"
+#include "libxl_cpuid/policy/policy-json.h"
+#include "libxl_cpuid/migration/stream.h"
 #include "xen/lib/cpu-policy-limits.h"
 
 static void assert_entries_equal(const struct xlc_policy_entries *a,

@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "libxl_cpuid/stream.h"
+#include "libxl_cpuid/migration/stream.h"
 #include "xen/lib/cpu-policy-limits.h"
 #include "helpers/libxenguest-private.h"
 

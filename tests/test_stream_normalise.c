@@ -33,9 +33,9 @@
 #include "helpers/shared-data.h"
 #include "helpers/stream-helpers.h"
 #include "helpers/tool-run.h"
-#include "libxl_cpuid/applied-policy.h"
-#include "libxl_cpuid/stream-check.h"
-#include "libxl_cpuid/stream.h"
+#include "libxl_cpuid/policy/applied-policy.h"
+#include "libxl_cpuid/migration/stream-check.h"
+#include "libxl_cpuid/migration/stream.h"
 
 #define HVM XFS_STREAM_DOM_X86_HVM
 #define PV XFS_STREAM_DOM_X86_PV

@@ -21,7 +21,7 @@
 #include <cmocka.h>
 
 #include "helpers/stream-helpers.h"
-#include "libxl_cpuid/stream.h"
+#include "libxl_cpuid/migration/stream.h"
 #include "xen/lib/cpu-policy-limits.h"
 
 static char checker_out[65536];

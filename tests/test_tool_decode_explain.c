@@ -18,7 +18,7 @@
 #include <cmocka.h>
 
 #include "helpers/cpudata-featureset.h"
-#include "libxl_cpuid/featureset-text.h"
+#include "libxl_cpuid/names/featureset-text.h"
 #include "helpers/tool-run.h"
 
 struct run {

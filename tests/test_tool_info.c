@@ -21,8 +21,8 @@
 #include <xenctrl.h>
 #include <xenguest.h>
 
-#include "libxl_cpuid/handle.h"
-#include "libxl_cpuid/strbuf.h"
+#include "libxl_cpuid/sources/handle.h"
+#include "libxl_cpuid/util/strbuf.h"
 #include "helpers/tool-run.h"
 #include "helpers/shared-data.h"
 

@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "libxl_cpuid/viridian.h"
+#include "libxl_cpuid/viridian/viridian.h"
 
 #define G(x) XLC_VIRIDIAN_BIT(XLC_VIRIDIAN_##x)
 #define BIT(n) (1u << (n))

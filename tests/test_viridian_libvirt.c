@@ -19,7 +19,7 @@
 #include <cmocka.h>
 
 #include "helpers/libvirt-oracle.h"
-#include "libxl_cpuid/libvirt-hyperv.h"
+#include "libxl_cpuid/viridian/libvirt-hyperv.h"
 
 #define G(x) XLC_VIRIDIAN_BIT(XLC_VIRIDIAN_##x)
 

@@ -20,7 +20,7 @@
 #include <xen/xen.h>
 #include <xen/hvm/params.h>
 
-#include "libxl_cpuid/viridian.h"
+#include "libxl_cpuid/viridian/viridian.h"
 
 #define G(x) XLC_VIRIDIAN_BIT(XLC_VIRIDIAN_##x)
 

@@ -21,7 +21,7 @@
 #include "helpers/shared-data.h"
 #include "helpers/tool-run.h"
 #include "helpers/viridian-oracle.h"
-#include "libxl_cpuid/viridian.h"
+#include "libxl_cpuid/viridian/viridian.h"
 
 #define ICX "GenuineIntel00606A6_ICX_04"
 #define MILAN "AuthenticAMD0A00F11_K19_Milan_02"

@@ -19,8 +19,8 @@
 #include <cmocka.h>
 
 #include "helpers/viridian-oracle.h"
-#include "libxl_cpuid/viridian.h"
-#include "libxl_cpuid/xl-cfg-value.h"
+#include "libxl_cpuid/viridian/viridian.h"
+#include "libxl_cpuid/xl/xl-cfg-value.h"
 
 static unsigned long compared, accepted;
 

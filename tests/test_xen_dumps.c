@@ -20,7 +20,7 @@
 #include "helpers/xen-fake-cpu.h"
 #include "helpers/xen-fs-check.h"
 #include "helpers/xen-oracle.h"
-#include "libxl_cpuid/cpuid-dump.h"
+#include "libxl_cpuid/sources/cpuid-dump.h"
 #include "xen/arch/featuresets.h"
 
 #define N XFS_NR_WORDS

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Our own xen-cpuid with --backend xen under xen-sim takes the real
- * libxenctrl/libxenguest path (libxl_cpuid/xen-backend.c, xen-policy.c,
+ * libxenctrl/libxenguest path (libxl_cpuid/sources/xen-backend.c, xen-policy.c,
  * xen-levelling.c) to the simulated hypervisor.  On every shared dump, the
  * `cpuid -r` file and the live CPU it must give the same featuresets
  * (info --json), system policies (policy --json) and levelling
@@ -22,8 +22,8 @@
 
 #include <cmocka.h>
 
-#include "libxl_cpuid/cpu-policy.h"
-#include "libxl_cpuid/levelling-report.h"
+#include "libxl_cpuid/policy/cpu-policy.h"
+#include "libxl_cpuid/verdict/levelling-report.h"
 #include "tests/helpers/shared-data.h"
 #include "tests/helpers/tool-run.h"
 #include "tests/helpers/xen-sim-run.h"

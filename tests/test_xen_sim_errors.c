@@ -35,8 +35,8 @@
 #include <xenctrl.h>
 #include <xenguest.h>
 
-#include "libxl_cpuid/applied-policy.h"
-#include "libxl_cpuid/levelling-report.h"
+#include "libxl_cpuid/policy/applied-policy.h"
+#include "libxl_cpuid/verdict/levelling-report.h"
 #include "tests/helpers/shared-data.h"
 #include "tests/helpers/xen-sim-run.h"
 

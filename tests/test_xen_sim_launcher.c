@@ -16,8 +16,8 @@
 
 #include <cmocka.h>
 
-#include "libxl_cpuid/applied-policy.h"
-#include "libxl_cpuid/policy-json.h"
+#include "libxl_cpuid/policy/applied-policy.h"
+#include "libxl_cpuid/policy/policy-json.h"
 #include "tests/helpers/shared-data.h"
 #include "tests/helpers/tool-run.h"
 #include "tests/helpers/xen-sim-run.h"

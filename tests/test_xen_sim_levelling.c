@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Levelling capabilities (xen/arch/levelling.h) and the leak report
- * (libxl_cpuid/levelling-report.h).
+ * (libxl_cpuid/verdict/levelling-report.h).
  *
  *  - Every shared dump and the live CPU, per vendor and family, against
  *    Xen 4.17's probes (cpu/common.c, intel.c, amd.c), restated here as
@@ -25,7 +25,7 @@
 
 #include <cmocka.h>
 
-#include "libxl_cpuid/levelling-report.h"
+#include "libxl_cpuid/verdict/levelling-report.h"
 #include "tests/helpers/shared-data.h"
 #include "tests/helpers/tool-run.h"
 #include "tests/helpers/xen-sim-run.h"

@@ -20,7 +20,7 @@
 
 #include <cmocka.h>
 
-#include "libxl_cpuid/cpu-policy.h"
+#include "libxl_cpuid/policy/cpu-policy.h"
 #include "tests/helpers/shared-data.h"
 #include "tests/helpers/xen-sim-run.h"
 

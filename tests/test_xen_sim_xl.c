@@ -6,7 +6,7 @@
  *    the domain configuration as JSON) for PV and HVM configs: the "cpuid"
  *    object xl builds from cpuid= (libxl form, or a list of xend-form
  *    strings) must be, byte for byte once xl's indentation is removed,
- *    what our parser's JSON (libxl_cpuid/xl-cpuid-json.c) says.  xl
+ *    what our parser's JSON (libxl_cpuid/xl/xl-cpuid-json.c) says.  xl
  *    reports an item it cannot parse ("error #N") and goes on without it:
  *    our parser must fail on the same items with libxl's same numbers.  viridian= is parsed by xl alongside
  *    (the project has no viridian parser to compare with).
@@ -34,9 +34,9 @@
 
 #include <cmocka.h>
 
-#include "libxl_cpuid/applied-policy.h"
-#include "libxl_cpuid/policy-json.h"
-#include "libxl_cpuid/xl-cpuid.h"
+#include "libxl_cpuid/policy/applied-policy.h"
+#include "libxl_cpuid/policy/policy-json.h"
+#include "libxl_cpuid/xl/xl-cpuid.h"
 #include "tests/helpers/shared-data.h"
 #include "tests/helpers/xen-sim-run.h"
 

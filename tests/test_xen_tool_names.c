@@ -21,7 +21,7 @@
 #include <cmocka.h>
 
 #include "helpers/tool-run.h"
-#include "libxl_cpuid/feature-names.h"
+#include "libxl_cpuid/names/feature-names.h"
 #include "xen/lib/featureset.h"
 
 #define XEN_TOOL "/usr/lib/xen-4.17/bin/xen-cpuid"

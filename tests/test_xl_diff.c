@@ -16,7 +16,7 @@
 #include <cmocka.h>
 
 #include "helpers/xl-oracle.h"
-#include "libxl_cpuid/xl-cpuid.h"
+#include "libxl_cpuid/xl/xl-cpuid.h"
 
 static unsigned long compared, accepted;
 

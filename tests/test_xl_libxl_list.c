@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libxl_cpuid/xen-libxl-list.h: the list libxenlight builds from our
+ * libxl_cpuid/xl/xen-libxl-list.h: the list libxenlight builds from our
  * parsed list, and from a featureset through xlc_xl_cpuid_reverse, gives
  * the same libxl_cpuid_policy_list_gen_json() as our xlc_xl_cpuid_json:
  * the man page's examples, MSR items, and the reverse strings of every
@@ -20,8 +20,8 @@
 #include <cmocka.h>
 
 #include "helpers/xl-oracle.h"
-#include "libxl_cpuid/cpu-policy.h"
-#include "libxl_cpuid/xen-libxl-list.h"
+#include "libxl_cpuid/policy/cpu-policy.h"
+#include "libxl_cpuid/xl/xen-libxl-list.h"
 
 static char *our_json(const struct xlc_xl_cpuid *l)
 {

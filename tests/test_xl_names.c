@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "libxl_cpuid/xl-cpuid.h"
+#include "libxl_cpuid/xl/xl-cpuid.h"
 
 /* The featureset bit a CPUID (leaf, subleaf, reg, bit) lands on, or -1. */
 static int featureset_bit(const struct xlc_xl_name *n)

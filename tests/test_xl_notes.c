@@ -16,8 +16,8 @@
 #include <cmocka.h>
 
 #include "helpers/xl-oracle.h"
-#include "libxl_cpuid/xl-cpuid-notes.h"
-#include "libxl_cpuid/xl-cpuid.h"
+#include "libxl_cpuid/xl/xl-cpuid-notes.h"
+#include "libxl_cpuid/xl/xl-cpuid.h"
 
 #define X32 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
 

@@ -17,8 +17,8 @@
 
 #include <cmocka.h>
 
-#include "libxl_cpuid/cpu-policy.h"
-#include "libxl_cpuid/xl-cpuid.h"
+#include "libxl_cpuid/policy/cpu-policy.h"
+#include "libxl_cpuid/xl/xl-cpuid.h"
 
 static uint64_t rng = 0x243f6a8885a308d3ull;
 static uint32_t rnd(uint32_t n)

@@ -25,7 +25,7 @@
 #include "helpers/shared-data.h"
 #include "helpers/stream-helpers.h"
 #include "helpers/tool-run.h"
-#include "libxl_cpuid/stream.h"
+#include "libxl_cpuid/migration/stream.h"
 
 #define SKX "GenuineIntel0050654_SkylakeXeon"
 

@@ -29,8 +29,8 @@
 #include "helpers/policy-oracle.h"
 #include "helpers/shared-data.h"
 #include "helpers/tool-run.h"
-#include "libxl_cpuid/cpu-policy.h"
-#include "libxl_cpuid/cpuid-dump.h"
+#include "libxl_cpuid/policy/cpu-policy.h"
+#include "libxl_cpuid/sources/cpuid-dump.h"
 
 static const struct xfs_cpu_policy *raw_of(const struct xlc_system_policies *s)
 {

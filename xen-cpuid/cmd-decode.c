@@ -12,9 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "libxl_cpuid/feature-names.h"
-#include "libxl_cpuid/featureset-text.h"
-#include "libxl_cpuid/strbuf.h"
+#include "libxl_cpuid/names/feature-names.h"
+#include "libxl_cpuid/names/featureset-text.h"
+#include "libxl_cpuid/util/strbuf.h"
 #include "featureset-print.h"
 #include "info-common.h"
 #include "tool.h"

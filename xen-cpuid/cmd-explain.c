@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "libxl_cpuid/feature-names.h"
-#include "libxl_cpuid/strbuf.h"
+#include "libxl_cpuid/names/feature-names.h"
+#include "libxl_cpuid/util/strbuf.h"
 #include "tool.h"
 #include "xen/lib/featureset.h"
 

@@ -22,7 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../libxl_cpuid/libvirt-cpumap.h"
+#include "../libxl_cpuid/libvirt/libvirt-cpumap.h"
 #include "level-tool.h"
 
 /* One command-line (or stdin) entry, before its source is loaded. */

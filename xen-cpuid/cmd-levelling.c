@@ -3,7 +3,7 @@
  * xen-cpuid levelling [--type pv|hvm] [--backend B] [--cpuid DUMP]
  *                     [--no-hap] [--boot-cpuid L] [--json]
  *
- * What leaks through (libxl_cpuid/levelling-report.h): the host's CPUID
+ * What leaks through (libxl_cpuid/verdict/levelling-report.h): the host's CPUID
  * levelling capabilities (from the running Xen, or derived from the CPUID
  * data as Xen 4.17 would, saying what the data cannot tell), which CPUID
  * words a guest of the type (default pv) sees from the hardware whatever
@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../libxl_cpuid/levelling-report.h"
+#include "../libxl_cpuid/verdict/levelling-report.h"
 #include "tool-policies.h"
 
 static int caps_of(struct tool *t, const char *backend,

@@ -6,7 +6,7 @@
  * featureset Xen would use, and say whether this host can run it:
  * identical, superset, or incompatible with every blocking reason; and
  * the xl cpuid= string giving the same featureset on this host.  The
- * answer is the guest verdict's (libxl_cpuid/guest-verdict.h), as for
+ * answer is the guest verdict's (libxl_cpuid/verdict/guest-verdict.h), as for
  * `level ... guest:FILE.xml`; its changes are the notes.
  * Exit 0 when it can run, 4 when incompatible, 2 on bad input.
  */
@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../libxl_cpuid/guest-verdict.h"
-#include "../libxl_cpuid/xl-cpuid.h"
+#include "../libxl_cpuid/verdict/guest-verdict.h"
+#include "../libxl_cpuid/xl/xl-cpuid.h"
 #include "lv-common.h"
 #include "tool-policies.h"
 

@@ -11,12 +11,12 @@
  *
  * Without a policy file the policy is the one this host (the running Xen,
  * or the simulated one over DUMP or the live CPU) gives such a guest
- * (libxl_cpuid/applied-policy.h): its default policy, or what a libvirt
+ * (libxl_cpuid/policy/applied-policy.h): its default policy, or what a libvirt
  * <cpu> or an xl cpuid= string (libxl or xend form) makes of it.  A
  * string that does not parse is bad input (exit 2); settings the host
  * cannot honour are refused (exit 4) with every reason.
  *
- * With a policy file (libxl_cpuid/policy-json.h) its entries are recorded
+ * With a policy file (libxl_cpuid/policy/policy-json.h) its entries are recorded
  * as they are, once a policy can hold them.
  *
  * --json prints a summary, the recorded policy included as a policy file.
@@ -26,9 +26,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../libxl_cpuid/applied-policy.h"
-#include "../libxl_cpuid/policy-json.h"
-#include "../libxl_cpuid/stream.h"
+#include "../libxl_cpuid/policy/applied-policy.h"
+#include "../libxl_cpuid/policy/policy-json.h"
+#include "../libxl_cpuid/migration/stream.h"
 #include "lv-common.h"
 #include "tool-policies.h"
 

@@ -7,7 +7,7 @@
  * policy it recorded, and say whether
  * this host (the running Xen, or the simulated one over DEST_DUMP or the
  * live CPU) can restore it: exit 0 when it can, 4 when it must refuse,
- * with every blocking reason (libxl_cpuid/restore-check.h has the rule).
+ * with every blocking reason (libxl_cpuid/migration/restore-check.h has the rule).
  * A stream without CPUID data is checked with the compatibility policy
  * Xen 4.17's restore would give it, and the output says so.
  */
@@ -17,9 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../libxl_cpuid/restore-check.h"
-#include "../libxl_cpuid/strbuf.h"
-#include "../libxl_cpuid/stream.h"
+#include "../libxl_cpuid/migration/restore-check.h"
+#include "../libxl_cpuid/util/strbuf.h"
+#include "../libxl_cpuid/migration/stream.h"
 #include "tool-policies.h"
 
 static const char *type_name(uint32_t domain_type)

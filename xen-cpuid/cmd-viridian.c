@@ -19,8 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../libxl_cpuid/libvirt-hyperv.h"
-#include "../libxl_cpuid/viridian.h"
+#include "../libxl_cpuid/viridian/libvirt-hyperv.h"
+#include "../libxl_cpuid/viridian/viridian.h"
 #include "lv-common.h"
 #include "tool-policies.h"
 

@@ -19,11 +19,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../libxl_cpuid/applied-policy.h"
-#include "../libxl_cpuid/featureset-text.h"
-#include "../libxl_cpuid/guest-verdict.h"
-#include "../libxl_cpuid/xl-cpuid-notes.h"
-#include "../libxl_cpuid/xl-cpuid.h"
+#include "../libxl_cpuid/policy/applied-policy.h"
+#include "../libxl_cpuid/names/featureset-text.h"
+#include "../libxl_cpuid/verdict/guest-verdict.h"
+#include "../libxl_cpuid/xl/xl-cpuid-notes.h"
+#include "../libxl_cpuid/xl/xl-cpuid.h"
 #include "lv-common.h"
 #include "tool-policies.h"
 

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "featureset-print.h"
-#include "libxl_cpuid/feature-names.h"
+#include "libxl_cpuid/names/feature-names.h"
 
 #define COL 24
 

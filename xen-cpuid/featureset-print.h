@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "../libxl_cpuid/strbuf.h"
+#include "../libxl_cpuid/util/strbuf.h"
 #include "tool-handle.h"
 
 /* "Name<pad>        xxxxxxxx:xxxxxxxx:...\n" (no newline for no words) */

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../libxl_cpuid/strbuf.h"
+#include "../libxl_cpuid/util/strbuf.h"
 #include "level-tool.h"
 
 #define NW XFS_NR_WORDS

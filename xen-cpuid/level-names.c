@@ -4,7 +4,7 @@
  */
 #include <stdio.h>
 
-#include "../libxl_cpuid/featureset-text.h"
+#include "../libxl_cpuid/names/featureset-text.h"
 #include "level-tool.h"
 
 const char *level_feature_name(unsigned int bit,

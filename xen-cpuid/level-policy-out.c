@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../libxl_cpuid/cpu-policy.h"
+#include "../libxl_cpuid/policy/cpu-policy.h"
 #include "level-tool.h"
 
 static void components(FILE *out, uint64_t mask)

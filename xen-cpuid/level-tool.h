@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * `xen-cpuid level`: the tool's side only.  cmd-level.c reads the inputs
- * into a library level report (libxl_cpuid/level-report.h), which
+ * into a library level report (libxl_cpuid/level/level-report.h), which
  * computes everything; level-text.c and level-json.c print it.
  */
 #ifndef XEN_CPUID_LEVEL_TOOL_H
@@ -10,10 +10,10 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "../libxl_cpuid/feature-names.h"
-#include "../libxl_cpuid/guest-source.h"
-#include "../libxl_cpuid/level-report.h"
-#include "../libxl_cpuid/strbuf.h"
+#include "../libxl_cpuid/names/feature-names.h"
+#include "../libxl_cpuid/verdict/guest-source.h"
+#include "../libxl_cpuid/level/level-report.h"
+#include "../libxl_cpuid/util/strbuf.h"
 #include "tool.h"
 
 /* A feature's lower-case name, or "[W*32+B]" for a bit no feature names. */

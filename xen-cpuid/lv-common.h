@@ -6,8 +6,8 @@
 #ifndef XEN_CPUID_LV_COMMON_H
 #define XEN_CPUID_LV_COMMON_H
 
-#include "../libxl_cpuid/libvirt-translate.h"
-#include "../libxl_cpuid/strbuf.h"
+#include "../libxl_cpuid/libvirt/libvirt-translate.h"
+#include "../libxl_cpuid/util/strbuf.h"
 #include "tool-handle.h"
 #include "tool.h"
 

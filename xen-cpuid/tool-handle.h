@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../libxl_cpuid/handle.h"
+#include "../libxl_cpuid/sources/handle.h"
 #include "tool.h"
 
 #define TOOL_NR_SETS XFS_SYSCTL_cpu_featureset_nr

@@ -8,7 +8,7 @@
 #ifndef XEN_CPUID_TOOL_POLICIES_H
 #define XEN_CPUID_TOOL_POLICIES_H
 
-#include "../libxl_cpuid/cpu-policy.h"
+#include "../libxl_cpuid/policy/cpu-policy.h"
 #include "tool.h"
 
 /*

@@ -15,8 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../libxl_cpuid/applied-policy.h"
-#include "../libxl_cpuid/policy-json.h"
+#include "../libxl_cpuid/policy/applied-policy.h"
+#include "../libxl_cpuid/policy/policy-json.h"
 #include "hc.h"
 
 static void write_atomically(const char *path, const char *text)

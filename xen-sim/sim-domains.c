@@ -26,9 +26,9 @@
 #include <xen/xen.h>
 #include <xen/domctl.h>
 
-#include "../libxl_cpuid/applied-policy.h"
-#include "../libxl_cpuid/policy-json.h"
-#include "../libxl_cpuid/restore-check.h"
+#include "../libxl_cpuid/policy/applied-policy.h"
+#include "../libxl_cpuid/policy/policy-json.h"
+#include "../libxl_cpuid/migration/restore-check.h"
 #include "sim-state.h"
 
 static unsigned int type_index(bool hvm, bool max)

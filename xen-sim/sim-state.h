@@ -15,8 +15,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../libxl_cpuid/cpu-policy.h"
-#include "../libxl_cpuid/error.h"
+#include "../libxl_cpuid/policy/cpu-policy.h"
+#include "../libxl_cpuid/util/error.h"
 #include "../xen/arch/levelling.h"
 #include "../xen/arch/sysctl.h"
 

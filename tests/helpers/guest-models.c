@@ -11,7 +11,7 @@
 
 #include "guest-models.h"
 #include "policy-oracle.h"
-#include "libxl_cpuid/strbuf.h"
+#include "libxl_cpuid/util/strbuf.h"
 
 const struct gm_model gm_models[] = {
     { "skylake", "custom", "Skylake-Server",

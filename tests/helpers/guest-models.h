@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#include "libxl_cpuid/guest-verdict.h"
+#include "libxl_cpuid/verdict/guest-verdict.h"
 
 struct gm_feature {
     const char *policy, *name;

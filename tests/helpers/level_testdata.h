@@ -10,8 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "libxl_cpuid/level-input.h"
-#include "libxl_cpuid/level.h"
+#include "libxl_cpuid/level/level-input.h"
+#include "libxl_cpuid/level/level.h"
 
 struct lvt_host {
     char name[96];            /* file name without directory/extension */

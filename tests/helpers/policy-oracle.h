@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "libxl_cpuid/cpu-policy.h"
+#include "libxl_cpuid/policy/cpu-policy.h"
 
 /* What libxenguest made of a list of leaves and MSRs. */
 struct xt_xen_result {

@@ -7,7 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "libxl_cpuid/cpuid-dump.h"
+#include "libxl_cpuid/sources/cpuid-dump.h"
 #include "stream-helpers.h"
 #include "xen/lib/cpu-policy-limits.h"
 

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "libxl_cpuid/stream.h"
+#include "libxl_cpuid/migration/stream.h"
 
 #define XEN_VERIFY_STREAM "/usr/lib/xen-4.17/bin/verify-stream-v2"
 #define XEN_PYTHONPATH    "/usr/lib/xen-4.17/lib/python"
@@ -36,7 +36,7 @@ void free_names(char **names, size_t n);
  * (leaf, subleaf) slots Xen's policy has (no-subleaf leaves get subleaf
  * 0xffffffff), first occurrence kept, loaded with xlc_dump_load().
  * Realistic entry lists for the stream layer's own tests; guest policies
- * come from libxl_cpuid/applied-policy.h.  Returns 0 or -1.
+ * come from libxl_cpuid/policy/applied-policy.h.  Returns 0 or -1.
  */
 int dump_policy_entries(const char *path, struct xlc_policy_entries *e);
 

@@ -6,7 +6,7 @@
 #include <libxl.h>
 #include <yajl/yajl_gen.h>
 
-#include "libxl_cpuid/xl-cpuid.h"
+#include "libxl_cpuid/xl/xl-cpuid.h"
 #include "xl-oracle.h"
 
 /* Exported by libxenlight; its header (libxl_json.h) wants yajl 1 macros. */

@@ -3,7 +3,7 @@
  * xen/lib/level.h -- the bitmap arithmetic of pool levelling.
  *
  * Freestanding: no allocation, no I/O.  The toolstack's pool object
- * (libxl_cpuid/level.h) keeps hosts, names and attribution on top of this.
+ * (libxl_cpuid/level/level.h) keeps hosts, names and attribution on top of this.
  *
  * A level is computed from two sets: the bits EVERY host has and the bits
  * ANY host has.  Ordinary bits take the first, XCF_INVERTED bits the second

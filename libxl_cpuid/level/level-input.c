@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Turning raw CPUID (a dump file, the live CPU) into what a pool levels:
+ * the guest max and default featuresets Xen would derive on that host for
+ * the pool's guest type, the hardware's own XCF_INVERTED bits, and the
+ * properties beyond feature bits; and sources by name.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+
+#include "../policy/cpu-policy.h"
+#include "../sources/cpuid-dump.h"
+#include "../names/featureset-text.h"
+#include "../sources/handle.h"
+#include "level-input.h"
+#include "level-internal.h"
+#include "../../xen/arch/featuresets.h"
+#include "../../xen/arch/policy-derive.h"
+
+int xlc_level_host_from_cpuid(const struct xfs_cpuid_reader *rd,
+                              enum xlc_guest_type type,
+                              struct xlc_level_host *out)
+{
+    const uint32_t *inv = xfs_static_masks[XFS_MASK_INVERTED];
+    unsigned int idx = type == XLC_GUEST_PV ? XFS_SYSCTL_cpu_featureset_pv_max
+                                            : XFS_SYSCTL_cpu_featureset_hvm_max;
+    unsigned int didx = type == XLC_GUEST_PV ? XFS_SYSCTL_cpu_featureset_pv
+                                             : XFS_SYSCTL_cpu_featureset_hvm;
+    struct xfs_system_featuresets *sets;
+    struct xfs_system_policies *pols;
+    struct xfs_hv_options opts;
+    const uint32_t *max, *def, *raw;
+
+    sets = malloc(sizeof(*sets));
+    pols = malloc(sizeof(*pols));
+    if (!sets || !pols) {
+        free(sets);
+        free(pols);
+        return -ENOMEM;
+    }
+    memset(out, 0, sizeof(*out));
+    xfs_hv_options_default(&opts);
+    xfs_derive_featuresets(rd, &opts, sets);
+    xfs_derive_policies(rd, &opts, sets, pols);
+    out->has_policy = pols->present[idx];
+    out->policy = pols->p[idx];
+    free(pols);
+    max = sets->fs[idx];
+    def = sets->fs[didx];
+    raw = sets->fs[XFS_SYSCTL_cpu_featureset_raw];
+    /*
+     * Xen shows none of the inverted bits to guests, but they describe the
+     * hardware the guest would run on: keep the raw ones for the level.
+     */
+    for (unsigned int w = 0; w < XFS_NR_WORDS; w++) {
+        out->fs[w] = max[w] | (raw[w] & inv[w]);
+        out->def[w] = def[w] | (raw[w] & inv[w]);
+    }
+    out->usable = type == XLC_GUEST_PV || sets->hvm_usable;
+    xlc_host_props_from_cpuid(rd, &out->props);
+    free(sets);
+    return 0;
+}
+
+int xlc_level_host_from_dump(const char *path, enum xlc_guest_type type,
+                             struct xlc_level_host *out, xlc_error *err)
+{
+    struct xlc_cpuid_dump *d;
+    struct xfs_cpuid_reader rd;
+    int rc = xlc_dump_load(path, &d, err);
+
+    if (rc)
+        return rc;
+    xlc_dump_reader(d, &rd);
+    rc = xlc_level_host_from_cpuid(&rd, type, out);
+    xlc_dump_free(d);
+    if (rc)
+        return xlc_fail(err, -rc, "%s: out of memory", path);
+    return 0;
+}
+
+/*
+ * The featureset at sysctl `index` through the handle, zero-extended: a
+ * Xen that knows more words than we do reports -ENOBUFS with our words
+ * copied, which is all a level could use anyway (its extra bits are
+ * features this build cannot name or level).
+ */
+static int handle_featureset(xlc_handle *h, uint32_t index,
+                             uint32_t fs[XFS_NR_WORDS], xlc_error *err)
+{
+    uint32_t nr = XFS_NR_WORDS;
+    int rc;
+
+    memset(fs, 0, XFS_NR_WORDS * sizeof(*fs));
+    rc = xlc_get_featureset(h, index, &nr, fs, err);
+    return rc == -ENOBUFS ? 0 : rc;
+}
+
+static int xen_max_policy(enum xlc_guest_type type,
+                          struct xlc_level_host *out, xlc_error *err)
+{
+    unsigned int idx = type == XLC_GUEST_PV ? XFS_SYSCTL_cpu_featureset_pv_max
+                                            : XFS_SYSCTL_cpu_featureset_hvm_max;
+    struct xlc_system_policies *s;
+    int rc = xlc_xen_system_policies(&s, err);
+
+    if (rc)
+        return rc;
+    out->has_policy = s->pol.present[idx];
+    out->policy = s->pol.p[idx];
+    xlc_system_policies_free(s);
+    return 0;
+}
+
+int xlc_level_host_live(enum xlc_guest_type type, struct xlc_level_host *out,
+                        xlc_error *err)
+{
+    const uint32_t *inv = xfs_static_masks[XFS_MASK_INVERTED];
+    uint32_t raw[XFS_NR_WORDS];
+    struct xlc_cpuid_dump *d;
+    struct xfs_cpuid_reader rd;
+    xlc_handle *h;
+    int rc = xlc_dump_live(&d, err);
+
+    if (rc)
+        return rc;
+    /* Vendor, limits, MXCSR from this CPU... */
+    xlc_dump_reader(d, &rd);
+    rc = xlc_level_host_from_cpuid(&rd, type, out);
+    xlc_dump_free(d);
+    if (rc)
+        return xlc_fail(err, -rc, "live CPU: out of memory");
+    rc = xlc_host_props_live_mxcsr(&out->props, err);
+    /* ...features from the hypervisor: real Xen when there is one. */
+    if (!rc)
+        rc = xlc_open(NULL, &h, err);
+    if (rc)
+        return rc;
+    rc = handle_featureset(h, type == XLC_GUEST_PV
+                                  ? XFS_SYSCTL_cpu_featureset_pv_max
+                                  : XFS_SYSCTL_cpu_featureset_hvm_max,
+                           out->fs, err);
+    if (!rc)
+        rc = handle_featureset(h, type == XLC_GUEST_PV
+                                      ? XFS_SYSCTL_cpu_featureset_pv
+                                      : XFS_SYSCTL_cpu_featureset_hvm,
+                               out->def, err);
+    if (!rc)
+        rc = handle_featureset(h, XFS_SYSCTL_cpu_featureset_raw, raw, err);
+    /* On real Xen its own max policy replaces the simulated one. */
+    if (!rc && xlc_backend_in_use(h) == XLC_BACKEND_XEN)
+        rc = xen_max_policy(type, out, err);
+    xlc_close(h);
+    if (rc)
+        return rc;
+    for (unsigned int w = 0; w < XFS_NR_WORDS; w++) {
+        out->fs[w] |= raw[w] & inv[w];
+        /* A default is within max, whatever a hypervisor serves. */
+        out->def[w] = (out->def[w] & out->fs[w]) | (raw[w] & inv[w]);
+    }
+    /* Xen serves an empty max set for a guest type it cannot run. */
+    out->usable = !xfs_empty(out->fs, XFS_NR_WORDS) &&
+                  (type == XLC_GUEST_PV || out->usable);
+    return 0;
+}
+
+/* ---- sources by name ---- */
+
+static bool is_file(const char *path)
+{
+    struct stat st;
+
+    return !stat(path, &st) && S_ISREG(st.st_mode);
+}
+
+/* Only hex digits, ':' and white space, with a ':': the featureset form. */
+static bool looks_like_featureset(const char *s)
+{
+    bool colon = false;
+
+    for (; *s; s++) {
+        if (*s == ':')
+            colon = true;
+        else if (!strchr("0123456789abcdefABCDEF \t\r\n", *s))
+            return false;
+    }
+    return colon;
+}
+
+/* The first bytes of a file, NUL-terminated, for telling kinds apart. */
+static size_t file_head(const char *path, char *buf, size_t len)
+{
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(buf, 1, len - 1, f) : 0;
+
+    buf[n] = '\0';
+    if (f)
+        fclose(f);
+    return n;
+}
+
+static int from_featureset_text(const char *what, const char *text,
+                                struct xlc_level_host *out, xlc_error *err)
+{
+    uint32_t *words;
+    size_t nr;
+    int rc = xlc_featureset_parse(text, &words, &nr, err);
+
+    if (rc) {
+        xlc_error_prefix(err, "%s", what);
+        return rc;
+    }
+    rc = xlc_level_check_words(what, words, nr, err);
+    if (!rc) {
+        memset(out, 0, sizeof(*out));
+        xfs_copy(out->fs, XFS_NR_WORDS, words, nr);
+        out->usable = true;
+    }
+    free(words);
+    return rc;
+}
+
+void xlc_level_host_default_from_max(struct xlc_level_host *h,
+                                     enum xlc_guest_type type)
+{
+    xlc_default_from_max(type, h->fs, h->def);
+}
+
+/* The saved-policy and featureset loaders state one set: its default. */
+static int with_default(int rc, enum xlc_guest_type type,
+                        struct xlc_level_host *out)
+{
+    if (!rc)
+        xlc_level_host_default_from_max(out, type);
+    return rc;
+}
+
+/* A whole (small) file, NUL-terminated; featureset files are one line. */
+static int slurp(const char *path, char **text, xlc_error *err)
+{
+    enum { MAX = 1 << 16 };
+    FILE *f = fopen(path, "r");
+    size_t n;
+
+    if (!f)
+        return xlc_fail(err, errno, "%s: %s", path, strerror(errno));
+    *text = malloc(MAX + 1);
+    n = *text ? fread(*text, 1, MAX + 1, f) : 0;
+    fclose(f);
+    if (!*text)
+        return xlc_fail(err, ENOMEM, "out of memory");
+    if (n > MAX) {
+        free(*text);
+        return xlc_fail(err, EFBIG, "%s: too long for a featureset", path);
+    }
+    (*text)[n] = '\0';
+    return 0;
+}
+
+bool xlc_level_source_is_libvirt(const char *source)
+{
+    char head[512];
+
+    if (!is_file(source))
+        return false;
+    file_head(source, head, sizeof(head));
+    return xlc_level_is_libvirt_cpu(head);
+}
+
+int xlc_level_host_load(const char *source, enum xlc_guest_type type,
+                        struct xlc_level_host *out, xlc_error *err)
+{
+    char head[512], *text = NULL;
+    size_t n;
+    int rc;
+
+    if (!strcmp(source, "@live"))
+        return xlc_level_host_live(type, out, err);
+    if (!is_file(source)) {
+        /* Anything with a ':' is meant as a featureset: let its parser say
+         * what is wrong with it. */
+        if (strchr(source, ':'))
+            return with_default(from_featureset_text("featureset", source,
+                                                     out, err),
+                                type, out);
+        return xlc_fail(err, ENOENT, "'%s': no such file, not @live, and "
+                        "not a featureset (xxxxxxxx:xxxxxxxx:...)", source);
+    }
+    n = file_head(source, head, sizeof(head));
+    if (xlc_level_is_stream(head, n))
+        return with_default(
+            xlc_level_host_from_stream(source, type, out, err), type, out);
+    if (head[strspn(head, " \t\r\n")] == '{')
+        return with_default(
+            xlc_level_host_from_policy_file(source, type, out, err), type,
+            out);
+    if (xlc_level_is_libvirt_cpu(head))
+        return xlc_fail(err, ENOTSUP, "%s: libvirt <cpu> elements are read "
+                        "with the cpu_map (xlc_level_hosts_from_libvirt)",
+                        source);
+    if (!looks_like_featureset(head))
+        return xlc_level_host_from_dump(source, type, out, err);
+    rc = slurp(source, &text, err);
+    if (!rc) {
+        rc = from_featureset_text(source, text, out, err);
+        free(text);
+    }
+    return with_default(rc, type, out);
+}

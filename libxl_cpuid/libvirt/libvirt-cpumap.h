@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libvirt's x86 CPU map (index.xml and the files it includes), read into
+ * memory and mapped onto Xen's featureset.
+ *
+ * A libvirt feature is defined by CPUID or MSR coordinates (leaf, subleaf,
+ * register, bit mask).  We map it to featureset bits through those
+ * coordinates only: the word whose leaf/subleaf/register match, and for
+ * each bit the feature Xen knows at that position.  Names are never
+ * compared.  A feature is "expressible" when every one of its bits lands
+ * on a feature Xen knows; the others are kept, with the reason, so callers
+ * can list what Xen's featureset cannot say.
+ */
+#ifndef LIBXL_CPUID_LIBVIRT_CPUMAP_H
+#define LIBXL_CPUID_LIBVIRT_CPUMAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../../xen/lib/featureset.h"
+#include "../util/error.h"
+
+#define XLC_CPU_MAP_DEFAULT_DIR "/usr/share/libvirt/cpu_map"
+
+/* One <cpuid> or <msr> register of a feature definition. */
+struct xlc_lv_coord {
+    enum xfs_word_source src;  /* CPUID or MSR */
+    uint32_t leaf;             /* eax_in, or the MSR index */
+    uint32_t subleaf;          /* ecx_in; XFS_NO_SUBLEAF when not given */
+    enum xfs_reg reg;          /* EAX..EDX, or MSR_LO (eax) / MSR_HI (edx) */
+    uint32_t mask;             /* the bits, never 0 */
+};
+
+struct xlc_lv_feature {
+    char *name;
+    char **aliases;            /* <alias name=...> */
+    size_t nr_aliases;
+    struct xlc_lv_coord *coords;
+    size_t nr_coords;
+    bool migratable;           /* false for migratable='no' */
+    bool expressible;          /* every bit is a feature Xen knows */
+    char *why;                 /* when not expressible: the reason */
+    uint32_t xen[XFS_NR_WORDS];/* the featureset bits (expressible ones) */
+    char *file;                /* where it was defined */
+    long line;
+};
+
+struct xlc_lv_signature {
+    uint32_t family, model;
+    bool any_stepping;
+    uint32_t steppings;        /* bit s set: stepping s matches (s < 32) */
+};
+
+struct xlc_lv_model {
+    char *name;
+    char *vendor;              /* libvirt vendor name (map->vendors), or NULL */
+    char *parent;              /* <model name=.../> inside the model, or NULL */
+    bool decode_host, decode_guest; /* <decode host= guest=> (default on) */
+    struct xlc_lv_signature *sigs;
+    size_t nr_sigs;
+    size_t *own;               /* features listed here (map indices) */
+    size_t nr_own;
+    size_t *removed;           /* <feature removed='yes'>: not in the model */
+    size_t nr_removed;
+    /* Resolved through the parents: every feature of the model, sorted. */
+    size_t *features;
+    size_t nr_features;
+    uint32_t xen[XFS_NR_WORDS];/* bits of its expressible features */
+    char *file;
+    long line;
+};
+
+struct xlc_lv_vendor {
+    char *name;                /* "Intel" */
+    char string[13];           /* "GenuineIntel" */
+};
+
+struct xlc_cpu_map {
+    char *dir;
+    struct xlc_lv_vendor *vendors;
+    size_t nr_vendors;
+    struct xlc_lv_feature *features;
+    size_t nr_features;
+    struct xlc_lv_model *models;
+    size_t nr_models;
+    /* OR of the bits of every expressible feature: what libvirt can name. */
+    uint32_t nameable[XFS_NR_WORDS];
+    /*
+     * Private: every feature name and alias -> its feature, built once the
+     * map is complete (NULL before, or when memory ran out: lookups then
+     * walk the features).
+     */
+    struct xlc_lv_name_slot *index;
+    size_t index_cap;        /* a power of two */
+};
+
+/* Load DIR/index.xml and its x86 includes; dir NULL = the default. */
+int xlc_cpu_map_load(const char *dir, struct xlc_cpu_map **out,
+                     xlc_error *err);
+/*
+ * One document held in memory, a <cpus> element with <vendor>, <feature>
+ * and <model> children (the content of the x86 include files together);
+ * `name` is used in messages.  For tests and fuzzing.
+ */
+int xlc_cpu_map_parse(const char *name, const char *text, size_t len,
+                      struct xlc_cpu_map **out, xlc_error *err);
+void xlc_cpu_map_free(struct xlc_cpu_map *map);
+
+/* Lookups by canonical name or alias (features), by name (models). */
+const struct xlc_lv_feature *xlc_cpu_map_feature(const struct xlc_cpu_map *m,
+                                                 const char *name);
+const struct xlc_lv_model *xlc_cpu_map_model(const struct xlc_cpu_map *m,
+                                             const char *name);
+const struct xlc_lv_vendor *xlc_cpu_map_vendor(const struct xlc_cpu_map *m,
+                                               const char *name);
+const struct xlc_lv_vendor *
+xlc_cpu_map_vendor_by_string(const struct xlc_cpu_map *m, const char *str);
+
+/* The known name nearest to `name` (edit distance), for error messages. */
+const char *xlc_cpu_map_nearest_feature(const struct xlc_cpu_map *m,
+                                        const char *name);
+const char *xlc_cpu_map_nearest_model(const struct xlc_cpu_map *m,
+                                      const char *name);
+
+/* The libvirt feature whose bits are exactly this Xen feature, or NULL. */
+const struct xlc_lv_feature *
+xlc_cpu_map_feature_for_xen(const struct xlc_cpu_map *m, unsigned int value);
+
+/* Describe a coordinate, e.g. "CPUID 0x6 EAX bit 2" (buf >= 64 bytes). */
+const char *xlc_lv_coord_str(const struct xlc_lv_coord *c, unsigned int bit,
+                             char *buf, size_t size);
+
+/* Features Xen's featureset cannot express, in map order (caller frees the
+ * array, not the features). */
+int xlc_cpu_map_inexpressible(const struct xlc_cpu_map *m,
+                              const struct xlc_lv_feature ***out, size_t *nr,
+                              xlc_error *err);
+
+#endif /* LIBXL_CPUID_LIBVIRT_CPUMAP_H */

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "feature-names.h"
+#include "featureset-text.h"
+#include "../util/strbuf.h"
+#include "xen/lib/featureset.h"
+
+#define WORD_CHARS 8
+/* How much of an offending word an error message quotes. */
+#define QUOTE_MAX 24
+
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* The word's text for a message: control bytes escaped, long text cut. */
+static void quote(char *out, size_t size, const char *s, size_t len)
+{
+    struct xlc_buf b = XLC_BUF_INIT;
+    size_t shown = len > QUOTE_MAX ? QUOTE_MAX : len;
+
+    for (size_t i = 0; i < shown; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (c < 0x20 || c >= 0x7f || c == '\'')
+            xlc_buf_printf(&b, "\\x%02x", c);
+        else
+            xlc_buf_putc(&b, (char)c);
+    }
+    if (shown < len)
+        xlc_buf_puts(&b, "...");
+    snprintf(out, size, "%s", b.s && !b.oom ? b.s : "");
+    xlc_buf_free(&b);
+}
+
+/* Why a word is not valid, or NULL when it is. */
+static const char *word_problem(const char *s, size_t len)
+{
+    if (len == 0)
+        return "empty (expected 8 hex digits)";
+    for (size_t i = 0; i < len; i++)
+        if (is_space(s[i]))
+            return "white space inside the featureset";
+    if (len != WORD_CHARS)
+        return len < WORD_CHARS ? "fewer than 8 hex digits"
+                                : "more than 8 hex digits";
+    for (size_t i = 0; i < len; i++)
+        if (hex_value(s[i]) < 0)
+            return "not 8 hex digits";
+    return NULL;
+}
+
+static uint32_t word_value(const char *s)
+{
+    uint32_t v = 0;
+
+    for (size_t i = 0; i < WORD_CHARS; i++)
+        v = (v << 4) | (uint32_t)hex_value(s[i]);
+    return v;
+}
+
+int xlc_featureset_parse(const char *text, uint32_t **words, size_t *nr,
+                         xlc_error *err)
+{
+    const char *start, *end, *p;
+    size_t count = 1, i = 0;
+    uint32_t *out;
+
+    if (!text)
+        return xlc_fail(err, EINVAL, "no featureset given");
+    for (start = text; is_space(*start); start++)
+        ;
+    for (end = start + strlen(start); end > start && is_space(end[-1]); end--)
+        ;
+    if (start == end)
+        return xlc_fail(err, EINVAL,
+                        "empty featureset: expected words of 8 hex digits "
+                        "separated by ':'");
+    for (p = start; p < end; p++)
+        count += *p == ':';
+
+    /* Validate everything before allocating. */
+    for (p = start; i < count; i++) {
+        const char *colon = memchr(p, ':', (size_t)(end - p));
+        size_t len = (size_t)((colon ? colon : end) - p);
+        const char *why = word_problem(p, len);
+
+        if (why) {
+            char q[QUOTE_MAX * 4 + 4];
+
+            quote(q, sizeof(q), p, len);
+            return xlc_fail(err, EINVAL, "featureset word %zu '%s': %s",
+                            i + 1, q, why);
+        }
+        p += len + 1;
+    }
+
+    out = malloc(count * sizeof(*out));
+    if (!out)
+        return xlc_fail(err, ENOMEM, "out of memory for %zu featureset words",
+                        count);
+    for (i = 0, p = start; i < count; i++, p += WORD_CHARS + 1)
+        out[i] = word_value(p);
+    *words = out;
+    *nr = count;
+    return 0;
+}
+
+char *xlc_featureset_format(const uint32_t *words, size_t nr)
+{
+    struct xlc_buf b = XLC_BUF_INIT;
+
+    for (size_t i = 0; i < nr; i++)
+        xlc_buf_printf(&b, "%s%08x", i ? ":" : "", words[i]);
+    return xlc_buf_take(&b);
+}
+
+void xlc_featureset_word_names(struct xlc_buf *b, size_t index, uint32_t bits)
+{
+    bool first = true;
+
+    for (unsigned int bit = 0; bit < 32; bit++) {
+        char lower[XLC_FEATURE_NAME_MAX];
+        unsigned int v = (unsigned int)index * 32 + bit;
+        const char *name = NULL, *xen_tool = NULL;
+
+        if (!(bits & (1u << bit)))
+            continue;
+        if (index < XFS_NR_WORDS) {
+            name = xlc_feature_name_lower(v, lower);
+            if (!name)
+                xen_tool = xlc_xen_tool_name(v, lower);
+        }
+        if (!first)
+            xlc_buf_putc(b, ' ');
+        first = false;
+        if (name)
+            xlc_buf_puts(b, name);
+        else if (xen_tool)
+            xlc_buf_printf(b, "[%zu*32+%u %s]", index, bit, xen_tool);
+        else
+            xlc_buf_printf(b, "[%zu*32+%u]", index, bit);
+    }
+}

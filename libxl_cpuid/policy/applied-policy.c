@@ -1,0 +1,326 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The applied policy (applied-policy.h): the guest featureset from the
+ * settings, written into the type's default policy, checked against the
+ * type's max policy.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "applied-policy.h"
+#include "../verdict/guest-verdict.h"
+#include "../util/strbuf.h"
+#include "../xl/xl-cpuid.h"
+
+const char *xlc_settings_kind_name(enum xlc_settings_kind k)
+{
+    switch (k) {
+    case XLC_SETTINGS_DEFAULT: return "default";
+    case XLC_SETTINGS_FEATURESET: return "featureset";
+    case XLC_SETTINGS_LIBVIRT: return "libvirt";
+    case XLC_SETTINGS_XL_CPUID: return "xl-cpuid";
+    }
+    return "?";
+}
+
+unsigned int xlc_policy_index_default(enum xlc_guest_type type)
+{
+    return type == XLC_GUEST_PV ? XFS_SYSCTL_cpu_featureset_pv
+                                : XFS_SYSCTL_cpu_featureset_hvm;
+}
+
+unsigned int xlc_policy_index_max(enum xlc_guest_type type)
+{
+    return type == XLC_GUEST_PV ? XFS_SYSCTL_cpu_featureset_pv_max
+                                : XFS_SYSCTL_cpu_featureset_hvm_max;
+}
+
+/* Bits in words this build does not know: nobody can place them. */
+static int check_known_words(const uint32_t *fs, size_t nr, xlc_error *err)
+{
+    for (size_t w = XFS_NR_WORDS; w < nr; w++)
+        if (fs[w])
+            return xlc_fail(err, EINVAL,
+                            "featureset word %zu is 0x%08x, but this build "
+                            "knows %u words: those features cannot be "
+                            "given to a guest", w, fs[w], XFS_NR_WORDS);
+    return 0;
+}
+
+static void put_feature_name(struct xlc_buf *b, unsigned int f)
+{
+    const struct xfs_feature_info *fi = xfs_feature_by_value(f);
+
+    if (fi)
+        xlc_buf_puts(b, fi->name);
+    else
+        xlc_buf_printf(b, "bit %u", f);
+}
+
+/*
+ * Xen clears a feature whose prerequisite is absent (deep dependencies)
+ * without a word; we refuse instead, naming every such pair.
+ */
+static int check_prerequisites(const uint32_t fs[XFS_NR_WORDS], xlc_error *err)
+{
+    struct xlc_buf b = XLC_BUF_INIT;
+    unsigned int n = 0;
+    int rc = 0;
+
+    for (unsigned int i = 0; i < xfs_nr_features; i++) {
+        unsigned int need = xfs_features[i].value;
+        const uint32_t *deps = xfs_lookup_deep_deps(need);
+
+        if (!deps || xfs_test(fs, XFS_NR_WORDS, need))
+            continue;
+        for (unsigned int f = 0; f < XFS_NR_FEATURE_BITS; f++) {
+            if (!xfs_test(deps, XFS_NR_WORDS, f) ||
+                !xfs_test(fs, XFS_NR_WORDS, f))
+                continue;
+            xlc_buf_puts(&b, n++ ? "; " : "");
+            put_feature_name(&b, f);
+            xlc_buf_puts(&b, " needs ");
+            put_feature_name(&b, need);
+        }
+    }
+    if (b.oom)
+        rc = xlc_fail(err, ENOMEM, "out of memory checking dependencies");
+    else if (n)
+        rc = xlc_fail(err, EINVAL,
+                      "the featureset has %u feature%s without a "
+                      "prerequisite (Xen would silently clear them): %s",
+                      n, n == 1 ? "" : "s", b.s);
+    xlc_buf_free(&b);
+    return rc;
+}
+
+int xlc_featureset_check_applicable(const uint32_t *fs, size_t nr_words,
+                                    xlc_error *err)
+{
+    uint32_t guest[XFS_NR_WORDS];
+    int rc = check_known_words(fs, nr_words, err);
+
+    if (rc)
+        return rc;
+    xfs_copy(guest, XFS_NR_WORDS, fs, nr_words);
+    return check_prerequisites(guest, err);
+}
+
+int xlc_policy_with_featureset(const struct xfs_cpu_policy *def,
+                               const struct xfs_cpu_policy *raw,
+                               const uint32_t *fs, size_t nr_words,
+                               struct xfs_cpu_policy *out, xlc_error *err)
+{
+    uint32_t guest[XFS_NR_WORDS];
+    int rc = xlc_featureset_check_applicable(fs, nr_words, err);
+
+    if (rc)
+        return rc;
+    xfs_copy(guest, XFS_NR_WORDS, fs, nr_words);
+    xfs_policy_copy(out, def);
+    xfs_policy_apply_featureset(out, guest, raw);
+    return 0;
+}
+
+/* Why the host has no policy for this guest type. */
+static int type_unavailable(const struct xlc_system_policies *sys,
+                            enum xlc_guest_type type, xlc_error *err)
+{
+    const uint32_t *raw = sys->fs.fs[XFS_SYSCTL_cpu_featureset_raw];
+
+    if (type == XLC_GUEST_PV)
+        return xlc_fail(err, EOPNOTSUPP, "%s: the hypervisor offers no PV "
+                        "guests (PV support not built in)", sys->source);
+    if (!xfs_test(raw, XFS_NR_WORDS, XFS_VMX) &&
+        !xfs_test(raw, XFS_NR_WORDS, XFS_SVM))
+        return xlc_fail(err, EOPNOTSUPP, "%s: this host cannot run HVM "
+                        "guests: the CPU has neither VMX nor SVM",
+                        sys->source);
+    return xlc_fail(err, EOPNOTSUPP, "%s: the hypervisor offers no HVM "
+                    "guests", sys->source);
+}
+
+/* The settings as a guest for the verdict; *l holds a parsed xl list. */
+static int settings_guest(const struct xlc_system_policies *sys,
+                          enum xlc_guest_type type,
+                          const struct xlc_guest_settings *g,
+                          struct xlc_gv_guest *gg, struct xlc_xl_cpuid *l,
+                          xlc_error *err)
+{
+    memset(gg, 0, sizeof(*gg));
+    switch (g->kind) {
+    case XLC_SETTINGS_DEFAULT:
+        gg->form = XLC_GV_DEFAULT;
+        return 0;
+    case XLC_SETTINGS_FEATURESET:
+        gg->form = XLC_GV_FEATURESET;
+        gg->fs = g->fs;
+        gg->nr_words = g->nr_words;
+        return 0;
+    case XLC_SETTINGS_LIBVIRT:
+        gg->form = XLC_GV_LIBVIRT;
+        gg->map = g->map;
+        gg->cpu = g->cpu;
+        return 0;
+    case XLC_SETTINGS_XL_CPUID:
+        if (!g->xl_cpuid)
+            return xlc_fail(err, EINVAL, "no xl cpuid= string given");
+        gg->form = XLC_GV_XL_CPUID;
+        gg->xl = l;
+        return xlc_xl_cpuid_parse_any(l, g->xl_cpuid, err);
+    }
+    (void)sys, (void)type;
+    return xlc_fail(err, EINVAL, "unknown kind of guest settings %d",
+                    (int)g->kind);
+}
+
+/* The verdict's findings as the applied policy states them. */
+static int take_verdict(struct xlc_applied_policy *a,
+                        struct xlc_guest_verdict *v, xlc_error *err)
+{
+    memcpy(a->fs, v->fs, sizeof(a->fs));
+    a->lv = v->lv;
+    v->lv = NULL;
+    if (v->has_policy)
+        xfs_policy_copy(&a->policy, &v->policy);
+    a->refused.reasons = calloc(v->nr_reasons + 1, sizeof(char *));
+    if (!a->refused.reasons)
+        return xlc_fail(err, ENOMEM, "out of memory for a guest policy");
+    for (size_t i = 0; i < v->nr_reasons; i++, a->refused.nr++)
+        if (!(a->refused.reasons[i] = strdup(v->reasons[i].text)))
+            return xlc_fail(err, ENOMEM, "out of memory listing %zu "
+                            "problems", v->nr_reasons);
+    return v->has_policy ? xlc_policy_serialise(&a->policy, &a->records, err)
+                         : 0;
+}
+
+int xlc_applied_policy(const struct xlc_system_policies *sys,
+                       enum xlc_guest_type type,
+                       const struct xlc_guest_settings *g,
+                       struct xlc_applied_policy **out, xlc_error *err)
+{
+    unsigned int def = xlc_policy_index_default(type);
+    unsigned int max = xlc_policy_index_max(type);
+    struct xlc_guest_verdict *v = NULL;
+    struct xlc_xl_cpuid l = { 0 };
+    struct xlc_applied_policy *a;
+    struct xlc_gv_guest gg;
+    struct xlc_gv_host h;
+    int rc;
+
+    *out = NULL;
+    if (!sys->pol.present[max] || !sys->pol.present[def])
+        return type_unavailable(sys, type, err);
+    a = calloc(1, sizeof(*a));
+    if (!a)
+        return xlc_fail(err, ENOMEM, "out of memory for a guest policy");
+    a->type = type;
+    a->from = g->kind;
+    xlc_gv_host_from_system(&h, sys, type);
+    rc = settings_guest(sys, type, g, &gg, &l, err);
+    if (!rc)
+        rc = xlc_guest_verdict(&h, &gg, &v, err);
+    if (!rc)
+        rc = take_verdict(a, v, err);
+    xlc_guest_verdict_free(v);
+    xlc_xl_cpuid_free(&l);
+    if (rc) {
+        xlc_applied_policy_free(a);
+        return rc;
+    }
+    *out = a;
+    return 0;
+}
+
+void xlc_applied_policy_free(struct xlc_applied_policy *a)
+{
+    if (!a)
+        return;
+    xlc_lv_translation_free(a->lv);
+    xlc_compat_report_free(&a->refused);
+    free(a);
+}
+
+int xlc_applied_policy_check(const struct xlc_applied_policy *a,
+                             xlc_error *err)
+{
+    struct xlc_buf b = XLC_BUF_INIT;
+    int rc;
+
+    if (!a->refused.nr)
+        return 0;
+    xlc_buf_printf(&b, "this host cannot give a%s %s guest that policy "
+                       "(%zu reason%s): ",
+                   a->type == XLC_GUEST_HVM ? "n" : "",
+                   xlc_guest_type_name(a->type), a->refused.nr,
+                   a->refused.nr == 1 ? "" : "s");
+    for (size_t i = 0; i < a->refused.nr; i++)
+        xlc_buf_printf(&b, "%s%s", i ? "; " : "", a->refused.reasons[i]);
+    rc = b.oom ? xlc_fail(err, ENOMEM, "out of memory")
+               : xlc_fail(err, EINVAL, "%s", b.s);
+    xlc_buf_free(&b);
+    return rc;
+}
+
+static int entries_alloc(struct xlc_policy_entries *e, uint32_t nr_leaves,
+                         uint32_t nr_msrs, xlc_error *err)
+{
+    memset(e, 0, sizeof(*e));
+    e->leaves = calloc(nr_leaves ? nr_leaves : 1, sizeof(*e->leaves));
+    e->msrs = calloc(nr_msrs ? nr_msrs : 1, sizeof(*e->msrs));
+    if (!e->leaves || !e->msrs) {
+        xlc_policy_entries_free(e);
+        return xlc_fail(err, ENOMEM, "out of memory for policy entries");
+    }
+    e->nr_leaves = nr_leaves;
+    e->nr_msrs = nr_msrs;
+    return 0;
+}
+
+static int entries_of_records(const struct xlc_policy_records *r,
+                              struct xlc_policy_entries *e, xlc_error *err)
+{
+    int rc = entries_alloc(e, r->nr_leaves, r->nr_msrs, err);
+
+    if (rc)
+        return rc;
+    memcpy(e->leaves, r->leaves, r->nr_leaves * sizeof(*e->leaves));
+    memcpy(e->msrs, r->msrs, r->nr_msrs * sizeof(*e->msrs));
+    return 0;
+}
+
+int xlc_applied_policy_entries(const struct xlc_applied_policy *a,
+                               struct xlc_policy_entries *e, xlc_error *err)
+{
+    return entries_of_records(&a->records, e, err);
+}
+
+int xlc_policy_to_entries(const struct xfs_cpu_policy *p,
+                          struct xlc_policy_entries *e, xlc_error *err)
+{
+    struct xlc_policy_records *r = malloc(sizeof(*r));
+    int rc;
+
+    if (!r)
+        return xlc_fail(err, ENOMEM, "out of memory serialising a policy");
+    rc = xlc_policy_serialise(p, r, err);
+    if (!rc)
+        rc = entries_of_records(r, e, err);
+    free(r);
+    return rc;
+}
+
+int xlc_policy_from_entries(struct xfs_cpu_policy *p,
+                            const struct xlc_policy_entries *e,
+                            xlc_error *err)
+{
+    if (e->nr_leaves > XFS_POLICY_MAX_LEAVES ||
+        e->nr_msrs > XFS_POLICY_MAX_MSRS)
+        return xlc_fail(err, E2BIG, "%zu CPUID leaves and %zu MSRs: a "
+                        "policy holds at most %u and %u", e->nr_leaves,
+                        e->nr_msrs, XFS_POLICY_MAX_LEAVES,
+                        XFS_POLICY_MAX_MSRS);
+    return xlc_policy_deserialise(p, e->leaves, (uint32_t)e->nr_leaves,
+                                  e->msrs, (uint32_t)e->nr_msrs, err);
+}

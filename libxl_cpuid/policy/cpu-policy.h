@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The toolstack's view of full CPU policies (xen/lib/cpu-policy.h): the
+ * serialised form with error messages, compatibility reports in words,
+ * text/JSON layouts, and the six system policies of a (simulated)
+ * hypervisor.
+ */
+#ifndef LIBXL_CPUID_CPU_POLICY_H
+#define LIBXL_CPUID_CPU_POLICY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../../xen/arch/policy-derive.h"
+#include "../../xen/lib/cpu-policy.h"
+#include "../sources/cpuid-dump.h"
+#include "../util/error.h"
+#include "../util/strbuf.h"
+
+/* ---- serialised form (cpu-policy-records.c) ---- */
+
+/*
+ * Apply serialised leaves and MSRs on top of *p.  Refuses, naming the
+ * entry (its position, leaf/subleaf or MSR index): leaves a policy cannot
+ * hold, subleaves out of range, duplicates, leaves past the policy's own
+ * max leaf/subleaf, unknown MSRs, non-zero MSR flags, values too wide.
+ * Returns 0 or -EINVAL (-E2BIG for too many entries); *p is unchanged on
+ * error.
+ */
+int xlc_policy_deserialise(struct xfs_cpu_policy *p,
+                           const struct xfs_cpuid_leaf *leaves,
+                           uint32_t nr_leaves,
+                           const struct xfs_msr_entry *msrs, uint32_t nr_msrs,
+                           xlc_error *err);
+
+/* The message for a core error (what xlc_policy_deserialise reports). */
+void xlc_policy_error_text(const struct xfs_policy_error *e,
+                           struct xlc_buf *b);
+/* Which limit a BEYOND_MAX entry is past ("past the policy's max basic
+ * leaf 0xd", ...). */
+void xlc_policy_limit_text(const struct xfs_policy_error *e,
+                           struct xlc_buf *b);
+
+/* Serialise into fixed-size arrays of XFS_POLICY_MAX_LEAVES / _MSRS. */
+struct xlc_policy_records {
+    struct xfs_cpuid_leaf leaves[XFS_POLICY_MAX_LEAVES];
+    uint32_t nr_leaves;
+    struct xfs_msr_entry msrs[XFS_POLICY_MAX_MSRS];
+    uint32_t nr_msrs;
+};
+int xlc_policy_serialise(const struct xfs_cpu_policy *p,
+                         struct xlc_policy_records *out, xlc_error *err);
+
+/* ---- compatibility (cpu-policy-compat.c) ---- */
+
+/* One line per reason the guest cannot run on the host. */
+struct xlc_compat_report {
+    char **reasons;
+    size_t nr;
+};
+
+/*
+ * Fill *rep with every reason (nr = 0: compatible).  Returns 0, or
+ * -ENOMEM.  Free with xlc_compat_report_free().
+ */
+int xlc_policy_compat_report(const struct xfs_cpu_policy *host_max,
+                             const struct xfs_cpu_policy *guest,
+                             struct xlc_compat_report *rep, xlc_error *err);
+void xlc_compat_report_free(struct xlc_compat_report *rep);
+
+/*
+ * 0 when compatible; otherwise -EINVAL (what Xen answers for a policy it
+ * will not apply) with every reason in err, separated by "; ".
+ */
+int xlc_policy_check_compatible(const struct xfs_cpu_policy *host_max,
+                                const struct xfs_cpu_policy *guest,
+                                xlc_error *err);
+
+/*
+ * Every reason, as the core reports them, in its order: *out is calloc()ed
+ * (NULL when there is none), *nr their number.  Returns 0 or -ENOMEM.
+ */
+int xlc_policy_compat_reasons(const struct xfs_cpu_policy *host_max,
+                              const struct xfs_cpu_policy *guest,
+                              struct xfs_compat_reason **out,
+                              unsigned int *nr, xlc_error *err);
+
+/* A short name for a kind of reason ("feature", "max-leaf", ...). */
+const char *xlc_compat_kind_name(enum xfs_compat_kind k);
+
+/* "feature NAME (word W KEY bit B, leaf L[:S] REG)": where it lives. */
+void xlc_feature_where_text(unsigned int feature, struct xlc_buf *b);
+
+/* One reason in words. */
+void xlc_compat_reason_text(const struct xfs_compat_reason *r,
+                            struct xlc_buf *b);
+
+/* Names for things the messages mention. */
+const char *xlc_xstate_component_name(unsigned int component);
+const char *xlc_reg_name(enum xfs_reg reg);
+
+/* ---- layouts (cpu-policy-format.c) ---- */
+
+/*
+ * The layout of Xen's `xen-cpuid -p` for one policy: a header line, the
+ * CPUID leaves as "leaf:subleaf -> eax:ebx:ecx:edx" (all-zero leaves
+ * skipped), then the MSRs as "index -> value".
+ */
+void xlc_policy_format_text(struct xlc_buf *b, const char *name,
+                            const struct xfs_cpu_policy *p);
+/*
+ * A JSON object: name, vendor, max leaves, every serialised leaf (zero
+ * ones included, with "subleaf": null for leaves without one) and MSR,
+ * numbers as "0x%08x" strings.
+ */
+void xlc_policy_format_json(struct xlc_buf *b, const char *name,
+                            const struct xfs_cpu_policy *p);
+
+/* ---- the system policies of a simulated Xen (cpu-policy-system.c) ---- */
+
+struct xlc_system_policies {
+    struct xfs_hv_options opts;
+    struct xfs_system_featuresets fs;
+    struct xfs_system_policies pol;
+    char *source;                  /* dump file name, or "live CPU" */
+};
+
+/* Options for the simulated hypervisor, as the tool's flags give them. */
+struct xlc_sim_opts {
+    const char *cpuid_file;        /* dump file; NULL = the live CPU */
+    bool no_hap;                   /* Xen on hardware without HAP */
+    const char *boot_cpuid;        /* Xen's cpuid= "no-NAME,..." or NULL */
+};
+
+/* Derive everything from a loaded dump. */
+int xlc_system_policies_from_dump(const struct xlc_cpuid_dump *d,
+                                  const struct xfs_hv_options *opts,
+                                  struct xlc_system_policies **out,
+                                  xlc_error *err);
+/* Load the dump (or read the live CPU), parse the options, derive. */
+int xlc_system_policies_load(const struct xlc_sim_opts *o,
+                             struct xlc_system_policies **out,
+                             xlc_error *err);
+void xlc_system_policies_free(struct xlc_system_policies *s);
+
+/*
+ * The running Xen's system policies, through libxenguest
+ * (xc_cpu_policy_get_system, xc_cpu_policy_serialise), checked by
+ * xlc_policy_deserialise.  Policies Xen does not offer are not present.
+ * -ENODEV when Xen cannot be reached (xen-policy.c).
+ */
+int xlc_xen_system_policies(struct xlc_system_policies **out,
+                            xlc_error *err);
+
+/*
+ * The CPU policy of one domain of the running Xen
+ * (xc_cpu_policy_get_domain), serialised by libxenguest.  -ENODEV when
+ * Xen cannot be reached; otherwise the error Xen answered with (-ESRCH:
+ * no such domain), or -ENOBUFS when the policy does not fit.
+ */
+int xlc_xen_domain_records(uint32_t domid, struct xlc_policy_records *out,
+                           xlc_error *err);
+
+/*
+ * The six policies in the order Xen's sysctl numbers them (and
+ * `xen-cpuid -p` prints them): raw, host, pv max, hvm max, pv default,
+ * hvm default.  Each entry is an index into pol.p[] / fs.fs[].
+ */
+extern const unsigned int xlc_policy_order[XFS_SYSCTL_cpu_featureset_nr];
+/* "Raw", "Host", "PV Max", "HVM Max", "PV Default", "HVM Default". */
+const char *xlc_policy_name(unsigned int index);
+
+#endif /* LIBXL_CPUID_CPU_POLICY_H */

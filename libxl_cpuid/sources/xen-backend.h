@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The real-Xen backend of the handle, behind an interface free of Xen's
+ * headers so that handle.c stays strict C11.  Implemented in
+ * xen-backend.c over libxenctrl/libxenguest.
+ */
+#ifndef LIBXL_CPUID_XEN_BACKEND_H
+#define LIBXL_CPUID_XEN_BACKEND_H
+
+#include <stdint.h>
+
+#include "../util/error.h"
+
+struct xlc_xen;
+
+/*
+ * Open libxenctrl and check that the get_cpu_featureset sysctl answers.
+ * Nothing is printed: libxenctrl's log messages are captured and quoted in
+ * the error.  Fails with -ENODEV when Xen is not usable from here.
+ */
+int xlc_xen_open(struct xlc_xen **out, xlc_error *err);
+void xlc_xen_close(struct xlc_xen *x);
+
+/* Words the running hypervisor knows (its answer to a size query). */
+uint32_t xlc_xen_featureset_size(const struct xlc_xen *x);
+/* xc_get_cpu_featureset_size(): the words this libxenguest knows. */
+uint32_t xlc_xen_toolstack_words(void);
+
+/* The open (quiet) libxenctrl handle, an xc_interface *, for the other
+ * xen-*.c files (xen-policy.c). */
+struct xc_interface_core;
+struct xc_interface_core *xlc_xen_xch(struct xlc_xen *x);
+
+/* xc_get_cpu_featureset() with errors turned into -errno + message. */
+int xlc_xen_get_featureset(struct xlc_xen *x, uint32_t index, uint32_t *nr,
+                           uint32_t *features, xlc_error *err);
+
+#endif /* LIBXL_CPUID_XEN_BACKEND_H */

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * System and domain policies from the running Xen, through libxenguest.  Each policy
+ * is fetched, serialised by libxenguest and read back with our own
+ * deserialiser, so anything Xen reports that this build cannot hold is
+ * refused with the offending leaf rather than dropped.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <xenctrl.h>
+#include <xenguest.h>
+
+#include "../policy/cpu-policy.h"
+#include "xen-backend.h"
+
+/* Our index (the featureset numbering) -> Xen's sysctl policy index. */
+static unsigned int xen_policy_index(unsigned int ours)
+{
+    switch (ours) {
+    case XFS_SYSCTL_cpu_featureset_raw: return XEN_SYSCTL_cpu_policy_raw;
+    case XFS_SYSCTL_cpu_featureset_host: return XEN_SYSCTL_cpu_policy_host;
+    case XFS_SYSCTL_cpu_featureset_pv_max: return XEN_SYSCTL_cpu_policy_pv_max;
+    case XFS_SYSCTL_cpu_featureset_hvm_max:
+        return XEN_SYSCTL_cpu_policy_hvm_max;
+    case XFS_SYSCTL_cpu_featureset_pv:
+        return XEN_SYSCTL_cpu_policy_pv_default;
+    default: return XEN_SYSCTL_cpu_policy_hvm_default;
+    }
+}
+
+static int fetch_one(xc_interface *xch, xc_cpu_policy_t *xp, unsigned int i,
+                     struct xlc_system_policies *s, xlc_error *err)
+{
+    struct xlc_policy_records *r = calloc(1, sizeof(*r));
+    struct xfs_cpu_policy *p = &s->pol.p[i];
+    int rc = 0;
+
+    xfs_policy_zero(p);
+    if (!r)
+        return xlc_fail(err, ENOMEM, "out of memory");
+    if (xc_cpu_policy_get_system(xch, xen_policy_index(i), xp)) {
+        if (errno != EOPNOTSUPP)
+            rc = xlc_fail(err, ENODEV, "Xen: %s policy: %s",
+                          xlc_policy_name(i), strerror(errno));
+        goto out;
+    }
+    r->nr_leaves = XFS_POLICY_MAX_LEAVES;
+    r->nr_msrs = XFS_POLICY_MAX_MSRS;
+    if (xc_cpu_policy_serialise(xch, xp, (xen_cpuid_leaf_t *)r->leaves,
+                                &r->nr_leaves, (xen_msr_entry_t *)r->msrs,
+                                &r->nr_msrs)) {
+        rc = xlc_fail(err, EINVAL, "Xen: %s policy does not fit %u leaves "
+                      "and %u MSRs: %s", xlc_policy_name(i),
+                      XFS_POLICY_MAX_LEAVES, XFS_POLICY_MAX_MSRS,
+                      strerror(errno));
+        goto out;
+    }
+    rc = xlc_policy_deserialise(p, r->leaves, r->nr_leaves, r->msrs,
+                                r->nr_msrs, err);
+    if (rc) {
+        xlc_error_prefix(err, "Xen: %s policy", xlc_policy_name(i));
+        goto out;
+    }
+    s->pol.present[i] = true;
+    xfs_policy_to_featureset(p, s->fs.fs[i], XFS_NR_WORDS);
+out:
+    free(r);
+    return rc;
+}
+
+int xlc_xen_system_policies(struct xlc_system_policies **out, xlc_error *err)
+{
+    struct xlc_system_policies *s = calloc(1, sizeof(*s));
+    struct xlc_xen *x = NULL;
+    xc_cpu_policy_t *xp = NULL;
+    int rc;
+
+    *out = NULL;
+    if (s)
+        s->source = strdup("Xen");
+    if (!s || !s->source) {
+        xlc_system_policies_free(s);
+        return xlc_fail(err, ENOMEM, "out of memory");
+    }
+    /* The backend's quiet handle: libxenctrl prints nothing. */
+    rc = xlc_xen_open(&x, err);
+    if (!rc && !(xp = xc_cpu_policy_init()))
+        rc = xlc_fail(err, ENOMEM, "out of memory");
+    for (unsigned int i = 0; !rc && i < XFS_SYSCTL_cpu_featureset_nr; i++)
+        rc = fetch_one(xlc_xen_xch(x), xp, i, s, err);
+    xc_cpu_policy_destroy(xp);
+    xlc_xen_close(x);
+    if (rc) {
+        xlc_system_policies_free(s);
+        return rc;
+    }
+    xfs_hv_options_default(&s->opts);
+    s->fs.hvm_usable = s->pol.present[XFS_SYSCTL_cpu_featureset_hvm_max];
+    *out = s;
+    return 0;
+}
+
+int xlc_xen_domain_records(uint32_t domid, struct xlc_policy_records *out,
+                           xlc_error *err)
+{
+    struct xlc_xen *x = NULL;
+    xc_cpu_policy_t *xp = NULL;
+    int rc = xlc_xen_open(&x, err), e;
+
+    if (!rc && !(xp = xc_cpu_policy_init()))
+        rc = xlc_fail(err, ENOMEM, "out of memory");
+    if (!rc && xc_cpu_policy_get_domain(xlc_xen_xch(x), domid, xp)) {
+        e = errno ? errno : EIO;
+        rc = xlc_fail(err, e, "Xen: domain %u: %s", domid, strerror(e));
+    }
+    if (!rc) {
+        out->nr_leaves = XFS_POLICY_MAX_LEAVES;
+        out->nr_msrs = XFS_POLICY_MAX_MSRS;
+        if (xc_cpu_policy_serialise(xlc_xen_xch(x), xp,
+                                    (xen_cpuid_leaf_t *)out->leaves,
+                                    &out->nr_leaves,
+                                    (xen_msr_entry_t *)out->msrs,
+                                    &out->nr_msrs))
+            rc = xlc_fail(err, ENOBUFS, "Xen: domain %u policy does not "
+                          "fit %u leaves and %u MSRs", domid,
+                          XFS_POLICY_MAX_LEAVES, XFS_POLICY_MAX_MSRS);
+    }
+    xc_cpu_policy_destroy(xp);
+    xlc_xen_close(x);
+    return rc;
+}

@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: MIT */
+/* The leak report as text and JSON (levelling-report.h). */
+#include <stdio.h>
+
+#include "../names/feature-names.h"
+#include "levelling-report.h"
+
+static const char *const cap_keys[XFS_LCAP_NR] = {
+    "faulting", "1c", "1d", "e1c", "e1d", "Da1", "6c", "7a0", "7b0",
+};
+
+static const char *msr_name(uint32_t msr)
+{
+    return msr == XFS_MSR_PLATFORM_INFO ? "MSR_PLATFORM_INFO"
+                                        : "MSR_MISC_FEATURES_ENABLES";
+}
+
+static void faulting_why(struct xlc_buf *b, const struct xfs_levelling *l)
+{
+    switch (l->faulting_why) {
+    case XFS_FAULT_PRESENT:
+        xlc_buf_puts(b, "MSR_PLATFORM_INFO bit 31 set, "
+                        "MSR_MISC_FEATURES_ENABLES readable");
+        break;
+    case XFS_FAULT_NOT_PROBED_AMD:
+        xlc_buf_puts(b, "Xen 4.17 probes it on AMD and Hygon only when "
+                        "virtualised");
+        if (l->cpuid_user_dis)
+            xlc_buf_puts(b, " (this CPU has CpuidUserDis, which Xen 4.18 "
+                            "and later use)");
+        break;
+    case XFS_FAULT_NOT_PROBED_P4:
+        xlc_buf_puts(b, "Intel family 0xf has none");
+        break;
+    case XFS_FAULT_NOT_PROBED_VENDOR:
+        xlc_buf_puts(b, "Xen 4.17 sets up no CPUID levelling for this "
+                        "vendor");
+        break;
+    case XFS_FAULT_NO_PLATFORM_INFO:
+    case XFS_FAULT_NO_MISC_ENABLES:
+        xlc_buf_printf(b, "%s cannot be read", msr_name(l->faulting_msr));
+        break;
+    case XFS_FAULT_BIT_CLEAR:
+        xlc_buf_puts(b, "MSR_PLATFORM_INFO bit 31 is clear");
+        break;
+    default:
+        xlc_buf_printf(b, "MSR %#x (%s) is not in the CPUID data",
+                       l->faulting_msr, msr_name(l->faulting_msr));
+        break;
+    }
+}
+
+static void cap_list(struct xlc_buf *b, uint32_t caps, bool json)
+{
+    bool first = true;
+
+    for (unsigned int i = 0; i < XFS_LCAP_NR; i++)
+        if (caps & (1u << i)) {
+            xlc_buf_printf(b, json ? "%s\"%s\"" : "%s%s", first ? "" :
+                           json ? "," : " ", cap_keys[i]);
+            first = false;
+        }
+    if (first && !json)
+        xlc_buf_puts(b, "none");
+}
+
+static void names(struct xlc_buf *b, unsigned int w, uint32_t bits, bool json)
+{
+    char buf[XLC_FEATURE_NAME_MAX];
+    bool first = true;
+
+    for (unsigned int bit = 0; bit < 32; bit++) {
+        const char *n;
+
+        if (!(bits & (1u << bit)))
+            continue;
+        n = xlc_feature_name_lower(w * 32 + bit, buf);
+        if (json) {
+            xlc_buf_puts(b, first ? "" : ",");
+            if (n)
+                xlc_buf_json_str(b, n);
+            else
+                xlc_buf_printf(b, "\"%u*32+%u\"", w, bit);
+        } else if (n) {
+            xlc_buf_printf(b, " %s", n);
+        } else {
+            xlc_buf_printf(b, " %u*32+%u", w, bit);
+        }
+        first = false;
+    }
+}
+
+static void text_caps(struct xlc_buf *b, const struct xlc_levelling *c)
+{
+    const struct xfs_levelling *l = &c->lv;
+
+    xlc_buf_puts(b, "levelling caps:  present: ");
+    cap_list(b, l->present, false);
+    xlc_buf_puts(b, "; unknown: ");
+    cap_list(b, l->unknown, false);
+    xlc_buf_printf(b, " (%s)\n", c->from_xen
+                   ? "XEN_SYSCTL_get_cpu_levelling_caps"
+                   : "derived as Xen 4.17 would from the CPUID data");
+    if (c->from_xen)
+        return;
+    xlc_buf_printf(b, "  faulting        %s: ", xlc_tristate_name(l->faulting));
+    faulting_why(b, l);
+    xlc_buf_putc(b, '\n');
+    if (!l->nr_masks)
+        xlc_buf_printf(b, "  masks           none for vendor %s family %#x "
+                       "model %#x%s\n", xfs_vendor_name(l->vendor),
+                       l->family, l->model,
+                       l->faulting == XFS_YES ? " (not probed: faulting)"
+                                              : "");
+    for (unsigned int i = 0; i < l->nr_masks; i++) {
+        xlc_buf_printf(b, "  mask MSR %#-10x ", l->masks[i].msr);
+        cap_list(b, l->masks[i].caps, false);
+        xlc_buf_printf(b, ": %s\n", l->masks[i].readable == XFS_YES
+                       ? "in the CPUID data" : l->masks[i].readable == XFS_NO
+                       ? "cannot be read" : "unknown: not in the CPUID data");
+    }
+}
+
+void xlc_leak_report_text(struct xlc_buf *b, const struct xlc_leak_report *r)
+{
+    text_caps(b, &r->caps);
+    xlc_buf_printf(b, "%s guests: what their own CPUID instruction sees "
+                   "whatever their policy says\n",
+                   xlc_guest_type_name(r->type));
+    for (unsigned int w = 0; w < XFS_NR_WORDS; w++) {
+        const struct xlc_leak_word *lw = &r->words[w];
+
+        xlc_buf_printf(b, "  [%02u] %-6s %-8s", w, xfs_words[w].key,
+                       xlc_word_control_name(lw->control));
+        if (lw->seen) {
+            xlc_buf_puts(b, lw->control == XLC_WORD_MASKED ? " forwarded:"
+                         : lw->control == XLC_WORD_UNKNOWN ? " would leak:"
+                                                           : " leaks:");
+            names(b, w, lw->seen, false);
+        }
+        if (lw->beyond_max) {
+            xlc_buf_printf(b, "; beyond %s max:", xlc_guest_type_name(r->type));
+            names(b, w, lw->beyond_max, false);
+        }
+        xlc_buf_putc(b, '\n');
+    }
+    xlc_buf_puts(b, "no host can hide from any guest:\n");
+    xlc_buf_printf(b, "  1 GiB pages     %s\n", r->page1gb
+                   ? "the host has them: a guest that probes finds them, "
+                     "whatever its policy"
+                   : "the host has none");
+    xlc_buf_puts(b, "  MXCSR_MASK      the hardware's, in every FXSAVE image "
+                    "(not in CPUID data: unknown)\n");
+    xlc_buf_printf(b, "  x87 pointers    fdp_excp_only %s, no_fpu_sel %s "
+                   "(the hardware's behaviour)\n",
+                   r->fdp_excp_only ? "yes" : "no",
+                   r->no_fpu_sel ? "yes" : "no");
+}
+
+static void json_caps(struct xlc_buf *b, const struct xlc_levelling *c)
+{
+    const struct xfs_levelling *l = &c->lv;
+
+    xlc_buf_printf(b, "\"caps\":{\"source\":\"%s\",\"value\":\"0x%03x\","
+                   "\"present\":[", c->from_xen ? "hypervisor" : "derived",
+                   l->present);
+    cap_list(b, l->present, true);
+    xlc_buf_puts(b, "],\"unknown\":[");
+    cap_list(b, l->unknown, true);
+    xlc_buf_puts(b, "]");
+    if (!c->from_xen) {
+        xlc_buf_printf(b, ",\"faulting\":\"%s\",\"faulting_reason\":",
+                       xlc_tristate_name(l->faulting));
+        {
+            struct xlc_buf why = { 0 };
+
+            faulting_why(&why, l);
+            xlc_buf_json_str(b, why.s ? why.s : "");
+            xlc_buf_free(&why);
+        }
+        xlc_buf_puts(b, ",\"masks\":[");
+        for (unsigned int i = 0; i < l->nr_masks; i++) {
+            xlc_buf_printf(b, "%s{\"msr\":\"0x%08x\",\"caps\":[", i ? "," : "",
+                           l->masks[i].msr);
+            cap_list(b, l->masks[i].caps, true);
+            xlc_buf_printf(b, "],\"readable\":\"%s\"}",
+                           xlc_tristate_name(l->masks[i].readable));
+        }
+        xlc_buf_puts(b, "]");
+    }
+    xlc_buf_puts(b, "}");
+}
+
+void xlc_leak_report_json(struct xlc_buf *b, const struct xlc_leak_report *r)
+{
+    xlc_buf_printf(b, "{\"guest_type\":\"%s\",", xlc_guest_type_name(r->type));
+    json_caps(b, &r->caps);
+    xlc_buf_puts(b, ",\"words\":[");
+    for (unsigned int w = 0; w < XFS_NR_WORDS; w++) {
+        const struct xlc_leak_word *lw = &r->words[w];
+
+        xlc_buf_printf(b, "%s{\"word\":%u,\"key\":\"%s\",\"control\":\"%s\","
+                       "\"seen\":[", w ? "," : "", w, xfs_words[w].key,
+                       xlc_word_control_name(lw->control));
+        names(b, w, lw->seen, true);
+        xlc_buf_puts(b, "],\"beyond_max\":[");
+        names(b, w, lw->beyond_max, true);
+        xlc_buf_puts(b, "]}");
+    }
+    xlc_buf_printf(b, "],\"unhideable\":{\"page1gb\":%s,\"mxcsr_mask\":null,"
+                   "\"fdp_excp_only\":%s,\"no_fpu_sel\":%s}}\n",
+                   r->page1gb ? "true" : "false",
+                   r->fdp_excp_only ? "true" : "false",
+                   r->no_fpu_sel ? "true" : "false");
+}
