@@ -37,7 +37,7 @@ LDFLAGS_ALL = $(SANFLAGS) $(LDFLAGS)
 XEN_SRCS  = $(wildcard xen/lib/*.c xen/arch/*.c)
 LIB_SRCS  = $(wildcard libxl_cpuid/*/*.c)
 TOOL_SRCS = $(wildcard xen-cpuid/*.c)
-TEST_SRCS = $(wildcard tests/test_*.c)
+TEST_SRCS = $(wildcard tests/*/test_*.c)
 TEST_HELPERS = $(wildcard tests/helpers/*.c)
 
 # Xen's own installed headers need GNU C (__align8__ etc.): only the files

@@ -43,7 +43,7 @@
  *           number of words this build knows.
  *
  * Each module header below documents its own calls.  When a module adds a
- * public header, list it here; tests/test_install.c fails until every
+ * public header, list it here; tests/tool/test_install.c fails until every
  * header is either included below or named internal.
  *
  * Internal headers, not installed and not part of the API:

@@ -128,7 +128,7 @@ const size_t xlc_nr_feature_aliases =
  * Xen 4.17's xen-cpuid (tools/misc/xen-cpuid.c) keeps its own table of
  * names.  For most features it prints Xen's name in lower case with '-'
  * for '_' ("avx512-ifma"); these are the bits where it does not, checked
- * bit by bit against the installed tool by tests/test_xen_tool_names.c.
+ * bit by bit against the installed tool by tests/tool/test_xen_tool_names.c.
  * Bits it names that are no featureset feature come second: Xen never
  * offers them to guests, except AMD's copies of leaf 1 EDX features in
  * 0x80000001 EDX, which a guest of an AMD-like vendor sees following the

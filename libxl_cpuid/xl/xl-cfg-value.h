@@ -2,7 +2,7 @@
 /*
  * The right-hand side of one xl.cfg setting (what follows "NAME="), read
  * as Xen 4.17's libxlutil reads it (libxlu_cfg_l.l, libxlu_cfg_y.y,
- * libxlu_cfg.c; tests/test_viridian_xl.c compares with the installed
+ * libxlu_cfg.c; tests/viridian/test_viridian_xl.c compares with the installed
  * libxlutil).
  *
  * Syntax:

@@ -4,7 +4,7 @@
  *
  * Each item behaves as libxl_cpuid_parse_config() in libxenlight 4.17,
  * quirks included (each one observed against the installed library and
- * covered by tests/test_xl_diff.c):
+ * covered by tests/xl/test_xl_diff.c):
  *
  *  Q1  The value is read with strtoul(base 0) first: leading blanks, a
  *      sign, "0x" and octal are accepted and anything after the number is

@@ -4,7 +4,7 @@
  * as libxl_cpuid_parse_config_xend() in libxenlight 4.17 reads it.
  *
  * Quirks reproduced (observed against the installed library, covered by
- * tests/test_xl_diff.c):
+ * tests/xl/test_xl_diff.c):
  *
  *  X1  LEAF and SUBLEAF are strtoul(base 0) numbers cut to 32 bits:
  *      leading blanks, a sign, hex and octal are accepted, "-1" is

@@ -13,7 +13,7 @@
  * clear, 'x' the default policy's value, 'k'/'s' the host's value.
  *
  * Accept/reject and the error numbers are libxl's (checked against the
- * installed libxenlight by tests/test_xl_diff.c), including its quirks,
+ * installed libxenlight by tests/xl/test_xl_diff.c), including its quirks,
  * each documented where it is reproduced.  On top of the number, the
  * xlc_error message says what was wrong and where.
  *

@@ -4,7 +4,7 @@
  * Hyper-V ("viridian") enlightenments Xen gives an HVM guest.
  *
  * Facts of Xen's public ABI (<xen/hvm/params.h>, the HVMPV_* bits, same
- * numbers in Xen 4.5 to 4.20; tests/test_viridian_leaves.c checks them
+ * numbers in Xen 4.5 to 4.20; tests/viridian/test_viridian_leaves.c checks them
  * against the installed header).  The toolstack sets the parameter once,
  * before the guest runs; it travels in the migration stream's HVM_PARAMS
  * record.  Xen 4.17 refuses (-EINVAL) a value with a bit outside

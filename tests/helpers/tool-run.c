@@ -28,12 +28,11 @@ const char *tool_path(void)
     n = readlink("/proc/self/exe", tool, sizeof(tool) - sizeof("/xen-cpuid"));
     assert_true(n > 0);
     tool[n] = '\0';
-    /* .../BUILD/tests/test_x -> .../BUILD/xen-cpuid */
-    slash = strrchr(tool, '/');
+    /* .../BUILD/tests/AREA/test_x -> .../BUILD/xen-cpuid */
+    slash = strstr(tool, "/tests/");
     assert_non_null(slash);
-    *slash = '\0';
-    slash = strrchr(tool, '/');
-    assert_non_null(slash);
+    while (strstr(slash + 1, "/tests/"))
+        slash = strstr(slash + 1, "/tests/");
     strcpy(slash, "/xen-cpuid");
     return tool;
 }

@@ -6,7 +6,7 @@
  * 4.17's policy object (Debian's 4.17.7, with leaf 7 subleaf 2 and leaf
  * 0x80000021 backported): the leaves and subleaves its deserialiser accepts,
  * and the entry counts beyond which it refuses a buffer outright (E2BIG).
- * tests/test_stream_limits.c checks every one against the installed
+ * tests/migration/test_stream_limits.c checks every one against the installed
  * libxenguest's x86_cpuid_copy_from_buffer / x86_msr_copy_from_buffer.
  */
 #ifndef XEN_LIB_CPU_POLICY_LIMITS_H
