@@ -509,6 +509,16 @@ int xlc_pool_remove(xlc_pool *p, size_t id, xlc_error *err)
     return 0;
 }
 
+void xlc_props_level_of_pool(const xlc_pool *p, size_t skip,
+                             struct xlc_props_level *pl)
+{
+    xlc_props_level_init(pl);
+    for (size_t id = 0; id < p->nr_ids; id++)
+        if (p->present[id] && id != skip)
+            xlc_props_level_fold(pl, xlc_pool_host_props(p, id), id);
+    xlc_props_level_finish(pl);
+}
+
 size_t xlc_pool_nr_hosts(const xlc_pool *p)
 {
     return p->nr_present;
