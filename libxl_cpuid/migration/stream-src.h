@@ -3,7 +3,8 @@
  * Private to the stream readers: where stream bytes come from (memory, or
  * a file walked without loading it: a saved guest may be gigabytes), and
  * the two containers built on it -- the libxc stream (stream-read.c) and
- * the xl save file that wraps one (xl-save-file.c).  Positions count from
+ * the xl save file that wraps one (xl-save-file.c), which stream-load.c
+ * tells apart.  Positions count from
  * the start of the input, so every message names a byte offset of the
  * file the user gave.
  */
