@@ -466,3 +466,37 @@ int xlc_lv_evaluate(const struct xlc_cpu_map *map,
     *out = tr.t;
     return 0;
 }
+
+/* evaluate(), with the blockers turned into one error naming each. */
+int xlc_lv_translate(const struct xlc_cpu_map *map,
+                     const struct xlc_lv_cpu *cpu,
+                     const struct xlc_lv_host *host, enum xlc_guest_type type,
+                     struct xlc_lv_translation **out, xlc_error *err)
+{
+    struct xlc_lv_translation *t;
+    struct xlc_buf b = XLC_BUF_INIT;
+    char *msg;
+    int rc = xlc_lv_evaluate(map, cpu, host, type, &t, err);
+
+    *out = NULL;
+    if (rc)
+        return rc;
+    if (!t->nr_blockers) {
+        *out = t;
+        return 0;
+    }
+    xlc_buf_printf(&b, "%s:%ld: this <cpu> cannot be given to a%s %s guest "
+                       "on this host (%zu problem%s): ",
+                   cpu->source, cpu->line, type == XLC_GUEST_HVM ? "n" : "",
+                   xlc_guest_type_name(type), t->nr_blockers,
+                   t->nr_blockers == 1 ? "" : "s");
+    for (size_t i = 0; i < t->nr_blockers; i++)
+        xlc_buf_printf(&b, "%s%s", i ? "; " : "", t->blockers[i].text);
+    xlc_lv_translation_free(t);
+    msg = xlc_buf_take(&b);
+    if (!msg)
+        return xlc_fail(err, ENOMEM, "out of memory");
+    rc = xlc_fail(err, EINVAL, "%s", msg);
+    free(msg);
+    return rc;
+}
