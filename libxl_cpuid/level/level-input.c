@@ -27,10 +27,8 @@ int xlc_level_host_from_cpuid(const struct xfs_cpuid_reader *rd,
                               struct xlc_level_host *out)
 {
     const uint32_t *inv = xfs_static_masks[XFS_MASK_INVERTED];
-    unsigned int idx = type == XLC_GUEST_PV ? XFS_SYSCTL_cpu_featureset_pv_max
-                                            : XFS_SYSCTL_cpu_featureset_hvm_max;
-    unsigned int didx = type == XLC_GUEST_PV ? XFS_SYSCTL_cpu_featureset_pv
-                                             : XFS_SYSCTL_cpu_featureset_hvm;
+    unsigned int idx = xlc_policy_index_max(type);
+    unsigned int didx = xlc_policy_index_default(type);
     struct xfs_system_featuresets *sets;
     struct xfs_system_policies *pols;
     struct xfs_hv_options opts;
@@ -104,8 +102,7 @@ static int handle_featureset(xlc_handle *h, uint32_t index,
 static int xen_max_policy(enum xlc_guest_type type,
                           struct xlc_level_host *out, xlc_error *err)
 {
-    unsigned int idx = type == XLC_GUEST_PV ? XFS_SYSCTL_cpu_featureset_pv_max
-                                            : XFS_SYSCTL_cpu_featureset_hvm_max;
+    unsigned int idx = xlc_policy_index_max(type);
     struct xlc_system_policies *s;
     int rc = xlc_xen_system_policies(&s, err);
 
@@ -141,15 +138,10 @@ int xlc_level_host_live(enum xlc_guest_type type, struct xlc_level_host *out,
         rc = xlc_open(NULL, &h, err);
     if (rc)
         return rc;
-    rc = handle_featureset(h, type == XLC_GUEST_PV
-                                  ? XFS_SYSCTL_cpu_featureset_pv_max
-                                  : XFS_SYSCTL_cpu_featureset_hvm_max,
-                           out->fs, err);
+    rc = handle_featureset(h, xlc_policy_index_max(type), out->fs, err);
     if (!rc)
-        rc = handle_featureset(h, type == XLC_GUEST_PV
-                                      ? XFS_SYSCTL_cpu_featureset_pv
-                                      : XFS_SYSCTL_cpu_featureset_hvm,
-                               out->def, err);
+        rc = handle_featureset(h, xlc_policy_index_default(type), out->def,
+                               err);
     if (!rc)
         rc = handle_featureset(h, XFS_SYSCTL_cpu_featureset_raw, raw, err);
     /* On real Xen its own max policy replaces the simulated one. */

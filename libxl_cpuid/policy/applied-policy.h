@@ -76,10 +76,6 @@ struct xlc_applied_policy {
 /* "default", "featureset", "libvirt", "xl-cpuid". */
 const char *xlc_settings_kind_name(enum xlc_settings_kind k);
 
-/* The system-policy index of a type's default / max policy. */
-unsigned int xlc_policy_index_default(enum xlc_guest_type type);
-unsigned int xlc_policy_index_max(enum xlc_guest_type type);
-
 /*
  * Build the applied policy.  Returns 0 with *out set (check
  * (*out)->refused), or a negative errno: -EOPNOTSUPP when the host cannot
@@ -102,7 +98,7 @@ int xlc_applied_policy_entries(const struct xlc_applied_policy *a,
                                struct xlc_policy_entries *e, xlc_error *err);
 
 /*
- * Step 2 on its own: 0 when fs can be applied unchanged, else -EINVAL
+ * Step 2 on its own (featureset-apply.c): 0 when fs can be applied unchanged, else -EINVAL
  * naming bits in unknown words or every feature without a prerequisite.
  */
 int xlc_featureset_check_applicable(const uint32_t *fs, size_t nr_words,
@@ -149,16 +145,5 @@ int xlc_policy_to_entries(const struct xfs_cpu_policy *p,
 int xlc_policy_from_entries(struct xfs_cpu_policy *p,
                             const struct xlc_policy_entries *e,
                             xlc_error *err);
-
-/*
- * The host as the libvirt translation sees it, from system policies: the
- * three featuresets of the type, vendor and signature from the raw
- * policy.  False when the host cannot run the type.
- */
-bool xlc_lv_host_from_policies(struct xlc_lv_host *h, enum xlc_guest_type t,
-                               const struct xlc_system_policies *sys);
-/* Vendor and signature only, from a raw policy's leaves 0 and 1. */
-void xlc_lv_host_identify_raw(struct xlc_lv_host *h,
-                              const struct xfs_cpu_policy *raw);
 
 #endif /* LIBXL_CPUID_APPLIED_POLICY_H */
