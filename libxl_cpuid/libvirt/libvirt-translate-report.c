@@ -11,13 +11,7 @@
 
 #include "libvirt-translate-int.h"
 #include "libvirt-util.h"
-
-static char *vformat(const char *fmt, va_list ap)
-{
-    char *s = NULL;
-
-    return vasprintf(&s, fmt, ap) < 0 ? NULL : s;
-}
+#include "../util/strbuf.h"
 
 int xlc_lv_note(struct lv_tr *tr, enum xlc_lv_note_kind kind, const char *lv,
                 const char *xen, const char *fmt, ...)
@@ -30,7 +24,7 @@ int xlc_lv_note(struct lv_tr *tr, enum xlc_lv_note_kind kind, const char *lv,
         return -ENOMEM;
     n = &t->notes[t->nr_notes];
     va_start(ap, fmt);
-    n->text = vformat(fmt, ap);
+    n->text = xlc_vformat(fmt, ap);
     va_end(ap);
     if (!n->text)
         return -ENOMEM;
@@ -51,7 +45,7 @@ int xlc_lv_block(struct lv_tr *tr, enum xlc_lv_block_kind kind,
         return -ENOMEM;
     b = &t->blockers[t->nr_blockers];
     va_start(ap, fmt);
-    b->text = vformat(fmt, ap);
+    b->text = xlc_vformat(fmt, ap);
     va_end(ap);
     if (!b->text)
         return -ENOMEM;

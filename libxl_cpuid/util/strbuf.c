@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,4 +118,47 @@ void xlc_buf_free(struct xlc_buf *b)
     b->s = NULL;
     b->len = b->cap = 0;
     b->oom = false;
+}
+
+/* ---- lists of formatted lines ---- */
+
+char *xlc_vformat(const char *fmt, va_list ap)
+{
+    char *s = NULL;
+
+    return vasprintf(&s, fmt, ap) < 0 ? NULL : s;
+}
+
+int xlc_strv_vaddf(char ***v, size_t *n, const char *fmt, va_list ap)
+{
+    char *s = xlc_vformat(fmt, ap), **nv;
+
+    if (!s)
+        return -ENOMEM;
+    nv = realloc(*v, (*n + 1) * sizeof(*nv));
+    if (!nv) {
+        free(s);
+        return -ENOMEM;
+    }
+    nv[(*n)++] = s;
+    *v = nv;
+    return 0;
+}
+
+int xlc_strv_addf(char ***v, size_t *n, const char *fmt, ...)
+{
+    va_list ap;
+    int rc;
+
+    va_start(ap, fmt);
+    rc = xlc_strv_vaddf(v, n, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+void xlc_strv_free(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
 }
