@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "level-internal.h"
-#include "../names/feature-names.h"
+#include "../names/featureset-text.h"
 #include "../util/strbuf.h"
 
 int xlc_pool_new(enum xlc_guest_type type, xlc_pool **out, xlc_error *err)
@@ -324,6 +324,8 @@ static void commit_bulk(xlc_pool *p, size_t first, size_t n)
 static int check_default(const char *name, const uint32_t *max,
                          const uint32_t *def, size_t nr, xlc_error *err)
 {
+    static const struct xlc_bits_list names = { XLC_BIT_XEN, XLC_BITS_ALL,
+                                                " ", false };
     const uint32_t *inv = xfs_static_masks[XFS_MASK_INVERTED];
     uint32_t out[XFS_NR_WORDS];
     struct xlc_buf b = XLC_BUF_INIT;
@@ -336,10 +338,8 @@ static int check_default(const char *name, const uint32_t *max,
     xfs_andnot(out, XFS_NR_WORDS, out, XFS_NR_WORDS, inv, XFS_NR_WORDS);
     if (xfs_empty(out, XFS_NR_WORDS))
         return 0;
-    for (unsigned int f = 0; f < XFS_NR_FEATURE_BITS; f++)
-        if (xfs_test(out, XFS_NR_WORDS, f))
-            xlc_buf_printf(&b, " %s", xlc_feature_name(f) ? xlc_feature_name(f)
-                                                          : "?");
+    xlc_buf_putc(&b, ' ');
+    xlc_featureset_bits(&b, out, XFS_NR_WORDS, &names);
     xlc_fail(err, EINVAL, "%s: the default set has features its max set "
              "lacks:%s", name ? name : "host", b.s ? b.s : " ?");
     xlc_buf_free(&b);

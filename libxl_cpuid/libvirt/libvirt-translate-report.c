@@ -11,6 +11,7 @@
 
 #include "libvirt-translate-int.h"
 #include "libvirt-util.h"
+#include "../names/feature-names.h"
 #include "../util/strbuf.h"
 
 int xlc_lv_note(struct lv_tr *tr, enum xlc_lv_note_kind kind, const char *lv,
@@ -74,6 +75,20 @@ const char *xlc_lv_label(char *buf, size_t size, const char *lv,
     else
         snprintf(buf, size, "'%s' (no Xen name)", lv ? lv : "?");
     return buf;
+}
+
+void xlc_lv_bit_label(const struct lv_tr *tr, unsigned int bit,
+                      const char **lv, const char **xen, char *buf,
+                      size_t size)
+{
+    char text[XLC_BIT_TEXT_MAX];
+
+    xlc_lv_bit_names(tr, bit, lv, xen);
+    if (*lv || *xen)
+        xlc_lv_label(buf, size, *lv, *xen);
+    else
+        snprintf(buf, size, "%s (no libvirt or Xen name)",
+                 xlc_bit_text(bit, XLC_BIT_XEN, text));
 }
 
 void xlc_lv_translation_free(struct xlc_lv_translation *t)

@@ -152,8 +152,7 @@ static int report_cleared(struct lv_tr *tr, const uint32_t *cleared,
         /* A dependent that is itself disabled needs no second word. */
         if (!xfs_test(cleared, W, c) || xfs_test(tr->asked_off, W, c))
             continue;
-        xlc_lv_bit_names(tr, c, &lv, &xen);
-        xlc_lv_label(lab, sizeof(lab), lv, xen);
+        xlc_lv_bit_label(tr, c, &lv, &xen, lab, sizeof(lab));
         if (xfs_test(tr->req, W, c))
             rc = xlc_lv_block(tr, XLC_LV_BLOCK_CONFLICT, lv, xen,
                               "%s is required but depends on %s '%s'", lab,
@@ -268,8 +267,7 @@ static int check_available(struct lv_tr *tr)
 
         if (!xfs_test(tr->wanted, W, b) || xfs_test(tr->avail, W, b))
             continue;
-        xlc_lv_bit_names(tr, b, &lv, &xen);
-        xlc_lv_label(lab, sizeof(lab), lv, xen);
+        xlc_lv_bit_label(tr, b, &lv, &xen, lab, sizeof(lab));
         if (!xfs_test(tr->h->host, W, b) &&
             !xfs_test(xfs_guest_synth_mask, W, b))
             rc = xlc_lv_block(tr, XLC_LV_BLOCK_NOT_ON_HOST, lv, xen,
@@ -309,8 +307,7 @@ static int reapply_deps(struct lv_tr *tr)
 
         if (!xfs_test(cleared, W, b))
             continue;
-        xlc_lv_bit_names(tr, b, &lv, &xen);
-        xlc_lv_label(lab, sizeof(lab), lv, xen);
+        xlc_lv_bit_label(tr, b, &lv, &xen, lab, sizeof(lab));
         pre = missing_prereq(after, b);
         if (xfs_test(tr->req, W, b))
             rc = xlc_lv_block(tr, XLC_LV_BLOCK_CONFLICT, lv, xen,
@@ -345,8 +342,7 @@ static int check_strict(struct lv_tr *tr)
 
         if (!xfs_test(extra, W, b))
             continue;
-        xlc_lv_bit_names(tr, b, &lv, &xen);
-        xlc_lv_label(lab, sizeof(lab), lv, xen);
+        xlc_lv_bit_label(tr, b, &lv, &xen, lab, sizeof(lab));
         if (xlc_lv_block(tr, XLC_LV_BLOCK_STRICT_EXTRA, lv, xen,
                          "match='strict': the host has %s, which this "
                          "<cpu> does not give",

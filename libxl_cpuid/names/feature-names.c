@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Lenient feature-name lookup: Xen's names from the annotated list, plus
- * the aliases and Xen's xen-cpuid spellings below, compared without
- * regard to case or separator style.
+ * Feature names: Xen's names from the annotated list, plus the aliases
+ * and Xen's xen-cpuid spellings below; how a bit is written in each style
+ * (xlc_bit_text, the one place that spells a bit); and the lenient lookup,
+ * which compares names without regard to case or separator style.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -266,6 +267,39 @@ const char *xlc_xen_tool_name(unsigned int value,
     return buf;
 }
 
+const char *xlc_bit_text(unsigned int value, enum xlc_bit_style style,
+                         char buf[XLC_BIT_TEXT_MAX])
+{
+    unsigned int w = value / 32, bit = value % 32;
+    char name[XLC_FEATURE_NAME_MAX];
+    const char *n;
+
+    switch (style) {
+    case XLC_BIT_OURS:
+    case XLC_BIT_XEN:
+        if ((n = xlc_feature_name(value)))
+            snprintf(buf, XLC_BIT_TEXT_MAX, "%s",
+                     style == XLC_BIT_OURS ? xlc_feature_name_lower(value, name)
+                                           : n);
+        else if ((n = xlc_xen_tool_name(value, name)))
+            snprintf(buf, XLC_BIT_TEXT_MAX, "[%u*32+%u %s]", w, bit, n);
+        else
+            snprintf(buf, XLC_BIT_TEXT_MAX, "[%u*32+%u]", w, bit);
+        break;
+    case XLC_BIT_XEN_TOOL:
+        if ((n = xlc_xen_tool_name(value, name)))
+            snprintf(buf, XLC_BIT_TEXT_MAX, "%s", n);
+        else
+            snprintf(buf, XLC_BIT_TEXT_MAX, "<%u>", bit);
+        break;
+    case XLC_BIT_PLACE:
+    default:
+        snprintf(buf, XLC_BIT_TEXT_MAX, "%u*32+%u", w, bit);
+        break;
+    }
+    return buf;
+}
+
 const char *xlc_alias_source_name(enum xlc_alias_source source)
 {
     switch (source) {
@@ -387,12 +421,13 @@ static int unknown(const char *name, xlc_error *err)
         for (unsigned int i = 0; i < s.nr && used < sizeof(hint); i++) {
             const char *xen = xlc_feature_name(s.value[i]);
             const char *sep = i == 0 ? "" : i + 1 == s.nr ? " or " : ", ";
+            char place[XLC_BIT_TEXT_MAX];
 
             if (!xen)      /* a bit only Xen's xen-cpuid names */
                 used += (size_t)snprintf(hint + used, sizeof(hint) - used,
-                                         "%s'%s' (%u*32+%u)", sep,
-                                         s.spelling[i], s.value[i] / 32,
-                                         s.value[i] % 32);
+                                         "%s'%s' (%s)", sep, s.spelling[i],
+                                         xlc_bit_text(s.value[i],
+                                                      XLC_BIT_PLACE, place));
             else if (!strcmp(xen, s.spelling[i]))
                 used += (size_t)snprintf(hint + used, sizeof(hint) - used,
                                          "%s'%s'", sep, xen);
@@ -470,7 +505,7 @@ int xlc_feature_lookup_bits(const char *name, unsigned int *values,
 static int ambiguous(const char *name, const unsigned int *v, unsigned int n,
                      xlc_error *err)
 {
-    char list[512], buf[XLC_FEATURE_NAME_MAX];
+    char list[512], buf[XLC_FEATURE_NAME_MAX], place[XLC_BIT_TEXT_MAX];
     size_t used = 0;
 
     list[0] = '\0';
@@ -478,10 +513,10 @@ static int ambiguous(const char *name, const unsigned int *v, unsigned int n,
         const char *nm = xlc_feature_name(v[i]);
 
         used += (size_t)snprintf(list + used, sizeof(list) - used,
-                                 "%s%s (%u*32+%u)",
+                                 "%s%s (%s)",
                                  i == 0 ? "" : i + 1 == n ? " or " : ", ",
                                  nm ? nm : xlc_xen_tool_name(v[i], buf),
-                                 v[i] / 32, v[i] % 32);
+                                 xlc_bit_text(v[i], XLC_BIT_PLACE, place));
     }
     return xlc_fail(err, EINVAL, "feature name '%s' is ambiguous: it "
                     "stands for %s; use one of those names", name, list);

@@ -8,6 +8,7 @@
 #include <errno.h>
 
 #include "applied-policy.h"
+#include "../names/feature-names.h"
 #include "../util/strbuf.h"
 
 /* Bits in words this build does not know: nobody can place them. */
@@ -24,12 +25,9 @@ static int check_known_words(const uint32_t *fs, size_t nr, xlc_error *err)
 
 static void put_feature_name(struct xlc_buf *b, unsigned int f)
 {
-    const struct xfs_feature_info *fi = xfs_feature_by_value(f);
+    char text[XLC_BIT_TEXT_MAX];
 
-    if (fi)
-        xlc_buf_puts(b, fi->name);
-    else
-        xlc_buf_printf(b, "bit %u", f);
+    xlc_buf_puts(b, xlc_bit_text(f, XLC_BIT_XEN, text));
 }
 
 /*
