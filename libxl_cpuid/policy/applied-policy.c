@@ -92,7 +92,7 @@ static int take_verdict(struct xlc_applied_policy *a,
         if (!(a->refused.reasons[i] = strdup(v->reasons[i].text)))
             return xlc_fail(err, ENOMEM, "out of memory listing %zu "
                             "problems", v->nr_reasons);
-    return v->has_policy ? xlc_policy_serialise(&a->policy, &a->records, err)
+    return v->has_policy ? xlc_policy_serialise(&a->policy, &a->entries, err)
                          : 0;
 }
 
@@ -140,6 +140,7 @@ void xlc_applied_policy_free(struct xlc_applied_policy *a)
         return;
     xlc_lv_translation_free(a->lv);
     xlc_compat_report_free(&a->refused);
+    xlc_policy_entries_free(&a->entries);
     free(a);
 }
 
@@ -162,66 +163,4 @@ int xlc_applied_policy_check(const struct xlc_applied_policy *a,
                : xlc_fail(err, EINVAL, "%s", b.s);
     xlc_buf_free(&b);
     return rc;
-}
-
-static int entries_alloc(struct xlc_policy_entries *e, uint32_t nr_leaves,
-                         uint32_t nr_msrs, xlc_error *err)
-{
-    memset(e, 0, sizeof(*e));
-    e->leaves = calloc(nr_leaves ? nr_leaves : 1, sizeof(*e->leaves));
-    e->msrs = calloc(nr_msrs ? nr_msrs : 1, sizeof(*e->msrs));
-    if (!e->leaves || !e->msrs) {
-        xlc_policy_entries_free(e);
-        return xlc_fail(err, ENOMEM, "out of memory for policy entries");
-    }
-    e->nr_leaves = nr_leaves;
-    e->nr_msrs = nr_msrs;
-    return 0;
-}
-
-static int entries_of_records(const struct xlc_policy_records *r,
-                              struct xlc_policy_entries *e, xlc_error *err)
-{
-    int rc = entries_alloc(e, r->nr_leaves, r->nr_msrs, err);
-
-    if (rc)
-        return rc;
-    memcpy(e->leaves, r->leaves, r->nr_leaves * sizeof(*e->leaves));
-    memcpy(e->msrs, r->msrs, r->nr_msrs * sizeof(*e->msrs));
-    return 0;
-}
-
-int xlc_applied_policy_entries(const struct xlc_applied_policy *a,
-                               struct xlc_policy_entries *e, xlc_error *err)
-{
-    return entries_of_records(&a->records, e, err);
-}
-
-int xlc_policy_to_entries(const struct xfs_cpu_policy *p,
-                          struct xlc_policy_entries *e, xlc_error *err)
-{
-    struct xlc_policy_records *r = malloc(sizeof(*r));
-    int rc;
-
-    if (!r)
-        return xlc_fail(err, ENOMEM, "out of memory serialising a policy");
-    rc = xlc_policy_serialise(p, r, err);
-    if (!rc)
-        rc = entries_of_records(r, e, err);
-    free(r);
-    return rc;
-}
-
-int xlc_policy_from_entries(struct xfs_cpu_policy *p,
-                            const struct xlc_policy_entries *e,
-                            xlc_error *err)
-{
-    if (e->nr_leaves > XFS_POLICY_MAX_LEAVES ||
-        e->nr_msrs > XFS_POLICY_MAX_MSRS)
-        return xlc_fail(err, E2BIG, "%zu CPUID leaves and %zu MSRs: a "
-                        "policy holds at most %u and %u", e->nr_leaves,
-                        e->nr_msrs, XFS_POLICY_MAX_LEAVES,
-                        XFS_POLICY_MAX_MSRS);
-    return xlc_policy_deserialise(p, e->leaves, (uint32_t)e->nr_leaves,
-                                  e->msrs, (uint32_t)e->nr_msrs, err);
 }

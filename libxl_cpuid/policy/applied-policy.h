@@ -62,7 +62,7 @@ struct xlc_applied_policy {
     enum xlc_settings_kind from;
     uint32_t fs[XFS_NR_WORDS];           /* the guest featureset */
     struct xfs_cpu_policy policy;        /* the full guest policy */
-    struct xlc_policy_records records;   /* its serialised form */
+    struct xlc_policy_entries entries;   /* its serialised form */
     struct xlc_lv_translation *lv;       /* LIBVIRT: notes, verdict */
     /*
      * Why this host cannot give the guest that policy: the libvirt
@@ -92,10 +92,6 @@ void xlc_applied_policy_free(struct xlc_applied_policy *a);
 /* 0 when the policy fits; else -EINVAL with every reason in err. */
 int xlc_applied_policy_check(const struct xlc_applied_policy *a,
                              xlc_error *err);
-
-/* The records as the stream layer's entry list (malloc()ed copies). */
-int xlc_applied_policy_entries(const struct xlc_applied_policy *a,
-                               struct xlc_policy_entries *e, xlc_error *err);
 
 /*
  * Step 2 on its own (featureset-apply.c): 0 when fs can be applied unchanged, else -EINVAL
@@ -138,12 +134,5 @@ void xlc_domain_judged(const struct xfs_cpu_policy *asked,
                        const struct xfs_cpu_policy *max, bool hvm,
                        struct xfs_cpu_policy *seen,
                        struct xfs_cpu_policy *limit);
-
-/* Serialise a policy into an entry list / apply entries on top of *p. */
-int xlc_policy_to_entries(const struct xfs_cpu_policy *p,
-                          struct xlc_policy_entries *e, xlc_error *err);
-int xlc_policy_from_entries(struct xfs_cpu_policy *p,
-                            const struct xlc_policy_entries *e,
-                            xlc_error *err);
 
 #endif /* LIBXL_CPUID_APPLIED_POLICY_H */

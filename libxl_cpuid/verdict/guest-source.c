@@ -106,7 +106,7 @@ static int from_system(const struct xlc_system_policies *sys,
                       xlc_guest_type_name(type), xlc_guest_type_name(type));
     if (rc)
         return rc;
-    rc = xlc_applied_policy_entries(a, &s->entries, err);
+    rc = xlc_policy_entries_copy(&s->entries, &a->entries, err);
     xlc_applied_policy_free(a);
     return rc;
 }

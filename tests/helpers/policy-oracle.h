@@ -21,7 +21,9 @@
 /* What libxenguest made of a list of leaves and MSRs. */
 struct xt_xen_result {
     bool accepted;            /* update_cpuid and update_msrs succeeded */
-    struct xlc_policy_records out;   /* its serialisation, if accepted */
+    /* Its serialisation, if accepted (free with xlc_policy_entries_free;
+     * zeroed when not accepted). */
+    struct xlc_policy_entries out;
 };
 
 /*
@@ -36,8 +38,13 @@ void xt_xen_roundtrip(const struct xfs_cpuid_leaf *leaves, uint32_t nr,
  * xc_cpu_policy_is_compatible on two policies given as serialised lists.
  * Returns true when libxenguest says the guest fits the host.
  */
-bool xt_xen_compatible(const struct xlc_policy_records *host,
-                       const struct xlc_policy_records *guest);
+bool xt_xen_compatible(const struct xlc_policy_entries *host,
+                       const struct xlc_policy_entries *guest);
+
+/* Serialise p into *out, freeing what *out held (zero-initialise it
+ * first); fails the test when it cannot. */
+void xt_serialise(const struct xfs_cpu_policy *p,
+                  struct xlc_policy_entries *out);
 
 /* The shared dumps: sorted paths of $XFS_DATA/cpuid/instlatx64/ *.xml
  * (free with xt_free_paths), and the `cpuid -r` file of this machine. */

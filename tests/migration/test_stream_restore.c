@@ -78,7 +78,7 @@ static void stream_of(uint32_t type, const struct xfs_cpu_policy *p,
     uint8_t *buf;
     size_t len;
 
-    if ((p && xlc_policy_to_entries(p, &e, &err)) ||
+    if ((p && xlc_policy_serialise(p, &e, &err)) ||
         xlc_stream_write_standalone(type, &e, &buf, &len, &err) ||
         xlc_stream_parse(buf, len, info, &err))
         fail_msg("%s", err.msg);
@@ -432,17 +432,13 @@ static void random_guest(const struct xlc_restore_dest *d, size_t dump,
 static void xen_agrees(const struct xlc_restore_dest *d,
                        const struct xfs_cpu_policy *guest)
 {
-    struct xlc_policy_records *h = malloc(sizeof(*h)), *g = malloc(sizeof(*g));
-    xlc_error err = { 0 };
+    struct xlc_policy_entries h = { 0 }, g = { 0 };
 
-    assert_non_null(h);
-    assert_non_null(g);
-    if (xlc_policy_serialise(&d->max, h, &err) ||
-        xlc_policy_serialise(guest, g, &err))
-        fail_msg("%s", err.msg);
-    assert_true(xt_xen_compatible(h, g));
-    free(h);
-    free(g);
+    xt_serialise(&d->max, &h);
+    xt_serialise(guest, &g);
+    assert_true(xt_xen_compatible(&h, &g));
+    xlc_policy_entries_free(&h);
+    xlc_policy_entries_free(&g);
 }
 
 static bool check_pair(const struct xlc_restore_dest *d,
@@ -459,7 +455,7 @@ static bool check_pair(const struct xlc_restore_dest *d,
 
     stream_of(d->domain_type, g, &info);
     assert_int_equal(xlc_restore_check(&info, d, &v, &err), 0);
-    assert_int_equal(xlc_policy_to_entries(&d->max, &he, &err), 0);
+    assert_int_equal(xlc_policy_serialise(&d->max, &he, &err), 0);
     expect_reasons(&info.policy, &he, &x);
     if (!d->usable) {
         x.nr = 1;
@@ -535,51 +531,52 @@ static void property_random_pairs(void **state)
  * domain's (default) policy, serialised by libxenguest. */
 static void xen_merge(const struct xfs_cpu_policy *def,
                       const struct xlc_policy_entries *e,
-                      struct xlc_policy_records *out)
+                      struct xlc_policy_entries *out)
 {
     struct cpu_policy *x = calloc(1, XEN_POLICY_BYTES);
-    struct xlc_policy_records *r = malloc(sizeof(*r));
-    uint32_t el, es, em;
+    struct xlc_policy_entries r;
+    uint32_t el, es, em, nl = XFS_POLICY_MAX_LEAVES, nm = XFS_POLICY_MAX_MSRS;
 
     assert_non_null(x);
-    assert_non_null(r);
-    assert_int_equal(xlc_policy_serialise(def, r, NULL), 0);
-    assert_int_equal(x86_cpuid_copy_from_buffer(x, r->leaves, r->nr_leaves,
-                                                &el, &es), 0);
-    assert_int_equal(x86_msr_copy_from_buffer(x, r->msrs, r->nr_msrs, &em),
-                     0);
+    assert_int_equal(xlc_policy_serialise(def, &r, NULL), 0);
+    assert_int_equal(x86_cpuid_copy_from_buffer(x, r.leaves,
+                                                (uint32_t)r.nr_leaves, &el,
+                                                &es), 0);
+    assert_int_equal(x86_msr_copy_from_buffer(x, r.msrs, (uint32_t)r.nr_msrs,
+                                              &em), 0);
     assert_int_equal(x86_cpuid_copy_from_buffer(x, e->leaves,
                                                 (uint32_t)e->nr_leaves, &el,
                                                 &es), 0);
     assert_int_equal(x86_msr_copy_from_buffer(x, e->msrs,
                                               (uint32_t)e->nr_msrs, &em), 0);
     x86_cpu_policy_clear_out_of_range_leaves(x);
-    out->nr_leaves = XFS_POLICY_MAX_LEAVES;
-    out->nr_msrs = XFS_POLICY_MAX_MSRS;
-    assert_int_equal(x86_cpuid_copy_to_buffer(x, out->leaves,
-                                              &out->nr_leaves), 0);
-    assert_int_equal(x86_msr_copy_to_buffer(x, out->msrs, &out->nr_msrs), 0);
-    free(r);
+    xlc_policy_entries_free(out);
+    assert_int_equal(xlc_policy_entries_alloc(out, nl, nm, NULL), 0);
+    assert_int_equal(x86_cpuid_copy_to_buffer(x, out->leaves, &nl), 0);
+    assert_int_equal(x86_msr_copy_to_buffer(x, out->msrs, &nm), 0);
+    out->nr_leaves = nl;
+    out->nr_msrs = nm;
+    xlc_policy_entries_free(&r);
     free(x);
 }
 
-static const char *first_difference(const struct xlc_policy_records *a,
-                                    const struct xlc_policy_records *b)
+static const char *first_difference(const struct xlc_policy_entries *a,
+                                    const struct xlc_policy_entries *b)
 {
     static char text[256];
 
-    for (uint32_t i = 0; i < a->nr_leaves && i < b->nr_leaves; i++) {
+    for (size_t i = 0; i < a->nr_leaves && i < b->nr_leaves; i++) {
         const struct xfs_cpuid_leaf *x = &a->leaves[i], *y = &b->leaves[i];
 
         if (!memcmp(x, y, sizeof(*x)))
             continue;
-        snprintf(text, sizeof(text), "entry %u: ours %08x:%08x -> %08x:%08x:"
+        snprintf(text, sizeof(text), "entry %zu: ours %08x:%08x -> %08x:%08x:"
                  "%08x:%08x, Xen's %08x:%08x -> %08x:%08x:%08x:%08x", i,
                  x->leaf, x->subleaf, x->a, x->b, x->c, x->d, y->leaf,
                  y->subleaf, y->a, y->b, y->c, y->d);
         return text;
     }
-    snprintf(text, sizeof(text), "%u leaves and %u MSRs, Xen's %u and %u",
+    snprintf(text, sizeof(text), "%zu leaves and %zu MSRs, Xen's %zu and %zu",
              a->nr_leaves, a->nr_msrs, b->nr_leaves, b->nr_msrs);
     return text;
 }
@@ -594,11 +591,10 @@ static void guest_policy_is_xens_merge(void **state)
 {
     struct xlc_restore_dest *d = malloc(sizeof(*d));
     struct xfs_cpu_policy *g = malloc(sizeof(*g)), *ours = malloc(sizeof(*g));
-    struct xlc_policy_records *mine = malloc(sizeof(*mine)),
-                              *xen = malloc(sizeof(*xen));
+    struct xlc_policy_entries mine = { 0 }, xen = { 0 };
 
     (void)state;
-    assert_true(d && g && ours && mine && xen);
+    assert_true(d && g && ours);
     rng_state = 0x0ddba11c0ffee123ull;
     for (unsigned int i = 0; i < 5000; i++) {
         struct xlc_stream_info info;
@@ -611,23 +607,22 @@ static void guest_policy_is_xens_merge(void **state)
         stream_of(d->domain_type, g, &info);
         if (xlc_restore_merged_policy(&info, d, ours, &err))
             fail_msg("pair %u: %s", i, err.msg);
-        assert_int_equal(xlc_policy_serialise(ours, mine, &err), 0);
-        xen_merge(&d->def, &info.policy, xen);
-        if (mine->nr_leaves != xen->nr_leaves ||
-            memcmp(mine->leaves, xen->leaves,
-                   mine->nr_leaves * sizeof(mine->leaves[0])) ||
-            mine->nr_msrs != xen->nr_msrs ||
-            memcmp(mine->msrs, xen->msrs,
-                   mine->nr_msrs * sizeof(mine->msrs[0])))
+        xt_serialise(ours, &mine);
+        xen_merge(&d->def, &info.policy, &xen);
+        if (mine.nr_leaves != xen.nr_leaves ||
+            memcmp(mine.leaves, xen.leaves,
+                   mine.nr_leaves * sizeof(mine.leaves[0])) ||
+            mine.nr_msrs != xen.nr_msrs ||
+            memcmp(mine.msrs, xen.msrs, mine.nr_msrs * sizeof(mine.msrs[0])))
             fail_msg("pair %u: our guest policy is not Xen's: %s", i,
-                     first_difference(mine, xen));
+                     first_difference(&mine, &xen));
         xlc_stream_info_free(&info);
     }
     free(d);
     free(g);
     free(ours);
-    free(mine);
-    free(xen);
+    xlc_policy_entries_free(&mine);
+    xlc_policy_entries_free(&xen);
 }
 
 /* ---- real destinations ---- */
