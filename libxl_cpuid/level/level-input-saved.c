@@ -41,14 +41,13 @@ static int from_policy(const char *what, const struct xlc_policy_entries *e,
                        xlc_error *err)
 {
     struct xfs_cpuid_reader rd = { entries_cpuid, NULL, (void *)e };
-    bool pv = dom_type == XFS_STREAM_DOM_X86_PV;
+    enum xlc_guest_type saved = xlc_guest_type_of_stream_domain(dom_type);
     int rc;
 
-    if (dom_type && pv != (type == XLC_GUEST_PV))
+    if (dom_type && saved != type)
         return xlc_fail(err, EINVAL, "%s: a policy saved for a %s guest "
                         "cannot be levelled with %s guests", what,
-                        xlc_guest_type_name(pv ? XLC_GUEST_PV : XLC_GUEST_HVM),
-                        xlc_guest_type_name(type));
+                        xlc_guest_type_name(saved), xlc_guest_type_name(type));
     memset(out, 0, sizeof(*out));
     xlc_policy_featureset(e, out->fs);
     if (e->nr_leaves)

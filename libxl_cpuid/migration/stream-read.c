@@ -47,15 +47,7 @@ static uint64_t here(const struct parser *p)
 /* Read exactly n bytes or say what was being read and where it stopped. */
 static int need(struct parser *p, void *dst, size_t n, const char *what)
 {
-    uint64_t at = here(p);
-    size_t got = xlc_src_read(p->src, dst, n);
-
-    if (got < n)
-        return xlc_fail(p->err, EINVAL,
-                        "offset %" PRIu64 ": stream truncated in the %s "
-                        "(%zu of %zu bytes present)",
-                        at, what, got, n);
-    return 0;
+    return xlc_src_take(p->src, p->base, dst, n, "stream", what, p->err);
 }
 
 static unsigned int min_version(uint32_t type)

@@ -123,12 +123,17 @@ int xlc_featureset_parse(const char *text, uint32_t **words, size_t *nr,
     return 0;
 }
 
+void xlc_featureset_put(struct xlc_buf *b, const uint32_t *words, size_t nr)
+{
+    for (size_t i = 0; i < nr; i++)
+        xlc_buf_printf(b, "%s%08x", i ? ":" : "", words[i]);
+}
+
 char *xlc_featureset_format(const uint32_t *words, size_t nr)
 {
     struct xlc_buf b = XLC_BUF_INIT;
 
-    for (size_t i = 0; i < nr; i++)
-        xlc_buf_printf(&b, "%s%08x", i ? ":" : "", words[i]);
+    xlc_featureset_put(&b, words, nr);
     return xlc_buf_take(&b);
 }
 

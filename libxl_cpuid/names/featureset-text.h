@@ -43,6 +43,8 @@ int xlc_featureset_parse(const char *text, uint32_t **words, size_t *nr,
  * featureset has at least one word.
  */
 char *xlc_featureset_format(const uint32_t *words, size_t nr);
+/* The same text form appended to b. */
+void xlc_featureset_put(struct xlc_buf *b, const uint32_t *words, size_t nr);
 
 /*
  * A list of feature bits: each as xlc_bit_text() writes it in `style`

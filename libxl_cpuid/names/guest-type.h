@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The two guest types featuresets are derived for: their names, the one
- * parser of a type as users type it, and which of Xen's system
- * featuresets and policies (public/sysctl-featureset.h) serve each.  Every
- * definition is in guest-type.c.
+ * parser of a type as users type it, which of Xen's system featuresets
+ * and policies (public/sysctl-featureset.h) serve each, and the domain
+ * type a migration stream records for each (public/migration-stream.h).
+ * Every definition is in guest-type.c.
  */
 #ifndef LIBXL_CPUID_GUEST_TYPE_H
 #define LIBXL_CPUID_GUEST_TYPE_H
+
+#include <stdint.h>
 
 #include "../util/error.h"
 
@@ -24,5 +27,11 @@ int xlc_guest_type_parse(const char *s, enum xlc_guest_type *out,
  */
 unsigned int xlc_policy_index_default(enum xlc_guest_type type);
 unsigned int xlc_policy_index_max(enum xlc_guest_type type);
+
+/* A stream's domain type for a guest type (XFS_STREAM_DOM_X86_PV/_HVM). */
+uint32_t xlc_guest_type_stream_domain(enum xlc_guest_type type);
+/* The guest type a stream's domain type restores as: PV for x86 PV, HVM
+ * for the HVM containers (HVM, PVH). */
+enum xlc_guest_type xlc_guest_type_of_stream_domain(uint32_t domain_type);
 
 #endif /* LIBXL_CPUID_GUEST_TYPE_H */
