@@ -19,6 +19,7 @@
 #include "../sources/handle.h"
 #include "level-input.h"
 #include "level-internal.h"
+#include "../util/read-file.h"
 #include "../../xen/arch/featuresets.h"
 #include "../../xen/arch/policy-derive.h"
 
@@ -221,23 +222,12 @@ enum xlc_input_kind xlc_input_kind(const char *source)
 
 int xlc_input_text(const char *path, char **text, xlc_error *err)
 {
-    enum { MAX = 1 << 16 };
-    FILE *f = fopen(path, "r");
-    size_t n;
+    size_t len;
+    int rc = xlc_read_file(path, 1 << 16, text, &len, err);
 
-    if (!f)
-        return xlc_fail(err, errno, "%s: %s", path, strerror(errno));
-    *text = malloc(MAX + 1);
-    n = *text ? fread(*text, 1, MAX + 1, f) : 0;
-    fclose(f);
-    if (!*text)
-        return xlc_fail(err, ENOMEM, "out of memory");
-    if (n > MAX) {
-        free(*text);
+    if (rc == -EFBIG)
         return xlc_fail(err, EFBIG, "%s: too long for a featureset", path);
-    }
-    (*text)[n] = '\0';
-    return 0;
+    return rc;
 }
 
 bool xlc_level_source_is_libvirt(const char *source)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cpuid-dump-priv.h"
+#include "../util/read-file.h"
 
 /* A dump file larger than this is not a CPUID dump. */
 #define DUMP_MAX_BYTES (64u << 20)
@@ -51,57 +52,6 @@ int xlc_dump_parse(const char *name, const char *text, size_t len,
                     "XML dump or `cpuid -r` output, found '%s'", name, tok);
 }
 
-static int read_file(const char *path, char **buf, size_t *len,
-                     xlc_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    size_t cap = 0, n = 0;
-    char *b = NULL;
-
-    if (!f) {
-        int e = errno ? errno : EIO;
-
-        return xlc_fail(err, e, "%s: cannot open: %s", path, strerror(e));
-    }
-    for (;;) {
-        if (n == cap) {
-            char *nb;
-
-            if (cap >= DUMP_MAX_BYTES) {
-                fclose(f);
-                free(b);
-                return xlc_fail(err, EFBIG, "%s: larger than %u MiB, not a "
-                                "CPUID dump", path, DUMP_MAX_BYTES >> 20);
-            }
-            cap = cap ? cap * 2 : 65536;
-            nb = realloc(b, cap + 1);
-            if (!nb) {
-                fclose(f);
-                free(b);
-                return xlc_fail(err, ENOMEM, "out of memory");
-            }
-            b = nb;
-        }
-        size_t got = fread(b + n, 1, cap - n, f);
-
-        n += got;
-        if (got == 0)
-            break;
-    }
-    if (ferror(f)) {
-        int e = errno ? errno : EIO;
-
-        fclose(f);
-        free(b);
-        return xlc_fail(err, e, "%s: read error: %s", path, strerror(e));
-    }
-    fclose(f);
-    b[n] = '\0';
-    *buf = b;
-    *len = n;
-    return 0;
-}
-
 int xlc_dump_load(const char *path, struct xlc_cpuid_dump **out,
                   xlc_error *err)
 {
@@ -110,7 +60,10 @@ int xlc_dump_load(const char *path, struct xlc_cpuid_dump **out,
     int rc;
 
     *out = NULL;
-    rc = read_file(path, &text, &len, err);
+    rc = xlc_read_file(path, DUMP_MAX_BYTES, &text, &len, err);
+    if (rc == -EFBIG)
+        return xlc_fail(err, EFBIG, "%s: larger than %u MiB, not a CPUID "
+                        "dump", path, DUMP_MAX_BYTES >> 20);
     if (rc)
         return rc;
     rc = xlc_dump_parse(path, text, len, out, err);

@@ -117,6 +117,7 @@ static bool xen_accepts(const struct fixture *f)
     assert_non_null(r);
     xt_xen_roundtrip(f->leaves, f->nr, f->msrs, f->nr_msrs, r);
     ok = r->accepted;
+    xlc_policy_entries_free(&r->out);
     free(r);
     return ok;
 }
