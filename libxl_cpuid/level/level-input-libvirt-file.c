@@ -24,7 +24,7 @@
 #include "../util/read-file.h"
 #include "../libvirt/libvirt-cpu.h"
 #include "../libvirt/libvirt-cpumap.h"
-#include "../libvirt/libvirt-util.h"
+#include "../util/strbuf.h"
 #include "../libvirt/libvirt-xml.h"
 
 /* Below this, threads cost more than they save. */

@@ -148,15 +148,6 @@ static xlc_row *new_rows(xlc_pool *p, size_t n)
 
 /* ---- names: arena + open addressing, backward-shift deletion ---- */
 
-static size_t name_hash(const char *s)
-{
-    size_t h = 1469598103934665603u;
-
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211u;
-    return h;
-}
-
 static const char *stored_name(const xlc_pool *p, size_t id)
 {
     if (!p->name_off || p->name_off[id] == XLC_NO_NAME)
@@ -167,7 +158,7 @@ static const char *stored_name(const xlc_pool *p, size_t id)
 /* Slot holding `name`, or the empty slot where it would go. */
 static size_t hash_slot(const xlc_pool *p, const char *name)
 {
-    size_t mask = p->hash_cap - 1, i = name_hash(name) & mask;
+    size_t mask = p->hash_cap - 1, i = xlc_str_hash(name) & mask;
 
     while (p->hash[i] && strcmp(stored_name(p, p->hash[i] - 1), name))
         i = (i + 1) & mask;
@@ -206,7 +197,7 @@ static void hash_delete(xlc_pool *p, const char *name)
         j = (j + 1) & mask;
         if (!p->hash[j])
             break;
-        home = name_hash(stored_name(p, p->hash[j] - 1)) & mask;
+        home = xlc_str_hash(stored_name(p, p->hash[j] - 1)) & mask;
         if (((j - home) & mask) >= ((j - i) & mask)) {
             p->hash[i] = p->hash[j];
             p->hash[j] = 0;

@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "libvirt-translate-int.h"
-#include "libvirt-util.h"
 #include "../names/feature-names.h"
 #include "../util/strbuf.h"
 

@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "libvirt-translate-int.h"
-#include "libvirt-util.h"
 #include "../util/strbuf.h"
 
 #define W XFS_NR_WORDS
@@ -80,7 +79,7 @@ static int check_vendor(struct lv_tr *tr, xlc_error *err)
     if (!v) {
         for (size_t i = 0; i < tr->map->nr_vendors; i++) {
             const char *n = tr->map->vendors[i].name;
-            unsigned int d = xlc_edit_distance(cpu->vendor, n, 1000);
+            unsigned int d = xlc_edit_distance(cpu->vendor, n, 1000, NULL);
 
             if (d < best)
                 best = d, near = n;

@@ -6,10 +6,12 @@
  * which compares names without regard to case or separator style.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "feature-names.h"
+#include "../util/strbuf.h"
 #include "xen/lib/featureset.h"
 
 /* Every Xen name must fit XLC_FEATURE_NAME_MAX with its terminator. */
@@ -317,41 +319,6 @@ const char *xlc_alias_source_name(enum xlc_alias_source source)
 #define SUGGEST_MAX_LEN 48
 #define MAX_SUGGESTIONS 3
 
-/*
- * Edit distance with adjacent transpositions (optimal string alignment)
- * between normalised a and b; both at most SUGGEST_MAX_LEN long.
- */
-static unsigned int distance(const char *a, const char *b)
-{
-    unsigned int rows[3][SUGGEST_MAX_LEN + 1];
-    unsigned int *prev2 = rows[0], *prev = rows[1], *cur = rows[2];
-    size_t la = strlen(a), lb = strlen(b);
-
-    for (size_t j = 0; j <= lb; j++)
-        prev[j] = (unsigned int)j;
-    for (size_t i = 1; i <= la; i++) {
-        cur[0] = (unsigned int)i;
-        for (size_t j = 1; j <= lb; j++) {
-            unsigned int cost = norm(a[i - 1]) != norm(b[j - 1]);
-            unsigned int best = prev[j - 1] + cost;
-
-            if (prev[j] + 1 < best)
-                best = prev[j] + 1;
-            if (cur[j - 1] + 1 < best)
-                best = cur[j - 1] + 1;
-            if (i > 1 && j > 1 && norm(a[i - 1]) == norm(b[j - 2]) &&
-                norm(a[i - 2]) == norm(b[j - 1]) && prev2[j - 2] + 1 < best)
-                best = prev2[j - 2] + 1;
-            cur[j] = best;
-        }
-        unsigned int *t = prev2;
-        prev2 = prev;
-        prev = cur;
-        cur = t;
-    }
-    return prev[lb];
-}
-
 struct suggestions {
     unsigned int limit; /* farther than this is no suggestion */
     unsigned int best;
@@ -369,7 +336,7 @@ static void consider(struct suggestions *s, const char *name,
     /* The length difference alone is a lower bound on the distance. */
     if (lc > SUGGEST_MAX_LEN || (ln > lc ? ln - lc : lc - ln) > s->limit)
         return;
-    d = distance(name, candidate);
+    d = xlc_edit_distance(name, candidate, UINT_MAX, norm);
     if (d > s->best || d > s->limit)
         return;
     if (d < s->best) {

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cpuid-dump-priv.h"
+#include "../util/strbuf.h"
 
 int dump_parse_hex32(const char *s, size_t len, uint32_t *v)
 {
@@ -63,29 +64,11 @@ void dump_builder_discard(struct dump_builder *b)
     memset(b, 0, sizeof(*b));
 }
 
-/* Room for one more element in *arr (nr used, *cap allocated). */
-static int grow(void **arr, size_t elem, size_t nr, size_t *cap)
-{
-    size_t ncap;
-    void *na;
-
-    if (nr < *cap)
-        return 0;
-    ncap = *cap ? *cap * 2 : 64;
-    na = realloc(*arr, ncap * elem);
-    if (!na)
-        return -1;
-    *arr = na;
-    *cap = ncap;
-    return 0;
-}
-
 int dump_builder_add_leaf(struct dump_builder *b, unsigned long line,
                           uint32_t leaf, uint32_t subleaf,
                           const struct xfs_cpuid_regs *r, xlc_error *err)
 {
-    if (grow((void **)&b->leaves, sizeof(*b->leaves), b->nr_leaves,
-             &b->leaf_cap))
+    if (xlc_grow(&b->leaves, &b->leaf_cap, b->nr_leaves, sizeof(*b->leaves)))
         return xlc_fail(err, ENOMEM, "out of memory");
     b->leaves[b->nr_leaves] = (struct dump_leaf_in){
         .l = { .leaf = leaf, .subleaf = subleaf,
@@ -99,7 +82,7 @@ int dump_builder_add_leaf(struct dump_builder *b, unsigned long line,
 int dump_builder_add_msr(struct dump_builder *b, unsigned long line,
                          uint32_t idx, uint64_t val, xlc_error *err)
 {
-    if (grow((void **)&b->msrs, sizeof(*b->msrs), b->nr_msrs, &b->msr_cap))
+    if (xlc_grow(&b->msrs, &b->msr_cap, b->nr_msrs, sizeof(*b->msrs)))
         return xlc_fail(err, ENOMEM, "out of memory");
     b->msrs[b->nr_msrs] = (struct dump_msr_in){
         .m = { .idx = idx, .val = val }, .line = line, .seq = b->nr_msrs,

@@ -4,7 +4,8 @@
  * On allocation failure the buffer remembers it (oom) and further appends
  * are ignored, so callers check once at the end.  Also the library's list
  * of formatted lines (notes, reasons): a malloc()ed array of malloc()ed
- * strings and its count.
+ * strings and its count; its growable arrays; and the string helpers its
+ * tables and did-you-mean messages share.
  */
 #ifndef LIBXL_CPUID_STRBUF_H
 #define LIBXL_CPUID_STRBUF_H
@@ -41,5 +42,23 @@ int xlc_strv_addf(char ***v, size_t *n, const char *fmt, ...)
 int xlc_strv_vaddf(char ***v, size_t *n, const char *fmt, va_list ap);
 /* Free the n lines and the list. */
 void xlc_strv_free(char **v, size_t n);
+
+/*
+ * Make room for one more element in a growable array: *arr (any T *) has
+ * nr used and *cap allocated elements of `size` bytes.  Returns 0 or -1
+ * (ENOMEM), leaving the array untouched on failure.
+ */
+int xlc_grow(void *arr, size_t *cap, size_t nr, size_t size);
+
+/* A hash of a string (FNV-1a), for the library's hash tables. */
+size_t xlc_str_hash(const char *s);
+
+/*
+ * Edit distance with adjacent transpositions (optimal string alignment)
+ * between a and b, characters compared through fold (NULL: ASCII case
+ * folded).  No answer exceeds cap; strings over 64 characters are cap.
+ */
+unsigned int xlc_edit_distance(const char *a, const char *b, unsigned int cap,
+                               char (*fold)(char));
 
 #endif /* LIBXL_CPUID_STRBUF_H */

@@ -11,7 +11,6 @@
 
 #include "../policy/applied-policy.h"
 #include "guest-verdict-int.h"
-#include "../libvirt/libvirt-util.h"
 #include "../util/strbuf.h"
 
 void xlc_gv_host_from_system(struct xlc_gv_host *h,
