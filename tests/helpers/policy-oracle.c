@@ -338,3 +338,46 @@ const char *xt_basename(const char *path)
         *dot = '\0';
     return name;
 }
+
+int xt_pool_load(struct xt_pool *p)
+{
+    p->paths = xt_dump_paths(&p->n);
+    p->sys = calloc(p->n ? p->n : 1, sizeof(*p->sys));
+    for (size_t i = 0; p->sys && i < p->n; i++)
+        p->sys[i] = xt_system_from_file(p->paths[i]);
+    return p->sys && p->n >= 40 ? 0 : -1;
+}
+
+void xt_pool_free(struct xt_pool *p)
+{
+    for (size_t i = 0; p->sys && i < p->n; i++)
+        xlc_system_policies_free(p->sys[i]);
+    free(p->sys);
+    xt_free_paths(p->paths, p->n);
+    memset(p, 0, sizeof(*p));
+}
+
+size_t xt_pool_index(const struct xt_pool *p, const char *name)
+{
+    for (size_t i = 0; i < p->n; i++)
+        if (!strcmp(xt_basename(p->paths[i]), name))
+            return i;
+    fail_msg("no shared dump %s", name);
+    return 0;
+}
+
+void xt_stream_of(uint32_t type, const struct xfs_cpu_policy *p,
+                  struct xlc_stream_info *info)
+{
+    struct xlc_policy_entries e = { 0 };
+    xlc_error err = { 0 };
+    uint8_t *buf;
+    size_t len;
+
+    if ((p && xlc_policy_serialise(p, &e, &err)) ||
+        xlc_stream_write_standalone(type, &e, &buf, &len, &err) ||
+        xlc_stream_parse(buf, len, info, &err))
+        fail_msg("%s", err.msg);
+    free(buf);
+    xlc_policy_entries_free(&e);
+}

@@ -42,12 +42,6 @@
 
 /* ---- record-level: hand-built streams ---- */
 
-static void head(struct sbuild *s)
-{
-    sb_ihdr(s, 3, 0);
-    sb_dhdr(s, HVM, 12);
-}
-
 static void parse_ok(struct sbuild *s, struct xlc_stream_info *info)
 {
     char out[65536];
@@ -70,7 +64,7 @@ static void second_record_replaces_first(void **state)
     struct xlc_stream_info info;
 
     (void)state;
-    head(&s);
+    sb_head(&s);
     sb_cpuid_rec(&s, a, 1);             /* offset 40, 32 bytes */
     sb_msr_rec(&s, m, 1);               /* offset 72, 24 bytes */
     sb_cpuid_rec(&s, b, 2);             /* offset 96 */
@@ -99,7 +93,7 @@ static void record_after_sde_is_ignored(void **state)
     struct xlc_stream_info info;
 
     (void)state;
-    head(&s);
+    sb_head(&s);
     sb_rec(&s, XFS_STREAM_REC_STATIC_DATA_END, NULL, 0);     /* 40 */
     sb_cpuid_rec(&s, a, 1);                                  /* 48 */
     sb_rec(&s, XFS_STREAM_REC_END, NULL, 0);
@@ -133,7 +127,7 @@ static void only_the_applied_record_is_judged(void **state)
     assert_non_null(many);
     for (int i = 0; i < 121; i++)
         many[i].subleaf = XFS_CPUID_NO_SUBLEAF;
-    head(&s);
+    sb_head(&s);
     sb_cpuid_rec(&s, many, 121);
     sb_cpuid_rec(&s, one, 1);
     sb_rec(&s, XFS_STREAM_REC_STATIC_DATA_END, NULL, 0);
@@ -143,7 +137,7 @@ static void only_the_applied_record_is_judged(void **state)
     xlc_stream_info_free(&info);
     sb_free(&s);
 
-    head(&s);
+    sb_head(&s);
     sb_cpuid_rec(&s, one, 1);
     sb_cpuid_rec(&s, many, 121);        /* at 72: applied */
     sb_rec(&s, XFS_STREAM_REC_STATIC_DATA_END, NULL, 0);
@@ -154,7 +148,7 @@ static void only_the_applied_record_is_judged(void **state)
     sb_free(&s);
 
     /* A PLATFORM_INFO value Xen cannot keep: EOVERFLOW, at the entry. */
-    head(&s);
+    sb_head(&s);
     sb_msr_rec(&s, wide, 1);
     sb_rec(&s, XFS_STREAM_REC_STATIC_DATA_END, NULL, 0);
     sb_rec(&s, XFS_STREAM_REC_END, NULL, 0);
@@ -205,7 +199,7 @@ static void entries_normalised_with_offsets(void **state)
     xlc_error err = { 0 };
 
     (void)state;
-    head(&s);
+    sb_head(&s);
     sb_cpuid_rec(&s, l, 6);             /* entries from offset 48 */
     sb_msr_rec(&s, m, 2);               /* at 192, entries from 200 */
     sb_rec(&s, XFS_STREAM_REC_STATIC_DATA_END, NULL, 0);
@@ -418,7 +412,7 @@ static void tool_says_what_was_normalised(void **state)
     int fd;
 
     (void)state;
-    head(&s);
+    sb_head(&s);
     sb_cpuid_rec(&s, l, 2);
     sb_cpuid_rec(&s, l, 1);             /* at 96: replaces the first */
     sb_rec(&s, XFS_STREAM_REC_STATIC_DATA_END, NULL, 0);
