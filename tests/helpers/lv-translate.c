@@ -13,25 +13,25 @@
 
 #define W XFS_NR_WORDS
 
-struct xlc_cpu_map *lvt_map;
+struct xlc_cpu_map *lvtr_map;
 
-int lvt_setup(void **state)
+int lvtr_setup(void **state)
 {
     xlc_error err = { 0 };
 
     (void)state;
-    return xlc_cpu_map_load(NULL, &lvt_map, &err);
+    return xlc_cpu_map_load(NULL, &lvtr_map, &err);
 }
 
-int lvt_teardown(void **state)
+int lvtr_teardown(void **state)
 {
     (void)state;
-    xlc_cpu_map_free(lvt_map);
-    lvt_map = NULL;
+    xlc_cpu_map_free(lvtr_map);
+    lvtr_map = NULL;
     return 0;
 }
 
-void lvt_host(const char *dump, enum xlc_guest_type type,
+void lvtr_host(const char *dump, enum xlc_guest_type type,
                 struct xlc_lv_host *h)
 {
     struct xlc_cpuid_dump *d;
@@ -46,7 +46,7 @@ void lvt_host(const char *dump, enum xlc_guest_type type,
     xlc_dump_free(d);
 }
 
-struct xlc_lv_cpu *lvt_cpu(const char *xml)
+struct xlc_lv_cpu *lvtr_cpu(const char *xml)
 {
     struct xlc_lv_cpu *cpu;
     xlc_error err = { 0 };
@@ -56,29 +56,29 @@ struct xlc_lv_cpu *lvt_cpu(const char *xml)
     return cpu;
 }
 
-struct xlc_lv_translation *lvt_eval(const char *xml,
+struct xlc_lv_translation *lvtr_eval(const char *xml,
                                       const struct xlc_lv_host *h,
                                       enum xlc_guest_type type)
 {
-    struct xlc_lv_cpu *cpu = lvt_cpu(xml);
+    struct xlc_lv_cpu *cpu = lvtr_cpu(xml);
     struct xlc_lv_translation *t;
     xlc_error err = { 0 };
 
-    if (xlc_lv_evaluate(lvt_map, cpu, h, type, &t, &err))
+    if (xlc_lv_evaluate(lvtr_map, cpu, h, type, &t, &err))
         fail_msg("%s", err.msg);
     xlc_lv_cpu_free(cpu);
     return t;
 }
 
-void lvt_fails(const char *xml, const struct xlc_lv_host *h,
+void lvtr_fails(const char *xml, const struct xlc_lv_host *h,
                            enum xlc_guest_type type, const char *want1,
                            const char *want2)
 {
-    struct xlc_lv_cpu *cpu = lvt_cpu(xml);
+    struct xlc_lv_cpu *cpu = lvtr_cpu(xml);
     struct xlc_lv_translation *t = NULL;
     xlc_error err = { 0 };
 
-    assert_int_equal(xlc_lv_translate(lvt_map, cpu, h, type, &t, &err),
+    assert_int_equal(xlc_lv_translate(lvtr_map, cpu, h, type, &t, &err),
                      -EINVAL);
     assert_null(t);
     if (!strstr(err.msg, want1) || (want2 && !strstr(err.msg, want2)))
@@ -87,7 +87,7 @@ void lvt_fails(const char *xml, const struct xlc_lv_host *h,
     xlc_lv_cpu_free(cpu);
 }
 
-size_t lvt_count_notes(const struct xlc_lv_translation *t,
+size_t lvtr_count_notes(const struct xlc_lv_translation *t,
                          enum xlc_lv_note_kind k)
 {
     size_t n = 0;
@@ -97,7 +97,7 @@ size_t lvt_count_notes(const struct xlc_lv_translation *t,
     return n;
 }
 
-const struct xlc_lv_note *lvt_note_for(const struct xlc_lv_translation *t,
+const struct xlc_lv_note *lvtr_note_for(const struct xlc_lv_translation *t,
                                          enum xlc_lv_note_kind k,
                                          const char *xen)
 {
@@ -108,7 +108,7 @@ const struct xlc_lv_note *lvt_note_for(const struct xlc_lv_translation *t,
     return NULL;
 }
 
-bool lvt_blocked(const struct xlc_lv_translation *t,
+bool lvtr_blocked(const struct xlc_lv_translation *t,
                    enum xlc_lv_block_kind k, const char *lv, const char *xen)
 {
     for (size_t i = 0; i < t->nr_blockers; i++) {
@@ -121,17 +121,17 @@ bool lvt_blocked(const struct xlc_lv_translation *t,
     return false;
 }
 
-const uint32_t *lvt_model_bits(const char *name)
+const uint32_t *lvtr_model_bits(const char *name)
 {
-    const struct xlc_lv_model *m = xlc_cpu_map_model(lvt_map, name);
+    const struct xlc_lv_model *m = xlc_cpu_map_model(lvtr_map, name);
 
     assert_non_null(m);
     return m->xen;
 }
 
-void lvt_model_on(const char *name, const struct xlc_lv_host *h,
+void lvtr_model_on(const char *name, const struct xlc_lv_host *h,
                     uint32_t want[W])
 {
     xfs_and(want, W, h->def, W, xfs_static_masks[XFS_MASK_PLATFORM], W);
-    xfs_or(want, W, want, W, lvt_model_bits(name), W);
+    xfs_or(want, W, want, W, lvtr_model_bits(name), W);
 }
