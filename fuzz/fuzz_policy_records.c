@@ -52,13 +52,13 @@ static void check_refusal(const struct xfs_policy_error *e, uint32_t nr,
 static void check_accepted(const struct xfs_cpu_policy *p,
                            const struct xfs_cpuid_leaf *leaves, uint32_t nr)
 {
-    static struct xlc_policy_records r;
+    struct xlc_policy_entries r;
     struct xfs_cpu_policy back;
 
     if (xlc_policy_serialise(p, &r, NULL))
         abort();
     for (uint32_t i = 0; i < nr; i++) {
-        uint32_t j = 0;
+        size_t j = 0;
 
         while (j < r.nr_leaves && (r.leaves[j].leaf != leaves[i].leaf ||
                                    r.leaves[j].subleaf != leaves[i].subleaf))
@@ -70,10 +70,10 @@ static void check_accepted(const struct xfs_cpu_policy *p,
             abort();
     }
     xfs_policy_zero(&back);
-    if (xlc_policy_deserialise(&back, r.leaves, r.nr_leaves, r.msrs,
-                               r.nr_msrs, NULL) ||
+    if (xlc_policy_deserialise(&back, &r, NULL) ||
         !xfs_policy_equal(&back, p))
         abort();
+    xlc_policy_entries_free(&r);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -55,10 +55,12 @@
  *   libxl_cpuid/level/level-report-int.h
  *   libxl_cpuid/libvirt/libvirt-cpumap-int.h
  *   libxl_cpuid/libvirt/libvirt-translate-int.h
- *   libxl_cpuid/libvirt/libvirt-util.h libxl_cpuid/libvirt/libvirt-xml.h
+ *   libxl_cpuid/libvirt/libvirt-xml.h
  *   libxl_cpuid/migration/stream-bytes.h
  *   libxl_cpuid/migration/stream-check.h
  *   libxl_cpuid/migration/stream-src.h
+ *   libxl_cpuid/util/read-file.h
+ *   libxl_cpuid/xl/xl-cpuid-int.h
  *   libxl_cpuid/xl/xen-libxl-list.h (includes Xen's libxl header, GNU C
  *                                    only, so not in this strict C11 one)
  *   xen/lib/static-mask-bits.h xen/lib/deep-deps-table.h (the direct

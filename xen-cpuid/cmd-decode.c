@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "libxl_cpuid/names/feature-names.h"
 #include "libxl_cpuid/names/featureset-text.h"
 #include "libxl_cpuid/util/strbuf.h"
 #include "featureset-print.h"
@@ -32,6 +31,9 @@ static const char *word_key(size_t w)
 
 static void text_one(struct xlc_buf *b, size_t n, const struct parsed *fs)
 {
+    static const struct xlc_bits_list ours = { XLC_BIT_OURS, XLC_BITS_ALL,
+                                               " ", false };
+
     xlc_buf_printf(b, "featureset %zu: %zu word%s%s\n", n + 1, fs->nr,
                    fs->nr == 1 ? "" : "s",
                    fs->nr > XFS_NR_WORDS ? " (more than this build knows)"
@@ -45,39 +47,20 @@ static void text_one(struct xlc_buf *b, size_t n, const struct parsed *fs)
             key = unknown_key;
         }
         xlc_buf_printf(b, "  [%02zu] %-6s %08x ", w, key, fs->words[w]);
-        if (fs->words[w])
-            xlc_featureset_word_names(b, w, fs->words[w]);
-        else
+        if (!xlc_featureset_word_bits(b, w, fs->words[w], &ours))
             xlc_buf_putc(b, '-');
         xlc_buf_putc(b, '\n');
     }
 }
 
-/* A JSON array of a word's named features, or of its unnamed bits. */
-static void json_names(struct xlc_buf *b, size_t w, uint32_t bits,
-                       bool unknown)
+/* A JSON array of a word's bits as `l` shows them. */
+static void json_bits(struct xlc_buf *b, size_t w, uint32_t bits,
+                      enum xlc_bit_style style, enum xlc_bits_which which)
 {
-    bool first = true;
+    const struct xlc_bits_list l = { style, which, ",", true };
 
     xlc_buf_putc(b, '[');
-    for (unsigned int bit = 0; bit < 32; bit++) {
-        char lower[XLC_FEATURE_NAME_MAX];
-        const char *name = NULL;
-
-        if (!(bits & (1u << bit)))
-            continue;
-        if (w < XFS_NR_WORDS)
-            name = xlc_feature_name_lower((unsigned int)(w * 32 + bit), lower);
-        if (!!name == unknown)
-            continue;
-        if (!first)
-            xlc_buf_putc(b, ',');
-        first = false;
-        if (unknown)
-            xlc_buf_printf(b, "\"%zu*32+%u\"", w, bit);
-        else
-            xlc_buf_json_str(b, name);
-    }
+    xlc_featureset_word_bits(b, w, bits, &l);
     xlc_buf_putc(b, ']');
 }
 
@@ -97,11 +80,11 @@ static void json_one(struct xlc_buf *b, const char *input,
         else
             xlc_buf_puts(b, "null");
         xlc_buf_printf(b, ",\"value\":\"%08x\",\"features\":", fs->words[w]);
-        json_names(b, w, fs->words[w], false);
+        json_bits(b, w, fs->words[w], XLC_BIT_OURS, XLC_BITS_NAMED);
         xlc_buf_puts(b, ",\"unknown_bits\":");
-        json_names(b, w, fs->words[w], true);
+        json_bits(b, w, fs->words[w], XLC_BIT_PLACE, XLC_BITS_UNNAMED);
         xlc_buf_puts(b, ",\"xen_cpuid\":");
-        fsp_xen_tool_words_json(b, (uint32_t)w, fs->words[w], ",");
+        json_bits(b, w, fs->words[w], XLC_BIT_XEN_TOOL, XLC_BITS_ALL);
         xlc_buf_putc(b, '}');
     }
     xlc_buf_puts(b, "]}");

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "libxl_cpuid/names/feature-names.h"
+#include "libxl_cpuid/names/featureset-text.h"
 #include "libxl_cpuid/util/strbuf.h"
 #include "tool.h"
 #include "xen/lib/featureset.h"
@@ -132,53 +132,36 @@ static void word_source(struct xlc_buf *b, unsigned int w)
     xlc_buf_printf(b, " %s", reg_names[wi->reg]);
 }
 
-/* Names of the set bits, space-separated; unnamed bits counted. */
+/* Xen's names of the set bits, space-separated; unnamed bits counted. */
 static void name_list(struct xlc_buf *b, const uint32_t *set, bool json)
 {
+    const struct xlc_bits_list named = { XLC_BIT_XEN, XLC_BITS_NAMED,
+                                         json ? "," : " ", json };
     unsigned int unnamed = 0;
-    bool first = true;
+    size_t n;
 
+    for (unsigned int v = 0; v < XFS_NR_FEATURE_BITS; v++)
+        unnamed += xfs_test(set, XFS_NR_WORDS, v) && !xlc_feature_name(v);
     if (json)
         xlc_buf_putc(b, '[');
-    for (unsigned int v = 0; v < XFS_NR_FEATURE_BITS; v++) {
-        const char *name;
-
-        if (!xfs_test(set, XFS_NR_WORDS, v))
-            continue;
-        name = xlc_feature_name(v);
-        if (!name) {
-            unnamed++;
-            continue;
-        }
-        if (!first)
-            xlc_buf_putc(b, json ? ',' : ' ');
-        first = false;
-        if (json)
-            xlc_buf_json_str(b, name);
-        else
-            xlc_buf_puts(b, name);
-    }
+    n = xlc_featureset_bits(b, set, XFS_NR_WORDS, &named);
     if (json)
         xlc_buf_putc(b, ']');
-    else if (first && !unnamed)
+    else if (!n && !unnamed)
         xlc_buf_puts(b, "-");
     else if (unnamed)
-        xlc_buf_printf(b, "%s(+%u unnamed bit%s)", first ? "" : " ", unnamed,
+        xlc_buf_printf(b, "%s(+%u unnamed bit%s)", n ? " " : "", unnamed,
                        unnamed == 1 ? "" : "s");
 }
 
 /* Unnamed bits of a set, as a JSON array of "W*32+B" strings. */
 static void json_unnamed(struct xlc_buf *b, const uint32_t *set)
 {
-    bool first = true;
+    static const struct xlc_bits_list unnamed = { XLC_BIT_PLACE,
+                                                  XLC_BITS_UNNAMED, ",", true };
 
     xlc_buf_putc(b, '[');
-    for (unsigned int v = 0; v < XFS_NR_FEATURE_BITS; v++) {
-        if (!xfs_test(set, XFS_NR_WORDS, v) || xlc_feature_name(v))
-            continue;
-        xlc_buf_printf(b, "%s\"%u*32+%u\"", first ? "" : ",", v / 32, v % 32);
-        first = false;
-    }
+    xlc_featureset_bits(b, set, XFS_NR_WORDS, &unnamed);
     xlc_buf_putc(b, ']');
 }
 
@@ -237,6 +220,7 @@ static void alias_list(struct xlc_buf *b, unsigned int v, bool json)
 static void same_spelling(struct xlc_buf *b, unsigned int v, bool json)
 {
     char mine[XLC_FEATURE_NAME_MAX], other[XLC_FEATURE_NAME_MAX];
+    char place[XLC_BIT_TEXT_MAX];
     const char *spelling = xlc_xen_tool_name(v, mine);
     bool first = true;
 
@@ -246,13 +230,12 @@ static void same_spelling(struct xlc_buf *b, unsigned int v, bool json)
 
         if (!o || strcmp(o, spelling))
             continue;
+        xlc_bit_text(u, XLC_BIT_PLACE, place);
         if (json)
-            xlc_buf_printf(b, "%s\"%u*32+%u\"", first ? "" : ",", u / 32,
-                           u % 32);
+            xlc_buf_printf(b, "%s\"%s\"", first ? "" : ",", place);
         else
-            xlc_buf_printf(b, "%s%u*32+%u, %s",
-                           first ? " (also printed for " : "; ", u / 32,
-                           u % 32, name ? name : "AMD's copy");
+            xlc_buf_printf(b, "%s%s, %s", first ? " (also printed for " : "; ",
+                           place, name ? name : "AMD's copy");
         first = false;
     }
     if (!json && !first)
@@ -270,23 +253,32 @@ static void xen_tool_line(struct xlc_buf *b, unsigned int v)
     xlc_buf_putc(b, '\n');
 }
 
+/* "  word ... bit ... value ..." of a bit this build knows the word of. */
+static void text_place(struct xlc_buf *b, unsigned int v)
+{
+    char place[XLC_BIT_TEXT_MAX];
+
+    xlc_buf_printf(b, "  word        %u (%s: ", v / 32, xfs_words[v / 32].key);
+    word_source(b, v / 32);
+    xlc_buf_printf(b, ")\n  bit         %u\n  value       %u (%s)\n", v % 32,
+                   v, xlc_bit_text(v, XLC_BIT_PLACE, place));
+}
+
 /* A bit Xen's xen-cpuid names but the featureset does not have. */
 static void text_other_bit(struct xlc_buf *b, unsigned int v,
                            const struct xlc_xen_tool_spelling *sp)
 {
-    unsigned int w = v / 32, orig = v - 2 * 32;
+    char place[XLC_BIT_TEXT_MAX], orig_place[XLC_BIT_TEXT_MAX];
+    unsigned int orig = v - 2 * 32;
 
+    xlc_bit_text(v, XLC_BIT_PLACE, place);
     if (sp->amd_copy)
-        xlc_buf_printf(b, "%s [%u*32+%u]: AMD's copy of %s (%u*32+%u)\n",
-                       sp->spelling, w, v % 32, xlc_feature_name(orig),
-                       orig / 32, orig % 32);
+        xlc_buf_printf(b, "%s [%s]: AMD's copy of %s (%s)\n", sp->spelling,
+                       place, xlc_feature_name(orig),
+                       xlc_bit_text(orig, XLC_BIT_PLACE, orig_place));
     else
-        xlc_buf_printf(b, "%s [%u*32+%u]: %s\n", sp->spelling, w, v % 32,
-                       sp->what);
-    xlc_buf_printf(b, "  word        %u (%s: ", w, xfs_words[w].key);
-    word_source(b, w);
-    xlc_buf_printf(b, ")\n  bit         %u\n  value       %u (%u*32+%u)\n",
-                   v % 32, v, w, v % 32);
+        xlc_buf_printf(b, "%s [%s]: %s\n", sp->spelling, place, sp->what);
+    text_place(b, v);
     if (sp->amd_copy)
         xlc_buf_printf(b, "  featureset  no: AMD and Hygon CPUs repeat %s "
                           "here; a guest of theirs sees this bit exactly "
@@ -304,15 +296,15 @@ static void text_one(struct xlc_buf *b, unsigned int v)
     unsigned int w = v / 32;
     uint32_t needs[XFS_NR_WORDS];
     const uint32_t *dependents;
-    char lower[XLC_FEATURE_NAME_MAX];
+    char lower[XLC_FEATURE_NAME_MAX], text[XLC_BIT_TEXT_MAX];
 
     if (!fi && xlc_xen_tool_other_bit(v)) {
         text_other_bit(b, v, xlc_xen_tool_other_bit(v));
         return;
     }
     if (!fi) {
-        xlc_buf_printf(b, "[%u*32+%u]: no feature of this build has this bit\n",
-                       w, v % 32);
+        xlc_buf_printf(b, "%s: no feature of this build has this bit\n",
+                       xlc_bit_text(v, XLC_BIT_OURS, text));
         if (w < XFS_NR_WORDS) {
             xlc_buf_printf(b, "  word        %u (%s: ", w, xfs_words[w].key);
             word_source(b, w);
@@ -324,10 +316,7 @@ static void text_one(struct xlc_buf *b, unsigned int v)
     }
     xlc_buf_printf(b, "%s (%s): %s\n", fi->name,
                    xlc_feature_name_lower(v, lower), fi->description);
-    xlc_buf_printf(b, "  word        %u (%s: ", w, xfs_words[w].key);
-    word_source(b, w);
-    xlc_buf_printf(b, ")\n  bit         %u\n  value       %u (%u*32+%u)\n",
-                   v % 32, v, w, v % 32);
+    text_place(b, v);
     xlc_buf_printf(b, "  guest       %c: %s\n", fi->guest ? fi->guest : '_',
                    guest_meaning(fi->guest));
     xlc_buf_printf(b, "  special     %s\n",

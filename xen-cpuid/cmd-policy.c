@@ -123,14 +123,14 @@ static int domain_refused(struct tool *t, int domid, int rc,
 
 static int domain_report(struct tool *t, int domid)
 {
-    struct xlc_policy_records *r = calloc(1, sizeof(*r));
+    struct xlc_policy_entries r = { 0 };
     struct xfs_cpu_policy *p = calloc(1, sizeof(*p));
     struct xlc_buf b = XLC_BUF_INIT;
     xlc_error err = { 0 };
     char name[32];
     int rc = EXIT_INTERNAL;
 
-    if (!r || !p) {
+    if (!p) {
         tool_err(t, "out of memory");
         goto out;
     }
@@ -141,7 +141,7 @@ static int domain_report(struct tool *t, int domid)
         rc = EXIT_BACKEND;
         goto out;
     }
-    rc = xlc_xen_domain_records((uint32_t)domid, r, &err);
+    rc = xlc_xen_domain_entries((uint32_t)domid, &r, &err);
     if (rc == -ENODEV || rc == -ENOMEM) {
         tool_err(t, "domain %d: %s", domid, err.msg);
         rc = rc == -ENODEV ? EXIT_BACKEND : EXIT_INTERNAL;
@@ -152,8 +152,7 @@ static int domain_report(struct tool *t, int domid)
         goto out;
     }
     xfs_policy_zero(p);
-    if (xlc_policy_deserialise(p, r->leaves, r->nr_leaves, r->msrs,
-                               r->nr_msrs, &err)) {
+    if (xlc_policy_deserialise(p, &r, &err)) {
         tool_err(t, "domain %d: Xen's policy: %s", domid, err.msg);
         rc = EXIT_INPUT;
         goto out;
@@ -171,7 +170,7 @@ static int domain_report(struct tool *t, int domid)
     }
     rc = emit(t, &b);
 out:
-    free(r);
+    xlc_policy_entries_free(&r);
     free(p);
     return rc;
 }

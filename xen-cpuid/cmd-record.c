@@ -80,7 +80,7 @@ static int load_policy(struct tool *t, struct recorded *r)
     }
     /* A policy must be able to hold it, or a restore would refuse it. */
     xfs_policy_zero(&p);
-    if (xlc_policy_from_entries(&p, &r->e, &err)) {
+    if (xlc_policy_deserialise(&p, &r->e, &err)) {
         tool_err(t, "%s: %s", t->argv[0], err.msg);
         return err.code == ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
     }
@@ -154,7 +154,7 @@ static int apply(struct tool *t, const struct xlc_system_policies *sys,
     }
     if ((*a)->refused.nr)
         return refused(t, *a);
-    if (xlc_applied_policy_entries(*a, &r->e, &err)) {
+    if (xlc_policy_entries_copy(&r->e, &(*a)->entries, &err)) {
         tool_err(t, "%s", err.msg);
         return EXIT_INTERNAL;
     }

@@ -4,42 +4,40 @@
  * in 24 columns followed by 8 spaces, so that the words line up under the
  * KEY line's word keys; words as 8 hex digits joined by ':'; detail lines
  * "  [NN] <word label, 24 wide>" then, for each set bit, " name" in that
- * tool's spelling or " <bit>" for a bit it has no name for.  Only the
- * words that tool knows get a detail line or a key.
+ * tool's spelling or " <bit>" for a bit it has no name for (the library's
+ * XLC_BIT_XEN_TOOL).  Only the words that tool knows get a detail line or
+ * a key.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "featureset-print.h"
-#include "libxl_cpuid/names/feature-names.h"
+#include "libxl_cpuid/names/featureset-text.h"
 
 #define COL 24
 
 void fsp_set_line(FILE *f, const char *name, const uint32_t *fs,
                   uint32_t len)
 {
+    char *text = xlc_featureset_format(fs, len);
+
     fprintf(f, "%-*s        ", COL, name);
     /* No words, no newline: Xen's tool does the same. */
-    for (uint32_t i = 0; i < len; i++)
-        fprintf(f, "%08x%c", fs[i], i + 1 < len ? ':' : '\n');
+    if (len)
+        fprintf(f, "%s\n", text ? text : "(out of memory)");
+    free(text);
 }
 
-/* The bits set in word w, as Xen's xen-cpuid names them. */
+/* The bits set in word w, as Xen's xen-cpuid names them: " a b <5>". */
 static void word_features(FILE *f, unsigned int w, uint32_t v)
 {
-    char buf[XLC_FEATURE_NAME_MAX];
+    static const struct xlc_bits_list xen_tool = { XLC_BIT_XEN_TOOL,
+                                                   XLC_BITS_ALL, " ", false };
+    struct xlc_buf b = XLC_BUF_INIT;
 
-    for (unsigned int b = 0; b < 32; b++) {
-        const char *name;
-
-        if (!(v & (1u << b)))
-            continue;
-        name = xlc_xen_tool_name(w * 32 + b, buf);
-        if (name)
-            fprintf(f, " %s", name);
-        else
-            fprintf(f, " <%u>", b);
-    }
+    if (xlc_featureset_word_bits(&b, w, v, &xen_tool))
+        fprintf(f, " %s", b.oom ? "(out of memory)" : b.s);
+    xlc_buf_free(&b);
 }
 
 void fsp_set_detail(FILE *f, const uint32_t *fs, uint32_t len)
@@ -112,78 +110,47 @@ void fsp_report(FILE *f, const struct tool_featuresets *s,
 
 static void json_words(struct xlc_buf *b, const uint32_t *fs, uint32_t len)
 {
-    xlc_buf_puts(b, "\"featureset\": \"");
-    for (uint32_t i = 0; i < len; i++)
-        xlc_buf_printf(b, "%s%08x", i ? ":" : "", fs[i]);
-    xlc_buf_puts(b, "\", \"words\": [");
+    char *text = xlc_featureset_format(fs, len);
+
+    xlc_buf_puts(b, "\"featureset\": ");
+    xlc_buf_json_str(b, text ? text : "");
+    b->oom |= !text;
+    free(text);
+    xlc_buf_puts(b, ", \"words\": [");
     for (uint32_t i = 0; i < len; i++)
         xlc_buf_printf(b, "%s%u", i ? ", " : "", fs[i]);
     xlc_buf_putc(b, ']');
 }
 
-/* Per word: label, key, value and the features set in it. */
-void fsp_xen_tool_words_json(struct xlc_buf *b, uint32_t w, uint32_t v,
-                             const char *comma)
+/* A JSON array of word w's bits in `style`. */
+static void json_bits(struct xlc_buf *b, uint32_t w, uint32_t v,
+                      enum xlc_bit_style style, enum xlc_bits_which which)
 {
-    char buf[XLC_FEATURE_NAME_MAX], token[16];
-    const char *sep = "";
+    const struct xlc_bits_list l = { style, which, ", ", true };
 
     xlc_buf_putc(b, '[');
-    for (unsigned int bit = 0; w < XFS_NR_WORDS && bit < 32; bit++) {
-        const char *name;
-
-        if (!(v & (1u << bit)))
-            continue;
-        name = xlc_xen_tool_name(w * 32 + bit, buf);
-        if (!name) {
-            snprintf(token, sizeof(token), "<%u>", bit);
-            name = token;
-        }
-        xlc_buf_puts(b, sep);
-        xlc_buf_json_str(b, name);
-        sep = comma;
-    }
+    xlc_featureset_word_bits(b, w, v, &l);
     xlc_buf_putc(b, ']');
 }
 
 static void json_detail(struct xlc_buf *b, const uint32_t *fs, uint32_t len)
 {
-    char label[64], name[XLC_FEATURE_NAME_MAX];
+    char label[64];
 
     xlc_buf_puts(b, ", \"detail\": [");
     for (uint32_t w = 0; w < len; w++) {
-        const char *sep = "";
-
         tool_word_label(w, label, sizeof(label));
         xlc_buf_printf(b, "%s\n      {\"word\": %u, \"key\": ", w ? "," : "",
                        w);
         xlc_buf_json_str(b, w < XFS_NR_WORDS ? xfs_words[w].key : "???");
         xlc_buf_puts(b, ", \"source\": ");
         xlc_buf_json_str(b, label);
-        xlc_buf_printf(b, ", \"value\": \"%08x\", \"features\": [", fs[w]);
-        for (unsigned int bit = 0; bit < 32; bit++) {
-            const struct xfs_feature_info *fi;
-
-            if (!(fs[w] & (1u << bit)))
-                continue;
-            fi = w < XFS_NR_WORDS ? xfs_feature_by_value(w * 32 + bit) : NULL;
-            if (!fi)
-                continue;
-            xlc_feature_name_lower(fi->value, name);
-            xlc_buf_puts(b, sep);
-            xlc_buf_json_str(b, name);
-            sep = ", ";
-        }
-        xlc_buf_puts(b, "], \"unknown_bits\": [");
-        sep = "";
-        for (unsigned int bit = 0; bit < 32; bit++)
-            if ((fs[w] & (1u << bit)) &&
-                !(w < XFS_NR_WORDS && xfs_feature_by_value(w * 32 + bit))) {
-                xlc_buf_printf(b, "%s%u", sep, bit);
-                sep = ", ";
-            }
-        xlc_buf_puts(b, "], \"xen_cpuid\": ");
-        fsp_xen_tool_words_json(b, w, fs[w], ", ");
+        xlc_buf_printf(b, ", \"value\": \"%08x\", \"features\": ", fs[w]);
+        json_bits(b, w, fs[w], XLC_BIT_OURS, XLC_BITS_NAMED);
+        xlc_buf_puts(b, ", \"unknown_bits\": ");
+        json_bits(b, w, fs[w], XLC_BIT_PLACE, XLC_BITS_UNNAMED);
+        xlc_buf_puts(b, ", \"xen_cpuid\": ");
+        json_bits(b, w, fs[w], XLC_BIT_XEN_TOOL, XLC_BITS_ALL);
         xlc_buf_puts(b, "}");
     }
     xlc_buf_puts(b, "]");

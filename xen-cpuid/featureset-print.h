@@ -19,11 +19,6 @@ void fsp_set_line(FILE *f, const char *name, const uint32_t *fs,
  * Xen's xen-cpuid knows, names spelled as that tool spells them. */
 void fsp_set_detail(FILE *f, const uint32_t *fs, uint32_t len);
 
-/* The tokens Xen's xen-cpuid prints for word w of value v, as a JSON
- * array ("sse41", "<10>"), elements separated by `comma`. */
-void fsp_xen_tool_words_json(struct xlc_buf *b, uint32_t w, uint32_t v,
-                             const char *comma);
-
 /* The whole report; `detail` adds the per-word names (Xen's spellings);
  * backend_desc, when not NULL, is added as a last "Backend:" line. */
 void fsp_report(FILE *f, const struct tool_featuresets *s,

@@ -12,17 +12,11 @@
 
 static void names_array(struct xlc_buf *b, const uint32_t *fs)
 {
-    char buf[XLC_FEATURE_NAME_MAX];
-    bool first = true;
+    static const struct xlc_bits_list ours = { XLC_BIT_OURS, XLC_BITS_ALL,
+                                               ",", true };
 
     xlc_buf_putc(b, '[');
-    for (unsigned int bit = 0; bit < NW * 32; bit++)
-        if (xfs_test(fs, NW, bit)) {
-            if (!first)
-                xlc_buf_putc(b, ',');
-            xlc_buf_json_str(b, level_feature_name(bit, buf));
-            first = false;
-        }
+    xlc_featureset_bits(b, fs, NW, &ours);
     xlc_buf_putc(b, ']');
 }
 
@@ -69,7 +63,7 @@ static void hosts_array(struct xlc_buf *b, const xlc_pool *p,
 
 static void fs_field(struct xlc_buf *b, const char *key, const uint32_t *fs)
 {
-    char *text = level_featureset_text(fs, NW);
+    char *text = xlc_featureset_format(fs, NW);
 
     xlc_buf_printf(b, "\"%s\":", key);
     xlc_buf_json_str(b, text ? text : "");
@@ -84,19 +78,19 @@ static void prereq_field(struct xlc_buf *b, const uint32_t *level,
                          unsigned int bit)
 {
     int pre = xlc_missing_prereq(level, bit);
-    char buf[XLC_FEATURE_NAME_MAX];
+    char buf[XLC_BIT_TEXT_MAX];
 
     xlc_buf_puts(b, ",\"needs\":");
     if (pre < 0)
         xlc_buf_puts(b, "null");
     else
-        xlc_buf_json_str(b, level_feature_name((unsigned int)pre, buf));
+        xlc_buf_json_str(b, level_bit((unsigned int)pre, buf));
 }
 
 static void lost_array(struct xlc_buf *b, const struct xlc_level_report *r)
 {
     const struct xlc_level *l = &r->level;
-    char buf[XLC_FEATURE_NAME_MAX];
+    char buf[XLC_BIT_TEXT_MAX];
     bool first = true;
 
     xlc_buf_puts(b, ",\"lost\":[");
@@ -104,7 +98,7 @@ static void lost_array(struct xlc_buf *b, const struct xlc_level_report *r)
         if (!xfs_test(l->lost, NW, bit))
             continue;
         xlc_buf_printf(b, "%s{\"feature\":", first ? "" : ",");
-        xlc_buf_json_str(b, level_feature_name(bit, buf));
+        xlc_buf_json_str(b, level_bit(bit, buf));
         xlc_buf_puts(b, ",\"missing_on\":");
         hosts_array(b, r->pool, bit, false);
         if (xfs_test(l->sets.dep_lost, NW, bit))
@@ -119,7 +113,7 @@ static void lost_array(struct xlc_buf *b, const struct xlc_level_report *r)
 static void weak_array(struct xlc_buf *b, const struct xlc_level_report *r)
 {
     const struct xlc_level *l = &r->level;
-    char buf[XLC_FEATURE_NAME_MAX];
+    char buf[XLC_BIT_TEXT_MAX];
     bool first = true;
 
     xlc_buf_puts(b, ",\"weaknesses\":[");
@@ -135,12 +129,12 @@ static void weak_array(struct xlc_buf *b, const struct xlc_level_report *r)
         else
             continue;
         xlc_buf_printf(b, "%s{\"feature\":", first ? "" : ",");
-        xlc_buf_json_str(b, level_feature_name(bit, buf));
+        xlc_buf_json_str(b, level_bit(bit, buf));
         xlc_buf_printf(b, ",\"state\":\"%s\",\"from\":", state);
         hosts_array(b, r->pool, bit, true);
         if (!strcmp(state, "restated")) {
             xlc_buf_puts(b, ",\"as\":");
-            xlc_buf_json_str(b, level_feature_name(
+            xlc_buf_json_str(b, level_bit(
                                     (unsigned int)xfs_level_restated_as(bit),
                                     buf));
         }
@@ -254,7 +248,7 @@ static void hosts_object(struct xlc_buf *b, const struct xlc_level_report *r)
 /* Why each feature of the max level is not on the guest level. */
 static void held_array(struct xlc_buf *b, const struct xlc_level_report *r)
 {
-    char buf[XLC_FEATURE_NAME_MAX];
+    char buf[XLC_BIT_TEXT_MAX];
     bool first = true;
 
     xlc_buf_puts(b, ",\"held_back\":[");
@@ -267,7 +261,7 @@ static void held_array(struct xlc_buf *b, const struct xlc_level_report *r)
             continue;
         xlc_buf_printf(b, "%s{\"feature\":", first ? "" : ",");
         first = false;
-        xlc_buf_json_str(b, level_feature_name(bit, buf));
+        xlc_buf_json_str(b, level_bit(bit, buf));
         xlc_buf_printf(b, ",\"reason\":\"%s\"", xlc_held_reason_name(k));
         if (k == XLC_HELD_NOMIGRATE) {
             bool xen = xfs_test(r->nomigrate_xen, NW, bit);
@@ -291,7 +285,7 @@ static void held_array(struct xlc_buf *b, const struct xlc_level_report *r)
 static void optins_array(struct xlc_buf *b, const struct xlc_level_report *r)
 {
     static const char *const states[] = { "granted", "already", "refused" };
-    char buf[XLC_FEATURE_NAME_MAX];
+    char buf[XLC_BIT_TEXT_MAX];
 
     xlc_buf_puts(b, ",\"optins\":[");
     for (size_t i = 0; i < r->nr_optins; i++) {
@@ -300,7 +294,7 @@ static void optins_array(struct xlc_buf *b, const struct xlc_level_report *r)
         xlc_buf_printf(b, "%s{\"asked\":", i ? "," : "");
         xlc_buf_json_str(b, o->asked);
         xlc_buf_puts(b, ",\"feature\":");
-        xlc_buf_json_str(b, level_feature_name(o->feature, buf));
+        xlc_buf_json_str(b, level_bit(o->feature, buf));
         xlc_buf_printf(b, ",\"state\":\"%s\",\"added\":",
                        states[o->state]);
         names_array(b, o->added);

@@ -43,36 +43,36 @@ static void host_list(FILE *out, const xlc_pool *p, unsigned int bit,
     host_list_of(out, p, xlc_pool_hosts_with, bit, has);
 }
 
+static const struct xlc_bits_list ours = { XLC_BIT_OURS, XLC_BITS_ALL, " ",
+                                           false };
+
 static void feature_list(FILE *out, const uint32_t *fs)
 {
-    char buf[XLC_FEATURE_NAME_MAX];
-    bool first = true;
+    struct xlc_buf b = XLC_BUF_INIT;
 
-    for (unsigned int b = 0; b < NW * 32; b++)
-        if (xfs_test(fs, NW, b)) {
-            fprintf(out, "%s%s", first ? "" : " ", level_feature_name(b, buf));
-            first = false;
-        }
-    if (first)
+    if (!xlc_featureset_bits(&b, fs, NW, &ours))
         fputs("(none)", out);
+    else
+        fputs(b.oom ? "(out of memory)" : b.s, out);
+    xlc_buf_free(&b);
 }
 
 /* "label: xxxxxxxx:..." then the features by word. */
 static void print_set(FILE *out, const char *label, const uint32_t *fs)
 {
-    char *text = level_featureset_text(fs, NW);
-    char buf[XLC_FEATURE_NAME_MAX];
+    char *text = xlc_featureset_format(fs, NW);
 
     fprintf(out, "%s: %s\n", label, text ? text : "(out of memory)");
     free(text);
     for (unsigned int w = 0; w < NW; w++) {
+        struct xlc_buf b = XLC_BUF_INIT;
+
         if (!fs[w])
             continue;
-        fprintf(out, "  %-6s", xfs_words[w].key);
-        for (unsigned int b = w * 32; b < w * 32 + 32; b++)
-            if (xfs_test(fs, NW, b))
-                fprintf(out, " %s", level_feature_name(b, buf));
-        fputc('\n', out);
+        xlc_featureset_word_bits(&b, w, fs[w], &ours);
+        fprintf(out, "  %-6s %s\n", xfs_words[w].key,
+                b.oom ? "(out of memory)" : b.s);
+        xlc_buf_free(&b);
     }
 }
 
@@ -96,13 +96,13 @@ static void print_levels(FILE *out, const struct xlc_level_report *r)
 /* Why each max-level feature is held back from the guest level. */
 static void print_held(FILE *out, const struct xlc_level_report *r)
 {
-    char buf[XLC_FEATURE_NAME_MAX], pre[XLC_FEATURE_NAME_MAX];
+    char buf[XLC_BIT_TEXT_MAX], pre[XLC_BIT_TEXT_MAX];
     bool any = false;
 
     fputs("held back from the guest level (on every host's max set):\n",
           out);
     for (unsigned int b = 0; b < NW * 32; b++) {
-        const char *n = level_feature_name(b, buf);
+        const char *n = level_bit(b, buf);
         bool xen = xfs_test(r->nomigrate_xen, NW, b);
         bool lv = xfs_test(r->nomigrate_libvirt, NW, b);
         int p;
@@ -124,7 +124,7 @@ static void print_held(FILE *out, const struct xlc_level_report *r)
         } else if (xfs_test(r->held[XLC_HELD_PREREQ], NW, b)) {
             p = xlc_missing_prereq(r->guest_sets.level, b);
             fprintf(out, "  %-20s needs %s, held back (--with %s)\n", n,
-                    p < 0 ? "?" : level_feature_name((unsigned int)p, pre),
+                    p < 0 ? "?" : level_bit((unsigned int)p, pre),
                     n);
         } else
             continue;
@@ -136,7 +136,7 @@ static void print_held(FILE *out, const struct xlc_level_report *r)
 
 static void print_optins(FILE *out, const struct xlc_level_report *r)
 {
-    char buf[XLC_FEATURE_NAME_MAX];
+    char buf[XLC_BIT_TEXT_MAX];
 
     if (!r->nr_optins)
         return;
@@ -145,7 +145,7 @@ static void print_optins(FILE *out, const struct xlc_level_report *r)
         const struct xlc_level_optin *o = &r->optins[i];
         uint32_t pre[NW];
 
-        fprintf(out, "  %-20s ", level_feature_name(o->feature, buf));
+        fprintf(out, "  %-20s ", level_bit(o->feature, buf));
         if (o->state == XLC_OPTIN_ALREADY) {
             fputs("on the guest level already\n", out);
             continue;
@@ -172,19 +172,19 @@ static void print_lost(FILE *out, const struct xlc_level_report *r)
 {
     const struct xlc_level *l = &r->level;
     unsigned int n = xfs_popcount(l->lost, NW);
-    char buf[XLC_FEATURE_NAME_MAX], buf2[XLC_FEATURE_NAME_MAX];
+    char buf[XLC_BIT_TEXT_MAX], buf2[XLC_BIT_TEXT_MAX];
 
     fprintf(out, "lost from the max level: %u feature%s some host offers "
             "but not all\n", n, n == 1 ? "" : "s");
     for (unsigned int b = 0; b < NW * 32; b++) {
         if (!xfs_test(l->lost, NW, b))
             continue;
-        fprintf(out, "  %-20s ", level_feature_name(b, buf));
+        fprintf(out, "  %-20s ", level_bit(b, buf));
         if (xfs_test(l->sets.dep_lost, NW, b)) {
             int pre = xlc_level_missing_prereq(l, b);
 
             fprintf(out, "on every host, but needs %s, not on the level\n",
-                    pre < 0 ? "?" : level_feature_name((unsigned int)pre, buf2));
+                    pre < 0 ? "?" : level_bit((unsigned int)pre, buf2));
             continue;
         }
         fprintf(out, "missing on %zu of %zu: ",
@@ -198,14 +198,14 @@ static void print_lost(FILE *out, const struct xlc_level_report *r)
 static void restated_into(FILE *out, const struct xlc_level_report *r,
                           unsigned int bit)
 {
-    char buf[XLC_FEATURE_NAME_MAX];
+    char buf[XLC_BIT_TEXT_MAX];
 
     for (unsigned int b = 0; b < NW * 32; b++)
         if (xfs_test(r->level.sets.restated, NW, b) &&
             xfs_level_restated_as(b) == (int)bit) {
             fprintf(out, "%sstating %s from ",
                     xlc_pool_count(r->pool, bit) ? "; also " : "",
-                    level_feature_name(b, buf));
+                    level_bit(b, buf));
             host_list(out, r->pool, b, true);
         }
 }
@@ -213,7 +213,7 @@ static void restated_into(FILE *out, const struct xlc_level_report *r,
 static void print_weak(FILE *out, const struct xlc_level_report *r)
 {
     const struct xlc_level *l = &r->level;
-    char buf[XLC_FEATURE_NAME_MAX], buf2[XLC_FEATURE_NAME_MAX];
+    char buf[XLC_BIT_TEXT_MAX], buf2[XLC_BIT_TEXT_MAX];
 
     fprintf(out, "weaknesses on the level (set when any host has them):\n");
     if (xfs_empty(l->weak, NW))
@@ -221,7 +221,7 @@ static void print_weak(FILE *out, const struct xlc_level_report *r)
     for (unsigned int b = 0; b < NW * 32; b++) {
         if (!xfs_test(l->weak, NW, b))
             continue;
-        fprintf(out, "  %-20s ", level_feature_name(b, buf));
+        fprintf(out, "  %-20s ", level_bit(b, buf));
         if (xlc_pool_count(r->pool, b)) {
             fputs("from ", out);
             host_list(out, r->pool, b, true);
@@ -237,14 +237,14 @@ static void print_weak(FILE *out, const struct xlc_level_report *r)
         pre = xlc_level_missing_prereq(l, b);
         as = xfs_level_restated_as(b);
         fprintf(out, "  %-20s CANNOT be carried: needs %s, not on the level",
-                level_feature_name(b, buf),
-                pre < 0 ? "?" : level_feature_name((unsigned int)pre, buf2));
+                level_bit(b, buf),
+                pre < 0 ? "?" : level_bit((unsigned int)pre, buf2));
         if (as >= 0) {
             pre = xlc_level_missing_prereq(l, (unsigned int)as);
             fprintf(out, ", and %s, which would state it, ",
-                    level_feature_name((unsigned int)as, buf));
+                    level_bit((unsigned int)as, buf));
             fprintf(out, "needs %s", pre < 0 ? "?" :
-                    level_feature_name((unsigned int)pre, buf2));
+                    level_bit((unsigned int)pre, buf2));
         }
         fputs("; from ", out);
         host_list(out, r->pool, b, true);

@@ -10,17 +10,18 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "../libxl_cpuid/names/feature-names.h"
+#include "../libxl_cpuid/names/featureset-text.h"
 #include "../libxl_cpuid/verdict/guest-source.h"
 #include "../libxl_cpuid/level/level-report.h"
 #include "../libxl_cpuid/util/strbuf.h"
 #include "tool.h"
 
-/* A feature's lower-case name, or "[W*32+B]" for a bit no feature names. */
-const char *level_feature_name(unsigned int bit,
-                               char buf[XLC_FEATURE_NAME_MAX]);
-/* The featureset text form (xxxxxxxx:...), malloc'd. */
-char *level_featureset_text(const uint32_t *fs, size_t nr);
+/* A bit as `level` shows it: ours (xlc_bit_text's XLC_BIT_OURS). */
+static inline const char *level_bit(unsigned int bit,
+                                    char buf[XLC_BIT_TEXT_MAX])
+{
+    return xlc_bit_text(bit, XLC_BIT_OURS, buf);
+}
 
 /* The levelled policy, text and JSON (level-policy-out.c). */
 void level_policy_text(const struct xlc_level_report *r, FILE *out);

@@ -44,7 +44,7 @@ void sim_log_policy(const struct sim_machine *m, const struct sim_domain *d)
 
     if (!m->policy_dir)
         return;
-    if (!xlc_policy_to_entries(&d->policy, &e, NULL) &&
+    if (!xlc_policy_serialise(&d->policy, &e, NULL) &&
         (json = xlc_policy_json(&e, d->hvm ? XFS_STREAM_DOM_X86_HVM
                                            : XFS_STREAM_DOM_X86_PV)) &&
         asprintf(&path, "%s/domain-%u.json", m->policy_dir, d->domid) >= 0)

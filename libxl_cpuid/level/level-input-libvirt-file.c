@@ -21,9 +21,10 @@
 #include <libxml/parser.h>
 
 #include "level-input-libvirt-int.h"
+#include "../util/read-file.h"
 #include "../libvirt/libvirt-cpu.h"
 #include "../libvirt/libvirt-cpumap.h"
-#include "../libvirt/libvirt-util.h"
+#include "../util/strbuf.h"
 #include "../libvirt/libvirt-xml.h"
 
 /* Below this, threads cost more than they save. */
@@ -238,7 +239,7 @@ int xlc_level_hosts_from_libvirt(const char *path,
 
     *hosts = NULL;
     *n = 0;
-    rc = xlc_xml_read_file(path, XLC_XML_BATCH_MAX_BYTES, &text, &len, err);
+    rc = xlc_read_file(path, XLC_XML_BATCH_MAX_BYTES, &text, &len, err);
     if (rc)
         return rc;
     w.parts = calloc(MAX_PARTS, sizeof(*w.parts));

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "level-input-libvirt-int.h"
+#include "../util/strbuf.h"
 #include "../libvirt/libvirt-cpu.h"
 #include "../libvirt/libvirt-cpumap.h"
 #include "../../xen/arch/featuresets.h"
@@ -63,11 +64,7 @@ struct xlc_lv_memo *xlc_lv_memo_new(void)
 
 static size_t memo_hash(const char *s)
 {
-    size_t h = 5381;
-
-    for (; *s; s++)
-        h = h * 33 + (unsigned char)*s;
-    return h & (MEMO_SIZE - 1);
+    return xlc_str_hash(s) & (MEMO_SIZE - 1);
 }
 
 static const struct xlc_lv_feature *lookup(const struct xlc_cpu_map *map,

@@ -41,13 +41,13 @@ static int from_policy(const char *what, const struct xlc_policy_entries *e,
                        xlc_error *err)
 {
     struct xfs_cpuid_reader rd = { entries_cpuid, NULL, (void *)e };
-    bool pv = dom_type == XFS_STREAM_DOM_X86_PV;
+    enum xlc_guest_type saved = xlc_guest_type_of_stream_domain(dom_type);
     int rc;
 
-    if (dom_type && pv != (type == XLC_GUEST_PV))
+    if (dom_type && saved != type)
         return xlc_fail(err, EINVAL, "%s: a policy saved for a %s guest "
                         "cannot be levelled with %s guests", what,
-                        pv ? "pv" : "hvm", type == XLC_GUEST_PV ? "pv" : "hvm");
+                        xlc_guest_type_name(saved), xlc_guest_type_name(type));
     memset(out, 0, sizeof(*out));
     xlc_policy_featureset(e, out->fs);
     if (e->nr_leaves)
@@ -58,9 +58,7 @@ static int from_policy(const char *what, const struct xlc_policy_entries *e,
         return 0;
     if (!s) {
         /* A policy file: the full policy when the entries make one. */
-        out->has_policy = !xlc_policy_deserialise(
-            &out->policy, e->leaves, (uint32_t)e->nr_leaves, e->msrs,
-            (uint32_t)e->nr_msrs, NULL);
+        out->has_policy = !xlc_policy_deserialise(&out->policy, e, NULL);
         return 0;
     }
     /* A stream: what Xen's restore makes of it, and its features. */

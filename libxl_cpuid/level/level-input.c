@@ -19,6 +19,7 @@
 #include "../sources/handle.h"
 #include "level-input.h"
 #include "level-internal.h"
+#include "../util/read-file.h"
 #include "../../xen/arch/featuresets.h"
 #include "../../xen/arch/policy-derive.h"
 
@@ -27,10 +28,8 @@ int xlc_level_host_from_cpuid(const struct xfs_cpuid_reader *rd,
                               struct xlc_level_host *out)
 {
     const uint32_t *inv = xfs_static_masks[XFS_MASK_INVERTED];
-    unsigned int idx = type == XLC_GUEST_PV ? XFS_SYSCTL_cpu_featureset_pv_max
-                                            : XFS_SYSCTL_cpu_featureset_hvm_max;
-    unsigned int didx = type == XLC_GUEST_PV ? XFS_SYSCTL_cpu_featureset_pv
-                                             : XFS_SYSCTL_cpu_featureset_hvm;
+    unsigned int idx = xlc_policy_index_max(type);
+    unsigned int didx = xlc_policy_index_default(type);
     struct xfs_system_featuresets *sets;
     struct xfs_system_policies *pols;
     struct xfs_hv_options opts;
@@ -104,8 +103,7 @@ static int handle_featureset(xlc_handle *h, uint32_t index,
 static int xen_max_policy(enum xlc_guest_type type,
                           struct xlc_level_host *out, xlc_error *err)
 {
-    unsigned int idx = type == XLC_GUEST_PV ? XFS_SYSCTL_cpu_featureset_pv_max
-                                            : XFS_SYSCTL_cpu_featureset_hvm_max;
+    unsigned int idx = xlc_policy_index_max(type);
     struct xlc_system_policies *s;
     int rc = xlc_xen_system_policies(&s, err);
 
@@ -141,15 +139,10 @@ int xlc_level_host_live(enum xlc_guest_type type, struct xlc_level_host *out,
         rc = xlc_open(NULL, &h, err);
     if (rc)
         return rc;
-    rc = handle_featureset(h, type == XLC_GUEST_PV
-                                  ? XFS_SYSCTL_cpu_featureset_pv_max
-                                  : XFS_SYSCTL_cpu_featureset_hvm_max,
-                           out->fs, err);
+    rc = handle_featureset(h, xlc_policy_index_max(type), out->fs, err);
     if (!rc)
-        rc = handle_featureset(h, type == XLC_GUEST_PV
-                                      ? XFS_SYSCTL_cpu_featureset_pv
-                                      : XFS_SYSCTL_cpu_featureset_hvm,
-                               out->def, err);
+        rc = handle_featureset(h, xlc_policy_index_default(type), out->def,
+                               err);
     if (!rc)
         rc = handle_featureset(h, XFS_SYSCTL_cpu_featureset_raw, raw, err);
     /* On real Xen its own max policy replaces the simulated one. */
@@ -178,6 +171,18 @@ static bool is_file(const char *path)
     return !stat(path, &st) && S_ISREG(st.st_mode);
 }
 
+/* The first bytes of a file, NUL-terminated, for telling kinds apart. */
+static size_t file_head(const char *path, char *buf, size_t len)
+{
+    FILE *f = fopen(path, "rb");
+    size_t n = f ? fread(buf, 1, len - 1, f) : 0;
+
+    buf[n] = '\0';
+    if (f)
+        fclose(f);
+    return n;
+}
+
 /* Only hex digits, ':' and white space, with a ':': the featureset form. */
 static bool looks_like_featureset(const char *s)
 {
@@ -192,16 +197,42 @@ static bool looks_like_featureset(const char *s)
     return colon;
 }
 
-/* The first bytes of a file, NUL-terminated, for telling kinds apart. */
-static size_t file_head(const char *path, char *buf, size_t len)
+enum xlc_input_kind xlc_input_kind(const char *source)
 {
-    FILE *f = fopen(path, "r");
-    size_t n = f ? fread(buf, 1, len - 1, f) : 0;
+    char head[512];
+    size_t n;
 
-    buf[n] = '\0';
-    if (f)
-        fclose(f);
-    return n;
+    if (!strcmp(source, "@live"))
+        return XLC_INPUT_LIVE;
+    if (!is_file(source))
+        /* Anything with a ':' is meant as a featureset: its parser says
+         * what is wrong with it. */
+        return strchr(source, ':') ? XLC_INPUT_FEATURESET : XLC_INPUT_NONE;
+    n = file_head(source, head, sizeof(head));
+    if (xlc_level_is_stream(head, n))
+        return XLC_INPUT_STREAM;
+    if (head[strspn(head, " \t\r\n")] == '{')
+        return XLC_INPUT_POLICY_FILE;
+    if (xlc_level_is_libvirt_cpu(head))
+        return XLC_INPUT_LIBVIRT_CPU;
+    if (looks_like_featureset(head))
+        return XLC_INPUT_FEATURESET_FILE;
+    return XLC_INPUT_DUMP;
+}
+
+int xlc_input_text(const char *path, char **text, xlc_error *err)
+{
+    size_t len;
+    int rc = xlc_read_file(path, 1 << 16, text, &len, err);
+
+    if (rc == -EFBIG)
+        return xlc_fail(err, EFBIG, "%s: too long for a featureset", path);
+    return rc;
+}
+
+bool xlc_level_source_is_libvirt(const char *source)
+{
+    return xlc_input_kind(source) == XLC_INPUT_LIBVIRT_CPU;
 }
 
 static int from_featureset_text(const char *what, const char *text,
@@ -240,72 +271,39 @@ static int with_default(int rc, enum xlc_guest_type type,
     return rc;
 }
 
-/* A whole (small) file, NUL-terminated; featureset files are one line. */
-static int slurp(const char *path, char **text, xlc_error *err)
-{
-    enum { MAX = 1 << 16 };
-    FILE *f = fopen(path, "r");
-    size_t n;
-
-    if (!f)
-        return xlc_fail(err, errno, "%s: %s", path, strerror(errno));
-    *text = malloc(MAX + 1);
-    n = *text ? fread(*text, 1, MAX + 1, f) : 0;
-    fclose(f);
-    if (!*text)
-        return xlc_fail(err, ENOMEM, "out of memory");
-    if (n > MAX) {
-        free(*text);
-        return xlc_fail(err, EFBIG, "%s: too long for a featureset", path);
-    }
-    (*text)[n] = '\0';
-    return 0;
-}
-
-bool xlc_level_source_is_libvirt(const char *source)
-{
-    char head[512];
-
-    if (!is_file(source))
-        return false;
-    file_head(source, head, sizeof(head));
-    return xlc_level_is_libvirt_cpu(head);
-}
-
 int xlc_level_host_load(const char *source, enum xlc_guest_type type,
                         struct xlc_level_host *out, xlc_error *err)
 {
-    char head[512], *text = NULL;
-    size_t n;
+    char *text = NULL;
     int rc;
 
-    if (!strcmp(source, "@live"))
+    switch (xlc_input_kind(source)) {
+    case XLC_INPUT_LIVE:
         return xlc_level_host_live(type, out, err);
-    if (!is_file(source)) {
-        /* Anything with a ':' is meant as a featureset: let its parser say
-         * what is wrong with it. */
-        if (strchr(source, ':'))
-            return with_default(from_featureset_text("featureset", source,
-                                                     out, err),
-                                type, out);
+    case XLC_INPUT_FEATURESET:
+        return with_default(from_featureset_text("featureset", source, out,
+                                                 err),
+                            type, out);
+    case XLC_INPUT_NONE:
         return xlc_fail(err, ENOENT, "'%s': no such file, not @live, and "
                         "not a featureset (xxxxxxxx:xxxxxxxx:...)", source);
-    }
-    n = file_head(source, head, sizeof(head));
-    if (xlc_level_is_stream(head, n))
+    case XLC_INPUT_STREAM:
         return with_default(
             xlc_level_host_from_stream(source, type, out, err), type, out);
-    if (head[strspn(head, " \t\r\n")] == '{')
+    case XLC_INPUT_POLICY_FILE:
         return with_default(
             xlc_level_host_from_policy_file(source, type, out, err), type,
             out);
-    if (xlc_level_is_libvirt_cpu(head))
+    case XLC_INPUT_LIBVIRT_CPU:
         return xlc_fail(err, ENOTSUP, "%s: libvirt <cpu> elements are read "
                         "with the cpu_map (xlc_level_hosts_from_libvirt)",
                         source);
-    if (!looks_like_featureset(head))
+    case XLC_INPUT_DUMP:
         return xlc_level_host_from_dump(source, type, out, err);
-    rc = slurp(source, &text, err);
+    case XLC_INPUT_FEATURESET_FILE:
+        break;
+    }
+    rc = xlc_input_text(source, &text, err);
     if (!rc) {
         rc = from_featureset_text(source, text, out, err);
         free(text);

@@ -113,6 +113,30 @@ int xlc_level_host_from_stream_info(const char *path,
  * xl save file (which holds one). */
 bool xlc_level_is_stream(const char *head, size_t n);
 
+/* ---- what a source name is (level-input.c) ---- */
+
+/*
+ * The kinds of input a user names, as every loader tells them apart (the
+ * pool's hosts, the guests judged): "@live", an inline featureset (not a
+ * file, with a ':'), nothing (neither), or a file that is a migration
+ * stream or xl save file, a policy file (JSON), libvirt <cpu> elements, a
+ * featureset (hex digits, ':' and white space) or else a CPUID dump.
+ */
+enum xlc_input_kind {
+    XLC_INPUT_LIVE,
+    XLC_INPUT_FEATURESET,
+    XLC_INPUT_NONE,
+    XLC_INPUT_STREAM,
+    XLC_INPUT_POLICY_FILE,
+    XLC_INPUT_LIBVIRT_CPU,
+    XLC_INPUT_FEATURESET_FILE,
+    XLC_INPUT_DUMP,
+};
+enum xlc_input_kind xlc_input_kind(const char *source);
+
+/* A featureset file's text, NUL-terminated (free() it); at most 64 KiB. */
+int xlc_input_text(const char *path, char **text, xlc_error *err);
+
 /* One source's outcome in a batch load (level-input-batch.c). */
 struct xlc_level_load {
     int rc;                  /* 0 or negative errno */

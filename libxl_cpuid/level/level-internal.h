@@ -78,7 +78,7 @@ void xlc_props_level_init(struct xlc_props_level *pl);
 void xlc_props_level_fold(struct xlc_props_level *pl,
                           const struct xlc_host_props *hp, size_t id);
 void xlc_props_level_finish(struct xlc_props_level *pl);
-/* Summary over the present hosts, optionally skipping one. */
+/* Summary over the present hosts, optionally skipping one (level-pool.c). */
 void xlc_props_level_of_pool(const xlc_pool *p, size_t skip,
                              struct xlc_props_level *pl);
 

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "level-internal.h"
-#include "../names/feature-names.h"
+#include "../names/featureset-text.h"
 #include "../util/strbuf.h"
 
 int xlc_pool_new(enum xlc_guest_type type, xlc_pool **out, xlc_error *err)
@@ -148,15 +148,6 @@ static xlc_row *new_rows(xlc_pool *p, size_t n)
 
 /* ---- names: arena + open addressing, backward-shift deletion ---- */
 
-static size_t name_hash(const char *s)
-{
-    size_t h = 1469598103934665603u;
-
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211u;
-    return h;
-}
-
 static const char *stored_name(const xlc_pool *p, size_t id)
 {
     if (!p->name_off || p->name_off[id] == XLC_NO_NAME)
@@ -167,7 +158,7 @@ static const char *stored_name(const xlc_pool *p, size_t id)
 /* Slot holding `name`, or the empty slot where it would go. */
 static size_t hash_slot(const xlc_pool *p, const char *name)
 {
-    size_t mask = p->hash_cap - 1, i = name_hash(name) & mask;
+    size_t mask = p->hash_cap - 1, i = xlc_str_hash(name) & mask;
 
     while (p->hash[i] && strcmp(stored_name(p, p->hash[i] - 1), name))
         i = (i + 1) & mask;
@@ -206,7 +197,7 @@ static void hash_delete(xlc_pool *p, const char *name)
         j = (j + 1) & mask;
         if (!p->hash[j])
             break;
-        home = name_hash(stored_name(p, p->hash[j] - 1)) & mask;
+        home = xlc_str_hash(stored_name(p, p->hash[j] - 1)) & mask;
         if (((j - home) & mask) >= ((j - i) & mask)) {
             p->hash[i] = p->hash[j];
             p->hash[j] = 0;
@@ -324,6 +315,8 @@ static void commit_bulk(xlc_pool *p, size_t first, size_t n)
 static int check_default(const char *name, const uint32_t *max,
                          const uint32_t *def, size_t nr, xlc_error *err)
 {
+    static const struct xlc_bits_list names = { XLC_BIT_XEN, XLC_BITS_ALL,
+                                                " ", false };
     const uint32_t *inv = xfs_static_masks[XFS_MASK_INVERTED];
     uint32_t out[XFS_NR_WORDS];
     struct xlc_buf b = XLC_BUF_INIT;
@@ -336,10 +329,8 @@ static int check_default(const char *name, const uint32_t *max,
     xfs_andnot(out, XFS_NR_WORDS, out, XFS_NR_WORDS, inv, XFS_NR_WORDS);
     if (xfs_empty(out, XFS_NR_WORDS))
         return 0;
-    for (unsigned int f = 0; f < XFS_NR_FEATURE_BITS; f++)
-        if (xfs_test(out, XFS_NR_WORDS, f))
-            xlc_buf_printf(&b, " %s", xlc_feature_name(f) ? xlc_feature_name(f)
-                                                          : "?");
+    xlc_buf_putc(&b, ' ');
+    xlc_featureset_bits(&b, out, XFS_NR_WORDS, &names);
     xlc_fail(err, EINVAL, "%s: the default set has features its max set "
              "lacks:%s", name ? name : "host", b.s ? b.s : " ?");
     xlc_buf_free(&b);
@@ -507,6 +498,16 @@ int xlc_pool_remove(xlc_pool *p, size_t id, xlc_error *err)
         p->props_sum.nr_unknown--;
     }
     return 0;
+}
+
+void xlc_props_level_of_pool(const xlc_pool *p, size_t skip,
+                             struct xlc_props_level *pl)
+{
+    xlc_props_level_init(pl);
+    for (size_t id = 0; id < p->nr_ids; id++)
+        if (p->present[id] && id != skip)
+            xlc_props_level_fold(pl, xlc_pool_host_props(p, id), id);
+    xlc_props_level_finish(pl);
 }
 
 size_t xlc_pool_nr_hosts(const xlc_pool *p)

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What a host is beyond its feature bits: vendor, family/model, the MXCSR
- * mask and numeric limits, and how a pool combines them.  Values cannot be
- * levelled (a guest sees one vendor), so differing ones are reported;
- * limits can, by taking the smallest.
+ * mask and numeric limits, and how they combine over several hosts.
+ * Values cannot be levelled (a guest sees one vendor), so differing ones
+ * are reported; limits can, by taking the smallest.  The pool folds its
+ * hosts through these (level-pool.c); nothing here reads a pool.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -206,78 +207,4 @@ void xlc_props_level_finish(struct xlc_props_level *pl)
     pl->value.stepping = 0; /* never compared, so never common */
     pl->compatible =
         !pl->differs[XLC_PROP_VENDOR] && !pl->differs[XLC_PROP_MXCSR_MASK];
-}
-
-void xlc_props_level_of_pool(const xlc_pool *p, size_t skip,
-                             struct xlc_props_level *pl)
-{
-    xlc_props_level_init(pl);
-    for (size_t id = 0; id < p->nr_ids; id++)
-        if (p->present[id] && id != skip)
-            xlc_props_level_fold(pl, xlc_pool_host_props(p, id), id);
-    xlc_props_level_finish(pl);
-}
-
-/* ---- grouping hosts by a value, for reports ---- */
-
-static int add_to_group(struct xlc_prop_group **groups, size_t *nr,
-                        const char *value, size_t id)
-{
-    struct xlc_prop_group *g = NULL;
-    size_t *ids;
-
-    for (size_t i = 0; i < *nr && !g; i++)
-        if (!strcmp((*groups)[i].value, value))
-            g = &(*groups)[i];
-    if (!g) {
-        struct xlc_prop_group *n = realloc(*groups, (*nr + 1) * sizeof(*n));
-
-        if (!n)
-            return -ENOMEM;
-        *groups = n;
-        g = &n[(*nr)++];
-        memset(g, 0, sizeof(*g));
-        snprintf(g->value, sizeof(g->value), "%s", value);
-    }
-    /* Grow at powers of two: big pools make big groups. */
-    if (!(g->nr & (g->nr - 1))) {
-        ids = realloc(g->ids, (g->nr ? 2 * g->nr : 1) * sizeof(*ids));
-        if (!ids)
-            return -ENOMEM;
-        g->ids = ids;
-    }
-    g->ids[g->nr++] = id;
-    return 0;
-}
-
-int xlc_pool_prop_groups(const xlc_pool *p, enum xlc_prop which,
-                         struct xlc_prop_group **groups, size_t *nr,
-                         xlc_error *err)
-{
-    *groups = NULL;
-    *nr = 0;
-    for (size_t id = 0; id < p->nr_ids; id++) {
-        const struct xlc_host_props *hp = xlc_pool_host_props(p, id);
-        char value[24];
-
-        if (!p->present[id] || !hp || !hp->vendor_known ||
-            ((which == XLC_PROP_FAMILY || which == XLC_PROP_MODEL) &&
-             !hp->signature_known))
-            continue;
-        xlc_host_prop_text(hp, which, value);
-        if (add_to_group(groups, nr, value, id)) {
-            xlc_prop_groups_free(*groups, *nr);
-            *groups = NULL;
-            *nr = 0;
-            return xlc_fail(err, ENOMEM, "out of memory grouping hosts");
-        }
-    }
-    return 0;
-}
-
-void xlc_prop_groups_free(struct xlc_prop_group *groups, size_t nr)
-{
-    for (size_t i = 0; i < nr; i++)
-        free(groups[i].ids);
-    free(groups);
 }

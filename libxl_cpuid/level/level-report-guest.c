@@ -111,13 +111,6 @@ const char *xlc_held_reason_name(enum xlc_held_reason reason)
 
 /* ---- opt-ins ---- */
 
-static const char *name_of(unsigned int f, char buf[XLC_FEATURE_NAME_MAX])
-{
-    if (!xlc_feature_name_lower(f, buf))
-        snprintf(buf, XLC_FEATURE_NAME_MAX, "[%u*32+%u]", f / 32, f % 32);
-    return buf;
-}
-
 /* Features f needs (deep dependencies run from prerequisite to user). */
 static void prerequisites(unsigned int f, uint32_t out[NW])
 {
@@ -159,7 +152,7 @@ static bool refuse_bit(const struct xlc_level_report *r, unsigned int b,
 {
     bool xen = xfs_test(r->nomigrate_xen, NW, b);
     bool lv = xfs_test(r->nomigrate_libvirt, NW, b);
-    char n[XLC_FEATURE_NAME_MAX];
+    char n[XLC_BIT_TEXT_MAX];
 
     if (!xfs_test(r->level.sets.level, NW, b)) {
         not_on_max(r, b, why);
@@ -168,7 +161,8 @@ static bool refuse_bit(const struct xlc_level_report *r, unsigned int b,
     if (r->nomigrate || (!xen && !lv))
         return false;
     xlc_buf_printf(why, "%s cannot migrate (%s%s%s): a guest given it must "
-                   "never migrate (--nomigrate)", name_of(b, n),
+                   "never migrate (--nomigrate)",
+                   xlc_bit_text(b, XLC_BIT_OURS, n),
                    xen ? "Xen" : "", xen && lv ? "; " : "",
                    lv ? "libvirt's cpu_map: migratable='no'" : "");
     return true;
@@ -178,7 +172,7 @@ static bool refuse_bit(const struct xlc_level_report *r, unsigned int b,
 static void check_optin(const struct xlc_level_report *r, unsigned int f,
                         const uint32_t add[NW], struct xlc_buf *why)
 {
-    char n[XLC_FEATURE_NAME_MAX];
+    char n[XLC_BIT_TEXT_MAX];
 
     for (unsigned int b = 0; b < XFS_NR_FEATURE_BITS; b++) {
         struct xlc_buf one = XLC_BUF_INIT;
@@ -188,7 +182,8 @@ static void check_optin(const struct xlc_level_report *r, unsigned int f,
             continue;
         }
         if (b != f)
-            xlc_buf_printf(why, "needs %s: ", name_of(b, n));
+            xlc_buf_printf(why, "needs %s: ",
+                           xlc_bit_text(b, XLC_BIT_OURS, n));
         xlc_buf_puts(why, one.s ? one.s : "out of memory");
         xlc_buf_free(&one);
         return;
@@ -269,7 +264,7 @@ static int parse_optins(struct xlc_level_report *r, const char *with,
 /* A default of the guest level that libvirt's cpu_map calls unmigratable. */
 static int default_nomigrate_note(struct xlc_level_report *r, xlc_error *err)
 {
-    char n[XLC_FEATURE_NAME_MAX];
+    char n[XLC_BIT_TEXT_MAX];
 
     for (unsigned int b = 0; b < XFS_NR_FEATURE_BITS; b++) {
         if (!xfs_test(r->guest_sets.level, NW, b) ||
@@ -279,7 +274,8 @@ static int default_nomigrate_note(struct xlc_level_report *r, xlc_error *err)
                           "%s: libvirt's cpu_map marks it migratable='no' "
                           "(QEMU's rule); Xen gives it to every %s guest by "
                           "default and migrates its state, so it stays on "
-                          "the guest level", name_of(b, n),
+                          "the guest level",
+                          xlc_bit_text(b, XLC_BIT_OURS, n),
                           xlc_guest_type_name(r->type)))
             return xlc_fail(err, ENOMEM, "out of memory");
     }

@@ -8,10 +8,7 @@
 #define LIBXL_CPUID_LEVEL_REPORT_INT_H
 
 #include "level-report.h"
-
-/* Append a printf-formatted string to a vector. */
-int xlc_strv_addf(char ***v, size_t *n, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+#include "../util/strbuf.h"
 
 /* Non-migratable sets, guest level, held-back reasons, opt-ins, guest CPU
  * (level-report-guest.c). */

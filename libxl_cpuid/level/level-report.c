@@ -30,18 +30,11 @@ int xlc_level_report_new(enum xlc_guest_type type,
     return 0;
 }
 
-static void free_strv(char **v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(v[i]);
-    free(v);
-}
-
 void xlc_level_policy_out_free(struct xlc_level_policy_out *p)
 {
     free(p->policy);
     free(p->why_not);
-    free_strv(p->refusals, p->nr_refusals);
+    xlc_strv_free(p->refusals, p->nr_refusals);
     memset(p, 0, sizeof(*p));
 }
 
@@ -74,13 +67,13 @@ void xlc_level_report_free(struct xlc_level_report *r)
         xlc_guest_verdict_free(r->guest_verdicts[id]);
     free(r->guest_verdicts);
     xlc_gv_source_free(r->guest_src);
-    free_strv(r->notes, r->nr_notes);
+    xlc_strv_free(r->notes, r->nr_notes);
     for (size_t i = 0; i < r->nr_optins; i++) {
         free(r->optins[i].asked);
         free(r->optins[i].why);
     }
     free(r->optins);
-    free_strv(r->why_unusable, r->nr_why_unusable);
+    xlc_strv_free(r->why_unusable, r->nr_why_unusable);
     xlc_level_policy_out_free(&r->policy);
     free(r->xl_cpuid);
     free(r->xl_why_not);
@@ -89,28 +82,6 @@ void xlc_level_report_free(struct xlc_level_report *r)
     free(r->verdicts);
     xlc_pool_free(r->pool);
     free(r);
-}
-
-/* Append a formatted line to a string vector; -ENOMEM. */
-int xlc_strv_addf(char ***v, size_t *n, const char *fmt, ...)
-{
-    char *s = NULL, **nv;
-    va_list ap;
-    int len;
-
-    va_start(ap, fmt);
-    len = vasprintf(&s, fmt, ap);
-    va_end(ap);
-    if (len < 0)
-        return -ENOMEM;
-    nv = realloc(*v, (*n + 1) * sizeof(*nv));
-    if (!nv) {
-        free(s);
-        return -ENOMEM;
-    }
-    nv[(*n)++] = s;
-    *v = nv;
-    return 0;
 }
 
 static int oom(xlc_error *err)

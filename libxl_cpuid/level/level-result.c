@@ -1,39 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Reading a pool: the level, who is to blame for each lost feature, what a
- * host joining or leaving would change, and per-host verdicts.
+ * host joining or leaving would change, per-host verdicts, and hosts
+ * grouped by a property's value.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "level-internal.h"
-
-const uint32_t *xlc_guest_mask(enum xlc_guest_type t)
-{
-    return xfs_static_masks[t == XLC_GUEST_PV ? XFS_MASK_PV_MAX
-                                              : XFS_MASK_HVM_HAP_MAX];
-}
-
-const uint32_t *xlc_guest_default_mask(enum xlc_guest_type t)
-{
-    return xfs_static_masks[t == XLC_GUEST_PV ? XFS_MASK_PV_DEF
-                                              : XFS_MASK_HVM_HAP_DEF];
-}
-
-void xlc_default_from_max(enum xlc_guest_type t,
-                          const uint32_t max[XFS_NR_WORDS],
-                          uint32_t def[XFS_NR_WORDS])
-{
-    const uint32_t *d = xlc_guest_default_mask(t);
-    const uint32_t *inv = xfs_static_masks[XFS_MASK_INVERTED];
-
-    for (unsigned int w = 0; w < XFS_NR_WORDS; w++)
-        def[w] = max[w] & d[w] & ~inv[w];
-    xfs_apply_deep_deps(def, XFS_NR_WORDS);
-    for (unsigned int w = 0; w < XFS_NR_WORDS; w++)
-        def[w] |= max[w] & inv[w];
-}
 
 static const uint32_t *inverted(void)
 {
@@ -339,4 +315,68 @@ int xlc_pool_verdict(const xlc_pool *p, size_t id, const uint32_t *g,
     else
         v->kind = XLC_VERDICT_OK;
     return 0;
+}
+
+/* ---- grouping hosts by a value, for reports ---- */
+
+static int add_to_group(struct xlc_prop_group **groups, size_t *nr,
+                        const char *value, size_t id)
+{
+    struct xlc_prop_group *g = NULL;
+    size_t *ids;
+
+    for (size_t i = 0; i < *nr && !g; i++)
+        if (!strcmp((*groups)[i].value, value))
+            g = &(*groups)[i];
+    if (!g) {
+        struct xlc_prop_group *n = realloc(*groups, (*nr + 1) * sizeof(*n));
+
+        if (!n)
+            return -ENOMEM;
+        *groups = n;
+        g = &n[(*nr)++];
+        memset(g, 0, sizeof(*g));
+        snprintf(g->value, sizeof(g->value), "%s", value);
+    }
+    /* Grow at powers of two: big pools make big groups. */
+    if (!(g->nr & (g->nr - 1))) {
+        ids = realloc(g->ids, (g->nr ? 2 * g->nr : 1) * sizeof(*ids));
+        if (!ids)
+            return -ENOMEM;
+        g->ids = ids;
+    }
+    g->ids[g->nr++] = id;
+    return 0;
+}
+
+int xlc_pool_prop_groups(const xlc_pool *p, enum xlc_prop which,
+                         struct xlc_prop_group **groups, size_t *nr,
+                         xlc_error *err)
+{
+    *groups = NULL;
+    *nr = 0;
+    for (size_t id = 0; id < p->nr_ids; id++) {
+        const struct xlc_host_props *hp = xlc_pool_host_props(p, id);
+        char value[24];
+
+        if (!p->present[id] || !hp || !hp->vendor_known ||
+            ((which == XLC_PROP_FAMILY || which == XLC_PROP_MODEL) &&
+             !hp->signature_known))
+            continue;
+        xlc_host_prop_text(hp, which, value);
+        if (add_to_group(groups, nr, value, id)) {
+            xlc_prop_groups_free(*groups, *nr);
+            *groups = NULL;
+            *nr = 0;
+            return xlc_fail(err, ENOMEM, "out of memory grouping hosts");
+        }
+    }
+    return 0;
+}
+
+void xlc_prop_groups_free(struct xlc_prop_group *groups, size_t nr)
+{
+    for (size_t i = 0; i < nr; i++)
+        free(groups[i].ids);
+    free(groups);
 }

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "libvirt-cpu.h"
-#include "libvirt-util.h"
+#include "../util/strbuf.h"
 #include "libvirt-xml.h"
 
 /* Names in libvirt are short; anything longer is a mistake or an attack. */
@@ -151,19 +151,10 @@ static int parse_topology(struct parse *p, const xmlNode *n, xlc_error *err)
     return rc;
 }
 
-static size_t name_hash(const char *s)
-{
-    size_t h = 2166136261u;
-
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 16777619u;
-    return h;
-}
-
 /* The slot of `name` in the seen set: where it is, or where it would go. */
 static size_t *seen_slot(const struct parse *p, const char *name)
 {
-    size_t mask = p->seen_cap - 1, i = name_hash(name) & mask;
+    size_t mask = p->seen_cap - 1, i = xlc_str_hash(name) & mask;
 
     while (p->seen[i] && strcmp(p->cpu->features[p->seen[i] - 1].name, name))
         i = (i + 1) & mask;

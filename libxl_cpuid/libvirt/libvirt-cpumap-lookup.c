@@ -8,27 +8,18 @@
 #include <string.h>
 
 #include "libvirt-cpumap.h"
-#include "libvirt-util.h"
+#include "../util/strbuf.h"
 
 struct xlc_lv_name_slot {
     const char *key;         /* NULL: free */
     size_t feature;
 };
 
-static size_t name_hash(const char *s)
-{
-    size_t h = 2166136261u;
-
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 16777619u;
-    return h;
-}
-
 /* The slot holding `name`, or the free slot where it would go. */
 static struct xlc_lv_name_slot *index_slot(const struct xlc_cpu_map *m,
                                            const char *name)
 {
-    size_t mask = m->index_cap - 1, i = name_hash(name) & mask;
+    size_t mask = m->index_cap - 1, i = xlc_str_hash(name) & mask;
 
     while (m->index[i].key && strcmp(m->index[i].key, name))
         i = (i + 1) & mask;
@@ -132,7 +123,7 @@ xlc_cpu_map_feature_for_xen(const struct xlc_cpu_map *m, unsigned int value)
 static void consider(const char *cand, const char *name, const char **best,
                      unsigned int *best_d)
 {
-    unsigned int d = xlc_edit_distance(name, cand, 1000);
+    unsigned int d = xlc_edit_distance(name, cand, 1000, NULL);
 
     if (d < *best_d || (d == *best_d && *best && strcmp(cand, *best) < 0)) {
         *best = cand;

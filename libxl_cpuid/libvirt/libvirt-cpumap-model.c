@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "libvirt-cpumap-int.h"
-#include "libvirt-util.h"
+#include "../util/strbuf.h"
 #include "libvirt-xml.h"
 
 static int oom(xlc_error *err, const xmlNode *n)

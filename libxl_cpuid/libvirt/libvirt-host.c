@@ -1,32 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The host as the libvirt translation sees it: three featuresets for one
- * guest type, plus the CPUID vendor and signature.
+ * guest type, plus the CPUID vendor and signature, from derived
+ * featuresets, a CPUID dump, or a hypervisor's system policies (whose raw
+ * policy holds the leaves the CPU reported).
  */
 #include <string.h>
 
 #include "../../xen/arch/policy-derive.h"
 #include "libvirt-translate.h"
-
-const char *xlc_guest_type_name(enum xlc_guest_type t)
-{
-    return t == XLC_GUEST_PV ? "pv" : "hvm";
-}
+#include "../policy/cpu-policy.h"
 
 void xlc_lv_host_from_sets(struct xlc_lv_host *h, enum xlc_guest_type t,
                            const struct xfs_system_featuresets *s)
 {
-    bool pv = t == XLC_GUEST_PV;
-
     memcpy(h->host, s->fs[XFS_SYSCTL_cpu_featureset_host], sizeof(h->host));
-    memcpy(h->def,
-           s->fs[pv ? XFS_SYSCTL_cpu_featureset_pv
-                    : XFS_SYSCTL_cpu_featureset_hvm],
-           sizeof(h->def));
-    memcpy(h->max,
-           s->fs[pv ? XFS_SYSCTL_cpu_featureset_pv_max
-                    : XFS_SYSCTL_cpu_featureset_hvm_max],
-           sizeof(h->max));
+    memcpy(h->def, s->fs[xlc_policy_index_default(t)], sizeof(h->def));
+    memcpy(h->max, s->fs[xlc_policy_index_max(t)], sizeof(h->max));
 }
 
 bool xlc_lv_host_from_dump(struct xlc_lv_host *h, enum xlc_guest_type t,
@@ -73,6 +63,35 @@ void xlc_lv_host_identify(struct xlc_lv_host *h,
     if (base_family == 0x6 || base_family == 0xf)
         h->model |= ((r1.a >> 16) & 0xf) << 4;
     h->stepping = r1.a & 0xf;
+}
+
+/* A CPUID reader over a policy's registers (zeros where it has none). */
+static void policy_cpuid(void *ctx, uint32_t leaf, uint32_t subleaf,
+                         struct xfs_cpuid_regs *out)
+{
+    const struct xfs_cpu_policy *p = ctx;
+    const struct xfs_cpuid_regs *r = xfs_policy_slot_c(
+        p, leaf,
+        xfs_policy_leaf_has_subleaves(leaf) ? subleaf : XFS_CPUID_NO_SUBLEAF);
+
+    *out = r ? *r : (struct xfs_cpuid_regs){ 0, 0, 0, 0 };
+}
+
+void xlc_lv_host_identify_raw(struct xlc_lv_host *h,
+                              const struct xfs_cpu_policy *raw)
+{
+    struct xfs_cpuid_reader rd = { policy_cpuid, NULL, (void *)raw };
+
+    xlc_lv_host_identify(h, &rd);
+}
+
+bool xlc_lv_host_from_policies(struct xlc_lv_host *h, enum xlc_guest_type t,
+                               const struct xlc_system_policies *sys)
+{
+    memset(h, 0, sizeof(*h));
+    xlc_lv_host_identify_raw(h, &sys->pol.p[XFS_SYSCTL_cpu_featureset_raw]);
+    xlc_lv_host_from_sets(h, t, &sys->fs);
+    return sys->pol.present[xlc_policy_index_max(t)];
 }
 
 void xlc_lv_host_available(const struct xlc_lv_host *h,

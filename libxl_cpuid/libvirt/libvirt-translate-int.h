@@ -41,6 +41,12 @@ void xlc_lv_bit_names(const struct lv_tr *tr, unsigned int bit,
 /* "'lv' (Xen XEN)" and the variants when a name is missing. */
 const char *xlc_lv_label(char *buf, size_t size, const char *lv,
                          const char *xen);
+/* xlc_lv_bit_names and its label; a bit neither names is written as
+ * xlc_bit_text(XLC_BIT_XEN) gives it ("[1*32+16] (no libvirt or Xen
+ * name)"). */
+void xlc_lv_bit_label(const struct lv_tr *tr, unsigned int bit,
+                      const char **lv, const char **xen, char *buf,
+                      size_t size);
 
 /* Fill tr->wanted (and model/decoded) from the <cpu> mode. */
 int xlc_lv_start_set(struct lv_tr *tr, xlc_error *err);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Notes and blockers of a translation: adding, naming, freeing, and the
- * translate() wrapper that turns blockers into one error naming each.
+ * Notes and blockers of a translation: adding, naming, freeing.  The
+ * steps of a translation (libvirt-translate*.c) call in here.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -10,15 +10,8 @@
 #include <string.h>
 
 #include "libvirt-translate-int.h"
-#include "libvirt-util.h"
+#include "../names/feature-names.h"
 #include "../util/strbuf.h"
-
-static char *vformat(const char *fmt, va_list ap)
-{
-    char *s = NULL;
-
-    return vasprintf(&s, fmt, ap) < 0 ? NULL : s;
-}
 
 int xlc_lv_note(struct lv_tr *tr, enum xlc_lv_note_kind kind, const char *lv,
                 const char *xen, const char *fmt, ...)
@@ -31,7 +24,7 @@ int xlc_lv_note(struct lv_tr *tr, enum xlc_lv_note_kind kind, const char *lv,
         return -ENOMEM;
     n = &t->notes[t->nr_notes];
     va_start(ap, fmt);
-    n->text = vformat(fmt, ap);
+    n->text = xlc_vformat(fmt, ap);
     va_end(ap);
     if (!n->text)
         return -ENOMEM;
@@ -52,7 +45,7 @@ int xlc_lv_block(struct lv_tr *tr, enum xlc_lv_block_kind kind,
         return -ENOMEM;
     b = &t->blockers[t->nr_blockers];
     va_start(ap, fmt);
-    b->text = vformat(fmt, ap);
+    b->text = xlc_vformat(fmt, ap);
     va_end(ap);
     if (!b->text)
         return -ENOMEM;
@@ -83,6 +76,20 @@ const char *xlc_lv_label(char *buf, size_t size, const char *lv,
     return buf;
 }
 
+void xlc_lv_bit_label(const struct lv_tr *tr, unsigned int bit,
+                      const char **lv, const char **xen, char *buf,
+                      size_t size)
+{
+    char text[XLC_BIT_TEXT_MAX];
+
+    xlc_lv_bit_names(tr, bit, lv, xen);
+    if (*lv || *xen)
+        xlc_lv_label(buf, size, *lv, *xen);
+    else
+        snprintf(buf, size, "%s (no libvirt or Xen name)",
+                 xlc_bit_text(bit, XLC_BIT_XEN, text));
+}
+
 void xlc_lv_translation_free(struct xlc_lv_translation *t)
 {
     if (!t)
@@ -95,37 +102,4 @@ void xlc_lv_translation_free(struct xlc_lv_translation *t)
     free(t->blockers);
     xlc_lv_decoded_free(t->decoded);
     free(t);
-}
-
-int xlc_lv_translate(const struct xlc_cpu_map *map,
-                     const struct xlc_lv_cpu *cpu,
-                     const struct xlc_lv_host *host, enum xlc_guest_type type,
-                     struct xlc_lv_translation **out, xlc_error *err)
-{
-    struct xlc_lv_translation *t;
-    struct xlc_buf b = XLC_BUF_INIT;
-    char *msg;
-    int rc = xlc_lv_evaluate(map, cpu, host, type, &t, err);
-
-    *out = NULL;
-    if (rc)
-        return rc;
-    if (!t->nr_blockers) {
-        *out = t;
-        return 0;
-    }
-    xlc_buf_printf(&b, "%s:%ld: this <cpu> cannot be given to a%s %s guest "
-                       "on this host (%zu problem%s): ",
-                   cpu->source, cpu->line, type == XLC_GUEST_HVM ? "n" : "",
-                   xlc_guest_type_name(type), t->nr_blockers,
-                   t->nr_blockers == 1 ? "" : "s");
-    for (size_t i = 0; i < t->nr_blockers; i++)
-        xlc_buf_printf(&b, "%s%s", i ? "; " : "", t->blockers[i].text);
-    xlc_lv_translation_free(t);
-    msg = xlc_buf_take(&b);
-    if (!msg)
-        return xlc_fail(err, ENOMEM, "out of memory");
-    rc = xlc_fail(err, EINVAL, "%s", msg);
-    free(msg);
-    return rc;
 }

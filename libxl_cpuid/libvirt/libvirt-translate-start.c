@@ -46,8 +46,7 @@ static int keep_platform(struct lv_tr *tr, const struct xlc_lv_model *m)
             xfs_test(tr->wanted, W, b))
             continue;
         xfs_set(tr->wanted, W, b);
-        xlc_lv_bit_names(tr, b, &lv, &xen);
-        xlc_lv_label(lab, sizeof(lab), lv, xen);
+        xlc_lv_bit_label(tr, b, &lv, &xen, lab, sizeof(lab));
         if (xlc_lv_note(tr, XLC_LV_NOTE_PLATFORM, lv, xen,
                         "%s kept although model %s lacks it: it belongs to "
                         "the virtual platform, as the %s default set has it "

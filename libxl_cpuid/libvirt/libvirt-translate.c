@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "libvirt-translate-int.h"
-#include "libvirt-util.h"
 #include "../util/strbuf.h"
 
 #define W XFS_NR_WORDS
@@ -80,7 +79,7 @@ static int check_vendor(struct lv_tr *tr, xlc_error *err)
     if (!v) {
         for (size_t i = 0; i < tr->map->nr_vendors; i++) {
             const char *n = tr->map->vendors[i].name;
-            unsigned int d = xlc_edit_distance(cpu->vendor, n, 1000);
+            unsigned int d = xlc_edit_distance(cpu->vendor, n, 1000, NULL);
 
             if (d < best)
                 best = d, near = n;
@@ -152,8 +151,7 @@ static int report_cleared(struct lv_tr *tr, const uint32_t *cleared,
         /* A dependent that is itself disabled needs no second word. */
         if (!xfs_test(cleared, W, c) || xfs_test(tr->asked_off, W, c))
             continue;
-        xlc_lv_bit_names(tr, c, &lv, &xen);
-        xlc_lv_label(lab, sizeof(lab), lv, xen);
+        xlc_lv_bit_label(tr, c, &lv, &xen, lab, sizeof(lab));
         if (xfs_test(tr->req, W, c))
             rc = xlc_lv_block(tr, XLC_LV_BLOCK_CONFLICT, lv, xen,
                               "%s is required but depends on %s '%s'", lab,
@@ -268,8 +266,7 @@ static int check_available(struct lv_tr *tr)
 
         if (!xfs_test(tr->wanted, W, b) || xfs_test(tr->avail, W, b))
             continue;
-        xlc_lv_bit_names(tr, b, &lv, &xen);
-        xlc_lv_label(lab, sizeof(lab), lv, xen);
+        xlc_lv_bit_label(tr, b, &lv, &xen, lab, sizeof(lab));
         if (!xfs_test(tr->h->host, W, b) &&
             !xfs_test(xfs_guest_synth_mask, W, b))
             rc = xlc_lv_block(tr, XLC_LV_BLOCK_NOT_ON_HOST, lv, xen,
@@ -309,8 +306,7 @@ static int reapply_deps(struct lv_tr *tr)
 
         if (!xfs_test(cleared, W, b))
             continue;
-        xlc_lv_bit_names(tr, b, &lv, &xen);
-        xlc_lv_label(lab, sizeof(lab), lv, xen);
+        xlc_lv_bit_label(tr, b, &lv, &xen, lab, sizeof(lab));
         pre = missing_prereq(after, b);
         if (xfs_test(tr->req, W, b))
             rc = xlc_lv_block(tr, XLC_LV_BLOCK_CONFLICT, lv, xen,
@@ -345,8 +341,7 @@ static int check_strict(struct lv_tr *tr)
 
         if (!xfs_test(extra, W, b))
             continue;
-        xlc_lv_bit_names(tr, b, &lv, &xen);
-        xlc_lv_label(lab, sizeof(lab), lv, xen);
+        xlc_lv_bit_label(tr, b, &lv, &xen, lab, sizeof(lab));
         if (xlc_lv_block(tr, XLC_LV_BLOCK_STRICT_EXTRA, lv, xen,
                          "match='strict': the host has %s, which this "
                          "<cpu> does not give",
@@ -465,4 +460,38 @@ int xlc_lv_evaluate(const struct xlc_cpu_map *map,
     }
     *out = tr.t;
     return 0;
+}
+
+/* evaluate(), with the blockers turned into one error naming each. */
+int xlc_lv_translate(const struct xlc_cpu_map *map,
+                     const struct xlc_lv_cpu *cpu,
+                     const struct xlc_lv_host *host, enum xlc_guest_type type,
+                     struct xlc_lv_translation **out, xlc_error *err)
+{
+    struct xlc_lv_translation *t;
+    struct xlc_buf b = XLC_BUF_INIT;
+    char *msg;
+    int rc = xlc_lv_evaluate(map, cpu, host, type, &t, err);
+
+    *out = NULL;
+    if (rc)
+        return rc;
+    if (!t->nr_blockers) {
+        *out = t;
+        return 0;
+    }
+    xlc_buf_printf(&b, "%s:%ld: this <cpu> cannot be given to a%s %s guest "
+                       "on this host (%zu problem%s): ",
+                   cpu->source, cpu->line, type == XLC_GUEST_HVM ? "n" : "",
+                   xlc_guest_type_name(type), t->nr_blockers,
+                   t->nr_blockers == 1 ? "" : "s");
+    for (size_t i = 0; i < t->nr_blockers; i++)
+        xlc_buf_printf(&b, "%s%s", i ? "; " : "", t->blockers[i].text);
+    xlc_lv_translation_free(t);
+    msg = xlc_buf_take(&b);
+    if (!msg)
+        return xlc_fail(err, ENOMEM, "out of memory");
+    rc = xlc_fail(err, EINVAL, "%s", msg);
+    free(msg);
+    return rc;
 }

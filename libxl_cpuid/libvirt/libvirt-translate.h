@@ -89,6 +89,9 @@
 
 #include "../names/guest-type.h" /* enum xlc_guest_type, xlc_guest_type_name() */
 
+struct xfs_cpu_policy;
+struct xlc_system_policies;
+
 struct xlc_lv_host {
     char vendor[13];          /* CPUID vendor string; "" when unknown */
     bool has_signature;
@@ -113,6 +116,16 @@ bool xlc_lv_host_from_dump(struct xlc_lv_host *h, enum xlc_guest_type t,
 /* Vendor and signature from CPUID leaves 0 and 1. */
 void xlc_lv_host_identify(struct xlc_lv_host *h,
                           const struct xfs_cpuid_reader *rd);
+/*
+ * The host as the libvirt translation sees it, from system policies: the
+ * three featuresets of the type, vendor and signature from the raw
+ * policy.  False when the host cannot run the type.
+ */
+bool xlc_lv_host_from_policies(struct xlc_lv_host *h, enum xlc_guest_type t,
+                               const struct xlc_system_policies *sys);
+/* Vendor and signature only, from a raw policy's leaves 0 and 1. */
+void xlc_lv_host_identify_raw(struct xlc_lv_host *h,
+                              const struct xfs_cpu_policy *raw);
 
 /* ---- host decode (host-model) ---- */
 

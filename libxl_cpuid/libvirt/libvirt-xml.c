@@ -18,6 +18,7 @@
 #include <libxml/parserInternals.h>
 
 #include "libvirt-xml.h"
+#include "../util/read-file.h"
 
 struct guard {
     const char *name;
@@ -373,89 +374,19 @@ int xlc_xml_rename(xmlNode *n, const char *name)
     return 0;
 }
 
-/*
- * Read at most max + 1 bytes, so oversize files are seen; one byte more
- * is allocated for a terminating NUL.
- */
-static int read_capped(FILE *f, const char *path, size_t max, char **out,
-                       size_t *len, xlc_error *err)
-{
-    size_t cap = 0, n = 0;
-    char *buf = NULL;
-
-    for (;;) {
-        size_t got;
-
-        if (n == cap) {
-            size_t want = cap ? 2 * cap : 16384;
-            char *nb;
-
-            if (want > max + 1)
-                want = max + 1;
-            if (want == cap)
-                break;
-            nb = realloc(buf, want + 1);
-            if (!nb) {
-                free(buf);
-                return xlc_fail(err, ENOMEM, "%s: out of memory", path);
-            }
-            buf = nb;
-            cap = want;
-        }
-        got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (!got)
-            break;
-    }
-    if (ferror(f)) {
-        free(buf);
-        return xlc_fail(err, EIO, "%s: read error", path);
-    }
-    if (!buf && !(buf = malloc(1)))
-        return xlc_fail(err, ENOMEM, "%s: out of memory", path);
-    buf[n] = '\0';
-    *out = buf;
-    *len = n;
-    return 0;
-}
-
-int xlc_xml_read_file(const char *path, size_t max, char **text,
-                      size_t *len, xlc_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    int rc;
-
-    *text = NULL;
-    *len = 0;
-    if (!f)
-        return xlc_fail(err, errno, "%s: cannot open: %s", path,
-                        strerror(errno));
-    rc = read_capped(f, path, max, text, len, err);
-    fclose(f);
-    if (!rc && *len > max) {
-        free(*text);
-        *text = NULL;
-        rc = xlc_fail(err, EFBIG, "%s: file is over %zu bytes", path, max);
-    }
-    return rc;
-}
-
 int xlc_xml_load(const char *path, xmlDocPtr *out, xlc_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t len = 0;
-    int rc;
+    char *buf;
+    size_t len;
+    int rc = xlc_read_file(path, XLC_XML_MAX_BYTES, &buf, &len, err);
 
     *out = NULL;
-    if (!f)
-        return xlc_fail(err, errno, "%s: cannot open: %s", path,
-                        strerror(errno));
-    rc = read_capped(f, path, XLC_XML_MAX_BYTES, &buf, &len, err);
-    fclose(f);
+    if (rc == -EFBIG)
+        return xlc_fail(err, EFBIG, "%s: document is over %u bytes (limit "
+                        "%u)", path, XLC_XML_MAX_BYTES, XLC_XML_MAX_BYTES);
     if (rc)
         return rc;
-    rc = xlc_xml_parse(path, buf ? buf : "", len, out, err);
+    rc = xlc_xml_parse(path, buf, len, out, err);
     free(buf);
     return rc;
 }

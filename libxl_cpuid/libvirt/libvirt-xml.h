@@ -49,13 +49,6 @@ int xlc_xml_load(const char *path, xmlDocPtr *out, xlc_error *err);
 void xlc_xml_free(xmlDocPtr doc);
 
 /*
- * Read a whole file of at most `max` bytes into a malloc'd buffer, NUL
- * terminated (the NUL is not counted in *len).
- */
-int xlc_xml_read_file(const char *path, size_t max, char **text,
-                      size_t *len, xlc_error *err);
-
-/*
  * One parse for many records.  Called with each child element of the root
  * as soon as its end tag is read; the child (with the text and comments
  * around it) is freed when the call returns, so memory holds one record

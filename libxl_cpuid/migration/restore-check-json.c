@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <inttypes.h>
 
+#include "../names/featureset-text.h"
 #include "restore-check.h"
 #include "../util/strbuf.h"
 
@@ -67,11 +68,11 @@ char *xlc_restore_verdict_json(const struct xlc_restore_verdict *v)
                    "\"policy\": \"%s\", \"msr_policy\": \"%s\", "
                    "\"featureset\": \"",
                    v->accept ? "accept" : "refuse",
-                   v->domain_type == XFS_STREAM_DOM_X86_PV ? "pv" : "hvm",
+                   xlc_guest_type_name(
+                       xlc_guest_type_of_stream_domain(v->domain_type)),
                    v->compat_policy ? "compatibility" : "recorded",
                    v->msr_missing ? "destination-default" : "recorded");
-    for (unsigned int w = 0; w < XFS_NR_WORDS; w++)
-        xlc_buf_printf(&b, "%s%08" PRIx32, w ? ":" : "", fs[w]);
+    xlc_featureset_put(&b, fs, XFS_NR_WORDS);
     xlc_buf_printf(&b,
                    "\", \"limits\": {\"basic\": \"0x%" PRIx32 "\", "
                    "\"leaf7\": \"0x%" PRIx32 "\", \"extended\": \"0x%" PRIx32

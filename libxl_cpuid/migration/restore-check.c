@@ -13,17 +13,11 @@
 #include "restore-check.h"
 #include "../util/strbuf.h"
 
-static enum xlc_guest_type guest_type_of(uint32_t domain_type)
-{
-    return domain_type == XFS_STREAM_DOM_X86_PV ? XLC_GUEST_PV
-                                                : XLC_GUEST_HVM;
-}
-
 void xlc_restore_dest_from_system(const struct xlc_system_policies *sys,
                                   uint32_t domain_type,
                                   struct xlc_restore_dest *d)
 {
-    enum xlc_guest_type type = guest_type_of(domain_type);
+    enum xlc_guest_type type = xlc_guest_type_of_stream_domain(domain_type);
     unsigned int max = xlc_policy_index_max(type);
     unsigned int def = xlc_policy_index_default(type);
 
@@ -43,7 +37,7 @@ void xlc_restore_dest_host(const struct xlc_restore_dest *d,
                            struct xlc_gv_host *h)
 {
     memset(h, 0, sizeof(*h));
-    h->type = guest_type_of(d->domain_type);
+    h->type = xlc_guest_type_of_stream_domain(d->domain_type);
     h->usable = d->usable;
     h->raw = &d->raw;
     h->host = &d->host;

@@ -47,15 +47,7 @@ static uint64_t here(const struct parser *p)
 /* Read exactly n bytes or say what was being read and where it stopped. */
 static int need(struct parser *p, void *dst, size_t n, const char *what)
 {
-    uint64_t at = here(p);
-    size_t got = xlc_src_read(p->src, dst, n);
-
-    if (got < n)
-        return xlc_fail(p->err, EINVAL,
-                        "offset %" PRIu64 ": stream truncated in the %s "
-                        "(%zu of %zu bytes present)",
-                        at, what, got, n);
-    return 0;
+    return xlc_src_take(p->src, p->base, dst, n, "stream", what, p->err);
 }
 
 static unsigned int min_version(uint32_t type)
@@ -519,27 +511,6 @@ int xlc_stream_parse_src(struct xlc_src *s, bool nested,
     return rc;
 }
 
-/* A bare libxc stream, or an xl save file holding one. */
-static int parse_any(struct xlc_src *s, struct xlc_stream_info *out,
-                     xlc_error *err)
-{
-    uint8_t head[32];
-    size_t n = xlc_src_peek(s, head, sizeof(head));
-
-    if (xlc_xl_save_magic(head, n))
-        return xlc_xl_save_parse_src(s, out, err);
-    return xlc_stream_parse_src(s, false, out, err);
-}
-
-int xlc_stream_parse(const void *buf, size_t len, struct xlc_stream_info *out,
-                     xlc_error *err)
-{
-    struct xlc_src s;
-
-    xlc_src_mem(&s, buf, len);
-    return parse_any(&s, out, err);
-}
-
 int xlc_stream_parse_records(const void *buf, size_t len, uint32_t version,
                              uint64_t base, struct xlc_stream_info *out,
                              xlc_error *err)
@@ -557,26 +528,6 @@ int xlc_stream_parse_records(const void *buf, size_t len, uint32_t version,
     rc = parse_records(&p, false, false);
     if (rc)
         xlc_stream_info_free(out);
-    return rc;
-}
-
-int xlc_stream_load(const char *path, struct xlc_stream_info *out,
-                    xlc_error *err)
-{
-    struct xlc_src s;
-    int rc;
-
-    memset(out, 0, sizeof(*out));
-    rc = xlc_src_open(&s, path, err);
-    if (rc)
-        return rc;
-    rc = parse_any(&s, out, err);
-    if (xlc_src_close(&s) && !rc) {
-        xlc_stream_info_free(out);
-        rc = xlc_fail(err, EIO, "read error");
-    }
-    if (rc)
-        xlc_error_prefix(err, "%s", path);
     return rc;
 }
 

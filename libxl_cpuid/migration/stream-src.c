@@ -3,6 +3,7 @@
  * Stream sources: memory, or a file read and skipped without loading it.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -149,4 +150,18 @@ bool xlc_src_at_end(struct xlc_src *s)
         return true;
     ungetc(c, s->f);
     return false;
+}
+
+int xlc_src_take(struct xlc_src *s, uint64_t base, void *dst, uint64_t n,
+                 const char *container, const char *what, xlc_error *err)
+{
+    uint64_t at = base + s->pos;
+    uint64_t got = dst ? xlc_src_read(s, dst, (size_t)n) : xlc_src_skip(s, n);
+
+    if (got < n)
+        return xlc_fail(err, EINVAL,
+                        "offset %" PRIu64 ": %s truncated in the %s "
+                        "(%" PRIu64 " of %" PRIu64 " bytes present)",
+                        at, container, what, got, n);
+    return 0;
 }

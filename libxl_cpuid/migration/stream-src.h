@@ -3,7 +3,8 @@
  * Private to the stream readers: where stream bytes come from (memory, or
  * a file walked without loading it: a saved guest may be gigabytes), and
  * the two containers built on it -- the libxc stream (stream-read.c) and
- * the xl save file that wraps one (xl-save-file.c).  Positions count from
+ * the xl save file that wraps one (xl-save-file.c), which stream-load.c
+ * tells apart.  Positions count from
  * the start of the input, so every message names a byte offset of the
  * file the user gave.
  */
@@ -41,6 +42,13 @@ uint64_t xlc_src_skip(struct xlc_src *s, uint64_t n);
 bool xlc_src_at_end(struct xlc_src *s);
 /* The first bytes of the input, without consuming them (at offset 0). */
 size_t xlc_src_peek(struct xlc_src *s, void *dst, size_t n);
+/*
+ * Read (dst non-NULL) or skip exactly n bytes, or fail with -EINVAL
+ * saying where it stopped: "offset AT: CONTAINER truncated in the WHAT
+ * (GOT of N bytes present)", AT counting `base` in.
+ */
+int xlc_src_take(struct xlc_src *s, uint64_t base, void *dst, uint64_t n,
+                 const char *container, const char *what, xlc_error *err);
 
 /*
  * Parse a libxc stream from the source's position.  `nested`: the stream

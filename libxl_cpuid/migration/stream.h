@@ -19,39 +19,7 @@
 #include "../../public/migration-stream.h"
 #include "../../xen/lib/cpu-policy.h"
 #include "../util/error.h"
-
-/* A serialised CPU policy: the bodies of the two policy records. */
-struct xlc_policy_entries {
-    struct xfs_cpuid_leaf *leaves;
-    size_t nr_leaves;
-    struct xfs_msr_entry *msrs;
-    size_t nr_msrs;
-};
-
-/* Free the arrays and zero the struct. */
-void xlc_policy_entries_free(struct xlc_policy_entries *e);
-/* Deep copy (dst is overwritten, not freed). */
-int xlc_policy_entries_copy(struct xlc_policy_entries *dst,
-                            const struct xlc_policy_entries *src,
-                            xlc_error *err);
-
-/*
- * Check entries as Xen 4.17's deserialiser would take them: counts within
- * xen/lib/cpu-policy-limits.h, every (leaf, subleaf) with a slot in the
- * policy, known MSRs with zero flags; and, stricter than Xen, no entry
- * repeated (Xen silently keeps the last).  The message names the entry.
- */
-int xlc_policy_entries_check(const struct xlc_policy_entries *e,
-                             xlc_error *err);
-
-/*
- * The featureset words the entries state, read through the policy's word
- * table: a word whose leaf (or MSR) is absent reads as zero.  Tolerant:
- * entries a policy has no slot for are skipped, and leaves past the
- * entries' own limits still count (for inputs that only carry features).
- */
-void xlc_policy_featureset(const struct xlc_policy_entries *e,
-                           uint32_t fs[XFS_NR_WORDS]);
+#include "../policy/cpu-policy.h"
 
 /* ---- writing ---- */
 

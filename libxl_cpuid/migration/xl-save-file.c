@@ -76,30 +76,11 @@ struct xl_reader {
     xlc_error *err;
 };
 
-/* Exactly n bytes, or say what was being read and where it stopped. */
-static int need(struct xl_reader *r, void *dst, size_t n, const char *what)
+/* Exactly n bytes (dst NULL: skipped), or say what was being read and
+ * where it stopped. */
+static int need(struct xl_reader *r, void *dst, uint64_t n, const char *what)
 {
-    uint64_t at = r->src->pos;
-    size_t got = xlc_src_read(r->src, dst, n);
-
-    if (got < n)
-        return xlc_fail(r->err, EINVAL,
-                        "offset %" PRIu64 ": xl save file truncated in the "
-                        "%s (%zu of %zu bytes present)",
-                        at, what, got, n);
-    return 0;
-}
-
-static int skip(struct xl_reader *r, uint64_t n, const char *what)
-{
-    uint64_t at = r->src->pos, got = xlc_src_skip(r->src, n);
-
-    if (got < n)
-        return xlc_fail(r->err, EINVAL,
-                        "offset %" PRIu64 ": xl save file truncated in the "
-                        "%s (%" PRIu64 " of %" PRIu64 " bytes present)",
-                        at, what, got, n);
-    return 0;
+    return xlc_src_take(r->src, 0, dst, n, "xl save file", what, r->err);
 }
 
 static int xl_header(struct xl_reader *r)
@@ -164,7 +145,7 @@ static int xl_optional_data(struct xl_reader *r)
                         "offset 48: the config is %u bytes but the optional "
                         "data holds %u after its length (xl: \"Savefile "
                         "truncated\")", r->info.config_len, len - 4);
-    return skip(r, len - 4, "optional data (the saved domain config)");
+    return need(r, NULL, len - 4, "optional data (the saved domain config)");
 }
 
 static int libxl_header(struct xl_reader *r)
@@ -283,7 +264,7 @@ static int emulator(struct xl_reader *r, const struct lrec *l)
                         "libxl %s record",
                         l->at + 8, id, l->name);
     r->info.emulator_records++;
-    rc = skip(r, l->length - sizeof(h), "emulator data");
+    rc = need(r, NULL, l->length - sizeof(h), "emulator data");
     return rc ? rc : padding(r, l);
 }
 

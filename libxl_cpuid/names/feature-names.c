@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Lenient feature-name lookup: Xen's names from the annotated list, plus
- * the aliases and Xen's xen-cpuid spellings below, compared without
- * regard to case or separator style.
+ * Feature names: Xen's names from the annotated list, plus the aliases
+ * and Xen's xen-cpuid spellings below; how a bit is written in each style
+ * (xlc_bit_text, the one place that spells a bit); and the lenient lookup,
+ * which compares names without regard to case or separator style.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "feature-names.h"
+#include "../util/strbuf.h"
 #include "xen/lib/featureset.h"
 
 /* Every Xen name must fit XLC_FEATURE_NAME_MAX with its terminator. */
@@ -266,6 +269,39 @@ const char *xlc_xen_tool_name(unsigned int value,
     return buf;
 }
 
+const char *xlc_bit_text(unsigned int value, enum xlc_bit_style style,
+                         char buf[XLC_BIT_TEXT_MAX])
+{
+    unsigned int w = value / 32, bit = value % 32;
+    char name[XLC_FEATURE_NAME_MAX];
+    const char *n;
+
+    switch (style) {
+    case XLC_BIT_OURS:
+    case XLC_BIT_XEN:
+        if ((n = xlc_feature_name(value)))
+            snprintf(buf, XLC_BIT_TEXT_MAX, "%s",
+                     style == XLC_BIT_OURS ? xlc_feature_name_lower(value, name)
+                                           : n);
+        else if ((n = xlc_xen_tool_name(value, name)))
+            snprintf(buf, XLC_BIT_TEXT_MAX, "[%u*32+%u %s]", w, bit, n);
+        else
+            snprintf(buf, XLC_BIT_TEXT_MAX, "[%u*32+%u]", w, bit);
+        break;
+    case XLC_BIT_XEN_TOOL:
+        if ((n = xlc_xen_tool_name(value, name)))
+            snprintf(buf, XLC_BIT_TEXT_MAX, "%s", n);
+        else
+            snprintf(buf, XLC_BIT_TEXT_MAX, "<%u>", bit);
+        break;
+    case XLC_BIT_PLACE:
+    default:
+        snprintf(buf, XLC_BIT_TEXT_MAX, "%u*32+%u", w, bit);
+        break;
+    }
+    return buf;
+}
+
 const char *xlc_alias_source_name(enum xlc_alias_source source)
 {
     switch (source) {
@@ -282,41 +318,6 @@ const char *xlc_alias_source_name(enum xlc_alias_source source)
 /* Names longer than this get no suggestion (no feature name is close). */
 #define SUGGEST_MAX_LEN 48
 #define MAX_SUGGESTIONS 3
-
-/*
- * Edit distance with adjacent transpositions (optimal string alignment)
- * between normalised a and b; both at most SUGGEST_MAX_LEN long.
- */
-static unsigned int distance(const char *a, const char *b)
-{
-    unsigned int rows[3][SUGGEST_MAX_LEN + 1];
-    unsigned int *prev2 = rows[0], *prev = rows[1], *cur = rows[2];
-    size_t la = strlen(a), lb = strlen(b);
-
-    for (size_t j = 0; j <= lb; j++)
-        prev[j] = (unsigned int)j;
-    for (size_t i = 1; i <= la; i++) {
-        cur[0] = (unsigned int)i;
-        for (size_t j = 1; j <= lb; j++) {
-            unsigned int cost = norm(a[i - 1]) != norm(b[j - 1]);
-            unsigned int best = prev[j - 1] + cost;
-
-            if (prev[j] + 1 < best)
-                best = prev[j] + 1;
-            if (cur[j - 1] + 1 < best)
-                best = cur[j - 1] + 1;
-            if (i > 1 && j > 1 && norm(a[i - 1]) == norm(b[j - 2]) &&
-                norm(a[i - 2]) == norm(b[j - 1]) && prev2[j - 2] + 1 < best)
-                best = prev2[j - 2] + 1;
-            cur[j] = best;
-        }
-        unsigned int *t = prev2;
-        prev2 = prev;
-        prev = cur;
-        cur = t;
-    }
-    return prev[lb];
-}
 
 struct suggestions {
     unsigned int limit; /* farther than this is no suggestion */
@@ -335,7 +336,7 @@ static void consider(struct suggestions *s, const char *name,
     /* The length difference alone is a lower bound on the distance. */
     if (lc > SUGGEST_MAX_LEN || (ln > lc ? ln - lc : lc - ln) > s->limit)
         return;
-    d = distance(name, candidate);
+    d = xlc_edit_distance(name, candidate, UINT_MAX, norm);
     if (d > s->best || d > s->limit)
         return;
     if (d < s->best) {
@@ -387,12 +388,13 @@ static int unknown(const char *name, xlc_error *err)
         for (unsigned int i = 0; i < s.nr && used < sizeof(hint); i++) {
             const char *xen = xlc_feature_name(s.value[i]);
             const char *sep = i == 0 ? "" : i + 1 == s.nr ? " or " : ", ";
+            char place[XLC_BIT_TEXT_MAX];
 
             if (!xen)      /* a bit only Xen's xen-cpuid names */
                 used += (size_t)snprintf(hint + used, sizeof(hint) - used,
-                                         "%s'%s' (%u*32+%u)", sep,
-                                         s.spelling[i], s.value[i] / 32,
-                                         s.value[i] % 32);
+                                         "%s'%s' (%s)", sep, s.spelling[i],
+                                         xlc_bit_text(s.value[i],
+                                                      XLC_BIT_PLACE, place));
             else if (!strcmp(xen, s.spelling[i]))
                 used += (size_t)snprintf(hint + used, sizeof(hint) - used,
                                          "%s'%s'", sep, xen);
@@ -470,7 +472,7 @@ int xlc_feature_lookup_bits(const char *name, unsigned int *values,
 static int ambiguous(const char *name, const unsigned int *v, unsigned int n,
                      xlc_error *err)
 {
-    char list[512], buf[XLC_FEATURE_NAME_MAX];
+    char list[512], buf[XLC_FEATURE_NAME_MAX], place[XLC_BIT_TEXT_MAX];
     size_t used = 0;
 
     list[0] = '\0';
@@ -478,10 +480,10 @@ static int ambiguous(const char *name, const unsigned int *v, unsigned int n,
         const char *nm = xlc_feature_name(v[i]);
 
         used += (size_t)snprintf(list + used, sizeof(list) - used,
-                                 "%s%s (%u*32+%u)",
+                                 "%s%s (%s)",
                                  i == 0 ? "" : i + 1 == n ? " or " : ", ",
                                  nm ? nm : xlc_xen_tool_name(v[i], buf),
-                                 v[i] / 32, v[i] % 32);
+                                 xlc_bit_text(v[i], XLC_BIT_PLACE, place));
     }
     return xlc_fail(err, EINVAL, "feature name '%s' is ambiguous: it "
                     "stands for %s; use one of those names", name, list);

@@ -114,6 +114,38 @@ const char *xlc_feature_name(unsigned int value);
 const char *xlc_feature_name_lower(unsigned int value,
                                    char buf[XLC_FEATURE_NAME_MAX]);
 
+/*
+ * How a feature bit is written.  Every place that shows a bit, in the
+ * library and the tool, writes it in one of these styles through
+ * xlc_bit_text() (or a list of them, featureset-text.h):
+ *   XLC_BIT_OURS      ours, in text and JSON: Xen's name in lower case
+ *                     ("sse4_1"); a bit no featureset feature names is
+ *                     never dropped but written "[W*32+B name]" when Xen's
+ *                     xen-cpuid has a name for it ("[0*32+18 psn]",
+ *                     "[2*32+0 fpu]"), else "[W*32+B]" ("[17*32+5]");
+ *   XLC_BIT_XEN       messages and explanations: Xen's name as the
+ *                     annotated list has it ("SSE4_1"), an unnamed bit as
+ *                     XLC_BIT_OURS writes it;
+ *   XLC_BIT_XEN_TOOL  Xen 4.17's xen-cpuid (info, detail, its featureset
+ *                     decoding): that tool's spelling ("sse41", "psn"),
+ *                     else "<B>", the bit's number within its word;
+ *   XLC_BIT_PLACE     the place alone, "W*32+B" ("1*32+19"): beside a
+ *                     name already given, and in lists of unnamed bits.
+ */
+enum xlc_bit_style {
+    XLC_BIT_OURS,
+    XLC_BIT_XEN,
+    XLC_BIT_XEN_TOOL,
+    XLC_BIT_PLACE,
+};
+
+/* Room for any bit in any style, terminator included. */
+#define XLC_BIT_TEXT_MAX (XLC_FEATURE_NAME_MAX + 32)
+
+/* Write feature bit `value` (word * 32 + bit) in `style` to buf; buf. */
+const char *xlc_bit_text(unsigned int value, enum xlc_bit_style style,
+                         char buf[XLC_BIT_TEXT_MAX]);
+
 /* True when two names are equal under the lenient comparison. */
 bool xlc_feature_names_match(const char *a, const char *b);
 

@@ -123,39 +123,59 @@ int xlc_featureset_parse(const char *text, uint32_t **words, size_t *nr,
     return 0;
 }
 
+void xlc_featureset_put(struct xlc_buf *b, const uint32_t *words, size_t nr)
+{
+    for (size_t i = 0; i < nr; i++)
+        xlc_buf_printf(b, "%s%08x", i ? ":" : "", words[i]);
+}
+
 char *xlc_featureset_format(const uint32_t *words, size_t nr)
 {
     struct xlc_buf b = XLC_BUF_INIT;
 
-    for (size_t i = 0; i < nr; i++)
-        xlc_buf_printf(&b, "%s%08x", i ? ":" : "", words[i]);
+    xlc_featureset_put(&b, words, nr);
     return xlc_buf_take(&b);
 }
 
-void xlc_featureset_word_names(struct xlc_buf *b, size_t index, uint32_t bits)
+/* One word's bits, after `done` items already written with the same sep. */
+static size_t word_bits(struct xlc_buf *b, size_t index, uint32_t bits,
+                        const struct xlc_bits_list *l, size_t done)
 {
-    bool first = true;
+    size_t n = 0;
 
+    if (l->style == XLC_BIT_XEN_TOOL && index >= XFS_NR_WORDS)
+        return 0;
     for (unsigned int bit = 0; bit < 32; bit++) {
-        char lower[XLC_FEATURE_NAME_MAX];
         unsigned int v = (unsigned int)index * 32 + bit;
-        const char *name = NULL, *xen_tool = NULL;
+        char text[XLC_BIT_TEXT_MAX];
+        bool named = index < XFS_NR_WORDS && xlc_feature_name(v);
 
-        if (!(bits & (1u << bit)))
+        if (!(bits & (1u << bit)) ||
+            (l->which == XLC_BITS_NAMED && !named) ||
+            (l->which == XLC_BITS_UNNAMED && named))
             continue;
-        if (index < XFS_NR_WORDS) {
-            name = xlc_feature_name_lower(v, lower);
-            if (!name)
-                xen_tool = xlc_xen_tool_name(v, lower);
-        }
-        if (!first)
-            xlc_buf_putc(b, ' ');
-        first = false;
-        if (name)
-            xlc_buf_puts(b, name);
-        else if (xen_tool)
-            xlc_buf_printf(b, "[%zu*32+%u %s]", index, bit, xen_tool);
+        xlc_bit_text(v, l->style, text);
+        xlc_buf_puts(b, done + n++ ? l->sep : "");
+        if (l->json)
+            xlc_buf_json_str(b, text);
         else
-            xlc_buf_printf(b, "[%zu*32+%u]", index, bit);
+            xlc_buf_puts(b, text);
     }
+    return n;
+}
+
+size_t xlc_featureset_word_bits(struct xlc_buf *b, size_t index,
+                                uint32_t bits, const struct xlc_bits_list *l)
+{
+    return word_bits(b, index, bits, l, 0);
+}
+
+size_t xlc_featureset_bits(struct xlc_buf *b, const uint32_t *fs, size_t nr,
+                           const struct xlc_bits_list *l)
+{
+    size_t n = 0;
+
+    for (size_t w = 0; w < nr; w++)
+        n += word_bits(b, w, fs[w], l, n);
+    return n;
 }

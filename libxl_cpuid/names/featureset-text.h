@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The featureset text form, as xen-cpuid prints it:
+ * The featureset text form, as xen-cpuid prints it, and the lists of the
+ * bits a featureset word holds.  Everything that writes a featureset or
+ * its words comes through here.  The text form:
  *
  *     0789fbff:f6fa3203:2e500800:040001f7:0000000f:...
  *
@@ -20,10 +22,12 @@
 #ifndef LIBXL_CPUID_FEATURESET_TEXT_H
 #define LIBXL_CPUID_FEATURESET_TEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "../util/error.h"
+#include "feature-names.h"
 #include "../util/strbuf.h"
 
 /*
@@ -39,16 +43,36 @@ int xlc_featureset_parse(const char *text, uint32_t **words, size_t *nr,
  * featureset has at least one word.
  */
 char *xlc_featureset_format(const uint32_t *words, size_t nr);
+/* The same text form appended to b. */
+void xlc_featureset_put(struct xlc_buf *b, const uint32_t *words, size_t nr);
 
 /*
- * Append to b the names of the bits set in featureset word `index`:
- * lower-case Xen names ("sse4_1") in bit order, separated by one space.
- * A set bit that no feature of this build names is never dropped: it is
- * written as "[W*32+B]" (e.g. "[17*32+5]"), or "[W*32+B name]" when Xen's
- * xen-cpuid has a name for it although it is no featureset feature
- * ("[0*32+18 psn]", "[2*32+0 fpu]").
+ * A list of feature bits: each as xlc_bit_text() writes it in `style`
+ * (feature-names.h), as a JSON string when `json`, separated by `sep`.
  */
-void xlc_featureset_word_names(struct xlc_buf *b, size_t index,
-                               uint32_t bits);
+enum xlc_bits_which {
+    XLC_BITS_ALL,
+    XLC_BITS_NAMED,    /* the bits a featureset feature names */
+    XLC_BITS_UNNAMED,  /* the others */
+};
+struct xlc_bits_list {
+    enum xlc_bit_style style;
+    enum xlc_bits_which which;
+    const char *sep;
+    bool json;
+};
+
+/*
+ * Append the bits set in featureset word `index`, in bit order, as list
+ * l; returns how many were written.  Xen's xen-cpuid shows no bit of a
+ * word this build does not know, so XLC_BIT_XEN_TOOL writes none there.
+ * Word 1 = 0x00090401 gives "sse3 [1*32+10 cntx-id] [1*32+16] sse4_1"
+ * (XLC_BIT_OURS, sep " ") and "sse3 cntx-id <16> sse41" (XLC_BIT_XEN_TOOL).
+ */
+size_t xlc_featureset_word_bits(struct xlc_buf *b, size_t index,
+                                uint32_t bits, const struct xlc_bits_list *l);
+/* The same over the nr words of a featureset, word 0 first. */
+size_t xlc_featureset_bits(struct xlc_buf *b, const uint32_t *fs, size_t nr,
+                           const struct xlc_bits_list *l);
 
 #endif /* LIBXL_CPUID_FEATURESET_TEXT_H */

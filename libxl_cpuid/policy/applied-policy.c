@@ -24,105 +24,6 @@ const char *xlc_settings_kind_name(enum xlc_settings_kind k)
     return "?";
 }
 
-unsigned int xlc_policy_index_default(enum xlc_guest_type type)
-{
-    return type == XLC_GUEST_PV ? XFS_SYSCTL_cpu_featureset_pv
-                                : XFS_SYSCTL_cpu_featureset_hvm;
-}
-
-unsigned int xlc_policy_index_max(enum xlc_guest_type type)
-{
-    return type == XLC_GUEST_PV ? XFS_SYSCTL_cpu_featureset_pv_max
-                                : XFS_SYSCTL_cpu_featureset_hvm_max;
-}
-
-/* Bits in words this build does not know: nobody can place them. */
-static int check_known_words(const uint32_t *fs, size_t nr, xlc_error *err)
-{
-    for (size_t w = XFS_NR_WORDS; w < nr; w++)
-        if (fs[w])
-            return xlc_fail(err, EINVAL,
-                            "featureset word %zu is 0x%08x, but this build "
-                            "knows %u words: those features cannot be "
-                            "given to a guest", w, fs[w], XFS_NR_WORDS);
-    return 0;
-}
-
-static void put_feature_name(struct xlc_buf *b, unsigned int f)
-{
-    const struct xfs_feature_info *fi = xfs_feature_by_value(f);
-
-    if (fi)
-        xlc_buf_puts(b, fi->name);
-    else
-        xlc_buf_printf(b, "bit %u", f);
-}
-
-/*
- * Xen clears a feature whose prerequisite is absent (deep dependencies)
- * without a word; we refuse instead, naming every such pair.
- */
-static int check_prerequisites(const uint32_t fs[XFS_NR_WORDS], xlc_error *err)
-{
-    struct xlc_buf b = XLC_BUF_INIT;
-    unsigned int n = 0;
-    int rc = 0;
-
-    for (unsigned int i = 0; i < xfs_nr_features; i++) {
-        unsigned int need = xfs_features[i].value;
-        const uint32_t *deps = xfs_lookup_deep_deps(need);
-
-        if (!deps || xfs_test(fs, XFS_NR_WORDS, need))
-            continue;
-        for (unsigned int f = 0; f < XFS_NR_FEATURE_BITS; f++) {
-            if (!xfs_test(deps, XFS_NR_WORDS, f) ||
-                !xfs_test(fs, XFS_NR_WORDS, f))
-                continue;
-            xlc_buf_puts(&b, n++ ? "; " : "");
-            put_feature_name(&b, f);
-            xlc_buf_puts(&b, " needs ");
-            put_feature_name(&b, need);
-        }
-    }
-    if (b.oom)
-        rc = xlc_fail(err, ENOMEM, "out of memory checking dependencies");
-    else if (n)
-        rc = xlc_fail(err, EINVAL,
-                      "the featureset has %u feature%s without a "
-                      "prerequisite (Xen would silently clear them): %s",
-                      n, n == 1 ? "" : "s", b.s);
-    xlc_buf_free(&b);
-    return rc;
-}
-
-int xlc_featureset_check_applicable(const uint32_t *fs, size_t nr_words,
-                                    xlc_error *err)
-{
-    uint32_t guest[XFS_NR_WORDS];
-    int rc = check_known_words(fs, nr_words, err);
-
-    if (rc)
-        return rc;
-    xfs_copy(guest, XFS_NR_WORDS, fs, nr_words);
-    return check_prerequisites(guest, err);
-}
-
-int xlc_policy_with_featureset(const struct xfs_cpu_policy *def,
-                               const struct xfs_cpu_policy *raw,
-                               const uint32_t *fs, size_t nr_words,
-                               struct xfs_cpu_policy *out, xlc_error *err)
-{
-    uint32_t guest[XFS_NR_WORDS];
-    int rc = xlc_featureset_check_applicable(fs, nr_words, err);
-
-    if (rc)
-        return rc;
-    xfs_copy(guest, XFS_NR_WORDS, fs, nr_words);
-    xfs_policy_copy(out, def);
-    xfs_policy_apply_featureset(out, guest, raw);
-    return 0;
-}
-
 /* Why the host has no policy for this guest type. */
 static int type_unavailable(const struct xlc_system_policies *sys,
                             enum xlc_guest_type type, xlc_error *err)
@@ -191,7 +92,7 @@ static int take_verdict(struct xlc_applied_policy *a,
         if (!(a->refused.reasons[i] = strdup(v->reasons[i].text)))
             return xlc_fail(err, ENOMEM, "out of memory listing %zu "
                             "problems", v->nr_reasons);
-    return v->has_policy ? xlc_policy_serialise(&a->policy, &a->records, err)
+    return v->has_policy ? xlc_policy_serialise(&a->policy, &a->entries, err)
                          : 0;
 }
 
@@ -239,6 +140,7 @@ void xlc_applied_policy_free(struct xlc_applied_policy *a)
         return;
     xlc_lv_translation_free(a->lv);
     xlc_compat_report_free(&a->refused);
+    xlc_policy_entries_free(&a->entries);
     free(a);
 }
 
@@ -261,66 +163,4 @@ int xlc_applied_policy_check(const struct xlc_applied_policy *a,
                : xlc_fail(err, EINVAL, "%s", b.s);
     xlc_buf_free(&b);
     return rc;
-}
-
-static int entries_alloc(struct xlc_policy_entries *e, uint32_t nr_leaves,
-                         uint32_t nr_msrs, xlc_error *err)
-{
-    memset(e, 0, sizeof(*e));
-    e->leaves = calloc(nr_leaves ? nr_leaves : 1, sizeof(*e->leaves));
-    e->msrs = calloc(nr_msrs ? nr_msrs : 1, sizeof(*e->msrs));
-    if (!e->leaves || !e->msrs) {
-        xlc_policy_entries_free(e);
-        return xlc_fail(err, ENOMEM, "out of memory for policy entries");
-    }
-    e->nr_leaves = nr_leaves;
-    e->nr_msrs = nr_msrs;
-    return 0;
-}
-
-static int entries_of_records(const struct xlc_policy_records *r,
-                              struct xlc_policy_entries *e, xlc_error *err)
-{
-    int rc = entries_alloc(e, r->nr_leaves, r->nr_msrs, err);
-
-    if (rc)
-        return rc;
-    memcpy(e->leaves, r->leaves, r->nr_leaves * sizeof(*e->leaves));
-    memcpy(e->msrs, r->msrs, r->nr_msrs * sizeof(*e->msrs));
-    return 0;
-}
-
-int xlc_applied_policy_entries(const struct xlc_applied_policy *a,
-                               struct xlc_policy_entries *e, xlc_error *err)
-{
-    return entries_of_records(&a->records, e, err);
-}
-
-int xlc_policy_to_entries(const struct xfs_cpu_policy *p,
-                          struct xlc_policy_entries *e, xlc_error *err)
-{
-    struct xlc_policy_records *r = malloc(sizeof(*r));
-    int rc;
-
-    if (!r)
-        return xlc_fail(err, ENOMEM, "out of memory serialising a policy");
-    rc = xlc_policy_serialise(p, r, err);
-    if (!rc)
-        rc = entries_of_records(r, e, err);
-    free(r);
-    return rc;
-}
-
-int xlc_policy_from_entries(struct xfs_cpu_policy *p,
-                            const struct xlc_policy_entries *e,
-                            xlc_error *err)
-{
-    if (e->nr_leaves > XFS_POLICY_MAX_LEAVES ||
-        e->nr_msrs > XFS_POLICY_MAX_MSRS)
-        return xlc_fail(err, E2BIG, "%zu CPUID leaves and %zu MSRs: a "
-                        "policy holds at most %u and %u", e->nr_leaves,
-                        e->nr_msrs, XFS_POLICY_MAX_LEAVES,
-                        XFS_POLICY_MAX_MSRS);
-    return xlc_policy_deserialise(p, e->leaves, (uint32_t)e->nr_leaves,
-                                  e->msrs, (uint32_t)e->nr_msrs, err);
 }

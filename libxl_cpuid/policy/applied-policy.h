@@ -62,7 +62,7 @@ struct xlc_applied_policy {
     enum xlc_settings_kind from;
     uint32_t fs[XFS_NR_WORDS];           /* the guest featureset */
     struct xfs_cpu_policy policy;        /* the full guest policy */
-    struct xlc_policy_records records;   /* its serialised form */
+    struct xlc_policy_entries entries;   /* its serialised form */
     struct xlc_lv_translation *lv;       /* LIBVIRT: notes, verdict */
     /*
      * Why this host cannot give the guest that policy: the libvirt
@@ -75,10 +75,6 @@ struct xlc_applied_policy {
 
 /* "default", "featureset", "libvirt", "xl-cpuid". */
 const char *xlc_settings_kind_name(enum xlc_settings_kind k);
-
-/* The system-policy index of a type's default / max policy. */
-unsigned int xlc_policy_index_default(enum xlc_guest_type type);
-unsigned int xlc_policy_index_max(enum xlc_guest_type type);
 
 /*
  * Build the applied policy.  Returns 0 with *out set (check
@@ -97,12 +93,8 @@ void xlc_applied_policy_free(struct xlc_applied_policy *a);
 int xlc_applied_policy_check(const struct xlc_applied_policy *a,
                              xlc_error *err);
 
-/* The records as the stream layer's entry list (malloc()ed copies). */
-int xlc_applied_policy_entries(const struct xlc_applied_policy *a,
-                               struct xlc_policy_entries *e, xlc_error *err);
-
 /*
- * Step 2 on its own: 0 when fs can be applied unchanged, else -EINVAL
+ * Step 2 on its own (featureset-apply.c): 0 when fs can be applied unchanged, else -EINVAL
  * naming bits in unknown words or every feature without a prerequisite.
  */
 int xlc_featureset_check_applicable(const uint32_t *fs, size_t nr_words,
@@ -142,23 +134,5 @@ void xlc_domain_judged(const struct xfs_cpu_policy *asked,
                        const struct xfs_cpu_policy *max, bool hvm,
                        struct xfs_cpu_policy *seen,
                        struct xfs_cpu_policy *limit);
-
-/* Serialise a policy into an entry list / apply entries on top of *p. */
-int xlc_policy_to_entries(const struct xfs_cpu_policy *p,
-                          struct xlc_policy_entries *e, xlc_error *err);
-int xlc_policy_from_entries(struct xfs_cpu_policy *p,
-                            const struct xlc_policy_entries *e,
-                            xlc_error *err);
-
-/*
- * The host as the libvirt translation sees it, from system policies: the
- * three featuresets of the type, vendor and signature from the raw
- * policy.  False when the host cannot run the type.
- */
-bool xlc_lv_host_from_policies(struct xlc_lv_host *h, enum xlc_guest_type t,
-                               const struct xlc_system_policies *sys);
-/* Vendor and signature only, from a raw policy's leaves 0 and 1. */
-void xlc_lv_host_identify_raw(struct xlc_lv_host *h,
-                              const struct xfs_cpu_policy *raw);
 
 #endif /* LIBXL_CPUID_APPLIED_POLICY_H */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cpu-policy.h"
+#include "../names/feature-names.h"
 
 const char *xlc_reg_name(enum xfs_reg reg)
 {
@@ -40,13 +41,10 @@ const char *xlc_xstate_component_name(unsigned int component)
 
 void xlc_feature_where_text(unsigned int feature, struct xlc_buf *b)
 {
-    const struct xfs_feature_info *fi = xfs_feature_by_value(feature);
     const struct xfs_word_info *wi = &xfs_words[feature / 32];
+    char text[XLC_BIT_TEXT_MAX];
 
-    if (fi)
-        xlc_buf_printf(b, "feature %s", fi->name);
-    else
-        xlc_buf_printf(b, "unnamed feature bit %u", feature);
+    xlc_buf_printf(b, "feature %s", xlc_bit_text(feature, XLC_BIT_XEN, text));
     xlc_buf_printf(b, " (word %u %s bit %u, ", feature / 32, wi->key,
                    feature % 32);
     if (wi->src == XFS_SRC_MSR)

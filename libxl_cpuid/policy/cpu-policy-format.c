@@ -4,6 +4,7 @@
  * Both walk the serialised form, so what is shown is exactly what a
  * migration stream or a domctl would carry.
  */
+#include <errno.h>
 #include <inttypes.h>
 
 #include "cpu-policy.h"
@@ -16,18 +17,20 @@ static bool leaf_is_zero(const struct xfs_cpuid_leaf *l)
 void xlc_policy_format_text(struct xlc_buf *b, const char *name,
                             const struct xfs_cpu_policy *p)
 {
-    struct xlc_policy_records r;
+    struct xlc_policy_entries r;
+    xlc_error err = { 0 };
 
-    if (xlc_policy_serialise(p, &r, NULL)) {
+    if (xlc_policy_serialise(p, &r, &err)) {
+        b->oom |= err.code == ENOMEM;
         xlc_buf_printf(b, "%s policy: cannot be serialised\n", name);
         return;
     }
-    xlc_buf_printf(b, "%s policy: %" PRIu32 " leaves, %" PRIu32 " MSRs\n",
-                   name, r.nr_leaves, r.nr_msrs);
+    xlc_buf_printf(b, "%s policy: %zu leaves, %zu MSRs\n", name,
+                   r.nr_leaves, r.nr_msrs);
     xlc_buf_puts(b, " CPUID:\n");
     xlc_buf_printf(b, "  %-8s %-8s -> %-8s %-8s %-8s %-8s\n", "leaf",
                    "subleaf", "eax", "ebx", "ecx", "edx");
-    for (uint32_t i = 0; i < r.nr_leaves; i++) {
+    for (size_t i = 0; i < r.nr_leaves; i++) {
         const struct xfs_cpuid_leaf *l = &r.leaves[i];
 
         if (leaf_is_zero(l))     /* counted above, not worth a line */
@@ -38,9 +41,10 @@ void xlc_policy_format_text(struct xlc_buf *b, const char *name,
     }
     xlc_buf_puts(b, " MSRs:\n");
     xlc_buf_printf(b, "  %-8s -> %-16s\n", "index", "value");
-    for (uint32_t i = 0; i < r.nr_msrs; i++)
+    for (size_t i = 0; i < r.nr_msrs; i++)
         xlc_buf_printf(b, "  %08" PRIx32 " -> %016" PRIx64 "\n",
                        r.msrs[i].idx, r.msrs[i].val);
+    xlc_policy_entries_free(&r);
 }
 
 static void json_leaf(struct xlc_buf *b, const struct xfs_cpuid_leaf *l)
@@ -59,12 +63,11 @@ static void json_leaf(struct xlc_buf *b, const struct xfs_cpuid_leaf *l)
 void xlc_policy_format_json(struct xlc_buf *b, const char *name,
                             const struct xfs_cpu_policy *p)
 {
-    struct xlc_policy_records r;
+    struct xlc_policy_entries r = { 0 };
+    xlc_error err = { 0 };
 
-    if (xlc_policy_serialise(p, &r, NULL)) {
-        r.nr_leaves = 0;
-        r.nr_msrs = 0;
-    }
+    if (xlc_policy_serialise(p, &r, &err))
+        b->oom |= err.code == ENOMEM;
     xlc_buf_puts(b, "{\"name\":");
     xlc_buf_json_str(b, name);
     xlc_buf_puts(b, ",\"vendor\":");
@@ -73,15 +76,16 @@ void xlc_policy_format_json(struct xlc_buf *b, const char *name,
     xlc_buf_printf(b, ",\"max_leaf\":\"0x%08" PRIx32 "\",\"max_extd_leaf\":"
                       "\"0x%08" PRIx32 "\",\"leaves\":[",
                    xfs_policy_max_leaf(p), xfs_policy_max_extd_leaf(p));
-    for (uint32_t i = 0; i < r.nr_leaves; i++) {
+    for (size_t i = 0; i < r.nr_leaves; i++) {
         if (i)
             xlc_buf_putc(b, ',');
         json_leaf(b, &r.leaves[i]);
     }
     xlc_buf_puts(b, "],\"msrs\":[");
-    for (uint32_t i = 0; i < r.nr_msrs; i++)
+    for (size_t i = 0; i < r.nr_msrs; i++)
         xlc_buf_printf(b, "%s{\"index\":\"0x%08" PRIx32 "\",\"value\":"
                           "\"0x%016" PRIx64 "\"}",
                        i ? "," : "", r.msrs[i].idx, r.msrs[i].val);
     xlc_buf_puts(b, "]}");
+    xlc_policy_entries_free(&r);
 }

@@ -17,20 +17,49 @@
 #include "../util/error.h"
 #include "../util/strbuf.h"
 
-/* ---- serialised form (cpu-policy-records.c) ---- */
+/* ---- the serialised form (policy-entries.c) ---- */
 
 /*
- * Apply serialised leaves and MSRs on top of *p.  Refuses, naming the
- * entry (its position, leaf/subleaf or MSR index): leaves a policy cannot
- * hold, subleaves out of range, duplicates, leaves past the policy's own
- * max leaf/subleaf, unknown MSRs, non-zero MSR flags, values too wide.
- * Returns 0 or -EINVAL (-E2BIG for too many entries); *p is unchanged on
- * error.
+ * A policy as the CPUID leaves and MSRs Xen serialises it into: what
+ * xc_cpu_policy_serialise() gives, what a migration stream's
+ * X86_CPUID_POLICY and X86_MSR_POLICY records hold, what a policy file
+ * says.  The one serialised form every reader and writer uses; the arrays
+ * are malloc()ed (zero-initialise; free with xlc_policy_entries_free).
+ */
+struct xlc_policy_entries {
+    struct xfs_cpuid_leaf *leaves;
+    size_t nr_leaves;
+    struct xfs_msr_entry *msrs;
+    size_t nr_msrs;
+};
+
+/* Arrays for nr_leaves and nr_msrs zeroed entries (*e overwritten). */
+int xlc_policy_entries_alloc(struct xlc_policy_entries *e, size_t nr_leaves,
+                             size_t nr_msrs, xlc_error *err);
+/* Free the arrays and zero the struct. */
+void xlc_policy_entries_free(struct xlc_policy_entries *e);
+/* Deep copy (dst is overwritten, not freed). */
+int xlc_policy_entries_copy(struct xlc_policy_entries *dst,
+                            const struct xlc_policy_entries *src,
+                            xlc_error *err);
+
+/*
+ * A policy's entries, in Xen's order (*out overwritten, not freed).
+ * Returns 0, -ENOBUFS (more than XFS_POLICY_MAX_LEAVES / _MSRS: a policy
+ * this build cannot serialise) or -ENOMEM.
+ */
+int xlc_policy_serialise(const struct xfs_cpu_policy *p,
+                         struct xlc_policy_entries *out, xlc_error *err);
+
+/*
+ * Apply entries on top of *p.  Refuses, naming the entry (its position,
+ * leaf/subleaf or MSR index): leaves a policy cannot hold, subleaves out
+ * of range, duplicates, leaves past the policy's own max leaf/subleaf,
+ * unknown MSRs, non-zero MSR flags, values too wide.  Returns 0 or
+ * -EINVAL (-E2BIG for too many entries); *p is unchanged on error.
  */
 int xlc_policy_deserialise(struct xfs_cpu_policy *p,
-                           const struct xfs_cpuid_leaf *leaves,
-                           uint32_t nr_leaves,
-                           const struct xfs_msr_entry *msrs, uint32_t nr_msrs,
+                           const struct xlc_policy_entries *e,
                            xlc_error *err);
 
 /* The message for a core error (what xlc_policy_deserialise reports). */
@@ -41,15 +70,23 @@ void xlc_policy_error_text(const struct xfs_policy_error *e,
 void xlc_policy_limit_text(const struct xfs_policy_error *e,
                            struct xlc_buf *b);
 
-/* Serialise into fixed-size arrays of XFS_POLICY_MAX_LEAVES / _MSRS. */
-struct xlc_policy_records {
-    struct xfs_cpuid_leaf leaves[XFS_POLICY_MAX_LEAVES];
-    uint32_t nr_leaves;
-    struct xfs_msr_entry msrs[XFS_POLICY_MAX_MSRS];
-    uint32_t nr_msrs;
-};
-int xlc_policy_serialise(const struct xfs_cpu_policy *p,
-                         struct xlc_policy_records *out, xlc_error *err);
+/*
+ * Check entries as Xen 4.17's deserialiser would take them: counts within
+ * xen/lib/cpu-policy-limits.h, every (leaf, subleaf) with a slot in the
+ * policy, known MSRs with zero flags; and, stricter than Xen, no entry
+ * repeated (Xen silently keeps the last).  The message names the entry.
+ */
+int xlc_policy_entries_check(const struct xlc_policy_entries *e,
+                             xlc_error *err);
+
+/*
+ * The featureset words the entries state, read through the policy's word
+ * table: a word whose leaf (or MSR) is absent reads as zero.  Tolerant:
+ * entries a policy has no slot for are skipped, and leaves past the
+ * entries' own limits still count (for inputs that only carry features).
+ */
+void xlc_policy_featureset(const struct xlc_policy_entries *e,
+                           uint32_t fs[XFS_NR_WORDS]);
 
 /* ---- compatibility (cpu-policy-compat.c) ---- */
 
@@ -158,7 +195,7 @@ int xlc_xen_system_policies(struct xlc_system_policies **out,
  * Xen cannot be reached; otherwise the error Xen answered with (-ESRCH:
  * no such domain), or -ENOBUFS when the policy does not fit.
  */
-int xlc_xen_domain_records(uint32_t domid, struct xlc_policy_records *out,
+int xlc_xen_domain_entries(uint32_t domid, struct xlc_policy_entries *out,
                            xlc_error *err);
 
 /*

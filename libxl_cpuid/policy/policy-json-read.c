@@ -16,6 +16,7 @@
 #include "../../xen/lib/cpu-policy-limits.h"
 #include "policy-json.h"
 #include "../migration/stream-check.h"
+#include "../util/read-file.h"
 
 struct jctx {
     const char *name;
@@ -343,40 +344,24 @@ int xlc_policy_json_parse(const char *name, const char *text, size_t len,
     return 0;
 }
 
+/* A policy file is a few KiB; anything near this is not one. */
+#define POLICY_FILE_MAX_BYTES (16u << 20)
+
 int xlc_policy_json_load(const char *path, struct xlc_policy_entries *out,
                          uint32_t *domain_type, xlc_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    char *text = NULL;
-    size_t len = 0, cap = 0;
+    char *text;
+    size_t len;
     int rc;
 
     memset(out, 0, sizeof(*out));
-    if (!f) {
-        rc = errno;
-        return xlc_fail(err, rc, "%s: cannot open: %s", path, strerror(rc));
-    }
-    for (;;) {
-        char *grown;
-
-        if (len == cap) {
-            cap = cap ? 2 * cap : 65536;
-            grown = realloc(text, cap);
-            if (!grown) {
-                free(text);
-                fclose(f);
-                return xlc_fail(err, ENOMEM, "%s: out of memory", path);
-            }
-            text = grown;
-        }
-        len += fread(text + len, 1, cap - len, f);
-        if (len < cap)
-            break;
-    }
-    rc = ferror(f) ? xlc_fail(err, EIO, "%s: read error", path)
-                   : xlc_policy_json_parse(path, text, len, out, domain_type,
-                                           err);
-    fclose(f);
+    rc = xlc_read_file(path, POLICY_FILE_MAX_BYTES, &text, &len, err);
+    if (rc == -EFBIG)
+        return xlc_fail(err, EFBIG, "%s: larger than %u MiB, not a policy "
+                        "file", path, POLICY_FILE_MAX_BYTES >> 20);
+    if (rc)
+        return rc;
+    rc = xlc_policy_json_parse(path, text, len, out, domain_type, err);
     free(text);
     return rc;
 }

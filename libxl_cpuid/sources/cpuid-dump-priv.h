@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Internals shared by the dump readers (XML, cpuid -r text, live CPU):
- * a builder that collects leaves and MSRs, remembering where each came
- * from so that a conflicting duplicate can name both places.
+ * a builder (cpuid-dump-builder.c) that collects leaves and MSRs,
+ * remembering where each came from so that a conflicting duplicate can
+ * name both places.  The readers use the builder; the front door
+ * (cpuid-dump.c) picks a reader by the text's first characters.
  *
  * A dump is data: every (leaf, subleaf) pair is kept as the file gives
  * it, whether or not this project knows what the leaf means or whether
@@ -65,6 +67,9 @@ int dump_parse_xml(const char *name, const char *text, size_t len,
                    struct xlc_cpuid_dump **out, xlc_error *err);
 int dump_parse_cpuid_r(const char *name, const char *text, size_t len,
                        struct xlc_cpuid_dump **out, xlc_error *err);
+
+/* qsort/bsearch order of leaves: by leaf, then subleaf. */
+int dump_leaf_cmp(const void *x, const void *y);
 
 /*
  * Parse "0x1f" / "1f" (hex, at most 8 significant digits) into *v.

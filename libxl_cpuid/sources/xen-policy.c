@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * System and domain policies from the running Xen, through libxenguest.  Each policy
- * is fetched, serialised by libxenguest and read back with our own
+ * System and domain policies from the running Xen, through libxenguest.
+ * Each policy is fetched, serialised by libxenguest and read back with our own
  * deserialiser, so anything Xen reports that this build cannot hold is
  * refused with the offending leaf rather than dropped.
  */
@@ -30,44 +30,61 @@ static unsigned int xen_policy_index(unsigned int ours)
     }
 }
 
+/*
+ * The policy in xp as entries, serialised by libxenguest into room for
+ * what a policy of this build holds.  0, -ENOMEM, or -ENOBUFS with
+ * libxenguest's errno in *xc_err (it does not fit).
+ */
+static int xc_entries(xc_interface *xch, xc_cpu_policy_t *xp,
+                      struct xlc_policy_entries *e, int *xc_err)
+{
+    uint32_t nr_leaves = XFS_POLICY_MAX_LEAVES, nr_msrs = XFS_POLICY_MAX_MSRS;
+
+    if (xlc_policy_entries_alloc(e, nr_leaves, nr_msrs, NULL))
+        return -ENOMEM;
+    if (xc_cpu_policy_serialise(xch, xp, (xen_cpuid_leaf_t *)e->leaves,
+                                &nr_leaves, (xen_msr_entry_t *)e->msrs,
+                                &nr_msrs)) {
+        *xc_err = errno;
+        xlc_policy_entries_free(e);
+        return -ENOBUFS;
+    }
+    e->nr_leaves = nr_leaves;
+    e->nr_msrs = nr_msrs;
+    return 0;
+}
+
 static int fetch_one(xc_interface *xch, xc_cpu_policy_t *xp, unsigned int i,
                      struct xlc_system_policies *s, xlc_error *err)
 {
-    struct xlc_policy_records *r = calloc(1, sizeof(*r));
     struct xfs_cpu_policy *p = &s->pol.p[i];
-    int rc = 0;
+    struct xlc_policy_entries e = { 0 };
+    int rc, xc_err = 0;
 
     xfs_policy_zero(p);
-    if (!r)
-        return xlc_fail(err, ENOMEM, "out of memory");
     if (xc_cpu_policy_get_system(xch, xen_policy_index(i), xp)) {
         if (errno != EOPNOTSUPP)
-            rc = xlc_fail(err, ENODEV, "Xen: %s policy: %s",
-                          xlc_policy_name(i), strerror(errno));
-        goto out;
+            return xlc_fail(err, ENODEV, "Xen: %s policy: %s",
+                            xlc_policy_name(i), strerror(errno));
+        return 0;
     }
-    r->nr_leaves = XFS_POLICY_MAX_LEAVES;
-    r->nr_msrs = XFS_POLICY_MAX_MSRS;
-    if (xc_cpu_policy_serialise(xch, xp, (xen_cpuid_leaf_t *)r->leaves,
-                                &r->nr_leaves, (xen_msr_entry_t *)r->msrs,
-                                &r->nr_msrs)) {
-        rc = xlc_fail(err, EINVAL, "Xen: %s policy does not fit %u leaves "
-                      "and %u MSRs: %s", xlc_policy_name(i),
-                      XFS_POLICY_MAX_LEAVES, XFS_POLICY_MAX_MSRS,
-                      strerror(errno));
-        goto out;
-    }
-    rc = xlc_policy_deserialise(p, r->leaves, r->nr_leaves, r->msrs,
-                                r->nr_msrs, err);
+    rc = xc_entries(xch, xp, &e, &xc_err);
+    if (rc == -ENOMEM)
+        return xlc_fail(err, ENOMEM, "out of memory");
+    if (rc)
+        return xlc_fail(err, EINVAL, "Xen: %s policy does not fit %u leaves "
+                        "and %u MSRs: %s", xlc_policy_name(i),
+                        XFS_POLICY_MAX_LEAVES, XFS_POLICY_MAX_MSRS,
+                        strerror(xc_err));
+    rc = xlc_policy_deserialise(p, &e, err);
+    xlc_policy_entries_free(&e);
     if (rc) {
         xlc_error_prefix(err, "Xen: %s policy", xlc_policy_name(i));
-        goto out;
+        return rc;
     }
     s->pol.present[i] = true;
     xfs_policy_to_featureset(p, s->fs.fs[i], XFS_NR_WORDS);
-out:
-    free(r);
-    return rc;
+    return 0;
 }
 
 int xlc_xen_system_policies(struct xlc_system_policies **out, xlc_error *err)
@@ -102,13 +119,14 @@ int xlc_xen_system_policies(struct xlc_system_policies **out, xlc_error *err)
     return 0;
 }
 
-int xlc_xen_domain_records(uint32_t domid, struct xlc_policy_records *out,
+int xlc_xen_domain_entries(uint32_t domid, struct xlc_policy_entries *out,
                            xlc_error *err)
 {
     struct xlc_xen *x = NULL;
     xc_cpu_policy_t *xp = NULL;
     int rc = xlc_xen_open(&x, err), e;
 
+    memset(out, 0, sizeof(*out));
     if (!rc && !(xp = xc_cpu_policy_init()))
         rc = xlc_fail(err, ENOMEM, "out of memory");
     if (!rc && xc_cpu_policy_get_domain(xlc_xen_xch(x), domid, xp)) {
@@ -116,13 +134,12 @@ int xlc_xen_domain_records(uint32_t domid, struct xlc_policy_records *out,
         rc = xlc_fail(err, e, "Xen: domain %u: %s", domid, strerror(e));
     }
     if (!rc) {
-        out->nr_leaves = XFS_POLICY_MAX_LEAVES;
-        out->nr_msrs = XFS_POLICY_MAX_MSRS;
-        if (xc_cpu_policy_serialise(xlc_xen_xch(x), xp,
-                                    (xen_cpuid_leaf_t *)out->leaves,
-                                    &out->nr_leaves,
-                                    (xen_msr_entry_t *)out->msrs,
-                                    &out->nr_msrs))
+        int xc_err;
+
+        rc = xc_entries(xlc_xen_xch(x), xp, out, &xc_err);
+        if (rc == -ENOMEM)
+            rc = xlc_fail(err, ENOMEM, "out of memory");
+        else if (rc)
             rc = xlc_fail(err, ENOBUFS, "Xen: domain %u policy does not "
                           "fit %u leaves and %u MSRs", domid,
                           XFS_POLICY_MAX_LEAVES, XFS_POLICY_MAX_MSRS);

@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: MIT */
+#include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,4 +120,119 @@ void xlc_buf_free(struct xlc_buf *b)
     b->s = NULL;
     b->len = b->cap = 0;
     b->oom = false;
+}
+
+/* ---- lists of formatted lines ---- */
+
+char *xlc_vformat(const char *fmt, va_list ap)
+{
+    char *s = NULL;
+
+    return vasprintf(&s, fmt, ap) < 0 ? NULL : s;
+}
+
+int xlc_strv_vaddf(char ***v, size_t *n, const char *fmt, va_list ap)
+{
+    char *s = xlc_vformat(fmt, ap), **nv;
+
+    if (!s)
+        return -ENOMEM;
+    nv = realloc(*v, (*n + 1) * sizeof(*nv));
+    if (!nv) {
+        free(s);
+        return -ENOMEM;
+    }
+    nv[(*n)++] = s;
+    *v = nv;
+    return 0;
+}
+
+int xlc_strv_addf(char ***v, size_t *n, const char *fmt, ...)
+{
+    va_list ap;
+    int rc;
+
+    va_start(ap, fmt);
+    rc = xlc_strv_vaddf(v, n, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+void xlc_strv_free(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+/* ---- growable arrays, string helpers ---- */
+
+/* The array pointer is moved with memcpy: it may be any T *. */
+int xlc_grow(void *arr, size_t *cap, size_t nr, size_t size)
+{
+    void *old, *n;
+    size_t want;
+
+    if (nr < *cap)
+        return 0;
+    want = *cap ? 2 * *cap : 8;
+    memcpy(&old, arr, sizeof(old));
+    n = realloc(old, want * size);
+    if (!n)
+        return -1;
+    memcpy(arr, &n, sizeof(n));
+    *cap = want;
+    return 0;
+}
+
+size_t xlc_str_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603u;
+
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return (size_t)h;
+}
+
+static char fold_case(char c)
+{
+    return (char)tolower((unsigned char)c);
+}
+
+unsigned int xlc_edit_distance(const char *a, const char *b, unsigned int cap,
+                               char (*fold)(char))
+{
+    enum { MAXLEN = 64 };
+    unsigned int rows[3][MAXLEN + 1];
+    unsigned int *prev2 = rows[0], *prev = rows[1], *cur = rows[2];
+    size_t la = strlen(a), lb = strlen(b);
+
+    if (!fold)
+        fold = fold_case;
+    if (la > MAXLEN || lb > MAXLEN)
+        return cap;
+    for (size_t j = 0; j <= lb; j++)
+        prev[j] = (unsigned int)j;
+    for (size_t i = 1; i <= la; i++) {
+        cur[0] = (unsigned int)i;
+        for (size_t j = 1; j <= lb; j++) {
+            char ai = fold(a[i - 1]), bj = fold(b[j - 1]);
+            unsigned int best = prev[j - 1] + (ai != bj);
+
+            if (prev[j] + 1 < best)
+                best = prev[j] + 1;
+            if (cur[j - 1] + 1 < best)
+                best = cur[j - 1] + 1;
+            /* An adjacent pair swapped is one edit. */
+            if (i > 1 && j > 1 && ai == fold(b[j - 2]) &&
+                fold(a[i - 2]) == bj && prev2[j - 2] + 1 < best)
+                best = prev2[j - 2] + 1;
+            cur[j] = best;
+        }
+        unsigned int *t = prev2;
+        prev2 = prev;
+        prev = cur;
+        cur = t;
+    }
+    return prev[lb] < cap ? prev[lb] : cap;
 }

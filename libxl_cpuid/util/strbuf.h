@@ -2,11 +2,15 @@
 /*
  * A growable string for text the library builds (JSON, XML, cpuid= strings).
  * On allocation failure the buffer remembers it (oom) and further appends
- * are ignored, so callers check once at the end.
+ * are ignored, so callers check once at the end.  Also the library's list
+ * of formatted lines (notes, reasons): a malloc()ed array of malloc()ed
+ * strings and its count; its growable arrays; and the string helpers its
+ * tables and did-you-mean messages share.
  */
 #ifndef LIBXL_CPUID_STRBUF_H
 #define LIBXL_CPUID_STRBUF_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -29,5 +33,32 @@ void xlc_buf_xml_str(struct xlc_buf *b, const char *s);
 /* Hand the string to the caller (free() it); NULL after oom. */
 char *xlc_buf_take(struct xlc_buf *b);
 void xlc_buf_free(struct xlc_buf *b);
+
+/* A printf-formatted string, malloc()ed; NULL when out of memory. */
+char *xlc_vformat(const char *fmt, va_list ap);
+/* Append a printf-formatted line to the list (*v, *n): 0 or -ENOMEM. */
+int xlc_strv_addf(char ***v, size_t *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+int xlc_strv_vaddf(char ***v, size_t *n, const char *fmt, va_list ap);
+/* Free the n lines and the list. */
+void xlc_strv_free(char **v, size_t n);
+
+/*
+ * Make room for one more element in a growable array: *arr (any T *) has
+ * nr used and *cap allocated elements of `size` bytes.  Returns 0 or -1
+ * (ENOMEM), leaving the array untouched on failure.
+ */
+int xlc_grow(void *arr, size_t *cap, size_t nr, size_t size);
+
+/* A hash of a string (FNV-1a), for the library's hash tables. */
+size_t xlc_str_hash(const char *s);
+
+/*
+ * Edit distance with adjacent transpositions (optimal string alignment)
+ * between a and b, characters compared through fold (NULL: ASCII case
+ * folded).  No answer exceeds cap; strings over 64 characters are cap.
+ */
+unsigned int xlc_edit_distance(const char *a, const char *b, unsigned int cap,
+                               char (*fold)(char));
 
 #endif /* LIBXL_CPUID_STRBUF_H */

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "../policy/applied-policy.h"
 #include "../names/featureset-text.h"
@@ -15,46 +14,16 @@
 #include "../level/level-input.h"
 #include "../policy/policy-json.h"
 
-static bool is_file(const char *path)
-{
-    struct stat st;
-
-    return !stat(path, &st) && S_ISREG(st.st_mode);
-}
-
-/* The first bytes of a file, NUL-terminated, for telling kinds apart. */
-static size_t head_of(const char *path, char *buf, size_t len)
-{
-    FILE *f = fopen(path, "rb");
-    size_t n = f ? fread(buf, 1, len - 1, f) : 0;
-
-    buf[n] = '\0';
-    if (f)
-        fclose(f);
-    return n;
-}
-
 bool xlc_gv_source_is_libvirt(const char *source)
 {
-    char head[512];
-
-    if (!is_file(source))
-        return false;
-    head_of(source, head, sizeof(head));
-    return xlc_level_is_libvirt_cpu(head);
-}
-
-static uint32_t domain_of(enum xlc_guest_type type)
-{
-    return type == XLC_GUEST_PV ? XFS_STREAM_DOM_X86_PV
-                                : XFS_STREAM_DOM_X86_HVM;
+    return xlc_input_kind(source) == XLC_INPUT_LIBVIRT_CPU;
 }
 
 /* A saved guest must be of the type judged (0: the file does not say). */
 static int same_type(const char *path, uint32_t saved,
                      enum xlc_guest_type type, xlc_error *err)
 {
-    if (!saved || saved == domain_of(type))
+    if (!saved || saved == xlc_guest_type_stream_domain(type))
         return 0;
     return xlc_fail(err, EINVAL, "%s: saved for a%s %s guest, but the guests "
                     "judged here are %s", path,
@@ -106,7 +75,7 @@ static int from_system(const struct xlc_system_policies *sys,
                       xlc_guest_type_name(type), xlc_guest_type_name(type));
     if (rc)
         return rc;
-    rc = xlc_applied_policy_entries(a, &s->entries, err);
+    rc = xlc_policy_entries_copy(&s->entries, &a->entries, err);
     xlc_applied_policy_free(a);
     return rc;
 }
@@ -115,22 +84,20 @@ int xlc_gv_host_facts_load(const char *source,
                            struct xlc_system_policies **sys, xlc_error *err)
 {
     struct xlc_sim_opts o = { NULL, false, NULL };
-    char head[512];
-    size_t n;
 
     *sys = NULL;
-    if (!strcmp(source, "@live")) {
+    switch (xlc_input_kind(source)) {
+    case XLC_INPUT_LIVE:
         /* The running Xen when there is one, else the simulated one. */
         if (!xlc_xen_system_policies(sys, err))
             return 0;
         return xlc_system_policies_load(&o, sys, err);
+    case XLC_INPUT_DUMP:
+    case XLC_INPUT_FEATURESET_FILE:
+        break;
+    default:
+        return 0;   /* no CPUID facts */
     }
-    if (!is_file(source))
-        return 0;
-    n = head_of(source, head, sizeof(head));
-    if (xlc_level_is_stream(head, n) || head[strspn(head, " \t\r\n")] == '{' ||
-        xlc_level_is_libvirt_cpu(head))
-        return 0;
     o.cpuid_file = source;
     if (xlc_system_policies_load(&o, sys, err) == -ENOMEM)
         return -ENOMEM;
@@ -166,9 +133,7 @@ static int from_plain_file(const char *path, enum xlc_guest_type type,
     struct xlc_sim_opts o = { path, false, NULL };
     struct xlc_system_policies *sys;
     xlc_error dump_err = { 0 };
-    char text[4096];
-    FILE *f;
-    size_t n;
+    char *text;
     int rc = xlc_system_policies_load(&o, &sys, &dump_err);
 
     if (!rc) {
@@ -179,12 +144,15 @@ static int from_plain_file(const char *path, enum xlc_guest_type type,
     }
     if (rc == -ENOMEM)
         return xlc_fail(err, ENOMEM, "out of memory");
-    f = fopen(path, "r");
-    n = f ? fread(text, 1, sizeof(text) - 1, f) : 0;
-    if (f)
-        fclose(f);
-    text[n] = '\0';
-    rc = from_featureset_text(path, text, s, err);
+    rc = xlc_input_text(path, &text, NULL);
+    if (rc == -ENOMEM)
+        return xlc_fail(err, ENOMEM, "out of memory");
+    if (!rc) {
+        rc = from_featureset_text(path, text, s, err);
+        free(text);
+    } else {
+        rc = -EINVAL;    /* unreadable or too long for a featureset */
+    }
     if (rc == -EINVAL)
         rc = xlc_fail(err, EINVAL, "%s: neither a CPUID dump (%s) nor a "
                       "featureset", path, dump_err.msg);
@@ -195,38 +163,37 @@ static int load(const char *source, enum xlc_guest_type type,
                 const struct xlc_cpu_map *map, struct xlc_gv_source *s,
                 xlc_error *err)
 {
-    char head[512];
-    size_t n;
+    struct xlc_system_policies *sys;
+    int rc;
 
     s->guest.form = XLC_GV_POLICY;
-    if (!strcmp(source, "@live")) {
-        struct xlc_system_policies *sys;
-        int rc = xlc_gv_host_facts_load(source, &sys, err);
-
+    switch (xlc_input_kind(source)) {
+    case XLC_INPUT_LIVE:
+        rc = xlc_gv_host_facts_load(source, &sys, err);
         s->what = "live CPU";
         if (!rc)
             rc = from_system(sys, type, s, err);
         xlc_system_policies_free(sys);
         return rc;
-    }
-    if (!is_file(source)) {
-        if (strchr(source, ':'))
-            return from_featureset_text("featureset", source, s, err);
+    case XLC_INPUT_FEATURESET:
+        return from_featureset_text("featureset", source, s, err);
+    case XLC_INPUT_NONE:
         return xlc_fail(err, ENOENT, "'%s': no such file, not @live, and "
                         "not a featureset (xxxxxxxx:xxxxxxxx:...)", source);
-    }
-    n = head_of(source, head, sizeof(head));
-    if (xlc_level_is_stream(head, n))
+    case XLC_INPUT_STREAM:
         return from_stream(source, type, s, err);
-    if (head[strspn(head, " \t\r\n")] == '{')
+    case XLC_INPUT_POLICY_FILE:
         return from_policy_file(source, type, s, err);
-    if (xlc_level_is_libvirt_cpu(head)) {
+    case XLC_INPUT_LIBVIRT_CPU:
         s->guest.form = XLC_GV_LIBVIRT;
         s->what = "libvirt <cpu>";
         if (!map)
             return xlc_fail(err, EINVAL, "%s: a libvirt <cpu> needs the "
                             "cpu_map", source);
         return xlc_lv_cpu_load(source, &s->cpu, err);
+    case XLC_INPUT_DUMP:
+    case XLC_INPUT_FEATURESET_FILE:
+        break;
     }
     return from_plain_file(source, type, s, err);
 }

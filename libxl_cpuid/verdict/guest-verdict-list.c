@@ -11,7 +11,6 @@
 
 #include "../policy/applied-policy.h"
 #include "guest-verdict-int.h"
-#include "../libvirt/libvirt-util.h"
 #include "../util/strbuf.h"
 
 void xlc_gv_host_from_system(struct xlc_gv_host *h,
@@ -60,13 +59,6 @@ const char *gv_xen_name(unsigned int feature)
     return fi ? fi->name : NULL;
 }
 
-static char *vformat(const char *fmt, va_list ap)
-{
-    char *s = NULL;
-
-    return vasprintf(&s, fmt, ap) < 0 ? NULL : s;
-}
-
 int gv_reason(struct gv_build *b, enum xlc_gv_reason_kind kind,
               const char *tag, int feature, const char *xen, const char *lv,
               const char *fmt, ...)
@@ -80,7 +72,7 @@ int gv_reason(struct gv_build *b, enum xlc_gv_reason_kind kind,
     r = &v->reasons[v->nr_reasons];
     memset(r, 0, sizeof(*r));
     va_start(ap, fmt);
-    r->text = vformat(fmt, ap);
+    r->text = xlc_vformat(fmt, ap);
     va_end(ap);
     if (!r->text)
         return -ENOMEM;
@@ -102,7 +94,7 @@ int gv_change(struct gv_build *b, enum xlc_gv_change_kind kind,
         return -ENOMEM;
     c = &v->changes[v->nr_changes];
     va_start(ap, fmt);
-    c->text = vformat(fmt, ap);
+    c->text = xlc_vformat(fmt, ap);
     va_end(ap);
     if (!c->text)
         return -ENOMEM;

@@ -2,7 +2,7 @@
 /* The leak report as text and JSON (levelling-report.h). */
 #include <stdio.h>
 
-#include "../names/feature-names.h"
+#include "../names/featureset-text.h"
 #include "levelling-report.h"
 
 static const char *const cap_keys[XFS_LCAP_NR] = {
@@ -64,30 +64,16 @@ static void cap_list(struct xlc_buf *b, uint32_t caps, bool json)
         xlc_buf_puts(b, "none");
 }
 
+/* The features of word w, in our spelling: " a b" in text, "a","b" in
+ * JSON (the caller writes the brackets). */
 static void names(struct xlc_buf *b, unsigned int w, uint32_t bits, bool json)
 {
-    char buf[XLC_FEATURE_NAME_MAX];
-    bool first = true;
+    const struct xlc_bits_list l = { XLC_BIT_OURS, XLC_BITS_ALL,
+                                     json ? "," : " ", json };
 
-    for (unsigned int bit = 0; bit < 32; bit++) {
-        const char *n;
-
-        if (!(bits & (1u << bit)))
-            continue;
-        n = xlc_feature_name_lower(w * 32 + bit, buf);
-        if (json) {
-            xlc_buf_puts(b, first ? "" : ",");
-            if (n)
-                xlc_buf_json_str(b, n);
-            else
-                xlc_buf_printf(b, "\"%u*32+%u\"", w, bit);
-        } else if (n) {
-            xlc_buf_printf(b, " %s", n);
-        } else {
-            xlc_buf_printf(b, " %u*32+%u", w, bit);
-        }
-        first = false;
-    }
+    if (!json && bits)
+        xlc_buf_putc(b, ' ');
+    xlc_featureset_word_bits(b, w, bits, &l);
 }
 
 static void text_caps(struct xlc_buf *b, const struct xlc_levelling *c)

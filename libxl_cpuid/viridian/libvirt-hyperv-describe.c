@@ -19,20 +19,13 @@ static int note(struct xlc_hyperv_description *d, const char *fmt, ...)
 
 static int note(struct xlc_hyperv_description *d, const char *fmt, ...)
 {
-    char **v = realloc(d->notes, (d->nr_notes + 1) * sizeof(*v));
     va_list ap;
-    int n;
+    int rc;
 
-    if (!v)
-        return -ENOMEM;
-    d->notes = v;
     va_start(ap, fmt);
-    n = vasprintf(&v[d->nr_notes], fmt, ap);
+    rc = xlc_strv_vaddf(&d->notes, &d->nr_notes, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        return -ENOMEM;
-    d->nr_notes++;
-    return 0;
+    return rc;
 }
 
 /* One "<NAME state='on'/>" when the condition holds; the groups it gives
@@ -175,8 +168,6 @@ void xlc_hyperv_description_free(struct xlc_hyperv_description *d)
     free(d->features);
     free(d->clock_timer);
     free(d->panic);
-    for (size_t i = 0; i < d->nr_notes; i++)
-        free(d->notes[i]);
-    free(d->notes);
+    xlc_strv_free(d->notes, d->nr_notes);
     memset(d, 0, sizeof(*d));
 }

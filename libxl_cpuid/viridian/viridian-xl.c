@@ -19,20 +19,13 @@ static int add_note(struct xlc_viridian_xl *x, const char *fmt, ...)
 
 static int add_note(struct xlc_viridian_xl *x, const char *fmt, ...)
 {
-    char **v = realloc(x->notes, (x->nr_notes + 1) * sizeof(*v));
     va_list ap;
-    int n;
+    int rc;
 
-    if (!v)
-        return -ENOMEM;
-    x->notes = v;
     va_start(ap, fmt);
-    n = vasprintf(&v[x->nr_notes], fmt, ap);
+    rc = xlc_strv_vaddf(&x->notes, &x->nr_notes, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        return -ENOMEM;
-    x->nr_notes++;
-    return 0;
+    return rc;
 }
 
 /* xlu_cfg_get_defbool(): strtol over the whole value, else ignored. */
@@ -180,9 +173,7 @@ void xlc_viridian_xl_free(struct xlc_viridian_xl *x)
     for (size_t i = 0; i < x->nr_items; i++)
         free(x->items[i].text);
     free(x->items);
-    for (size_t i = 0; i < x->nr_notes; i++)
-        free(x->notes[i]);
-    free(x->notes);
+    xlc_strv_free(x->notes, x->nr_notes);
     free(x->value);
     memset(x, 0, sizeof(*x));
 }

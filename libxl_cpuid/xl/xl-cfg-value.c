@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "xl-cfg-value.h"
+#include "../util/strbuf.h"
 
 enum tok {
     T_END, T_NEWLINE, T_SEMI, T_COMMA, T_LBRACKET, T_RBRACKET, T_EQUALS,
@@ -266,15 +267,8 @@ static int parse_value(struct lexer *lx, struct xlc_cfg_value *v,
 static int add_item(struct lexer *lx, struct xlc_cfg_value *list,
                     size_t *cap, unsigned int depth)
 {
-    if (list->nr_items == *cap) {
-        size_t n = *cap ? *cap * 2 : 4;
-        struct xlc_cfg_value *items = realloc(list->items, n * sizeof(*items));
-
-        if (!items)
-            return xlc_fail(lx->err, ENOMEM, "out of memory");
-        list->items = items;
-        *cap = n;
-    }
+    if (xlc_grow(&list->items, cap, list->nr_items, sizeof(*list->items)))
+        return xlc_fail(lx->err, ENOMEM, "out of memory");
     memset(&list->items[list->nr_items], 0, sizeof(list->items[0]));
     return parse_value(lx, &list->items[list->nr_items++], depth + 1);
 }

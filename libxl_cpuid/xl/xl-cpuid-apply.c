@@ -211,8 +211,7 @@ static void collect(void *ctx, enum xlc_xl_problem kind, int feature,
 void xlc_xl_allowed(const struct xlc_system_policies *sys,
                     enum xlc_guest_type type, uint32_t allowed[XFS_NR_WORDS])
 {
-    unsigned int mi = type == XLC_GUEST_PV ? XFS_SYSCTL_cpu_featureset_pv_max
-                                           : XFS_SYSCTL_cpu_featureset_hvm_max;
+    unsigned int mi = xlc_policy_index_max(type);
     /* Nested virtualisation is what a list setting vmx/svm configures. */
     const struct xfs_domain_opts o = { .hvm = false };
 
@@ -223,8 +222,7 @@ int xlc_xl_cpuid_apply(const struct xlc_system_policies *sys,
                        enum xlc_guest_type type, const struct xlc_xl_cpuid *l,
                        struct xlc_xl_applied *out, xlc_error *err)
 {
-    unsigned int di = type == XLC_GUEST_PV ? XFS_SYSCTL_cpu_featureset_pv
-                                           : XFS_SYSCTL_cpu_featureset_hvm;
+    unsigned int di = xlc_policy_index_default(type);
     struct collect c = { XLC_BUF_INIT, xlc_guest_type_name(type), -1 };
     uint32_t allowed[XFS_NR_WORDS];
     int rc = 0;

@@ -1,46 +1,36 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Notes on cpuid= values libxl accepts silently (see xl-cpuid-notes.h):
- * each item is read again the way libxl reads it, and whatever libxl
- * drops, truncates or reinterprets is said in words.
+ * from the tokens the parsers read (xl-cpuid-int.h), whatever libxl
+ * drops, truncates or reinterprets is said in words.  Nothing here reads
+ * the string itself.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "xl-cpuid-int.h"
 #include "xl-cpuid-notes.h"
-#include "xl-cpuid.h"
 
 static int note(struct xlc_xl_notes *n, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static int note(struct xlc_xl_notes *n, const char *fmt, ...)
 {
-    char buf[512], **v;
     va_list ap;
+    int r;
 
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof(buf), fmt, ap);
+    r = xlc_strv_vaddf(&n->v, &n->nr, fmt, ap);
     va_end(ap);
-    v = realloc(n->v, (n->nr + 1) * sizeof(*v));
-    if (!v)
-        return -ENOMEM;
-    n->v = v;
-    if (!(v[n->nr] = strdup(buf)))
-        return -ENOMEM;
-    n->nr++;
-    return 0;
+    return r;
 }
 
 void xlc_xl_notes_free(struct xlc_xl_notes *n)
 {
-    for (size_t i = 0; i < n->nr; i++)
-        free(n->v[i]);
-    free(n->v);
+    xlc_strv_free(n->v, n->nr);
     n->v = NULL;
     n->nr = 0;
 }
@@ -58,49 +48,57 @@ static bool is_row(const struct xlc_xl_field *f, const char *name)
     return !f->is_feature && !f->msr && f->f.name && !strcmp(f->f.name, name);
 }
 
+/* One accepted item of a libxl-form string: its text and tokens. */
+struct item {
+    const char *text;          /* NAME=VALUE, len characters */
+    int len;
+    const struct xlc_xl_item_tokens *tok;
+};
+
 /* Notes on NAME=VALUE once libxl has accepted it. */
-static int value_notes(struct xlc_xl_notes *n, const char *item,
-                       const struct xlc_xl_field *f, const char *val)
+static int value_notes(struct xlc_xl_notes *n, const struct item *it)
 {
-    unsigned int width = f->msr ? 1 : f->f.width;
-    char *end;
-    unsigned long num = strtoul(val, &end, 0);
+    const struct xlc_xl_field *f = &it->tok->field;
+    const struct xlc_xl_token *v = &it->tok->value, *num = &it->tok->number;
+    const char *val = it->text + v->off, *rest = val + num->len;
+    unsigned int width = f->f.width;
     int r = 0;
 
     if (f->msr)
         return 0; /* exactly one character, or refused */
-    if (end == val) {
-        if (val[1])
-            r = note(n, "'%s': only the first character of the value counts "
-                        "('%c')", item, val[0]);
+    if (!num->len) {
+        if (v->len > 1)
+            r = note(n, "'%.*s': only the first character of the value "
+                        "counts ('%c')", it->len, it->text, val[0]);
         if (!r && is_row(f, "family"))
-            r = note(n, "'%s': libxl also sets the extended family "
-                        "(eax[27:20]) to 0", item);
+            r = note(n, "'%.*s': libxl also sets the extended family "
+                        "(eax[27:20]) to 0", it->len, it->text);
         return r;
     }
-    if (*end)
-        r = note(n, "'%s': libxl reads the number %lu and ignores '%s'",
-                 item, num, end);
+    if (num->len < v->len)
+        r = note(n, "'%.*s': libxl reads the number %lu and ignores '%.*s'",
+                 it->len, it->text, num->num, (int)(v->len - num->len),
+                 rest);
     if (!r && is_row(f, "family")) {
-        if (family_read_back(num) != num)
-            r = note(n, "'%s': libxl encodes this as family %lu", item,
-                     family_read_back(num));
-    } else if (!r && width < sizeof(num) * CHAR_BIT && (num >> width)) {
-        r = note(n, "'%s': %lu does not fit %u bit%s; libxl keeps the low "
-                    "bits (%lu)", item, num, width, width == 1 ? "" : "s",
-                 num & ((1ul << width) - 1));
+        if (family_read_back(num->num) != num->num)
+            r = note(n, "'%.*s': libxl encodes this as family %lu", it->len,
+                     it->text, family_read_back(num->num));
+    } else if (!r && width < sizeof(num->num) * CHAR_BIT &&
+               (num->num >> width)) {
+        r = note(n, "'%.*s': %lu does not fit %u bit%s; libxl keeps the low "
+                    "bits (%lu)", it->len, it->text, num->num, width,
+                 width == 1 ? "" : "s", num->num & ((1ul << width) - 1));
     }
     return r;
 }
 
-static int shadow_note(struct xlc_xl_notes *n, const char *item,
-                       const struct xlc_xl_field *f)
+static int shadow_note(struct xlc_xl_notes *n, const struct item *it)
 {
-    if (!is_row(f, "clflush"))
+    if (!is_row(&it->tok->field, "clflush"))
         return 0;
-    return note(n, "'%s': to libxl 'clflush' is the CLFLUSH line size field "
-                   "(leaf 1 ebx[15:8]); the CLFLUSH feature flag is 'clfsh'",
-                item);
+    return note(n, "'%.*s': to libxl 'clflush' is the CLFLUSH line size "
+                   "field (leaf 1 ebx[15:8]); the CLFLUSH feature flag is "
+                   "'clfsh'", it->len, it->text);
 }
 
 /* The bits of its register (or MSR) a field writes. */
@@ -127,61 +125,48 @@ static bool same_bits(const struct xlc_xl_field *a,
     return (field_bits(a) & field_bits(b)) != 0;
 }
 
-struct seen {
-    char *item;
-    struct xlc_xl_field f;
-};
-
-static int item_notes(struct xlc_xl_notes *n, char *item, struct seen *seen,
-                      size_t *nr_seen)
+/* Notes on item i, the items before it already noted. */
+static int item_notes(struct xlc_xl_notes *n, const struct item *items,
+                      size_t i)
 {
-    const char *eq = strchr(item, '=');
-    struct xlc_xl_field f;
-    struct xlc_xl_cpuid probe = { 0 };
-    int rc, r;
+    const struct item *it = &items[i];
+    int r = value_notes(n, it);
 
-    /* Only items libxl accepts get notes. */
-    r = xlc_xl_cpuid_parse_item(&probe, item, &rc, NULL);
-    xlc_xl_cpuid_free(&probe);
-    if (r == -ENOMEM)
-        return r;
-    if (r || !eq || !xlc_xl_name_lookup(item, (size_t)(eq - item), &f))
-        return 0;
-    r = value_notes(n, item, &f, eq + 1);
     if (!r)
-        r = shadow_note(n, item, &f);
-    for (size_t i = 0; !r && i < *nr_seen; i++)
-        if (same_bits(&seen[i].f, &f)) {
-            r = note(n, "'%s' overrides the earlier '%s'", item,
-                     seen[i].item);
+        r = shadow_note(n, it);
+    for (size_t j = 0; !r && j < i; j++)
+        if (same_bits(&items[j].tok->field, &it->tok->field)) {
+            r = note(n, "'%.*s' overrides the earlier '%.*s'", it->len,
+                     it->text, items[j].len, items[j].text);
             break;
         }
-    seen[*nr_seen].item = item;
-    seen[(*nr_seen)++].f = f;
     return r;
 }
 
 int xlc_xl_notes_libxl(const char *str, struct xlc_xl_notes *out,
                        xlc_error *err)
 {
-    char *copy = strdup(str), *save = NULL, *p;
-    struct seen *seen = calloc(strlen(str) / 2 + 2, sizeof(*seen));
-    int r = 0;
-    size_t nr_seen = 0;
+    struct xlc_xl_item_tokens *tok;
+    struct item *items = NULL;
+    size_t nr, nr_items = 0;
+    int r;
 
     memset(out, 0, sizeof(*out));
-    if (!copy || !seen) {
-        r = -ENOMEM;
-        goto out;
+    r = xlc_xl_cpuid_tokens(str, &tok, &nr, err);
+    if (r)
+        return r;
+    items = calloc(nr + 1, sizeof(*items));
+    r = items ? 0 : -ENOMEM;
+    /* Only items libxl accepts get notes. */
+    for (size_t i = 0; !r && i < nr; i++) {
+        if (!tok[i].accepted)
+            continue;
+        items[nr_items] = (struct item){ str + tok[i].word.off,
+                                         (int)tok[i].word.len, &tok[i] };
+        r = item_notes(out, items, nr_items++);
     }
-    p = strtok_r(copy, ",", &save);
-    if (!p || strcmp(p, "host"))
-        goto out;
-    while (!r && (p = strtok_r(NULL, ",", &save)))
-        r = item_notes(out, p, seen, &nr_seen);
-out:
-    free(seen);
-    free(copy);
+    free(items);
+    free(tok);
     if (r) {
         xlc_xl_notes_free(out);
         return xlc_fail(err, ENOMEM, "out of memory");
@@ -191,51 +176,43 @@ out:
 
 /* ---- xend items ---- */
 
-/* A leaf or subleaf number as libxl reads it; notes on surprises. */
+/* A leaf or subleaf number as libxl read it (t); notes on surprises. */
 static int number_notes(struct xlc_xl_notes *n, const char *item,
-                        const char *what, const char **s, uint32_t *out)
+                        const char *what, const struct xlc_xl_token *t)
 {
-    const char *p = *s + strspn(*s, " \t\n\v\f\r");
-    char *end;
-    unsigned long v = strtoul(*s, &end, 0);
-    int r = 0;
+    const char *text = item + t->off;
+    const char *p = text + strspn(text, " \t\n\v\f\r");
+    uint32_t v = (uint32_t)t->num;
 
-    *out = (uint32_t)v;
     if (*p == '+' || *p == '-')
         p++;
     if (p[0] == '0' && p[1] >= '0' && p[1] <= '7')
-        r = note(n, "'%s': the %s '%.*s' is octal to libxl (%u)", item, what,
-                 (int)(end - *s), *s, *out);
-    else if (memchr(*s, '-', (size_t)(end - *s)) || v > 0xffffffffu)
-        r = note(n, "'%s': the %s '%.*s' is cut to 32 bits by libxl "
-                    "(0x%x)", item, what, (int)(end - *s), *s, *out);
-    *s = end;
-    return r;
+        return note(n, "'%s': the %s '%.*s' is octal to libxl (%u)", item,
+                    what, (int)t->len, text, v);
+    if (memchr(text, '-', t->len) || t->num > 0xffffffffu)
+        return note(n, "'%s': the %s '%.*s' is cut to 32 bits by libxl "
+                       "(0x%x)", item, what, (int)t->len, text, v);
+    return 0;
 }
 
+/* Notes on the registers one string gives for a leaf. */
 static int register_notes(struct xlc_xl_notes *n, const char *item,
-                          const char *s, bool seen[4])
+                          const struct xlc_xend_tokens *t, bool seen[4])
 {
     int r = 0;
 
-    while (!r && *s) {
-        const char *eq = strchr(s, '='), *comma;
-        int reg = s[1] - 'a';
+    for (size_t i = 0; !r && i < t->nr_regs; i++) {
+        const struct xlc_xl_token *reg = &t->regs[i];
+        const char *s = item + reg->off;
 
-        if (!eq || reg < 0 || reg > 3)
-            return 0;
-        if (eq != s + 3)
+        if (reg->len != 3)
             r = note(n, "'%s': libxl takes the register from '%.3s' and "
-                        "ignores '%.*s'", item, s, (int)(eq - s - 3), s + 3);
-        if (!r && seen[reg])
+                        "ignores '%.*s'", item, s, (int)(reg->len - 3),
+                     s + 3);
+        if (!r && seen[reg->num])
             r = note(n, "'%s': %.3s was given before; libxl keeps the last "
                         "mask", item, s);
-        seen[reg] = true;
-        comma = strchr(eq + 1, ',');
-        if (!comma)
-            break;
-        for (s = comma + 1; *s == ' ' || *s == '\n'; s++)
-            ;
+        seen[reg->num] = true;
     }
     return r;
 }
@@ -246,21 +223,16 @@ struct leaf_seen {
 };
 
 static int xend_item_notes(struct xlc_xl_notes *n, const char *item,
+                           const struct xlc_xend_tokens *t,
                            struct leaf_seen *ls, size_t *nr_ls)
 {
-    struct xlc_xl_cpuid probe = { 0 };
-    uint32_t leaf, subleaf = XLC_XL_NO_SUBLEAF;
-    const char *s = item;
+    uint32_t leaf = (uint32_t)t->leaf.num, subleaf = XLC_XL_NO_SUBLEAF;
     size_t i;
-    int rc, r = xlc_xl_cpuid_parse_xend(&probe, item, &rc, NULL);
+    int r = number_notes(n, item, "leaf", &t->leaf);
 
-    xlc_xl_cpuid_free(&probe);
-    if (r)
-        return r == -ENOMEM ? r : 0;
-    r = number_notes(n, item, "leaf", &s, &leaf);
-    if (!r && *s == ',') {
-        s++;
-        r = number_notes(n, item, "subleaf", &s, &subleaf);
+    if (!r && t->subleaf.len) {
+        subleaf = (uint32_t)t->subleaf.num;
+        r = number_notes(n, item, "subleaf", &t->subleaf);
         if (!r && subleaf == XLC_XL_NO_SUBLEAF)
             r = note(n, "'%s': subleaf 0xffffffff means 'no subleaf' to "
                         "libxl", item);
@@ -277,7 +249,7 @@ static int xend_item_notes(struct xlc_xl_notes *n, const char *item,
         ls[i].subleaf = subleaf;
         (*nr_ls)++;
     }
-    return r ? r : register_notes(n, item, s + 1, ls[i].reg);
+    return r ? r : register_notes(n, item, t, ls[i].reg);
 }
 
 int xlc_xl_notes_xend(const char *const *items, size_t nr,
@@ -288,8 +260,15 @@ int xlc_xl_notes_xend(const char *const *items, size_t nr,
     int r = ls ? 0 : -ENOMEM;
 
     memset(out, 0, sizeof(*out));
-    for (size_t i = 0; i < nr && !r; i++)
-        r = xend_item_notes(out, items[i], ls, &nr_ls);
+    for (size_t i = 0; i < nr && !r; i++) {
+        struct xlc_xend_tokens t;
+
+        r = xlc_xl_cpuid_xend_tokens(items[i], &t, NULL);
+        /* Only strings libxl accepts get notes. */
+        if (!r && t.accepted)
+            r = xend_item_notes(out, items[i], &t, ls, &nr_ls);
+        xlc_xend_tokens_free(&t);
+    }
     free(ls);
     if (r) {
         xlc_xl_notes_free(out);

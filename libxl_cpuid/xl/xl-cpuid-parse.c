@@ -33,18 +33,17 @@
 #include <string.h>
 
 #include "../names/feature-names.h"
-#include "xl-cpuid.h"
+#include "xl-cpuid-int.h"
 
 static const char ALL_X[] = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
 
-/* Q1-Q3: the value as WIDTH mask characters (bit WIDTH-1 first). */
+/* Q1-Q3: the value as WIDTH mask characters (bit WIDTH-1 first); *end
+ * is where the number ends (val itself when there is none). */
 static int value_chars(const char *val, unsigned int width, char *out,
-                       unsigned long *num)
+                       unsigned long *num, char **end)
 {
-    char *end;
-
-    *num = strtoul(val, &end, 0);
-    if (end != val) {
+    *num = strtoul(val, end, 0);
+    if (*end != val) {
         for (unsigned int i = 0; i < width; i++)
             out[width - 1 - i] = "01"[(*num >> i) & 1];
     } else if (val[0] == 'x' || val[0] == 'k' || val[0] == 's') {
@@ -88,17 +87,21 @@ static int bad_value(int *rc, xlc_error *err, size_t klen, const char *item,
 }
 
 static int add_cpuid(struct xlc_xl_cpuid *l, const struct xlc_xl_name *f,
-                     const char *item, size_t klen, const char *val, int *rc,
-                     xlc_error *err)
+                     const char *item, size_t klen, const char *val,
+                     struct xlc_xl_token *number, int *rc, xlc_error *err)
 {
     struct xlc_xl_cpuid_entry *e =
         xlc_xl_cpuid_entry_get(l, f->leaf, f->subleaf);
-    char flags[XLC_XL_REG_CHARS + 1];
+    char flags[XLC_XL_REG_CHARS + 1], *end;
     unsigned long num;
+    int r;
 
     if (!e)
         return xlc_fail(err, ENOMEM, "out of memory");
-    if (value_chars(val, f->width, flags, &num) < 0)   /* Q4: e stays */
+    r = value_chars(val, f->width, flags, &num, &end);
+    *number = (struct xlc_xl_token){ (size_t)(val - item),
+                                     (size_t)(end - val), num };
+    if (r < 0)                                          /* Q4: e stays */
         return bad_value(rc, err, klen, item, val,
                          f->width == 1 ? "want 0, 1, x, k or s"
                                        : "want a number, x, k or s");
@@ -143,26 +146,36 @@ static int unknown_name(const char *item, size_t klen, int *rc,
     return xlc_fail(err, EINVAL, "unknown name '%.*s'", (int)klen, item);
 }
 
-int xlc_xl_cpuid_parse_item(struct xlc_xl_cpuid *l, const char *item,
-                            int *libxl_rc, xlc_error *err)
+/* One item; what was read goes to *tok. */
+static int read_item(struct xlc_xl_cpuid *l, const char *item,
+                     struct xlc_xl_item_tokens *tok, int *libxl_rc,
+                     xlc_error *err)
 {
     const char *eq = strchr(item, '=');
-    struct xlc_xl_field fd;
-    int dummy;
+    struct xlc_xl_field *fd = &tok->field;
 
-    if (!libxl_rc)
-        libxl_rc = &dummy;
     *libxl_rc = 0;
     if (!eq) {
         *libxl_rc = XLC_XL_NO_EQUALS;
         return xlc_fail(err, EINVAL, "'%s': missing '='", item);
     }
     size_t klen = (size_t)(eq - item);
-    if (!xlc_xl_name_lookup(item, klen, &fd))
+    tok->value = (struct xlc_xl_token){ klen + 1, strlen(eq + 1), 0 };
+    if (!xlc_xl_name_lookup(item, klen, fd))
         return unknown_name(item, klen, libxl_rc, err);
-    if (fd.msr)
-        return add_msr(l, &fd, item, klen, eq + 1, libxl_rc, err);
-    return add_cpuid(l, &fd.f, item, klen, eq + 1, libxl_rc, err);
+    if (fd->msr)
+        return add_msr(l, fd, item, klen, eq + 1, libxl_rc, err);
+    return add_cpuid(l, &fd->f, item, klen, eq + 1, &tok->number, libxl_rc,
+                     err);
+}
+
+int xlc_xl_cpuid_parse_item(struct xlc_xl_cpuid *l, const char *item,
+                            int *libxl_rc, xlc_error *err)
+{
+    struct xlc_xl_item_tokens tok;
+    int dummy;
+
+    return read_item(l, item, &tok, libxl_rc ? libxl_rc : &dummy, err);
 }
 
 /* The next ','-separated word, skipping empty ones as strtok does. */
@@ -176,28 +189,41 @@ static const char *next_word(const char *s, size_t *len)
     return s;
 }
 
-static int parse_word(struct xlc_xl_cpuid *l, const char *w, size_t len,
-                      unsigned int no, int *rc, xlc_error *err)
+/* Word `no` of the string, at w: read into l, its tokens into *tok. */
+static int parse_word(struct xlc_xl_cpuid *l, const char *str, const char *w,
+                      size_t len, unsigned int no,
+                      struct xlc_xl_item_tokens *tok, int *rc, xlc_error *err)
 {
     char *item = strndup(w, len);
     int r;
 
+    memset(tok, 0, sizeof(*tok));
+    tok->word = (struct xlc_xl_token){ (size_t)(w - str), len, 0 };
     if (!item)
         return xlc_fail(err, ENOMEM, "out of memory");
-    r = xlc_xl_cpuid_parse_item(l, item, rc, err);
+    r = read_item(l, item, tok, rc, err);
     free(item);
+    tok->accepted = !r;
     if (r < 0)
         xlc_error_prefix(err, "cpuid= item %u", no);
     return r;
+}
+
+/* The first word, which xl wants to be "host"; the rest at *w. */
+static bool host_first(const char *str, const char **w, size_t *len)
+{
+    *w = next_word(str, len);
+    return *w && *len == 4 && memcmp(*w, "host", 4) == 0;
 }
 
 int xlc_xl_cpuid_parse(struct xlc_xl_cpuid *l, const char *str,
                        unsigned int *item_no, int *libxl_rc, xlc_error *err)
 {
     unsigned int dummy_no, no = 1;
+    struct xlc_xl_item_tokens tok;
     int dummy_rc;
     size_t len;
-    const char *w = next_word(str, &len);
+    const char *w;
 
     if (!item_no)
         item_no = &dummy_no;
@@ -205,7 +231,7 @@ int xlc_xl_cpuid_parse(struct xlc_xl_cpuid *l, const char *str,
         libxl_rc = &dummy_rc;
     *item_no = 0;
     *libxl_rc = 0;
-    if (!w || len != 4 || memcmp(w, "host", 4) != 0) {
+    if (!host_first(str, &w, &len)) {
         *item_no = 1;
         *libxl_rc = XLC_XL_NOT_HOST;
         return xlc_fail(err, EINVAL,
@@ -213,11 +239,45 @@ int xlc_xl_cpuid_parse(struct xlc_xl_cpuid *l, const char *str,
                         w ? (int)len : 0, w ? w : "");
     }
     for (w = next_word(w + len, &len); w; w = next_word(w + len, &len)) {
-        int r = parse_word(l, w, len, ++no, libxl_rc, err);
+        int r = parse_word(l, str, w, len, ++no, &tok, libxl_rc, err);
         if (r < 0) {
             *item_no = no;
             return r;
         }
+    }
+    return 0;
+}
+
+int xlc_xl_cpuid_tokens(const char *str, struct xlc_xl_item_tokens **items,
+                        size_t *nr, xlc_error *err)
+{
+    unsigned int no = 1;
+    size_t len;
+    const char *w;
+    int r = 0;
+
+    *items = NULL;
+    *nr = 0;
+    if (!host_first(str, &w, &len))
+        return 0;
+    /* A word is at least one character and a ',': this many at most. */
+    *items = calloc(strlen(str) / 2 + 1, sizeof(**items));
+    if (!*items)
+        return xlc_fail(err, ENOMEM, "out of memory");
+    for (w = next_word(w + len, &len); w && r != -ENOMEM;
+         w = next_word(w + len, &len)) {
+        struct xlc_xl_cpuid probe = { 0 };   /* each word on its own */
+        int rc;
+
+        r = parse_word(&probe, str, w, len, ++no, &(*items)[(*nr)++], &rc,
+                       NULL);
+        xlc_xl_cpuid_free(&probe);
+    }
+    if (r == -ENOMEM) {
+        free(*items);
+        *items = NULL;
+        *nr = 0;
+        return xlc_fail(err, ENOMEM, "out of memory");
     }
     return 0;
 }

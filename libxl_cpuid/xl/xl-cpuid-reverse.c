@@ -50,10 +50,9 @@ static void implied(const uint32_t *a, uint32_t *out)
 
 static void unnamed(struct xlc_buf *miss, unsigned int v)
 {
-    xlc_buf_printf(miss, " %s", xlc_feature_name(v) ? xlc_feature_name(v)
-                                                    : "?");
-    if (!xlc_feature_name(v))
-        xlc_buf_printf(miss, "(bit %u:%u)", v / 32, v % 32);
+    char text[XLC_BIT_TEXT_MAX];
+
+    xlc_buf_printf(miss, " %s", xlc_bit_text(v, XLC_BIT_XEN, text));
 }
 
 static void add_items(struct xlc_buf *b, struct xlc_buf *miss,

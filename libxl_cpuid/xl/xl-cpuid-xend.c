@@ -32,7 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xl-cpuid.h"
+#include "xl-cpuid-int.h"
 
 static int fail_at(int *rc, int code, xlc_error *err, const char *str,
                    const char *at, const char *what)
@@ -42,22 +42,45 @@ static int fail_at(int *rc, int code, xlc_error *err, const char *str,
                     (size_t)(at - str) + 1, what);
 }
 
-/* X1: the leaf or subleaf number at *s; false when there is none. */
-static bool read_number(const char **s, uint32_t *out)
+/* X1: the leaf or subleaf number at *s (its token into *tok unless NULL);
+ * false when there is none. */
+static bool read_number(const char *str, const char **s, uint32_t *out,
+                        struct xlc_xl_token *tok)
 {
     char *end;
     unsigned long v = strtoul(*s, &end, 0);
 
     if (end == *s)
         return false;
+    if (tok)
+        *tok = (struct xlc_xl_token){ (size_t)(*s - str), (size_t)(end - *s),
+                                      v };
     *out = (uint32_t)v;
     *s = end;
     return true;
 }
 
+/* Record register `reg` named from p to eq; false when out of memory. */
+static bool add_reg_token(struct xlc_xend_tokens *t, const char *str,
+                          const char *p, const char *eq, unsigned int reg)
+{
+    struct xlc_xl_token *v;
+
+    if (!t)
+        return true;
+    v = realloc(t->regs, (t->nr_regs + 1) * sizeof(*v));
+    if (!v)
+        return false;
+    t->regs = v;
+    v[t->nr_regs++] = (struct xlc_xl_token){ (size_t)(p - str),
+                                             (size_t)(eq - p), reg };
+    return true;
+}
+
 /* One "REG=MASK" at *s.  Returns 0 and moves *s past the mask. */
 static int read_register(struct xlc_xl_cpuid_entry *e, const char *str,
-                         const char **s, int *rc, xlc_error *err)
+                         const char **s, struct xlc_xend_tokens *t, int *rc,
+                         xlc_error *err)
 {
     const char *p = *s;
     const char *eq;
@@ -79,8 +102,10 @@ static int read_register(struct xlc_xl_cpuid_entry *e, const char *str,
         return fail_at(rc, XLC_XEND_BAD_LENGTH, err, str, eq + 1, what);
     }
     char *m = strndup(eq + 1, XLC_XL_REG_CHARS);
-    if (!m)
+    if (!m || !add_reg_token(t, str, p, eq, (unsigned int)(p[1] - 'a'))) {
+        free(m);
         return xlc_fail(err, ENOMEM, "out of memory");
+    }
     free(e->policy[p[1] - 'a']);            /* X7 */
     e->policy[p[1] - 'a'] = m;
     *s = eq + 1 + len;
@@ -88,10 +113,11 @@ static int read_register(struct xlc_xl_cpuid_entry *e, const char *str,
 }
 
 static int read_registers(struct xlc_xl_cpuid_entry *e, const char *str,
-                          const char *s, int *rc, xlc_error *err)
+                          const char *s, struct xlc_xend_tokens *t, int *rc,
+                          xlc_error *err)
 {
     while (*s) {
-        int r = read_register(e, str, &s, rc, err);
+        int r = read_register(e, str, &s, t, rc, err);
         if (r < 0 || !*s)
             return r;
         for (s++; *s == ' ' || *s == '\n'; s++)     /* X5 */
@@ -100,20 +126,20 @@ static int read_registers(struct xlc_xl_cpuid_entry *e, const char *str,
     return 0;
 }
 
-int xlc_xl_cpuid_parse_xend(struct xlc_xl_cpuid *l, const char *str,
-                            int *libxl_rc, xlc_error *err)
+/* The string into l; its tokens into *t when t is not NULL. */
+static int read_xend(struct xlc_xl_cpuid *l, const char *str,
+                     struct xlc_xend_tokens *t, int *libxl_rc, xlc_error *err)
 {
     uint32_t leaf, subleaf = XLC_XL_NO_SUBLEAF;
     const char *s = str;
-    int dummy, r;
+    int r;
 
-    if (!libxl_rc)
-        libxl_rc = &dummy;
     *libxl_rc = 0;
-    if (!read_number(&s, &leaf))
+    if (!read_number(str, &s, &leaf, t ? &t->leaf : NULL))
         return fail_at(libxl_rc, XLC_XEND_BAD_LEAF, err, str, s,
                        "expected a leaf number");
-    if (*s == ',' && (s++, !read_number(&s, &subleaf)))
+    if (*s == ',' &&
+        (s++, !read_number(str, &s, &subleaf, t ? &t->subleaf : NULL)))
         return fail_at(libxl_rc, XLC_XEND_BAD_SUBLEAF, err, str, s,
                        "expected a subleaf number after ','");
     if (*s != ':')
@@ -122,7 +148,7 @@ int xlc_xl_cpuid_parse_xend(struct xlc_xl_cpuid *l, const char *str,
 
     if (leaf == XLC_XL_NO_SUBLEAF) {        /* X2: parsed, then lost */
         struct xlc_xl_cpuid_entry lost = { leaf, subleaf, { 0 } };
-        r = read_registers(&lost, str, s + 1, libxl_rc, err);
+        r = read_registers(&lost, str, s + 1, t, libxl_rc, err);
         for (int i = 0; i < 4; i++)
             free(lost.policy[i]);
         return r;
@@ -130,5 +156,36 @@ int xlc_xl_cpuid_parse_xend(struct xlc_xl_cpuid *l, const char *str,
     struct xlc_xl_cpuid_entry *e = xlc_xl_cpuid_entry_get(l, leaf, subleaf);
     if (!e)
         return xlc_fail(err, ENOMEM, "out of memory");
-    return read_registers(e, str, s + 1, libxl_rc, err);  /* X6 */
+    return read_registers(e, str, s + 1, t, libxl_rc, err);  /* X6 */
+}
+
+int xlc_xl_cpuid_parse_xend(struct xlc_xl_cpuid *l, const char *str,
+                            int *libxl_rc, xlc_error *err)
+{
+    int dummy;
+
+    return read_xend(l, str, NULL, libxl_rc ? libxl_rc : &dummy, err);
+}
+
+int xlc_xl_cpuid_xend_tokens(const char *str, struct xlc_xend_tokens *out,
+                             xlc_error *err)
+{
+    struct xlc_xl_cpuid probe = { 0 };
+    int rc, r;
+
+    memset(out, 0, sizeof(*out));
+    r = read_xend(&probe, str, out, &rc, NULL);
+    xlc_xl_cpuid_free(&probe);
+    if (r == -ENOMEM) {
+        xlc_xend_tokens_free(out);
+        return xlc_fail(err, ENOMEM, "out of memory");
+    }
+    out->accepted = !r;
+    return 0;
+}
+
+void xlc_xend_tokens_free(struct xlc_xend_tokens *t)
+{
+    free(t->regs);
+    memset(t, 0, sizeof(*t));
 }

@@ -175,6 +175,9 @@ static void empty_input_rejected(void **state)
     parse_bad(NULL, "no featureset given");
 }
 
+static const struct xlc_bits_list ours = { XLC_BIT_OURS, XLC_BITS_ALL, " ",
+                                           false };
+
 static void word_names_keep_unnamed_bits(void **state)
 {
     struct xlc_buf b = XLC_BUF_INIT;
@@ -183,17 +186,85 @@ static void word_names_keep_unnamed_bits(void **state)
     (void)state;
     /* Word 1: SSE3 (bit 0), bit 10 (only Xen's xen-cpuid names it),
      * bit 16 (unnamed), SSE4_1 (bit 19). */
-    xlc_featureset_word_names(&b, 1, 1u | 1u << 10 | 1u << 16 | 1u << 19);
+    xlc_featureset_word_bits(&b, 1, 1u | 1u << 10 | 1u << 16 | 1u << 19,
+                             &ours);
     xlc_buf_puts(&b, "|");
-    xlc_featureset_word_names(&b, 17, 1u << 5 | 1u << 30);
+    xlc_featureset_word_bits(&b, 17, 1u << 5 | 1u << 30, &ours);
     xlc_buf_puts(&b, "|");
-    xlc_featureset_word_names(&b, 40, 1u << 31);
+    xlc_featureset_word_bits(&b, 40, 1u << 31, &ours);
     xlc_buf_puts(&b, "|");
-    xlc_featureset_word_names(&b, 0, 0);
+    assert_int_equal(xlc_featureset_word_bits(&b, 0, 0, &ours), 0);
     s = xlc_buf_take(&b);
     assert_string_equal(s, "sse3 [1*32+10 cntx-id] [1*32+16] sse4_1|"
                            "[17*32+5] its_no|"
                            "[40*32+31]|");
+    free(s);
+}
+
+/* One bit in each style: named, named only by Xen's tool, unnamed. */
+static void bit_styles(void **state)
+{
+    static const struct {
+        unsigned int v;
+        const char *ours, *xen, *xen_tool, *place;
+    } cases[] = {
+        { 1 * 32 + 19, "sse4_1", "SSE4_1", "sse41", "1*32+19" },
+        { 1 * 32 + 10, "[1*32+10 cntx-id]", "[1*32+10 cntx-id]", "cntx-id",
+          "1*32+10" },
+        { 0 * 32 + 18, "[0*32+18 psn]", "[0*32+18 psn]", "psn", "0*32+18" },
+        { 1 * 32 + 16, "[1*32+16]", "[1*32+16]", "<16>", "1*32+16" },
+        { 40 * 32 + 31, "[40*32+31]", "[40*32+31]", "<31>", "40*32+31" },
+    };
+    char buf[XLC_BIT_TEXT_MAX];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        assert_string_equal(xlc_bit_text(cases[i].v, XLC_BIT_OURS, buf),
+                            cases[i].ours);
+        assert_string_equal(xlc_bit_text(cases[i].v, XLC_BIT_XEN, buf),
+                            cases[i].xen);
+        assert_string_equal(xlc_bit_text(cases[i].v, XLC_BIT_XEN_TOOL, buf),
+                            cases[i].xen_tool);
+        assert_string_equal(xlc_bit_text(cases[i].v, XLC_BIT_PLACE, buf),
+                            cases[i].place);
+    }
+    /* The longest place fits. */
+    assert_true(strlen(xlc_bit_text(~0u, XLC_BIT_OURS, buf)) <
+                XLC_BIT_TEXT_MAX);
+}
+
+/* Lists: filters, JSON, Xen's tool's silence past the known words, and
+ * one separator across the words of a featureset. */
+static void bit_lists(void **state)
+{
+    static const struct xlc_bits_list named = { XLC_BIT_OURS, XLC_BITS_NAMED,
+                                                ",", true };
+    static const struct xlc_bits_list unnamed = { XLC_BIT_PLACE,
+                                                  XLC_BITS_UNNAMED, ",",
+                                                  true };
+    static const struct xlc_bits_list tool = { XLC_BIT_XEN_TOOL,
+                                               XLC_BITS_ALL, " ", false };
+    const uint32_t fs[3] = { 1u << 18, 0, 1u | 1u << 11 };
+    struct xlc_buf b = XLC_BUF_INIT;
+    char *s;
+
+    (void)state;
+    assert_int_equal(xlc_featureset_word_bits(&b, 1, 0x00090401, &named), 2);
+    xlc_buf_puts(&b, "|");
+    assert_int_equal(xlc_featureset_word_bits(&b, 1, 0x00090401, &unnamed),
+                     2);
+    xlc_buf_puts(&b, "|");
+    assert_int_equal(xlc_featureset_word_bits(&b, 1, 0x00090401, &tool), 4);
+    xlc_buf_puts(&b, "|");
+    assert_int_equal(xlc_featureset_word_bits(&b, 40, 1u, &tool), 0);
+    xlc_buf_puts(&b, "|");
+    assert_int_equal(xlc_featureset_bits(&b, fs, 3, &ours), 3);
+    s = xlc_buf_take(&b);
+    assert_string_equal(s, "\"sse3\",\"sse4_1\"|"
+                           "\"1*32+10\",\"1*32+16\"|"
+                           "sse3 cntx-id <16> sse41|"
+                           "|"
+                           "[0*32+18 psn] [2*32+0 fpu] syscall");
     free(s);
 }
 
@@ -208,6 +279,8 @@ int main(void)
         cmocka_unit_test(bad_strings_name_the_word),
         cmocka_unit_test(empty_input_rejected),
         cmocka_unit_test(word_names_keep_unnamed_bits),
+        cmocka_unit_test(bit_styles),
+        cmocka_unit_test(bit_lists),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

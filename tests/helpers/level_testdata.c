@@ -74,3 +74,76 @@ uint64_t lvt_rand(uint64_t *s)
     *s ^= *s << 17;
     return *s;
 }
+
+struct lvt_host *lvt_hosts;
+size_t lvt_nr_hosts;
+
+int lvt_setup(void **state)
+{
+    (void)state;
+    lvt_load_hosts(&lvt_hosts, &lvt_nr_hosts);
+    return lvt_nr_hosts >= 41 ? 0 : -1;
+}
+
+int lvt_teardown(void **state)
+{
+    (void)state;
+    free(lvt_hosts);
+    lvt_hosts = NULL;
+    lvt_nr_hosts = 0;
+    return 0;
+}
+
+const struct lvt_host *lvt_find(const char *prefix)
+{
+    for (size_t i = 0; i < lvt_nr_hosts; i++)
+        if (!strncmp(lvt_hosts[i].name, prefix, strlen(prefix)))
+            return &lvt_hosts[i];
+    fail_msg("no dump named %s*", prefix);
+    return NULL;
+}
+
+xlc_pool *lvt_pool(enum xlc_guest_type type, const size_t *idx, size_t n)
+{
+    xlc_pool *p;
+    xlc_error err;
+
+    assert_int_equal(xlc_pool_new(type, &p, &err), 0);
+    for (size_t i = 0; i < n; i++) {
+        const struct lvt_host *h = &lvt_hosts[idx[i]];
+
+        if (xlc_pool_add(p, h->name, h->as[type].fs, XFS_NR_WORDS,
+                         &h->as[type].props, NULL, &err))
+            fail_msg("%s", err.msg);
+    }
+    return p;
+}
+
+void lvt_level(const xlc_pool *p, struct xlc_level *l)
+{
+    xlc_error err;
+
+    if (xlc_pool_level(p, l, &err))
+        fail_msg("%s", err.msg);
+}
+
+size_t lvt_shuffled(uint64_t *seed, enum xlc_guest_type type,
+                    const char *vendor, bool policy, size_t *idx)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < lvt_nr_hosts; i++) {
+        const struct xlc_level_host *h = &lvt_hosts[i].as[type];
+
+        if (h->usable && (!policy || h->has_policy) &&
+            (!vendor || !strcmp(h->props.vendor, vendor)))
+            idx[n++] = i;
+    }
+    for (size_t i = n - 1; n && i > 0; i--) {
+        size_t j = lvt_rand(seed) % (i + 1), t = idx[i];
+
+        idx[i] = idx[j];
+        idx[j] = t;
+    }
+    return n;
+}

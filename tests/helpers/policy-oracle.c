@@ -101,11 +101,19 @@ static void child_exit(int code, xc_interface *xch, xc_cpu_policy_t *a,
     _exit(code);
 }
 
+/* What a child sends back: libxenguest's serialisation, in fixed room. */
+struct xen_records {
+    struct xfs_cpuid_leaf leaves[XFS_POLICY_MAX_LEAVES];
+    uint32_t nr_leaves;
+    struct xfs_msr_entry msrs[XFS_POLICY_MAX_MSRS];
+    uint32_t nr_msrs;
+};
+
 static void roundtrip_child(int fd, const struct xfs_cpuid_leaf *leaves,
                             uint32_t nr, const struct xfs_msr_entry *msrs,
                             uint32_t nr_msrs)
 {
-    static struct xlc_policy_records out;
+    static struct xen_records out;
     xc_cpu_policy_t *p = xc_cpu_policy_init();
     xc_interface *xch;
 
@@ -170,18 +178,30 @@ void xt_xen_roundtrip(const struct xfs_cpuid_leaf *leaves, uint32_t nr,
                       struct xt_xen_result *res)
 {
     struct rt_ctx c = { leaves, nr, msrs, nr_msrs };
+    struct xen_records *out = malloc(sizeof(*out));
     bool got;
-    int st = run_child(rt_fn, &c, &res->out, sizeof(res->out), &got);
+    int st;
 
+    assert_non_null(out);
+    st = run_child(rt_fn, &c, out, sizeof(*out), &got);
+    memset(&res->out, 0, sizeof(res->out));
     res->accepted = st == 0 && got;
     if (st == NO_XCH)
         fail_msg("cannot open a dummy libxenctrl handle");
     if (st == 2)
         fail_msg("libxenguest accepted the leaves but could not serialise");
+    if (res->accepted) {
+        assert_int_equal(xlc_policy_entries_alloc(&res->out, out->nr_leaves,
+                                                  out->nr_msrs, NULL), 0);
+        memcpy(res->out.leaves, out->leaves,
+               out->nr_leaves * sizeof(*out->leaves));
+        memcpy(res->out.msrs, out->msrs, out->nr_msrs * sizeof(*out->msrs));
+    }
+    free(out);
 }
 
 struct compat_ctx {
-    const struct xlc_policy_records *host, *guest;
+    const struct xlc_policy_entries *host, *guest;
 };
 
 static void compat_fn(int fd, void *ctx)
@@ -213,8 +233,8 @@ static void compat_fn(int fd, void *ctx)
     child_exit(0, xch, h, g);
 }
 
-bool xt_xen_compatible(const struct xlc_policy_records *host,
-                       const struct xlc_policy_records *guest)
+bool xt_xen_compatible(const struct xlc_policy_entries *host,
+                       const struct xlc_policy_entries *guest)
 {
     struct compat_ctx c = { host, guest };
     char answer = 0;
@@ -226,6 +246,16 @@ bool xt_xen_compatible(const struct xlc_policy_records *host,
     if (st == 4)
         fail_msg("libxenguest refused one of the policies outright");
     return st == 0 && got && answer == 'y';
+}
+
+void xt_serialise(const struct xfs_cpu_policy *p,
+                  struct xlc_policy_entries *out)
+{
+    xlc_error err = { 0 };
+
+    xlc_policy_entries_free(out);
+    if (xlc_policy_serialise(p, out, &err))
+        fail_msg("serialising a policy: %s", err.msg);
 }
 
 static const char *shared(void)
@@ -307,4 +337,47 @@ const char *xt_basename(const char *path)
     if (dot)
         *dot = '\0';
     return name;
+}
+
+int xt_pool_load(struct xt_pool *p)
+{
+    p->paths = xt_dump_paths(&p->n);
+    p->sys = calloc(p->n ? p->n : 1, sizeof(*p->sys));
+    for (size_t i = 0; p->sys && i < p->n; i++)
+        p->sys[i] = xt_system_from_file(p->paths[i]);
+    return p->sys && p->n >= 40 ? 0 : -1;
+}
+
+void xt_pool_free(struct xt_pool *p)
+{
+    for (size_t i = 0; p->sys && i < p->n; i++)
+        xlc_system_policies_free(p->sys[i]);
+    free(p->sys);
+    xt_free_paths(p->paths, p->n);
+    memset(p, 0, sizeof(*p));
+}
+
+size_t xt_pool_index(const struct xt_pool *p, const char *name)
+{
+    for (size_t i = 0; i < p->n; i++)
+        if (!strcmp(xt_basename(p->paths[i]), name))
+            return i;
+    fail_msg("no shared dump %s", name);
+    return 0;
+}
+
+void xt_stream_of(uint32_t type, const struct xfs_cpu_policy *p,
+                  struct xlc_stream_info *info)
+{
+    struct xlc_policy_entries e = { 0 };
+    xlc_error err = { 0 };
+    uint8_t *buf;
+    size_t len;
+
+    if ((p && xlc_policy_serialise(p, &e, &err)) ||
+        xlc_stream_write_standalone(type, &e, &buf, &len, &err) ||
+        xlc_stream_parse(buf, len, info, &err))
+        fail_msg("%s", err.msg);
+    free(buf);
+    xlc_policy_entries_free(&e);
 }

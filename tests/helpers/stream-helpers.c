@@ -271,3 +271,25 @@ void sample_policy(struct xlc_policy_entries *e)
     memcpy(e->leaves, leaves, sizeof(leaves));
     memcpy(e->msrs, msrs, sizeof(msrs));
 }
+
+void sb_head(struct sbuild *s)
+{
+    sb_ihdr(s, 3, 0);
+    sb_dhdr(s, XFS_STREAM_DOM_X86_HVM, 12);
+}
+
+void sb_sample_records(struct sbuild *s)
+{
+    struct xlc_policy_entries e;
+
+    sample_policy(&e);
+    sb_cpuid_rec(s, e.leaves, e.nr_leaves);
+    sb_msr_rec(s, e.msrs, e.nr_msrs);
+    xlc_policy_entries_free(&e);
+}
+
+void sb_tail(struct sbuild *s)
+{
+    sb_rec(s, XFS_STREAM_REC_STATIC_DATA_END, NULL, 0);
+    sb_rec(s, XFS_STREAM_REC_END, NULL, 0);
+}

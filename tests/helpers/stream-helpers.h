@@ -40,8 +40,6 @@ void free_names(char **names, size_t n);
  */
 int dump_policy_entries(const char *path, struct xlc_policy_entries *e);
 
-#endif
-
 /* ---- building arbitrary (also malformed) streams byte by byte ---- */
 struct sbuild {
     uint8_t *b;
@@ -65,3 +63,12 @@ void sb_free(struct sbuild *s);
 /* A small valid policy: leaves 0, 1, 7.0, 0xd.0, 0x80000000, 0x80000001
  * and both MSRs. */
 void sample_policy(struct xlc_policy_entries *e);
+
+/* The parts of a valid stream: the 40-byte header of a v3 HVM stream (so
+ * the first record is at offset 40), the sample policy's two records, and
+ * STATIC_DATA_END then END. */
+void sb_head(struct sbuild *s);
+void sb_sample_records(struct sbuild *s);
+void sb_tail(struct sbuild *s);
+
+#endif

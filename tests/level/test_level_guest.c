@@ -35,27 +35,21 @@
 #define NW XFS_NR_WORDS
 #define POOLS 12
 
-static struct lvt_host *hosts;
-static size_t nr_hosts;
 static struct xlc_cpu_map *map;
 
 static int setup(void **state)
 {
     xlc_error err;
 
-    (void)state;
-    lvt_load_hosts(&hosts, &nr_hosts);
     if (xlc_cpu_map_load(NULL, &map, &err))
         fail_msg("%s", err.msg);
-    return nr_hosts >= 41 ? 0 : -1;
+    return lvt_setup(state);
 }
 
 static int teardown(void **state)
 {
-    (void)state;
-    free(hosts);
     xlc_cpu_map_free(map);
-    return 0;
+    return lvt_teardown(state);
 }
 
 static const uint32_t *inv(void)
@@ -67,20 +61,9 @@ static const uint32_t *inv(void)
 static size_t random_pool(uint64_t *seed, enum xlc_guest_type t,
                           const char *vendor, size_t *idx)
 {
-    size_t n = 0, k;
+    size_t n = lvt_shuffled(seed, t, vendor, false, idx);
 
-    for (size_t i = 0; i < nr_hosts; i++)
-        if (hosts[i].as[t].usable &&
-            !strcmp(hosts[i].as[t].props.vendor, vendor))
-            idx[n++] = i;
-    for (size_t i = n - 1; n && i > 0; i--) {
-        size_t j = lvt_rand(seed) % (i + 1), x = idx[i];
-
-        idx[i] = idx[j];
-        idx[j] = x;
-    }
-    k = n ? 1 + lvt_rand(seed) % (n < 6 ? n : 6) : 0;
-    return k;
+    return n ? 1 + lvt_rand(seed) % (n < 6 ? n : 6) : 0;
 }
 
 static struct xlc_level_report *report_of(enum xlc_guest_type t,
@@ -95,9 +78,9 @@ static struct xlc_level_report *report_of(enum xlc_guest_type t,
     if (xlc_level_report_new(t, &r, &err))
         fail_msg("%s", err.msg);
     for (size_t i = 0; i < n; i++)
-        if (xlc_level_report_add_host(r, hosts[idx[i]].name,
-                                      hosts[idx[i]].path,
-                                      &hosts[idx[i]].as[t], &err))
+        if (xlc_level_report_add_host(r, lvt_hosts[idx[i]].name,
+                                      lvt_hosts[idx[i]].path,
+                                      &lvt_hosts[idx[i]].as[t], &err))
             fail_msg("%s", err.msg);
     if (xlc_level_report_compute(r, &o, &err))
         fail_msg("%s", err.msg);
@@ -130,7 +113,7 @@ static void guest_oracle(enum xlc_guest_type t, const size_t *idx, size_t n,
     nomigrate_oracle(nomig);
     memset(out, 0xff, NW * sizeof(*out));
     for (size_t i = 0; i < n; i++)
-        xfs_and(out, NW, out, NW, hosts[idx[i]].as[t].def, NW);
+        xfs_and(out, NW, out, NW, lvt_hosts[idx[i]].as[t].def, NW);
     for (unsigned int w = 0; w < NW; w++)
         out[w] &= m[w] & ~inv()[w] & (nomigrate ? ~0u : ~nomig[w]);
     xfs_apply_deep_deps(out, NW);
@@ -181,11 +164,11 @@ static void check_xl(const struct xlc_level_report *r, enum xlc_guest_type t,
     for (size_t i = 0; i < n; i++) {
         uint32_t got[NW];
 
-        apply_on(&hosts[idx[i]], t, r->xl_cpuid, got);
+        apply_on(&lvt_hosts[idx[i]], t, r->xl_cpuid, got);
         for (unsigned int w = 0; w < NW; w++)
             if (got[w] != want[w])
                 fail_msg("%s: '%s' gives %08x in word %u, want %08x",
-                         hosts[idx[i]].name, r->xl_cpuid, got[w], w,
+                         lvt_hosts[idx[i]].name, r->xl_cpuid, got[w], w,
                          want[w]);
     }
 }
@@ -265,7 +248,7 @@ static void random_pools(enum xlc_guest_type t)
             if (r->usable) {
                 check_xl(r, t, idx, n, want);
                 for (size_t i = 0; i < n; i++)
-                    check_lv_on(r, t, &hosts[idx[i]]);
+                    check_lv_on(r, t, &lvt_hosts[idx[i]]);
                 checked++;
                 members += n;
             } else {
@@ -294,8 +277,8 @@ static void hvm_pools(void **state)
 
 static size_t by_name(const char *prefix)
 {
-    for (size_t i = 0; i < nr_hosts; i++)
-        if (!strncmp(hosts[i].name, prefix, strlen(prefix)))
+    for (size_t i = 0; i < lvt_nr_hosts; i++)
+        if (!strncmp(lvt_hosts[i].name, prefix, strlen(prefix)))
             return i;
     fail_msg("no dump %s*", prefix);
     return 0;
@@ -359,8 +342,8 @@ static void with_adds_exactly(void **state)
  */
 static void with_brings_prerequisites(void **state)
 {
-    const struct lvt_host *skx = &hosts[by_name("GenuineIntel0050654")];
-    const struct lvt_host *clx = &hosts[by_name("GenuineIntel0050657")];
+    const struct lvt_host *skx = &lvt_hosts[by_name("GenuineIntel0050654")];
+    const struct lvt_host *clx = &lvt_hosts[by_name("GenuineIntel0050657")];
     struct xlc_level_options o = { .with = "avx2", .map = map };
     struct xlc_level_host a = skx->as[XLC_GUEST_HVM];
     struct xlc_level_report *r;
@@ -403,7 +386,7 @@ static void nomigrate_gate(void **state)
     bool noted = false;
 
     (void)state;
-    assert_true(xfs_test(hosts[idx[0]].as[t].def, NW, XFS_XSAVES));
+    assert_true(xfs_test(lvt_hosts[idx[0]].as[t].def, NW, XFS_XSAVES));
     assert_true(xfs_test(r->guest_cpu, NW, XFS_XSAVES));
     for (size_t i = 0; i < r->nr_notes; i++)
         noted |= !strncmp(r->notes[i], "xsaves: libvirt's cpu_map marks it "

@@ -25,42 +25,16 @@
 #define HVM XLC_GUEST_HVM
 #define PV XLC_GUEST_PV
 
-static struct lvt_host *hosts;
-static size_t nr_hosts;
-
-static int setup(void **state)
-{
-    (void)state;
-    lvt_load_hosts(&hosts, &nr_hosts);
-    return nr_hosts >= 41 ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    free(hosts);
-    return 0;
-}
-
-static const struct lvt_host *find_host(const char *prefix)
-{
-    for (size_t i = 0; i < nr_hosts; i++)
-        if (!strncmp(hosts[i].name, prefix, strlen(prefix)))
-            return &hosts[i];
-    fail_msg("no dump named %s*", prefix);
-    return NULL;
-}
-
 /* HVM needs VMX/SVM: K8 Clawhammer and the virtualised EPYC cannot. */
 static void hvm_usability_from_derivation(void **state)
 {
     (void)state;
-    assert_false(find_host("AuthenticAMD0000F4A")->as[HVM].usable);
-    assert_false(find_host("this-machine")->as[HVM].usable);
-    assert_true(find_host("this-machine")->as[PV].usable);
-    assert_true(find_host("AuthenticAMD0A00F11")->as[HVM].usable);
+    assert_false(lvt_find("AuthenticAMD0000F4A")->as[HVM].usable);
+    assert_false(lvt_find("this-machine")->as[HVM].usable);
+    assert_true(lvt_find("this-machine")->as[PV].usable);
+    assert_true(lvt_find("AuthenticAMD0A00F11")->as[HVM].usable);
     /* The derived HVM max set keeps Xen's synthesised HYPERVISOR bit. */
-    assert_true(xfs_test(find_host("GenuineIntel00906EA")->as[HVM].fs, NW,
+    assert_true(xfs_test(lvt_find("GenuineIntel00906EA")->as[HVM].fs, NW,
                          XFS_HYPERVISOR));
 }
 
@@ -130,9 +104,9 @@ static void batch_load_in_order(void **state)
 
     (void)state;
     snprintf(p0, sizeof(p0), "%s/cpuid/instlatx64/%s.xml",
-             getenv("XFS_DATA"), hosts[0].name);
+             getenv("XFS_DATA"), lvt_hosts[0].name);
     snprintf(p1, sizeof(p1), "%s/cpuid/instlatx64/%s.xml",
-             getenv("XFS_DATA"), hosts[1].name);
+             getenv("XFS_DATA"), lvt_hosts[1].name);
     src[0] = p0;
     src[1] = "nonexistent.xml";
     src[2] = p1;
@@ -140,12 +114,12 @@ static void batch_load_in_order(void **state)
     src[4] = p0;
     assert_int_equal(xlc_level_load_many(src, 5, PV, 3, res), 0);
     assert_int_equal(res[0].rc, 0);
-    assert_memory_equal(res[0].host.fs, hosts[0].as[PV].fs, NW * 4);
+    assert_memory_equal(res[0].host.fs, lvt_hosts[0].as[PV].fs, NW * 4);
     assert_int_equal(res[1].rc, -ENOENT);
     assert_non_null(strstr(res[1].msg, "nonexistent.xml"));
-    assert_memory_equal(res[2].host.fs, hosts[1].as[PV].fs, NW * 4);
+    assert_memory_equal(res[2].host.fs, lvt_hosts[1].as[PV].fs, NW * 4);
     assert_int_equal(res[3].host.fs[1], 2);
-    assert_memory_equal(res[4].host.fs, hosts[0].as[PV].fs, NW * 4);
+    assert_memory_equal(res[4].host.fs, lvt_hosts[0].as[PV].fs, NW * 4);
     xlc_level_loads_free(res, 5);
 }
 
@@ -249,7 +223,7 @@ static void libvirt_host_cpus(void **state)
  */
 static void libvirt_amd_sep(void **state)
 {
-    const struct lvt_host *rome = find_host("AuthenticAMD0830F10");
+    const struct lvt_host *rome = lvt_find("AuthenticAMD0830F10");
     struct xlc_cpu_map *map;
     struct xlc_level_host *pv, *hvm;
     xlc_error err;
@@ -293,17 +267,17 @@ static void defaults_of_inputs(void **state)
     xlc_error err;
 
     (void)state;
-    for (size_t i = 0; i < nr_hosts; i++)
+    for (size_t i = 0; i < lvt_nr_hosts; i++)
         for (int t = 0; t < 2; t++) {
-            const struct xlc_level_host *x = &hosts[i].as[t];
+            const struct xlc_level_host *x = &lvt_hosts[i].as[t];
 
             if (!xfs_subset(x->def, NW, x->fs, NW))
-                fail_msg("%s: default outside max", hosts[i].name);
+                fail_msg("%s: default outside max", lvt_hosts[i].name);
             for (unsigned int w = 0; w < NW; w++)
                 if (x->def[w] & ~(d[t][w] | synth[w] |
                                   xfs_static_masks[XFS_MASK_INVERTED][w]))
                     fail_msg("%s %s: default has a bit outside the default "
-                             "mask (word %u)", hosts[i].name,
+                             "mask (word %u)", lvt_hosts[i].name,
                              t ? "hvm" : "pv", w);
         }
     /* featureset text: through the static default mask, deps closed */
@@ -360,5 +334,5 @@ int main(void)
         cmocka_unit_test(saved_policy_host),
     };
 
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, lvt_setup, lvt_teardown);
 }

@@ -23,43 +23,14 @@
 #define NW XFS_NR_WORDS
 #define ITERATIONS 200
 
-static struct lvt_host *hosts;
-static size_t nr_hosts;
-
-static int setup(void **state)
-{
-    (void)state;
-    lvt_load_hosts(&hosts, &nr_hosts);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    free(hosts);
-    return 0;
-}
-
 /* Hosts of one vendor that can run the type, in random order. */
 static size_t random_same_vendor(uint64_t *seed, enum xlc_guest_type type,
                                  size_t *idx)
 {
     const char *vendor = lvt_rand(seed) % 2 ? "GenuineIntel" : "AuthenticAMD";
-    size_t perm[64], nr = 0, n;
+    size_t nr = lvt_shuffled(seed, type, vendor, true, idx);
 
-    for (size_t i = 0; i < nr_hosts; i++)
-        if (hosts[i].as[type].usable && hosts[i].as[type].has_policy &&
-            !strcmp(hosts[i].as[type].props.vendor, vendor))
-            perm[nr++] = i;
-    for (size_t i = nr - 1; i > 0; i--) {
-        size_t j = lvt_rand(seed) % (i + 1), t = perm[i];
-
-        perm[i] = perm[j];
-        perm[j] = t;
-    }
-    n = 1 + lvt_rand(seed) % nr;
-    memcpy(idx, perm, n * sizeof(*idx));
-    return n;
+    return 1 + lvt_rand(seed) % nr;
 }
 
 static void level_featureset(enum xlc_guest_type type, const size_t *idx,
@@ -70,9 +41,9 @@ static void level_featureset(enum xlc_guest_type type, const size_t *idx,
 
     assert_int_equal(xlc_pool_new(type, &p, &err), 0);
     for (size_t i = 0; i < n; i++)
-        assert_int_equal(xlc_pool_add(p, hosts[idx[i]].name,
-                                      hosts[idx[i]].as[type].fs, NW,
-                                      &hosts[idx[i]].as[type].props, NULL,
+        assert_int_equal(xlc_pool_add(p, lvt_hosts[idx[i]].name,
+                                      lvt_hosts[idx[i]].as[type].fs, NW,
+                                      &lvt_hosts[idx[i]].as[type].props, NULL,
                                       &err), 0);
     assert_int_equal(xlc_pool_level(p, l, &err), 0);
     xlc_pool_free(p);
@@ -96,7 +67,7 @@ static void levelled_policy_fits_every_host(void **state)
 
         level_featureset(type, idx, n, &l);
         for (size_t i = 0; i < n; i++)
-            pols[i] = &hosts[idx[i]].as[type].policy;
+            pols[i] = &lvt_hosts[idx[i]].as[type].policy;
         if (xlc_level_policies(pols, n, l.sets.level, &out, &layout, &err))
             fail_msg("%s", err.msg);
         /* The policy says exactly the featureset level. */
@@ -116,7 +87,7 @@ static void levelled_policy_fits_every_host(void **state)
                     struct xlc_buf b = XLC_BUF_INIT;
 
                     xlc_compat_reason_text(&why[j], &b);
-                    fail_msg("%s refuses the level: %s", hosts[idx[i]].name,
+                    fail_msg("%s refuses the level: %s", lvt_hosts[idx[i]].name,
                              b.s);
                 }
             checked_layout += layout != 0;
@@ -150,10 +121,10 @@ static void address_width_is_the_minimum(void **state)
     xlc_error err;
 
     (void)state;
-    for (size_t i = 0; i < nr_hosts; i++)
-        if (!strncmp(hosts[i].name, "GenuineIntel0050654", 19))
+    for (size_t i = 0; i < lvt_nr_hosts; i++)
+        if (!strncmp(lvt_hosts[i].name, "GenuineIntel0050654", 19))
             idx[0] = i;
-    a = hosts[idx[0]].as[XLC_GUEST_HVM].policy;
+    a = lvt_hosts[idx[0]].as[XLC_GUEST_HVM].policy;
     b = a;
     b.extd[8].a = (b.extd[8].a & ~0xffffu) | 36 | 40 << 8;
     pols[0] = &a;
@@ -177,5 +148,5 @@ int main(void)
         cmocka_unit_test(address_width_is_the_minimum),
     };
 
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, lvt_setup, lvt_teardown);
 }

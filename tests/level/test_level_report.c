@@ -24,36 +24,21 @@
 #define HVM XLC_GUEST_HVM
 #define PV XLC_GUEST_PV
 
-static struct lvt_host *hosts;
-static size_t nr_hosts;
 static struct xlc_cpu_map *map;
 
 static int setup(void **state)
 {
     xlc_error err;
 
-    (void)state;
-    lvt_load_hosts(&hosts, &nr_hosts);
     if (xlc_cpu_map_load(NULL, &map, &err))
         fail_msg("%s", err.msg);
-    return 0;
+    return lvt_setup(state);
 }
 
 static int teardown(void **state)
 {
-    (void)state;
-    free(hosts);
     xlc_cpu_map_free(map);
-    return 0;
-}
-
-static const struct lvt_host *find_host(const char *prefix)
-{
-    for (size_t i = 0; i < nr_hosts; i++)
-        if (!strncmp(hosts[i].name, prefix, strlen(prefix)))
-            return &hosts[i];
-    fail_msg("no dump named %s*", prefix);
-    return NULL;
+    return lvt_teardown(state);
 }
 
 static char *write_temp(const char *text)
@@ -126,7 +111,7 @@ static enum xlc_lv_verdict judge(const char *xml, enum xlc_guest_type t,
  */
 static void rsba_is_never_required(void **state)
 {
-    struct xlc_level_host a = find_host("GenuineIntel0050654")->as[HVM], b;
+    struct xlc_level_host a = lvt_find("GenuineIntel0050654")->as[HVM], b;
     const uint32_t *iv = xfs_static_masks[XFS_MASK_INVERTED];
     struct xlc_level_report *r = new_report(HVM);
     struct xlc_lv_host lh;
@@ -164,7 +149,7 @@ static void rsba_is_never_required(void **state)
  */
 static void amd_cpu_has_no_sep_for_pv(void **state)
 {
-    const struct lvt_host *rome = find_host("AuthenticAMD0830F10");
+    const struct lvt_host *rome = lvt_find("AuthenticAMD0830F10");
     struct xlc_level_report *r = new_report(PV);
     struct xlc_cpuid_dump *d;
     struct xlc_level_host *h;
@@ -237,18 +222,18 @@ static void what_if_reports_policy_refusal(void **state)
     xlc_error err;
 
     (void)state;
-    add(r, "skx", &find_host("GenuineIntel0050654")->as[HVM]);
-    add(r, "clx", &find_host("GenuineIntel0050657")->as[HVM]);
+    add(r, "skx", &lvt_find("GenuineIntel0050654")->as[HVM]);
+    add(r, "clx", &lvt_find("GenuineIntel0050657")->as[HVM]);
     /* Ice Lake with its PKRU moved 16 bytes up: a real layout difference
      * (its dump's own layout matches Skylake's once the documented one
      * stands in for the missing subleaves). */
     assert_non_null(moved);
-    *moved = find_host("GenuineIntel00606A6")->as[HVM];
+    *moved = lvt_find("GenuineIntel00606A6")->as[HVM];
     assert_true(moved->has_policy);
     moved->policy.xstate[9].b += 16;
     if (xlc_level_report_add_candidate(r, "icx", moved, &err) ||
         xlc_level_report_add_candidate(
-            r, "clx2", &find_host("GenuineIntel0050657")->as[HVM], &err))
+            r, "clx2", &lvt_find("GenuineIntel0050657")->as[HVM], &err))
         fail_msg("%s", err.msg);
     compute(r);
     assert_true(r->usable);

@@ -17,12 +17,10 @@
 
 #include <cmocka.h>
 
-#include "libxl_cpuid/libvirt/libvirt-translate.h"
+#include "../helpers/lv-translate.h"
 #include "../helpers/shared-data.h"
 
 #define W XFS_NR_WORDS
-
-static struct xlc_cpu_map *map;
 
 /* The rule, computed here from the map's own data. */
 static unsigned int rule_cost(const struct xlc_lv_model *m,
@@ -30,8 +28,8 @@ static unsigned int rule_cost(const struct xlc_lv_model *m,
 {
     unsigned int cost = 0;
 
-    for (size_t f = 0; f < map->nr_features; f++) {
-        const struct xlc_lv_feature *feat = &map->features[f];
+    for (size_t f = 0; f < lvtr_map->nr_features; f++) {
+        const struct xlc_lv_feature *feat = &lvtr_map->features[f];
         bool listed = false, has;
 
         if (!feat->expressible)
@@ -47,8 +45,8 @@ static unsigned int rule_cost(const struct xlc_lv_model *m,
 static void check_best(const struct xlc_lv_decoded *d, const uint32_t *fs)
 {
     assert_int_equal(d->cost, rule_cost(d->model, fs));
-    for (size_t i = 0; i < map->nr_models; i++) {
-        const struct xlc_lv_model *m = &map->models[i];
+    for (size_t i = 0; i < lvtr_map->nr_models; i++) {
+        const struct xlc_lv_model *m = &lvtr_map->models[i];
 
         if (!m->decode_host ||
             (m->vendor && (!d->vendor || strcmp(m->vendor, d->vendor->name))))
@@ -83,19 +81,19 @@ static void round_trip(const char *path, enum xlc_guest_type type,
         xlc_dump_free(dump);
         return;
     }
-    if (xlc_lv_decode(map, &h, h.def, &d, &err))
+    if (xlc_lv_decode(lvtr_map, &h, h.def, &d, &err))
         fail_msg("%s (%s): %s", path, xlc_guest_type_name(type), err.msg);
     check_best(d, h.def);
-    assert_int_equal(xlc_lv_decode(map, &h, h.def, &again, &err), 0);
+    assert_int_equal(xlc_lv_decode(lvtr_map, &h, h.def, &again, &err), 0);
     xml = xlc_lv_decoded_xml(d);
     xml2 = xlc_lv_decoded_xml(again);
     assert_string_equal(xml, xml2);
     if (xlc_lv_cpu_parse("host-model.xml", xml, strlen(xml), &cpu, &err))
         fail_msg("%s: %s", path, err.msg);
-    if (xlc_lv_translate(map, cpu, &h, type, &t, &err))
+    if (xlc_lv_translate(lvtr_map, cpu, &h, type, &t, &err))
         fail_msg("%s (%s): %s\n%s", path, xlc_guest_type_name(type),
                  err.msg, xml);
-    xfs_and(want, W, h.def, W, map->nameable, W);
+    xfs_and(want, W, h.def, W, lvtr_map->nameable, W);
     if (!xfs_equal(t->fs, W, want, W))
         fail_msg("%s (%s): round trip differs\n%s", path,
                  xlc_guest_type_name(type), xml);
@@ -131,10 +129,10 @@ static void every_dump_round_trips(void **state)
 static void models_decode_to_themselves(void **state)
 {
     (void)state;
-    for (size_t i = 0; i < map->nr_models; i++) {
-        const struct xlc_lv_model *m = &map->models[i];
+    for (size_t i = 0; i < lvtr_map->nr_models; i++) {
+        const struct xlc_lv_model *m = &lvtr_map->models[i];
         const struct xlc_lv_vendor *v =
-            m->vendor ? xlc_cpu_map_vendor(map, m->vendor) : NULL;
+            m->vendor ? xlc_cpu_map_vendor(lvtr_map, m->vendor) : NULL;
         struct xlc_lv_host h = { .vendor = "" };
         struct xlc_lv_decoded *d;
         xlc_error err = { 0 };
@@ -143,7 +141,7 @@ static void models_decode_to_themselves(void **state)
             continue;
         if (v)
             memcpy(h.vendor, v->string, sizeof(h.vendor));
-        if (xlc_lv_decode(map, &h, m->xen, &d, &err))
+        if (xlc_lv_decode(lvtr_map, &h, m->xen, &d, &err))
             fail_msg("%s: %s", m->name, err.msg);
         assert_int_equal(d->cost, 0);
         if (!xfs_equal(d->model->xen, W, m->xen, W))
@@ -159,23 +157,8 @@ static void empty_set_is_refused(void **state)
     xlc_error err = { 0 };
 
     (void)state;
-    assert_true(xlc_lv_decode(map, &h, h.def, &d, &err) < 0);
+    assert_true(xlc_lv_decode(lvtr_map, &h, h.def, &d, &err) < 0);
     assert_non_null(strstr(err.msg, "empty"));
-}
-
-static int setup(void **state)
-{
-    xlc_error err = { 0 };
-
-    (void)state;
-    return xlc_cpu_map_load(NULL, &map, &err);
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    xlc_cpu_map_free(map);
-    return 0;
 }
 
 int main(void)
@@ -185,5 +168,5 @@ int main(void)
         cmocka_unit_test(models_decode_to_themselves),
         cmocka_unit_test(empty_set_is_refused),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, lvtr_setup, lvtr_teardown);
 }

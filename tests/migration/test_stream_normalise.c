@@ -42,12 +42,6 @@
 
 /* ---- record-level: hand-built streams ---- */
 
-static void head(struct sbuild *s)
-{
-    sb_ihdr(s, 3, 0);
-    sb_dhdr(s, HVM, 12);
-}
-
 static void parse_ok(struct sbuild *s, struct xlc_stream_info *info)
 {
     char out[65536];
@@ -70,7 +64,7 @@ static void second_record_replaces_first(void **state)
     struct xlc_stream_info info;
 
     (void)state;
-    head(&s);
+    sb_head(&s);
     sb_cpuid_rec(&s, a, 1);             /* offset 40, 32 bytes */
     sb_msr_rec(&s, m, 1);               /* offset 72, 24 bytes */
     sb_cpuid_rec(&s, b, 2);             /* offset 96 */
@@ -99,7 +93,7 @@ static void record_after_sde_is_ignored(void **state)
     struct xlc_stream_info info;
 
     (void)state;
-    head(&s);
+    sb_head(&s);
     sb_rec(&s, XFS_STREAM_REC_STATIC_DATA_END, NULL, 0);     /* 40 */
     sb_cpuid_rec(&s, a, 1);                                  /* 48 */
     sb_rec(&s, XFS_STREAM_REC_END, NULL, 0);
@@ -133,7 +127,7 @@ static void only_the_applied_record_is_judged(void **state)
     assert_non_null(many);
     for (int i = 0; i < 121; i++)
         many[i].subleaf = XFS_CPUID_NO_SUBLEAF;
-    head(&s);
+    sb_head(&s);
     sb_cpuid_rec(&s, many, 121);
     sb_cpuid_rec(&s, one, 1);
     sb_rec(&s, XFS_STREAM_REC_STATIC_DATA_END, NULL, 0);
@@ -143,7 +137,7 @@ static void only_the_applied_record_is_judged(void **state)
     xlc_stream_info_free(&info);
     sb_free(&s);
 
-    head(&s);
+    sb_head(&s);
     sb_cpuid_rec(&s, one, 1);
     sb_cpuid_rec(&s, many, 121);        /* at 72: applied */
     sb_rec(&s, XFS_STREAM_REC_STATIC_DATA_END, NULL, 0);
@@ -154,7 +148,7 @@ static void only_the_applied_record_is_judged(void **state)
     sb_free(&s);
 
     /* A PLATFORM_INFO value Xen cannot keep: EOVERFLOW, at the entry. */
-    head(&s);
+    sb_head(&s);
     sb_msr_rec(&s, wide, 1);
     sb_rec(&s, XFS_STREAM_REC_STATIC_DATA_END, NULL, 0);
     sb_rec(&s, XFS_STREAM_REC_END, NULL, 0);
@@ -205,7 +199,7 @@ static void entries_normalised_with_offsets(void **state)
     xlc_error err = { 0 };
 
     (void)state;
-    head(&s);
+    sb_head(&s);
     sb_cpuid_rec(&s, l, 6);             /* entries from offset 48 */
     sb_msr_rec(&s, m, 2);               /* at 192, entries from 200 */
     sb_rec(&s, XFS_STREAM_REC_STATIC_DATA_END, NULL, 0);
@@ -255,7 +249,7 @@ static uint64_t rnd(uint64_t *s)
 
 /* Random entries: the base's own leaves mutated, repeated, junk added. */
 static size_t random_entries(uint64_t *seed,
-                             const struct xlc_policy_records *b,
+                             const struct xlc_policy_entries *b,
                              struct xfs_cpuid_leaf *l, struct xfs_msr_entry *m,
                              size_t *nm)
 {
@@ -306,41 +300,39 @@ static size_t random_entries(uint64_t *seed,
     return k;
 }
 
-/* libxenguest over a zeroed block: the base, then the entries. */
-static int xen_apply(void *blk, const struct xlc_policy_records *b,
+/* libxenguest over a zeroed block: the base, then the entries; *out has
+ * room for a whole policy. */
+static int xen_apply(void *blk, const struct xlc_policy_entries *b,
                      const struct xfs_cpuid_leaf *l, size_t n,
                      const struct xfs_msr_entry *m, size_t nm,
-                     struct xlc_policy_records *out)
+                     struct xlc_policy_entries *out)
 {
-    uint32_t el, es, em;
+    uint32_t el, es, em, nl = XFS_POLICY_MAX_LEAVES, nms = XFS_POLICY_MAX_MSRS;
     int rc;
 
     memset(blk, 0, BLOCK);
-    assert_int_equal(x86_cpuid_copy_from_buffer(blk, b->leaves, b->nr_leaves,
-                                                &el, &es), 0);
-    assert_int_equal(x86_msr_copy_from_buffer(blk, b->msrs, b->nr_msrs, &em),
-                     0);
+    assert_int_equal(x86_cpuid_copy_from_buffer(blk, b->leaves,
+                                                (uint32_t)b->nr_leaves, &el,
+                                                &es), 0);
+    assert_int_equal(x86_msr_copy_from_buffer(blk, b->msrs,
+                                              (uint32_t)b->nr_msrs, &em), 0);
     rc = x86_cpuid_copy_from_buffer(blk, l, (uint32_t)n, &el, &es);
     if (!rc)
         rc = x86_msr_copy_from_buffer(blk, m, (uint32_t)nm, &em);
     if (rc)
         return rc;
     x86_cpu_policy_clear_out_of_range_leaves(blk);
-    out->nr_leaves = XFS_POLICY_MAX_LEAVES;
-    out->nr_msrs = XFS_POLICY_MAX_MSRS;
-    assert_int_equal(x86_cpuid_copy_to_buffer(blk, out->leaves,
-                                              &out->nr_leaves), 0);
-    assert_int_equal(x86_msr_copy_to_buffer(blk, out->msrs, &out->nr_msrs),
-                     0);
+    assert_int_equal(x86_cpuid_copy_to_buffer(blk, out->leaves, &nl), 0);
+    assert_int_equal(x86_msr_copy_to_buffer(blk, out->msrs, &nms), 0);
+    out->nr_leaves = nl;
+    out->nr_msrs = nms;
     return 0;
 }
 
 static void same_as_libxenguest(void **state)
 {
     static const struct xlc_entries_origin at = { "entries", false, 0, true };
-    struct xlc_policy_records *base = malloc(sizeof(*base));
-    struct xlc_policy_records *ours = malloc(sizeof(*ours));
-    struct xlc_policy_records *theirs = malloc(sizeof(*theirs));
+    struct xlc_policy_entries base = { 0 }, ours = { 0 }, theirs;
     struct xfs_cpuid_leaf *l = calloc(XFS_POLICY_MAX_LEAVES + 1, sizeof(*l));
     void *blk = malloc(BLOCK);
     size_t nr, accepted = 0, refused = 0, noted = 0;
@@ -349,7 +341,9 @@ static void same_as_libxenguest(void **state)
     uint64_t seed = 0x5eed12;
 
     (void)state;
-    assert_true(base && ours && theirs && l && blk && nr >= 40);
+    assert_true(l && blk && nr >= 40);
+    assert_int_equal(xlc_policy_entries_alloc(&theirs, XFS_POLICY_MAX_LEAVES,
+                                              XFS_POLICY_MAX_MSRS, NULL), 0);
     for (int it = 0; it < 4000; it++) {
         struct xfs_cpu_policy p;
         struct xfs_msr_entry m[4];
@@ -367,10 +361,9 @@ static void same_as_libxenguest(void **state)
                       : XFS_SYSCTL_cpu_featureset_pv;
         if (!cur->pol.present[type])
             type = XFS_SYSCTL_cpu_featureset_pv;
-        assert_int_equal(xlc_policy_serialise(&cur->pol.p[type], base, &err),
-                         0);
-        n = random_entries(&seed, base, l, m, &nm);
-        xrc = xen_apply(blk, base, l, n, m, nm, theirs);
+        xt_serialise(&cur->pol.p[type], &base);
+        n = random_entries(&seed, &base, l, m, &nm);
+        xrc = xen_apply(blk, &base, l, n, m, nm, &theirs);
         xfs_policy_copy(&p, &cur->pol.p[type]);
         rc = xlc_entries_apply_as_xen(&(struct xlc_policy_entries){
                                           l, n, m, nm },
@@ -385,22 +378,22 @@ static void same_as_libxenguest(void **state)
             continue;
         }
         accepted++;
-        assert_int_equal(xlc_policy_serialise(&p, ours, &err), 0);
-        assert_int_equal(ours->nr_leaves, theirs->nr_leaves);
-        assert_memory_equal(ours->leaves, theirs->leaves,
-                            ours->nr_leaves * sizeof(*ours->leaves));
-        assert_int_equal(ours->nr_msrs, theirs->nr_msrs);
-        assert_memory_equal(ours->msrs, theirs->msrs,
-                            ours->nr_msrs * sizeof(*ours->msrs));
+        xt_serialise(&p, &ours);
+        assert_int_equal(ours.nr_leaves, theirs.nr_leaves);
+        assert_memory_equal(ours.leaves, theirs.leaves,
+                            ours.nr_leaves * sizeof(*ours.leaves));
+        assert_int_equal(ours.nr_msrs, theirs.nr_msrs);
+        assert_memory_equal(ours.msrs, theirs.msrs,
+                            ours.nr_msrs * sizeof(*ours.msrs));
     }
     xlc_system_policies_free(cur);
     print_message("%zu accepted alike, %zu refused alike, %zu notes\n",
                   accepted, refused, noted);
     assert_true(accepted > 2000 && refused > 100 && noted > 1000);
     xt_free_paths(paths, nr);
-    free(base);
-    free(ours);
-    free(theirs);
+    xlc_policy_entries_free(&base);
+    xlc_policy_entries_free(&ours);
+    xlc_policy_entries_free(&theirs);
     free(l);
     free(blk);
 }
@@ -419,7 +412,7 @@ static void tool_says_what_was_normalised(void **state)
     int fd;
 
     (void)state;
-    head(&s);
+    sb_head(&s);
     sb_cpuid_rec(&s, l, 2);
     sb_cpuid_rec(&s, l, 1);             /* at 96: replaces the first */
     sb_rec(&s, XFS_STREAM_REC_STATIC_DATA_END, NULL, 0);

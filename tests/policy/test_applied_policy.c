@@ -121,12 +121,11 @@ static bool is_default_as_xen_holds_it(const struct xfs_cpu_policy *p,
 static void defaults_are_the_default_policy(void **state)
 {
     struct xlc_guest_settings dflt = { .kind = XLC_SETTINGS_DEFAULT };
-    struct xlc_policy_records *r = malloc(sizeof(*r));
+    struct xlc_policy_entries r = { 0 };
     size_t nr;
     char **paths = xt_dump_paths(&nr);
 
     (void)state;
-    assert_non_null(r);
     for (size_t i = 0; i < nr; i++) {
         struct xlc_system_policies *s = xt_system_from_file(paths[i]);
 
@@ -152,16 +151,16 @@ static void defaults_are_the_default_policy(void **state)
             assert_memory_equal(a->fs, want, sizeof(a->fs));
             if (xfs_test(want, XFS_NR_WORDS, XFS_LM))
                 assert_int_equal((a->policy.extd[8].a >> 8) & 0xff, 48);
-            assert_int_equal(xlc_policy_serialise(&a->policy, r, &err), 0);
-            assert_int_equal(a->records.nr_leaves, r->nr_leaves);
-            assert_memory_equal(a->records.leaves, r->leaves,
-                                r->nr_leaves * sizeof(r->leaves[0]));
+            xt_serialise(&a->policy, &r);
+            assert_int_equal(a->entries.nr_leaves, r.nr_leaves);
+            assert_memory_equal(a->entries.leaves, r.leaves,
+                                r.nr_leaves * sizeof(r.leaves[0]));
             assert_int_equal(xlc_applied_policy_check(a, &err), 0);
             xlc_applied_policy_free(a);
         }
         xlc_system_policies_free(s);
     }
-    free(r);
+    xlc_policy_entries_free(&r);
     xt_free_paths(paths, nr);
 }
 
@@ -177,12 +176,11 @@ static void levelled_featureset(void **state)
     uint32_t level[XFS_NR_WORDS];
     struct xlc_restore_dest *d = malloc(sizeof(*d));
     struct xlc_restore_verdict v;
-    struct xlc_policy_records *host = malloc(sizeof(*host));
+    struct xlc_policy_entries host = { 0 };
     struct xlc_applied_policy *a;
     xlc_error err = { 0 };
 
     assert_non_null(d);
-    assert_non_null(host);
     xfs_and(level, XFS_NR_WORDS, f->skx->fs.fs[HVM_DEF], XFS_NR_WORDS,
             f->hsw->fs.fs[HVM_DEF], XFS_NR_WORDS);
     assert_true(xfs_deps_closed(level, XFS_NR_WORDS));
@@ -200,15 +198,15 @@ static void levelled_featureset(void **state)
         fail_msg("levelled policy refused on the Haswell: %s",
                  v.reasons[0].text);
     xlc_restore_verdict_free(&v);
-    assert_int_equal(xlc_policy_serialise(&d->max, host, &err), 0);
-    assert_true(xt_xen_compatible(host, &a->records));
+    xt_serialise(&d->max, &host);
+    assert_true(xt_xen_compatible(&host, &a->entries));
+    xlc_policy_entries_free(&host);
 
     assert_int_equal(xlc_restore_check_policy(&f->skx->pol.p[HVM_DEF], d, &v,
                                               &err), 0);
     assert_false(v.accept);
     xlc_restore_verdict_free(&v);
     xlc_applied_policy_free(a);
-    free(host);
     free(d);
 }
 
@@ -342,7 +340,7 @@ static void libvirt_cpus(void **state)
     assert_true(a->refused.nr > 3);
     assert_int_equal(a->refused.nr, a->lv->nr_blockers);
     assert_string_equal(a->refused.reasons[0], a->lv->blockers[0].text);
-    assert_int_equal(a->records.nr_leaves, 0);
+    assert_int_equal(a->entries.nr_leaves, 0);
     xlc_applied_policy_free(a);
 }
 
@@ -410,7 +408,7 @@ static void xl_cpuid_settings(void **state)
         free(dom);
         assert_memory_equal(a->fs, want, sizeof(want));
     }
-    assert_true(a->records.nr_leaves > 0);
+    assert_true(a->entries.nr_leaves > 0);
 
     g.xl_cpuid = "0x1:ecx=xxx0xxxxxxxxxxxxxxxxxxxxxxxxxxxx";
     assert_int_equal(xlc_applied_policy(f->skx, XLC_GUEST_HVM, &g, &b, &err),

@@ -265,14 +265,11 @@ static void never_laxer_than_libxenguest(void **state)
     size_t nr;
     char **paths = xt_dump_paths(&nr);
     struct xlc_system_policies **s = calloc(nr, sizeof(*s));
-    struct xlc_policy_records *rh = malloc(sizeof(*rh));
-    struct xlc_policy_records *rg = malloc(sizeof(*rg));
+    struct xlc_policy_entries rh = { 0 }, rg = { 0 };
     unsigned int pairs = 0, refused = 0, xen_refused = 0;
 
     (void)state;
     assert_non_null(s);
-    assert_non_null(rh);
-    assert_non_null(rg);
     for (size_t i = 0; i < nr; i++)
         s[i] = xt_system_from_file(paths[i]);
     /* Every guest against every fourth host keeps the fork count sane. */
@@ -282,9 +279,9 @@ static void never_laxer_than_libxenguest(void **state)
             const struct xfs_cpu_policy *g = &s[gi]->pol.p[PV_DEF];
             unsigned int n = xfs_policy_check_compat(h, g, NULL, 0);
 
-            assert_int_equal(xlc_policy_serialise(h, rh, NULL), 0);
-            assert_int_equal(xlc_policy_serialise(g, rg, NULL), 0);
-            if (!xt_xen_compatible(rh, rg)) {
+            xt_serialise(h, &rh);
+            xt_serialise(g, &rg);
+            if (!xt_xen_compatible(&rh, &rg)) {
                 if (!n)
                     fail_msg("libxenguest refuses %s on %s; we accept",
                              xt_basename(paths[gi]), xt_basename(paths[hi]));
@@ -301,8 +298,8 @@ static void never_laxer_than_libxenguest(void **state)
     for (size_t i = 0; i < nr; i++)
         xlc_system_policies_free(s[i]);
     free(s);
-    free(rh);
-    free(rg);
+    xlc_policy_entries_free(&rh);
+    xlc_policy_entries_free(&rg);
     xt_free_paths(paths, nr);
 }
 
@@ -314,19 +311,16 @@ static void never_laxer_than_libxenguest(void **state)
 static void libxenguest_refusals_are_ours(void **state)
 {
     struct fixture *f = *state;
-    struct xlc_policy_records *rh = malloc(sizeof(*rh));
-    struct xlc_policy_records *rg = malloc(sizeof(*rg));
+    struct xlc_policy_entries rh = { 0 }, rg = { 0 };
     struct xfs_cpu_policy h, g;
 
-    assert_non_null(rh);
-    assert_non_null(rg);
     for (unsigned int k = 0; k < 4; k++) {
         xfs_policy_copy(&g, &f->skx->pol.p[HVM_DEF]);
         xfs_policy_copy(&h, &f->skx->pol.p[k < 3 ? HVM_MAX : PV_MAX]);
-        assert_int_equal(xlc_policy_serialise(&h, rh, NULL), 0);
-        assert_int_equal(xlc_policy_serialise(&g, rg, NULL), 0);
+        xt_serialise(&h, &rh);
+        xt_serialise(&g, &rg);
         if (k < 3) {    /* unchanged, the pair is fine for both of us */
-            assert_true(xt_xen_compatible(rh, rg));
+            assert_true(xt_xen_compatible(&rh, &rg));
             assert_int_equal(xfs_policy_check_compat(&h, &g, NULL, 0), 0);
         }
         switch (k) {
@@ -336,13 +330,13 @@ static void libxenguest_refusals_are_ours(void **state)
         case 3: break;    /* an HVM guest (CPUID faulting) on a PV max */
         }
         xfs_policy_clear_unlisted(&h);
-        assert_int_equal(xlc_policy_serialise(&h, rh, NULL), 0);
-        assert_int_equal(xlc_policy_serialise(&g, rg, NULL), 0);
-        assert_false(xt_xen_compatible(rh, rg));
+        xt_serialise(&h, &rh);
+        xt_serialise(&g, &rg);
+        assert_false(xt_xen_compatible(&rh, &rg));
         assert_true(xfs_policy_check_compat(&h, &g, NULL, 0) > 0);
     }
-    free(rh);
-    free(rg);
+    xlc_policy_entries_free(&rh);
+    xlc_policy_entries_free(&rg);
 }
 
 int main(void)

@@ -131,16 +131,17 @@ static void short_and_long_featuresets(void **state)
     assert_int_equal(xfs_policy_from_featureset(&p, fs, XFS_NR_WORDS + 6), -1);
 }
 
-static struct cpu_policy *xen_policy_of(const struct xlc_policy_records *r)
+static struct cpu_policy *xen_policy_of(const struct xlc_policy_entries *r)
 {
     struct cpu_policy *x = calloc(1, XEN_POLICY_BYTES);
     uint32_t el, es, em;
 
     assert_non_null(x);
-    assert_int_equal(x86_cpuid_copy_from_buffer(x, r->leaves, r->nr_leaves,
-                                                &el, &es), 0);
-    assert_int_equal(x86_msr_copy_from_buffer(x, r->msrs, r->nr_msrs, &em),
-                     0);
+    assert_int_equal(x86_cpuid_copy_from_buffer(x, r->leaves,
+                                                (uint32_t)r->nr_leaves, &el,
+                                                &es), 0);
+    assert_int_equal(x86_msr_copy_from_buffer(x, r->msrs,
+                                              (uint32_t)r->nr_msrs, &em), 0);
     return x;
 }
 
@@ -148,14 +149,15 @@ static struct cpu_policy *xen_policy_of(const struct xlc_policy_records *r)
 static void check_against_xen(const struct xfs_cpu_policy *p,
                               const char *what)
 {
-    struct xlc_policy_records *r = calloc(2, sizeof(*r));
+    struct xlc_policy_entries r[2];
     uint32_t ours[XFS_NR_WORDS], theirs[XFS_NR_WORDS], fs[XFS_NR_WORDS];
+    uint32_t nr_leaves = XFS_POLICY_MAX_LEAVES, nr_msrs = XFS_POLICY_MAX_MSRS;
     struct xfs_cpu_policy mine;
     struct cpu_policy *x;
 
-    assert_non_null(r);
     assert_int_equal(xlc_policy_serialise(p, &r[0], NULL), 0);
     x = xen_policy_of(&r[0]);
+    xlc_policy_entries_free(&r[0]);
     xfs_policy_to_featureset(p, ours, XFS_NR_WORDS);
     x86_cpu_policy_to_featureset(x, theirs);
     for (unsigned int w = 0; w < XFS_NR_WORDS; w++)
@@ -170,19 +172,20 @@ static void check_against_xen(const struct xfs_cpu_policy *p,
     xfs_policy_from_featureset(&mine, fs, XFS_NR_WORDS);
     x86_cpu_featureset_to_policy(fs, x);
     assert_int_equal(xlc_policy_serialise(&mine, &r[0], NULL), 0);
-    r[1].nr_leaves = XFS_POLICY_MAX_LEAVES;
-    r[1].nr_msrs = XFS_POLICY_MAX_MSRS;
-    assert_int_equal(x86_cpuid_copy_to_buffer(x, r[1].leaves, &r[1].nr_leaves),
+    assert_int_equal(xlc_policy_entries_alloc(&r[1], nr_leaves, nr_msrs,
+                                              NULL), 0);
+    assert_int_equal(x86_cpuid_copy_to_buffer(x, r[1].leaves, &nr_leaves),
                      0);
-    assert_int_equal(x86_msr_copy_to_buffer(x, r[1].msrs, &r[1].nr_msrs), 0);
-    if (r[0].nr_leaves != r[1].nr_leaves ||
+    assert_int_equal(x86_msr_copy_to_buffer(x, r[1].msrs, &nr_msrs), 0);
+    if (r[0].nr_leaves != nr_leaves || r[0].nr_msrs != nr_msrs ||
         memcmp(r[0].leaves, r[1].leaves,
                r[0].nr_leaves * sizeof(r[0].leaves[0])) ||
-        memcmp(r[0].msrs, r[1].msrs, sizeof(r[0].msrs)))
+        memcmp(r[0].msrs, r[1].msrs, r[0].nr_msrs * sizeof(r[0].msrs[0])))
         fail_msg("%s: featureset written by us and by libxenguest differ",
                  what);
     free(x);
-    free(r);
+    xlc_policy_entries_free(&r[0]);
+    xlc_policy_entries_free(&r[1]);
 }
 
 static void agrees_with_libxenguest(void **state)

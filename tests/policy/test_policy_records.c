@@ -22,7 +22,7 @@
 
 struct fixture {
     struct xlc_system_policies *sys;
-    struct xlc_policy_records rec;      /* the host policy, serialised */
+    struct xlc_policy_entries rec;      /* the host policy, serialised */
     struct xfs_cpuid_leaf leaves[XFS_POLICY_MAX_LEAVES + 4];
     uint32_t nr;
     struct xfs_msr_entry msrs[8];
@@ -52,10 +52,14 @@ static int reset(void **state)
 {
     struct fixture *f = *state;
 
-    memcpy(f->leaves, f->rec.leaves, sizeof(f->rec.leaves));
-    f->nr = f->rec.nr_leaves;
-    memcpy(f->msrs, f->rec.msrs, sizeof(f->rec.msrs));
-    f->nr_msrs = f->rec.nr_msrs;
+    assert_true(f->rec.nr_leaves <= XFS_POLICY_MAX_LEAVES);
+    assert_true(f->rec.nr_msrs <= sizeof(f->msrs) / sizeof(f->msrs[0]));
+    memset(f->leaves, 0, sizeof(f->leaves));
+    memcpy(f->leaves, f->rec.leaves, f->rec.nr_leaves * sizeof(*f->leaves));
+    f->nr = (uint32_t)f->rec.nr_leaves;
+    memset(f->msrs, 0, sizeof(f->msrs));
+    memcpy(f->msrs, f->rec.msrs, f->rec.nr_msrs * sizeof(*f->msrs));
+    f->nr_msrs = (uint32_t)f->rec.nr_msrs;
     return 0;
 }
 
@@ -64,8 +68,17 @@ static int teardown(void **state)
     struct fixture *f = *state;
 
     xlc_system_policies_free(f->sys);
+    xlc_policy_entries_free(&f->rec);
     free(f);
     return 0;
+}
+
+/* The fixture's (possibly broken) lists as entries; msrs: with them. */
+static struct xlc_policy_entries entries(struct fixture *f, bool msrs)
+{
+    return (struct xlc_policy_entries){ f->leaves, f->nr,
+                                        msrs ? f->msrs : NULL,
+                                        msrs ? f->nr_msrs : 0 };
 }
 
 /* Position of (leaf, subleaf) in the fixture's list. */
@@ -79,17 +92,16 @@ static uint32_t find(const struct fixture *f, uint32_t leaf, uint32_t sub)
 }
 
 /* Refused with rc and a message containing `want`; policy untouched. */
-static void expect_refusal(const struct fixture *f, int rc_want,
-                           const char *want)
+static void expect_refusal(struct fixture *f, int rc_want, const char *want)
 {
+    struct xlc_policy_entries e = entries(f, true);
     struct xfs_cpu_policy p, before;
     xlc_error err = { 0 };
     int rc;
 
     xfs_policy_copy(&p, &f->sys->pol.p[XFS_SYSCTL_cpu_featureset_host]);
     xfs_policy_copy(&before, &p);
-    rc = xlc_policy_deserialise(&p, f->leaves, f->nr, f->msrs, f->nr_msrs,
-                                &err);
+    rc = xlc_policy_deserialise(&p, &e, &err);
     if (rc != rc_want || !strstr(err.msg, want))
         fail_msg("rc %d (want %d), message \"%s\" (want \"%s\")", rc,
                  rc_want, err.msg, want);
@@ -105,6 +117,7 @@ static bool xen_accepts(const struct fixture *f)
     assert_non_null(r);
     xt_xen_roundtrip(f->leaves, f->nr, f->msrs, f->nr_msrs, r);
     ok = r->accepted;
+    xlc_policy_entries_free(&r->out);
     free(r);
     return ok;
 }
@@ -112,12 +125,12 @@ static bool xen_accepts(const struct fixture *f)
 static void base_is_accepted(void **state)
 {
     struct fixture *f = *state;
+    struct xlc_policy_entries e = entries(f, true);
     struct xfs_cpu_policy p;
     xlc_error err = { 0 };
 
     xfs_policy_zero(&p);
-    assert_int_equal(xlc_policy_deserialise(&p, f->leaves, f->nr, f->msrs,
-                                            f->nr_msrs, &err), 0);
+    assert_int_equal(xlc_policy_deserialise(&p, &e, &err), 0);
     assert_true(xen_accepts(f));
 }
 
@@ -256,6 +269,7 @@ static void hypervisor_limits(void **state)
     struct fixture *f = *state;
     uint32_t i = find(f, XFS_HV_LIMIT_LEAF, XFS_CPUID_NO_SUBLEAF);
     struct xfs_cpuid_leaf keep = f->leaves[i];
+    struct xlc_policy_entries e;
     struct xfs_cpu_policy p;
 
     f->leaves[i].a = 0x100;
@@ -267,8 +281,8 @@ static void hypervisor_limits(void **state)
     f->leaves[i] = keep;
     f->leaves[i].a = 0x42;
     xfs_policy_zero(&p);
-    assert_int_equal(xlc_policy_deserialise(&p, f->leaves, f->nr, NULL, 0,
-                                            NULL), 0);
+    e = entries(f, false);
+    assert_int_equal(xlc_policy_deserialise(&p, &e, NULL), 0);
     assert_int_equal(p.hv_limit, 0x42);
     f->leaves[i] = keep;
 }

@@ -19,28 +19,28 @@
 
 #include "../helpers/policy-oracle.h"
 
-static void assert_same_records(const struct xlc_policy_records *ours,
-                                const struct xlc_policy_records *xen,
+static void assert_same_records(const struct xlc_policy_entries *ours,
+                                const struct xlc_policy_entries *xen,
                                 const char *what)
 {
     if (ours->nr_leaves != xen->nr_leaves)
-        fail_msg("%s: %u leaves from us, %u from libxenguest", what,
+        fail_msg("%s: %zu leaves from us, %zu from libxenguest", what,
                  ours->nr_leaves, xen->nr_leaves);
-    for (uint32_t i = 0; i < ours->nr_leaves; i++) {
+    for (size_t i = 0; i < ours->nr_leaves; i++) {
         const struct xfs_cpuid_leaf *a = &ours->leaves[i], *b = &xen->leaves[i];
 
         if (memcmp(a, b, sizeof(*a)))
-            fail_msg("%s: entry %u: ours %08x:%08x -> %08x:%08x:%08x:%08x, "
+            fail_msg("%s: entry %zu: ours %08x:%08x -> %08x:%08x:%08x:%08x, "
                      "libxenguest %08x:%08x -> %08x:%08x:%08x:%08x",
                      what, i, a->leaf, a->subleaf, a->a, a->b, a->c, a->d,
                      b->leaf, b->subleaf, b->a, b->b, b->c, b->d);
     }
     assert_int_equal(ours->nr_msrs, xen->nr_msrs);
-    for (uint32_t i = 0; i < ours->nr_msrs; i++)
+    for (size_t i = 0; i < ours->nr_msrs; i++)
         if (ours->msrs[i].idx != xen->msrs[i].idx ||
             ours->msrs[i].val != xen->msrs[i].val ||
             xen->msrs[i].flags)
-            fail_msg("%s: MSR entry %u: ours %08x=%016llx, libxenguest "
+            fail_msg("%s: MSR entry %zu: ours %08x=%016llx, libxenguest "
                      "%08x=%016llx", what, i, ours->msrs[i].idx,
                      (unsigned long long)ours->msrs[i].val, xen->msrs[i].idx,
                      (unsigned long long)xen->msrs[i].val);
@@ -50,33 +50,30 @@ static void assert_same_records(const struct xlc_policy_records *ours,
 static unsigned int check_policy(const struct xfs_cpu_policy *p,
                                  const char *what)
 {
-    struct xlc_policy_records *ours = calloc(1, sizeof(*ours));
-    struct xt_xen_result *xen = calloc(1, sizeof(*xen));
+    struct xlc_policy_entries ours;
+    struct xt_xen_result xen;
     struct xfs_cpu_policy back;
     xlc_error err = { 0 };
     unsigned int n;
 
-    assert_non_null(ours);
-    assert_non_null(xen);
-    if (xlc_policy_serialise(p, ours, &err))
+    if (xlc_policy_serialise(p, &ours, &err))
         fail_msg("%s: %s", what, err.msg);
-    xt_xen_roundtrip(ours->leaves, ours->nr_leaves, ours->msrs,
-                     ours->nr_msrs, xen);
-    if (!xen->accepted)
-        fail_msg("%s: libxenguest refused our %u leaves", what,
-                 ours->nr_leaves);
-    assert_same_records(ours, &xen->out, what);
+    xt_xen_roundtrip(ours.leaves, (uint32_t)ours.nr_leaves, ours.msrs,
+                     (uint32_t)ours.nr_msrs, &xen);
+    if (!xen.accepted)
+        fail_msg("%s: libxenguest refused our %zu leaves", what,
+                 ours.nr_leaves);
+    assert_same_records(&ours, &xen.out, what);
 
     xfs_policy_zero(&back);
-    if (xlc_policy_deserialise(&back, ours->leaves, ours->nr_leaves,
-                               ours->msrs, ours->nr_msrs, &err))
+    if (xlc_policy_deserialise(&back, &ours, &err))
         fail_msg("%s: our own leaves refused: %s", what, err.msg);
     if (!xfs_policy_equal(&back, p))
         fail_msg("%s: deserialising our leaves gave a different policy",
                  what);
-    n = ours->nr_leaves;
-    free(ours);
-    free(xen);
+    n = (unsigned int)ours.nr_leaves;
+    xlc_policy_entries_free(&ours);
+    xlc_policy_entries_free(&xen.out);
     return n;
 }
 
@@ -129,12 +126,12 @@ static void order_is_xens(void **state)
 {
     struct xlc_system_policies *s =
         xt_system_from_file(xt_live_dump_path());
-    struct xlc_policy_records r;
+    struct xlc_policy_entries r;
     int phase = 0;
 
     (void)state;
     assert_int_equal(xlc_policy_serialise(&s->pol.p[1], &r, NULL), 0);
-    for (uint32_t i = 1; i < r.nr_leaves; i++) {
+    for (size_t i = 1; i < r.nr_leaves; i++) {
         const struct xfs_cpuid_leaf *a = &r.leaves[i - 1], *b = &r.leaves[i];
 
         if (b->leaf == XFS_HV_LIMIT_LEAF)
@@ -144,6 +141,7 @@ static void order_is_xens(void **state)
         assert_true(phase || b->leaf < 0x40000000u);
     }
     assert_int_equal(r.leaves[0].leaf, 0);
+    xlc_policy_entries_free(&r);
     xlc_system_policies_free(s);
 }
 

@@ -145,32 +145,35 @@ static void featureset_bad_index_and_faults(void **state)
     xencall_free_buffer(h, small);
 }
 
+/* libxenguest's serialisation of p (free with xlc_policy_entries_free). */
 static void policy_records(const xc_cpu_policy_t *p,
-                           struct xlc_policy_records *r)
+                           struct xlc_policy_entries *r)
 {
-    r->nr_leaves = XFS_POLICY_MAX_LEAVES;
-    r->nr_msrs = XFS_POLICY_MAX_MSRS;
+    uint32_t nl = XFS_POLICY_MAX_LEAVES, nm = XFS_POLICY_MAX_MSRS;
+
+    assert_int_equal(xlc_policy_entries_alloc(r, nl, nm, NULL), 0);
     assert_int_equal(xc_cpu_policy_serialise(xch, p,
                                              (xen_cpuid_leaf_t *)r->leaves,
-                                             &r->nr_leaves,
-                                             (xen_msr_entry_t *)r->msrs,
-                                             &r->nr_msrs), 0);
+                                             &nl, (xen_msr_entry_t *)r->msrs,
+                                             &nm), 0);
+    r->nr_leaves = nl;
+    r->nr_msrs = nm;
 }
 
 static void assert_same_policy(const xc_cpu_policy_t *got,
                                const struct xfs_cpu_policy *want)
 {
-    struct xlc_policy_records *a = calloc(2, sizeof(*a)), *b = a + 1;
+    struct xlc_policy_entries a, b;
 
-    assert_non_null(a);
-    policy_records(got, a);
-    assert_int_equal(xlc_policy_serialise(want, b, NULL), 0);
-    assert_int_equal(a->nr_leaves, b->nr_leaves);
-    assert_int_equal(a->nr_msrs, b->nr_msrs);
-    assert_memory_equal(a->leaves, b->leaves,
-                        a->nr_leaves * sizeof(a->leaves[0]));
-    assert_memory_equal(a->msrs, b->msrs, a->nr_msrs * sizeof(a->msrs[0]));
-    free(a);
+    policy_records(got, &a);
+    assert_int_equal(xlc_policy_serialise(want, &b, NULL), 0);
+    assert_int_equal(a.nr_leaves, b.nr_leaves);
+    assert_int_equal(a.nr_msrs, b.nr_msrs);
+    assert_memory_equal(a.leaves, b.leaves,
+                        a.nr_leaves * sizeof(a.leaves[0]));
+    assert_memory_equal(a.msrs, b.msrs, a.nr_msrs * sizeof(a.msrs[0]));
+    xlc_policy_entries_free(&a);
+    xlc_policy_entries_free(&b);
 }
 
 static void system_policies(void **state)
@@ -212,20 +215,20 @@ static int raw_policy(uint32_t index, uint32_t rsvd, uint32_t *nl,
 static void policy_short_bad_and_faulting(void **state)
 {
     xencall_handle *h = xc_interface_xcall_handle(xch);
-    struct xlc_policy_records *want = calloc(1, sizeof(*want));
+    struct xlc_policy_entries want;
     xen_cpuid_leaf_t *leaves = xencall_alloc_buffer(h, 5 * sizeof(*leaves));
     xen_msr_entry_t *msrs = xencall_alloc_buffer(h, 2 * sizeof(*msrs));
     uint32_t nl = 5, nm = 2;
     void *heap = calloc(XFS_POLICY_MAX_LEAVES, sizeof(xen_cpuid_leaf_t));
 
     (void)state;
-    assert_int_equal(xlc_policy_serialise(&sys->pol.p[0], want, NULL), 0);
+    assert_int_equal(xlc_policy_serialise(&sys->pol.p[0], &want, NULL), 0);
     /* Five leaves do not hold the raw policy: the first five arrive,
      * the count is not written back (Xen breaks out before). */
     assert_int_equal(raw_policy(0, 0, &nl, leaves, &nm, msrs), -1);
     assert_int_equal(errno, ENOBUFS);
     assert_int_equal(nl, 5);
-    assert_memory_equal(leaves, want->leaves, 5 * sizeof(*leaves));
+    assert_memory_equal(leaves, want.leaves, 5 * sizeof(*leaves));
     /* Size queries through NULL handles. */
     nl = nm = 0;
     assert_int_equal(raw_policy(0, 0, &nl, NULL, &nm, NULL), 0);
@@ -241,7 +244,7 @@ static void policy_short_bad_and_faulting(void **state)
     assert_int_equal(raw_policy(0, 0, &nl, heap, &nm, NULL), -1);
     assert_int_equal(errno, EFAULT);
     free(heap);
-    free(want);
+    xlc_policy_entries_free(&want);
     xencall_free_buffer(h, leaves);
     xencall_free_buffer(h, msrs);
 }

@@ -161,22 +161,21 @@ static char *next_line(char **p)
 static void check_one_policy(char **p, const char *what, const char *name,
                              const struct xfs_cpu_policy *pol)
 {
-    struct xlc_policy_records *r = calloc(1, sizeof(*r));
+    struct xlc_policy_entries r;
     char want[128], *l;
     unsigned int nl, nm;
 
-    assert_non_null(r);
-    assert_int_equal(xlc_policy_serialise(pol, r, NULL), 0);
+    assert_int_equal(xlc_policy_serialise(pol, &r, NULL), 0);
     l = next_line(p);
     snprintf(want, sizeof(want), "%s policy: %%u leaves, %%u MSRs", name);
     if (sscanf(l, want, &nl, &nm) != 2)
         fail_msg("%s: expected the %s policy, got '%s'", what, name, l);
-    assert_int_equal(nl, r->nr_leaves);
-    assert_int_equal(nm, r->nr_msrs);
+    assert_int_equal(nl, r.nr_leaves);
+    assert_int_equal(nm, r.nr_msrs);
     assert_string_equal(next_line(p), " CPUID:");
     next_line(p);                                   /* column header */
-    for (uint32_t i = 0; i < r->nr_leaves; i++) {
-        const struct xfs_cpuid_leaf *e = &r->leaves[i];
+    for (size_t i = 0; i < r.nr_leaves; i++) {
+        const struct xfs_cpuid_leaf *e = &r.leaves[i];
 
         if (!e->a && !e->b && !e->c && !e->d)
             continue;                   /* Xen's tool skips empty leaves */
@@ -189,12 +188,12 @@ static void check_one_policy(char **p, const char *what, const char *name,
     }
     assert_string_equal(next_line(p), " MSRs:");
     next_line(p);
-    for (uint32_t i = 0; i < r->nr_msrs; i++) {
-        snprintf(want, sizeof(want), "  %08x -> %016llx", r->msrs[i].idx,
-                 (unsigned long long)r->msrs[i].val);
+    for (size_t i = 0; i < r.nr_msrs; i++) {
+        snprintf(want, sizeof(want), "  %08x -> %016llx", r.msrs[i].idx,
+                 (unsigned long long)r.msrs[i].val);
         assert_string_equal(next_line(p), want);
     }
-    free(r);
+    xlc_policy_entries_free(&r);
 }
 
 static void check_policies(const char *dump, const char *what,

@@ -249,7 +249,7 @@ static void libxl_policy(struct xfs_cpu_policy *p, const char *what)
     if (xlc_policy_json_load(path, &e, NULL, &err))
         fail_msg("no policy was set (%s): %s", err.msg, what);
     xfs_policy_zero(p);
-    assert_int_equal(xlc_policy_from_entries(p, &e, NULL), 0);
+    assert_int_equal(xlc_policy_deserialise(p, &e, NULL), 0);
     xlc_policy_entries_free(&e);
     unlink(path);
 }

@@ -251,6 +251,7 @@ static void xen_roundtrips(const char *name)
     assert_memory_equal(xen->out.msrs, s.policy.msrs,
                         s.policy.nr_msrs * sizeof(*s.policy.msrs));
     xlc_stream_info_free(&s);
+    xlc_policy_entries_free(&xen->out);
     free(xen);
 }
 

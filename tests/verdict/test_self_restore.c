@@ -48,33 +48,27 @@ static struct xlc_applied_policy *record(const struct xlc_system_policies *s,
 {
     const struct xlc_guest_settings dflt = { .kind = XLC_SETTINGS_DEFAULT };
     struct xlc_applied_policy *a;
-    struct xlc_policy_entries e = { 0 };
     xlc_error err = { 0 };
     uint8_t *buf;
     size_t len;
 
     if (xlc_applied_policy(s, type_of(dom), &dflt, &a, &err) ||
-        xlc_applied_policy_entries(a, &e, &err) ||
-        xlc_stream_write_standalone(dom, &e, &buf, &len, &err) ||
+        xlc_stream_write_standalone(dom, &a->entries, &buf, &len, &err) ||
         xlc_stream_parse(buf, len, info, &err))
         fail_msg("%s: %s", s->source, err.msg);
     assert_int_equal(a->refused.nr, 0);
     free(buf);
-    xlc_policy_entries_free(&e);
     return a;
 }
 
 static void libxenguest_agrees(const struct xlc_restore_dest *d,
                                const struct xlc_applied_policy *a)
 {
-    struct xlc_policy_records *h = malloc(sizeof(*h));
-    xlc_error err = { 0 };
+    struct xlc_policy_entries h = { 0 };
 
-    assert_non_null(h);
-    if (xlc_policy_serialise(&d->max, h, &err))
-        fail_msg("%s", err.msg);
-    assert_true(xt_xen_compatible(h, &a->records));
-    free(h);
+    xt_serialise(&d->max, &h);
+    assert_true(xt_xen_compatible(&h, &a->entries));
+    xlc_policy_entries_free(&h);
 }
 
 /* level's guest:DUMP on the same host: the same guest, the same answer. */
