@@ -14,6 +14,7 @@
 #include "guest-source.h"
 #include "../level/level-input.h"
 #include "../policy/policy-json.h"
+#include "../sources/handle.h"
 
 static bool is_file(const char *path)
 {
@@ -121,9 +122,13 @@ int xlc_gv_host_facts_load(const char *source,
     *sys = NULL;
     if (!strcmp(source, "@live")) {
         /* The running Xen when there is one, else the simulated one. */
-        if (!xlc_xen_system_policies(sys, err))
-            return 0;
-        return xlc_system_policies_load(&o, sys, err);
+        xlc_handle *h;
+        int rc = xlc_open(NULL, &h, err);
+
+        if (!rc)
+            rc = xlc_handle_system_policies(h, sys, err);
+        xlc_close(h);
+        return rc;
     }
     if (!is_file(source))
         return 0;
