@@ -101,6 +101,10 @@ $(LIBSO): $(XEN_OBJS) $(LIB_OBJS) $(LIBMAP)
 	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script,$(LIBMAP) \
 	  $(LDFLAGS_ALL) -o $@ $(XEN_OBJS) $(LIB_OBJS) $(PKG_LIBS)
 
+# The version --version prints (options.o is rebuilt when it changes).
+$(BUILD)/obj/xen-cpuid/options.o: ALL_CFLAGS += -DXFS_VERSION='"$(VERSION)"'
+$(BUILD)/obj/xen-cpuid/options.o: Makefile
+
 $(TOOL): $(TOOL_OBJS) $(LIBA)
 	$(CC) $(LDFLAGS_ALL) -o $@ $(TOOL_OBJS) $(LIBA) $(PKG_LIBS)
 

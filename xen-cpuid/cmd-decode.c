@@ -159,7 +159,7 @@ int cmd_decode(struct tool *t)
 
         if (r < 0) {
             tool_err(t, "argument %d: %s", i + 1, err.msg);
-            rc = r == -ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
+            rc = tool_exit_for(r);
         }
     }
     if (rc == EXIT_OK)

@@ -24,8 +24,8 @@
 #include "../libxl_cpuid/verdict/guest-verdict.h"
 #include "../libxl_cpuid/xl/xl-cpuid-notes.h"
 #include "../libxl_cpuid/xl/xl-cpuid.h"
-#include "lv-common.h"
-#include "tool-policies.h"
+#include "tool-handle.h"
+#include "tool-output.h"
 
 struct xl_run {
     enum xlc_guest_type type;
@@ -42,13 +42,8 @@ struct xl_run {
 static int pick_type(struct tool *t, const struct xlc_system_policies *sys,
                      struct xl_run *r)
 {
-    xlc_error err = { 0 };
-
-    if (t->type) {
-        if (xlc_guest_type_parse(t->type, &r->type, &err)) {
-            tool_err(t, "%s", err.msg);
-            return EXIT_USAGE;
-        }
+    if (t->type_given) {
+        r->type = t->type;
         r->type_why = "--type";
     } else if (sys->pol.present[XFS_SYSCTL_cpu_featureset_hvm]) {
         r->type = XLC_GUEST_HVM;
@@ -67,10 +62,10 @@ static int parse_all(struct tool *t, struct xl_run *r)
         int rc = xlc_xl_cpuid_parse_any(&r->list, t->argv[i], &err);
 
         if (rc) {
-            tool_err(t, "string %d (%s form): %s", i + 1,
-                     xlc_xl_cpuid_is_xend(t->argv[i]) ? "xend" : "libxl",
-                     err.msg);
-            return rc == -ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
+            xlc_error_prefix(&err, "string %d (%s form)", i + 1,
+                             xlc_xl_cpuid_is_xend(t->argv[i]) ? "xend"
+                                                              : "libxl");
+            return tool_fail(t, rc, &err);
         }
     }
     return EXIT_OK;
@@ -185,11 +180,13 @@ static int apply(struct tool *t, const struct xlc_system_policies *sys,
     xlc_error err = { 0 };
     struct xlc_gv_host h;
     char *why;
+    int rc;
 
     xlc_gv_host_from_system(&h, sys, r->type);
-    if (xlc_guest_verdict(&h, &g, &r->v, &err)) {
-        tool_err(t, "%s guest: %s", xlc_guest_type_name(r->type), err.msg);
-        return err.code == ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
+    rc = xlc_guest_verdict(&h, &g, &r->v, &err);
+    if (rc) {
+        xlc_error_prefix(&err, "%s guest", xlc_guest_type_name(r->type));
+        return tool_fail(t, rc, &err);
     }
     if (!r->v->runs) {
         why = reasons_line(r->v);
@@ -216,7 +213,7 @@ static void text_names(struct xlc_buf *b, const char *label,
     if (xfs_empty(fs, XFS_NR_WORDS))
         xlc_buf_puts(b, "(none)");
     else
-        lv_buf_names(b, fs, false);
+        tool_buf_names(b, fs, false);
     xlc_buf_putc(b, '\n');
 }
 
@@ -237,9 +234,9 @@ static void print_text(struct tool *t, const struct xl_run *r,
     xlc_buf_puts(b, "libxl json:         ");
     xlc_xl_cpuid_json(b, &r->list);
     xlc_buf_puts(b, "\nfeatureset:         ");
-    lv_buf_featureset(b, r->ap.fs);
+    tool_buf_featureset(b, r->ap.fs);
     xlc_buf_puts(b, "\ndefault:            ");
-    lv_buf_featureset(b, r->ap.def);
+    tool_buf_featureset(b, r->ap.def);
     xlc_buf_putc(b, '\n');
     text_names(b, "added:", r->added);
     text_names(b, "removed:", r->removed);
@@ -271,18 +268,18 @@ static void print_json(struct tool *t, const struct xl_run *r,
     }
     xlc_buf_putc(b, ']');
     xlc_buf_puts(b, ",\n  \"featureset\": \"");
-    lv_buf_featureset(b, r->ap.fs);
+    tool_buf_featureset(b, r->ap.fs);
     xlc_buf_puts(b, "\",\n  \"default\": \"");
-    lv_buf_featureset(b, r->ap.def);
+    tool_buf_featureset(b, r->ap.def);
     xlc_buf_puts(b, "\",\n  \"added\": ");
-    lv_buf_names(b, r->added, true);
+    tool_buf_names(b, r->added, true);
     xlc_buf_puts(b, ",\n  \"removed\": ");
-    lv_buf_names(b, r->removed, true);
+    tool_buf_names(b, r->removed, true);
     xlc_buf_puts(b, ",\n  \"dependents_cleared\": ");
-    lv_buf_names(b, r->ap.deps_cleared, true);
+    tool_buf_names(b, r->ap.deps_cleared, true);
     json_normalised(b, r);
     xlc_buf_puts(b, ",\n  \"features\": ");
-    lv_buf_names(b, r->ap.fs, true);
+    tool_buf_names(b, r->ap.fs, true);
     xlc_buf_puts(b, "\n}\n");
 }
 
@@ -291,24 +288,18 @@ int cmd_xl_cpuid(struct tool *t)
     struct xlc_system_policies *sys = NULL;
     struct xl_run r = { 0 };
     struct xlc_buf b = XLC_BUF_INIT;
-    const char *backend;
     int rc;
 
-    if (!t->argc) {
-        tool_err(t, "usage: xen-cpuid xl-cpuid [--type pv|hvm] [--cpuid "
-                    "DUMP] [--backend B] [--json] STRING...  (STRING: "
-                    "\"host,NAME=VALUE,...\" or \"LEAF[,SUB]:REG=MASK,...\")");
-        return EXIT_USAGE;
-    }
+    if (!t->argc)
+        return tool_usage(t, "expected STRING... (\"host,NAME=VALUE,...\" "
+                          "or \"LEAF[,SUB]:REG=MASK,...\")");
     rc = parse_all(t, &r);
     if (!rc)
         rc = collect_notes(t, &r);
     if (!rc)
-        rc = tool_system_policies(t, &sys, &backend);
-    if (!rc) {
-        r.host = tool_policies_description(sys, backend);
+        rc = tool_host_policies(t, &sys, &r.host);
+    if (!rc)
         rc = pick_type(t, sys, &r);
-    }
     if (!rc)
         rc = apply(t, sys, &r);
     if (!rc) {
@@ -316,7 +307,7 @@ int cmd_xl_cpuid(struct tool *t)
             print_json(t, &r, &b);
         else
             print_text(t, &r, &b);
-        rc = lv_emit(&b);
+        rc = tool_emit(t, &b);
     }
     xlc_xl_cpuid_free(&r.list);
     xlc_xl_notes_free(&r.notes);
