@@ -48,6 +48,7 @@
  *
  * Internal headers, not installed and not part of the API:
  *   libxl_cpuid/sources/cpuid-dump-priv.h
+ *   libxl_cpuid/util/atomic-file.h
  *   libxl_cpuid/sources/xen-backend.h
  *   libxl_cpuid/verdict/guest-verdict-int.h
  *   libxl_cpuid/level/level-internal.h
