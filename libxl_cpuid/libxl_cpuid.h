@@ -115,6 +115,7 @@
 #include "verdict/guest-verdict.h"
 #include "verdict/guest-source.h"
 #include "xl/xl-cfg-value.h"
+#include "xl/xl-config.h"
 #include "viridian/viridian.h"
 #include "viridian/libvirt-hyperv.h"
 #include "verdict/levelling-report.h"
