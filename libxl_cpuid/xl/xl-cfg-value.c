@@ -157,6 +157,10 @@ static int lex_at(struct lexer *lx, size_t i, enum tok *t, size_t *end)
     if (c == '#') {                   /* a comment: up to the newline */
         const char *nl = memchr(lx->s + i, '\n', lx->len - i);
 
+        /* In a file the newline is part of it: libxlutil's lexer refuses
+         * a comment on a last line without one. */
+        if (!nl && lx->source)
+            return lex_error(lx, i);
         *t = T_NEWLINE;
         *end = nl ? (size_t)(nl - lx->s) + 1 : lx->len;
         return 0;

@@ -80,6 +80,9 @@ void xlc_cfg_value_free(struct xlc_cfg_value *v);
  * lists appended; a list and a string are an error.  A name given twice:
  * the last one counts (xlc_cfg_file_get).  Errors name FILE:LINE:COLUMN.
  *
+ * As with libxlutil, a comment on the last line needs its newline ("a=1
+ * # end" at the end of the text is a lexical error).
+ *
  * Deliberate differences: libxlutil reports every bad line and then
  * fails; here the first one is the error.  Limits: XLC_CFG_MAX_FILE
  * bytes, XLC_CFG_MAX_SETTINGS settings, the value limits above for the
