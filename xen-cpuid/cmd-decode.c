@@ -142,11 +142,9 @@ int cmd_decode(struct tool *t)
     struct parsed *fs;
     int rc = EXIT_OK;
 
-    if (t->argc < 1) {
-        tool_err(t, "usage: xen-cpuid decode [--json] FEATURESET... "
-                    "(words of 8 hex digits separated by ':')");
-        return EXIT_USAGE;
-    }
+    if (t->argc < 1)
+        return tool_usage(t, "expected FEATURESET... (words of 8 hex "
+                          "digits separated by ':')");
     fs = calloc((size_t)t->argc, sizeof(*fs));
     if (!fs) {
         tool_err(t, "out of memory");

@@ -80,8 +80,8 @@ static void usage(FILE *f)
     for (size_t i = 0; i < NR_SUBCOMMANDS; i++)
         fprintf(f, "  %-13s %-40s %s\n", subcommands[i].name,
                 subcommands[i].usage, subcommands[i].help);
-    fputs("\nOptions (each subcommand takes its own: xen-cpuid SUBCOMMAND "
-          "--help):\n", f);
+    fputs("\nEach subcommand takes the options its help lists (xen-cpuid "
+          "SUBCOMMAND --help);\nany other is refused.\nOptions:\n", f);
     tool_print_options(f);
     fputs("\nExit codes: 0 ok, 1 usage, 2 bad input, 3 backend unusable, "
           "4 refused/incompatible, 5 internal error\n"
