@@ -12,7 +12,8 @@
  *   tool-handle.c     the backend the options ask for, opened once
  *   tool-output.c     results to stdout; featuresets and names in them
  *   libvirt-inputs.c  what --cpu-map and a libvirt file give
- *   cmd-*.c           one subcommand each
+ *   cmd-*.c           one subcommand each (xl-inputs.c: what xl-cpuid
+ *                     reads, STRINGs or an xl config)
  */
 #ifndef XEN_CPUID_TOOL_H
 #define XEN_CPUID_TOOL_H
