@@ -556,6 +556,18 @@ int xlc_cfg_file_parse(const char *source, const char *text, size_t len,
                         "config is %u", source, len, XLC_CFG_MAX_FILE);
     if (nul)
         return fail_code(&lx, EINVAL, (size_t)(nul - text), "a NUL byte");
+    for (size_t at = 0, eol; at < len; at = eol + 1) {
+        const char *nl = memchr(text + at, '\n', len - at);
+
+        eol = nl ? (size_t)(nl - text) : len;
+        if (eol - at > XLC_CFG_MAX_LEN) {
+            char msg[64];
+
+            snprintf(msg, sizeof(msg), "a line longer than %u bytes",
+                     XLC_CFG_MAX_LEN);
+            return fail_code(&lx, E2BIG, at, msg);
+        }
+    }
     out->source = strdup(source);
     if (!out->source)
         return xlc_fail(err, ENOMEM, "out of memory");

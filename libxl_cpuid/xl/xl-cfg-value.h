@@ -85,8 +85,9 @@ void xlc_cfg_value_free(struct xlc_cfg_value *v);
  *
  * Deliberate differences: libxlutil reports every bad line and then
  * fails; here the first one is the error.  Limits: XLC_CFG_MAX_FILE
- * bytes, XLC_CFG_MAX_SETTINGS settings, the value limits above for the
- * whole file, no NUL byte.
+ * bytes, lines of XLC_CFG_MAX_LEN bytes, XLC_CFG_MAX_SETTINGS settings,
+ * the depth and value-count limits above for the whole file, no NUL
+ * byte.
  */
 #define XLC_CFG_MAX_FILE     (1u << 20)
 #define XLC_CFG_MAX_SETTINGS 4096u

@@ -297,7 +297,8 @@ static void notes_and_errors(void **state)
     }
 }
 
-/* Limits and positions: FILE:LINE:COLUMN, no NUL, the size limit. */
+/* Limits and positions: FILE:LINE:COLUMN, no NUL, the size and line
+ * limits. */
 static void limits_and_positions(void **state)
 {
     struct xlc_cfg_file f;
@@ -318,6 +319,14 @@ static void limits_and_positions(void **state)
     text[big] = '\0';
     assert_int_equal(xlc_cfg_file_parse("g.cfg", text, big, &f, &err),
                      -E2BIG);
+    /* A line over the limit, named by its number. */
+    memcpy(text, "a=1\nb=\"", 7);
+    memset(text + 7, 'x', XLC_CFG_MAX_LEN);
+    memcpy(text + 7 + XLC_CFG_MAX_LEN, "\"\n", 2);
+    assert_int_equal(xlc_cfg_file_parse("g.cfg", text, XLC_CFG_MAX_LEN + 10,
+                                        &f, &err), -E2BIG);
+    assert_string_equal(err.msg, "g.cfg:2:1: a line longer than 65536 "
+                                 "bytes");
     free(text);
     assert_int_equal(xlc_cfg_file_load("/nonexistent/g.cfg", &f, &err),
                      -ENOENT);
