@@ -65,7 +65,7 @@ row() {
         -e "/policy='disable'/d" -e "s|^<cpu>|<cpu>\n  <arch>x86_64</arch>|" \
     > "$TMP/one-cpu.xml"
 if [ "$have_python" = yes ]; then
-    "$TOOL" policy --type hvm --cpuid "$DUMP" --json > "$TMP/policies.json"
+    "$TOOL" policy --cpuid "$DUMP" --json > "$TMP/policies.json"
     python3 - "$TMP/policies.json" "$TMP/policy.json" <<'EOF'
 import json, sys
 pol = [p for p in json.load(open(sys.argv[1]))["policies"]

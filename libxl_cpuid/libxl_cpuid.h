@@ -48,6 +48,7 @@
  *
  * Internal headers, not installed and not part of the API:
  *   libxl_cpuid/sources/cpuid-dump-priv.h
+ *   libxl_cpuid/util/atomic-file.h
  *   libxl_cpuid/sources/xen-backend.h
  *   libxl_cpuid/verdict/guest-verdict-int.h
  *   libxl_cpuid/level/level-internal.h
@@ -116,6 +117,7 @@
 #include "verdict/guest-verdict.h"
 #include "verdict/guest-source.h"
 #include "xl/xl-cfg-value.h"
+#include "xl/xl-config.h"
 #include "viridian/viridian.h"
 #include "viridian/libvirt-hyperv.h"
 #include "verdict/levelling-report.h"

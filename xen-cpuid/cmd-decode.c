@@ -125,11 +125,9 @@ int cmd_decode(struct tool *t)
     struct parsed *fs;
     int rc = EXIT_OK;
 
-    if (t->argc < 1) {
-        tool_err(t, "usage: xen-cpuid decode [--json] FEATURESET... "
-                    "(words of 8 hex digits separated by ':')");
-        return EXIT_USAGE;
-    }
+    if (t->argc < 1)
+        return tool_usage(t, "expected FEATURESET... (words of 8 hex "
+                          "digits separated by ':')");
     fs = calloc((size_t)t->argc, sizeof(*fs));
     if (!fs) {
         tool_err(t, "out of memory");
@@ -142,7 +140,7 @@ int cmd_decode(struct tool *t)
 
         if (r < 0) {
             tool_err(t, "argument %d: %s", i + 1, err.msg);
-            rc = r == -ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
+            rc = tool_exit_for(r);
         }
     }
     if (rc == EXIT_OK)

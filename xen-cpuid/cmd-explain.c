@@ -446,11 +446,9 @@ int cmd_explain(struct tool *t)
     bool first = true;
     char *out;
 
-    if (t->argc < 1) {
-        tool_err(t, "usage: xen-cpuid explain [--json] NAME... "
-                    "(a feature name, or W*32+B)");
-        return EXIT_USAGE;
-    }
+    if (t->argc < 1)
+        return tool_usage(t, "expected NAME... (a feature name, or "
+                          "W*32+B)");
     values = calloc((size_t)t->argc * MAX_BITS_PER_NAME, sizeof(*values));
     nr = calloc((size_t)t->argc, sizeof(*nr));
     if (!values || !nr) {

@@ -9,8 +9,13 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-#include "lv-common.h"
+#include "../libxl_cpuid/libvirt/libvirt-translate.h"
+#include "../libxl_cpuid/sources/cpuid-dump.h"
+#include "libvirt-inputs.h"
+#include "tool-handle.h"
+#include "tool-output.h"
 
 static void json_list(struct xlc_buf *b, const char *key,
                       const struct xlc_lv_feature *const *fs, size_t n)
@@ -44,7 +49,7 @@ static void print_json(struct xlc_buf *b, const struct xlc_lv_decoded *d,
     json_list(b, "added", d->added, d->nr_added);
     json_list(b, "removed", d->removed, d->nr_removed);
     xlc_buf_puts(b, ",\n  \"not_nameable\": ");
-    lv_buf_names(b, d->unnamed, true);
+    tool_bit_names(b, d->unnamed, true);
     xlc_buf_puts(b, ",\n  \"xml\": ");
     xlc_buf_json_str(b, xml);
     xlc_buf_puts(b, "\n}\n");
@@ -61,41 +66,79 @@ static void print_xml(struct xlc_buf *b, const struct xlc_lv_decoded *d,
                    d->model->name, d->nr_added, d->nr_removed);
     if (!xfs_empty(d->unnamed, XFS_NR_WORDS)) {
         xlc_buf_puts(b, "; no libvirt name, not given: ");
-        lv_buf_names(b, d->unnamed, false);
+        tool_bit_names(b, d->unnamed, false);
     }
     xlc_buf_puts(b, " -->\n");
     xlc_buf_puts(b, xml);
 }
 
-static int run(struct tool *t, struct xlc_cpu_map *map,
-               enum xlc_guest_type type)
+/* Copy one fetched set, zero-extended, into ours. */
+static void take(uint32_t dst[XFS_NR_WORDS], const struct tool_featuresets *s,
+                 unsigned int idx)
+{
+    memset(dst, 0, XFS_NR_WORDS * sizeof(uint32_t));
+    if (s->fs[idx])
+        xfs_copy(dst, XFS_NR_WORDS, s->fs[idx], s->len[idx]);
+}
+
+/* The type's sets from the hypervisor; vendor and signature from the
+ * CPUID data of the same handle. */
+static int host_sets(struct tool *t, xlc_handle *xh, enum xlc_guest_type type,
+                     struct xlc_lv_host *h)
+{
+    bool pv = type == XLC_GUEST_PV;
+    const struct xlc_cpuid_dump *d;
+    struct xfs_cpuid_reader rd;
+    struct tool_featuresets s;
+    xlc_error err = { 0 };
+    int rc = tool_get_featuresets(t, xh, &s);
+
+    if (rc)
+        return rc;
+    memset(h, 0, sizeof(*h));
+    take(h->host, &s, XFS_SYSCTL_cpu_featureset_host);
+    take(h->def, &s, pv ? XFS_SYSCTL_cpu_featureset_pv
+                        : XFS_SYSCTL_cpu_featureset_hvm);
+    take(h->max, &s, pv ? XFS_SYSCTL_cpu_featureset_pv_max
+                        : XFS_SYSCTL_cpu_featureset_hvm_max);
+    tool_featuresets_free(&s);
+    rc = xlc_handle_cpuid(xh, &d, &err);
+    if (rc)
+        return tool_fail(t, rc, &err);
+    xlc_dump_reader(d, &rd);
+    xlc_lv_host_identify(h, &rd);
+    return EXIT_OK;
+}
+
+static int describe(struct tool *t, struct xlc_cpu_map *map,
+                    const struct xlc_lv_host *h, const char *host)
 {
     struct xlc_buf b = XLC_BUF_INIT;
     struct xlc_lv_decoded *d = NULL;
     xlc_error err = { 0 };
-    struct xlc_lv_host h;
-    const char *host;
     char *xml = NULL;
-    bool usable;
-    int rc = lv_tool_host(t, type, &h, &host, &usable);
+    int rc;
 
-    if (rc)
-        return rc;
-    if (!usable) {
+    /* A guest type the hypervisor cannot run has no default set. */
+    if (xfs_empty(h->def, XFS_NR_WORDS)) {
         tool_err(t, "%s: this host cannot run %s guests", host,
-                 xlc_guest_type_name(type));
-        rc = EXIT_REFUSED;
-    } else if (xlc_lv_decode(map, &h, h.def, &d, &err)) {
-        tool_err(t, "%s: %s", host, err.msg);
-        rc = EXIT_INPUT;
-    } else if (!(xml = xlc_lv_decoded_xml(d))) {
+                 xlc_guest_type_name(t->type));
+        return EXIT_REFUSED;
+    }
+    rc = xlc_lv_decode(map, h, h->def, &d, &err);
+    if (rc) {
+        xlc_error_prefix(&err, "%s", host);
+        return tool_fail(t, rc, &err);
+    }
+    xml = xlc_lv_decoded_xml(d);
+    if (!xml) {
         rc = EXIT_INTERNAL;
     } else {
         if (t->json)
-            print_json(&b, d, &h, type, host, xml);
+            print_json(&b, d, h, t->type, host, xml);
         else
-            print_xml(&b, d, type, host, xml);
-        rc = lv_emit(&b);
+            print_xml(&b, d, t->type, host, xml);
+        rc = tool_emit(t, &b);
     }
     free(xml);
     xlc_lv_decoded_free(d);
@@ -104,8 +147,28 @@ static int run(struct tool *t, struct xlc_cpu_map *map,
 
 int cmd_host_model(struct tool *t)
 {
-    return lv_tool_main(t, 0,
-                        "usage: xen-cpuid host-model [--type pv|hvm] "
-                        "[--cpuid DUMP] [--cpu-map DIR] [--json]",
-                        run);
+    struct xlc_cpu_map *map = NULL;
+    struct xlc_lv_host h;
+    char host[512];
+    xlc_handle *xh;
+    int rc;
+
+    if (t->argc)
+        return tool_usage(t, "unexpected argument '%s'", t->argv[0]);
+    if (!t->type_given)
+        t->type = XLC_GUEST_HVM;
+    rc = tool_cpu_map(t, &map);
+    if (!rc)
+        rc = tool_open_handle(t, &xh);
+    if (rc) {
+        xlc_cpu_map_free(map);
+        return rc;
+    }
+    snprintf(host, sizeof(host), "%s", xlc_backend_description(xh));
+    rc = host_sets(t, xh, t->type, &h);
+    xlc_close(xh);
+    if (!rc)
+        rc = describe(t, map, &h, host);
+    xlc_cpu_map_free(map);
+    return rc;
 }

@@ -211,7 +211,7 @@ static int take_guest(struct level_run *r, struct spec *sp, xlc_error *err)
 {
     const struct xlc_cpu_map *map = NULL;
 
-    if (xlc_gv_source_is_libvirt(sp->src) && !(map = level_cpu_map(r, err)))
+    if (xlc_level_source_is_libvirt(sp->src) && !(map = level_cpu_map(r, err)))
         return -EINVAL;
     return xlc_level_report_set_guest(r->rep, sp->name, sp->src, map, err);
 }
@@ -338,23 +338,13 @@ int cmd_level(struct tool *t)
     int rc;
 
     xlc_error_clear(&err);
-    if (t->type && xlc_guest_type_parse(t->type, &r.type, &err)) {
-        tool_err(t, "%s", err.msg);
-        return EXIT_USAGE;
-    }
-    if (!t->type)
-        r.type = XLC_GUEST_HVM;
-    if (!t->argc) {
-        tool_err(t, "usage: xen-cpuid level [--type pv|hvm] [--json] "
-                    "[--with NAME,...] [--nomigrate] HOST... [+CANDIDATE] "
-                    "[guest:SOURCE]  (HOST: [NAME=](DUMP-FILE | FEATURESET "
-                    "| @live), or - for a list on stdin)");
-        return EXIT_USAGE;
-    }
-    if (xlc_level_report_new(r.type, &r.rep, &err)) {
-        tool_err(t, "%s", err.msg);
-        return EXIT_INTERNAL;
-    }
+    r.type = t->type_given ? t->type : XLC_GUEST_HVM;
+    if (!t->argc)
+        return tool_usage(t, "expected HOST... (HOST: [NAME=](DUMP-FILE | "
+                          "FEATURESET | @live), or - for a list on stdin)");
+    rc = xlc_level_report_new(r.type, &r.rep, &err);
+    if (rc)
+        return tool_fail(t, rc, &err);
     rc = build(&r, &err);
     if (!rc && !xlc_pool_nr_hosts(r.rep->pool)) {
         rc = all_refused(&r);
@@ -364,9 +354,8 @@ int cmd_level(struct tool *t)
     if (!rc)
         rc = evaluate(&r, &err);
     if (rc) {
-        tool_err(t, "%s", err.msg);
         run_free(&r);
-        return rc == -ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
+        return tool_fail(t, rc, &err);
     }
     rc = t->json ? level_print_json(r.rep, stdout)
                  : level_print_text(r.rep, stdout);

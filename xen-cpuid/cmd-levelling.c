@@ -15,79 +15,66 @@
 #include <string.h>
 
 #include "../libxl_cpuid/verdict/levelling-report.h"
-#include "tool-policies.h"
+#include "tool-handle.h"
+#include "tool-output.h"
 
-static int caps_of(struct tool *t, const char *backend,
-                   struct xlc_levelling *caps)
+/* The running Xen says; the simulated one is derived from its CPUID. */
+static int caps_of(struct tool *t, xlc_handle *h, struct xlc_levelling *caps)
 {
-    struct xlc_cpuid_dump *d = NULL;
+    const struct xlc_cpuid_dump *d;
     xlc_error err = { 0 };
     uint32_t v;
-    int rc;
+    int rc = xlc_handle_levelling_caps(h, &v, &err);
 
-    if (!strcmp(backend, "xen")) {
-        rc = xlc_xen_levelling_caps(&v, &err);
-        if (!rc)
-            xlc_levelling_from_caps(v, caps);
-    } else {
-        rc = t->cpuid_file ? xlc_dump_load(t->cpuid_file, &d, &err)
-                           : xlc_dump_live(&d, &err);
+    if (!rc) {
+        xlc_levelling_from_caps(v, caps);
+        return EXIT_OK;
+    }
+    if (rc == -EOPNOTSUPP) {
+        rc = xlc_handle_cpuid(h, &d, &err);
         if (!rc)
             xlc_levelling_from_dump(d, caps);
-        xlc_dump_free(d);
     }
-    if (!rc)
-        return EXIT_OK;
-    tool_err(t, "%s", err.msg);
-    return rc == -ENODEV ? EXIT_BACKEND : rc == -ENOMEM ? EXIT_INTERNAL
-                                                        : EXIT_INPUT;
+    return rc ? tool_fail(t, rc, &err) : EXIT_OK;
 }
 
-static int print(struct tool *t, const struct xlc_leak_report *r)
+static int report(struct tool *t, xlc_handle *h, enum xlc_guest_type type)
 {
+    struct xlc_system_policies *s = NULL;
     struct xlc_buf b = XLC_BUF_INIT;
+    struct xlc_leak_report r;
+    struct xlc_levelling caps;
+    xlc_error err = { 0 };
+    int rc = tool_system_policies(t, h, &s);
 
-    if (t->json)
-        xlc_leak_report_json(&b, r);
-    else
-        xlc_leak_report_text(&b, r);
-    if (b.oom) {
-        xlc_buf_free(&b);
-        tool_err(t, "out of memory");
-        return EXIT_INTERNAL;
+    if (!rc)
+        rc = caps_of(t, h, &caps);
+    if (!rc) {
+        rc = xlc_leak_report(s, &caps, type, &r, &err);
+        if (rc)
+            rc = tool_fail(t, rc, &err);
     }
-    fputs(b.s, stdout);
-    xlc_buf_free(&b);
-    return EXIT_OK;
+    if (!rc) {
+        if (t->json)
+            xlc_leak_report_json(&b, &r);
+        else
+            xlc_leak_report_text(&b, &r);
+        rc = tool_emit(t, &b);
+    }
+    xlc_system_policies_free(s);
+    return rc;
 }
 
 int cmd_levelling(struct tool *t)
 {
-    struct xlc_system_policies *s = NULL;
-    enum xlc_guest_type type = XLC_GUEST_PV;
-    struct xlc_leak_report r;
-    struct xlc_levelling caps;
-    const char *backend = "sim";
-    xlc_error err = { 0 };
+    xlc_handle *h;
     int rc;
 
-    if (t->argc) {
-        tool_err(t, "unexpected argument '%s'", t->argv[0]);
-        return EXIT_USAGE;
-    }
-    if (t->type && xlc_guest_type_parse(t->type, &type, &err)) {
-        tool_err(t, "%s", err.msg);
-        return EXIT_USAGE;
-    }
-    rc = tool_system_policies(t, &s, &backend);
+    if (t->argc)
+        return tool_usage(t, "unexpected argument '%s'", t->argv[0]);
+    rc = tool_open_handle(t, &h);
     if (!rc)
-        rc = caps_of(t, backend, &caps);
-    if (!rc && xlc_leak_report(s, &caps, type, &r, &err)) {
-        tool_err(t, "%s", err.msg);
-        rc = EXIT_REFUSED;
-    }
-    if (!rc)
-        rc = print(t, &r);
-    xlc_system_policies_free(s);
+        rc = report(t, h, t->type_given ? t->type : XLC_GUEST_PV);
+    xlc_close(h);
     return rc;
 }

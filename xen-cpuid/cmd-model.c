@@ -17,8 +17,9 @@
 
 #include "../libxl_cpuid/verdict/guest-verdict.h"
 #include "../libxl_cpuid/xl/xl-cpuid.h"
-#include "lv-common.h"
-#include "tool-policies.h"
+#include "libvirt-inputs.h"
+#include "tool-handle.h"
+#include "tool-output.h"
 
 /* The same guest as an xl cpuid= string, or why there is none. */
 struct xl_form {
@@ -127,9 +128,9 @@ static void print_json(struct xlc_buf *b, const struct xlc_lv_cpu *cpu,
                    verdict_name(v));
     if (ok) {
         xlc_buf_putc(b, '"');
-        lv_buf_featureset(b, v->asked_fs);
+        xlc_featureset_put(b, v->asked_fs, XFS_NR_WORDS);
         xlc_buf_puts(b, "\",\n  \"features\": ");
-        lv_buf_names(b, v->asked_fs, true);
+        tool_bit_names(b, v->asked_fs, true);
     } else {
         xlc_buf_puts(b, "null,\n  \"features\": null");
     }
@@ -162,9 +163,9 @@ static void print_text(struct xlc_buf *b, const struct xlc_lv_cpu *cpu,
                        t->decoded->nr_removed);
     if (v->runs) {
         xlc_buf_puts(b, "featureset: ");
-        lv_buf_featureset(b, v->asked_fs);
+        xlc_featureset_put(b, v->asked_fs, XFS_NR_WORDS);
         xlc_buf_puts(b, "\nfeatures:   ");
-        lv_buf_names(b, v->asked_fs, false);
+        tool_bit_names(b, v->asked_fs, false);
         xlc_buf_putc(b, '\n');
         if (xl->str)
             xlc_buf_printf(b, "xl cpuid=:  \"%s\"\n", xl->str);
@@ -180,8 +181,7 @@ static void print_text(struct xlc_buf *b, const struct xlc_lv_cpu *cpu,
                        v->reasons[i].tag, v->reasons[i].text);
 }
 
-static int run(struct tool *t, struct xlc_cpu_map *map,
-               enum xlc_guest_type type)
+static int run(struct tool *t, struct xlc_cpu_map *map)
 {
     struct xlc_system_policies *sys = NULL;
     struct xlc_guest_verdict *v = NULL;
@@ -190,24 +190,19 @@ static int run(struct tool *t, struct xlc_cpu_map *map,
     struct xlc_gv_guest g = { .form = XLC_GV_LIBVIRT, .map = map };
     xlc_error err = { 0 };
     struct xlc_gv_host h;
-    const char *backend;
-    int rc;
+    const char *host;
+    int rc = tool_lv_cpu(t, t->argv[0], &cpu);
 
-    if (xlc_lv_cpu_load(t->argv[0], &cpu, &err)) {
-        tool_err(t, "%s", err.msg);
-        return EXIT_INPUT;
-    }
     g.cpu = cpu;
-    rc = tool_system_policies(t, &sys, &backend);
+    if (!rc)
+        rc = tool_host_policies(t, &sys, &host);
     if (!rc) {
-        xlc_gv_host_from_system(&h, sys, type);
-        if (xlc_guest_verdict(&h, &g, &v, &err)) {
-            tool_err(t, "%s", err.msg);
-            rc = err.code == ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
-        }
+        xlc_gv_host_from_system(&h, sys, t->type);
+        rc = xlc_guest_verdict(&h, &g, &v, &err);
+        if (rc)
+            rc = tool_fail(t, rc, &err);
     }
     if (!rc) {
-        const char *host = tool_policies_description(sys, backend);
         struct xl_form xl;
 
         xl_form(v, &h, &xl);
@@ -216,7 +211,7 @@ static int run(struct tool *t, struct xlc_cpu_map *map,
         else
             print_text(&b, cpu, v, host, &xl);
         free(xl.str);
-        rc = lv_emit(&b);
+        rc = tool_emit(t, &b);
         if (!rc && !v->runs)
             rc = EXIT_REFUSED;
     }
@@ -228,8 +223,18 @@ static int run(struct tool *t, struct xlc_cpu_map *map,
 
 int cmd_model(struct tool *t)
 {
-    return lv_tool_main(t, 1,
-                        "usage: xen-cpuid model [--type pv|hvm] [--cpuid DUMP] "
-                        "[--cpu-map DIR] [--json] FILE.xml",
-                        run);
+    struct xlc_cpu_map *map;
+    int rc;
+
+    if (t->argc != 1)
+        return tool_usage(t, "expected one FILE.xml (a libvirt <cpu> or "
+                          "<domain>)");
+    if (!t->type_given)
+        t->type = XLC_GUEST_HVM;
+    rc = tool_cpu_map(t, &map);
+    if (rc)
+        return rc;
+    rc = run(t, map);
+    xlc_cpu_map_free(map);
+    return rc;
 }

@@ -15,7 +15,8 @@
 #include <string.h>
 
 #include "info-common.h"
-#include "tool-policies.h"
+#include "tool-handle.h"
+#include "tool-output.h"
 
 static void text(struct xlc_buf *b, const struct xlc_system_policies *s)
 {
@@ -59,31 +60,14 @@ static void json(struct xlc_buf *b, const struct xlc_system_policies *s,
     xlc_buf_puts(b, "]}\n");
 }
 
-/* Print the buffer, or say why not.  Exit code. */
-static int emit(struct tool *t, struct xlc_buf *b)
-{
-    if (b->oom) {
-        tool_err(t, "out of memory");
-        xlc_buf_free(b);
-        return EXIT_INTERNAL;
-    }
-    fputs(b->s ? b->s : "", stdout);
-    xlc_buf_free(b);
-    if (fflush(stdout)) {
-        tool_err(t, "error writing output");
-        return EXIT_INTERNAL;
-    }
-    return EXIT_OK;
-}
-
-static int system_report(struct tool *t)
+static int system_report(struct tool *t, xlc_handle *h)
 {
     struct xlc_system_policies *s = NULL;
     struct xlc_buf b = XLC_BUF_INIT;
-    const char *backend = "sim";
-    int rc;
+    const char *backend = xlc_backend_in_use(h) == XLC_BACKEND_XEN ? "xen"
+                                                                  : "sim";
+    int rc = tool_system_policies(t, h, &s);
 
-    rc = tool_system_policies(t, &s, &backend);
     if (rc)
         return rc;
     if (t->json)
@@ -92,7 +76,7 @@ static int system_report(struct tool *t)
         text(&b, s);
     if (!t->json && t->show_backend) {
         xlc_buf_printf(&b, "\nBackend: %s\n",
-                       tool_policies_description(s, backend));
+                       tool_policies_description(s, h));
         /* Xen's layout has no room for it: with the backend line. */
         if (s->pol.p[XFS_SYSCTL_cpu_featureset_raw].xstate_assumed) {
             xlc_buf_puts(&b, "note: ");
@@ -101,17 +85,15 @@ static int system_report(struct tool *t)
         }
     }
     xlc_system_policies_free(s);
-    return emit(t, &b);
+    return tool_emit(t, &b);
 }
 
 /* Xen's refusal: Xen's tool's words and status on a Xen invocation. */
 static int domain_refused(struct tool *t, int domid, int rc,
                           const xlc_error *err)
 {
-    if (!t->xen_invocation) {
-        tool_err(t, "%s", err->msg);
-        return EXIT_INPUT;
-    }
+    if (!t->xen_invocation)
+        return tool_fail(t, rc, err);
     if (rc == -ENOBUFS)
         fprintf(stderr, "%s: xc_cpu_policy_serialise: %s\n",
                 program_invocation_short_name, strerror(ENOBUFS));
@@ -121,7 +103,7 @@ static int domain_refused(struct tool *t, int domid, int rc,
     return 1;
 }
 
-static int domain_report(struct tool *t, int domid)
+static int domain_report(struct tool *t, xlc_handle *h, int domid)
 {
     struct xlc_policy_entries r = { 0 };
     struct xfs_cpu_policy *p = calloc(1, sizeof(*p));
@@ -134,17 +116,11 @@ static int domain_report(struct tool *t, int domid)
         tool_err(t, "out of memory");
         goto out;
     }
-    if (t->cpuid_file || t->no_hap || t->boot_cpuid ||
-        (t->backend && !strcmp(t->backend, "sim"))) {
-        tool_err(t, "domain %d: only a running Xen has domains; the "
-                    "simulated hypervisor has none", domid);
-        rc = EXIT_BACKEND;
-        goto out;
-    }
-    rc = xlc_xen_domain_entries((uint32_t)domid, &r, &err);
+    rc = xlc_handle_domain_entries(h, (uint32_t)domid, &r, &err);
     if (rc == -ENODEV || rc == -ENOMEM) {
-        tool_err(t, "domain %d: %s", domid, err.msg);
-        rc = rc == -ENODEV ? EXIT_BACKEND : EXIT_INTERNAL;
+        /* No running Xen (the simulated one has no domains), or no memory:
+         * ours to say, on any command line. */
+        rc = tool_fail(t, rc, &err);
         goto out;
     }
     if (rc) {
@@ -152,9 +128,10 @@ static int domain_report(struct tool *t, int domid)
         goto out;
     }
     xfs_policy_zero(p);
-    if (xlc_policy_deserialise(p, &r, &err)) {
-        tool_err(t, "domain %d: Xen's policy: %s", domid, err.msg);
-        rc = EXIT_INPUT;
+    rc = xlc_policy_deserialise(p, &r, &err);
+    if (rc) {
+        xlc_error_prefix(&err, "domain %d: Xen's policy", domid);
+        rc = tool_fail(t, rc, &err);
         goto out;
     }
     snprintf(name, sizeof(name), "Domain %d", domid);
@@ -168,7 +145,7 @@ static int domain_report(struct tool *t, int domid)
         if (t->show_backend)
             xlc_buf_puts(&b, "\nBackend: the running Xen\n");
     }
-    rc = emit(t, &b);
+    rc = tool_emit(t, &b);
 out:
     xlc_policy_entries_free(&r);
     free(p);
@@ -177,7 +154,21 @@ out:
 
 int run_policy_report(struct tool *t, bool domain, int domid)
 {
-    return domain ? domain_report(t, domid) : system_report(t);
+    xlc_handle *h;
+    int rc;
+
+    /* A domain exists only on a running Xen: auto means Xen for it, unless
+     * simulation options ask for the simulated one (which says it has
+     * none). */
+    if (domain && !t->backend_given && !t->cpuid_file && !t->no_hap &&
+        !t->boot_cpuid)
+        t->backend = XLC_BACKEND_XEN;
+    rc = tool_open_handle(t, &h);
+
+    if (!rc)
+        rc = domain ? domain_report(t, h, domid) : system_report(t, h);
+    xlc_close(h);
+    return rc;
 }
 
 /* Ours: `policy [DOMID]`, DOMID a plain decimal domain id. */
@@ -186,19 +177,17 @@ int cmd_policy(struct tool *t)
     char *end;
     long domid;
 
-    if (t->argc > 1) {
-        tool_err(t, "unexpected argument '%s' (takes at most a DOMID)",
-                 t->argv[1]);
-        return EXIT_USAGE;
-    }
+    if (t->argc > 1)
+        return tool_usage(t, "unexpected argument '%s' (takes at most a "
+                          "DOMID)", t->argv[1]);
     if (!t->argc)
         return run_policy_report(t, false, 0);
     errno = 0;
     domid = strtol(t->argv[0], &end, 10);
     if (errno || *end || end == t->argv[0] || domid < 0 ||
         domid > 0x7fef) {
-        tool_err(t, "'%s': not a domain id (0 to 32751)", t->argv[0]);
-        return EXIT_USAGE;
+        return tool_usage(t, "'%s': not a domain id (0 to 32751)",
+                          t->argv[0]);
     }
     return run_policy_report(t, true, (int)domid);
 }

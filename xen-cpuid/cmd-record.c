@@ -29,8 +29,9 @@
 #include "../libxl_cpuid/policy/applied-policy.h"
 #include "../libxl_cpuid/policy/policy-json.h"
 #include "../libxl_cpuid/migration/stream.h"
-#include "lv-common.h"
-#include "tool-policies.h"
+#include "libvirt-inputs.h"
+#include "tool-handle.h"
+#include "tool-output.h"
 
 /* What was recorded and where it came from, for the summary. */
 struct recorded {
@@ -42,16 +43,10 @@ struct recorded {
     const struct xlc_lv_translation *lv;
 };
 
-/* "pv"/"hvm" -> domain type; 0 when unset, -1 when not understood. */
-static int parse_type(const char *s)
+
+static const char *domain_type_name(uint32_t domain_type)
 {
-    if (!s)
-        return 0;
-    if (!strcmp(s, "pv"))
-        return XFS_STREAM_DOM_X86_PV;
-    if (!strcmp(s, "hvm"))
-        return XFS_STREAM_DOM_X86_HVM;
-    return -1;
+    return xlc_guest_type_name(xlc_guest_type_of_stream_domain(domain_type));
 }
 
 /* ---- the policy from a policy file ---- */
@@ -62,27 +57,25 @@ static int load_policy(struct tool *t, struct recorded *r)
     xlc_error err = { 0 };
     uint32_t file_type;
 
-    if (xlc_policy_json_load(t->argv[0], &r->e, &file_type, &err)) {
-        tool_err(t, "%s", err.msg);
-        return err.code == ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
-    }
-    if (r->domain_type && file_type && r->domain_type != file_type) {
-        tool_err(t, "--type %s, but %s says \"type\": \"%s\"", t->type,
-                 t->argv[0], file_type == XFS_STREAM_DOM_X86_PV ? "pv" : "hvm");
-        return EXIT_USAGE;
-    }
+    int rc = xlc_policy_json_load(t->argv[0], &r->e, &file_type, &err);
+
+    if (rc)
+        return tool_fail(t, rc, &err);
+    if (r->domain_type && file_type && r->domain_type != file_type)
+        return tool_usage(t, "--type %s, but %s says \"type\": \"%s\"",
+                          domain_type_name(r->domain_type), t->argv[0],
+                          domain_type_name(file_type));
     if (!r->domain_type)
         r->domain_type = file_type;
-    if (!r->domain_type) {
-        tool_err(t, "the guest type is neither given with --type nor in %s",
-                 t->argv[0]);
-        return EXIT_USAGE;
-    }
+    if (!r->domain_type)
+        return tool_usage(t, "the guest type is neither given with --type "
+                          "nor in %s", t->argv[0]);
     /* A policy must be able to hold it, or a restore would refuse it. */
     xfs_policy_zero(&p);
-    if (xlc_policy_deserialise(&p, &r->e, &err)) {
-        tool_err(t, "%s: %s", t->argv[0], err.msg);
-        return err.code == ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
+    rc = xlc_policy_deserialise(&p, &r->e, &err);
+    if (rc) {
+        xlc_error_prefix(&err, "%s", t->argv[0]);
+        return tool_fail(t, rc, &err);
     }
     xfs_policy_to_featureset(&p, r->fs, XFS_NR_WORDS);
     r->from = "policy-file";
@@ -95,7 +88,6 @@ static int load_policy(struct tool *t, struct recorded *r)
 static int settings(struct tool *t, struct xlc_guest_settings *g,
                     struct xlc_cpu_map **map, struct xlc_lv_cpu **cpu)
 {
-    xlc_error err = { 0 };
     int rc;
 
     memset(g, 0, sizeof(*g));
@@ -106,26 +98,15 @@ static int settings(struct tool *t, struct xlc_guest_settings *g,
     }
     if (!t->libvirt)
         return EXIT_OK;     /* XLC_SETTINGS_DEFAULT */
-    rc = lv_tool_map(t, map);
+    rc = tool_cpu_map(t, map);
+    if (!rc)
+        rc = tool_lv_cpu(t, t->libvirt, cpu);
     if (rc)
         return rc;
-    if (xlc_lv_cpu_load(t->libvirt, cpu, &err)) {
-        tool_err(t, "%s", err.msg);
-        return err.code == ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
-    }
     g->kind = XLC_SETTINGS_LIBVIRT;
     g->map = *map;
     g->cpu = *cpu;
     return EXIT_OK;
-}
-
-static int exit_for(int rc)
-{
-    switch (rc) {
-    case -EOPNOTSUPP: return EXIT_REFUSED;
-    case -ENOMEM: return EXIT_INTERNAL;
-    default: return EXIT_INPUT;
-    }
 }
 
 static int refused(struct tool *t, const struct xlc_applied_policy *a)
@@ -143,21 +124,16 @@ static int apply(struct tool *t, const struct xlc_system_policies *sys,
                  const struct xlc_guest_settings *g, struct recorded *r,
                  struct xlc_applied_policy **a)
 {
-    enum xlc_guest_type type = r->domain_type == XFS_STREAM_DOM_X86_PV
-                                   ? XLC_GUEST_PV : XLC_GUEST_HVM;
     xlc_error err = { 0 };
-    int rc = xlc_applied_policy(sys, type, g, a, &err);
+    int rc = xlc_applied_policy(sys, t->type, g, a, &err);
 
-    if (rc) {
-        tool_err(t, "%s", err.msg);
-        return exit_for(rc);
-    }
+    if (rc)
+        return tool_fail(t, rc, &err);
     if ((*a)->refused.nr)
         return refused(t, *a);
-    if (xlc_policy_entries_copy(&r->e, &(*a)->entries, &err)) {
-        tool_err(t, "%s", err.msg);
-        return EXIT_INTERNAL;
-    }
+    rc = xlc_policy_entries_copy(&r->e, &(*a)->entries, &err);
+    if (rc)
+        return tool_fail(t, rc, &err);
     memcpy(r->fs, (*a)->fs, sizeof(r->fs));
     r->from = xlc_settings_kind_name(g->kind);
     r->lv = (*a)->lv;
@@ -199,15 +175,14 @@ static int print_json(struct tool *t, const struct recorded *r)
     xlc_buf_json_str(&b, t->output);
     xlc_buf_printf(&b, ",\n  \"guest_type\": \"%s\",\n  \"from\": \"%s\","
                        "\n  \"source\": ",
-                   r->domain_type == XFS_STREAM_DOM_X86_PV ? "pv" : "hvm",
-                   r->from);
+                   domain_type_name(r->domain_type), r->from);
     xlc_buf_json_str(&b, r->source);
     xlc_buf_printf(&b, ",\n  \"cpuid_leaves\": %zu, \"msrs\": %zu,\n"
                        "  \"featureset\": \"",
                    r->e.nr_leaves, r->e.nr_msrs);
-    lv_buf_featureset(&b, r->fs);
+    xlc_featureset_put(&b, r->fs, XFS_NR_WORDS);
     xlc_buf_puts(&b, "\",\n  \"features\": ");
-    lv_buf_names(&b, r->fs, true);
+    tool_bit_names(&b, r->fs, true);
     if (r->lv)
         json_libvirt(&b, t->libvirt, r->lv);
     if (!strcmp(r->from, "xl-cpuid")) {
@@ -216,7 +191,7 @@ static int print_json(struct tool *t, const struct recorded *r)
     }
     xlc_buf_printf(&b, ",\n  \"policy\": %s}\n", policy);
     free(policy);
-    return lv_emit(&b);
+    return tool_emit(t, &b);
 }
 
 static int print_text(struct tool *t, const struct recorded *r)
@@ -242,24 +217,23 @@ static int print_text(struct tool *t, const struct recorded *r)
                        r->domain_type == XFS_STREAM_DOM_X86_PV ? "PV" : "HVM",
                        r->source);
     xlc_buf_puts(&b, "featureset: ");
-    lv_buf_featureset(&b, r->fs);
+    xlc_featureset_put(&b, r->fs, XFS_NR_WORDS);
     xlc_buf_putc(&b, '\n');
     for (size_t i = 0; r->lv && i < r->lv->nr_notes; i++)
         xlc_buf_printf(&b, "note: [%s] %s\n",
                        xlc_lv_note_kind_name(r->lv->notes[i].kind),
                        r->lv->notes[i].text);
-    return lv_emit(&b);
+    return tool_emit(t, &b);
 }
 
 static int write_stream(struct tool *t, const struct recorded *r)
 {
     xlc_error err = { 0 };
 
-    if (xlc_stream_write_file(t->output, r->domain_type, &r->e, &err)) {
-        tool_err(t, "%s", err.msg);
-        return err.code == EINVAL || err.code == ERANGE || err.code == E2BIG
-                   ? EXIT_INPUT : EXIT_INTERNAL;
-    }
+    int rc = xlc_stream_write_file(t->output, r->domain_type, &r->e, &err);
+
+    if (rc)
+        return tool_fail(t, rc, &err);
     return t->json ? print_json(t, r) : print_text(t, r);
 }
 
@@ -272,15 +246,12 @@ static int record_from_host(struct tool *t, struct recorded *r)
     struct xlc_cpu_map *map = NULL;
     struct xlc_lv_cpu *cpu = NULL;
     struct xlc_guest_settings g;
-    const char *backend;
     int rc = settings(t, &g, &map, &cpu);
 
     if (!rc)
-        rc = tool_system_policies(t, &sys, &backend);
-    if (!rc) {
-        r->source = tool_policies_description(sys, backend);
+        rc = tool_host_policies(t, &sys, &r->source);
+    if (!rc)
         rc = apply(t, sys, &g, r, &a);
-    }
     if (!rc)
         rc = write_stream(t, r);
     xlc_applied_policy_free(a);
@@ -290,44 +261,31 @@ static int record_from_host(struct tool *t, struct recorded *r)
     return rc;
 }
 
-static int usage(struct tool *t)
-{
-    tool_err(t, "usage: xen-cpuid record --type pv|hvm [--cpuid DUMP] "
-                "[--libvirt FILE.xml | --xl-cpuid STR] -o FILE\n"
-                "   or: xen-cpuid record [--type pv|hvm] -o FILE "
-                "POLICY.json");
-    return EXIT_USAGE;
-}
-
 int cmd_record(struct tool *t)
 {
     struct recorded r = { 0 };
-    int type = parse_type(t->type), rc;
+    int rc;
 
-    if (type < 0) {
-        tool_err(t, "--type %s: expected pv or hvm", t->type);
-        return EXIT_USAGE;
-    }
-    if (!t->output || t->argc > 1)
-        return usage(t);
-    if (t->libvirt && t->xl_cpuid) {
-        tool_err(t, "--libvirt and --xl-cpuid are alternatives: give one");
-        return EXIT_USAGE;
-    }
-    r.domain_type = (uint32_t)type;
+    if (!t->output)
+        return tool_usage(t, "-o FILE is required: where the stream goes");
+    if (t->argc > 1)
+        return tool_usage(t, "unexpected argument '%s' (at most one "
+                          "POLICY.json)", t->argv[1]);
+    if (t->libvirt && t->xl_cpuid)
+        return tool_usage(t, "--libvirt and --xl-cpuid are alternatives: "
+                          "give one");
+    r.domain_type = t->type_given ? xlc_guest_type_stream_domain(t->type) : 0;
     if (t->argc == 1) {
-        if (t->cpuid_file || t->libvirt || t->xl_cpuid) {
-            tool_err(t, "a policy file is recorded as it is: --cpuid, "
-                        "--libvirt and --xl-cpuid do not apply to it");
-            return EXIT_USAGE;
-        }
+        if (t->cpuid_file || t->libvirt || t->xl_cpuid)
+            return tool_usage(t, "a policy file is recorded as it is: "
+                              "--cpuid, --libvirt and --xl-cpuid do not "
+                              "apply to it");
         rc = load_policy(t, &r);
         if (!rc)
             rc = write_stream(t, &r);
-    } else if (!type) {
-        tool_err(t, "--type pv|hvm is required when the policy comes from "
-                    "the host");
-        rc = EXIT_USAGE;
+    } else if (!t->type_given) {
+        rc = tool_usage(t, "--type pv|hvm is required when the policy comes "
+                        "from the host");
     } else {
         rc = record_from_host(t, &r);
     }

@@ -20,7 +20,7 @@
 #include "../libxl_cpuid/migration/restore-check.h"
 #include "../libxl_cpuid/util/strbuf.h"
 #include "../libxl_cpuid/migration/stream.h"
-#include "tool-policies.h"
+#include "tool-handle.h"
 
 static const char *type_name(uint32_t domain_type)
 {
@@ -172,13 +172,13 @@ static int destination(struct tool *t, uint32_t domain_type,
                        struct xlc_restore_dest *d, char **dest)
 {
     struct xlc_system_policies *sys;
-    const char *backend;
-    int rc = tool_system_policies(t, &sys, &backend);
+    const char *host;
+    int rc = tool_host_policies(t, &sys, &host);
 
     if (rc)
         return rc;
     xlc_restore_dest_from_system(sys, domain_type, d);
-    *dest = strdup(tool_policies_description(sys, backend));
+    *dest = strdup(host);
     xlc_system_policies_free(sys);
     if (!*dest) {
         tool_err(t, "out of memory");
@@ -195,14 +195,16 @@ static int check(struct tool *t, const struct xlc_stream_info *s,
     xlc_error err = { 0 };
     int rc;
 
-    if (xlc_restore_check(s, d, &v, &err)) {
-        tool_err(t, "%s: %s", t->argv[0], err.msg);
-        return err.code == ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
+    rc = xlc_restore_check(s, d, &v, &err);
+    if (rc) {
+        xlc_error_prefix(&err, "%s", t->argv[0]);
+        return tool_fail(t, rc, &err);
     }
-    if (normalised(s, d, &notes, &err)) {
-        tool_err(t, "%s: %s", t->argv[0], err.msg);
+    rc = normalised(s, d, &notes, &err);
+    if (rc) {
+        xlc_error_prefix(&err, "%s", t->argv[0]);
         xlc_restore_verdict_free(&v);
-        return err.code == ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
+        return tool_fail(t, rc, &err);
     }
     rc = t->json ? print_json(t->argv[0], dest, s, &notes, &v)
                  : (print_text(t->argv[0], dest, s, &notes, &v), 0);
@@ -222,15 +224,12 @@ int cmd_restore_check(struct tool *t)
     char *dest = NULL;
     int rc;
 
-    if (t->argc != 1) {
-        tool_err(t, "usage: xen-cpuid restore-check [--cpuid DEST_DUMP] "
-                    "[--json] FILE");
-        return EXIT_USAGE;
-    }
-    if (xlc_stream_load(t->argv[0], &s, &err)) {
-        tool_err(t, "%s", err.msg);
-        return err.code == ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
-    }
+    if (t->argc != 1)
+        return tool_usage(t, "expected one FILE (a libxc stream or an xl "
+                          "save file)");
+    rc = xlc_stream_load(t->argv[0], &s, &err);
+    if (rc)
+        return tool_fail(t, rc, &err);
     d = malloc(sizeof(*d));
     rc = d ? destination(t, s.domain_type, d, &dest) : EXIT_INTERNAL;
     if (!d)

@@ -21,8 +21,8 @@
 
 #include "../libxl_cpuid/viridian/libvirt-hyperv.h"
 #include "../libxl_cpuid/viridian/viridian.h"
-#include "lv-common.h"
-#include "tool-policies.h"
+#include "tool-handle.h"
+#include "tool-output.h"
 
 struct vir_run {
     const char *setting;
@@ -39,21 +39,13 @@ struct vir_run {
     struct xlc_hyperv_description desc;
 };
 
-static const char usage[] =
-    "usage: xen-cpuid viridian [--json] [--cpuid DUMP] [--backend B] "
-    "SETTING   (SETTING: the right-hand side of xl's viridian=, e.g. 1, 0 "
-    "or '[\"base\",\"!stimer\"]'), or xen-cpuid viridian [--json] "
-    "--libvirt FILE.xml";
-
 static int read_libvirt(struct tool *t, struct vir_run *r)
 {
     xlc_error err = { 0 };
     int rc = xlc_hyperv_translate_file(t->libvirt, &r->lv, &err);
 
-    if (rc) {
-        tool_err(t, "%s", err.msg);
-        return rc == -ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
-    }
+    if (rc)
+        return tool_fail(t, rc, &err);
     if (!r->lv.found) {
         tool_err(t, "%s: no <hyperv>, <viridian/>, hypervclock timer or "
                     "Hyper-V panic device", t->libvirt);
@@ -74,11 +66,7 @@ static int read_setting(struct tool *t, struct vir_run *r)
 
     if (!rc)
         rc = xlc_viridian_libxl_expand(&r->xl, &r->eff, &item, &err);
-    if (rc) {
-        tool_err(t, "%s", err.msg);
-        return rc == -ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
-    }
-    return EXIT_OK;
+    return rc ? tool_fail(t, rc, &err) : EXIT_OK;
 }
 
 /*
@@ -324,23 +312,18 @@ static void print_json(const struct vir_run *r, struct xlc_buf *b)
 static int compute(struct tool *t, struct vir_run *r)
 {
     struct xlc_system_policies *sys = NULL;
-    const char *backend;
     xlc_error err = { 0 };
-    int rc = tool_system_policies(t, &sys, &backend);
+    int rc = tool_host_policies(t, &sys, &r->host);
 
     if (rc)
         return rc;
-    r->host = tool_policies_description(sys, backend);
     host_facts(sys, r);
     xlc_system_policies_free(sys);
     xfs_viridian_leaves(r->eff.param, &r->facts, XFS_VIRIDIAN_OS_ID_WINDOWS,
                         &r->leaves);
-    if (xlc_hyperv_describe(r->eff.param, r->facts.spinlock_retries,
-                            &r->desc, &err)) {
-        tool_err(t, "%s", err.msg);
-        return EXIT_INTERNAL;
-    }
-    return EXIT_OK;
+    rc = xlc_hyperv_describe(r->eff.param, r->facts.spinlock_retries,
+                             &r->desc, &err);
+    return rc ? tool_fail(t, rc, &err) : EXIT_OK;
 }
 
 int cmd_viridian(struct tool *t)
@@ -349,10 +332,13 @@ int cmd_viridian(struct tool *t)
     struct xlc_buf b = XLC_BUF_INIT;
     int rc;
 
-    if (t->argc != (t->libvirt ? 0 : 1)) {
-        tool_err(t, "%s", usage);
-        return EXIT_USAGE;
-    }
+    if (t->libvirt && t->argc)
+        return tool_usage(t, "unexpected argument '%s': the setting comes "
+                          "from --libvirt", t->argv[0]);
+    if (!t->libvirt && t->argc != 1)
+        return tool_usage(t, "expected one SETTING (the right-hand side of "
+                          "xl's viridian=, e.g. 1, 0 or "
+                          "'[\"base\",\"!stimer\"]') or --libvirt FILE.xml");
     r.setting = t->libvirt ? NULL : t->argv[0];
     rc = t->libvirt ? read_libvirt(t, &r) : EXIT_OK;
     if (!rc)
@@ -364,7 +350,7 @@ int cmd_viridian(struct tool *t)
             print_json(&r, &b);
         else
             print_text(&r, &b);
-        rc = lv_emit(&b);
+        rc = tool_emit(t, &b);
     }
     if (!rc && r.lv.nr_refused)
         rc = EXIT_REFUSED;

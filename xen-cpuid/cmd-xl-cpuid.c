@@ -2,18 +2,22 @@
 /*
  * xen-cpuid xl-cpuid [--type pv|hvm] [--cpuid DUMP] [--backend B] [--json]
  *                    STRING...
+ * xen-cpuid xl-cpuid --config FILE [--cpuid DUMP] [--backend B] [--json]
  *
  * What an xl cpuid= option does to a guest on this host.  Each STRING is
  * a libxl-form string ("host,avx=0") or one xend-form entry
  * ("0x1:ecx=xxxx...", told apart by a ':' before the first '='); all of
- * them go into one list, as xl builds it.  Printed: the parsed list, its
- * JSON as libxl_cpuid_policy_list_gen_json() writes it, notes on what
- * libxl accepts without a word (xl-cpuid-notes.h: "avx2=2" is 0, an octal
- * leaf, ...), the guest featureset and how it differs from the type's
- * default by name.
+ * them go into one list, as xl builds it.  With --config the cpuid= of an
+ * xl config is judged together with its type= (pvh: an HVM container)
+ * and nestedhvm= (xl-inputs.c).  Printed: the parsed list, its JSON as
+ * libxl_cpuid_policy_list_gen_json() writes it, notes on what libxl
+ * accepts without a word (xl-cpuid-notes.h: "avx2=2" is 0, an octal leaf,
+ * ...), the guest featureset and how it differs from the type's default
+ * by name.
  *
- * Exit 2 on a string that does not parse (item number or column given),
- * 4 when the host refuses the result (every feature named).
+ * Exit 2 on a string or config that does not parse (item number, line or
+ * column given), 4 when the host refuses the result (every feature
+ * named).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -24,31 +28,48 @@
 #include "../libxl_cpuid/verdict/guest-verdict.h"
 #include "../libxl_cpuid/xl/xl-cpuid-notes.h"
 #include "../libxl_cpuid/xl/xl-cpuid.h"
-#include "lv-common.h"
-#include "tool-policies.h"
+#include "tool-handle.h"
+#include "tool-output.h"
+#include "xl-inputs.h"
 
 struct xl_run {
     enum xlc_guest_type type;
     const char *type_why;             /* how the type was chosen */
+    char type_text[512];
     const char *host;
-    struct xlc_xl_cpuid list;
-    struct xlc_xl_notes notes;        /* what libxl accepts silently */
+    struct xl_inputs in;              /* the strings, the list, the notes */
     struct xlc_guest_verdict *v;      /* the guest verdict on this host */
     struct xlc_xl_applied ap;
     uint32_t added[XFS_NR_WORDS], removed[XFS_NR_WORDS];
 };
 
-/* --type, or hvm when the host runs HVM guests, else pv. */
+/* The config's type=, said with where it comes from. */
+static void config_type(struct xl_run *r)
+{
+    const struct xlc_xl_config *c = &r->in.cfg;
+
+    r->type = c->guest_type;
+    if (c->type_setting)
+        snprintf(r->type_text, sizeof(r->type_text), "%s=%s, %s line %u%s",
+                 c->type_setting, xlc_xl_domain_type_name(c->domain_type),
+                 r->in.file.source, c->type_line,
+                 c->domain_type == XLC_XL_DOMAIN_PVH
+                     ? ": an HVM container, given the HVM policies" : "");
+    else
+        snprintf(r->type_text, sizeof(r->type_text), "no type= in %s: "
+                 "xl's default", r->in.file.source);
+    r->type_why = r->type_text;
+}
+
+/* --type (or the config's), or hvm when the host runs HVM guests, else
+ * pv. */
 static int pick_type(struct tool *t, const struct xlc_system_policies *sys,
                      struct xl_run *r)
 {
-    xlc_error err = { 0 };
-
-    if (t->type) {
-        if (xlc_guest_type_parse(t->type, &r->type, &err)) {
-            tool_err(t, "%s", err.msg);
-            return EXIT_USAGE;
-        }
+    if (r->in.from_config) {
+        config_type(r);
+    } else if (t->type_given) {
+        r->type = t->type;
         r->type_why = "--type";
     } else if (sys->pol.present[XFS_SYSCTL_cpu_featureset_hvm]) {
         r->type = XLC_GUEST_HVM;
@@ -56,72 +77,6 @@ static int pick_type(struct tool *t, const struct xlc_system_policies *sys,
     } else {
         r->type = XLC_GUEST_PV;
         r->type_why = "default: this host cannot run HVM guests";
-    }
-    return EXIT_OK;
-}
-
-static int parse_all(struct tool *t, struct xl_run *r)
-{
-    for (int i = 0; i < t->argc; i++) {
-        xlc_error err = { 0 };
-        int rc = xlc_xl_cpuid_parse_any(&r->list, t->argv[i], &err);
-
-        if (rc) {
-            tool_err(t, "string %d (%s form): %s", i + 1,
-                     xlc_xl_cpuid_is_xend(t->argv[i]) ? "xend" : "libxl",
-                     err.msg);
-            return rc == -ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
-        }
-    }
-    return EXIT_OK;
-}
-
-/* Move every note of `from` to the end of `to`. */
-static int take_notes(struct xlc_xl_notes *to, struct xlc_xl_notes *from)
-{
-    char **v;
-
-    if (!from->nr)
-        return 0;
-    v = realloc(to->v, (to->nr + from->nr) * sizeof(*v));
-    if (!v)
-        return -ENOMEM;
-    memcpy(v + to->nr, from->v, from->nr * sizeof(*v));
-    to->v = v;
-    to->nr += from->nr;
-    free(from->v);
-    from->v = NULL;
-    from->nr = 0;
-    return 0;
-}
-
-/* Notes on every libxl-form string, then on the xend entries together. */
-static int collect_notes(struct tool *t, struct xl_run *r)
-{
-    const char **xend = calloc((size_t)t->argc + 1, sizeof(*xend));
-    struct xlc_xl_notes one = { 0 };
-    xlc_error err = { 0 };
-    size_t nr_xend = 0;
-    int rc = xend ? 0 : -ENOMEM;
-
-    for (int i = 0; !rc && i < t->argc; i++) {
-        if (xlc_xl_cpuid_is_xend(t->argv[i])) {
-            xend[nr_xend++] = t->argv[i];
-            continue;
-        }
-        rc = xlc_xl_notes_libxl(t->argv[i], &one, &err);
-        if (!rc)
-            rc = take_notes(&r->notes, &one);
-    }
-    if (!rc && nr_xend)
-        rc = xlc_xl_notes_xend(xend, nr_xend, &one, &err);
-    if (!rc)
-        rc = take_notes(&r->notes, &one);
-    xlc_xl_notes_free(&one);
-    free(xend);
-    if (rc) {
-        tool_err(t, "out of memory");
-        return EXIT_INTERNAL;
     }
     return EXIT_OK;
 }
@@ -181,15 +136,18 @@ static void json_normalised(struct xlc_buf *b, const struct xl_run *r)
 static int apply(struct tool *t, const struct xlc_system_policies *sys,
                  struct xl_run *r)
 {
-    struct xlc_gv_guest g = { .form = XLC_GV_XL_CPUID, .xl = &r->list };
+    struct xlc_gv_guest g = { .form = XLC_GV_XL_CPUID, .xl = r->in.cpuid,
+                              .nested = r->in.nested };
     xlc_error err = { 0 };
     struct xlc_gv_host h;
     char *why;
+    int rc;
 
     xlc_gv_host_from_system(&h, sys, r->type);
-    if (xlc_guest_verdict(&h, &g, &r->v, &err)) {
-        tool_err(t, "%s guest: %s", xlc_guest_type_name(r->type), err.msg);
-        return err.code == ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
+    rc = xlc_guest_verdict(&h, &g, &r->v, &err);
+    if (rc) {
+        xlc_error_prefix(&err, "%s guest", xlc_guest_type_name(r->type));
+        return tool_fail(t, rc, &err);
     }
     if (!r->v->runs) {
         why = reasons_line(r->v);
@@ -199,6 +157,9 @@ static int apply(struct tool *t, const struct xlc_system_policies *sys,
         return EXIT_REFUSED;
     }
     r->ap = *r->v->xl;
+    /* Against the type's default, so that what nestedhvm=1 gives (the
+     * list's starting point) shows as added too. */
+    xfs_copy(r->ap.def, XFS_NR_WORDS, h.sets.def, XFS_NR_WORDS);
     xfs_andnot(r->added, XFS_NR_WORDS, r->ap.fs, XFS_NR_WORDS, r->ap.def,
                XFS_NR_WORDS);
     /* removed by the list itself; the dependents are listed apart */
@@ -216,30 +177,62 @@ static void text_names(struct xlc_buf *b, const char *label,
     if (xfs_empty(fs, XFS_NR_WORDS))
         xlc_buf_puts(b, "(none)");
     else
-        lv_buf_names(b, fs, false);
+        tool_bit_names(b, fs, false);
     xlc_buf_putc(b, '\n');
 }
 
-static void print_text(struct tool *t, const struct xl_run *r,
-                       struct xlc_buf *b)
+/* With --config: the nested virtualisation the config gives. */
+static const char *nested_text(const struct xl_run *r, char *buf, size_t n)
 {
-    xlc_buf_printf(b, "guest type:         %s (%s)\nhost:               %s\n",
-                   xlc_guest_type_name(r->type), r->type_why, r->host);
-    for (int i = 0; i < t->argc; i++)
-        xlc_buf_printf(b, "string %d (%s):%*s%s\n", i + 1,
-                       xlc_xl_cpuid_is_xend(t->argv[i]) ? "xend" : "libxl",
-                       xlc_xl_cpuid_is_xend(t->argv[i]) ? 4 : 3, "",
-                       t->argv[i]);
+    const struct xlc_xl_config *c = &r->in.cfg;
+
+    const struct xlc_cfg_setting *s = xlc_cfg_file_get(&r->in.file,
+                                                       "nestedhvm");
+
+    if (c->nested_line && s && s->value.kind == XLC_CFG_STRING)
+        snprintf(buf, n, "%s (nestedhvm=%s, %s line %u)",
+                 c->nested ? "on" : "off", s->value.string,
+                 r->in.file.source, c->nested_line);
+    else if (c->nested_line)
+        snprintf(buf, n, "off (nestedhvm= ignored, %s line %u)",
+                 r->in.file.source, c->nested_line);
+    else
+        snprintf(buf, n, "off (no nestedhvm=: libxl's default)");
+    return buf;
+}
+
+static void print_text(const struct xl_run *r, struct xlc_buf *b)
+{
+    const struct xl_inputs *in = &r->in;
+    char nested[512];
+
+    if (in->from_config)
+        xlc_buf_printf(b, "config:             %s (%s guest)\n",
+                       in->file.source,
+                       xlc_xl_domain_type_name(in->cfg.domain_type));
+    xlc_buf_printf(b, "guest type:         %s (%s)\n",
+                   xlc_guest_type_name(r->type), r->type_why);
+    if (in->from_config && r->type == XLC_GUEST_HVM)
+        xlc_buf_printf(b, "nested virt:        %s\n",
+                       nested_text(r, nested, sizeof(nested)));
+    xlc_buf_printf(b, "host:               %s\n", r->host);
+    for (size_t i = 0; i < in->nr; i++)
+        xlc_buf_printf(b, "string %zu (%s):%*s%s\n", i + 1,
+                       in->xend[i] ? "xend" : "libxl", in->xend[i] ? 4 : 3,
+                       "", in->strings[i]);
+    if (in->from_config && !in->cfg.has_cpuid)
+        xlc_buf_puts(b, "cpuid=:             none: the type's default "
+                        "policy\n");
     xlc_buf_puts(b, "list:\n");
-    xlc_xl_cpuid_text(b, &r->list);
-    for (size_t i = 0; i < r->notes.nr; i++)
-        xlc_buf_printf(b, "%-20s%s\n", i ? "" : "notes:", r->notes.v[i]);
+    xlc_xl_cpuid_text(b, in->cpuid);
+    for (size_t i = 0; i < in->notes.nr; i++)
+        xlc_buf_printf(b, "%-20s%s\n", i ? "" : "notes:", in->notes.v[i]);
     xlc_buf_puts(b, "libxl json:         ");
-    xlc_xl_cpuid_json(b, &r->list);
+    xlc_xl_cpuid_json(b, in->cpuid);
     xlc_buf_puts(b, "\nfeatureset:         ");
-    lv_buf_featureset(b, r->ap.fs);
+    xlc_featureset_put(b, r->ap.fs, XFS_NR_WORDS);
     xlc_buf_puts(b, "\ndefault:            ");
-    lv_buf_featureset(b, r->ap.def);
+    xlc_featureset_put(b, r->ap.def, XFS_NR_WORDS);
     xlc_buf_putc(b, '\n');
     text_names(b, "added:", r->added);
     text_names(b, "removed:", r->removed);
@@ -247,42 +240,60 @@ static void print_text(struct tool *t, const struct xl_run *r,
     text_normalised(b, r);
 }
 
-static void print_json(struct tool *t, const struct xl_run *r,
-                       struct xlc_buf *b)
+static void json_config(struct xlc_buf *b, const struct xl_run *r)
 {
+    const struct xlc_xl_config *c = &r->in.cfg;
+
+    xlc_buf_puts(b, ",\n  \"config\": {\"file\": ");
+    xlc_buf_json_str(b, r->in.file.source);
+    xlc_buf_printf(b, ", \"domain_type\": \"%s\", \"nestedhvm\": %s, "
+                      "\"cpuid\": %s}",
+                   xlc_xl_domain_type_name(c->domain_type),
+                   c->guest_type == XLC_GUEST_PV ? "null"
+                   : c->nested ? "true" : "false",
+                   c->has_cpuid ? c->cpuid_xend ? "\"xend\"" : "\"libxl\""
+                                : "null");
+}
+
+static void print_json(const struct xl_run *r, struct xlc_buf *b)
+{
+    const struct xl_inputs *in = &r->in;
+
     xlc_buf_printf(b, "{\n  \"type\": \"%s\",\n  \"type_from\": ",
                    xlc_guest_type_name(r->type));
     xlc_buf_json_str(b, r->type_why);
+    if (in->from_config)
+        json_config(b, r);
     xlc_buf_puts(b, ",\n  \"host\": ");
     xlc_buf_json_str(b, r->host);
     xlc_buf_puts(b, ",\n  \"strings\": [");
-    for (int i = 0; i < t->argc; i++) {
-        xlc_buf_printf(b, "%s{\"form\": \"%s\", \"string\": ", i ? ", " : "",
-                       xlc_xl_cpuid_is_xend(t->argv[i]) ? "xend" : "libxl");
-        xlc_buf_json_str(b, t->argv[i]);
+    for (size_t i = 0; i < in->nr; i++) {
+        xlc_buf_printf(b, "%s{\"form\": \"%s\", \"string\": ",
+                       i ? ", " : "", in->xend[i] ? "xend" : "libxl");
+        xlc_buf_json_str(b, in->strings[i]);
         xlc_buf_putc(b, '}');
     }
     xlc_buf_puts(b, "],\n  \"libxl_json\": ");
-    xlc_xl_cpuid_json(b, &r->list);
+    xlc_xl_cpuid_json(b, in->cpuid);
     xlc_buf_puts(b, ",\n  \"notes\": [");
-    for (size_t i = 0; i < r->notes.nr; i++) {
+    for (size_t i = 0; i < in->notes.nr; i++) {
         xlc_buf_puts(b, i ? ", " : "");
-        xlc_buf_json_str(b, r->notes.v[i]);
+        xlc_buf_json_str(b, in->notes.v[i]);
     }
     xlc_buf_putc(b, ']');
     xlc_buf_puts(b, ",\n  \"featureset\": \"");
-    lv_buf_featureset(b, r->ap.fs);
+    xlc_featureset_put(b, r->ap.fs, XFS_NR_WORDS);
     xlc_buf_puts(b, "\",\n  \"default\": \"");
-    lv_buf_featureset(b, r->ap.def);
+    xlc_featureset_put(b, r->ap.def, XFS_NR_WORDS);
     xlc_buf_puts(b, "\",\n  \"added\": ");
-    lv_buf_names(b, r->added, true);
+    tool_bit_names(b, r->added, true);
     xlc_buf_puts(b, ",\n  \"removed\": ");
-    lv_buf_names(b, r->removed, true);
+    tool_bit_names(b, r->removed, true);
     xlc_buf_puts(b, ",\n  \"dependents_cleared\": ");
-    lv_buf_names(b, r->ap.deps_cleared, true);
+    tool_bit_names(b, r->ap.deps_cleared, true);
     json_normalised(b, r);
     xlc_buf_puts(b, ",\n  \"features\": ");
-    lv_buf_names(b, r->ap.fs, true);
+    tool_bit_names(b, r->ap.fs, true);
     xlc_buf_puts(b, "\n}\n");
 }
 
@@ -291,35 +302,22 @@ int cmd_xl_cpuid(struct tool *t)
     struct xlc_system_policies *sys = NULL;
     struct xl_run r = { 0 };
     struct xlc_buf b = XLC_BUF_INIT;
-    const char *backend;
-    int rc;
+    int rc = xl_inputs_read(t, &r.in);
 
-    if (!t->argc) {
-        tool_err(t, "usage: xen-cpuid xl-cpuid [--type pv|hvm] [--cpuid "
-                    "DUMP] [--backend B] [--json] STRING...  (STRING: "
-                    "\"host,NAME=VALUE,...\" or \"LEAF[,SUB]:REG=MASK,...\")");
-        return EXIT_USAGE;
-    }
-    rc = parse_all(t, &r);
     if (!rc)
-        rc = collect_notes(t, &r);
+        rc = tool_host_policies(t, &sys, &r.host);
     if (!rc)
-        rc = tool_system_policies(t, &sys, &backend);
-    if (!rc) {
-        r.host = tool_policies_description(sys, backend);
         rc = pick_type(t, sys, &r);
-    }
     if (!rc)
         rc = apply(t, sys, &r);
     if (!rc) {
         if (t->json)
-            print_json(t, &r, &b);
+            print_json(&r, &b);
         else
-            print_text(t, &r, &b);
-        rc = lv_emit(&b);
+            print_text(&r, &b);
+        rc = tool_emit(t, &b);
     }
-    xlc_xl_cpuid_free(&r.list);
-    xlc_xl_notes_free(&r.notes);
+    xl_inputs_free(&r.in);
     xlc_guest_verdict_free(r.v);
     xlc_system_policies_free(sys);
     return rc;

@@ -15,40 +15,10 @@ const char *const tool_set_names[TOOL_NR_SETS] = {
     [XFS_SYSCTL_cpu_featureset_hvm_max] = "HVM Max",
 };
 
-static int parse_backend(struct tool *t, enum xlc_backend *b)
-{
-    if (!t->backend || !strcmp(t->backend, "auto"))
-        *b = XLC_BACKEND_AUTO;
-    else if (!strcmp(t->backend, "xen"))
-        *b = XLC_BACKEND_XEN;
-    else if (!strcmp(t->backend, "sim"))
-        *b = XLC_BACKEND_SIM;
-    else {
-        tool_err(t, "--backend '%s': expected auto, xen or sim", t->backend);
-        return EXIT_USAGE;
-    }
-    if (*b == XLC_BACKEND_XEN &&
-        (t->cpuid_file || t->no_hap || t->boot_cpuid)) {
-        tool_err(t, "--cpuid, --no-hap and --boot-cpuid simulate a "
-                 "hypervisor: they cannot be used with --backend xen");
-        return EXIT_USAGE;
-    }
-    return EXIT_OK;
-}
-
-/* Library error -> exit code: unusable Xen, bad input, or our failure. */
-static int exit_for(int rc)
-{
-    switch (-rc) {
-    case ENODEV: return EXIT_BACKEND;
-    case ENOMEM: return EXIT_INTERNAL;
-    default: return EXIT_INPUT;
-    }
-}
-
 int tool_open_handle(struct tool *t, xlc_handle **h)
 {
     struct xlc_open_opts o = {
+        .backend = t->backend,
         .cpuid_file = t->cpuid_file,
         .no_hap = t->no_hap,
         .boot_cpuid = t->boot_cpuid,
@@ -56,15 +26,47 @@ int tool_open_handle(struct tool *t, xlc_handle **h)
     xlc_error err = { 0 };
     int rc;
 
-    rc = parse_backend(t, &o.backend);
-    if (rc)
-        return rc;
+    *h = NULL;
+    if (t->backend == XLC_BACKEND_XEN &&
+        (t->cpuid_file || t->no_hap || t->boot_cpuid))
+        return tool_usage(t, "--cpuid, --no-hap and --boot-cpuid simulate "
+                          "a hypervisor: they cannot be used with --backend "
+                          "xen");
     rc = xlc_open(&o, h, &err);
-    if (rc) {
-        tool_err(t, "%s", err.msg);
-        return exit_for(rc);
-    }
-    return EXIT_OK;
+    return rc ? tool_fail(t, rc, &err) : EXIT_OK;
+}
+
+int tool_system_policies(struct tool *t, xlc_handle *h,
+                         struct xlc_system_policies **s)
+{
+    xlc_error err = { 0 };
+    int rc = xlc_handle_system_policies(h, s, &err);
+
+    return rc ? tool_fail(t, rc, &err) : EXIT_OK;
+}
+
+int tool_host_policies(struct tool *t, struct xlc_system_policies **s,
+                       const char **host)
+{
+    xlc_handle *h;
+    int rc = tool_open_handle(t, &h);
+
+    *s = NULL;
+    if (!rc)
+        rc = tool_system_policies(t, h, s);
+    if (!rc)
+        *host = tool_policies_description(*s, h);
+    xlc_close(h);
+    return rc;
+}
+
+/*
+ * A featureset query the hypervisor answered with an error: whatever it
+ * was, no input of the user's is wrong; the backend is unusable.
+ */
+static int query_failed(int rc)
+{
+    return tool_exit_for(rc == -ENOMEM ? rc : -ENODEV);
 }
 
 int tool_get_featuresets(struct tool *t, xlc_handle *h,
@@ -74,16 +76,17 @@ int tool_get_featuresets(struct tool *t, xlc_handle *h,
     int rc;
 
     memset(s, 0, sizeof(*s));
-    if (xlc_get_featureset_size(h, &s->nr, &err)) {
+    rc = xlc_get_featureset_size(h, &s->nr, &err);
+    if (rc) {
         tool_err(t, "%s", err.msg);
-        return EXIT_BACKEND;
+        return query_failed(rc);
     }
     for (unsigned int i = 0; i < TOOL_NR_SETS; i++) {
         s->fs[i] = calloc(s->nr ? s->nr : 1, sizeof(uint32_t));
         if (!s->fs[i]) {
             tool_err(t, "out of memory");
             tool_featuresets_free(s);
-            return EXIT_INTERNAL;
+            return tool_exit_for(-ENOMEM);
         }
         s->len[i] = s->nr;
         rc = xlc_get_featureset(h, i, &s->len[i], s->fs[i], &err);
@@ -93,7 +96,7 @@ int tool_get_featuresets(struct tool *t, xlc_handle *h,
         } else if (rc) {
             tool_err(t, "%s featureset: %s", tool_set_names[i], err.msg);
             tool_featuresets_free(s);
-            return rc == -ENOMEM ? EXIT_INTERNAL : EXIT_BACKEND;
+            return query_failed(rc);
         }
     }
     return EXIT_OK;
@@ -135,4 +138,59 @@ void tool_word_label(unsigned int word, char *buf, size_t n)
     else
         snprintf(buf, n, "CPUID 0x%08x:%u.%s", w->leaf, w->subleaf,
                  reg_name(w->reg));
+}
+
+/* ---- describing the system policies ---- */
+
+static uint64_t assumed(const struct xlc_system_policies *s)
+{
+    return s->pol.p[XFS_SYSCTL_cpu_featureset_raw].xstate_assumed;
+}
+
+void tool_xstate_note(struct xlc_buf *b, const struct xlc_system_policies *s)
+{
+    uint64_t m = assumed(s);
+
+    if (!m)
+        return;
+    xlc_buf_puts(b, "XSAVE layout of component");
+    xlc_buf_puts(b, m & (m - 1) ? "s" : "");
+    for (unsigned int i = 0; i < 64; i++)
+        if ((m >> i) & 1)
+            xlc_buf_printf(b, " %u (%s)", i, xlc_xstate_component_name(i));
+    xlc_buf_puts(b, " as the vendor documents it, not read (the CPUID data "
+                    "has no leaf 0xd subleaf for ");
+    xlc_buf_puts(b, m & (m - 1) ? "them" : "it");
+    xlc_buf_puts(b, ", or an empty one)");
+}
+
+void tool_xstate_note_json(struct xlc_buf *b,
+                           const struct xlc_system_policies *s)
+{
+    uint64_t m = assumed(s);
+    const char *sep = "";
+
+    xlc_buf_putc(b, '[');
+    for (unsigned int i = 0; i < 64; i++)
+        if ((m >> i) & 1) {
+            xlc_buf_printf(b, "%s%u", sep, i);
+            sep = ",";
+        }
+    xlc_buf_putc(b, ']');
+}
+
+const char *tool_policies_description(const struct xlc_system_policies *s,
+                                      const xlc_handle *h)
+{
+    static char text[8192];
+    struct xlc_buf note = XLC_BUF_INIT;
+
+    if (xlc_backend_in_use(h) == XLC_BACKEND_XEN)
+        return "the running Xen";
+    tool_xstate_note(&note, s);
+    snprintf(text, sizeof(text), "simulated Xen 4.17 over %s%s%s%s",
+             s->source, note.s ? " (" : "", note.s ? note.s : "",
+             note.s ? ")" : "");
+    xlc_buf_free(&note);
+    return text;
 }

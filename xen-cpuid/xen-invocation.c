@@ -18,10 +18,11 @@
  *  - -h prints a one-line usage to stdout and exits 0; so does an unknown
  *    option, after getopt's own message and "Bad option '?'".
  *
- * Our own options that make sense here (--cpuid, --backend, --json, ...)
- * are accepted beside Xen's, since Xen's tool knows none of them; the
- * rest are refused.  A command line whose first operand is one of our own
- * subcommands never comes here (main.c).
+ * Our own options that make sense here (--cpuid, --backend, --json, ...:
+ * info's row in subcommands.c) are accepted beside Xen's, since Xen's
+ * tool knows none of them; the rest are refused.  So is --version, which
+ * Xen's tool does not know.  A command line whose first operand is one of
+ * our own subcommands never comes here (main.c).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -46,14 +47,13 @@ static const struct option xen_long[] = {
 };
 #define NR_XEN_LONG (sizeof(xen_long) / sizeof(xen_long[0]))
 
-/* Ours that mean something to info, detail or -p. */
-static const char *const applicable[] = {
-    "json", "backend", "cpuid", "no-hap", "boot-cpuid", "show-backend",
-};
-
 enum mode { MODE_UNKNOWN, MODE_INFO, MODE_DETAIL, MODE_DECODE, MODE_POLICY };
 
-/* Xen's long options, then ours (not a second "help"), then the end. */
+/*
+ * Xen's long options, then ours, then the end.  Not our --help (Xen's
+ * means its usage) nor --version: Xen's tool reads --v, --ve and --ver as
+ * --verbose, which another "v" option would make ambiguous.
+ */
 static const struct option *all_long(void)
 {
     static struct option *table;
@@ -71,7 +71,7 @@ static const struct option *all_long(void)
     }
     memcpy(table, xen_long, sizeof(xen_long));
     for (size_t i = 0; i < n; i++)
-        if (strcmp(ours[i].name, "help"))
+        if (strcmp(ours[i].name, "help") && strcmp(ours[i].name, "version"))
             table[k++] = ours[i];
     return table;
 }
@@ -132,19 +132,55 @@ static int policy_domid(int argc, char **argv, int *domid)
     return EXIT_OK;
 }
 
-/* One of our options on Xen's command line: use it or refuse it. */
+/*
+ * One of our options on Xen's command line: used when info's row of the
+ * subcommand table (subcommands.c) lists it, refused otherwise.
+ */
 static int our_option(struct tool *t, int c, int index)
 {
     const char *name = index >= 0 ? all_long()[index].name : "?";
+    int id = tool_option_id(c);
 
-    for (size_t i = 0; i < sizeof(applicable) / sizeof(*applicable); i++)
-        if (!strcmp(name, applicable[i])) {
-            tool_option(t, c);
-            return EXIT_OK;
-        }
+    if (id >= 0 && (tool_subcommand("info")->opts & (1u << id)))
+        return tool_option(t, id, optarg) ? EXIT_OK : EXIT_USAGE;
     fprintf(stderr, "xen-cpuid: --%s does not apply to info, detail, -p or "
                     "featureset arguments\n", name);
     return EXIT_USAGE;
+}
+
+/*
+ * --version (or --vers, --versi, --versio: what Xen's tool cannot take for
+ * --verbose) among the options, before any -h or option Xen's tool would
+ * stop at: ours, where Xen's tool would only say it does not know it.
+ */
+static bool wants_version(int argc, char **argv)
+{
+    char **copy = calloc((size_t)argc + 1, sizeof(*copy));
+    int saved = opterr, c;
+    bool found = false;
+
+    if (!copy)
+        return false;
+    memcpy(copy, argv, (size_t)argc * sizeof(*copy));
+    opterr = 0;
+    optind = 0;
+    while (!found &&
+           (c = getopt_long(argc, copy, XEN_SHORT, all_long(), NULL)) != -1) {
+        const char *a = copy[optind - 1];
+        size_t len = strlen(a);
+
+        if (c == 'p' && !optarg)
+            separate_domid(argc, copy);
+        else if (c == '?' && !optopt && len >= 6 &&
+                 !strncmp(a, "--version", len))
+            found = true;
+        else if (c == '?' || c == 'h')
+            break;      /* Xen's tool acts on that first */
+    }
+    free(copy);
+    opterr = saved;
+    optind = 0;
+    return found;
 }
 
 /* After the options: the mode from the first operand, as Xen's tool does. */
@@ -193,6 +229,8 @@ int tool_xen_main(struct tool *t, int argc, char **argv)
     int domid = -1, c, index, rc;
 
     t->xen_invocation = true;
+    if (wants_version(argc, argv))
+        return tool_print_version();
     optind = 0;
     for (;;) {
         index = -1;

@@ -100,12 +100,12 @@ static int handle_featureset(xlc_handle *h, uint32_t index,
     return rc == -ENOBUFS ? 0 : rc;
 }
 
-static int xen_max_policy(enum xlc_guest_type type,
+static int xen_max_policy(xlc_handle *h, enum xlc_guest_type type,
                           struct xlc_level_host *out, xlc_error *err)
 {
     unsigned int idx = xlc_policy_index_max(type);
     struct xlc_system_policies *s;
-    int rc = xlc_xen_system_policies(&s, err);
+    int rc = xlc_handle_system_policies(h, &s, err);
 
     if (rc)
         return rc;
@@ -147,7 +147,7 @@ int xlc_level_host_live(enum xlc_guest_type type, struct xlc_level_host *out,
         rc = handle_featureset(h, XFS_SYSCTL_cpu_featureset_raw, raw, err);
     /* On real Xen its own max policy replaces the simulated one. */
     if (!rc && xlc_backend_in_use(h) == XLC_BACKEND_XEN)
-        rc = xen_max_policy(type, out, err);
+        rc = xen_max_policy(h, type, out, err);
     xlc_close(h);
     if (rc)
         return rc;

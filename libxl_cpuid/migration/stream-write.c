@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/atomic-file.h"
 #include "stream-bytes.h"
 #include "stream.h"
 
@@ -164,27 +165,11 @@ int xlc_stream_write_file(const char *path, uint32_t domain_type,
 {
     uint8_t *buf;
     size_t len;
-    FILE *f;
     int rc = xlc_stream_write_standalone(domain_type, e, &buf, &len, err);
 
     if (rc)
         return rc;
-    f = fopen(path, "wb");
-    if (!f) {
-        rc = errno;
-        free(buf);
-        return xlc_fail(err, rc, "%s: cannot create: %s", path, strerror(rc));
-    }
-    if (fwrite(buf, 1, len, f) != len) {
-        rc = errno ? errno : EIO;
-        fclose(f);
-        free(buf);
-        return xlc_fail(err, rc, "%s: write failed: %s", path, strerror(rc));
-    }
+    rc = xlc_file_write_atomic(path, buf, len, err);
     free(buf);
-    if (fclose(f)) {
-        rc = errno;
-        return xlc_fail(err, rc, "%s: write failed: %s", path, strerror(rc));
-    }
-    return 0;
+    return rc;
 }

@@ -41,6 +41,8 @@ int xlc_stream_policy_records(const struct xlc_policy_entries *e,
 int xlc_stream_write_standalone(uint32_t domain_type,
                                 const struct xlc_policy_entries *e,
                                 uint8_t **buf, size_t *len, xlc_error *err);
+/* The same, written to path atomically (util/atomic-file.h): -ENOENT
+ * naming the directory when it does not exist. */
 int xlc_stream_write_file(const char *path, uint32_t domain_type,
                           const struct xlc_policy_entries *e, xlc_error *err);
 

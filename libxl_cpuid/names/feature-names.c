@@ -315,28 +315,32 @@ const char *xlc_alias_source_name(enum xlc_alias_source source)
 
 /* ---- did-you-mean ---- */
 
-/* Names longer than this get no suggestion (no feature name is close). */
-#define SUGGEST_MAX_LEN 48
-#define MAX_SUGGESTIONS 3
-
-struct suggestions {
-    unsigned int limit; /* farther than this is no suggestion */
-    unsigned int best;
-    unsigned int nr;
-    const char *spelling[MAX_SUGGESTIONS]; /* as the candidate is written */
-    unsigned int value[MAX_SUGGESTIONS];
-};
-
-static void consider(struct suggestions *s, const char *name,
-                     const char *candidate, unsigned int value)
+void xlc_suggestions_start(struct xlc_suggestions *s, const char *name)
 {
-    size_t ln = strlen(name), lc = strlen(candidate);
+    size_t len = strlen(name);
+
+    memset(s, 0, sizeof(*s));
+    s->name = name;
+    /* A suggestion must be closer than a third of the typed name (min 2). */
+    s->limit = len / 3 > 2 ? (unsigned int)(len / 3) : 2;
+    s->best = ~0u;
+    if (len > XLC_SUGGEST_MAX_LEN)
+        s->limit = 0, s->best = 0, s->name = NULL;
+}
+
+void xlc_suggestions_consider(struct xlc_suggestions *s, const char *candidate,
+                              unsigned int value)
+{
+    size_t ln, lc = strlen(candidate);
     unsigned int d;
 
+    if (!s->name)
+        return;         /* too long a name to suggest anything for */
+    ln = strlen(s->name);
     /* The length difference alone is a lower bound on the distance. */
-    if (lc > SUGGEST_MAX_LEN || (ln > lc ? ln - lc : lc - ln) > s->limit)
+    if (lc > XLC_SUGGEST_MAX_LEN || (ln > lc ? ln - lc : lc - ln) > s->limit)
         return;
-    d = xlc_edit_distance(name, candidate, UINT_MAX, norm);
+    d = xlc_edit_distance(s->name, candidate, UINT_MAX, norm);
     if (d > s->best || d > s->limit)
         return;
     if (d < s->best) {
@@ -345,8 +349,8 @@ static void consider(struct suggestions *s, const char *name,
     }
     for (unsigned int i = 0; i < s->nr; i++)
         if (s->value[i] == value)
-            return; /* Xen's name came first and is the better hint */
-    if (s->nr < MAX_SUGGESTIONS) {
+            return; /* the first spelling considered is the better hint */
+    if (s->nr < XLC_MAX_SUGGESTIONS) {
         s->spelling[s->nr] = candidate;
         s->value[s->nr++] = value;
     }
@@ -360,29 +364,23 @@ static bool same_as_original(const struct xlc_xen_tool_spelling *sp)
                                    xlc_feature_name(sp->value - 2 * 32));
 }
 
-/* A suggestion must be closer than a third of the typed name (min 2). */
-static unsigned int suggestion_limit(size_t len)
-{
-    return len / 3 > 2 ? (unsigned int)(len / 3) : 2;
-}
-
 static int unknown(const char *name, xlc_error *err)
 {
     size_t len = strlen(name), used = 0;
-    struct suggestions s = { .limit = suggestion_limit(len), .best = ~0u };
+    struct xlc_suggestions s;
     char hint[256] = "";
 
-    if (len <= SUGGEST_MAX_LEN) {
-        for (unsigned int i = 0; i < xfs_nr_features; i++)
-            consider(&s, name, xfs_features[i].name, xfs_features[i].value);
-        for (size_t i = 0; i < xlc_nr_feature_aliases; i++)
-            consider(&s, name, xlc_feature_aliases[i].alias,
-                     xlc_feature_aliases[i].value);
-        for (size_t i = 0; i < xlc_nr_xen_tool_spellings; i++)
-            if (!same_as_original(&xlc_xen_tool_spellings[i]))
-                consider(&s, name, xlc_xen_tool_spellings[i].spelling,
-                         xlc_xen_tool_spellings[i].value);
-    }
+    xlc_suggestions_start(&s, name);
+    for (unsigned int i = 0; i < xfs_nr_features; i++)
+        xlc_suggestions_consider(&s, xfs_features[i].name,
+                                 xfs_features[i].value);
+    for (size_t i = 0; i < xlc_nr_feature_aliases; i++)
+        xlc_suggestions_consider(&s, xlc_feature_aliases[i].alias,
+                                 xlc_feature_aliases[i].value);
+    for (size_t i = 0; i < xlc_nr_xen_tool_spellings; i++)
+        if (!same_as_original(&xlc_xen_tool_spellings[i]))
+            xlc_suggestions_consider(&s, xlc_xen_tool_spellings[i].spelling,
+                                     xlc_xen_tool_spellings[i].value);
     if (s.nr) {
         used = (size_t)snprintf(hint, sizeof(hint), "; did you mean ");
         for (unsigned int i = 0; i < s.nr && used < sizeof(hint); i++) {

@@ -152,4 +152,30 @@ bool xlc_feature_names_match(const char *a, const char *b);
 /* "linux", "libvirt", "qemu" or "manual" for one XLC_ALIAS_* bit. */
 const char *xlc_alias_source_name(enum xlc_alias_source source);
 
+/*
+ * Did-you-mean, for any table of spellings (the lookups here, xl's names
+ * in xl-cpuid-parse.c): start with the name typed, consider every
+ * candidate spelling with the bit it stands for; the closest (edit
+ * distance with transpositions, case and separators ignored, closer than
+ * a third of the name and at most 2 for short ones) are kept, up to
+ * XLC_MAX_SUGGESTIONS, the first spelling considered for a bit winning.
+ * Names longer than XLC_SUGGEST_MAX_LEN get none.
+ */
+#define XLC_SUGGEST_MAX_LEN 48
+#define XLC_MAX_SUGGESTIONS 3
+
+struct xlc_suggestions {
+    const char *name;          /* the name typed (NULL: none possible) */
+    unsigned int limit;        /* farther than this is no suggestion */
+    unsigned int best;
+    unsigned int nr;
+    const char *spelling[XLC_MAX_SUGGESTIONS];  /* as the candidate is
+                                                   written */
+    unsigned int value[XLC_MAX_SUGGESTIONS];
+};
+
+void xlc_suggestions_start(struct xlc_suggestions *s, const char *name);
+void xlc_suggestions_consider(struct xlc_suggestions *s,
+                              const char *candidate, unsigned int value);
+
 #endif /* LIBXL_CPUID_FEATURE_NAMES_H */

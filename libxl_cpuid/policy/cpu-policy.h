@@ -174,29 +174,18 @@ int xlc_system_policies_from_dump(const struct xlc_cpuid_dump *d,
                                   const struct xfs_hv_options *opts,
                                   struct xlc_system_policies **out,
                                   xlc_error *err);
-/* Load the dump (or read the live CPU), parse the options, derive. */
+/*
+ * Shorthands for a handle (sources/handle.h) opened only for its system
+ * policies: the simulated Xen over the dump (or the live CPU) with these
+ * options; the running Xen (-ENODEV when it cannot be reached).  Both are
+ * implemented in handle.c, where every backend is opened.
+ */
 int xlc_system_policies_load(const struct xlc_sim_opts *o,
                              struct xlc_system_policies **out,
                              xlc_error *err);
-void xlc_system_policies_free(struct xlc_system_policies *s);
-
-/*
- * The running Xen's system policies, through libxenguest
- * (xc_cpu_policy_get_system, xc_cpu_policy_serialise), checked by
- * xlc_policy_deserialise.  Policies Xen does not offer are not present.
- * -ENODEV when Xen cannot be reached (xen-policy.c).
- */
 int xlc_xen_system_policies(struct xlc_system_policies **out,
                             xlc_error *err);
-
-/*
- * The CPU policy of one domain of the running Xen
- * (xc_cpu_policy_get_domain), serialised by libxenguest.  -ENODEV when
- * Xen cannot be reached; otherwise the error Xen answered with (-ESRCH:
- * no such domain), or -ENOBUFS when the policy does not fit.
- */
-int xlc_xen_domain_entries(uint32_t domid, struct xlc_policy_entries *out,
-                           xlc_error *err);
+void xlc_system_policies_free(struct xlc_system_policies *s);
 
 /*
  * The six policies in the order Xen's sysctl numbers them (and

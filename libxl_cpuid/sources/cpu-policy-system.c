@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The six system policies of a simulated Xen: a CPUID source (dump file or
- * the live CPU), the hypervisor's options, the featuresets, the policies.
+ * The six system policies of a simulated Xen derived from its CPUID data
+ * and options (the handle, handle.c, opens the source), their names and
+ * order.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -57,39 +58,4 @@ int xlc_system_policies_from_dump(const struct xlc_cpuid_dump *d,
     xfs_derive_policies(&rd, opts, &s->fs, &s->pol);
     *out = s;
     return 0;
-}
-
-static int sim_options(const struct xlc_sim_opts *o,
-                       struct xfs_hv_options *opts, xlc_error *err)
-{
-    unsigned int bad = 0;
-
-    xfs_hv_options_default(opts);
-    opts->hap = !o->no_hap;
-    if (o->boot_cpuid && xfs_parse_boot_cpuid(o->boot_cpuid, opts, &bad))
-        return xlc_fail(err, EINVAL,
-                        "--boot-cpuid \"%s\": bad entry at offset %u (\"%s\")",
-                        o->boot_cpuid, bad, o->boot_cpuid + bad);
-    return 0;
-}
-
-int xlc_system_policies_load(const struct xlc_sim_opts *o,
-                             struct xlc_system_policies **out,
-                             xlc_error *err)
-{
-    struct xfs_hv_options opts;
-    struct xlc_cpuid_dump *d = NULL;
-    int rc;
-
-    *out = NULL;
-    rc = sim_options(o, &opts, err);
-    if (rc)
-        return rc;
-    rc = o->cpuid_file ? xlc_dump_load(o->cpuid_file, &d, err)
-                       : xlc_dump_live(&d, err);
-    if (rc)
-        return rc;
-    rc = xlc_system_policies_from_dump(d, &opts, out, err);
-    xlc_dump_free(d);
-    return rc;
 }

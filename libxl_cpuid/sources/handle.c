@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The featureset handle: one of two backends behind the
- * xc_get_cpu_featureset() contract.
+ * The handle: one of two backends, opened here and nowhere else.
  *
- *   xen  libxenctrl (xen-backend.c)
+ *   xen  libxenctrl and libxenguest (xen-backend.c, xen-policy.c,
+ *        xen-levelling.c)
  *   sim  the xen/ boot-time derivation run here over a CPUID dump or the
- *        live CPU, answering through the same sysctl handler Xen would use
+ *        live CPU, answering featureset queries through the same sysctl
+ *        handler Xen would use, and deriving the system policies
  *   auto xen when a privcmd node can be opened and libxenctrl answers,
  *        otherwise sim over the live CPU; the description says which and why
  */
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "../../xen/arch/sysctl.h"
+#include "../policy/cpu-policy.h"
 #include "cpuid-dump.h"
 #include "handle.h"
 #include "xen-backend.h"
@@ -25,7 +27,9 @@ struct xlc_handle {
     enum xlc_backend backend;      /* XEN or SIM, never AUTO */
     char desc[512];
     struct xlc_xen *xen;
-    struct xlc_cpuid_dump *dump;   /* sim: the CPUID the "hardware" has */
+    struct xlc_cpuid_dump *dump;   /* sim: the CPUID the "hardware" has;
+                                      xen: this CPU, read on first use */
+    struct xfs_hv_options hvo;     /* sim: the hypervisor's boot options */
     struct xfs_hypervisor hv;      /* sim: the booted hypervisor */
 };
 
@@ -93,10 +97,9 @@ static int open_sim(xlc_handle *h, const struct xlc_open_opts *o,
                     const char *why_sim, xlc_error *err)
 {
     struct xfs_cpuid_reader rd;
-    struct xfs_hv_options hvo;
     int rc;
 
-    rc = sim_options(o, &hvo, err);
+    rc = sim_options(o, &h->hvo, err);
     if (rc)
         return rc;
     rc = o->cpuid_file ? xlc_dump_load(o->cpuid_file, &h->dump, err)
@@ -104,7 +107,7 @@ static int open_sim(xlc_handle *h, const struct xlc_open_opts *o,
     if (rc)
         return rc;
     xlc_dump_reader(h->dump, &rd);
-    xfs_hypervisor_boot(&h->hv, &rd, &hvo);
+    xfs_hypervisor_boot(&h->hv, &rd, &h->hvo);
     h->backend = XLC_BACKEND_SIM;
     snprintf(h->desc, sizeof(h->desc), "sim: %s%s%s%s%s%s%s",
              h->dump->source, o->no_hap ? ", no HAP" : "",
@@ -147,6 +150,22 @@ static int open_auto(xlc_handle *h, const struct xlc_open_opts *o,
     snprintf(because, sizeof(because), "auto: Xen unusable: %.*s",
              (int)(sizeof(because) / 2), xerr.msg);
     return open_sim(h, o, because, err);
+}
+
+int xlc_backend_parse(const char *s, enum xlc_backend *out, xlc_error *err)
+{
+    static const char *const names[] = {
+        [XLC_BACKEND_AUTO] = "auto", [XLC_BACKEND_XEN] = "xen",
+        [XLC_BACKEND_SIM] = "sim",
+    };
+
+    for (unsigned int i = 0; i < sizeof(names) / sizeof(*names); i++)
+        if (s && !strcmp(s, names[i])) {
+            *out = (enum xlc_backend)i;
+            return 0;
+        }
+    return xlc_fail(err, EINVAL, "backend '%s': expected auto, xen or sim",
+                    s ? s : "");
 }
 
 int xlc_open(const struct xlc_open_opts *opts, xlc_handle **out,
@@ -270,4 +289,79 @@ int xlc_get_featureset(xlc_handle *h, uint32_t index, uint32_t *nr,
     if (h->backend == XLC_BACKEND_XEN)
         return xlc_xen_get_featureset(h->xen, index, nr, features, err);
     return sim_get(h, index, nr, features, err);
+}
+
+/* ---- beyond featuresets: policies, domains, levelling, CPUID ---- */
+
+int xlc_handle_system_policies(xlc_handle *h,
+                               struct xlc_system_policies **out,
+                               xlc_error *err)
+{
+    if (h->backend == XLC_BACKEND_XEN)
+        return xlc_xen_policies(h->xen, out, err);
+    return xlc_system_policies_from_dump(h->dump, &h->hvo, out, err);
+}
+
+int xlc_handle_domain_entries(xlc_handle *h, uint32_t domid,
+                              struct xlc_policy_entries *out,
+                              xlc_error *err)
+{
+    if (h->backend != XLC_BACKEND_XEN)
+        return xlc_fail(err, ENODEV, "domain %u: only a running Xen has "
+                        "domains; the simulated hypervisor has none", domid);
+    return xlc_xen_domain_entries(h->xen, domid, out, err);
+}
+
+int xlc_handle_levelling_caps(xlc_handle *h, uint32_t *caps, xlc_error *err)
+{
+    if (h->backend != XLC_BACKEND_XEN)
+        return xlc_fail(err, EOPNOTSUPP, "the simulated hypervisor reports "
+                        "no levelling capabilities: derive them from its "
+                        "CPUID data");
+    return xlc_xen_levelling_caps(h->xen, caps, err);
+}
+
+int xlc_handle_cpuid(xlc_handle *h, const struct xlc_cpuid_dump **out,
+                     xlc_error *err)
+{
+    int rc = h->dump ? 0 : xlc_dump_live(&h->dump, err);
+
+    *out = rc ? NULL : h->dump;
+    return rc;
+}
+
+/* ---- shorthands: a handle opened for its system policies only ---- */
+
+static int policies_of(const struct xlc_open_opts *o,
+                       struct xlc_system_policies **out, xlc_error *err)
+{
+    xlc_handle *h;
+    int rc = xlc_open(o, &h, err);
+
+    *out = NULL;
+    if (rc)
+        return rc;
+    rc = xlc_handle_system_policies(h, out, err);
+    xlc_close(h);
+    return rc;
+}
+
+int xlc_system_policies_load(const struct xlc_sim_opts *so,
+                             struct xlc_system_policies **out,
+                             xlc_error *err)
+{
+    const struct xlc_open_opts o = {
+        .backend = XLC_BACKEND_SIM, .cpuid_file = so->cpuid_file,
+        .no_hap = so->no_hap, .boot_cpuid = so->boot_cpuid,
+    };
+
+    return policies_of(&o, out, err);
+}
+
+int xlc_xen_system_policies(struct xlc_system_policies **out,
+                            xlc_error *err)
+{
+    const struct xlc_open_opts o = { .backend = XLC_BACKEND_XEN };
+
+    return policies_of(&o, out, err);
 }

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The real-Xen backend of the handle, behind an interface free of Xen's
- * headers so that handle.c stays strict C11.  Implemented in
- * xen-backend.c over libxenctrl/libxenguest.
+ * headers so that handle.c stays strict C11.  Implemented over
+ * libxenctrl/libxenguest in xen-backend.c (featuresets), xen-policy.c
+ * (system and domain policies) and xen-levelling.c.  Only handle.c calls
+ * these: it is where a backend is opened.
  */
 #ifndef LIBXL_CPUID_XEN_BACKEND_H
 #define LIBXL_CPUID_XEN_BACKEND_H
@@ -34,5 +36,20 @@ struct xc_interface_core *xlc_xen_xch(struct xlc_xen *x);
 /* xc_get_cpu_featureset() with errors turned into -errno + message. */
 int xlc_xen_get_featureset(struct xlc_xen *x, uint32_t index, uint32_t *nr,
                            uint32_t *features, xlc_error *err);
+
+struct xlc_policy_entries;
+struct xlc_system_policies;
+
+/* The six system policies (xen-policy.c). */
+int xlc_xen_policies(struct xlc_xen *x, struct xlc_system_policies **out,
+                     xlc_error *err);
+/* One domain's policy as entries, serialised by libxenguest
+ * (xc_cpu_policy_get_domain; xen-policy.c).  The error Xen answered with
+ * (-ESRCH: no such domain), or -ENOBUFS when the policy does not fit. */
+int xlc_xen_domain_entries(struct xlc_xen *x, uint32_t domid,
+                           struct xlc_policy_entries *out, xlc_error *err);
+/* XEN_SYSCTL_get_cpu_levelling_caps (xen-levelling.c). */
+int xlc_xen_levelling_caps(struct xlc_xen *x, uint32_t *caps,
+                           xlc_error *err);
 
 #endif /* LIBXL_CPUID_XEN_BACKEND_H */

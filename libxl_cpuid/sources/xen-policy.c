@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * System and domain policies from the running Xen, through libxenguest.
- * Each policy is fetched, serialised by libxenguest and read back with our own
+ * System and domain policies from the running Xen, through libxenguest,
+ * on the handle's open backend (handle.c).  Each policy is fetched,
+ * serialised by libxenguest and read back with our own
  * deserialiser, so anything Xen reports that this build cannot hold is
  * refused with the offending leaf rather than dropped.
  */
@@ -87,12 +88,12 @@ static int fetch_one(xc_interface *xch, xc_cpu_policy_t *xp, unsigned int i,
     return 0;
 }
 
-int xlc_xen_system_policies(struct xlc_system_policies **out, xlc_error *err)
+int xlc_xen_policies(struct xlc_xen *x, struct xlc_system_policies **out,
+                     xlc_error *err)
 {
     struct xlc_system_policies *s = calloc(1, sizeof(*s));
-    struct xlc_xen *x = NULL;
     xc_cpu_policy_t *xp = NULL;
-    int rc;
+    int rc = 0;
 
     *out = NULL;
     if (s)
@@ -101,14 +102,11 @@ int xlc_xen_system_policies(struct xlc_system_policies **out, xlc_error *err)
         xlc_system_policies_free(s);
         return xlc_fail(err, ENOMEM, "out of memory");
     }
-    /* The backend's quiet handle: libxenctrl prints nothing. */
-    rc = xlc_xen_open(&x, err);
-    if (!rc && !(xp = xc_cpu_policy_init()))
+    if (!(xp = xc_cpu_policy_init()))
         rc = xlc_fail(err, ENOMEM, "out of memory");
     for (unsigned int i = 0; !rc && i < XFS_SYSCTL_cpu_featureset_nr; i++)
         rc = fetch_one(xlc_xen_xch(x), xp, i, s, err);
     xc_cpu_policy_destroy(xp);
-    xlc_xen_close(x);
     if (rc) {
         xlc_system_policies_free(s);
         return rc;
@@ -119,17 +117,16 @@ int xlc_xen_system_policies(struct xlc_system_policies **out, xlc_error *err)
     return 0;
 }
 
-int xlc_xen_domain_entries(uint32_t domid, struct xlc_policy_entries *out,
-                           xlc_error *err)
+int xlc_xen_domain_entries(struct xlc_xen *x, uint32_t domid,
+                           struct xlc_policy_entries *out, xlc_error *err)
 {
-    struct xlc_xen *x = NULL;
-    xc_cpu_policy_t *xp = NULL;
-    int rc = xlc_xen_open(&x, err), e;
+    xc_cpu_policy_t *xp = xc_cpu_policy_init();
+    int rc = 0, e;
 
     memset(out, 0, sizeof(*out));
-    if (!rc && !(xp = xc_cpu_policy_init()))
-        rc = xlc_fail(err, ENOMEM, "out of memory");
-    if (!rc && xc_cpu_policy_get_domain(xlc_xen_xch(x), domid, xp)) {
+    if (!xp)
+        return xlc_fail(err, ENOMEM, "out of memory");
+    if (xc_cpu_policy_get_domain(xlc_xen_xch(x), domid, xp)) {
         e = errno ? errno : EIO;
         rc = xlc_fail(err, e, "Xen: domain %u: %s", domid, strerror(e));
     }
@@ -145,6 +142,5 @@ int xlc_xen_domain_entries(uint32_t domid, struct xlc_policy_entries *out,
                           XFS_POLICY_MAX_LEAVES, XFS_POLICY_MAX_MSRS);
     }
     xc_cpu_policy_destroy(xp);
-    xlc_xen_close(x);
     return rc;
 }

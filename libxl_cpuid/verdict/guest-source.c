@@ -13,11 +13,7 @@
 #include "guest-source.h"
 #include "../level/level-input.h"
 #include "../policy/policy-json.h"
-
-bool xlc_gv_source_is_libvirt(const char *source)
-{
-    return xlc_input_kind(source) == XLC_INPUT_LIBVIRT_CPU;
-}
+#include "../sources/handle.h"
 
 /* A saved guest must be of the type judged (0: the file does not say). */
 static int same_type(const char *path, uint32_t saved,
@@ -89,9 +85,15 @@ int xlc_gv_host_facts_load(const char *source,
     switch (xlc_input_kind(source)) {
     case XLC_INPUT_LIVE:
         /* The running Xen when there is one, else the simulated one. */
-        if (!xlc_xen_system_policies(sys, err))
-            return 0;
-        return xlc_system_policies_load(&o, sys, err);
+    {
+        xlc_handle *h;
+        int rc = xlc_open(NULL, &h, err);
+
+        if (!rc)
+            rc = xlc_handle_system_policies(h, sys, err);
+        xlc_close(h);
+        return rc;
+    }
     case XLC_INPUT_DUMP:
     case XLC_INPUT_FEATURESET_FILE:
         break;

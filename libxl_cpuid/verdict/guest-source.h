@@ -55,8 +55,6 @@ int xlc_gv_source_load(const char *source, enum xlc_guest_type type,
 int xlc_gv_host_facts_load(const char *source,
                            struct xlc_system_policies **sys, xlc_error *err);
 
-/* True when `source` is a file holding a libvirt <cpu> (needs the map). */
-bool xlc_gv_source_is_libvirt(const char *source);
 void xlc_gv_source_free(struct xlc_gv_source *s);
 
 #endif /* LIBXL_CPUID_GUEST_SOURCE_H */

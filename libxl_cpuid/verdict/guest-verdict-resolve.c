@@ -209,6 +209,36 @@ struct xl_ctx {
     int rc;
 };
 
+/* An HVM domain configured without nested virtualisation. */
+static bool nested_off(const struct gv_run *r)
+{
+    return hvm(r) && r->g->nested == XLC_GV_NESTED_OFF;
+}
+
+/*
+ * What the list applies to: the default policy, with VMX and SVM for a
+ * domain with nested virtualisation (libxc sets both; Xen keeps what the
+ * host's max policy has).
+ */
+static struct xfs_cpu_policy *xl_base(const struct gv_run *r)
+{
+    struct xfs_cpu_policy *base = malloc(sizeof(*base));
+    uint32_t fs[W];
+
+    if (!base)
+        return NULL;
+    xfs_policy_copy(base, r->h->def);
+    if (!hvm(r) || r->g->nested != XLC_GV_NESTED_ON)
+        return base;
+    xfs_copy(fs, W, r->h->sets.def, W);
+    if (xfs_test(r->h->sets.max, W, XFS_VMX))
+        xfs_set(fs, W, XFS_VMX);
+    if (xfs_test(r->h->sets.max, W, XFS_SVM))
+        xfs_set(fs, W, XFS_SVM);
+    xfs_policy_apply_featureset(base, fs, r->h->raw);
+    return base;
+}
+
 static void xl_problem(void *ctx, enum xlc_xl_problem kind, int feature,
                        const char *text)
 {
@@ -218,7 +248,12 @@ static void xl_problem(void *ctx, enum xlc_xl_problem kind, int feature,
                                    : NULL;
     int rc;
 
-    if (kind == XLC_XL_NOT_ALLOWED)
+    if (kind == XLC_XL_NOT_ALLOWED && nested_off(r) &&
+        (feature == XFS_VMX || feature == XFS_SVM))
+        rc = gv_reason(&r->b, XLC_GV_FEATURE, "xl", feature, xen, NULL,
+                       "only with nested virtualisation (nestedhvm=1): %s",
+                       text);
+    else if (kind == XLC_XL_NOT_ALLOWED)
         rc = gv_reason(&r->b, XLC_GV_FEATURE, "xl", feature, xen, NULL,
                        "not in the %s max policy: %s",
                        xlc_guest_type_name(r->h->type), text);
@@ -257,19 +292,27 @@ static int from_xl(struct gv_run *r, xlc_error *err)
 {
     struct xlc_guest_verdict *v = r->b.v;
     struct xl_ctx c = { r, 0 };
+    struct xfs_cpu_policy *base;
     uint32_t allowed[W];
-    const struct xfs_domain_opts o = { .hvm = false };
+    /* Unless said otherwise, a list setting VMX or SVM asks for nested
+     * virtualisation: the allowed set keeps them (an "hvm = false"
+     * domain's).  The max set already says HAP or shadow paging. */
+    const struct xfs_domain_opts o = { .hvm = nested_off(r), .hap = true };
 
     if (!gv_full(r->h))
         return xlc_fail(err, EINVAL, "an xl cpuid= list needs the host's "
                         "policies (a CPUID dump, @live or Xen itself), not "
                         "only its featureset");
     v->xl = malloc(sizeof(*v->xl));
-    if (!v->xl)
+    base = xl_base(r);
+    if (!v->xl || !base) {
+        free(base);
         return gv_oom(err);
+    }
     xfs_domain_allowed_features(r->h->sets.max, &o, allowed);
-    xlc_xl_cpuid_resolve(r->h->def, r->h->host, allowed, r->g->xl, v->xl,
+    xlc_xl_cpuid_resolve(base, r->h->host, allowed, r->g->xl, v->xl,
                          xl_problem, &c);
+    free(base);
     if (c.rc || xl_cleared(r, v->xl))
         return gv_oom(err);
     xfs_copy(v->asked_fs, W, v->xl->fs, W);

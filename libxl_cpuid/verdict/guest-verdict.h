@@ -132,6 +132,21 @@ enum xlc_gv_form {
     XLC_GV_XL_CPUID,
 };
 
+/*
+ * XL_CPUID on an HVM (or PVH) host: whether the domain has nested
+ * virtualisation, i.e. xl's nestedhvm=.  libxc gives such a domain VMX and
+ * SVM before the list applies (xc_cpuid_apply_policy's nested_virt; Xen
+ * keeps the one the host's max policy has), and Xen lets only such a
+ * domain hold them.
+ */
+enum xlc_gv_nested {
+    XLC_GV_NESTED_AS_ASKED,  /* not said: a list setting vmx or svm to 1 is
+                                taken to come with nestedhvm=1 */
+    XLC_GV_NESTED_OFF,       /* nestedhvm=0 (or unset in a config): a list
+                                setting vmx or svm to 1 is refused */
+    XLC_GV_NESTED_ON,        /* nestedhvm=1 */
+};
+
 struct xlc_gv_guest {
     enum xlc_gv_form form;
     const uint32_t *fs;                   /* FEATURESET: nr_words words */
@@ -147,6 +162,7 @@ struct xlc_gv_guest {
     const struct xlc_cpu_map *map;        /* LIBVIRT */
     const struct xlc_lv_cpu *cpu;
     const struct xlc_xl_cpuid *xl;        /* XL_CPUID: a parsed list */
+    enum xlc_gv_nested nested;            /* XL_CPUID: nestedhvm= */
 };
 
 /* What Xen 4.17's compatibility policy clamps the leaf limits to. */

@@ -49,9 +49,8 @@ void xlc_levelling_from_dump(const struct xlc_cpuid_dump *d,
                              struct xlc_levelling *out);
 /* What a hypervisor reported (XEN_SYSCTL_get_cpu_levelling_caps). */
 void xlc_levelling_from_caps(uint32_t caps, struct xlc_levelling *out);
-/* The running Xen's, through libxenctrl (xen-levelling.c); -ENODEV when
- * Xen cannot be reached. */
-int xlc_xen_levelling_caps(uint32_t *caps, xlc_error *err);
+/* (The running Xen's capabilities come from its handle:
+ * xlc_handle_levelling_caps in sources/handle.h.) */
 
 enum xlc_word_control {
     XLC_WORD_FAULTED,   /* CPUID faults: Xen answers from the policy */

@@ -20,6 +20,7 @@ enum tok {
 struct lexer {
     const char *s;
     size_t len, pos;
+    const char *source;        /* a whole file: its name (else NULL) */
     bool eol_given;            /* the line's own newline was returned */
     enum tok tok;              /* the current token */
     size_t start, end;         /* its span */
@@ -27,12 +28,48 @@ struct lexer {
     xlc_error *err;
 };
 
+/* 1-based line of byte offset at. */
+static unsigned int line_of(const struct lexer *lx, size_t at)
+{
+    unsigned int line = 1;
+
+    for (size_t i = 0; i < at && i < lx->len; i++)
+        line += lx->s[i] == '\n';
+    return line;
+}
+
+/* Where offset at is, for messages: "column 5" in one value given alone,
+ * "FILE:3:5" in a file. */
+static const char *where(const struct lexer *lx, size_t at, char *buf,
+                         size_t n)
+{
+    size_t bol = at;
+
+    if (!lx->source) {
+        snprintf(buf, n, "column %zu", at + 1);
+        return buf;
+    }
+    while (bol > 0 && lx->s[bol - 1] != '\n')
+        bol--;
+    snprintf(buf, n, "%s:%u:%zu", lx->source, line_of(lx, at),
+             at - bol + 1);
+    return buf;
+}
+
+static int fail_code(struct lexer *lx, int code, size_t at, const char *msg)
+{
+    char pos[300];
+
+    return xlc_fail(lx->err, code, "%s: %s",
+                    where(lx, at, pos, sizeof(pos)), msg);
+}
+
 static int fail(struct lexer *lx, size_t at, const char *fmt, const char *what)
 {
     char msg[256];
 
     snprintf(msg, sizeof(msg), fmt, what);
-    return xlc_fail(lx->err, EINVAL, "column %zu: %s", at + 1, msg);
+    return fail_code(lx, EINVAL, at, msg);
 }
 
 /* A short, printable rendering of the text at `at` for messages. */
@@ -121,6 +158,10 @@ static int lex_at(struct lexer *lx, size_t i, enum tok *t, size_t *end)
     if (c == '#') {                   /* a comment: up to the newline */
         const char *nl = memchr(lx->s + i, '\n', lx->len - i);
 
+        /* In a file the newline is part of it: libxlutil's lexer refuses
+         * a comment on a last line without one. */
+        if (!nl && lx->source)
+            return lex_error(lx, i);
         *t = T_NEWLINE;
         *end = nl ? (size_t)(nl - lx->s) + 1 : lx->len;
         return 0;
@@ -280,9 +321,13 @@ static int parse_list(struct lexer *lx, struct xlc_cfg_value *v,
     size_t cap = 0;
 
     v->kind = XLC_CFG_LIST;
-    if (depth >= XLC_CFG_MAX_DEPTH)
-        return xlc_fail(lx->err, E2BIG, "column %zu: lists nested more "
-                        "than %u deep", v->offset + 1, XLC_CFG_MAX_DEPTH);
+    if (depth >= XLC_CFG_MAX_DEPTH) {
+        char msg[64];
+
+        snprintf(msg, sizeof(msg), "lists nested more than %u deep",
+                 XLC_CFG_MAX_DEPTH);
+        return fail_code(lx, E2BIG, v->offset, msg);
+    }
     if (next(lx) || skip_newlines(lx))
         return -EINVAL;
     while (lx->tok != T_RBRACKET) {
@@ -304,9 +349,12 @@ static int parse_value(struct lexer *lx, struct xlc_cfg_value *v,
                        unsigned int depth)
 {
     v->offset = lx->start;
-    if (++lx->nr_values > XLC_CFG_MAX_ITEMS)
-        return xlc_fail(lx->err, E2BIG, "column %zu: more than %u values",
-                        lx->start + 1, XLC_CFG_MAX_ITEMS);
+    if (++lx->nr_values > XLC_CFG_MAX_ITEMS) {
+        char msg[64];
+
+        snprintf(msg, sizeof(msg), "more than %u values", XLC_CFG_MAX_ITEMS);
+        return fail_code(lx, E2BIG, lx->start, msg);
+    }
     if (lx->tok == T_LBRACKET)
         return parse_list(lx, v, depth);
     v->kind = XLC_CFG_STRING;
@@ -371,4 +419,229 @@ void xlc_cfg_value_free(struct xlc_cfg_value *v)
     free(v->items);
     free(v->string);
     memset(v, 0, sizeof(*v));
+}
+
+/* ---- a whole file ---- */
+
+static int value_copy(struct xlc_cfg_value *to, const struct xlc_cfg_value *v)
+{
+    *to = *v;
+    to->string = NULL;
+    to->items = NULL;
+    to->nr_items = 0;
+    if (v->string && !(to->string = strdup(v->string)))
+        return -ENOMEM;
+    if (v->nr_items && !(to->items = calloc(v->nr_items, sizeof(*to->items))))
+        return -ENOMEM;
+    for (size_t i = 0; i < v->nr_items; i++, to->nr_items++)
+        if (value_copy(&to->items[i], &v->items[i]))
+            return -ENOMEM;
+    return 0;
+}
+
+/* "+=": the earlier value of the name, then this one (libxlutil's rule:
+ * strings are joined, lists appended; a string to a list is an error). */
+static int add_to(struct lexer *lx, const struct xlc_cfg_value *prev,
+                  struct xlc_cfg_value *v)
+{
+    struct xlc_cfg_value *items;
+    char *joined;
+
+    if (prev->kind != v->kind)
+        return fail(lx, v->offset, "%s", "'+=' adds a list to a list or a "
+                    "string to a string, not one to the other");
+    if (v->kind == XLC_CFG_STRING) {
+        joined = malloc(strlen(prev->string) + strlen(v->string) + 1);
+        if (!joined)
+            return xlc_fail(lx->err, ENOMEM, "out of memory");
+        strcpy(joined, prev->string);
+        strcat(joined, v->string);
+        free(v->string);
+        v->string = joined;
+        v->number = false;
+        return 0;
+    }
+    items = calloc(prev->nr_items + v->nr_items + 1, sizeof(*items));
+    if (!items)
+        return xlc_fail(lx->err, ENOMEM, "out of memory");
+    for (size_t i = 0; i < prev->nr_items; i++)
+        if (value_copy(&items[i], &prev->items[i])) {
+            for (size_t k = 0; k <= i; k++)
+                xlc_cfg_value_free(&items[k]);
+            free(items);
+            return xlc_fail(lx->err, ENOMEM, "out of memory");
+        }
+    memcpy(items + prev->nr_items, v->items, v->nr_items * sizeof(*items));
+    free(v->items);
+    v->items = items;
+    v->nr_items += prev->nr_items;
+    return 0;
+}
+
+static int add_setting(struct lexer *lx, struct xlc_cfg_file *f, size_t *cap,
+                       size_t name_at, size_t name_end, bool added)
+{
+    struct xlc_cfg_setting *st;
+    const struct xlc_cfg_setting *prev;
+    int rc;
+
+    if (f->nr >= XLC_CFG_MAX_SETTINGS)
+        return fail_code(lx, E2BIG, name_at, "too many settings");
+    if (f->nr == *cap) {
+        size_t n = *cap ? *cap * 2 : 16;
+
+        st = realloc(f->settings, n * sizeof(*st));
+        if (!st)
+            return xlc_fail(lx->err, ENOMEM, "out of memory");
+        f->settings = st;
+        *cap = n;
+    }
+    st = &f->settings[f->nr];
+    memset(st, 0, sizeof(*st));
+    st->name = strndup(lx->s + name_at, name_end - name_at);
+    if (!st->name)
+        return xlc_fail(lx->err, ENOMEM, "out of memory");
+    st->added = added;
+    st->line = line_of(lx, lx->start);
+    f->nr++;
+    rc = parse_value(lx, &st->value, 0);
+    prev = rc || !added ? NULL : xlc_cfg_file_get_before(f, st->name, f->nr - 1);
+    return prev ? add_to(lx, &prev->value, &st->value) : rc;
+}
+
+/* NAME ("=" | "+=") value, then a newline or ';' (or the end). */
+static int parse_setting(struct lexer *lx, struct xlc_cfg_file *f,
+                         size_t *cap)
+{
+    size_t name_at = lx->start, name_end = lx->end;
+    bool added;
+    int rc;
+
+    if (lx->tok != T_IDENT)
+        return syntax(lx, "a setting (NAME=VALUE)");
+    if (next(lx))
+        return -EINVAL;
+    if (lx->tok != T_EQUALS && lx->tok != T_ADD)
+        return syntax(lx, "'=' or '+=' after the setting's name");
+    added = lx->tok == T_ADD;
+    if (next(lx))
+        return -EINVAL;
+    rc = add_setting(lx, f, cap, name_at, name_end, added);
+    if (rc)
+        return rc;
+    if (lx->tok != T_NEWLINE && lx->tok != T_SEMI && lx->tok != T_END)
+        return syntax(lx, "the end of the setting (newline or ';') after "
+                      "the value");
+    return 0;
+}
+
+int xlc_cfg_file_parse(const char *source, const char *text, size_t len,
+                       struct xlc_cfg_file *out, xlc_error *err)
+{
+    struct lexer lx = { .s = text, .len = len, .source = source,
+                        .err = err };
+    const char *nul = memchr(text, '\0', len);
+    size_t cap = 0;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    if (len > XLC_CFG_MAX_FILE)
+        return xlc_fail(err, E2BIG, "%s: %zu bytes: the limit for an xl "
+                        "config is %u", source, len, XLC_CFG_MAX_FILE);
+    if (nul)
+        return fail_code(&lx, EINVAL, (size_t)(nul - text), "a NUL byte");
+    for (size_t at = 0, eol; at < len; at = eol + 1) {
+        const char *nl = memchr(text + at, '\n', len - at);
+
+        eol = nl ? (size_t)(nl - text) : len;
+        if (eol - at > XLC_CFG_MAX_LEN) {
+            char msg[64];
+
+            snprintf(msg, sizeof(msg), "a line longer than %u bytes",
+                     XLC_CFG_MAX_LEN);
+            return fail_code(&lx, E2BIG, at, msg);
+        }
+    }
+    out->source = strdup(source);
+    if (!out->source)
+        return xlc_fail(err, ENOMEM, "out of memory");
+    rc = next(&lx);
+    while (!rc && lx.tok != T_END) {
+        if (lx.tok == T_NEWLINE || lx.tok == T_SEMI)
+            rc = next(&lx);
+        else
+            rc = parse_setting(&lx, out, &cap);
+    }
+    if (rc)
+        xlc_cfg_file_free(out);
+    return rc;
+}
+
+int xlc_cfg_file_load(const char *path, struct xlc_cfg_file *out,
+                      xlc_error *err)
+{
+    FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+    size_t cap = 4096, len = 0, got;
+    char *text = malloc(cap);
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    if (!f || !text) {
+        int e = f ? ENOMEM : errno;
+
+        free(text);
+        return xlc_fail(err, e, "%s: cannot open: %s", path, strerror(e));
+    }
+    while ((got = fread(text + len, 1, cap - len, f)) > 0) {
+        len += got;
+        if (len > XLC_CFG_MAX_FILE)
+            break;
+        if (len == cap) {
+            char *more = realloc(text, cap * 2);
+
+            if (!more)
+                break;
+            text = more;
+            cap *= 2;
+        }
+    }
+    rc = ferror(f) ? xlc_fail(err, EIO, "%s: read error", path)
+         : len > XLC_CFG_MAX_FILE
+             ? xlc_fail(err, E2BIG, "%s: more than %u bytes: the limit for "
+                        "an xl config", path, XLC_CFG_MAX_FILE)
+         : len == cap ? xlc_fail(err, ENOMEM, "out of memory")
+         : xlc_cfg_file_parse(strcmp(path, "-") ? path : "<stdin>", text,
+                              len, out, err);
+    if (f != stdin)
+        fclose(f);
+    free(text);
+    return rc;
+}
+
+const struct xlc_cfg_setting *xlc_cfg_file_get_before(
+    const struct xlc_cfg_file *f, const char *name, size_t before)
+{
+    for (size_t i = before; i-- > 0;)
+        if (!strcmp(f->settings[i].name, name))
+            return &f->settings[i];
+    return NULL;
+}
+
+const struct xlc_cfg_setting *xlc_cfg_file_get(const struct xlc_cfg_file *f,
+                                               const char *name)
+{
+    return xlc_cfg_file_get_before(f, name, f->nr);
+}
+
+void xlc_cfg_file_free(struct xlc_cfg_file *f)
+{
+    if (!f)
+        return;
+    for (size_t i = 0; i < f->nr; i++) {
+        free(f->settings[i].name);
+        xlc_cfg_value_free(&f->settings[i].value);
+    }
+    free(f->settings);
+    free(f->source);
+    memset(f, 0, sizeof(*f));
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The right-hand side of one xl.cfg setting (what follows "NAME="), read
- * as Xen 4.17's libxlutil reads it (libxlu_cfg_l.l, libxlu_cfg_y.y,
+ * An xl.cfg file, and the right-hand side of one setting (what follows
+ * "NAME="), read as Xen 4.17's libxlutil reads them (libxlu_cfg_l.l, libxlu_cfg_y.y,
  * libxlu_cfg.c; tests/viridian/test_viridian_xl.c compares with the installed
  * libxlutil).
  *
@@ -68,5 +68,56 @@ struct xlc_cfg_value {
 int xlc_cfg_value_parse(const char *text, struct xlc_cfg_value *out,
                         xlc_error *err);
 void xlc_cfg_value_free(struct xlc_cfg_value *v);
+
+/* ---- a whole file ---- */
+
+/*
+ * A file is settings, each "NAME = value" or "NAME += value" ending at a
+ * newline or ';' (the last may end at the end of the file); blank lines,
+ * comments and lone ';' between them.  NAME is a lower-case letter, then
+ * lower-case letters, digits, '.' and '_'.  "+=" joins the value to the
+ * name's earlier one as libxlutil does: two strings are concatenated, two
+ * lists appended; a list and a string are an error.  A name given twice:
+ * the last one counts (xlc_cfg_file_get).  Errors name FILE:LINE:COLUMN.
+ *
+ * As with libxlutil, a comment on the last line needs its newline ("a=1
+ * # end" at the end of the text is a lexical error).
+ *
+ * Deliberate differences: libxlutil reports every bad line and then
+ * fails; here the first one is the error.  Limits: XLC_CFG_MAX_FILE
+ * bytes, lines of XLC_CFG_MAX_LEN bytes, XLC_CFG_MAX_SETTINGS settings,
+ * the depth and value-count limits above for the whole file, no NUL
+ * byte.
+ */
+#define XLC_CFG_MAX_FILE     (1u << 20)
+#define XLC_CFG_MAX_SETTINGS 4096u
+
+struct xlc_cfg_setting {
+    char *name;
+    unsigned int line;           /* where the value starts, 1-based (the
+                                    line libxlutil's warnings give) */
+    bool added;                  /* "+=": value includes the earlier one */
+    struct xlc_cfg_value value;  /* offsets are into the whole file */
+};
+
+struct xlc_cfg_file {
+    char *source;                /* the file name, or "<stdin>" */
+    struct xlc_cfg_setting *settings;   /* in file order */
+    size_t nr;
+};
+
+/* Parse len bytes of text; source names it in messages. */
+int xlc_cfg_file_parse(const char *source, const char *text, size_t len,
+                       struct xlc_cfg_file *out, xlc_error *err);
+/* Read and parse a file ("-": standard input). */
+int xlc_cfg_file_load(const char *path, struct xlc_cfg_file *out,
+                      xlc_error *err);
+/* The setting xl reads for name (the last of that name), or NULL. */
+const struct xlc_cfg_setting *xlc_cfg_file_get(const struct xlc_cfg_file *f,
+                                               const char *name);
+/* The same among the settings before index `before`. */
+const struct xlc_cfg_setting *xlc_cfg_file_get_before(
+    const struct xlc_cfg_file *f, const char *name, size_t before);
+void xlc_cfg_file_free(struct xlc_cfg_file *f);
 
 #endif /* LIBXL_CPUID_XL_CFG_VALUE_H */

@@ -29,6 +29,7 @@
  *  Q9  Names are exact (strcmp): "SSE3" and "lahf_lm" are unknown.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,23 +128,58 @@ static int add_msr(struct xlc_xl_cpuid *l, const struct xlc_xl_field *fd,
     return 0;
 }
 
+/*
+ * "; did you mean 'avx512f'?": the closest of libxl's own spellings (its
+ * table, then every feature as libxl spells it), by the did-you-mean rule
+ * of feature lookups (names/feature-names.h).
+ */
+static void xl_hint(const char *key, char *hint, size_t n)
+{
+    char (*spelled)[48] = malloc(XFS_NR_FEATURE_BITS * sizeof(*spelled));
+    struct xlc_suggestions s;
+    size_t used = 0;
+
+    hint[0] = '\0';
+    if (!spelled)
+        return;     /* no hint rather than no error */
+    xlc_suggestions_start(&s, key);
+    for (size_t i = 0; i < xlc_xl_nr_names; i++)
+        xlc_suggestions_consider(&s, xlc_xl_names[i].name,
+                                 XFS_NR_FEATURE_BITS + (unsigned int)i);
+    for (unsigned int i = 0; i < xfs_nr_features; i++) {
+        unsigned int v = xfs_features[i].value;
+
+        if (v < XFS_NR_FEATURE_BITS &&
+            xlc_xl_feature_name(v, spelled[v], sizeof(spelled[v])))
+            xlc_suggestions_consider(&s, spelled[v], v);
+    }
+    for (unsigned int i = 0; i < s.nr && used + 1 < n; i++)
+        used += (size_t)snprintf(hint + used, n - used, "%s'%s'",
+                                 !i ? "; did you mean "
+                                    : i + 1 == s.nr ? " or " : ", ",
+                                 s.spelling[i]);
+    if (s.nr && used + 1 < n)
+        snprintf(hint + used, n - used, "?");
+    free(spelled);
+}
+
 static int unknown_name(const char *item, size_t klen, int *rc,
                         xlc_error *err)
 {
-    char key[64], buf[48];
+    char key[64], buf[48], hint[200];
     unsigned int v;
 
     *rc = XLC_XL_UNKNOWN_NAME;
-    if (klen < sizeof(key)) {
-        memcpy(key, item, klen);
-        key[klen] = '\0';
-        if (xlc_feature_lookup(key, &v, NULL) == 0 &&
-            xlc_xl_feature_name(v, buf, sizeof(buf)))
-            return xlc_fail(err, EINVAL,
-                            "unknown name '%s' (libxl spells %s '%s')", key,
-                            xlc_feature_name(v), buf);
-    }
-    return xlc_fail(err, EINVAL, "unknown name '%.*s'", (int)klen, item);
+    if (klen >= sizeof(key))
+        return xlc_fail(err, EINVAL, "unknown name '%.*s...'", 60, item);
+    memcpy(key, item, klen);
+    key[klen] = '\0';
+    if (xlc_feature_lookup(key, &v, NULL) == 0 &&
+        xlc_xl_feature_name(v, buf, sizeof(buf)))
+        return xlc_fail(err, EINVAL, "unknown name '%s' (libxl spells %s "
+                        "'%s')", key, xlc_feature_name(v), buf);
+    xl_hint(key, hint, sizeof(hint));
+    return xlc_fail(err, EINVAL, "unknown name '%s'%s", key, hint);
 }
 
 /* One item; what was read goes to *tok. */

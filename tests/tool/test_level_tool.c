@@ -450,7 +450,11 @@ static void with_option(void **state)
     expect(&r, 0, "<feature policy='require' name='invtsc'/>");
     free(r.out);
     r = run("model --with vmx x.xml");
-    expect(&r, 1, "--with and --nomigrate are options of level only");
+    expect(&r, 1, "model: option '--with' does not apply to model "
+                  "(xen-cpuid model --help)");
+    free(r.out);
+    r = run("model --nomigrate x.xml");
+    expect(&r, 1, "model: option '--nomigrate' does not apply to model");
     free(r.out);
 }
 

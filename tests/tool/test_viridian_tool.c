@@ -208,7 +208,7 @@ static void refused(const char *arg, int code, const char *words)
 static void test_exit_codes(void **state)
 {
     (void)state;
-    refused(NULL, 1, "usage");
+    refused(NULL, 1, "expected one SETTING");
     refused("[\"stimer\"]", 2, "item 1 'stimer'");
     refused("[\"base\",\"bogus\"]", 2, "item 2 (column 9): unknown viridian "
             "enlightenment 'bogus'");

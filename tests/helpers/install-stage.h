@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `make install` into a staging directory (DESTDIR=<tmp> PREFIX=/usr), run
+ * from the repository root on the build under test ($XFS_BUILD, $XFS_SAN,
+ * exported by `make test`), for the test_install_* programs that check
+ * the result from the outside; and the small helpers they share.  Every
+ * helper fails the current cmocka test on an error.
+ */
+#ifndef TESTS_HELPERS_INSTALL_STAGE_H
+#define TESTS_HELPERS_INSTALL_STAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define INST_VERSION_NODE "LIBXL_CPUID_0.1"
+#define INST_SONAME "libxl_cpuid.so.0"
+#define INST_REALNAME "libxl_cpuid.so.0.1.0"
+#define INST_UMBRELLA "libxl_cpuid/libxl_cpuid.h"
+
+/* cmocka group setup and teardown: install, remove the staging tree. */
+int inst_setup(void **state);
+int inst_teardown(void **state);
+
+/* The staging directory, the build directory, $XFS_SAN. */
+const char *inst_tmp(void);
+const char *inst_build(void);
+const char *inst_san(void);
+
+/* asprintf that cannot fail (malloc'd). */
+char *inst_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A shell command's stdout+stderr; *status its exit status. */
+char *inst_run(int *status, const char *cmdfmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* The same for a command that must succeed. */
+char *inst_run_ok(const char *cmdfmt, ...)
+    __attribute__((format(printf, 1, 2)));
+/* "<staging>/usr/REL" (malloc'd). */
+char *inst_staged(const char *rel);
+/* A whole file (malloc'd). */
+char *inst_read_file(const char *path);
+bool inst_same_file(const char *a, const char *b);
+void inst_write_file(const char *path, const char *text);
+/* "PKG_CONFIG_PATH=... PKG_CONFIG_SYSROOT_DIR=..." for the staging tree. */
+const char *inst_pkg_env(void);
+
+/* A list of strings, for symbol and header sets. */
+struct inst_list {
+    char **v;
+    size_t n;
+};
+
+void inst_list_add(struct inst_list *l, const char *s, size_t len);
+bool inst_list_has(const struct inst_list *l, const char *s);
+void inst_list_free(struct inst_list *l);
+/* Every non-empty line of text as an entry. */
+void inst_list_lines(struct inst_list *l, const char *text);
+
+#endif

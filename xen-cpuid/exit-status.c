@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * How the tool shows an error and which exit status it gives: the one
+ * mapping from the library's errors (-errno with a message, xlc_error) to
+ * the statuses the README and the man page document.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "tool.h"
+
+static void vreport(const struct tool *t, const char *fmt, va_list ap)
+{
+    fprintf(stderr, "xen-cpuid: %s: ", t->cmd ? t->cmd : "error");
+    vfprintf(stderr, fmt, ap);
+}
+
+void tool_err(const struct tool *t, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vreport(t, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+int tool_usage(const struct tool *t, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vreport(t, fmt, ap);
+    va_end(ap);
+    if (t->cmd)
+        fprintf(stderr, " (xen-cpuid %s --help)\n", t->cmd);
+    else
+        fputs(" (xen-cpuid help)\n", stderr);
+    return EXIT_USAGE;
+}
+
+int tool_exit_for(int rc)
+{
+    switch (rc < 0 ? -rc : rc) {
+    case 0:
+        return EXIT_OK;
+    case ENOMEM:
+    case EIO:
+    case ENOSPC:
+    case EDQUOT:
+        return EXIT_INTERNAL;   /* not the input's fault */
+    case ENODEV:
+        return EXIT_BACKEND;    /* Xen, or the live CPU, cannot be used */
+    case EOPNOTSUPP:
+        return EXIT_REFUSED;    /* this host cannot do what was asked */
+    default:
+        return EXIT_INPUT;      /* EINVAL, ENOENT, E2BIG, ERANGE, ... */
+    }
+}
+
+int tool_fail(const struct tool *t, int rc, const xlc_error *err)
+{
+    tool_err(t, "%s", err->msg[0] ? err->msg : "unexpected failure");
+    return tool_exit_for(rc ? rc : EINVAL);
+}
