@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "xl-cfg-value.h"
+#include "../util/escape.h"
 #include "../util/strbuf.h"
 
 enum tok {
@@ -76,18 +77,9 @@ static int fail(struct lexer *lx, size_t at, const char *fmt, const char *what)
 static const char *near(const struct lexer *lx, size_t at, char *buf,
                         size_t n)
 {
-    size_t k = 0;
-
-    for (size_t i = at; i < lx->len && k + 5 < n && k < 16; i++) {
-        unsigned char c = (unsigned char)lx->s[i];
-
-        if (c >= 0x20 && c < 0x7f)
-            buf[k++] = (char)c;
-        else
-            k += (size_t)snprintf(buf + k, n - k, "\\x%02x", c);
-    }
-    buf[k] = '\0';
-    return k ? buf : "end of text";
+    if (at >= lx->len)
+        return "end of text";
+    return xlc_quote(buf, n, lx->s + at, lx->len - at, 16, "'");
 }
 
 static bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
@@ -138,7 +130,7 @@ static const struct { char c; enum tok t; } singles[] = {
 
 static int lex_error(struct lexer *lx, size_t i)
 {
-    char buf[80];
+    char buf[112];
 
     return fail(lx, i, "lexical error near '%s' (not valid xl.cfg syntax "
                 "outside quotes)", near(lx, i, buf, sizeof(buf)));
@@ -287,7 +279,7 @@ static int dequote(struct lexer *lx, size_t open, size_t close, char **out)
 
 static int syntax(struct lexer *lx, const char *expected)
 {
-    char buf[80], msg[200];
+    char buf[112], msg[240];
 
     snprintf(msg, sizeof(msg), "syntax error near '%s': expected %s",
              near(lx, lx->start, buf, sizeof(buf)), expected);
