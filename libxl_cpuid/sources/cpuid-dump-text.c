@@ -183,6 +183,9 @@ int dump_parse_cpuid_r(const char *name, const char *text, size_t len,
     int rc;
 
     *out = NULL;
+    rc = xlc_check_text(name, text, len, &xlc_dump_limits, err);
+    if (rc)
+        return rc;
     rc = dump_builder_init(&st.b, name, err);
     if (rc)
         return rc;
