@@ -57,6 +57,10 @@ static uint32_t word_value(const char *s)
     return v;
 }
 
+const struct xlc_input_limits xlc_featureset_limits = {
+    "a featureset", XLC_FEATURESET_MAX_BYTES, XLC_FEATURESET_MAX_BYTES,
+};
+
 int xlc_featureset_parse(const char *text, uint32_t **words, size_t *nr,
                          xlc_error *err)
 {
@@ -66,6 +70,9 @@ int xlc_featureset_parse(const char *text, uint32_t **words, size_t *nr,
 
     if (!text)
         return xlc_fail(err, EINVAL, "no featureset given");
+    if (strnlen(text, XLC_FEATURESET_MAX_BYTES + 1) > XLC_FEATURESET_MAX_BYTES)
+        return xlc_fail(err, E2BIG, "longer than %u KiB, the limit for a "
+                        "featureset", XLC_FEATURESET_MAX_BYTES >> 10);
     for (start = text; is_space(*start); start++)
         ;
     for (end = start + strlen(start); end > start && is_space(end[-1]); end--)
