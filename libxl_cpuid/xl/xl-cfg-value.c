@@ -11,6 +11,7 @@
 
 #include "xl-cfg-value.h"
 #include "../util/escape.h"
+#include "../util/read-file.h"
 #include "../util/strbuf.h"
 
 enum tok {
@@ -569,43 +570,26 @@ int xlc_cfg_file_parse(const char *source, const char *text, size_t len,
     return rc;
 }
 
+const struct xlc_input_limits xlc_cfg_limits = {
+    "an xl domain config", XLC_CFG_MAX_FILE, XLC_CFG_MAX_LEN,
+};
+
 int xlc_cfg_file_load(const char *path, struct xlc_cfg_file *out,
                       xlc_error *err)
 {
-    FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
-    size_t cap = 4096, len = 0, got;
-    char *text = malloc(cap);
+    bool is_stdin = !strcmp(path, "-");
+    const char *name = is_stdin ? "<stdin>" : path;
+    char *text;
+    size_t len;
     int rc;
 
     memset(out, 0, sizeof(*out));
-    if (!f || !text) {
-        int e = f ? ENOMEM : errno;
-
-        free(text);
-        return xlc_fail(err, e, "%s: cannot open: %s", path, strerror(e));
-    }
-    while ((got = fread(text + len, 1, cap - len, f)) > 0) {
-        len += got;
-        if (len > XLC_CFG_MAX_FILE)
-            break;
-        if (len == cap) {
-            char *more = realloc(text, cap * 2);
-
-            if (!more)
-                break;
-            text = more;
-            cap *= 2;
-        }
-    }
-    rc = ferror(f) ? xlc_fail(err, EIO, "%s: read error", path)
-         : len > XLC_CFG_MAX_FILE
-             ? xlc_fail(err, E2BIG, "%s: more than %u bytes: the limit for "
-                        "an xl config", path, XLC_CFG_MAX_FILE)
-         : len == cap ? xlc_fail(err, ENOMEM, "out of memory")
-         : xlc_cfg_file_parse(strcmp(path, "-") ? path : "<stdin>", text,
-                              len, out, err);
-    if (f != stdin)
-        fclose(f);
+    rc = is_stdin ? xlc_read_stream(stdin, name, &xlc_cfg_limits, &text,
+                                    &len, err)
+                  : xlc_read_input(path, &xlc_cfg_limits, &text, &len, err);
+    if (rc)
+        return rc;
+    rc = xlc_cfg_file_parse(name, text, len, out, err);
     free(text);
     return rc;
 }
