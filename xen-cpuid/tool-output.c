@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../libxl_cpuid/names/featureset-text.h"
 #include "../xen/lib/featureset.h"
@@ -16,11 +18,20 @@ int tool_emit(const struct tool *t, struct xlc_buf *b)
     }
     fputs(s, stdout);
     free(s);
-    if (fflush(stdout)) {
+    /* tool_output_done says why. */
+    return fflush(stdout) ? EXIT_INTERNAL : EXIT_OK;
+}
+
+int tool_output_done(const struct tool *t, int rc)
+{
+    errno = 0;
+    if (!fflush(stdout) && !ferror(stdout))
+        return rc;
+    if (errno)
+        tool_err(t, "error writing output: %s", strerror(errno));
+    else
         tool_err(t, "error writing output");
-        return EXIT_INTERNAL;
-    }
-    return EXIT_OK;
+    return EXIT_INTERNAL;
 }
 
 void tool_bit_names(struct xlc_buf *b, const uint32_t *fs, bool json)

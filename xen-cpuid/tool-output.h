@@ -14,8 +14,15 @@
 #include "tool.h"
 
 /* Write b to stdout and free it: EXIT_OK, or EXIT_INTERNAL when it ran out
- * of memory or stdout cannot be written. */
+ * of memory or stdout cannot be written (tool_output_done says so). */
 int tool_emit(const struct tool *t, struct xlc_buf *b);
+
+/*
+ * The exit status once a command has run: rc, unless what it printed did
+ * not all reach stdout (a full disk, a closed pipe): then EXIT_INTERNAL
+ * and "error writing output".
+ */
+int tool_output_done(const struct tool *t, int rc);
 
 /*
  * The bits set in fs by Xen's names, through the library's one bit
