@@ -398,15 +398,16 @@ int xlc_xml_scan(struct xlc_xml_scan *s, const char *p, size_t n,
 {
     const unsigned char *u = (const unsigned char *)p;
 
-    if (n > s->lim->max_bytes - s->bytes || s->bytes > s->lim->max_bytes)
-        return xlc_fail(err, EFBIG, "%s: document is over %zu bytes "
-                        "(limit %zu)", s->name, s->lim->max_bytes,
-                        s->lim->max_bytes);
+    /* Byte by byte, so that the first problem is the one reported,
+     * whatever the chunks. */
     for (size_t i = 0; i < n; i++) {
         unsigned char c = u[i];
         int rc;
 
-        s->bytes++;
+        if (++s->bytes > s->lim->max_bytes)
+            return xlc_fail(err, EFBIG, "%s: document is over %zu bytes "
+                            "(limit %zu)", s->name, s->lim->max_bytes,
+                            s->lim->max_bytes);
         if (!c)
             return scan_fail(s, EINVAL, err, "NUL byte at offset %zu: only "
                              "UTF-8 XML is read", s->bytes - 1);
