@@ -12,11 +12,6 @@
 
 #include "cpuid-dump-priv.h"
 
-const struct xlc_input_limits xlc_dump_limits = {
-    "a CPUID dump (libvirt <cpudata> XML or `cpuid -r` text)",
-    XLC_DUMP_MAX_BYTES,
-    XLC_DUMP_MAX_LINE,
-};
 
 /* The first few printable characters of the text, for error messages. */
 static void first_token(const char *p, const char *end, char *tok, size_t n)
