@@ -22,6 +22,7 @@ int main(int argc, char **argv)
     /* Past the file size limit, a write fails (and -o says so) instead of
      * killing the tool with its temporary file left behind. */
     signal(SIGXFSZ, SIG_IGN);
+    tool_escape_stdout();
     if (!op || !strcmp(op, "info") || !strcmp(op, "detail") ||
         !(sc = tool_subcommand(op)))
         return tool_output_done(&t, tool_xen_main(&t, argc, argv));

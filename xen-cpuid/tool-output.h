@@ -18,6 +18,15 @@
 int tool_emit(const struct tool *t, struct xlc_buf *b);
 
 /*
+ * From here on, what is printed on stdout goes through the escaping
+ * function (escape.h, report mode): a report quoting its input (a file
+ * name, a setting) cannot put control bytes or bytes that are not UTF-8
+ * on the terminal.  Line breaks and tabs stay; JSON output, which never
+ * holds either, is unchanged.
+ */
+void tool_escape_stdout(void);
+
+/*
  * The exit status once a command has run: rc, unless what it printed did
  * not all reach stdout (a full disk, a closed pipe): then EXIT_INTERNAL
  * and "error writing output".

@@ -75,6 +75,8 @@ static size_t piece(const unsigned char *s, size_t len, size_t *used,
             return (size_t)sprintf(out, "\\%c", (char)cp);
         if (cp < 0x20)
             return (size_t)sprintf(out, "\\u%04x", (unsigned int)cp);
+    } else if (mode == XLC_ESCAPE_REPORT && (cp == '\n' || cp == '\t')) {
+        /* kept as they are */
     } else if (cp < 0x20 || cp == 0x7f ||
                (cp < 0x80 && also && strchr(also, (int)cp))) {
         return (size_t)sprintf(out, "\\x%02x", (unsigned int)cp);
@@ -89,6 +91,8 @@ static size_t piece(const unsigned char *s, size_t len, size_t *used,
 static bool plain(unsigned char c, enum xlc_escape_mode mode,
                   const char *also)
 {
+    if (mode == XLC_ESCAPE_REPORT && (c == '\n' || c == '\t'))
+        return true;
     if (c < 0x20 || c >= 0x7f)
         return false;
     if (mode == XLC_ESCAPE_JSON)
@@ -116,6 +120,22 @@ void xlc_buf_escape(struct xlc_buf *b, const char *s, size_t len,
         n = piece(p + i, len - i, &used, mode, also, out);
         xlc_buf_printf(b, "%.*s", (int)n, out);
     }
+}
+
+size_t xlc_utf8_incomplete_tail(const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+
+    for (size_t back = 1; back <= 3 && back <= len; back++) {
+        unsigned char c = u[len - back];
+        size_t need = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef
+                      ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+
+        if ((c & 0xc0) == 0x80)
+            continue;           /* a continuation byte: look further back */
+        return need > back ? back : 0;
+    }
+    return 0;
 }
 
 /* Declared in strbuf.h, where the library's writers look for it. */

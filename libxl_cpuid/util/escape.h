@@ -11,6 +11,8 @@
  *         case hex); C1 controls, line and paragraph separators and the
  *         bidirectional overrides as \uNNNN.  A backslash stays as it is,
  *         so escaping twice changes nothing.
+ *   report  as text, but line breaks and tabs stay: what a command
+ *         prints, which may quote its input.
  *   JSON  (inside a string literal) '"' and '\' escaped, C0 controls as
  *         \u00NN; a byte that is not UTF-8 as the six characters \\xNN,
  *         so that the output is always valid UTF-8.
@@ -26,6 +28,7 @@
 enum xlc_escape_mode {
     XLC_ESCAPE_TEXT,
     XLC_ESCAPE_JSON,
+    XLC_ESCAPE_REPORT,   /* text, its line breaks and tabs kept */
 };
 
 /*
@@ -35,6 +38,13 @@ enum xlc_escape_mode {
  */
 void xlc_buf_escape(struct xlc_buf *b, const char *s, size_t len,
                     enum xlc_escape_mode mode, const char *also);
+
+/*
+ * How many of the last bytes of s[0..len) (at most 3) start a UTF-8
+ * sequence that more bytes could complete: what a writer escaping in
+ * pieces holds back until it has the rest.
+ */
+size_t xlc_utf8_incomplete_tail(const char *s, size_t len);
 
 /*
  * At most `show` bytes of s[0..len) escaped as text (`also` as above),

@@ -3,8 +3,8 @@
  * The one escaping function (libxl_cpuid/util/escape.h), exactly: what
  * text mode shows for control bytes, C1 controls, bidirectional
  * overrides and bytes that are not UTF-8; what a JSON string holds for
- * them; where xlc_quote cuts; and that every message xlc_fail and
- * xlc_error_prefix record is escaped.
+ * them; what a report keeps (line breaks, tabs); where xlc_quote cuts;
+ * and that every message xlc_fail and xlc_error_prefix record is escaped.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -55,6 +55,23 @@ static void text_mode(void **state)
     text_is("a\\x1bb", 6, NULL, "a\\x1bb");
 }
 
+static void report_mode(void **state)
+{
+    struct xlc_buf b = XLC_BUF_INIT;
+
+    (void)state;
+    xlc_buf_escape(&b, "a\tb\nc\x1b\xff\r", 8, XLC_ESCAPE_REPORT, NULL);
+    assert_string_equal(b.s, "a\tb\nc\\x1b\\xff\\x0d");
+    xlc_buf_free(&b);
+    /* A character split between two writes is held back whole. */
+    assert_int_equal(xlc_utf8_incomplete_tail("ab\xe2\x82", 4), 2);
+    assert_int_equal(xlc_utf8_incomplete_tail("ab\xe2", 3), 1);
+    assert_int_equal(xlc_utf8_incomplete_tail("ab\xe2\x82\xac", 5), 0);
+    assert_int_equal(xlc_utf8_incomplete_tail("ab\xf0\x9f\x98", 5), 3);
+    assert_int_equal(xlc_utf8_incomplete_tail("ab\x82", 3), 0);
+    assert_int_equal(xlc_utf8_incomplete_tail("ab\xff", 3), 0);
+}
+
 static void json_mode(void **state)
 {
     (void)state;
@@ -101,6 +118,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(text_mode),
+        cmocka_unit_test(report_mode),
         cmocka_unit_test(json_mode),
         cmocka_unit_test(quote),
         cmocka_unit_test(messages),

@@ -5,7 +5,8 @@
  * /dev/null) "empty file", a pipe where a file is read twice says so --
  * never "truncated", "read error" or "no such file".  And what a message
  * or a report quotes from its input: control bytes escaped in every
- * message, --json valid UTF-8 whatever the file names hold.
+ * message and text report, --json valid UTF-8 whatever the file names
+ * hold.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -229,6 +230,14 @@ static void json_names(void **state)
     if (!top)
         fail_msg("not JSON: %s", err);
     yajl_tree_free(top);
+    hr_free(&r);
+    /* A text report quotes the name escaped, as a message would. */
+    hr_run(&r, NULL, (const char *const[]){ "restore-check", "--cpuid",
+                                            dump_path(), out, NULL });
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "out\\xff\\xfe\\x1b.s: x86 PV guest"));
+    assert_false(has_control(r.out));
+    assert_true(hr_valid_utf8(r.out, strlen(r.out)));
     hr_free(&r);
     free(out);
 }
