@@ -155,11 +155,29 @@ $(BUILD)/fuzz/%: $(BUILD)/obj/fuzz/%.o $(LIBA)
 fuzz-targets: $(FUZZERS)
 fuzz:
 	$(MAKE) BUILD=build/fuzz CC=clang SAN=fuzz CFLAGS="-O1 -g" fuzz-targets
+# Every target in turn for FUZZ_SECONDS each (the whole campaign takes
+# that times the number of targets), each with its fuzz/TARGET.options
+# (-max_len where its readers' limits need large inputs), a per-input
+# timeout (an input at or past a limit is decided in well under a second)
+# and a memory cap.  A failing target does not stop the others; the table
+# at the end gives each one's runs, and the exit status says whether all
+# were clean.  Crash inputs go to build/fuzz/artifacts/.
 FUZZ_SECONDS ?= 60
+FUZZ_FLAGS ?= -timeout=10 -rss_limit_mb=2560 -print_final_stats=1
 fuzz-run: fuzz
-	@for f in build/fuzz/fuzz/fuzz_*; do n=$$(basename $$f); \
+	@mkdir -p build/fuzz/artifacts build/fuzz/logs; fail=""; table=""; \
+	for f in build/fuzz/fuzz/fuzz_*; do n=$$(basename $$f); \
 	  mkdir -p fuzz/corpus/$$n; echo "== $$n ($(FUZZ_SECONDS)s)"; \
-	  $$f -max_total_time=$(FUZZ_SECONDS) fuzz/corpus/$$n || exit 1; done
+	  opts=$$(cat fuzz/$$n.options 2>/dev/null); \
+	  if $$f -max_total_time=$(FUZZ_SECONDS) $(FUZZ_FLAGS) $$opts \
+	      -artifact_prefix=build/fuzz/artifacts/$$n- fuzz/corpus/$$n \
+	      > build/fuzz/logs/$$n.log 2>&1; then res=clean; \
+	  else res=FAILED; fail="$$fail $$n"; tail -30 build/fuzz/logs/$$n.log; fi; \
+	  runs=$$(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' build/fuzz/logs/$$n.log); \
+	  table="$$table$$(printf '%-24s %-7s %12s runs' $$n $$res "$${runs:-?}")\n"; \
+	done; printf "\n$$table"; \
+	if [ -n "$$fail" ]; then echo "fuzz-run: failed:$$fail"; exit 1; fi; \
+	echo "fuzz-run: every target clean"
 
 # The README's first command: install what is missing, build, run the tool
 # on the simulated hypervisor over the live CPU (or real Xen when present).

@@ -25,7 +25,15 @@ static void check_featureset(const char *s)
     char *text;
 
     if (xlc_featureset_parse(s, &w, &n, &err)) {
-        if (err.code != EINVAL || w ||
+        if (w)
+            abort();
+        /* Past the size limit: refused before anything is read. */
+        if (strlen(s) > XLC_FEATURESET_MAX_BYTES) {
+            if (err.code != E2BIG || !strstr(err.msg, "the limit"))
+                abort();
+            return;
+        }
+        if (err.code != EINVAL ||
             (strncmp(err.msg, "featureset word ", 16) &&
              strncmp(err.msg, "empty featureset", 16)))
             abort();

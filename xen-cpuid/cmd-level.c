@@ -23,6 +23,8 @@
 #include <unistd.h>
 
 #include "../libxl_cpuid/libvirt/libvirt-cpumap.h"
+#include "../libxl_cpuid/util/escape.h"
+#include "../libxl_cpuid/util/read-file.h"
 #include "level-tool.h"
 
 /* One command-line (or stdin) entry, before its source is loaded. */
@@ -32,6 +34,13 @@ struct spec {
     enum spec_kind kind;
     char *name;        /* NAME= part, or a default from the source */
     char *src;
+    bool named;        /* the name was given (NAME=) */
+    unsigned long line;  /* its line on stdin (0: the command line) */
+};
+
+/* What `level -` reads: one HOST a line. */
+static const struct xlc_input_limits stdin_limits = {
+    "a list of hosts", 1u << 20, 8192,
 };
 
 struct specs {
@@ -56,6 +65,15 @@ static bool is_file(const char *path)
     return !stat(path, &st) && S_ISREG(st.st_mode);
 }
 
+/* A name as reports show it: escaped (escape.h), malloc'd. */
+static char *escaped(const char *s, size_t len)
+{
+    struct xlc_buf b = XLC_BUF_INIT;
+
+    xlc_buf_escape(&b, s, len, XLC_ESCAPE_TEXT, NULL);
+    return xlc_buf_take(&b);
+}
+
 /*
  * "dir/GenuineIntel00906EA_Coffeelake.xml" -> "GenuineIntel00906EA_...",
  * "@live" -> this machine's host name, a featureset string -> "host<N>".
@@ -77,6 +95,12 @@ static char *default_name(const char *src, size_t index)
     name = strdup(base ? base + 1 : src);
     if (name && (dot = strrchr(name, '.')) && dot != name)
         *dot = '\0';
+    if (name) {
+        char *shown = escaped(name, strlen(name));
+
+        free(name);
+        name = shown;
+    }
     return name;
 }
 
@@ -84,7 +108,8 @@ static char *default_name(const char *src, size_t index)
  * "+SPEC" is a candidate, "guest:SPEC" the guest; SPEC is NAME=SOURCE
  * unless the whole of it names a file.
  */
-static int add_spec(struct specs *l, const char *arg, xlc_error *err)
+static int add_spec(struct specs *l, const char *arg, unsigned long line,
+                    xlc_error *err)
 {
     struct spec *v = realloc(l->v, (l->n + 1) * sizeof(*v)), *sp;
     const char *eq;
@@ -102,8 +127,10 @@ static int add_spec(struct specs *l, const char *arg, xlc_error *err)
         arg += 6;
     }
     eq = strchr(arg, '=');
-    if (eq && eq != arg && !is_file(arg)) {
-        sp->name = strndup(arg, (size_t)(eq - arg));
+    sp->line = line;
+    sp->named = eq && eq != arg && !is_file(arg);
+    if (sp->named) {
+        sp->name = escaped(arg, (size_t)(eq - arg));
         sp->src = strdup(eq + 1);
     } else {
         sp->src = strdup(arg);
@@ -118,25 +145,35 @@ static int add_spec(struct specs *l, const char *arg, xlc_error *err)
     return 0;
 }
 
-/* "-": one entry per line; blank lines and '#' comments skipped. */
+/*
+ * "-": one entry per line; blank lines and '#' comments skipped.  Read
+ * whole within stdin_limits first, so that a NUL byte or an endless line
+ * is refused with its line before anything is loaded.
+ */
 static int add_stdin(struct specs *l, xlc_error *err)
 {
-    char *line = NULL;
-    size_t cap = 0;
-    int rc = 0;
+    char *text, *p, *end;
+    unsigned long line = 0;
+    size_t len;
+    int rc = xlc_read_stream(stdin, "stdin", &stdin_limits, &text, &len,
+                             err);
 
-    while (!rc && getline(&line, &cap, stdin) > 0) {
-        char *s = line, *e;
+    if (!rc)
+        rc = xlc_check_text("stdin", text, len, &stdin_limits, err);
+    for (p = text, end = text + len; !rc && p < end; line++) {
+        char *nl = memchr(p, '\n', (size_t)(end - p)), *s = p, *e;
 
+        e = nl ? nl : end;
+        *e = '\0';
+        p = nl ? nl + 1 : end;
         while (*s == ' ' || *s == '\t')
             s++;
-        e = s + strlen(s);
-        while (e > s && strchr(" \t\r\n", e[-1]))
+        while (e > s && strchr(" \t\r", e[-1]))
             *--e = '\0';
         if (*s && *s != '#')
-            rc = add_spec(l, s, err);
+            rc = add_spec(l, s, line + 1, err);
     }
-    free(line);
+    free(text);
     return rc;
 }
 
@@ -217,6 +254,25 @@ static int take_guest(struct level_run *r, struct spec *sp, xlc_error *err)
 }
 
 /*
+ * Which entry an error is about: its line on stdin, and its name unless
+ * the message already names it (a file's default name comes from the
+ * file name, which the message gives).
+ */
+static void say_where(const struct spec *sp, xlc_error *err)
+{
+    static const char *const role[] = { "host", "candidate", "guest" };
+    bool name = sp->named || !is_file(sp->src);
+
+    if (sp->line && name)
+        xlc_error_prefix(err, "stdin:%lu: %s '%s'", sp->line, role[sp->kind],
+                         sp->name);
+    else if (sp->line)
+        xlc_error_prefix(err, "stdin:%lu", sp->line);
+    else if (name)
+        xlc_error_prefix(err, "%s '%s'", role[sp->kind], sp->name);
+}
+
+/*
  * Load every source (in parallel), then take them in command-line order.
  * libvirt files are read in that second pass: one may hold many hosts.
  */
@@ -240,6 +296,8 @@ static int load_all(struct level_run *r, struct specs *l, xlc_error *err)
 
         if (l->v[i].kind == SPEC_GUEST) {
             rc = take_guest(r, &l->v[i], err);
+            if (rc && rc != -ENOMEM)
+                say_where(&l->v[i], err);
             continue;
         }
         x = lv[i] ? NULL : &res[b++];
@@ -248,6 +306,8 @@ static int load_all(struct level_run *r, struct specs *l, xlc_error *err)
         else
             rc = x ? take_host(r, &l->v[i], &x->host, err)
                    : take_libvirt(r, &l->v[i], err);
+        if (rc && rc != -ENOMEM)
+            say_where(&l->v[i], err);
     }
     if (res)
         xlc_level_loads_free(res, nb);
@@ -264,7 +324,8 @@ static int build(struct level_run *r, xlc_error *err)
 
     for (int i = 0; !rc && i < r->t->argc; i++)
         rc = !strcmp(r->t->argv[i], "-") ? add_stdin(&l, err)
-                                          : add_spec(&l, r->t->argv[i], err);
+                                          : add_spec(&l, r->t->argv[i], 0,
+                                                     err);
     if (!rc)
         rc = load_all(r, &l, err);
     specs_free(&l);

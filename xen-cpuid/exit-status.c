@@ -7,13 +7,27 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "../libxl_cpuid/util/escape.h"
 #include "tool.h"
 
+/*
+ * "xen-cpuid: CMD: message", the message escaped (escape.h) as the
+ * library's are: it may quote the command line, which is input too.
+ */
 static void vreport(const struct tool *t, const char *fmt, va_list ap)
 {
-    fprintf(stderr, "xen-cpuid: %s: ", t->cmd ? t->cmd : "error");
-    vfprintf(stderr, fmt, ap);
+    struct xlc_buf b = XLC_BUF_INIT;
+    char *text = xlc_vformat(fmt, ap);
+
+    if (text)
+        xlc_buf_escape(&b, text, strlen(text), XLC_ESCAPE_TEXT, NULL);
+    fprintf(stderr, "xen-cpuid: %s: %s", t->cmd ? t->cmd : "error",
+            b.s && !b.oom ? b.s : text ? "" : "out of memory");
+    xlc_buf_free(&b);
+    free(text);
 }
 
 void tool_err(const struct tool *t, const char *fmt, ...)

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: MIT */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "../libxl_cpuid/names/featureset-text.h"
+#include "../libxl_cpuid/util/escape.h"
 #include "../xen/lib/featureset.h"
 #include "tool-output.h"
 
@@ -16,11 +20,97 @@ int tool_emit(const struct tool *t, struct xlc_buf *b)
     }
     fputs(s, stdout);
     free(s);
-    if (fflush(stdout)) {
-        tool_err(t, "error writing output");
-        return EXIT_INTERNAL;
+    /* tool_output_done says why. */
+    return fflush(stdout) ? EXIT_INTERNAL : EXIT_OK;
+}
+
+/* ---- stdout, escaped ---- */
+
+struct escaped_out {
+    int fd;
+    char held[4];               /* the start of a character, held back */
+    size_t nr_held;
+};
+
+static int write_all(int fd, const char *p, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, p, n);
+
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        p += w;
+        n -= (size_t)w;
     }
-    return EXIT_OK;
+    return 0;
+}
+
+/* Escape what comes, holding back a character split between writes. */
+static ssize_t escaped_write(void *cookie, const char *buf, size_t size)
+{
+    struct escaped_out *o = cookie;
+    struct xlc_buf in = XLC_BUF_INIT, out = XLC_BUF_INIT;
+    size_t keep;
+    int rc;
+
+    xlc_buf_printf(&in, "%.*s", (int)o->nr_held, o->held);
+    for (size_t i = 0; i < size; i++)
+        xlc_buf_putc(&in, buf[i]);
+    if (in.oom) {
+        xlc_buf_free(&in);
+        errno = ENOMEM;
+        return -1;
+    }
+    keep = xlc_utf8_incomplete_tail(in.s, in.len);
+    xlc_buf_escape(&out, in.s, in.len - keep, XLC_ESCAPE_REPORT, NULL);
+    memcpy(o->held, in.s + in.len - keep, keep);
+    o->nr_held = keep;
+    rc = out.oom ? -1 : write_all(o->fd, out.s ? out.s : "", out.len);
+    xlc_buf_free(&in);
+    xlc_buf_free(&out);
+    return rc ? -1 : (ssize_t)size;
+}
+
+/* What is still held is not a whole character: escaped as such. */
+static int escaped_close(void *cookie)
+{
+    struct escaped_out *o = cookie;
+    struct xlc_buf out = XLC_BUF_INIT;
+    int rc;
+
+    xlc_buf_escape(&out, o->held, o->nr_held, XLC_ESCAPE_REPORT, NULL);
+    rc = write_all(o->fd, out.s ? out.s : "", out.len);
+    xlc_buf_free(&out);
+    return rc;
+}
+
+void tool_escape_stdout(void)
+{
+    static struct escaped_out o = { .fd = STDOUT_FILENO };
+    static const cookie_io_functions_t io = {
+        .write = escaped_write, .close = escaped_close,
+    };
+    FILE *f = fopencookie(&o, "w", io);
+
+    if (!f)
+        return;      /* out of memory already: print as it is */
+    setvbuf(f, NULL, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF, BUFSIZ);
+    stdout = f;
+}
+
+int tool_output_done(const struct tool *t, int rc)
+{
+    errno = 0;
+    /* Closed, so that a character held back reaches the output too. */
+    if (!fflush(stdout) && !ferror(stdout) && !fclose(stdout))
+        return rc;
+    if (errno)
+        tool_err(t, "error writing output: %s", strerror(errno));
+    else
+        tool_err(t, "error writing output");
+    return EXIT_INTERNAL;
 }
 
 void tool_bit_names(struct xlc_buf *b, const uint32_t *fs, bool json)

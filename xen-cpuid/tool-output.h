@@ -14,8 +14,24 @@
 #include "tool.h"
 
 /* Write b to stdout and free it: EXIT_OK, or EXIT_INTERNAL when it ran out
- * of memory or stdout cannot be written. */
+ * of memory or stdout cannot be written (tool_output_done says so). */
 int tool_emit(const struct tool *t, struct xlc_buf *b);
+
+/*
+ * From here on, what is printed on stdout goes through the escaping
+ * function (escape.h, report mode): a report quoting its input (a file
+ * name, a setting) cannot put control bytes or bytes that are not UTF-8
+ * on the terminal.  Line breaks and tabs stay; JSON output, which never
+ * holds either, is unchanged.
+ */
+void tool_escape_stdout(void);
+
+/*
+ * The exit status once a command has run: rc, unless what it printed did
+ * not all reach stdout (a full disk, a closed pipe): then EXIT_INTERNAL
+ * and "error writing output".
+ */
+int tool_output_done(const struct tool *t, int rc);
 
 /*
  * The bits set in fs by Xen's names, through the library's one bit

@@ -164,11 +164,18 @@ int xlc_level_host_live(enum xlc_guest_type type, struct xlc_level_host *out,
 
 /* ---- sources by name ---- */
 
+/*
+ * A path that can be read twice (to tell its kind, then to load it): a
+ * regular file or a device such as /dev/null.  A directory or a pipe is
+ * not one (xlc_input_none says why).
+ */
 static bool is_file(const char *path)
 {
     struct stat st;
 
-    return !stat(path, &st) && S_ISREG(st.st_mode);
+    return !stat(path, &st) &&
+           (S_ISREG(st.st_mode) || S_ISCHR(st.st_mode) ||
+            S_ISBLK(st.st_mode));
 }
 
 /* The first bytes of a file, NUL-terminated, for telling kinds apart. */
@@ -181,6 +188,24 @@ static size_t file_head(const char *path, char *buf, size_t len)
     if (f)
         fclose(f);
     return n;
+}
+
+int xlc_input_none(const char *source, xlc_error *err)
+{
+    struct stat st;
+
+    if (stat(source, &st))
+        return xlc_fail(err, ENOENT, "'%s': no such file, not @live, and "
+                        "not a featureset (xxxxxxxx:xxxxxxxx:...)", source);
+    if (S_ISDIR(st.st_mode))
+        return xlc_fail(err, EISDIR, "%s: is a directory", source);
+    if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))
+        return xlc_fail(err, EINVAL, "%s: a pipe, not a file: an input is "
+                        "read twice (to tell its kind, then to load it); "
+                        "save it to a file", source);
+    return xlc_fail(err, EINVAL, "%s: empty file (expected a CPUID dump, a "
+                    "featureset, a policy file, a migration stream or "
+                    "libvirt <cpu> elements)", source);
 }
 
 /* Only hex digits, ':' and white space, with a ':': the featureset form. */
@@ -209,6 +234,8 @@ enum xlc_input_kind xlc_input_kind(const char *source)
          * what is wrong with it. */
         return strchr(source, ':') ? XLC_INPUT_FEATURESET : XLC_INPUT_NONE;
     n = file_head(source, head, sizeof(head));
+    if (!n)
+        return XLC_INPUT_NONE;    /* empty (xlc_input_none) */
     if (xlc_level_is_stream(head, n))
         return XLC_INPUT_STREAM;
     if (head[strspn(head, " \t\r\n")] == '{')
@@ -223,10 +250,14 @@ enum xlc_input_kind xlc_input_kind(const char *source)
 int xlc_input_text(const char *path, char **text, xlc_error *err)
 {
     size_t len;
-    int rc = xlc_read_file(path, 1 << 16, text, &len, err);
+    int rc = xlc_read_input(path, &xlc_featureset_limits, text, &len, err);
 
-    if (rc == -EFBIG)
-        return xlc_fail(err, EFBIG, "%s: too long for a featureset", path);
+    /* Text: a NUL byte would end it early, and what follows be lost. */
+    if (!rc && (rc = xlc_check_text(path, *text, len, &xlc_featureset_limits,
+                                    err))) {
+        free(*text);
+        *text = NULL;
+    }
     return rc;
 }
 
@@ -285,8 +316,7 @@ int xlc_level_host_load(const char *source, enum xlc_guest_type type,
                                                  err),
                             type, out);
     case XLC_INPUT_NONE:
-        return xlc_fail(err, ENOENT, "'%s': no such file, not @live, and "
-                        "not a featureset (xxxxxxxx:xxxxxxxx:...)", source);
+        return xlc_input_none(source, err);
     case XLC_INPUT_STREAM:
         return with_default(
             xlc_level_host_from_stream(source, type, out, err), type, out);

@@ -120,7 +120,8 @@ bool xlc_level_is_stream(const char *head, size_t n);
  * pool's hosts, the guests judged): "@live", an inline featureset (not a
  * file, with a ':'), nothing (neither), or a file that is a migration
  * stream or xl save file, a policy file (JSON), libvirt <cpu> elements, a
- * featureset (hex digits, ':' and white space) or else a CPUID dump.
+ * featureset (hex digits, ':' and white space) or else a CPUID dump.  A
+ * directory, a pipe or an empty file is nothing (XLC_INPUT_NONE).
  */
 enum xlc_input_kind {
     XLC_INPUT_LIVE,
@@ -133,8 +134,15 @@ enum xlc_input_kind {
     XLC_INPUT_DUMP,
 };
 enum xlc_input_kind xlc_input_kind(const char *source);
+/*
+ * Why a source of kind XLC_INPUT_NONE is none: it does not exist (and is
+ * not @live or a featureset), or it is a directory ("is a directory"), a
+ * pipe, or an empty file ("empty file").  Always fails.
+ */
+int xlc_input_none(const char *source, xlc_error *err);
 
-/* A featureset file's text, NUL-terminated (free() it); at most 64 KiB. */
+/* A featureset file's text, NUL-terminated (free() it), within
+ * xlc_featureset_limits (NUL bytes refused). */
 int xlc_input_text(const char *path, char **text, xlc_error *err);
 
 /* One source's outcome in a batch load (level-input-batch.c). */

@@ -2,10 +2,12 @@
 /*
  * The guarded libxml2 parse behind every libvirt reader.
  *
- * libxml2 builds the tree through its SAX2 callbacks; we interpose on the
+ * First the raw text is scanned against the limits (xlc_xml_scan), so
+ * that libxml2 never starts on a document past one of them; then libxml2
+ * builds the tree through its SAX2 callbacks, where we interpose on the
  * few that matter (element start/end, DOCTYPE, entity declarations, error
- * reporting) so that a hostile document is stopped at its first offending
- * token instead of after libxml2 has done the work.
+ * reporting) to keep exact lines, hand records over one by one, and keep
+ * its messages.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -24,7 +26,7 @@ struct guard {
     const char *name;
     startElementNsSAX2Func start;  /* libxml2's own SAX2 callbacks */
     endElementNsSAX2Func end;
-    unsigned int depth, elements;
+    unsigned int depth;
     bool stopped;                  /* a limit or a DOCTYPE stopped us */
     char why[512];
     long line;
@@ -69,57 +71,16 @@ static void stop(xmlParserCtxtPtr ctxt, const char *fmt, ...)
     xmlStopParser(ctxt);
 }
 
-/* Returns a reason to stop, or NULL when the element is within limits. */
-static const char *check_element(struct guard *g, const xmlChar *local,
-                                 int nb_attrs, const xmlChar **attrs,
-                                 char *buf, size_t size)
-{
-    if (++g->depth > XLC_XML_MAX_DEPTH) {
-        snprintf(buf, size, "elements nested deeper than %u (at <%s>)",
-                 XLC_XML_MAX_DEPTH, (const char *)local);
-        return buf;
-    }
-    if (++g->elements > XLC_XML_MAX_ELEMENTS) {
-        snprintf(buf, size, "more than %u elements%s", XLC_XML_MAX_ELEMENTS,
-                 g->each ? " in one record" : "");
-        return buf;
-    }
-    if (nb_attrs > (int)XLC_XML_MAX_ATTRS) {
-        snprintf(buf, size, "<%s> has %d attributes (limit %u)",
-                 (const char *)local, nb_attrs, XLC_XML_MAX_ATTRS);
-        return buf;
-    }
-    /* attrs holds 5 pointers per attribute: name, prefix, URI, value, end. */
-    for (int i = 0; i < nb_attrs; i++) {
-        size_t len = (size_t)(attrs[5 * i + 4] - attrs[5 * i + 3]);
-
-        if (len > XLC_XML_MAX_ATTR_LEN) {
-            snprintf(buf, size,
-                     "attribute %s of <%s> is %zu bytes long (limit %u)",
-                     (const char *)attrs[5 * i], (const char *)local, len,
-                     XLC_XML_MAX_ATTR_LEN);
-            return buf;
-        }
-    }
-    return NULL;
-}
-
 static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
                      const xmlChar *uri, int nb_ns, const xmlChar **ns,
                      int nb_attrs, int nb_defaulted, const xmlChar **attrs)
 {
     struct guard *g = guard_of(ctx);
-    char buf[256];
-    const char *why =
-        check_element(g, local, nb_attrs, attrs, buf, sizeof(buf));
-
     xmlParserCtxtPtr ctxt = ctx;
     int nr;
 
-    if (why) {
-        stop(ctx, "%s", why);
-        return;
-    }
+    /* The scan held every element to the limits before the parse. */
+    g->depth++;
     nr = ctxt->nodeNr;
     g->start(ctx, local, prefix, uri, nb_ns, ns, nb_attrs, nb_defaulted,
              attrs);
@@ -148,7 +109,6 @@ static void hand_over(xmlParserCtxtPtr ctxt, struct guard *g)
     /* Everything under the root is complete: the parser holds none of it. */
     xmlFreeNodeList(root->children);
     root->children = root->last = NULL;
-    g->elements = 0;
     if (g->each_rc)
         xmlStopParser(ctxt);
 }
@@ -192,12 +152,290 @@ static void on_error(void *ctx, xmlErrorPtr e)
         return;
     snprintf(g->xml_err, sizeof(g->xml_err), "%s",
              e->message ? e->message : "malformed XML");
+    /* libxml2 continues some messages on a second line. */
+    for (char *nl = g->xml_err; (nl = strchr(nl, '\n'));)
+        *nl = nl[1] ? ' ' : '\0';
     n = strlen(g->xml_err);
     while (n && (g->xml_err[n - 1] == '\n' || g->xml_err[n - 1] == ' '))
         g->xml_err[--n] = '\0';
     g->xml_err_line = e->line;
     g->have_xml_err = true;
 }
+
+/* ---- the limits, and the scan of the raw text ---- */
+
+const struct xlc_xml_limits xlc_xml_doc_limits = {
+    XLC_XML_MAX_BYTES, XLC_XML_MAX_LINE, XLC_XML_MAX_DEPTH,
+    XLC_XML_MAX_ELEMENTS, XLC_XML_MAX_ATTRS, XLC_XML_MAX_ATTR_LEN, false,
+};
+const struct xlc_xml_limits xlc_xml_batch_limits = {
+    XLC_XML_BATCH_MAX_BYTES, XLC_XML_MAX_LINE, XLC_XML_MAX_DEPTH,
+    XLC_XML_MAX_ELEMENTS, XLC_XML_MAX_ATTRS, XLC_XML_MAX_ATTR_LEN, true,
+};
+
+enum scan_state {
+    SC_PROLOG,     /* before the first '<': a byte order mark, blanks */
+    SC_TEXT,       /* character data */
+    SC_LT,         /* after '<' */
+    SC_BANG,       /* after '<!': a comment, CDATA, or a declaration */
+    SC_COMMENT,
+    SC_CDATA,
+    SC_PI,
+    SC_START,      /* in a start tag: its name, its attributes */
+    SC_VALUE,      /* in a quoted attribute value */
+    SC_END,        /* in an end tag */
+};
+
+void xlc_xml_scan_init(struct xlc_xml_scan *s, const char *name,
+                       const struct xlc_xml_limits *lim)
+{
+    memset(s, 0, sizeof(*s));
+    s->name = name;
+    s->lim = lim;
+    s->line = 1;
+    s->state = SC_PROLOG;
+}
+
+static int scan_fail(struct xlc_xml_scan *s, int code, xlc_error *err,
+                     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static int scan_fail(struct xlc_xml_scan *s, int code, xlc_error *err,
+                     const char *fmt, ...)
+{
+    char why[256];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof(why), fmt, ap);
+    va_end(ap);
+    return xlc_fail(err, code, "%s:%lu: %s", s->name, s->line, why);
+}
+
+static bool blank(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* A name as messages give it: cut, with "..." when it was longer. */
+static void name_add(char *buf, size_t *len, size_t size, unsigned char c)
+{
+    if (*len + 1 < size)
+        buf[*len] = (char)c;
+    else if (*len + 1 == size)
+        memcpy(buf + size - 4, "...", 3);
+    ++*len;
+    buf[*len < size ? *len : size - 1] = '\0';
+}
+
+/* The start tag's name is complete: one element more, one level deeper. */
+static int element_named(struct xlc_xml_scan *s, xlc_error *err)
+{
+    const struct xlc_xml_limits *lim = s->lim;
+
+    s->in_name = false;
+    if (++s->depth > lim->max_depth)
+        return scan_fail(s, EINVAL, err, "elements nested deeper than %u "
+                         "(at <%s>)", lim->max_depth, s->elem);
+    if (++s->elements > lim->max_elements)
+        return scan_fail(s, EINVAL, err, "more than %u elements%s",
+                         lim->max_elements,
+                         lim->per_record ? " in one record" : "");
+    s->attrs = 0;
+    return 0;
+}
+
+/* An element ends: one level up; a record (a child of the root) done. */
+static void element_closed(struct xlc_xml_scan *s)
+{
+    if (s->depth)
+        s->depth--;
+    if (s->lim->per_record && s->depth == 1)
+        s->elements = 0;
+    s->state = SC_TEXT;
+}
+
+/* What follows '<!', as far as it is known. */
+static int bang(struct xlc_xml_scan *s, unsigned char c, xlc_error *err)
+{
+    static const char comment[] = "--", cdata[] = "[CDATA[";
+    size_t n = s->run;
+
+    s->bang[n] = (char)c;
+    s->bang[n + 1] = '\0';
+    s->run++;
+    if (!strcmp(s->bang, comment) || !strcmp(s->bang, cdata)) {
+        s->state = s->bang[0] == '-' ? SC_COMMENT : SC_CDATA;
+        s->run = 0;
+        return 0;
+    }
+    if (!strncmp(comment, s->bang, n + 1) || !strncmp(cdata, s->bang, n + 1))
+        return 0;
+    if (s->bang[0] == 'D')
+        return scan_fail(s, EINVAL, err, "DOCTYPE declarations are not "
+                         "accepted (no DTDs or entities)");
+    return scan_fail(s, EINVAL, err, "declarations ('<!') are not accepted "
+                     "(no DTDs or entities)");
+}
+
+/* One byte of a start tag. */
+static int start_tag(struct xlc_xml_scan *s, unsigned char c,
+                     xlc_error *err)
+{
+    int rc = 0;
+
+    if (s->in_name && (blank(c) || c == '/' || c == '>' || c == '=' ||
+                       c == '"' || c == '\'') &&
+        (rc = element_named(s, err)))
+        return rc;
+    if (c == '>') {
+        if (s->closing)
+            element_closed(s);
+        else
+            s->state = SC_TEXT;
+        return 0;
+    }
+    s->closing = c == '/';
+    if (s->in_name) {
+        name_add(s->elem, &s->elem_len, sizeof(s->elem), c);
+    } else if (c == '"' || c == '\'') {
+        s->quote = (char)c;
+        s->value_len = 0;
+        s->state = SC_VALUE;
+    } else if (c == '=') {
+        if (++s->attrs > s->lim->max_attrs)
+            return scan_fail(s, EINVAL, err, "<%s> has more than %u "
+                             "attributes (the limit)", s->elem,
+                             s->lim->max_attrs);
+    } else if (!blank(c) && c != '/') {
+        /* A name character: the first of an attribute's name? */
+        if (s->run != 'n')
+            s->attr_len = 0;
+        name_add(s->attr, &s->attr_len, sizeof(s->attr), c);
+    }
+    s->run = !blank(c) && c != '/' && c != '=' ? 'n' : 0;
+    return 0;
+}
+
+static int value(struct xlc_xml_scan *s, unsigned char c, xlc_error *err)
+{
+    if (c == (unsigned char)s->quote) {
+        s->state = SC_START;
+        s->run = 0;
+    } else if (++s->value_len > s->lim->max_attr_len) {
+        return scan_fail(s, EINVAL, err, "attribute %s of <%s> is longer "
+                         "than %zu bytes (the limit)", s->attr, s->elem,
+                         s->lim->max_attr_len);
+    }
+    return 0;
+}
+
+/* After '<': what kind of markup. */
+static void markup(struct xlc_xml_scan *s, unsigned char c)
+{
+    s->run = 0;
+    s->closing = false;
+    switch (c) {
+    case '!': s->state = SC_BANG; break;
+    case '?': s->state = SC_PI; break;
+    case '/': s->state = SC_END; break;
+    default:
+        s->state = SC_START;
+        s->in_name = true;
+        s->elem_len = 0;
+        s->elem[0] = '\0';
+        name_add(s->elem, &s->elem_len, sizeof(s->elem), c);
+    }
+}
+
+/* One byte, its line and size already counted. */
+static int step(struct xlc_xml_scan *s, unsigned char c, xlc_error *err)
+{
+    switch (s->state) {
+    case SC_PROLOG:
+        if (c == '<') {
+            s->started = true;
+            s->state = SC_LT;
+        } else if (!blank(c) && !(s->bytes == 1 && c == 0xef) &&
+                   !(s->bytes == 2 && c == 0xbb) &&
+                   !(s->bytes == 3 && c == 0xbf)) {
+            return scan_fail(s, EINVAL, err, "does not start with '<': "
+                             "only UTF-8 XML is read");
+        }
+        return 0;
+    case SC_TEXT:
+        if (c == '<')
+            s->state = SC_LT;
+        return 0;
+    case SC_LT:
+        markup(s, c);
+        return 0;
+    case SC_BANG:
+        return bang(s, c, err);
+    case SC_COMMENT:
+    case SC_CDATA:
+        if (c == '>' && s->run >= 2)
+            s->state = SC_TEXT;
+        s->run = c == (s->state == SC_COMMENT ? '-' : ']') ? s->run + 1 : 0;
+        return 0;
+    case SC_PI:
+        if (c == '>' && s->run)
+            s->state = SC_TEXT;
+        s->run = c == '?';
+        return 0;
+    case SC_START:
+        return start_tag(s, c, err);
+    case SC_VALUE:
+        return value(s, c, err);
+    case SC_END:
+        if (c == '>')
+            element_closed(s);
+        return 0;
+    }
+    return 0;
+}
+
+int xlc_xml_scan(struct xlc_xml_scan *s, const char *p, size_t n,
+                 xlc_error *err)
+{
+    const unsigned char *u = (const unsigned char *)p;
+
+    /* Byte by byte, so that the first problem is the one reported,
+     * whatever the chunks. */
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = u[i];
+        int rc;
+
+        if (++s->bytes > s->lim->max_bytes)
+            return xlc_fail(err, EFBIG, "%s: document is over %zu bytes "
+                            "(limit %zu)", s->name, s->lim->max_bytes,
+                            s->lim->max_bytes);
+        if (!c)
+            return scan_fail(s, EINVAL, err, "NUL byte at offset %zu: only "
+                             "UTF-8 XML is read", s->bytes - 1);
+        if (c == '\n') {
+            s->line++;
+            s->line_len = 0;
+        } else if (++s->line_len > s->lim->max_line) {
+            return scan_fail(s, E2BIG, err, "line longer than %zu bytes "
+                             "(the limit)", s->lim->max_line);
+        }
+        /* Character data, the bulk of a document, stays in this loop. */
+        if (s->state == SC_TEXT && c != '<')
+            continue;
+        rc = step(s, c, err);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+int xlc_xml_scan_end(struct xlc_xml_scan *s, xlc_error *err)
+{
+    if (!s->started)
+        return xlc_fail(err, EINVAL, "%s: empty document", s->name);
+    return 0;
+}
+
+/* ---- libxml2 kept quiet ---- */
 
 static void silent_generic(void *ctx, const char *msg, ...)
 {
@@ -209,36 +447,39 @@ static void silent_structured(void *ctx, xmlErrorPtr e)
     (void)ctx, (void)e;
 }
 
+void xlc_xml_quiet_begin(struct xlc_xml_quiet *q)
+{
+    xmlInitParser();
+    q->generic = xmlGenericError;
+    q->generic_ctx = xmlGenericErrorContext;
+    q->structured = xmlStructuredError;
+    q->structured_ctx = xmlStructuredErrorContext;
+    xmlSetGenericErrorFunc(NULL, silent_generic);
+    xmlSetStructuredErrorFunc(NULL, silent_structured);
+}
+
+void xlc_xml_quiet_end(const struct xlc_xml_quiet *q)
+{
+    xmlSetGenericErrorFunc(q->generic_ctx, q->generic);
+    xmlSetStructuredErrorFunc(q->structured_ctx, q->structured);
+}
+
 /*
- * Refuse what the guarded parser cannot vouch for before it starts:
- * oversize input, NUL bytes (UTF-16/32 and binary), and anything that does
- * not start with '<' after an optional UTF-8 BOM and blanks (EBCDIC, ...).
+ * The whole text against the limits, before libxml2 reads a byte of it:
+ * its size first (the message gives it), then the scan.
  */
 static int precheck(const char *name, const char *text, size_t len,
-                    size_t max, xlc_error *err)
+                    const struct xlc_xml_limits *lim, xlc_error *err)
 {
-    size_t i = 0;
-    const char *nul;
+    struct xlc_xml_scan scan;
+    int rc;
 
-    if (len > max)
+    if (len > lim->max_bytes || len > INT32_MAX)
         return xlc_fail(err, EFBIG, "%s: document is %zu bytes (limit %zu)",
-                        name, len, max);
-    nul = memchr(text, '\0', len);
-    if (nul)
-        return xlc_fail(err, EINVAL,
-                        "%s: NUL byte at offset %zu: only UTF-8 XML is read",
-                        name, (size_t)(nul - text));
-    if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3))
-        i = 3;
-    while (i < len && strchr(" \t\r\n", text[i]))
-        i++;
-    if (i == len)
-        return xlc_fail(err, EINVAL, "%s: empty document", name);
-    if (text[i] != '<')
-        return xlc_fail(err, EINVAL,
-                        "%s: does not start with '<': only UTF-8 XML is read",
-                        name);
-    return 0;
+                        name, len, lim->max_bytes);
+    xlc_xml_scan_init(&scan, name, lim);
+    rc = xlc_xml_scan(&scan, text, len, err);
+    return rc ? rc : xlc_xml_scan_end(&scan, err);
 }
 
 static xmlParserCtxtPtr make_ctxt(const char *text, size_t len,
@@ -255,9 +496,7 @@ static xmlParserCtxtPtr make_ctxt(const char *text, size_t len,
      * most of the cost of reading a file of many hosts.  Lines do not
      * depend on the text nodes: on_start keeps them.
      */
-    xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_IGNORE_ENC |
-                                XML_PARSE_BIG_LINES | XML_PARSE_NOBLANKS |
-                                XML_PARSE_COMPACT);
+    xmlCtxtUseOptions(ctxt, XLC_XML_PARSE_OPTIONS);
     ctxt->_private = g;
     g->start = ctxt->sax->startElementNs;
     g->end = ctxt->sax->endElementNs;
@@ -310,28 +549,20 @@ static int finish(xmlParserCtxtPtr ctxt, const char *name, xmlDocPtr *out,
 }
 
 /* The guarded parse; out NULL when g->each takes the records. */
-static int run(struct guard *g, const char *text, size_t len, size_t max,
-               xmlDocPtr *out, xlc_error *err)
+static int run(struct guard *g, const char *text, size_t len,
+               const struct xlc_xml_limits *lim, xmlDocPtr *out,
+               xlc_error *err)
 {
     const char *name = g->name;
-    xmlGenericErrorFunc old_generic;
-    void *old_generic_ctx, *old_structured_ctx;
-    xmlStructuredErrorFunc old_structured;
+    struct xlc_xml_quiet quiet;
     xmlParserCtxtPtr ctxt;
     int rc;
 
-    rc = precheck(name, text, len, max, err);
+    rc = precheck(name, text, len, lim, err);
     if (rc)
         return rc;
-    xmlInitParser();
     /* Errors raised without a parser context would otherwise be printed. */
-    old_generic = xmlGenericError;
-    old_generic_ctx = xmlGenericErrorContext;
-    old_structured = xmlStructuredError;
-    old_structured_ctx = xmlStructuredErrorContext;
-    xmlSetGenericErrorFunc(NULL, silent_generic);
-    xmlSetStructuredErrorFunc(NULL, silent_structured);
-
+    xlc_xml_quiet_begin(&quiet);
     ctxt = make_ctxt(text, len, g);
     if (!ctxt) {
         rc = xlc_fail(err, ENOMEM, "%s: cannot create an XML parser", name);
@@ -340,8 +571,7 @@ static int run(struct guard *g, const char *text, size_t len, size_t max,
         rc = finish(ctxt, name, out, err);
         xmlFreeParserCtxt(ctxt);
     }
-    xmlSetGenericErrorFunc(old_generic_ctx, old_generic);
-    xmlSetStructuredErrorFunc(old_structured_ctx, old_structured);
+    xlc_xml_quiet_end(&quiet);
     return rc;
 }
 
@@ -351,7 +581,7 @@ int xlc_xml_parse(const char *name, const char *text, size_t len,
     struct guard g = { .name = name };
 
     *out = NULL;
-    return run(&g, text, len, XLC_XML_MAX_BYTES, out, err);
+    return run(&g, text, len, &xlc_xml_doc_limits, out, err);
 }
 
 int xlc_xml_parse_each(const char *name, const char *text, size_t len,
@@ -360,7 +590,7 @@ int xlc_xml_parse_each(const char *name, const char *text, size_t len,
     struct guard g = { .name = name, .each = each, .each_ctx = ctx,
                        .err = err };
 
-    return run(&g, text, len, XLC_XML_BATCH_MAX_BYTES, NULL, err);
+    return run(&g, text, len, &xlc_xml_batch_limits, NULL, err);
 }
 
 int xlc_xml_rename(xmlNode *n, const char *name)
@@ -384,6 +614,9 @@ int xlc_xml_load(const char *path, xmlDocPtr *out, xlc_error *err)
     if (rc == -EFBIG)
         return xlc_fail(err, EFBIG, "%s: document is over %u bytes (limit "
                         "%u)", path, XLC_XML_MAX_BYTES, XLC_XML_MAX_BYTES);
+    if (!rc && !len)
+        rc = xlc_fail(err, EINVAL, "%s: empty file (expected an XML "
+                      "document)", path);
     if (rc)
         return rc;
     rc = xlc_xml_parse(path, buf, len, out, err);

@@ -5,16 +5,26 @@
  * Every document goes through xlc_xml_parse(), which:
  *  - never touches the network and never loads or expands a DTD or an
  *    entity (XML_PARSE_NONET, no NOENT/DTDLOAD/DTDATTR);
- *  - refuses a DOCTYPE (and with it every entity declaration) the moment
- *    the parser meets it, so billion-laughs style documents cost nothing;
- *  - caps the document size, element depth, element count, attributes per
- *    element and attribute value length, stopping the parser at the first
- *    violation;
- *  - reads UTF-8 only (declared encodings are ignored; NUL bytes refused);
+ *  - refuses a DOCTYPE (and with it every entity declaration) at the
+ *    '<!' that opens it, so billion-laughs style documents cost nothing;
+ *  - holds the document to its limits (struct xlc_xml_limits: size, line
+ *    length, element depth, element count, attributes per element and
+ *    attribute value length) with a scan of the raw text (xlc_xml_scan)
+ *    that runs before libxml2 sees a byte: libxml2 2.9 compares each
+ *    attribute of a start tag with every earlier one, so 400,000
+ *    attributes cost it a minute, and the scan refuses the 33rd;
+ *  - reads UTF-8 only (declared encodings are ignored; NUL bytes refused),
+ *    so libxml2 never converts an encoding;
  *  - keeps libxml2 from printing anything: its messages are captured and
- *    returned in the xlc_error, prefixed "name:line:".
+ *    returned in the xlc_error, prefixed "name:line:", and its generic and
+ *    structured handlers are silenced for the whole parse.
  *
  * The document's URL is the name given, so node helpers can say where.
+ *
+ * A reader that feeds libxml2 itself (a streaming reader of host files)
+ * keeps the same limits by passing every chunk through xlc_xml_scan()
+ * before libxml2 gets it, parsing with XLC_XML_PARSE_OPTIONS and between
+ * xlc_xml_quiet_begin() and xlc_xml_quiet_end().
  */
 #ifndef LIBXL_CPUID_LIBVIRT_XML_H
 #define LIBXL_CPUID_LIBVIRT_XML_H
@@ -23,12 +33,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <libxml/parser.h>
 #include <libxml/tree.h>
 
 #include "../util/error.h"
 
-/* Limits; libvirt's own files are far below every one of them. */
+/* Every limit on an XML input, in one place (the man page's LIMITS). */
+struct xlc_xml_limits {
+    size_t max_bytes;           /* the whole document */
+    size_t max_line;            /* one line, newline excluded */
+    unsigned int max_depth;     /* element nesting */
+    unsigned int max_elements;  /* elements (per record when per_record) */
+    unsigned int max_attrs;     /* attributes and xmlns on one element */
+    size_t max_attr_len;        /* one attribute value, raw bytes */
+    bool per_record;            /* elements counted per child of the root */
+};
+
+/* The limits; libvirt's own files are far below every one of them. */
 #define XLC_XML_MAX_BYTES (4u << 20)   /* whole document */
+#define XLC_XML_MAX_LINE (1u << 20)    /* one line */
 #define XLC_XML_MAX_DEPTH 32u          /* element nesting */
 #define XLC_XML_MAX_ELEMENTS 100000u   /* elements in the document */
 #define XLC_XML_MAX_ATTRS 32u          /* attributes on one element */
@@ -41,6 +64,69 @@
  * file.  1,000 host <cpu> elements are about 2.3 MB and 90,000 elements.
  */
 #define XLC_XML_BATCH_MAX_BYTES (256u << 20)
+
+/* A <cpu>, a <domain>, a cpu_map file, a <cpudata> CPUID dump
+ * (xlc_xml_parse, xlc_xml_load). */
+extern const struct xlc_xml_limits xlc_xml_doc_limits;
+/* A file of records (xlc_xml_parse_each): XLC_XML_BATCH_MAX_BYTES. */
+extern const struct xlc_xml_limits xlc_xml_batch_limits;
+
+/* libxml2's options for every guarded parse: no network, no entity
+ * substitution, no DTD, declared encodings ignored. */
+#define XLC_XML_PARSE_OPTIONS                                                 \
+    (XML_PARSE_NONET | XML_PARSE_IGNORE_ENC | XML_PARSE_BIG_LINES |           \
+     XML_PARSE_NOBLANKS | XML_PARSE_COMPACT)
+
+/*
+ * The raw-text scan that holds a document to its limits before libxml2
+ * reads it, fed in chunks of any size.  It refuses, naming "name:line:":
+ * a NUL byte, anything but '<' first (after a UTF-8 byte order mark and
+ * blanks), a line, document or attribute value past its limit, an
+ * element nested too deep, too many elements, an element's attribute
+ * past the limit (at that attribute, before the rest of the tag is
+ * read), and every '<!' declaration (DOCTYPE and what it may declare).
+ * Comments, CDATA, processing instructions and quoted values are skipped
+ * as XML defines them.
+ */
+struct xlc_xml_scan {
+    const struct xlc_xml_limits *lim;
+    const char *name;
+    size_t bytes;               /* fed so far */
+    unsigned long line;
+    size_t line_len;
+    int state;
+    bool started;               /* the first '<' was seen */
+    char quote;                 /* in a quoted value: its quote */
+    unsigned int run;           /* '-', ']' or '?' seen in a row; '<!' */
+    char bang[8];               /* what follows '<!', until it is known */
+    unsigned int depth, elements, attrs;
+    size_t value_len;
+    bool in_name, closing;      /* in a name token; a '/' before '>' */
+    char elem[48], attr[48];    /* the names messages give (cut) */
+    size_t elem_len, attr_len;
+};
+
+void xlc_xml_scan_init(struct xlc_xml_scan *s, const char *name,
+                       const struct xlc_xml_limits *lim);
+/* Scan the next n bytes: 0, or -EINVAL / -EFBIG / -E2BIG with err. */
+int xlc_xml_scan(struct xlc_xml_scan *s, const char *p, size_t n,
+                 xlc_error *err);
+/* After the last chunk: an empty (blank) document is refused. */
+int xlc_xml_scan_end(struct xlc_xml_scan *s, xlc_error *err);
+
+/*
+ * libxml2 prints what it cannot attribute to a parser (encoding
+ * conversions, I/O) through its generic and structured handlers: these
+ * silence both for the calling thread until the matching end.
+ */
+struct xlc_xml_quiet {
+    xmlGenericErrorFunc generic;
+    void *generic_ctx;
+    xmlStructuredErrorFunc structured;
+    void *structured_ctx;
+};
+void xlc_xml_quiet_begin(struct xlc_xml_quiet *q);
+void xlc_xml_quiet_end(const struct xlc_xml_quiet *q);
 
 int xlc_xml_parse(const char *name, const char *text, size_t len,
                   xmlDocPtr *out, xlc_error *err);

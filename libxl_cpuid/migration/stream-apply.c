@@ -37,9 +37,16 @@ int xlc_stream_note_add(struct xlc_stream_notes *n, uint64_t offset,
     char *text;
     int len;
 
-    va_start(ap, fmt);
-    len = vasprintf(&text, fmt, ap);
-    va_end(ap);
+    if (n->n > XLC_STREAM_MAX_NOTES)
+        return 0;
+    if (n->n == XLC_STREAM_MAX_NOTES) {
+        len = asprintf(&text, "more than %u changes: the rest are not "
+                       "listed", XLC_STREAM_MAX_NOTES);
+    } else {
+        va_start(ap, fmt);
+        len = vasprintf(&text, fmt, ap);
+        va_end(ap);
+    }
     if (len < 0)
         return -ENOMEM;
     v = realloc(n->v, (n->n + 1) * sizeof(*v));

@@ -38,7 +38,12 @@ int xlc_check_cpuid_entries(const struct xfs_cpuid_leaf *l, size_t n,
 int xlc_check_msr_entries(const struct xfs_msr_entry *m, size_t n,
                           const struct xlc_entries_origin *o, xlc_error *err);
 
-/* Append a note (printf-style); -ENOMEM when it cannot be kept. */
+/*
+ * Append a note (printf-style); -ENOMEM when it cannot be kept.  A stream
+ * may repeat a record without end: past XLC_STREAM_MAX_NOTES notes, one
+ * more says the rest are not listed, and later ones are dropped.
+ */
+#define XLC_STREAM_MAX_NOTES 64u
 int xlc_stream_note_add(struct xlc_stream_notes *n, uint64_t offset,
                         const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

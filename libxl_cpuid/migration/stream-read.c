@@ -437,8 +437,10 @@ static int parse_record(struct parser *p, bool *done)
 {
     uint8_t h[XFS_STREAM_RHDR_SIZE];
     struct rec r = { .at = here(p) };
-    int rc = need(p, h, sizeof(h), "record header");
+    int rc = xlc_src_within_limit(p->src, p->base, "the stream is", p->err);
 
+    if (!rc)
+        rc = need(p, h, sizeof(h), "record header");
     if (rc)
         return rc;
     r.type = xlc_le32(h);

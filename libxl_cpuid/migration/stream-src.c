@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "stream-src.h"
+#include "../util/read-file.h"
 
 void xlc_src_mem(struct xlc_src *s, const void *buf, size_t len)
 {
@@ -21,17 +22,35 @@ int xlc_src_open(struct xlc_src *s, const char *path, xlc_error *err)
     struct stat st;
     int e;
 
+    uint8_t first;
+    int rc;
+
     memset(s, 0, sizeof(*s));
-    s->f = fopen(path, "rb");
-    if (!s->f) {
-        e = errno;
-        return xlc_fail(err, e, "%s: cannot open: %s", path, strerror(e));
-    }
+    rc = xlc_open_input(path, &s->f, err);
+    if (rc)
+        return rc;
     if (!fstat(fileno(s->f), &st) && S_ISREG(st.st_mode)) {
         s->f_sized = true;
         s->f_size = (uint64_t)st.st_size;
     }
+    if (!xlc_src_peek(s, &first, 1)) {
+        e = ferror(s->f) ? (errno ? errno : EIO) : 0;
+        xlc_src_close(s);
+        if (e)
+            return xlc_fail(err, e, "%s: read error: %s", path, strerror(e));
+        return xlc_fail(err, EINVAL, "%s: empty file (expected a migration "
+                        "stream or an xl save file)", path);
+    }
     return 0;
+}
+
+int xlc_src_within_limit(const struct xlc_src *s, uint64_t base,
+                         const char *container, xlc_error *err)
+{
+    if (base + s->pos <= XLC_STREAM_MAX_BYTES)
+        return 0;
+    return xlc_fail(err, EFBIG, "offset %" PRIu64 ": %s longer than 64 "
+                    "TiB, the limit", base + s->pos, container);
 }
 
 int xlc_src_close(struct xlc_src *s)

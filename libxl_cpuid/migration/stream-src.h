@@ -29,9 +29,22 @@ struct xlc_src {
     size_t head_len, head_used;
 };
 
+/*
+ * The longest stream read: a saved guest's memory is walked, not held, so
+ * this only bounds the time an endless input (a pipe) can take.  Far above
+ * any guest Xen 4.17 can save.
+ */
+#define XLC_STREAM_MAX_BYTES (1ull << 46)   /* 64 TiB */
+
 void xlc_src_mem(struct xlc_src *s, const void *buf, size_t len);
-/* Open a file; the message names it.  Close with xlc_src_close. */
+/*
+ * Open a file; the message names it ("is a directory", "cannot open:
+ * REASON", "empty file").  Close with xlc_src_close.
+ */
 int xlc_src_open(struct xlc_src *s, const char *path, xlc_error *err);
+/* Before the next record: -EFBIG past XLC_STREAM_MAX_BYTES. */
+int xlc_src_within_limit(const struct xlc_src *s, uint64_t base,
+                         const char *container, xlc_error *err);
 /* 0, or -EIO after a read error. */
 int xlc_src_close(struct xlc_src *s);
 

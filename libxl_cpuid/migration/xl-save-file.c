@@ -285,8 +285,10 @@ static int one_record(struct xl_reader *r, bool *done)
 {
     uint8_t h[8];
     struct lrec l = { .at = r->src->pos };
-    int rc = need(r, h, sizeof(h), "libxl record header");
+    int rc = xlc_src_within_limit(r->src, 0, "the xl save file is", r->err);
 
+    if (!rc)
+        rc = need(r, h, sizeof(h), "libxl record header");
     if (rc)
         return rc;
     l.type = xlc_le32(h);

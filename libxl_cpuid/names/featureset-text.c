@@ -7,6 +7,7 @@
 
 #include "feature-names.h"
 #include "featureset-text.h"
+#include "../util/escape.h"
 #include "../util/strbuf.h"
 #include "xen/lib/featureset.h"
 
@@ -28,26 +29,6 @@ static int hex_value(char c)
     if (c >= 'A' && c <= 'F')
         return c - 'A' + 10;
     return -1;
-}
-
-/* The word's text for a message: control bytes escaped, long text cut. */
-static void quote(char *out, size_t size, const char *s, size_t len)
-{
-    struct xlc_buf b = XLC_BUF_INIT;
-    size_t shown = len > QUOTE_MAX ? QUOTE_MAX : len;
-
-    for (size_t i = 0; i < shown; i++) {
-        unsigned char c = (unsigned char)s[i];
-
-        if (c < 0x20 || c >= 0x7f || c == '\'')
-            xlc_buf_printf(&b, "\\x%02x", c);
-        else
-            xlc_buf_putc(&b, (char)c);
-    }
-    if (shown < len)
-        xlc_buf_puts(&b, "...");
-    snprintf(out, size, "%s", b.s && !b.oom ? b.s : "");
-    xlc_buf_free(&b);
 }
 
 /* Why a word is not valid, or NULL when it is. */
@@ -76,6 +57,10 @@ static uint32_t word_value(const char *s)
     return v;
 }
 
+const struct xlc_input_limits xlc_featureset_limits = {
+    "a featureset", XLC_FEATURESET_MAX_BYTES, XLC_FEATURESET_MAX_BYTES,
+};
+
 int xlc_featureset_parse(const char *text, uint32_t **words, size_t *nr,
                          xlc_error *err)
 {
@@ -85,6 +70,9 @@ int xlc_featureset_parse(const char *text, uint32_t **words, size_t *nr,
 
     if (!text)
         return xlc_fail(err, EINVAL, "no featureset given");
+    if (strnlen(text, XLC_FEATURESET_MAX_BYTES + 1) > XLC_FEATURESET_MAX_BYTES)
+        return xlc_fail(err, E2BIG, "longer than %u KiB, the limit for a "
+                        "featureset", XLC_FEATURESET_MAX_BYTES >> 10);
     for (start = text; is_space(*start); start++)
         ;
     for (end = start + strlen(start); end > start && is_space(end[-1]); end--)
@@ -103,11 +91,12 @@ int xlc_featureset_parse(const char *text, uint32_t **words, size_t *nr,
         const char *why = word_problem(p, len);
 
         if (why) {
-            char q[QUOTE_MAX * 4 + 4];
+            char q[QUOTE_MAX * 6 + 4];
 
-            quote(q, sizeof(q), p, len);
             return xlc_fail(err, EINVAL, "featureset word %zu '%s': %s",
-                            i + 1, q, why);
+                            i + 1, xlc_quote(q, sizeof(q), p, len, QUOTE_MAX,
+                                             "'"),
+                            why);
         }
         p += len + 1;
     }

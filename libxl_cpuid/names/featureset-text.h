@@ -27,12 +27,21 @@
 #include <stdint.h>
 
 #include "../util/error.h"
+#include "../util/read-file.h"
 #include "feature-names.h"
 #include "../util/strbuf.h"
 
 /*
+ * A featureset (a string, or a file holding one) is at most this long: 7,000
+ * words; Xen 4.17 has 20.  A file holds it on one line, newline allowed.
+ */
+#define XLC_FEATURESET_MAX_BYTES (64u << 10)
+extern const struct xlc_input_limits xlc_featureset_limits;
+
+/*
  * Parse text into a malloc'd array of *nr words (free() it).  Returns 0,
- * -EINVAL for malformed text (nothing allocated) or -ENOMEM.
+ * -EINVAL for malformed text (nothing allocated), -E2BIG past
+ * XLC_FEATURESET_MAX_BYTES, or -ENOMEM.
  */
 int xlc_featureset_parse(const char *text, uint32_t **words, size_t *nr,
                          xlc_error *err);

@@ -23,7 +23,7 @@ struct jctx {
     xlc_error *err;
 };
 
-/* ---- syntax errors: find where yajl stopped ---- */
+/* ---- the first pass: syntax and depth, before any tree is built ---- */
 
 static void line_col(const char *text, size_t off, unsigned *line,
                      unsigned *col)
@@ -40,9 +40,38 @@ static void line_col(const char *text, size_t off, unsigned *line,
     }
 }
 
-static int syntax_error(const struct jctx *j, const char *text, size_t len)
+/* yajl's tree code recurses once per level: the depth is bounded first. */
+static int open_level(void *ctx)
 {
-    yajl_handle h = yajl_alloc(NULL, NULL, NULL);
+    unsigned int *depth = ctx;
+
+    return ++*depth <= XLC_POLICY_JSON_MAX_DEPTH;
+}
+
+static int close_level(void *ctx)
+{
+    unsigned int *depth = ctx;
+
+    --*depth;
+    return 1;
+}
+
+static const yajl_callbacks depth_only = {
+    .yajl_start_map = open_level,
+    .yajl_end_map = close_level,
+    .yajl_start_array = open_level,
+    .yajl_end_array = close_level,
+};
+
+/*
+ * Parse the text with yajl's streaming parser, building nothing: a syntax
+ * error is reported at its line:column, and so is the first value nested
+ * past XLC_POLICY_JSON_MAX_DEPTH.
+ */
+static int check_syntax(const struct jctx *j, const char *text, size_t len)
+{
+    unsigned int depth = 0;
+    yajl_handle h = yajl_alloc(&depth_only, NULL, &depth);
     unsigned char *msg = NULL;
     size_t off = len;
     unsigned line, col;
@@ -51,24 +80,35 @@ static int syntax_error(const struct jctx *j, const char *text, size_t len)
 
     if (!h)
         return xlc_fail(j->err, ENOMEM, "%s: out of memory", j->name);
+    /* As yajl_tree_parse() reads it. */
     yajl_config(h, yajl_allow_comments, 1);
     st = yajl_parse(h, (const unsigned char *)text, len);
     if (st == yajl_status_ok)
         st = yajl_complete_parse(h);
     else
         off = yajl_get_bytes_consumed(h);
-    if (st != yajl_status_ok)
+    if (st == yajl_status_client_canceled) {
+        snprintf(what, sizeof(what), "nested deeper than %u levels, the "
+                 "limit for a policy file", XLC_POLICY_JSON_MAX_DEPTH);
+        if (off)
+            off--;
+    } else if (st != yajl_status_ok) {
         msg = yajl_get_error(h, 0, (const unsigned char *)text, len);
+    }
     if (msg) {
         snprintf(what, sizeof(what), "%s", (const char *)msg);
         what[strcspn(what, "\n")] = '\0';
         yajl_free_error(h, msg);
     }
     yajl_free(h);
+    if (st == yajl_status_ok)
+        return 0;
     if (off > len)
         off = len;
     line_col(text, off, &line, &col);
-    return xlc_fail(j->err, EINVAL, "%s:%u:%u: %s", j->name, line, col, what);
+    return xlc_fail(j->err, st == yajl_status_client_canceled ? E2BIG
+                                                              : EINVAL,
+                    "%s:%u:%u: %s", j->name, line, col, what);
 }
 
 /* ---- values ---- */
@@ -303,15 +343,21 @@ int xlc_policy_json_parse(const char *name, const char *text, size_t len,
     struct xlc_entries_origin origin = { NULL, false, 0, false };
     char what[256];
     uint32_t type = 0;
+    bool cpuid_given;
     yajl_val top;
     char *copy;
     int rc;
 
     memset(out, 0, sizeof(*out));
-    if (memchr(text, '\0', len))
-        return xlc_fail(err, EINVAL, "%s: byte %zu: NUL byte in JSON text",
-                        name, (size_t)((const char *)memchr(text, '\0', len) -
-                                       text));
+    if (len > XLC_POLICY_JSON_MAX_BYTES)
+        return xlc_fail(err, EFBIG, "%s: larger than %u MiB, the limit for "
+                        "a policy file", name,
+                        XLC_POLICY_JSON_MAX_BYTES >> 20);
+    rc = xlc_check_text(name, text, len, &xlc_policy_json_limits, err);
+    if (!rc)
+        rc = check_syntax(&j, text, len);
+    if (rc)
+        return rc;
     copy = malloc(len + 1);
     if (!copy)
         return xlc_fail(err, ENOMEM, "%s: out of memory", name);
@@ -319,13 +365,13 @@ int xlc_policy_json_parse(const char *name, const char *text, size_t len,
     copy[len] = '\0';
     top = yajl_tree_parse(copy, NULL, 0);
     if (!top) {
-        rc = syntax_error(&j, copy, len);
         free(copy);
-        return rc;
+        return xlc_fail(err, ENOMEM, "%s: out of memory", name);
     }
     rc = get_header(&j, top, &type);
     if (!rc)
         rc = get_entries(&j, top, out);
+    cpuid_given = !rc && member(top, "cpuid");
     yajl_tree_free(top);
     free(copy);
     snprintf(what, sizeof(what), "%s:", name);
@@ -335,6 +381,15 @@ int xlc_policy_json_parse(const char *name, const char *text, size_t len,
                                      err);
     if (!rc)
         rc = xlc_check_msr_entries(out->msrs, out->nr_msrs, &origin, err);
+    /*
+     * A policy without leaves would be recorded as a stream without CPUID
+     * records, which a restore takes for a guest of a Xen before 4.14, and
+     * levelled as a host without features: never what the file meant.
+     */
+    if (!rc && !out->nr_leaves)
+        rc = xlc_fail(err, EINVAL, "%s: no CPUID leaves (\"cpuid\" is %s): "
+                      "a policy file states the guest's CPUID policy", name,
+                      cpuid_given ? "empty" : "missing");
     if (rc) {
         xlc_policy_entries_free(out);
         return rc;
@@ -344,8 +399,9 @@ int xlc_policy_json_parse(const char *name, const char *text, size_t len,
     return 0;
 }
 
-/* A policy file is a few KiB; anything near this is not one. */
-#define POLICY_FILE_MAX_BYTES (16u << 20)
+const struct xlc_input_limits xlc_policy_json_limits = {
+    "a policy file", XLC_POLICY_JSON_MAX_BYTES, XLC_POLICY_JSON_MAX_LINE,
+};
 
 int xlc_policy_json_load(const char *path, struct xlc_policy_entries *out,
                          uint32_t *domain_type, xlc_error *err)
@@ -355,10 +411,7 @@ int xlc_policy_json_load(const char *path, struct xlc_policy_entries *out,
     int rc;
 
     memset(out, 0, sizeof(*out));
-    rc = xlc_read_file(path, POLICY_FILE_MAX_BYTES, &text, &len, err);
-    if (rc == -EFBIG)
-        return xlc_fail(err, EFBIG, "%s: larger than %u MiB, not a policy "
-                        "file", path, POLICY_FILE_MAX_BYTES >> 20);
+    rc = xlc_read_input(path, &xlc_policy_json_limits, &text, &len, err);
     if (rc)
         return rc;
     rc = xlc_policy_json_parse(path, text, len, out, domain_type, err);

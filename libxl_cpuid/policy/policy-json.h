@@ -22,7 +22,8 @@
  * as "0x" hex strings; the reader also takes plain non-negative integers.
  * Every key is required except "type", "cpuid" and "msr"; unknown or
  * repeated keys are errors, and the entries are checked as the stream
- * reader checks them (xen/lib/cpu-policy-limits.h, no repeats).
+ * reader checks them (xen/lib/cpu-policy-limits.h, no repeats).  A file
+ * without CPUID leaves is refused: it states no policy.
  */
 #ifndef LIBXL_CPUID_POLICY_JSON_H
 #define LIBXL_CPUID_POLICY_JSON_H
@@ -31,10 +32,21 @@
 #include <stdint.h>
 
 #include "../util/error.h"
+#include "../util/read-file.h"
 #include "../migration/stream.h"
 
 #define XLC_POLICY_JSON_FORMAT  "xen-cpu-policy"
 #define XLC_POLICY_JSON_VERSION 1
+
+/*
+ * Limits on a policy file: Xen 4.17's largest policy is about 20 KiB as
+ * written here (13 KiB on one line).  Nesting is checked before yajl
+ * builds its tree, whose code recurses once per level.
+ */
+#define XLC_POLICY_JSON_MAX_BYTES (1u << 20)
+#define XLC_POLICY_JSON_MAX_LINE  (64u << 10)
+#define XLC_POLICY_JSON_MAX_DEPTH 8u
+extern const struct xlc_input_limits xlc_policy_json_limits;
 
 /*
  * The JSON text (malloc()ed, ends in a newline), or NULL when out of

@@ -13,6 +13,13 @@
 #include "cpuid-dump-priv.h"
 #include "../util/strbuf.h"
 
+/* The front door reads a file within them, the text parser its lines. */
+const struct xlc_input_limits xlc_dump_limits = {
+    "a CPUID dump (libvirt <cpudata> XML or `cpuid -r` text)",
+    XLC_DUMP_MAX_BYTES,
+    XLC_DUMP_MAX_LINE,
+};
+
 int dump_parse_hex32(const char *s, size_t len, uint32_t *v)
 {
     uint64_t acc = 0;

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "cpuid-dump-priv.h"
+#include "../util/escape.h"
 
 #define MAX_TOKENS 8
 #define TOKEN_SHOW 40   /* longest token quoted in an error message */
@@ -61,21 +62,15 @@ static void tokenize(struct text_line *l, const char *p, const char *end)
 static int bad_token(const struct text_line *l, size_t i, const char *what,
                      xlc_error *err)
 {
-    char shown[TOKEN_SHOW + 4];
-    size_t n, k;
+    char shown[TOKEN_SHOW * 6 + 4];
 
     if (i >= l->nr)
         return xlc_fail(err, EINVAL, "%s:%lu: expected %s, found end of line",
                         l->name, l->no, what);
-    n = l->len[i] < TOKEN_SHOW ? l->len[i] : TOKEN_SHOW;
-    for (k = 0; k < n; k++) {
-        unsigned char c = (unsigned char)l->tok[i][k];
-
-        shown[k] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
-    }
-    strcpy(shown + k, l->len[i] > n ? "..." : "");
     return xlc_fail(err, EINVAL, "%s:%lu: expected %s, found '%s'", l->name,
-                    l->no, what, shown);
+                    l->no, what,
+                    xlc_quote(shown, sizeof(shown), l->tok[i], l->len[i],
+                              TOKEN_SHOW, "'"));
 }
 
 static bool token_is(const struct text_line *l, size_t i, const char *s)
@@ -188,6 +183,9 @@ int dump_parse_cpuid_r(const char *name, const char *text, size_t len,
     int rc;
 
     *out = NULL;
+    rc = xlc_check_text(name, text, len, &xlc_dump_limits, err);
+    if (rc)
+        return rc;
     rc = dump_builder_init(&st.b, name, err);
     if (rc)
         return rc;

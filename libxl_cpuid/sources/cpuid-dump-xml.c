@@ -13,56 +13,27 @@
  * and unknown attributes or elements are refused, so a typo cannot
  * silently zero a register.
  *
- * Safety: the parser never touches the network, never expands entities and
- * never loads a DTD, and a document with a DOCTYPE is refused outright (the
- * parse is stopped as soon as the declaration is seen, before any entity
- * in it is looked at).
+ * Safety: the document goes through the guarded parse every XML input
+ * takes (libvirt/libvirt-xml.h): its limits are checked on the raw text
+ * before libxml2 reads it, the network, DTDs and entities stay off, a
+ * DOCTYPE is refused at its '<!', only UTF-8 is read and libxml2 prints
+ * nothing.
  */
 #include <errno.h>
 #include <string.h>
 
-#include <libxml/parser.h>
 #include <libxml/tree.h>
 
 #include "cpuid-dump-priv.h"
+#include "../libvirt/libvirt-xml.h"
 
 struct xml_state {
     const char *name;
-    unsigned long doctype_line;  /* non-zero once a DOCTYPE was seen */
-    int xml_err_line;            /* first libxml2 error */
-    char xml_err_msg[256];
 };
-
-static void on_doctype(void *ctx, const xmlChar *root, const xmlChar *ext_id,
-                       const xmlChar *sys_id)
-{
-    xmlParserCtxtPtr c = ctx;
-    struct xml_state *s = c->_private;
-
-    (void)root, (void)ext_id, (void)sys_id;
-    s->doctype_line = c->input ? (unsigned long)c->input->line : 1;
-    xmlStopParser(c);
-}
-
-/* Keep libxml2's first complaint instead of letting it print anything. */
-static void on_error(void *ctx, xmlErrorPtr e)
-{
-    xmlParserCtxtPtr c = ctx;
-    struct xml_state *s = c->_private;
-    size_t n;
-
-    if (s->xml_err_msg[0] || !e || !e->message)
-        return;
-    s->xml_err_line = e->line;
-    snprintf(s->xml_err_msg, sizeof(s->xml_err_msg), "%s", e->message);
-    n = strlen(s->xml_err_msg);
-    while (n && (s->xml_err_msg[n - 1] == '\n' || s->xml_err_msg[n - 1] == ' '))
-        s->xml_err_msg[--n] = '\0';
-}
 
 static unsigned long line_of(xmlNodePtr n)
 {
-    long l = xmlGetLineNo(n);
+    long l = xlc_xml_line(n);
 
     return l > 0 ? (unsigned long)l : 0;
 }
@@ -286,49 +257,6 @@ static int walk(const struct xml_state *s, xmlDocPtr doc,
     return dump_builder_finish(&b, out, err);
 }
 
-static int parse(struct xml_state *s, const char *text, size_t len,
-                 xmlDocPtr *out, xlc_error *err)
-{
-    /*
-     * No NOENT, no DTDLOAD: entities stay unexpanded, no DTD is fetched.
-     * Blank text between elements is dropped (the walk skips it anyway)
-     * and short values live in their nodes: fewer allocations per leaf.
-     */
-    const int opts = XML_PARSE_NONET | XML_PARSE_NOERROR |
-                     XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES |
-                     XML_PARSE_NOBLANKS | XML_PARSE_COMPACT;
-    xmlParserCtxtPtr c;
-    xmlDocPtr doc;
-
-    *out = NULL;
-    if (len > INT32_MAX)
-        return xlc_fail(err, EFBIG, "%s: too large for an XML dump", s->name);
-    c = xmlNewParserCtxt();
-    if (!c)
-        return xlc_fail(err, ENOMEM, "out of memory");
-    c->_private = s;
-    c->sax->internalSubset = on_doctype;
-    c->sax->serror = on_error;
-    doc = xmlCtxtReadMemory(c, text, (int)len, s->name, NULL, opts);
-    if (doc && (s->doctype_line || !c->wellFormed)) {
-        xmlFreeDoc(doc);
-        doc = NULL;
-    }
-    xmlFreeParserCtxt(c);
-    if (doc) {
-        *out = doc;
-        return 0;
-    }
-    if (s->doctype_line)
-        return xlc_fail(err, EINVAL, "%s:%lu: DOCTYPE declarations are not "
-                        "allowed in a CPUID dump (expected <cpudata "
-                        "arch='x86'>)", s->name, s->doctype_line);
-    if (s->xml_err_msg[0])
-        return xlc_fail(err, EINVAL, "%s:%d: malformed XML: %s", s->name,
-                        s->xml_err_line, s->xml_err_msg);
-    return xlc_fail(err, EINVAL, "%s: malformed XML", s->name);
-}
-
 int dump_parse_xml(const char *name, const char *text, size_t len,
                    struct xlc_cpuid_dump **out, xlc_error *err)
 {
@@ -337,7 +265,7 @@ int dump_parse_xml(const char *name, const char *text, size_t len,
     int rc;
 
     *out = NULL;
-    rc = parse(&s, text, len, &doc, err);
+    rc = xlc_xml_parse(name, text, len, &doc, err);
     if (rc)
         return rc;
     rc = walk(&s, doc, out, err);

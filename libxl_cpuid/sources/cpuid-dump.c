@@ -11,10 +11,7 @@
 #include <string.h>
 
 #include "cpuid-dump-priv.h"
-#include "../util/read-file.h"
 
-/* A dump file larger than this is not a CPUID dump. */
-#define DUMP_MAX_BYTES (64u << 20)
 
 /* The first few printable characters of the text, for error messages. */
 static void first_token(const char *p, const char *end, char *tok, size_t n)
@@ -60,10 +57,7 @@ int xlc_dump_load(const char *path, struct xlc_cpuid_dump **out,
     int rc;
 
     *out = NULL;
-    rc = xlc_read_file(path, DUMP_MAX_BYTES, &text, &len, err);
-    if (rc == -EFBIG)
-        return xlc_fail(err, EFBIG, "%s: larger than %u MiB, not a CPUID "
-                        "dump", path, DUMP_MAX_BYTES >> 20);
+    rc = xlc_read_input(path, &xlc_dump_limits, &text, &len, err);
     if (rc)
         return rc;
     rc = xlc_dump_parse(path, text, len, out, err);

@@ -16,6 +16,7 @@
 #include "../../public/arch-x86/cpu-policy-abi.h"
 #include "../../xen/lib/cpuid-leaves.h"
 #include "../util/error.h"
+#include "../util/read-file.h"
 
 struct xlc_cpuid_dump {
     /*
@@ -29,6 +30,16 @@ struct xlc_cpuid_dump {
     size_t nr_msrs;
     char *source;                  /* file name, or "live CPU" */
 };
+
+/*
+ * Limits: a dump file of either format is at most XLC_DUMP_MAX_BYTES (an
+ * XML one also within the XML limits, libvirt/libvirt-xml.h); a line of
+ * `cpuid -r` text at most XLC_DUMP_MAX_LINE bytes.  A real dump is a few
+ * KiB; `cpuid -r` of a 1,000-CPU machine about 15 MiB.
+ */
+#define XLC_DUMP_MAX_BYTES (64u << 20)
+#define XLC_DUMP_MAX_LINE 4096u
+extern const struct xlc_input_limits xlc_dump_limits;
 
 /* Load a dump file of either format. */
 int xlc_dump_load(const char *path, struct xlc_cpuid_dump **out,

@@ -21,6 +21,7 @@
 #include "../policy/cpu-policy.h"
 #include "cpuid-dump.h"
 #include "handle.h"
+#include "../util/escape.h"
 #include "xen-backend.h"
 
 struct xlc_handle {
@@ -71,14 +72,17 @@ static bool wants_sim_options(const struct xlc_open_opts *o)
 /* The offending token of a --boot-cpuid list, for the error message. */
 static int bad_boot_cpuid(const char *arg, unsigned int pos, xlc_error *err)
 {
+    char all[80 * 6 + 4], bad[48 * 6 + 4];
     size_t len = strlen(arg), tok;
 
     if (pos > len)
         pos = (unsigned int)len;
     tok = strcspn(arg + pos, ",");
-    return xlc_fail(err, EINVAL, "boot cpuid option '%s': bad token '%.*s' "
+    return xlc_fail(err, EINVAL, "boot cpuid option '%s': bad token '%s' "
                     "at offset %u (expected no-NAME with a feature name Xen "
-                    "knows)", arg, (int)tok, arg + pos, pos);
+                    "knows)", xlc_quote(all, sizeof(all), arg, len, 80, "'"),
+                    xlc_quote(bad, sizeof(bad), arg + pos, tok, 48, "'"),
+                    pos);
 }
 
 static int sim_options(const struct xlc_open_opts *o,
@@ -88,6 +92,11 @@ static int sim_options(const struct xlc_open_opts *o,
 
     xfs_hv_options_default(hv);
     hv->hap = !o->no_hap;
+    if (o->boot_cpuid &&
+        strnlen(o->boot_cpuid, XLC_BOOT_CPUID_MAX_BYTES + 1) >
+            XLC_BOOT_CPUID_MAX_BYTES)
+        return xlc_fail(err, E2BIG, "boot cpuid option longer than %u "
+                        "bytes, the limit", XLC_BOOT_CPUID_MAX_BYTES);
     if (o->boot_cpuid && xfs_parse_boot_cpuid(o->boot_cpuid, hv, &pos))
         return bad_boot_cpuid(o->boot_cpuid, pos, err);
     return 0;

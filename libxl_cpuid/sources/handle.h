@@ -27,6 +27,9 @@ struct xlc_system_policies;
 
 enum xlc_backend { XLC_BACKEND_AUTO, XLC_BACKEND_XEN, XLC_BACKEND_SIM };
 
+/* A boot cpuid= list longer than this is refused (-E2BIG). */
+#define XLC_BOOT_CPUID_MAX_BYTES 4096u
+
 struct xlc_open_opts {
     enum xlc_backend backend;
     const char *cpuid_file;      /* sim source: dump file; NULL = live CPU */

@@ -60,8 +60,17 @@ static int create_beside(const char *path, char *tmp, size_t n,
                     "beside it", path);
 }
 
-static int write_all(int fd, const char *p, size_t len)
+/*
+ * The new file keeps the mode of the one it replaces (a private file
+ * stays private); the bytes reach the disk before the rename.
+ */
+static int write_all(int fd, const char *path, const char *p, size_t len)
 {
+    struct stat old;
+
+    if (!lstat(path, &old) && S_ISREG(old.st_mode) &&
+        fchmod(fd, old.st_mode & 07777))
+        return errno;
     while (len) {
         ssize_t w = write(fd, p, len);
 
@@ -73,6 +82,35 @@ static int write_all(int fd, const char *p, size_t len)
         len -= (size_t)w;
     }
     return fsync(fd) ? errno : 0;
+}
+
+/* The rename itself reaches the disk with its directory. */
+static void sync_dir(const char *path)
+{
+    char *dir = dir_of(path);
+    int fd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+    free(dir);
+}
+
+static int write_failed(const char *path, int e, xlc_error *err)
+{
+    if (e == EISDIR)
+        return xlc_fail(err, EISDIR, "%s: is a directory", path);
+    /*
+     * A file past the size limit (RLIMIT_FSIZE) is not the input's fault:
+     * an I/O error, as a full disk is (the tool exits 5 for both).
+     */
+    if (e == EFBIG) {
+        xlc_fail(err, EIO, "%s: write failed: %s (the file size limit)",
+                 path, strerror(e));
+        return -EIO;
+    }
+    return xlc_fail(err, e, "%s: write failed: %s", path, strerror(e));
 }
 
 int xlc_file_write_atomic(const char *path, const void *data, size_t len,
@@ -89,7 +127,7 @@ int xlc_file_write_atomic(const char *path, const void *data, size_t len,
         free(tmp);
         return fd;
     }
-    e = write_all(fd, data, len);
+    e = write_all(fd, path, data, len);
     if (close(fd) && !e)
         e = errno;
     if (!e && rename(tmp, path))
@@ -97,10 +135,9 @@ int xlc_file_write_atomic(const char *path, const void *data, size_t len,
     if (e) {
         unlink(tmp);
         free(tmp);
-        if (e == EISDIR)
-            return xlc_fail(err, EISDIR, "%s: is a directory", path);
-        return xlc_fail(err, e, "%s: write failed: %s", path, strerror(e));
+        return write_failed(path, e, err);
     }
     free(tmp);
+    sync_dir(path);
     return 0;
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "escape.h"
 
 int xlc_fail(xlc_error *err, int code, const char *fmt, ...)
 {
@@ -13,6 +14,8 @@ int xlc_fail(xlc_error *err, int code, const char *fmt, ...)
         va_start(ap, fmt);
         vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
         va_end(ap);
+        /* Whatever of the input the message quotes is shown safely. */
+        xlc_escape_in_place(err->msg, sizeof(err->msg));
         err->code = code;
     }
     return -code;
@@ -37,6 +40,7 @@ void xlc_error_prefix(xlc_error *err, const char *fmt, ...)
     /* Truncation of the tail is acceptable: the prefix says where. */
     memcpy(err->msg + n, old, sizeof(err->msg) - (size_t)n - 1);
     err->msg[sizeof(err->msg) - 1] = '\0';
+    xlc_escape_in_place(err->msg, sizeof(err->msg));
 }
 
 void xlc_error_clear(xlc_error *err)

@@ -6,7 +6,9 @@
  * (-EINVAL for bad input, -ENOMEM, -ENOENT, -ENODEV for an unusable backend,
  * ...), and, when the caller passed an xlc_error, fills it with that code
  * and a message saying what was wrong and where (file:line, token).  The
- * library never prints and never exits.
+ * library never prints and never exits.  Every message is escaped as text
+ * when recorded (escape.h): control bytes, and bytes that are not UTF-8,
+ * from the input it quotes never reach a terminal or a report as they are.
  */
 #ifndef LIBXL_CPUID_ERROR_H
 #define LIBXL_CPUID_ERROR_H

@@ -66,22 +66,6 @@ void xlc_buf_putc(struct xlc_buf *b, char c)
     b->s[b->len] = '\0';
 }
 
-void xlc_buf_json_str(struct xlc_buf *b, const char *s)
-{
-    xlc_buf_putc(b, '"');
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-
-        if (c == '"' || c == '\\')
-            xlc_buf_printf(b, "\\%c", c);
-        else if (c < 0x20)
-            xlc_buf_printf(b, "\\u%04x", c);
-        else
-            xlc_buf_putc(b, (char)c);
-    }
-    xlc_buf_putc(b, '"');
-}
-
 void xlc_buf_xml_str(struct xlc_buf *b, const char *s)
 {
     for (; *s; s++) {

@@ -26,7 +26,11 @@ void xlc_buf_printf(struct xlc_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void xlc_buf_puts(struct xlc_buf *b, const char *s);
 void xlc_buf_putc(struct xlc_buf *b, char c);
-/* Append s as a JSON string literal, quotes and escapes included. */
+/*
+ * Append s as a JSON string literal, quotes and escapes included; bytes
+ * that are not UTF-8 are written as the text \xNN, so the output is
+ * always valid UTF-8 (escape.h, where it lives).
+ */
 void xlc_buf_json_str(struct xlc_buf *b, const char *s);
 /* Append s with XML's five special characters escaped. */
 void xlc_buf_xml_str(struct xlc_buf *b, const char *s);

@@ -180,8 +180,7 @@ static int load(const char *source, enum xlc_guest_type type,
     case XLC_INPUT_FEATURESET:
         return from_featureset_text("featureset", source, s, err);
     case XLC_INPUT_NONE:
-        return xlc_fail(err, ENOENT, "'%s': no such file, not @live, and "
-                        "not a featureset (xxxxxxxx:xxxxxxxx:...)", source);
+        return xlc_input_none(source, err);
     case XLC_INPUT_STREAM:
         return from_stream(source, type, s, err);
     case XLC_INPUT_POLICY_FILE:

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "viridian.h"
+#include "../util/escape.h"
 #include "../xl/xl-cfg-value.h"
 
 #define ALL_BITS (~(uint64_t)0)      /* libxl_bitmap_set_any on 64 bits */
@@ -153,7 +154,11 @@ int xlc_viridian_xl_parse(const char *setting, struct xlc_viridian_xl *out,
         *item = 0;
     rc = xlc_cfg_value_parse(setting, &v, err);
     if (rc) {
-        xlc_error_prefix(err, "viridian=%s: xl cannot read it", setting);
+        char shown[80 * 6 + 4];
+
+        xlc_error_prefix(err, "viridian=%s: xl cannot read it",
+                         xlc_quote(shown, sizeof(shown), setting,
+                                   strlen(setting), 80, NULL));
         return rc;
     }
     if (v.kind == XLC_CFG_STRING)

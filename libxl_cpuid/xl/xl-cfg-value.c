@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "xl-cfg-value.h"
+#include "../util/escape.h"
+#include "../util/read-file.h"
 #include "../util/strbuf.h"
 
 enum tok {
@@ -76,18 +78,9 @@ static int fail(struct lexer *lx, size_t at, const char *fmt, const char *what)
 static const char *near(const struct lexer *lx, size_t at, char *buf,
                         size_t n)
 {
-    size_t k = 0;
-
-    for (size_t i = at; i < lx->len && k + 5 < n && k < 16; i++) {
-        unsigned char c = (unsigned char)lx->s[i];
-
-        if (c >= 0x20 && c < 0x7f)
-            buf[k++] = (char)c;
-        else
-            k += (size_t)snprintf(buf + k, n - k, "\\x%02x", c);
-    }
-    buf[k] = '\0';
-    return k ? buf : "end of text";
+    if (at >= lx->len)
+        return "end of text";
+    return xlc_quote(buf, n, lx->s + at, lx->len - at, 16, "'");
 }
 
 static bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
@@ -138,7 +131,7 @@ static const struct { char c; enum tok t; } singles[] = {
 
 static int lex_error(struct lexer *lx, size_t i)
 {
-    char buf[80];
+    char buf[112];
 
     return fail(lx, i, "lexical error near '%s' (not valid xl.cfg syntax "
                 "outside quotes)", near(lx, i, buf, sizeof(buf)));
@@ -287,7 +280,7 @@ static int dequote(struct lexer *lx, size_t open, size_t close, char **out)
 
 static int syntax(struct lexer *lx, const char *expected)
 {
-    char buf[80], msg[200];
+    char buf[112], msg[240];
 
     snprintf(msg, sizeof(msg), "syntax error near '%s': expected %s",
              near(lx, lx->start, buf, sizeof(buf)), expected);
@@ -577,43 +570,26 @@ int xlc_cfg_file_parse(const char *source, const char *text, size_t len,
     return rc;
 }
 
+const struct xlc_input_limits xlc_cfg_limits = {
+    "an xl domain config", XLC_CFG_MAX_FILE, XLC_CFG_MAX_LEN,
+};
+
 int xlc_cfg_file_load(const char *path, struct xlc_cfg_file *out,
                       xlc_error *err)
 {
-    FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
-    size_t cap = 4096, len = 0, got;
-    char *text = malloc(cap);
+    bool is_stdin = !strcmp(path, "-");
+    const char *name = is_stdin ? "<stdin>" : path;
+    char *text;
+    size_t len;
     int rc;
 
     memset(out, 0, sizeof(*out));
-    if (!f || !text) {
-        int e = f ? ENOMEM : errno;
-
-        free(text);
-        return xlc_fail(err, e, "%s: cannot open: %s", path, strerror(e));
-    }
-    while ((got = fread(text + len, 1, cap - len, f)) > 0) {
-        len += got;
-        if (len > XLC_CFG_MAX_FILE)
-            break;
-        if (len == cap) {
-            char *more = realloc(text, cap * 2);
-
-            if (!more)
-                break;
-            text = more;
-            cap *= 2;
-        }
-    }
-    rc = ferror(f) ? xlc_fail(err, EIO, "%s: read error", path)
-         : len > XLC_CFG_MAX_FILE
-             ? xlc_fail(err, E2BIG, "%s: more than %u bytes: the limit for "
-                        "an xl config", path, XLC_CFG_MAX_FILE)
-         : len == cap ? xlc_fail(err, ENOMEM, "out of memory")
-         : xlc_cfg_file_parse(strcmp(path, "-") ? path : "<stdin>", text,
-                              len, out, err);
-    if (f != stdin)
-        fclose(f);
+    rc = is_stdin ? xlc_read_stream(stdin, name, &xlc_cfg_limits, &text,
+                                    &len, err)
+                  : xlc_read_input(path, &xlc_cfg_limits, &text, &len, err);
+    if (rc)
+        return rc;
+    rc = xlc_cfg_file_parse(name, text, len, out, err);
     free(text);
     return rc;
 }

@@ -41,6 +41,7 @@
 #include <stddef.h>
 
 #include "../util/error.h"
+#include "../util/read-file.h"
 
 #define XLC_CFG_MAX_LEN   65536u
 #define XLC_CFG_MAX_DEPTH 64u
@@ -91,6 +92,8 @@ void xlc_cfg_value_free(struct xlc_cfg_value *v);
  */
 #define XLC_CFG_MAX_FILE     (1u << 20)
 #define XLC_CFG_MAX_SETTINGS 4096u
+/* The file limits as every reader states them (util/read-file.h). */
+extern const struct xlc_input_limits xlc_cfg_limits;
 
 struct xlc_cfg_setting {
     char *name;
@@ -109,7 +112,8 @@ struct xlc_cfg_file {
 /* Parse len bytes of text; source names it in messages. */
 int xlc_cfg_file_parse(const char *source, const char *text, size_t len,
                        struct xlc_cfg_file *out, xlc_error *err);
-/* Read and parse a file ("-": standard input). */
+/* Read and parse a file ("-": standard input): an empty one, a directory
+ * or one past xlc_cfg_limits is refused with what it is. */
 int xlc_cfg_file_load(const char *path, struct xlc_cfg_file *out,
                       xlc_error *err);
 /* The setting xl reads for name (the last of that name), or NULL. */

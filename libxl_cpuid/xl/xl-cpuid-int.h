@@ -28,6 +28,9 @@ struct xlc_xl_item_tokens {
     struct xlc_xl_field field;     /* accepted: where NAME lands */
 };
 
+/* -E2BIG when s is longer than XLC_XL_CPUID_MAX_BYTES, else 0. */
+int xlc_xl_cpuid_check_len(const char *s, xlc_error *err);
+
 /*
  * Every word of a libxl-form string after "host", accepted or not, as
  * xlc_xl_cpuid_parse() reads it (none when the first word is not "host").

@@ -35,6 +35,7 @@
 
 #include "../names/feature-names.h"
 #include "xl-cpuid-int.h"
+#include "../util/escape.h"
 
 static const char ALL_X[] = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
 
@@ -82,9 +83,21 @@ static void place(char *mask, const struct xlc_xl_name *f, char *flags,
 static int bad_value(int *rc, xlc_error *err, size_t klen, const char *item,
                      const char *val, const char *want)
 {
+    char shown[64 * 6 + 4];
+
     *rc = XLC_XL_BAD_VALUE;
     return xlc_fail(err, EINVAL, "'%.*s': bad value '%s' (%s)", (int)klen,
-                    item, val, want);
+                    item, xlc_quote(shown, sizeof(shown), val, strlen(val),
+                                    64, "'"),
+                    want);
+}
+
+int xlc_xl_cpuid_check_len(const char *s, xlc_error *err)
+{
+    if (strnlen(s, XLC_XL_CPUID_MAX_BYTES + 1) <= XLC_XL_CPUID_MAX_BYTES)
+        return 0;
+    return xlc_fail(err, E2BIG, "cpuid= string longer than %u KiB, the "
+                    "limit (an xl.cfg line)", XLC_XL_CPUID_MAX_BYTES >> 10);
 }
 
 static int add_cpuid(struct xlc_xl_cpuid *l, const struct xlc_xl_name *f,
@@ -192,8 +205,12 @@ static int read_item(struct xlc_xl_cpuid *l, const char *item,
 
     *libxl_rc = 0;
     if (!eq) {
+        char shown[64 * 6 + 4];
+
         *libxl_rc = XLC_XL_NO_EQUALS;
-        return xlc_fail(err, EINVAL, "'%s': missing '='", item);
+        return xlc_fail(err, EINVAL, "'%s': missing '='",
+                        xlc_quote(shown, sizeof(shown), item, strlen(item),
+                                  64, "'"));
     }
     size_t klen = (size_t)(eq - item);
     tok->value = (struct xlc_xl_token){ klen + 1, strlen(eq + 1), 0 };
@@ -267,6 +284,8 @@ int xlc_xl_cpuid_parse(struct xlc_xl_cpuid *l, const char *str,
         libxl_rc = &dummy_rc;
     *item_no = 0;
     *libxl_rc = 0;
+    if (xlc_xl_cpuid_check_len(str, err))
+        return -E2BIG;
     if (!host_first(str, &w, &len)) {
         *item_no = 1;
         *libxl_rc = XLC_XL_NOT_HOST;
@@ -294,7 +313,7 @@ int xlc_xl_cpuid_tokens(const char *str, struct xlc_xl_item_tokens **items,
 
     *items = NULL;
     *nr = 0;
-    if (!host_first(str, &w, &len))
+    if (xlc_xl_cpuid_check_len(str, NULL) || !host_first(str, &w, &len))
         return 0;
     /* A word is at least one character and a ',': this many at most. */
     *items = calloc(strlen(str) / 2 + 1, sizeof(**items));

@@ -33,12 +33,17 @@
 #include <string.h>
 
 #include "xl-cpuid-int.h"
+#include "../util/escape.h"
 
 static int fail_at(int *rc, int code, xlc_error *err, const char *str,
                    const char *at, const char *what)
 {
+    char shown[80 * 6 + 4];
+
     *rc = code;
-    return xlc_fail(err, EINVAL, "xend cpuid '%s': column %zu: %s", str,
+    return xlc_fail(err, EINVAL, "xend cpuid '%s': column %zu: %s",
+                    xlc_quote(shown, sizeof(shown), str, strlen(str), 80,
+                              "'"),
                     (size_t)(at - str) + 1, what);
 }
 
@@ -164,6 +169,8 @@ int xlc_xl_cpuid_parse_xend(struct xlc_xl_cpuid *l, const char *str,
 {
     int dummy;
 
+    if (xlc_xl_cpuid_check_len(str, err))
+        return -E2BIG;
     return read_xend(l, str, NULL, libxl_rc ? libxl_rc : &dummy, err);
 }
 
@@ -174,6 +181,8 @@ int xlc_xl_cpuid_xend_tokens(const char *str, struct xlc_xend_tokens *out,
     int rc, r;
 
     memset(out, 0, sizeof(*out));
+    if (xlc_xl_cpuid_check_len(str, NULL))
+        return 0;
     r = read_xend(&probe, str, out, &rc, NULL);
     xlc_xl_cpuid_free(&probe);
     if (r == -ENOMEM) {

@@ -127,6 +127,12 @@ int xlc_xl_cpuid_parse_item(struct xlc_xl_cpuid *l, const char *item,
                             int *libxl_rc, xlc_error *err);
 
 /*
+ * A cpuid= string is at most XLC_XL_CPUID_MAX_BYTES long (an xl.cfg line
+ * holds no more): longer is -E2BIG, before anything is read.
+ */
+#define XLC_XL_CPUID_MAX_BYTES (64u << 10)
+
+/*
  * The whole libxl-form string as xl splits it: words separated by ','
  * (empty words skipped, as strtok does), the first must be "host", each
  * other one an item.  Stops at the first bad item: *item_no is its

@@ -484,11 +484,16 @@ static void batch_limits(void **state)
     b = (struct xlc_buf){ 0 };
     xlc_buf_puts(&b, "<cpu><model>m</model>");
     for (int k = 0; k < 100000; k++)
-        xlc_buf_printf(&b, "<feature name='f%d'/>", k);
+        xlc_buf_printf(&b, "<feature name='f%d'/>\n", k);
     xlc_buf_puts(&b, "</cpu>\n");
     assert_int_equal(each_rc(b.s, &features, &err), -EINVAL);
     assert_non_null(strstr(err.msg, "more than 100000 elements in one "
                                     "record"));
+    /* All on one line, the line limit (1 MiB) comes first. */
+    for (char *nl = b.s; (nl = strchr(nl, '\n'));)
+        *nl = ' ';
+    assert_int_equal(each_rc(b.s, &features, &err), -E2BIG);
+    assert_non_null(strstr(err.msg, ":1: line longer than 1048576 bytes"));
     xlc_buf_free(&b);
 
     assert_int_equal(each_rc("<!DOCTYPE cpu [<!ENTITY a 'b'>]><cpu/>",

@@ -150,12 +150,39 @@ static void json_output(void **state)
     assert_non_null(strstr(out, "\"ebx\": \"0x000027ab\""));
 }
 
+/* A stream without CPUID records: what a Xen before 4.14 saved. */
+static void put_old_stream(const char *name)
+{
+    struct xlc_policy_entries none = { 0 };
+    char path[PATH_MAX];
+    xlc_error err = { 0 };
+    uint8_t *buf;
+    size_t len;
+    FILE *f;
+
+    assert_int_equal(xlc_stream_write_standalone(XFS_STREAM_DOM_X86_PV,
+                                                 &none, &buf, &len, &err), 0);
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    assert_int_equal(fwrite(buf, 1, len, f), len);
+    fclose(f);
+    free(buf);
+}
+
 static void no_policy_stream(void **state)
 {
     (void)state;
+    /* A policy file without leaves is refused (it was recorded as such a
+     * stream, which a restore then took for an old guest's). */
     put_file("none.json",
              "{ \"format\": \"xen-cpu-policy\", \"version\": 1 }");
-    assert_int_equal(run("record --type pv -o old.stream none.json"), 0);
+    assert_int_equal(run("record --type pv -o old.stream none.json"), 2);
+    assert_non_null(strstr(out, "none.json: no CPUID leaves (\"cpuid\" is "
+                                "missing)"));
+    assert_int_equal(run("level none.json"), 2);
+    assert_non_null(strstr(out, "none.json: no CPUID leaves"));
+    put_old_stream("old.stream");
     assert_int_equal(run("restore-check --cpuid " DUMPS
                          "AuthenticAMD0A10F11_K19_Genoa_01.xml old.stream"), 0);
     assert_non_null(strstr(out, "policy: no CPUID record: checked with Xen "

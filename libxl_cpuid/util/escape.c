@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "escape.h"
+
+/*
+ * The length of the well-formed UTF-8 sequence at s (1 to 4) and its code
+ * point, or 0 when the bytes there are not one: a stray continuation
+ * byte, a truncated sequence, an overlong form, a surrogate, or a code
+ * point past U+10FFFF.
+ */
+static size_t utf8_char(const unsigned char *s, size_t len, uint32_t *cp)
+{
+    static const uint32_t min[5] = { 0, 0, 0x80, 0x800, 0x10000 };
+    size_t n;
+    uint32_t c;
+
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    }
+    if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+        n = 2;
+        c = s[0] & 0x1f;
+    } else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+        n = 3;
+        c = s[0] & 0x0f;
+    } else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+        n = 4;
+        c = s[0] & 0x07;
+    } else {
+        return 0;
+    }
+    if (n > len)
+        return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        c = (c << 6) | (s[i] & 0x3f);
+    }
+    if (c < min[n] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+        return 0;
+    *cp = c;
+    return n;
+}
+
+/* Code points that are valid but invisible or that reorder or break the
+ * text around them on a terminal. */
+static bool unsafe_code_point(uint32_t c)
+{
+    return (c >= 0x80 && c <= 0x9f) || (c >= 0x200b && c <= 0x200f) ||
+           (c >= 0x2028 && c <= 0x202e) || (c >= 0x2060 && c <= 0x2069) ||
+           c == 0x061c || c == 0xfeff;
+}
+
+/*
+ * The escaped form of the character at s into out (at most 8 bytes, not
+ * NUL-terminated): its length; *used gets the input bytes it stands for.
+ */
+static size_t piece(const unsigned char *s, size_t len, size_t *used,
+                    enum xlc_escape_mode mode, const char *also, char *out)
+{
+    uint32_t cp;
+    size_t n = utf8_char(s, len, &cp);
+
+    *used = n ? n : 1;
+    if (!n) /* not UTF-8: the byte's value, as text in both modes */
+        return (size_t)sprintf(out, mode == XLC_ESCAPE_JSON ? "\\\\x%02x"
+                                                            : "\\x%02x",
+                               s[0]);
+    if (mode == XLC_ESCAPE_JSON) {
+        if (cp == '"' || cp == '\\')
+            return (size_t)sprintf(out, "\\%c", (char)cp);
+        if (cp < 0x20)
+            return (size_t)sprintf(out, "\\u%04x", (unsigned int)cp);
+    } else if (mode == XLC_ESCAPE_REPORT && (cp == '\n' || cp == '\t')) {
+        /* kept as they are */
+    } else if (cp < 0x20 || cp == 0x7f ||
+               (cp < 0x80 && also && strchr(also, (int)cp))) {
+        return (size_t)sprintf(out, "\\x%02x", (unsigned int)cp);
+    } else if (unsafe_code_point(cp)) {
+        return (size_t)sprintf(out, "\\u%04x", (unsigned int)cp);
+    }
+    memcpy(out, s, n);
+    return n;
+}
+
+/* Plain ASCII that mode writes as it is. */
+static bool plain(unsigned char c, enum xlc_escape_mode mode,
+                  const char *also)
+{
+    if (mode == XLC_ESCAPE_REPORT && (c == '\n' || c == '\t'))
+        return true;
+    if (c < 0x20 || c >= 0x7f)
+        return false;
+    if (mode == XLC_ESCAPE_JSON)
+        return c != '"' && c != '\\';
+    return !also || !strchr(also, c);
+}
+
+void xlc_buf_escape(struct xlc_buf *b, const char *s, size_t len,
+                    enum xlc_escape_mode mode, const char *also)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    char out[8];
+
+    for (size_t i = 0, used; i < len; i += used) {
+        size_t n;
+
+        if (plain(p[i], mode, also)) {
+            /* A run of plain text in one append. */
+            for (used = 1; i + used < len && plain(p[i + used], mode, also);
+                 used++)
+                ;
+            xlc_buf_printf(b, "%.*s", (int)used, s + i);
+            continue;
+        }
+        n = piece(p + i, len - i, &used, mode, also, out);
+        xlc_buf_printf(b, "%.*s", (int)n, out);
+    }
+}
+
+size_t xlc_utf8_incomplete_tail(const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+
+    for (size_t back = 1; back <= 3 && back <= len; back++) {
+        unsigned char c = u[len - back];
+        size_t need = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef
+                      ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+
+        if ((c & 0xc0) == 0x80)
+            continue;           /* a continuation byte: look further back */
+        return need > back ? back : 0;
+    }
+    return 0;
+}
+
+/* Declared in strbuf.h, where the library's writers look for it. */
+void xlc_buf_json_str(struct xlc_buf *b, const char *s)
+{
+    xlc_buf_putc(b, '"');
+    xlc_buf_escape(b, s, strlen(s), XLC_ESCAPE_JSON, NULL);
+    xlc_buf_putc(b, '"');
+}
+
+/* Escape s[0..len) into buf[0..size), whole pieces only; the length. */
+static size_t escape_into(char *buf, size_t size, const char *s, size_t len,
+                          const char *also, size_t *consumed)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t k = 0, i = 0, used;
+    char out[8];
+
+    while (i < len) {
+        size_t n = piece(p + i, len - i, &used, XLC_ESCAPE_TEXT, also, out);
+
+        if (k + n + 1 > size)
+            break;
+        memcpy(buf + k, out, n);
+        k += n;
+        i += used;
+    }
+    buf[k] = '\0';
+    *consumed = i;
+    return k;
+}
+
+const char *xlc_quote(char *buf, size_t size, const char *s, size_t len,
+                      size_t show, const char *also)
+{
+    size_t consumed, k;
+
+    if (!size)
+        return buf;
+    if (show > len)
+        show = len;
+    /* Cut between characters, not inside one. */
+    for (int back = 0; back < 3 && show && show < len &&
+                       ((unsigned char)s[show] & 0xc0) == 0x80; back++)
+        show--;
+    k = escape_into(buf, size > 3 ? size - 3 : size, s, show, also,
+                    &consumed);
+    if (consumed < len && size > 3)
+        memcpy(buf + k, "...", 4);
+    return buf;
+}
+
+bool xlc_escape_clean(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t used;
+    char out[8];
+
+    for (size_t i = 0; i < len; i += used) {
+        size_t n;
+
+        if (p[i] >= 0x20 && p[i] < 0x7f) {
+            used = 1;
+            continue;
+        }
+        n = piece(p + i, len - i, &used, XLC_ESCAPE_TEXT, NULL, out);
+        if (n != used || memcmp(out, p + i, n))
+            return false;
+    }
+    return true;
+}
+
+void xlc_escape_in_place(char *buf, size_t size)
+{
+    char tmp[4096];
+    size_t len = strnlen(buf, size), consumed;
+
+    if (xlc_escape_clean(buf, len))
+        return;
+    if (size > sizeof(tmp))
+        size = sizeof(tmp);
+    escape_into(tmp, size, buf, len, NULL, &consumed);
+    memcpy(buf, tmp, strlen(tmp) + 1);
+}
