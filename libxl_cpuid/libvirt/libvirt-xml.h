@@ -27,6 +27,9 @@
 
 #include "../util/error.h"
 
+/* Internal: not exported from libxl_cpuid.so. */
+#pragma GCC visibility push(hidden)
+
 /* Limits; libvirt's own files are far below every one of them. */
 #define XLC_XML_MAX_BYTES (4u << 20)   /* whole document */
 #define XLC_XML_MAX_DEPTH 32u          /* element nesting */
@@ -112,5 +115,7 @@ int xlc_xml_u32(const xmlNode *n, const char *attr, bool required,
 int xlc_xml_enum(const xmlNode *n, const char *attr,
                  const char *const *values, int dflt, int *idx,
                  xlc_error *err);
+
+#pragma GCC visibility pop
 
 #endif /* LIBXL_CPUID_LIBVIRT_XML_H */

@@ -11,6 +11,9 @@
 
 #include "error.h"
 
+/* Internal: not exported from libxl_cpuid.so. */
+#pragma GCC visibility push(hidden)
+
 /*
  * The file's bytes, NUL-terminated (free() *text), *len of them.  Fails
  * with the errno and "PATH: cannot open: REASON", -EFBIG "PATH: larger
@@ -19,5 +22,7 @@
  */
 int xlc_read_file(const char *path, size_t max, char **text, size_t *len,
                   xlc_error *err);
+
+#pragma GCC visibility pop
 
 #endif /* LIBXL_CPUID_READ_FILE_H */
