@@ -10,6 +10,8 @@
  * featureset and cpuid= string on the first host; and the
  * libxl_cpuid_policy_list it built is the list libxenlight itself builds
  * from that string (libxl_cpuid_parse_config, tests/helpers/xl-oracle.h).
+ * The short program in README.md's library section (its ```c block) is
+ * built the same way and must print model's cpuid= string for its <cpu>.
  * (make install into a staging directory: tests/helpers/install-stage.h.)
  */
 #include <errno.h>
@@ -35,8 +37,9 @@
 #define HOST1 "GenuineIntel0050654_SkylakeXeon"
 #define HOST2 "GenuineIntel0050657_CascadeLakeXeon"
 
-/* The program's output: built and run once, for every test. */
-static char *driver_out;
+/* The programs' output: built and run once, for every test. */
+static char *driver_out, *readme_out;
+static int readme_status;
 
 static char *dump_path(const char *name)
 {
@@ -100,35 +103,71 @@ static yajl_val tool_json(const char *args, int want_status)
     return top;
 }
 
+/* Build src (an absolute path) into exe as a driver author would: strict
+ * C11, from outside the tree, with pkg-config's flags only. */
+static int build(const char *src, const char *exe)
+{
+    int st;
+    char *out = inst_run(&st, "cd / && cc -std=c11 -Wall -Wextra -Werror "
+                         "-pedantic %s $(%s pkg-config --cflags libxl_cpuid "
+                         "xenlight) '%s' -o '%s' $(%s pkg-config --libs "
+                         "libxl_cpuid xenlight)", inst_san_cflags(),
+                         inst_pkg_env(), src, exe, inst_pkg_env());
+
+    if (st != 0)
+        fprintf(stderr, "building %s against the staged install exited "
+                        "%d:\n%s\n", src, st, out);
+    free(out);
+    return st ? -1 : 0;
+}
+
+/* The ```c block of README.md's library section. */
+static char *readme_program(void)
+{
+    char *md = inst_read_file("README.md"), *prog;
+    const char *p = strstr(md, "\n## The library\n"), *end;
+
+    assert_non_null(p);
+    p = strstr(p, "\n```c\n");
+    assert_non_null(p);
+    p += strlen("\n```c\n");
+    end = strstr(p, "\n```\n");
+    assert_non_null(end);
+    prog = inst_fmt("%.*s\n", (int)(end - p), p);
+    free(md);
+    return prog;
+}
+
 static int build_and_run(void **state)
 {
-    char *exe, *out, *h1, *h2;
+    char *exe, *h1, *h2, *src, *readme_src, *readme_exe, *prog;
     int st;
 
     if (inst_setup(state))
         return -1;
     exe = inst_fmt("%s/driver-example", inst_tmp());
+    src = inst_fmt("%s/%s", getcwd((char[PATH_MAX]){ 0 }, PATH_MAX),
+                   DRIVER_SRC);
+    readme_src = inst_fmt("%s/guest.c", inst_tmp());
+    readme_exe = inst_fmt("%s/guest", inst_tmp());
+    prog = readme_program();
+    inst_write_file(readme_src, prog);
     h1 = dump_path(HOST1);
     h2 = dump_path(HOST2);
-    /* From outside the tree: only the staged headers can be found. */
-    out = inst_run(&st, "cd / && cc -std=c11 -Wall -Wextra -Werror -pedantic "
-                   "%s $(%s pkg-config --cflags libxl_cpuid xenlight) "
-                   "'%s/%s' -o '%s' $(%s pkg-config --libs libxl_cpuid "
-                   "xenlight)", inst_san_cflags(), inst_pkg_env(),
-                   getcwd((char[PATH_MAX]){ 0 }, PATH_MAX), DRIVER_SRC, exe,
-                   inst_pkg_env());
-    if (st != 0) {
-        fprintf(stderr, "building %s against the staged install exited "
-                        "%d:\n%s\n", DRIVER_SRC, st, out);
+    if (build(src, exe) || build(readme_src, readme_exe))
         return -1;
-    }
-    free(out);
     driver_out = inst_run(&st, "LD_LIBRARY_PATH='%s/usr/lib' '%s' '%s' '%s'",
                           inst_tmp(), exe, h1, h2);
     if (st != 0) {
         fprintf(stderr, "%s exited %d:\n%s\n", exe, st, driver_out);
         return -1;
     }
+    readme_out = inst_run(&readme_status, "LD_LIBRARY_PATH='%s/usr/lib' "
+                          "'%s' '%s'", inst_tmp(), readme_exe, h1);
+    free(prog);
+    free(readme_exe);
+    free(readme_src);
+    free(src);
     free(h2);
     free(h1);
     free(exe);
@@ -137,6 +176,7 @@ static int build_and_run(void **state)
 
 static int teardown(void **state)
 {
+    free(readme_out);
     free(driver_out);
     return inst_teardown(state);
 }
@@ -167,31 +207,39 @@ static void pool_is_the_tools(void **state)
     free(h1);
 }
 
+/* The text of the string literal `decl` ("NAME[] =") in C source src,
+ * written as lines "...\n" (no other escapes). */
+static char *literal(const char *src, const char *decl)
+{
+    const char *p = strstr(src, decl);
+    char *text = strdup("");
+
+    assert_non_null(p);
+    assert_non_null(text);
+    for (p = strchr(p, '"'); p && *p == '"'; ) {
+        const char *end = strstr(p, "\\n\"");
+        char *joined;
+
+        assert_non_null(end);
+        joined = inst_fmt("%s%.*s\n", text, (int)(end - p - 1), p + 1);
+        free(text);
+        text = joined;
+        p = end + 3;
+        p += strspn(p, " \n");
+    }
+    assert_null(strchr(text, '\\'));
+    return text;
+}
+
 /* The <cpu> the program held in memory as `name` (its source text, as the
  * tool will read it from a file). */
 static char *cpu_text(const char *name)
 {
     if (!strcmp(name, "domain.xml")) {
-        char *src = inst_read_file(DRIVER_SRC), *text = strdup("");
-        const char *p = strstr(src, "domain_xml[] =");
+        char *src = inst_read_file(DRIVER_SRC);
+        char *text = literal(src, "domain_xml[] =");
 
-        assert_non_null(p);
-        assert_non_null(text);
-        /* The string literal's lines: "...\n" */
-        for (p = strchr(p, '"'); p && *p == '"'; ) {
-            const char *end = strstr(p, "\\n\"");
-            char *joined;
-
-            assert_non_null(end);
-            joined = inst_fmt("%s%.*s\n", text, (int)(end - p - 1), p + 1);
-            free(text);
-            text = joined;
-            p = end + 3;
-            p += strspn(p, " \n");
-        }
         free(src);
-        /* No escapes in it beyond the line ends. */
-        assert_null(strchr(text, '\\'));
         assert_non_null(strstr(text, "<domain"));
         return text;
     }
@@ -270,6 +318,41 @@ static void host_is_the_dump(void **state)
     free(host);
 }
 
+/* README.md's program: model's cpuid= string for its <cpu>. */
+static void readme_program_is_model(void **state)
+{
+    char *prog = readme_program(), *xml = literal(prog, "xml[] =");
+    char *file = inst_fmt("%s/readme-cpu.xml", inst_tmp());
+    char *h1 = dump_path(HOST1);
+    char *args = inst_fmt("model --json --type hvm --cpuid '%s' '%s'", h1,
+                          file);
+    char *want;
+    yajl_val top;
+
+    (void)state;
+    inst_write_file(file, xml);
+    top = tool_json(args, 0);
+    want = inst_fmt("cpuid=\"%s\"\n", json_str(top, "xl_cpuid"));
+    assert_int_equal(readme_status, 0);
+    assert_string_equal(readme_out, want);
+    /* The README shows that output. */
+    {
+        char *md = inst_read_file("README.md");
+
+        if (!strstr(md, want))
+            fail_msg("README.md does not show the program's output %s",
+                     want);
+        free(md);
+    }
+    yajl_tree_free(top);
+    free(want);
+    free(args);
+    free(h1);
+    free(file);
+    free(xml);
+    free(prog);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -277,6 +360,7 @@ int main(void)
         cmocka_unit_test(host_is_the_dump),
         cmocka_unit_test(domain_cpu_in_memory),
         cmocka_unit_test(pool_cpu_in_memory),
+        cmocka_unit_test(readme_program_is_model),
     };
 
     return cmocka_run_group_tests(tests, build_and_run, teardown);
