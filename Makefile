@@ -127,6 +127,8 @@ SIM_PRELOAD  = $(filter-out $(BUILD)/obj/xen-sim/launcher.o, \
 	$(SIM_SRCS:%.c=$(BUILD)/obj/%.o))
 SIMMAP = xen-sim/preload.map
 $(BUILD)/obj/xen-sim/launcher.o: ALL_CFLAGS += -DXEN_SIM_LIBDIR='"$(LIBDIR)"'
+$(BUILD)/obj/xen-sim/launcher.o: ALL_CFLAGS += \
+	-DXEN_SIM_MULTIARCH='"$(shell $(CC) -print-multiarch 2>/dev/null)"'
 
 $(SIM): $(BUILD)/obj/xen-sim/launcher.o $(SIM_CORE) $(LIBA)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
@@ -281,6 +283,9 @@ install: all
 	install -m 0755 $(LIBSO) $(DESTDIR)$(LIBDIR)/libxl_cpuid.so.$(VERSION)
 	ln -sfn libxl_cpuid.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sfn $(SONAME) $(DESTDIR)$(LIBDIR)/libxl_cpuid.so
+	@# The header directory is ours alone: no header of an older install
+	@# (or an older layout) is left behind.
+	rm -rf $(DESTDIR)$(HDRDIR)
 	sh libxl_cpuid/install-headers.sh $(DESTDIR)$(HDRDIR) $(PUBLIC_HDRS)
 	sh libxl_cpuid/pc-file.sh '$(PREFIX)' '$(LIBDIR)' '$(INCLUDEDIR)' \
 	  '$(PKGCONFIGDIR)' '$(VERSION)' '$(PKG_LIBS)' < libxl_cpuid/libxl_cpuid.pc.in \

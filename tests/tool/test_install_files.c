@@ -4,8 +4,8 @@
  * library, pkg-config file, tool and man page, byte-identical to the
  * build; the pkg-config file: -I$(includedir) and -L$(libdir) -lxl_cpuid
  * and nothing else, with a sysroot, with --define-prefix, and for a tree
- * installed with LIBDIR=PREFIX/lib/x86_64-linux-gnu and then moved; and
- * the shared library's ABI: its soname, and an export list that is
+ * installed with LIBDIR=PREFIX/lib/x86_64-linux-gnu and then moved (where
+ * xen-sim still finds its preload); and the shared library's ABI: its soname, and an export list that is
  * exactly the functions and objects the installed headers declare, all
  * in the version node.
  * (make install into a staging directory: tests/helpers/install-stage.h.)
@@ -25,6 +25,7 @@
 #include <cmocka.h>
 
 #include "tests/helpers/install-stage.h"
+#include "tests/helpers/shared-data.h"
 
 /* ---- the files ---- */
 
@@ -205,6 +206,16 @@ static void libdir_multiarch_relocated(void **state)
                     "    printf(\"%u\\n\", bit);\n"
                     "    return 0;\n"
                     "}\n");
+    /* The simulated hypervisor finds its preload there too. */
+    {
+        char *out = inst_run_ok("'%s/usr/bin/xen-sim' --cpuid '%s' -- "
+                                "/usr/lib/xen-4.17/bin/xen-cpuid -p",
+                                moved, shared_dump("GenuineIntel0050654_"
+                                                   "SkylakeXeon"));
+
+        assert_non_null(strstr(out, "Raw policy: "));
+        free(out);
+    }
     for (size_t m = 0; m < 2; m++) {
         char *args = inst_fmt("%s --cflags --libs", modes[m]);
         char *flags = pkg(env, args), *out;
