@@ -9,7 +9,8 @@
 #   make fuzz         libFuzzer targets (clang)
 #   make install      library, headers, pkg-config file, xen-cpuid, xen-sim,
 #                     man pages
-#                     (PREFIX=/usr/local, DESTDIR= for staging)
+#                     (PREFIX=/usr/local, LIBDIR=PREFIX/lib, DESTDIR= for
+#                     staging)
 #   make valgrind     every test program (and the tool they run) under valgrind
 #
 # Sources are picked up by directory, so adding a file needs no edit here.
@@ -64,7 +65,8 @@ SIM   = $(BUILD)/xen-sim
 SIMSO = $(BUILD)/libxen-sim.so
 
 # The shared library's ABI: soname major, real-name version, and the
-# version script exporting only xlc_* and xfs_*.
+# version script exporting what the installed headers declare (xlc_* and
+# xfs_*; internal headers hide theirs).
 VERSION = 0.1.0
 SONAME  = libxl_cpuid.so.0
 LIBMAP  = libxl_cpuid/libxl_cpuid.map
@@ -125,6 +127,8 @@ SIM_PRELOAD  = $(filter-out $(BUILD)/obj/xen-sim/launcher.o, \
 	$(SIM_SRCS:%.c=$(BUILD)/obj/%.o))
 SIMMAP = xen-sim/preload.map
 $(BUILD)/obj/xen-sim/launcher.o: ALL_CFLAGS += -DXEN_SIM_LIBDIR='"$(LIBDIR)"'
+$(BUILD)/obj/xen-sim/launcher.o: ALL_CFLAGS += \
+	-DXEN_SIM_MULTIARCH='"$(shell $(CC) -print-multiarch 2>/dev/null)"'
 
 $(SIM): $(BUILD)/obj/xen-sim/launcher.o $(SIM_CORE) $(LIBA)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
@@ -272,9 +276,11 @@ deps:
 	else echo "deps: all Debian packages present"; fi
 
 # Install: the libraries (real name, soname and development links), the
-# headers the umbrella libxl_cpuid.h pulls in (found by the compiler, laid
-# out as in the tree so their relative includes still resolve) under
-# include/libxl_cpuid/, the pkg-config file, the tool and its man page.
+# public headers (those the umbrella libxl_cpuid.h and libxl-list.h pull
+# in) under include/libxl_cpuid/ with their includes rewritten for that
+# layout (libxl_cpuid/install-headers.sh), the pkg-config file
+# (libxl_cpuid/pc-file.sh: relocatable, whatever LIBDIR), the tool and its
+# man page.
 PREFIX     ?= /usr/local
 DESTDIR    ?=
 BINDIR     ?= $(PREFIX)/bin
@@ -283,7 +289,8 @@ INCLUDEDIR ?= $(PREFIX)/include
 MANDIR     ?= $(PREFIX)/share/man
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 HDRDIR      = $(INCLUDEDIR)/libxl_cpuid
-PUBLIC_HDRS = $(shell $(CC) -x c $(STD) -MM -MT h libxl_cpuid/libxl_cpuid.h | \
+ENTRY_HDRS  = libxl_cpuid/libxl_cpuid.h libxl_cpuid/libxl-list.h
+PUBLIC_HDRS = $(shell $(CC) -x c $(STD) $(PKG_CFLAGS) -MM -MT h $(ENTRY_HDRS) | \
 	sed -e 's/^h://' -e 's/\\//g' | tr ' ' '\n' | grep . | \
 	xargs realpath -m --relative-to=. | grep -v '^\.\./' | sort -u)
 
@@ -294,12 +301,15 @@ install: all
 	install -m 0755 $(LIBSO) $(DESTDIR)$(LIBDIR)/libxl_cpuid.so.$(VERSION)
 	ln -sfn libxl_cpuid.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sfn $(SONAME) $(DESTDIR)$(LIBDIR)/libxl_cpuid.so
-	for h in $(PUBLIC_HDRS); do \
-	  install -D -m 0644 $$h $(DESTDIR)$(HDRDIR)/$$h || exit 1; done
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-	  -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
-	  -e 's|@REQUIRES_PRIVATE@|$(PKGS)|' libxl_cpuid/libxl_cpuid.pc.in \
-	  > $(DESTDIR)$(PKGCONFIGDIR)/libxl_cpuid.pc
+	@# The header directory is ours alone: no header of an older install
+	@# (or an older layout) is left behind.
+	rm -rf $(DESTDIR)$(HDRDIR)
+	sh libxl_cpuid/install-headers.sh $(DESTDIR)$(HDRDIR) $(PUBLIC_HDRS)
+	sh libxl_cpuid/pc-file.sh '$(PREFIX)' '$(LIBDIR)' '$(INCLUDEDIR)' \
+	  '$(PKGCONFIGDIR)' '$(VERSION)' '$(PKG_LIBS)' < libxl_cpuid/libxl_cpuid.pc.in \
+	  > $(DESTDIR)$(PKGCONFIGDIR)/libxl_cpuid.pc.tmp
+	mv $(DESTDIR)$(PKGCONFIGDIR)/libxl_cpuid.pc.tmp \
+	  $(DESTDIR)$(PKGCONFIGDIR)/libxl_cpuid.pc
 	install -m 0755 $(TOOL) $(DESTDIR)$(BINDIR)/xen-cpuid
 	install -m 0644 man/xen-cpuid.1 $(DESTDIR)$(MANDIR)/man1/xen-cpuid.1
 	install -m 0755 $(SIM) $(DESTDIR)$(BINDIR)/xen-sim

@@ -5,8 +5,18 @@
  *     #include <libxl_cpuid/libxl_cpuid.h>
  *     cc prog.c $(pkg-config --cflags --libs libxl_cpuid)
  *
+ * Strict C11; it includes no header from outside the C library.  The
+ * calls that build libxl's own libxl_cpuid_policy_list are in
+ * <libxl_cpuid/libxl-list.h>, which includes this one and Xen's <libxl.h>.
+ * Installed, every header is under $(includedir)/libxl_cpuid/ (this
+ * folder's headers on top, xen/ and public/ below it) and they include
+ * each other by relative paths: -I$(includedir) is the only flag needed.
+ *
  * Two namespaces, both exported by libxl_cpuid.so (version node
- * LIBXL_CPUID_0.1; nothing else is):
+ * LIBXL_CPUID_0.1).  The exported symbols are exactly the functions and
+ * objects the installed headers declare (tests/tool/test_install_files.c):
+ * internal headers put theirs out of sight with
+ * #pragma GCC visibility push(hidden).
  *
  *   xfs_*  the freestanding featureset core (xen/lib, xen/arch): feature
  *          and word tables, static masks, deep dependencies, featureset
@@ -43,10 +53,12 @@
  *           number of words this build knows.
  *
  * Each module header below documents its own calls.  When a module adds a
- * public header, list it here; tests/tool/test_install.c fails until every
- * header is either included below or named internal.
+ * public header, list it here; tests/tool/test_install_headers.c fails
+ * until every header is either installed (included below, or by
+ * libxl-list.h) or named internal.
  *
- * Internal headers, not installed and not part of the API:
+ * Internal headers, not installed and not part of the API (each declares
+ * its functions between #pragma GCC visibility push(hidden) and pop):
  *   libxl_cpuid/sources/cpuid-dump-priv.h
  *   libxl_cpuid/util/atomic-file.h
  *   libxl_cpuid/sources/xen-backend.h
@@ -62,8 +74,6 @@
  *   libxl_cpuid/migration/stream-src.h
  *   libxl_cpuid/util/read-file.h
  *   libxl_cpuid/xl/xl-cpuid-int.h
- *   libxl_cpuid/xl/xen-libxl-list.h (includes Xen's libxl header, GNU C
- *                                    only, so not in this strict C11 one)
  *   xen/lib/static-mask-bits.h xen/lib/deep-deps-table.h (the direct
  *   dependencies, read by the build-time generator only)
  *   xen/arch/policy-guest.h (the hypervisor's side of the policy calls,

@@ -31,6 +31,11 @@
 #ifndef XEN_SIM_LIBDIR
 #define XEN_SIM_LIBDIR "/usr/local/lib"
 #endif
+/* The compiler's multiarch name (x86_64-linux-gnu): Debian's LIBDIR is
+ * PREFIX/lib/MULTIARCH. */
+#ifndef XEN_SIM_MULTIARCH
+#define XEN_SIM_MULTIARCH ""
+#endif
 #define PRELOAD_NAME "libxen-sim.so"
 
 enum { X_USAGE = 1, X_INPUT = 2, X_NOLIB = 3, X_REFUSED = 4 };
@@ -64,7 +69,9 @@ static bool readable(const char *path)
     return access(path, R_OK) == 0;
 }
 
-/* Beside the binary (the build tree), then the installed layout. */
+/* Beside the binary (the build tree), then the installed layout relative
+ * to it (LIBDIR = PREFIX/lib or PREFIX/lib/MULTIARCH, wherever PREFIX was
+ * moved), then the LIBDIR it was built for. */
 static int find_preload(char *out, size_t n)
 {
     const char *env = getenv("XEN_SIM_PRELOAD");
@@ -85,6 +92,12 @@ static int find_preload(char *out, size_t n)
         snprintf(out, n, "%s/../lib/xen-sim/%s", dir, PRELOAD_NAME);
         if (readable(out))
             return 0;
+        if (*XEN_SIM_MULTIARCH) {
+            snprintf(out, n, "%s/../lib/%s/xen-sim/%s", dir,
+                     XEN_SIM_MULTIARCH, PRELOAD_NAME);
+            if (readable(out))
+                return 0;
+        }
     }
     snprintf(out, n, "%s/xen-sim/%s", XEN_SIM_LIBDIR, PRELOAD_NAME);
     return readable(out) ? 0 : -1;

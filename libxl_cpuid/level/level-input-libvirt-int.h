@@ -8,6 +8,9 @@
 
 #include "level-input.h"
 
+/* Internal: not exported from libxl_cpuid.so. */
+#pragma GCC visibility push(hidden)
+
 struct xlc_lv_memo;
 
 /* NULL when out of memory; a NULL memo just means no memo. */
@@ -21,5 +24,7 @@ int xlc_level_host_from_lv_cpu_memo(const struct xlc_cpu_map *map,
                                     enum xlc_guest_type type,
                                     struct xlc_level_host *out,
                                     xlc_error *err);
+
+#pragma GCC visibility pop
 
 #endif

@@ -15,6 +15,9 @@
 
 #include "level.h"
 
+/* Internal: not exported from libxl_cpuid.so. */
+#pragma GCC visibility push(hidden)
+
 #define XLC_NO_NAME UINT32_MAX
 
 typedef uint32_t xlc_row[XFS_COUNT_WORDS];
@@ -81,5 +84,7 @@ void xlc_props_level_finish(struct xlc_props_level *pl);
 /* Summary over the present hosts, optionally skipping one (level-pool.c). */
 void xlc_props_level_of_pool(const xlc_pool *p, size_t skip,
                              struct xlc_props_level *pl);
+
+#pragma GCC visibility pop
 
 #endif /* LIBXL_CPUID_LEVEL_INTERNAL_H */

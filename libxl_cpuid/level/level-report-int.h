@@ -10,6 +10,9 @@
 #include "level-report.h"
 #include "../util/strbuf.h"
 
+/* Internal: not exported from libxl_cpuid.so. */
+#pragma GCC visibility push(hidden)
+
 /* Non-migratable sets, guest level, held-back reasons, opt-ins, guest CPU
  * (level-report-guest.c). */
 int xlc_level_report_guest(struct xlc_level_report *r,
@@ -32,5 +35,7 @@ int xlc_level_report_strings(struct xlc_level_report *r,
 int xlc_level_report_verdicts(struct xlc_level_report *r, xlc_error *err);
 /* "+HOST" what-ifs (level-report-whatif.c). */
 int xlc_level_report_candidates(struct xlc_level_report *r, xlc_error *err);
+
+#pragma GCC visibility pop
 
 #endif /* LIBXL_CPUID_LEVEL_REPORT_INT_H */

@@ -11,6 +11,9 @@
 
 #include "libvirt-cpumap.h"
 
+/* Internal: not exported from libxl_cpuid.so. */
+#pragma GCC visibility push(hidden)
+
 /* A feature named inside a model, resolved once every file is read. */
 struct lv_ref {
     char *name;
@@ -51,5 +54,7 @@ int xlc_lv_map_coords(struct xlc_lv_feature *f);
 
 void xlc_lv_feature_clear(struct xlc_lv_feature *f);
 void xlc_lv_model_clear(struct xlc_lv_model *m);
+
+#pragma GCC visibility pop
 
 #endif /* LIBXL_CPUID_LIBVIRT_CPUMAP_INT_H */

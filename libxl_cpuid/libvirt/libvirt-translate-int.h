@@ -7,6 +7,9 @@
 
 #include "libvirt-translate.h"
 
+/* Internal: not exported from libxl_cpuid.so. */
+#pragma GCC visibility push(hidden)
+
 /* A <feature> of the <cpu>, bound to the map. */
 struct lv_policy_item {
     const struct xlc_lv_feature *f;
@@ -50,5 +53,7 @@ void xlc_lv_bit_label(const struct lv_tr *tr, unsigned int bit,
 
 /* Fill tr->wanted (and model/decoded) from the <cpu> mode. */
 int xlc_lv_start_set(struct lv_tr *tr, xlc_error *err);
+
+#pragma GCC visibility pop
 
 #endif /* LIBXL_CPUID_LIBVIRT_TRANSLATE_INT_H */

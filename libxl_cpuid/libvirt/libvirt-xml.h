@@ -38,6 +38,9 @@
 
 #include "../util/error.h"
 
+/* Internal: not exported from libxl_cpuid.so. */
+#pragma GCC visibility push(hidden)
+
 /* Every limit on an XML input, in one place (the man page's LIMITS). */
 struct xlc_xml_limits {
     size_t max_bytes;           /* the whole document */
@@ -198,5 +201,7 @@ int xlc_xml_u32(const xmlNode *n, const char *attr, bool required,
 int xlc_xml_enum(const xmlNode *n, const char *attr,
                  const char *const *values, int dflt, int *idx,
                  xlc_error *err);
+
+#pragma GCC visibility pop
 
 #endif /* LIBXL_CPUID_LIBVIRT_XML_H */

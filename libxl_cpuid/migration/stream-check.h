@@ -13,6 +13,9 @@
 #include "../../xen/lib/cpu-policy.h"
 #include "stream.h"
 
+/* Internal: not exported from libxl_cpuid.so. */
+#pragma GCC visibility push(hidden)
+
 /*
  * Where entries came from, for messages: `what` names the container
  * ("X86_CPUID_POLICY record", "policy file"); when `has_offset` is set,
@@ -58,5 +61,7 @@ int xlc_entries_apply_as_xen(const struct xlc_policy_entries *e,
                              const struct xlc_entries_origin *msrs_at,
                              struct xfs_cpu_policy *p,
                              struct xlc_stream_notes *notes, xlc_error *err);
+
+#pragma GCC visibility pop
 
 #endif /* LIBXL_CPUID_STREAM_CHECK_H */

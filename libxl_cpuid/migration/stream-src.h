@@ -18,6 +18,9 @@
 
 #include "stream.h"
 
+/* Internal: not exported from libxl_cpuid.so. */
+#pragma GCC visibility push(hidden)
+
 struct xlc_src {
     uint64_t pos;              /* offset of the next byte */
     const uint8_t *mem;        /* memory source */
@@ -78,5 +81,7 @@ bool xlc_xl_save_magic(const void *head, size_t n);
  * set).  *out is zeroed first and freed on error. */
 int xlc_xl_save_parse_src(struct xlc_src *s, struct xlc_stream_info *out,
                           xlc_error *err);
+
+#pragma GCC visibility pop
 
 #endif /* LIBXL_CPUID_STREAM_SRC_H */

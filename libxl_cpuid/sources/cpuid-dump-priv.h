@@ -19,6 +19,9 @@
 
 #include "cpuid-dump.h"
 
+/* Internal: not exported from libxl_cpuid.so. */
+#pragma GCC visibility push(hidden)
+
 /* One entry as read, with where it came from (line 0: no line). */
 struct dump_leaf_in {
     struct xfs_cpuid_leaf l;
@@ -76,5 +79,7 @@ int dump_leaf_cmp(const void *x, const void *y);
  * The whole string must be consumed.  Returns 0 or -1.
  */
 int dump_parse_hex32(const char *s, size_t len, uint32_t *v);
+
+#pragma GCC visibility pop
 
 #endif /* LIBXL_CPUID_CPUID_DUMP_PRIV_H */

@@ -13,6 +13,9 @@
 
 #include "../util/error.h"
 
+/* Internal: not exported from libxl_cpuid.so. */
+#pragma GCC visibility push(hidden)
+
 struct xlc_xen;
 
 /*
@@ -51,5 +54,7 @@ int xlc_xen_domain_entries(struct xlc_xen *x, uint32_t domid,
 /* XEN_SYSCTL_get_cpu_levelling_caps (xen-levelling.c). */
 int xlc_xen_levelling_caps(struct xlc_xen *x, uint32_t *caps,
                            xlc_error *err);
+
+#pragma GCC visibility pop
 
 #endif /* LIBXL_CPUID_XEN_BACKEND_H */

@@ -18,6 +18,9 @@
 
 #include "error.h"
 
+/* Internal: not exported from libxl_cpuid.so. */
+#pragma GCC visibility push(hidden)
+
 /*
  * Write len bytes to path.  Errors name the path: -ENOENT "no such
  * directory 'DIR'", -ENOTDIR, -EACCES, -EISDIR (the path is a
@@ -26,5 +29,7 @@
  */
 int xlc_file_write_atomic(const char *path, const void *data, size_t len,
                           xlc_error *err);
+
+#pragma GCC visibility pop
 
 #endif /* LIBXL_CPUID_ATOMIC_FILE_H */

@@ -24,6 +24,8 @@
 
 #include "error.h"
 
+/* Internal: not exported from libxl_cpuid.so. */
+#pragma GCC visibility push(hidden)
 struct xlc_input_limits {
     const char *what;       /* "a CPUID dump": what the input should be */
     size_t max_bytes;       /* the whole input */
@@ -66,5 +68,7 @@ const char *xlc_size_text(char *buf, size_t n, size_t bytes);
  */
 int xlc_read_file(const char *path, size_t max, char **text, size_t *len,
                   xlc_error *err);
+
+#pragma GCC visibility pop
 
 #endif /* LIBXL_CPUID_READ_FILE_H */

@@ -8,6 +8,9 @@
 
 #include "guest-verdict.h"
 
+/* Internal: not exported from libxl_cpuid.so. */
+#pragma GCC visibility push(hidden)
+
 struct gv_build {
     struct xlc_guest_verdict *v;
     size_t cap_reasons, cap_changes;
@@ -46,5 +49,7 @@ int gv_compat_reason(struct gv_build *b, const struct xfs_compat_reason *r,
 
 /* Xen's name of a feature, or NULL. */
 const char *gv_xen_name(unsigned int feature);
+
+#pragma GCC visibility pop
 
 #endif /* LIBXL_CPUID_GUEST_VERDICT_INT_H */

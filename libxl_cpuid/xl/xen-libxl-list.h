@@ -2,8 +2,9 @@
 /*
  * Our parsed cpuid= list as a real libxl_cpuid_policy_list, built by the
  * installed libxenlight itself (for callers that hand the list to libxl,
- * and to check our parser and JSON against libxl's).  Includes libxl.h:
- * only libxl_cpuid/xen-*.c and tests/ may include this header.
+ * and to check our parser and JSON against libxl's).  Includes Xen's
+ * libxl.h, so it is not in libxl_cpuid.h: programs reach it through
+ * <libxl_cpuid/libxl-list.h>, which says what they need.
  */
 #ifndef LIBXL_CPUID_XEN_LIBXL_LIST_H
 #define LIBXL_CPUID_XEN_LIBXL_LIST_H

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Internal to xl/: the tokens the cpuid= parsers read, for the code that
- * says more about a string than the list does (the notes,
- * xl-cpuid-notes.c).  The grammar is tokenised in one place, the parsers
+ * Internal to xl/: how the parsers build a list, and the tokens they
+ * read, for the code that says more about a string than the list does
+ * (the notes, xl-cpuid-notes.c).  The grammar is tokenised in one place, the parsers
  * (xl-cpuid-parse.c, xl-cpuid-xend.c); what they read is recorded here,
  * so that nothing reads a cpuid= string a second way.
  */
@@ -10,6 +10,21 @@
 #define LIBXL_CPUID_XL_CPUID_INT_H
 
 #include "xl-cpuid.h"
+
+/* Internal: not exported from libxl_cpuid.so. */
+#pragma GCC visibility push(hidden)
+
+/* ---- the list, as the parsers build it (xl-cpuid-list.c) ---- */
+
+/* The entry for (leaf, subleaf), appended if new; NULL on ENOMEM. */
+struct xlc_xl_cpuid_entry *xlc_xl_cpuid_entry_get(struct xlc_xl_cpuid *l,
+                                                  uint32_t leaf,
+                                                  uint32_t subleaf);
+/* The MSR entry, appended all 'x' if new; NULL on ENOMEM. */
+struct xlc_xl_msr_entry *xlc_xl_msr_entry_get(struct xlc_xl_cpuid *l,
+                                              uint32_t index);
+
+/* ---- the tokens ---- */
 
 /* Where a token is, and for a number what strtoul read (before any cut). */
 struct xlc_xl_token {
@@ -55,5 +70,7 @@ struct xlc_xend_tokens {
 int xlc_xl_cpuid_xend_tokens(const char *str, struct xlc_xend_tokens *out,
                              xlc_error *err);
 void xlc_xend_tokens_free(struct xlc_xend_tokens *t);
+
+#pragma GCC visibility pop
 
 #endif /* LIBXL_CPUID_XL_CPUID_INT_H */

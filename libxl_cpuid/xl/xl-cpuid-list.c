@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xl-cpuid.h"
+#include "xl-cpuid-int.h"
 
 void xlc_xl_cpuid_free(struct xlc_xl_cpuid *l)
 {

@@ -264,14 +264,4 @@ int xlc_xl_cpuid_reverse_xend(const uint32_t want[XFS_NR_WORDS],
                               xlc_error *err);
 void xlc_xl_strv_free(char **v);
 
-/* ---- list internals shared by the parsers (xl-cpuid-list.c) ---- */
-
-/* The entry for (leaf, subleaf), appended if new; NULL on ENOMEM. */
-struct xlc_xl_cpuid_entry *xlc_xl_cpuid_entry_get(struct xlc_xl_cpuid *l,
-                                                  uint32_t leaf,
-                                                  uint32_t subleaf);
-/* The MSR entry, appended all 'x' if new; NULL on ENOMEM. */
-struct xlc_xl_msr_entry *xlc_xl_msr_entry_get(struct xlc_xl_cpuid *l,
-                                              uint32_t index);
-
 #endif /* LIBXL_CPUID_XL_CPUID_H */

@@ -157,6 +157,21 @@ void inst_write_file(const char *path, const char *text)
     assert_int_equal(fclose(f), 0);
 }
 
+const char *inst_san_cflags(void)
+{
+    /* A sanitised library needs a sanitised program (runtime first). */
+    return !strcmp(san ? san : "", "1")
+        ? "-fsanitize=address,undefined -fno-omit-frame-pointer" : "";
+}
+
+char *inst_header_path(const char *tree_path)
+{
+    static const char lib[] = "libxl_cpuid/";
+
+    return inst_fmt("%s", strncmp(tree_path, lib, strlen(lib))
+                    ? tree_path : tree_path + strlen(lib));
+}
+
 const char *inst_pkg_env(void)
 {
     static char env[256];
@@ -205,6 +220,12 @@ void inst_list_lines(struct inst_list *l, const char *text)
     }
 }
 
+static char *make_install(int *st, const char *destdir, const char *vars)
+{
+    return inst_run(st, MAKE " BUILD='%s' SAN='%s' DESTDIR='%s' %s install",
+                    build, san, destdir, vars);
+}
+
 int inst_setup(void **state)
 {
     const char *b = getenv("XFS_BUILD");
@@ -231,8 +252,7 @@ int inst_setup(void **state)
                         "exited %d); run it through make test\n", build, st);
         return -1;
     }
-    out = inst_run(&st, MAKE " BUILD='%s' SAN='%s' DESTDIR='%s' PREFIX=/usr "
-                   "install", build, san, tmp);
+    out = make_install(&st, tmp, "PREFIX=/usr");
     if (st != 0) {
         fprintf(stderr, "test_install: make install exited %d:\n%s\n", st,
                 out);
@@ -241,6 +261,17 @@ int inst_setup(void **state)
     }
     free(out);
     return 0;
+}
+
+void inst_install(const char *destdir, const char *vars)
+{
+    int st;
+    char *out = make_install(&st, destdir, vars);
+
+    if (st != 0)
+        fail_msg("make install DESTDIR=%s %s exited %d:\n%s", destdir, vars,
+                 st, out);
+    free(out);
 }
 
 int inst_teardown(void **state)

@@ -15,11 +15,21 @@
 #define INST_VERSION_NODE "LIBXL_CPUID_0.1"
 #define INST_SONAME "libxl_cpuid.so.0"
 #define INST_REALNAME "libxl_cpuid.so.0.1.0"
+/* The two headers a program includes (tree paths; installed as
+ * <libxl_cpuid/libxl_cpuid.h> and <libxl_cpuid/libxl-list.h>). */
 #define INST_UMBRELLA "libxl_cpuid/libxl_cpuid.h"
+#define INST_LIBXL_LIST "libxl_cpuid/libxl-list.h"
 
 /* cmocka group setup and teardown: install, remove the staging tree. */
 int inst_setup(void **state);
 int inst_teardown(void **state);
+
+/*
+ * Another `make install` of the build under test into destdir, with
+ * extra make variables (e.g. "PREFIX=/usr LIBDIR=/usr/lib/x86_64-linux-gnu");
+ * fails the test when it fails.
+ */
+void inst_install(const char *destdir, const char *vars);
 
 /* The staging directory, the build directory, $XFS_SAN. */
 const char *inst_tmp(void);
@@ -42,6 +52,13 @@ bool inst_same_file(const char *a, const char *b);
 void inst_write_file(const char *path, const char *text);
 /* "PKG_CONFIG_PATH=... PKG_CONFIG_SYSROOT_DIR=..." for the staging tree. */
 const char *inst_pkg_env(void);
+/* Compiler flags a test program needs beside pkg-config's: the
+ * sanitizers, when the library under test was built with them. */
+const char *inst_san_cflags(void);
+/* The path of a tree header once installed, relative to
+ * $(includedir)/libxl_cpuid ("libxl_cpuid/" dropped, "xen/..." and
+ * "public/..." kept), malloc'd. */
+char *inst_header_path(const char *tree_path);
 
 /* A list of strings, for symbol and header sets. */
 struct inst_list {

@@ -7,7 +7,7 @@
 #ifndef TESTS_HELPERS_SHARED_DATA_H
 #define TESTS_HELPERS_SHARED_DATA_H
 
-/* $XFS_DATA, else ../shared. */
+/* $XFS_DATA, else tests/data (run from the repository root). */
 const char *shared_dir(void);
 
 /* $XFS_DATA/cpuid/instlatx64/NAME.xml, in a buffer the next call reuses. */

@@ -22,6 +22,7 @@
 #include "../helpers/xl-oracle.h"
 #include "libxl_cpuid/policy/cpu-policy.h"
 #include "libxl_cpuid/xl/xen-libxl-list.h"
+#include "libxl_cpuid/xl/xl-cpuid-int.h"
 
 static char *our_json(const struct xlc_xl_cpuid *l)
 {

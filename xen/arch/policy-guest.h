@@ -16,6 +16,9 @@
 #include "policy-derive.h"
 #include "sysctl.h"
 
+/* Internal: not exported from libxl_cpuid.so. */
+#pragma GCC visibility push(hidden)
+
 /* More of Xen's errno values (Linux/x86 numbers). */
 #define XFS_ESRCH      3
 #define XFS_E2BIG      7
@@ -72,5 +75,7 @@ int xfs_domain_set_policy(struct xfs_cpu_policy *cur,
                           uint64_t leaves, uint32_t nr_leaves,
                           uint64_t msrs, uint32_t nr_msrs,
                           struct xfs_set_policy_err *err);
+
+#pragma GCC visibility pop
 
 #endif /* XEN_ARCH_POLICY_GUEST_H */
