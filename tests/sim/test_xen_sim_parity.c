@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The drop-in's promise, checked byte for byte: Xen 4.17's own, unmodified
+ * xen-cpuid (/usr/lib/xen-4.17/bin/xen-cpuid) run under xen-sim prints
+ * exactly what our xen-cpuid prints for the same CPU in the same mode:
+ * stdout, stderr and exit status.  For every dump in $XFS_DATA/cpuid
+ * (instlatx64/ and live/) and the live CPU, in each of Xen's modes (none,
+ * `info`, `detail`, `-p`), three runs must agree:
+ *
+ *   xen-sim --cpuid DUMP -- /usr/lib/xen-4.17/bin/xen-cpuid MODE   (Xen's)
+ *   xen-cpuid --cpuid DUMP MODE                  (ours, in-process Xen)
+ *   xen-sim --cpuid DUMP -- xen-cpuid --backend xen MODE
+ *                      (ours through libxenctrl to the simulated Xen)
+ *
+ * For the live CPU the first and third run with no --cpuid and ours runs
+ * as a dom0 script would call it, `xen-cpuid MODE` (no Xen here: the
+ * simulated one over this CPU).  Every process is pinned to one CPU: the
+ * live CPU's APIC IDs differ between CPUs.
+ */
+#include <dirent.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "tests/helpers/shared-data.h"
+#include "tests/helpers/tool-run.h"
+#include "tests/helpers/xen-sim-run.h"
+
+static const char *const modes[] = { "", "info", "detail", "-p" };
+#define NR_MODES (sizeof(modes) / sizeof(modes[0]))
+
+struct result {
+    char *out, *err;
+    int rc;
+};
+
+struct tally {
+    unsigned int sources, runs, differences;
+};
+
+static void result_free(struct result *r)
+{
+    free(r->out);
+    free(r->err);
+}
+
+/* The first line where a and b differ, for the failure message. */
+static void first_difference(const char *a, const char *b, char *buf,
+                             size_t len)
+{
+    unsigned int line = 1;
+    const char *la = a, *lb = b;
+
+    while (*a && *a == *b) {
+        if (*a == '\n') {
+            line++;
+            la = a + 1;
+            lb = b + 1;
+        }
+        a++;
+        b++;
+    }
+    snprintf(buf, len, "line %u: '%.*s' vs '%.*s'", line,
+             (int)strcspn(la, "\n"), la, (int)strcspn(lb, "\n"), lb);
+}
+
+/* Compare one of ours with Xen's; count and describe a difference. */
+static void compare(const struct result *xen, const struct result *ours,
+                    const char *who, const char *what, const char *mode,
+                    struct tally *t)
+{
+    char diff[512];
+
+    if (xen->rc == ours->rc && !strcmp(xen->out, ours->out) &&
+        !strcmp(xen->err, ours->err))
+        return;
+    t->differences++;
+    if (xen->rc != ours->rc)
+        snprintf(diff, sizeof(diff), "exit %d vs %d", xen->rc, ours->rc);
+    else if (strcmp(xen->out, ours->out))
+        first_difference(xen->out, ours->out, diff, sizeof(diff));
+    else
+        first_difference(xen->err, ours->err, diff, sizeof(diff));
+    print_error("%s, mode '%s': Xen's tool vs %s: %s\n", what, mode, who,
+                diff);
+}
+
+static void run_sim(const char *sim_args, const char *cmd,
+                    struct result *r)
+{
+    r->rc = xen_sim_run(sim_args, cmd, &r->out, &r->err);
+}
+
+/* dump NULL: the live CPU. */
+static void check_source(const char *dump, const char *what,
+                         struct tally *t)
+{
+    char sim[PATH_MAX + 16], cmd[2 * PATH_MAX + 64];
+
+    if (dump)
+        snprintf(sim, sizeof(sim), "--cpuid '%s'", dump);
+    else
+        sim[0] = '\0';
+    xen_sim_pin_one_cpu();   /* the same APIC IDs in every process */
+    t->sources++;
+    for (unsigned int m = 0; m < NR_MODES; m++) {
+        struct result xen, ours, through;
+
+        snprintf(cmd, sizeof(cmd), "'%s' %s", XEN_XEN_CPUID, modes[m]);
+        run_sim(sim, cmd, &xen);
+        snprintf(cmd, sizeof(cmd), "'%s' %s%s%s %s", tool_path(),
+                 dump ? "--cpuid '" : "", dump ? dump : "", dump ? "'" : "",
+                 modes[m]);
+        ours.rc = tool_run_shell(cmd, &ours.out, &ours.err);
+        snprintf(cmd, sizeof(cmd), "'%s' --backend xen %s", tool_path(),
+                 modes[m]);
+        run_sim(sim, cmd, &through);
+        t->runs += 3;
+        /* Xen's tool must have worked: a parity of failures proves
+         * nothing. */
+        if (xen.rc || xen.err[0] || !xen.out[0])
+            fail_msg("%s: xen-sim -- xen-cpuid %s: exit %d: %s", what,
+                     modes[m], xen.rc, xen.err);
+        compare(&xen, &ours, "ours (in-process)", what, modes[m], t);
+        compare(&xen, &through, "ours (--backend xen)", what, modes[m], t);
+        result_free(&xen);
+        result_free(&ours);
+        result_free(&through);
+    }
+}
+
+static void each_dump(void *ctx, const char *path, const char *file)
+{
+    check_source(path, file, ctx);
+}
+
+/* Every file in $XFS_DATA/cpuid/live (the `cpuid -r` dumps). */
+static unsigned int each_live_dump(struct tally *t)
+{
+    char dir[PATH_MAX], path[2 * PATH_MAX];
+    struct dirent *e;
+    unsigned int n = 0;
+    DIR *d;
+
+    snprintf(dir, sizeof(dir), "%s/cpuid/live", shared_dir());
+    d = opendir(dir);
+    assert_non_null(d);
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        check_source(path, e->d_name, t);
+        n++;
+    }
+    closedir(d);
+    return n;
+}
+
+static void report(const char *what, const struct tally *t)
+{
+    print_message("%s: %u sources x %zu modes, %u runs, %u differences\n",
+                  what, t->sources, NR_MODES, t->runs, t->differences);
+    assert_int_equal(t->differences, 0);
+}
+
+static void instlatx64_dumps(void **state)
+{
+    struct tally t = { 0 };
+
+    (void)state;
+    assert_true(shared_each_dump(each_dump, &t) >= 40);
+    report("instlatx64", &t);
+}
+
+static void live_folder(void **state)
+{
+    struct tally t = { 0 };
+
+    (void)state;
+    assert_true(each_live_dump(&t) >= 1);
+    report("live/", &t);
+}
+
+static void live_cpu(void **state)
+{
+    struct tally t = { 0 };
+
+    (void)state;
+    check_source(NULL, "live CPU", &t);
+    report("live CPU", &t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(instlatx64_dumps),
+        cmocka_unit_test(live_folder),
+        cmocka_unit_test(live_cpu),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
