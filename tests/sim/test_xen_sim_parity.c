@@ -11,8 +11,11 @@
  *   xen-cpuid --cpuid DUMP MODE                  (ours, in-process Xen)
  *   xen-sim --cpuid DUMP -- xen-cpuid --backend xen MODE
  *                      (ours through libxenctrl to the simulated Xen)
+ *   xen-sim --cpuid DUMP -- xen-cpuid MODE
+ *                      (ours as a dom0 script runs it there: auto finds
+ *                      the hypervisor)
  *
- * For the live CPU the first and third run with no --cpuid and ours runs
+ * For the live CPU the simulated runs have no --cpuid and ours runs
  * as a dom0 script would call it, `xen-cpuid MODE` (no Xen here: the
  * simulated one over this CPU).  Every process is pinned to one CPU: the
  * live CPU's APIC IDs differ between CPUs.  Then every dump again with
@@ -118,7 +121,7 @@ static void check_source_with(const char *dump, const char *what,
     xen_sim_pin_one_cpu();   /* the same APIC IDs in every process */
     t->sources++;
     for (unsigned int m = 0; m < nr_modes; m++) {
-        struct result xen, ours, through;
+        struct result xen, ours, through, dom0;
 
         snprintf(cmd, sizeof(cmd), "'%s' %s", XEN_XEN_CPUID, mode_list[m]);
         run_sim(sim, cmd, &xen);
@@ -127,17 +130,23 @@ static void check_source_with(const char *dump, const char *what,
         snprintf(cmd, sizeof(cmd), "'%s' --backend xen %s", tool_path(),
                  mode_list[m]);
         run_sim(sim, cmd, &through);
-        t->runs += 3;
+        snprintf(cmd, sizeof(cmd), "'%s' %s", tool_path(), mode_list[m]);
+        run_sim(sim, cmd, &dom0);
+        t->runs += 4;
         /* Xen's tool must have worked: a parity of failures proves
          * nothing. */
         if (xen.rc || xen.err[0] || !xen.out[0])
             fail_msg("%s: xen-sim -- xen-cpuid %s: exit %d: %s", what,
                      mode_list[m], xen.rc, xen.err);
         compare(&xen, &ours, "ours (in-process)", what, mode_list[m], t);
-        compare(&xen, &through, "ours (--backend xen)", what, mode_list[m], t);
+        compare(&xen, &through, "ours (--backend xen)", what, mode_list[m],
+                t);
+        compare(&xen, &dom0, "ours (auto, under xen-sim)", what,
+                mode_list[m], t);
         result_free(&xen);
         result_free(&ours);
         result_free(&through);
+        result_free(&dom0);
     }
 }
 
@@ -243,6 +252,39 @@ static void sim_options_every_dump(void **state)
     report("instlatx64 with hypervisor options", &t);
 }
 
+/*
+ * A domain's policy (-p DOMID) and its refusal: the running domains xen-sim
+ * declares, dom0, and one that does not exist, whose error Xen's tool
+ * prints with libxenctrl's own "xc: error:" line before its own.
+ */
+static void domain_policies(void **state)
+{
+    static const char *const doms[] = { "-p 0", "-p 3", "-p 4", "-p 7",
+                                        "--policy=3", "-p3" };
+    char sim[PATH_MAX + 256], cmd[PATH_MAX + 64];
+    struct tally t = { 0 };
+
+    (void)state;
+    snprintf(sim, sizeof(sim), "--cpuid '%s' --domain 3:hvm:cpuid=host,"
+             "avx=0 --domain 4:pv:cpuid=host,rdrand=0",
+             shared_dump("AuthenticAMD0A10F11_K19_Genoa_01"));
+    for (size_t i = 0; i < sizeof(doms) / sizeof(doms[0]); i++) {
+        struct result xen, ours;
+
+        snprintf(cmd, sizeof(cmd), "'%s' %s", XEN_XEN_CPUID, doms[i]);
+        run_sim(sim, cmd, &xen);
+        snprintf(cmd, sizeof(cmd), "'%s' %s", tool_path(), doms[i]);
+        run_sim(sim, cmd, &ours);
+        t.runs += 2;
+        compare(&xen, &ours, "ours (under xen-sim)", "domains", doms[i], &t);
+        if (!strcmp(doms[i], "-p 7"))
+            assert_non_null(strstr(xen.err, "xc: error: "));
+        result_free(&xen);
+        result_free(&ours);
+    }
+    report("domain policies", &t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -250,6 +292,7 @@ int main(void)
         cmocka_unit_test(live_folder),
         cmocka_unit_test(live_cpu),
         cmocka_unit_test(sim_options_every_dump),
+        cmocka_unit_test(domain_policies),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
