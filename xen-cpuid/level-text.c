@@ -434,9 +434,10 @@ static void print_leaks(FILE *out, const struct xlc_level_report *r)
         leak_line(out, r, id, guest);
     }
     if (!hvm)
-        fprintf(out, "  hosts: %zu leak features beyond %s, %zu may, %zu "
-                "unknown (no CPUID data)\n", c->hosts_leaking, guest,
-                c->hosts_may_leak, c->hosts_no_data);
+        fprintf(out, "  hosts: %zu leak features beyond %s, %zu may (the "
+                "data cannot tell), %zu unknown (no CPUID data)\n",
+                c->hosts_leaking, guest, c->hosts_may_leak,
+                c->hosts_no_data);
     fputs("no host can hide from any guest: the MXCSR mask (properties), "
           "the x87 exception pointers (weaknesses), ", out);
     if (hvm)

@@ -333,8 +333,8 @@ static void pool_of_three(void **state)
     expect(out, " nothing: CPUID faults\n");
     expect(out, " unknown: a featureset holds neither the host's CPUID nor "
                 "its MSRs\n");
-    expect(out, "  hosts: 1 leak features beyond the guest CPU, 0 may, 1 "
-                "unknown (no CPUID data)\n");
+    expect(out, "  hosts: 1 leak features beyond the guest CPU, 0 may (the "
+                "data cannot tell), 1 unknown (no CPUID data)\n");
     expect(out, "not 1 GiB pages (Xen maps none for PV guests)\n");
     free(out);
     out = tool_out(strcat(args, " --json"), 0);
