@@ -18,26 +18,6 @@
 #include "tool-handle.h"
 #include "tool-output.h"
 
-/* The running Xen says; the simulated one is derived from its CPUID. */
-static int caps_of(struct tool *t, xlc_handle *h, struct xlc_levelling *caps)
-{
-    const struct xlc_cpuid_dump *d;
-    xlc_error err = { 0 };
-    uint32_t v;
-    int rc = xlc_handle_levelling_caps(h, &v, &err);
-
-    if (!rc) {
-        xlc_levelling_from_caps(v, caps);
-        return EXIT_OK;
-    }
-    if (rc == -EOPNOTSUPP) {
-        rc = xlc_handle_cpuid(h, &d, &err);
-        if (!rc)
-            xlc_levelling_from_dump(d, caps);
-    }
-    return rc ? tool_fail(t, rc, &err) : EXIT_OK;
-}
-
 static int report(struct tool *t, xlc_handle *h, enum xlc_guest_type type)
 {
     struct xlc_system_policies *s = NULL;
@@ -47,8 +27,8 @@ static int report(struct tool *t, xlc_handle *h, enum xlc_guest_type type)
     xlc_error err = { 0 };
     int rc = tool_system_policies(t, h, &s);
 
-    if (!rc)
-        rc = caps_of(t, h, &caps);
+    if (!rc && (rc = xlc_levelling_of_handle(h, &caps, &err)))
+        rc = tool_fail(t, rc, &err);
     if (!rc) {
         rc = xlc_leak_report(s, &caps, type, &r, &err);
         if (rc)

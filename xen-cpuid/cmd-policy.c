@@ -25,7 +25,9 @@ static void text(struct xlc_buf *b, const struct xlc_system_policies *s)
     for (unsigned int k = 0; k < XFS_SYSCTL_cpu_featureset_nr; k++) {
         unsigned int i = xlc_policy_order[k];
 
-        if (!s->pol.present[i])
+        /* As Xen: a built-in type the host cannot run is served, all
+         * zero; only a type not built in is unsupported. */
+        if (!s->pol.served[i])
             xlc_buf_printf(b, "%s policy not supported by Xen\n",
                            xlc_policy_name(i));
         else
@@ -49,7 +51,7 @@ static void json(struct xlc_buf *b, const struct xlc_system_policies *s,
 
         if (k)
             xlc_buf_putc(b, ',');
-        if (s->pol.present[i]) {
+        if (s->pol.served[i]) {
             xlc_policy_format_json(b, xlc_policy_name(i), &s->pol.p[i]);
             continue;
         }

@@ -76,6 +76,18 @@ static void print_notes(const struct xlc_stream_notes *n)
         printf("  - offset %" PRIu64 ": %s\n", n->v[i].offset, n->v[i].text);
 }
 
+/* What the guest's own CPUID (and page tables) see here beyond its
+ * policy: the library's words. */
+static void print_leaks(const struct xlc_restore_verdict *v)
+{
+    struct xlc_buf b = XLC_BUF_INIT;
+
+    xlc_guest_leaks_text(&b, v->leaks_known ? &v->leaks : NULL,
+                         &v->guest_leaks, "its policy", v->why_unknown);
+    printf("leaks through here: %s\n", b.oom ? "(out of memory)" : b.s);
+    xlc_buf_free(&b);
+}
+
 static void print_text(const char *file, const char *dest,
                        const struct xlc_stream_info *s,
                        const struct xlc_stream_notes *notes,
@@ -117,6 +129,7 @@ static void print_text(const char *file, const char *dest,
         printf("  - %s\n", v->reasons[i].text);
     for (size_t i = 0; i < v->nr_notes; i++)
         printf("%s%s\n", i ? "       " : "notes: ", v->notes[i]);
+    print_leaks(v);
 }
 
 static int print_json(const char *file, const char *dest,
@@ -167,24 +180,35 @@ static int print_json(const char *file, const char *dest,
     return 0;
 }
 
-/* The destination for the stream's guest type, from the chosen backend. */
+/*
+ * The destination for the stream's guest type, from the chosen backend,
+ * with its levelling capabilities for what leaks through there (left
+ * unknown, and the verdict says so, when the hypervisor refuses them).
+ */
 static int destination(struct tool *t, uint32_t domain_type,
                        struct xlc_restore_dest *d, char **dest)
 {
-    struct xlc_system_policies *sys;
-    const char *host;
-    int rc = tool_host_policies(t, &sys, &host);
+    struct xlc_system_policies *sys = NULL;
+    struct xlc_levelling caps;
+    xlc_error err = { 0 };
+    xlc_handle *h;
+    int rc = tool_open_handle(t, &h);
 
-    if (rc)
-        return rc;
-    xlc_restore_dest_from_system(sys, domain_type, d);
-    *dest = strdup(host);
-    xlc_system_policies_free(sys);
-    if (!*dest) {
-        tool_err(t, "out of memory");
-        return EXIT_INTERNAL;
+    if (!rc)
+        rc = tool_system_policies(t, h, &sys);
+    if (!rc) {
+        xlc_restore_dest_from_system(sys, domain_type, d);
+        if (!xlc_levelling_of_handle(h, &caps, &err))
+            xlc_restore_dest_levelling(d, sys, &caps);
+        *dest = strdup(tool_policies_description(sys, h));
+        if (!*dest) {
+            tool_err(t, "out of memory");
+            rc = EXIT_INTERNAL;
+        }
     }
-    return EXIT_OK;
+    xlc_system_policies_free(sys);
+    xlc_close(h);
+    return rc;
 }
 
 static int check(struct tool *t, const struct xlc_stream_info *s,

@@ -240,9 +240,29 @@ static void hosts_object(struct xlc_buf *b, const struct xlc_level_report *r)
                        v->pool_unusable ? "true" : "false");
         if (r->have_guest)
             guest_verdict_json(b, r->guest_verdicts[id]);
+        xlc_buf_puts(b, ",\"leaks\":");
+        xlc_guest_leaks_json(b, r->leaks[id].known ? &r->leaks[id].host
+                                                   : NULL,
+                             &r->leaks[id].guest, r->leaks[id].why_unknown);
         xlc_buf_putc(b, '}');
     }
     xlc_buf_putc(b, ']');
+}
+
+/* The pool's counts of what leaks through (per host: "hosts"). */
+static void leaks_object(struct xlc_buf *b, const struct xlc_level_report *r)
+{
+    const struct xlc_level_leak_counts *c = &r->leak_counts;
+
+    xlc_buf_printf(b, ",\"leaks\":{\"hosts_leaking\":%zu,"
+                   "\"hosts_may_leak\":%zu,\"hosts_no_data\":%zu,"
+                   "\"hosts_page1gb\":%zu,\"beyond_guest\":",
+                   c->hosts_leaking, c->hosts_may_leak, c->hosts_no_data,
+                   c->hosts_page1gb);
+    names_array(b, c->leaks);
+    xlc_buf_puts(b, ",\"may_leak_beyond_guest\":");
+    names_array(b, c->may_leak);
+    xlc_buf_putc(b, '}');
 }
 
 /* Why each feature of the max level is not on the guest level. */
@@ -412,6 +432,7 @@ int level_print_json(const struct xlc_level_report *r, FILE *out)
     weak_array(&b, r);
     props_object(&b, r);
     hosts_object(&b, r);
+    leaks_object(&b, r);
     rest_object(&b, r);
     xlc_buf_puts(&b, "}\n");
     s = xlc_buf_take(&b);

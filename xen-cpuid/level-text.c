@@ -396,6 +396,57 @@ static void print_verdicts(FILE *out, const struct xlc_level_report *r)
     }
 }
 
+/* One host's line of what leaks through (the library's words). */
+static void leak_line(FILE *out, const struct xlc_level_report *r, size_t id,
+                      const char *guest)
+{
+    const struct xlc_level_leaks *l = &r->leaks[id];
+    char name[XLC_HOST_NAME_BUF];
+    struct xlc_buf b = XLC_BUF_INIT;
+
+    xlc_guest_leaks_text(&b, l->known ? &l->host : NULL, &l->guest, guest,
+                         l->why_unknown);
+    fprintf(out, "  %-40s %s\n", xlc_pool_host_name(r->pool, id, name),
+            b.oom ? "(out of memory)" : b.s);
+    xlc_buf_free(&b);
+}
+
+/* What each host lets through whatever the guest's policy. */
+static void print_leaks(FILE *out, const struct xlc_level_report *r)
+{
+    const struct xlc_level_leak_counts *c = &r->leak_counts;
+    const char *guest = r->have_guest ? r->guest_name : "the guest CPU";
+    bool hvm = r->type == XLC_GUEST_HVM;
+
+    if (hvm)
+        fputs("what leaks through: nothing through CPUID (HVM guests exit "
+              "to Xen on every CPUID)\n", out);
+    else
+        fprintf(out, "what leaks through (a PV guest's own CPUID shows the "
+                "hardware's word where the host can neither fault nor mask "
+                "it, whatever %s says):\n", guest);
+    for (size_t id = 0; id < xlc_pool_nr_ids(r->pool); id++) {
+        if (!xlc_pool_has(r->pool, id))
+            continue;
+        /* HVM: only what no host hides, or what cannot be told. */
+        if (hvm && r->leaks[id].known && !r->leaks[id].guest.page1gb)
+            continue;
+        leak_line(out, r, id, guest);
+    }
+    if (!hvm)
+        fprintf(out, "  hosts: %zu leak features beyond %s, %zu may (the "
+                "data cannot tell), %zu unknown (no CPUID data)\n",
+                c->hosts_leaking, guest, c->hosts_may_leak,
+                c->hosts_no_data);
+    fputs("no host can hide from any guest: the MXCSR mask (properties), "
+          "the x87 exception pointers (weaknesses), ", out);
+    if (hvm)
+        fprintf(out, "1 GiB pages under HAP (on %zu host%s, not on %s)\n",
+                c->hosts_page1gb, c->hosts_page1gb == 1 ? "" : "s", guest);
+    else
+        fputs("not 1 GiB pages (Xen maps none for PV guests)\n", out);
+}
+
 static void change_line(FILE *out, const char *what, const uint32_t *fs)
 {
     if (xfs_empty(fs, NW))
@@ -505,6 +556,7 @@ int level_print_text(const struct xlc_level_report *r, FILE *out)
     print_outputs(out, r);
     level_policy_text(r, out);
     print_verdicts(out, r);
+    print_leaks(out, r);
     print_candidates(out, r);
     return ferror(out) ? -1 : 0;
 }

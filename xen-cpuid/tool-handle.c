@@ -22,6 +22,9 @@ int tool_open_handle(struct tool *t, xlc_handle **h)
         .cpuid_file = t->cpuid_file,
         .no_hap = t->no_hap,
         .boot_cpuid = t->boot_cpuid,
+        /* Xen's invocations print what Xen's tool prints, libxenctrl's
+         * own error lines included. */
+        .xen_log_stderr = t->xen_invocation,
     };
     xlc_error err = { 0 };
     int rc;

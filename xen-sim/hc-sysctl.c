@@ -71,32 +71,28 @@ static long featureset(struct sim_machine *m, uint64_t u,
     return rc;
 }
 
-/* Xen's sysctl policy index -> ours (the featureset numbering). */
+/* Xen's sysctl policy index -> ours; NULL where Xen's table is empty (the
+ * guest type not built in).  A built-in type this host cannot run is
+ * served as its policy: all zero. */
 static const struct xfs_cpu_policy *system_policy(struct sim_machine *m,
-                                                  unsigned int index,
-                                                  struct xfs_cpu_policy *zero)
+                                                  unsigned int index)
 {
     unsigned int ours = xlc_policy_order[index];
 
-    /* Xen serves HVM policies even where HVM cannot run: all zero. */
-    if (!m->sys->pol.present[ours]) {
-        xfs_policy_zero(zero);
-        return zero;
-    }
-    return &m->sys->pol.p[ours];
+    return m->sys->pol.served[ours] ? &m->sys->pol.p[ours] : NULL;
 }
 
 static long cpu_policy(struct sim_machine *m, uint64_t u,
                        struct xen_sysctl *op)
 {
     struct xen_sysctl_cpu_policy *c = &op->u.cpu_policy;
-    struct xfs_cpu_policy zero;
     const struct xfs_cpu_policy *p;
     long rc;
 
     if (c->_rsvd || c->index >= XFS_SYSCTL_cpu_featureset_nr)
         return -EINVAL;
-    p = system_policy(m, c->index, &zero);
+    if (!(p = system_policy(m, c->index)))
+        return -EOPNOTSUPP;
     if (!c->leaves.p)
         c->nr_leaves = XFS_POLICY_MAX_LEAVES;
     else if ((rc = xfs_guest_put_leaves(p, &gm_access,

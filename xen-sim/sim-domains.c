@@ -6,9 +6,9 @@
  * A declared domain runs with the policy Xen 4.17 would hold for it:
  *   (none)       the type's default policy, recalculated for the domain;
  *   cpuid=S      an xl cpuid= string (either form) applied to the default
- *                policy as `xen-cpuid record` applies it
- *                (xlc_applied_policy; libxl's extra topology rewrite for
- *                HVM guests is not modelled there yet);
+ *                policy as libxl applies it and `xen-cpuid record`
+ *                records it (xlc_applied_policy, libxl's topology
+ *                included);
  *   policy=F     a policy file (policy-json.h) applied to the default
  *                policy as XEN_DOMCTL_set_cpu_policy would, as a restore
  *                would apply it (xlc_restore_check).

@@ -22,6 +22,16 @@
 #include "../util/read-file.h"
 #include "../../xen/arch/featuresets.h"
 #include "../../xen/arch/policy-derive.h"
+#include "../verdict/levelling-report.h"
+
+/* What leaks through on the host of `sys` with capabilities `caps`; none
+ * known for a type the host cannot run (the host is refused anyway). */
+static void host_leaks(const struct xlc_system_policies *sys,
+                       const struct xlc_levelling *caps,
+                       enum xlc_guest_type type, struct xlc_level_host *out)
+{
+    out->has_leaks = !xlc_leak_report(sys, caps, type, &out->leaks, NULL);
+}
 
 int xlc_level_host_from_cpuid(const struct xfs_cpuid_reader *rd,
                               enum xlc_guest_type type,
@@ -30,28 +40,21 @@ int xlc_level_host_from_cpuid(const struct xfs_cpuid_reader *rd,
     const uint32_t *inv = xfs_static_masks[XFS_MASK_INVERTED];
     unsigned int idx = xlc_policy_index_max(type);
     unsigned int didx = xlc_policy_index_default(type);
-    struct xfs_system_featuresets *sets;
-    struct xfs_system_policies *pols;
-    struct xfs_hv_options opts;
+    struct xlc_system_policies *s = calloc(1, sizeof(*s));
+    struct xlc_levelling caps;
     const uint32_t *max, *def, *raw;
 
-    sets = malloc(sizeof(*sets));
-    pols = malloc(sizeof(*pols));
-    if (!sets || !pols) {
-        free(sets);
-        free(pols);
+    if (!s)
         return -ENOMEM;
-    }
     memset(out, 0, sizeof(*out));
-    xfs_hv_options_default(&opts);
-    xfs_derive_featuresets(rd, &opts, sets);
-    xfs_derive_policies(rd, &opts, sets, pols);
-    out->has_policy = pols->present[idx];
-    out->policy = pols->p[idx];
-    free(pols);
-    max = sets->fs[idx];
-    def = sets->fs[didx];
-    raw = sets->fs[XFS_SYSCTL_cpu_featureset_raw];
+    xfs_hv_options_default(&s->opts);
+    xfs_derive_featuresets(rd, &s->opts, &s->fs);
+    xfs_derive_policies(rd, &s->opts, &s->fs, &s->pol);
+    out->has_policy = s->pol.present[idx];
+    out->policy = s->pol.p[idx];
+    max = s->fs.fs[idx];
+    def = s->fs.fs[didx];
+    raw = s->fs.fs[XFS_SYSCTL_cpu_featureset_raw];
     /*
      * Xen shows none of the inverted bits to guests, but they describe the
      * hardware the guest would run on: keep the raw ones for the level.
@@ -60,9 +63,12 @@ int xlc_level_host_from_cpuid(const struct xfs_cpuid_reader *rd,
         out->fs[w] = max[w] | (raw[w] & inv[w]);
         out->def[w] = def[w] | (raw[w] & inv[w]);
     }
-    out->usable = type == XLC_GUEST_PV || sets->hvm_usable;
+    out->usable = type == XLC_GUEST_PV || s->fs.hvm_usable;
     xlc_host_props_from_cpuid(rd, &out->props);
-    free(sets);
+    /* The levelling capabilities Xen 4.17 would find on this CPU. */
+    xlc_levelling_from_reader(rd, &caps);
+    host_leaks(s, &caps, type, out);
+    xlc_system_policies_free(s);
     return 0;
 }
 
@@ -105,14 +111,19 @@ static int xen_max_policy(xlc_handle *h, enum xlc_guest_type type,
 {
     unsigned int idx = xlc_policy_index_max(type);
     struct xlc_system_policies *s;
+    struct xlc_levelling caps;
     int rc = xlc_handle_system_policies(h, &s, err);
 
     if (rc)
         return rc;
     out->has_policy = s->pol.present[idx];
     out->policy = s->pol.p[idx];
+    /* What leaks there: the levelling capabilities Xen reports. */
+    rc = xlc_levelling_of_handle(h, &caps, err);
+    if (!rc)
+        host_leaks(s, &caps, type, out);
     xlc_system_policies_free(s);
-    return 0;
+    return rc;
 }
 
 int xlc_level_host_live(enum xlc_guest_type type, struct xlc_level_host *out,

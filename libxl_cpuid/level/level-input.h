@@ -42,6 +42,7 @@
 
 #include "../../xen/lib/cpu-policy.h"
 #include "level.h"
+#include "../verdict/levelling-report.h"
 
 struct xlc_stream_info;
 
@@ -59,6 +60,13 @@ struct xlc_level_host {
      * line (0: none). */
     unsigned int policies_ignored;
     long policy_ignored_line;
+    /* What leaks through there (levelling-report.h), when the input holds
+     * the host's own CPUID (raw CPUID, @live): the levelling capabilities
+     * Xen reports, or derives from the CPUID data (an MSR the data lacks
+     * leaves what it decides unknown).  A libvirt <cpu>, a featureset or a
+     * saved policy says nothing of either: has_leaks false. */
+    bool has_leaks;
+    struct xlc_leak_report leaks;
 };
 
 /*

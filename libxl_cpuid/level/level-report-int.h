@@ -33,6 +33,10 @@ int xlc_level_report_strings(struct xlc_level_report *r,
                              const struct xlc_level_options *opts);
 /* Per-host verdicts (level-report-verdict.c). */
 int xlc_level_report_verdicts(struct xlc_level_report *r, xlc_error *err);
+/* What leaks through on each host, against the guest CPU or
+ * guest:SOURCE as it runs there, and the counts (level-report-leaks.c).
+ * After the verdicts. */
+void xlc_level_report_leaks(struct xlc_level_report *r);
 /* "+HOST" what-ifs (level-report-whatif.c). */
 int xlc_level_report_candidates(struct xlc_level_report *r, xlc_error *err);
 

@@ -51,6 +51,7 @@ void xlc_level_report_free(struct xlc_level_report *r)
     for (size_t i = 0; r->pols && i < ids; i++)
         free(r->pols[i]);
     free(r->pols);
+    free(r->leaks);
     for (size_t i = 0; i < r->nr_refused; i++) {
         free(r->refused[i].name);
         free(r->refused[i].reason);
@@ -126,11 +127,13 @@ static int input_notes(struct xlc_level_report *r, const char *name,
     return 0;
 }
 
-/* Room for one more host's source and policy, the new slots empty. */
+/* Room for one more host's source, policy and leaks, the new slots
+ * empty. */
 static int grow_per_host(struct xlc_level_report *r, xlc_error *err)
 {
     size_t ids = xlc_pool_nr_ids(r->pool) + 1;
     struct xfs_cpu_policy **p;
+    struct xlc_level_leaks *l;
     char **s = realloc(r->sources, ids * sizeof(*s));
 
     if (s)
@@ -138,10 +141,14 @@ static int grow_per_host(struct xlc_level_report *r, xlc_error *err)
     p = s ? realloc(r->pols, ids * sizeof(*p)) : NULL;
     if (p)
         r->pols = p;
-    if (!s || !p)
+    l = p ? realloc(r->leaks, ids * sizeof(*l)) : NULL;
+    if (l)
+        r->leaks = l;
+    if (!s || !p || !l)
         return oom(err);
     s[ids - 1] = NULL;
     p[ids - 1] = NULL;
+    memset(&l[ids - 1], 0, sizeof(*l));
     return 0;
 }
 
@@ -166,6 +173,8 @@ int xlc_level_report_add_host(struct xlc_level_report *r, const char *name,
     if (rc)
         return rc;
     r->sources[id] = strdup(source ? source : "");
+    r->leaks[id].known = h->has_leaks;
+    r->leaks[id].host = h->leaks;
     r->pols[id] = h->has_policy ? malloc(sizeof(*r->pols[id])) : NULL;
     if (r->pols[id])
         *r->pols[id] = h->policy;
@@ -269,6 +278,8 @@ int xlc_level_report_compute(struct xlc_level_report *r,
         rc = xlc_level_report_strings(r, opts) ? oom(err) : 0;
     if (!rc)
         rc = xlc_level_report_verdicts(r, err);
+    if (!rc)
+        xlc_level_report_leaks(r);
     if (!rc)
         rc = xlc_level_report_candidates(r, err);
     return rc;

@@ -45,6 +45,7 @@
 
 #include "level-input.h"
 #include "level.h"
+#include "../verdict/levelling-report.h"
 
 struct xlc_cpu_map;
 struct xlc_gv_source;
@@ -115,6 +116,32 @@ struct xlc_level_candidate {
     bool becomes_unusable;          /* the pool is usable now, not after */
 };
 
+/*
+ * What leaks through on one host of the pool (levelling-report.h): for
+ * PV guests on a host that can neither fault nor mask a CPUID word, the
+ * guest's own CPUID instruction shows the hardware's word whatever its
+ * policy; no host hides its 1 GiB pages.  `guest` is measured against the
+ * guest CPU (or guest:SOURCE as it runs there).  Known only when the
+ * host's input held its own CPUID (a dump, @live); what the data cannot
+ * decide (an MSR a dump lacks) is reported as such, never guessed.
+ */
+struct xlc_level_leaks {
+    bool known;
+    const char *why_unknown;      /* !known: why, in words (static) */
+    struct xlc_leak_report host;
+    struct xlc_guest_leaks guest;
+};
+
+/* The pool's hosts by what leaks there (present hosts only). */
+struct xlc_level_leak_counts {
+    size_t hosts_leaking;    /* some feature beyond the guest leaks */
+    size_t hosts_may_leak;   /* some feature beyond the guest may leak */
+    size_t hosts_page1gb;    /* 1 GiB pages the guest does not have */
+    size_t hosts_no_data;    /* inputs without the host's CPUID */
+    uint32_t leaks[XFS_NR_WORDS];     /* union over the hosts */
+    uint32_t may_leak[XFS_NR_WORDS];
+};
+
 struct xlc_level_options {
     const char *with;               /* "NAME[,NAME...]" or NULL */
     bool nomigrate;
@@ -162,6 +189,9 @@ struct xlc_level_report {
      * ids no longer present), the one `model`, `restore-check`, `record`
      * and `xl-cpuid` give there (guest-verdict.h). */
     struct xlc_guest_verdict **guest_verdicts;
+    /* ---- what leaks through ---- */
+    struct xlc_level_leaks *leaks;      /* per pool id */
+    struct xlc_level_leak_counts leak_counts;
 };
 
 int xlc_level_report_new(enum xlc_guest_type type,

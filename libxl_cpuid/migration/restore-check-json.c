@@ -90,6 +90,9 @@ char *xlc_restore_verdict_json(const struct xlc_restore_verdict *v)
         xlc_buf_puts(&b, i ? ", " : "");
         xlc_buf_json_str(&b, v->notes[i]);
     }
-    xlc_buf_puts(&b, "]}");
+    xlc_buf_puts(&b, "], \"leaks\": ");
+    xlc_guest_leaks_json(&b, v->leaks_known ? &v->leaks : NULL,
+                         &v->guest_leaks, v->why_unknown);
+    xlc_buf_putc(&b, '}');
     return xlc_buf_take(&b);
 }

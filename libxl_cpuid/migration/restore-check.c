@@ -32,6 +32,16 @@ void xlc_restore_dest_from_system(const struct xlc_system_policies *sys,
            sizeof(d->host_fs));
 }
 
+void xlc_restore_dest_levelling(struct xlc_restore_dest *d,
+                                const struct xlc_system_policies *sys,
+                                const struct xlc_levelling *caps)
+{
+    enum xlc_guest_type type =
+        xlc_guest_type_of_stream_domain(d->domain_type);
+
+    d->has_leaks = !xlc_leak_report(sys, caps, type, &d->leaks, NULL);
+}
+
 /* The destination as the guest verdict sees it. */
 void xlc_restore_dest_host(const struct xlc_restore_dest *d,
                            struct xlc_gv_host *h)
@@ -105,6 +115,26 @@ static int take_reason(struct xlc_restore_reason *r,
     return r->text ? 0 : -1;
 }
 
+/* What leaks through on the destination beyond the guest's policy. */
+static void take_leaks(const struct xlc_restore_dest *d,
+                       const struct xlc_guest_verdict *g,
+                       struct xlc_restore_verdict *v)
+{
+    if (!d->has_leaks) {
+        v->why_unknown = d->usable ? "the destination's levelling "
+                                     "capabilities were not given"
+                                   : "the destination cannot run the guest";
+        return;
+    }
+    if (!g->has_policy) {
+        v->why_unknown = "the guest has no policy there";
+        return;
+    }
+    v->leaks_known = true;
+    v->leaks = d->leaks;
+    xlc_guest_leaks_of(&d->leaks, g->fs, &v->guest_leaks);
+}
+
 /* The engine's verdict as restore-check reports it. */
 static int take_verdict(const struct xlc_guest_verdict *g,
                         struct xlc_restore_verdict *v, xlc_error *err)
@@ -141,6 +171,8 @@ static int check(const struct xlc_restore_dest *d,
     if (rc)
         return rc;
     rc = take_verdict(gv, v, err);
+    if (!rc)
+        take_leaks(d, gv, v);
     xlc_guest_verdict_free(gv);
     if (rc)
         xlc_restore_verdict_free(v);

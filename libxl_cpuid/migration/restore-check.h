@@ -59,6 +59,7 @@
 #include "../policy/cpu-policy.h"
 #include "../util/error.h"
 #include "../verdict/guest-verdict.h"
+#include "../verdict/levelling-report.h"
 #include "stream.h"
 
 
@@ -71,12 +72,27 @@ struct xlc_restore_dest {
     struct xfs_cpu_policy raw;         /* XSAVE layout for recomputing */
     struct xfs_cpu_policy host;        /* for Xen's per-domain recalc */
     uint32_t host_fs[XFS_NR_WORDS];
+    /* What leaks through there (levelling-report.h), once the levelling
+     * capabilities are given (xlc_restore_dest_levelling). */
+    bool has_leaks;
+    struct xlc_leak_report leaks;
 };
 
-/* Destination facts from a host's system policies (simulated or real). */
+/* Destination facts from a host's system policies (simulated or real).
+ * What leaks through there is not known until xlc_restore_dest_levelling. */
 void xlc_restore_dest_from_system(const struct xlc_system_policies *sys,
                                   uint32_t domain_type,
                                   struct xlc_restore_dest *d);
+/*
+ * The destination's levelling capabilities (the running Xen's, or
+ * derived from the simulated host's CPUID: xlc_levelling_of_handle), for
+ * the verdict to say what leaks through there.  sys: the same policies
+ * the destination came from.  Nothing is set for a guest type the host
+ * cannot run.
+ */
+void xlc_restore_dest_levelling(struct xlc_restore_dest *d,
+                                const struct xlc_system_policies *sys,
+                                const struct xlc_levelling *caps);
 
 struct xlc_restore_reason {
     bool guest_type;                   /* the type cannot run there at all;
@@ -97,6 +113,20 @@ struct xlc_restore_verdict {
      * changes): each in words. */
     size_t nr_notes;
     char **notes;
+    /*
+     * What leaks through on the destination, beyond the guest's policy
+     * there (levelling-report.h): for a PV guest where the host can
+     * neither fault nor mask a CPUID word, the features its own CPUID
+     * shows whatever the policy says; what may (the data cannot tell);
+     * 1 GiB pages.  Not a reason: Xen restores the guest all the same.
+     * leaks_known is false when the destination's levelling capabilities
+     * were not given or the guest has no policy there; why_unknown says
+     * which.
+     */
+    bool leaks_known;
+    const char *why_unknown;
+    struct xlc_leak_report leaks;      /* the destination's */
+    struct xlc_guest_leaks guest_leaks;
 };
 
 /* The destination as the guest verdict's host (d must outlive h). */

@@ -18,7 +18,10 @@
  *      are absent (Xen would silently clear them; every one is named);
  *   3. the type's default policy with that featureset written into it and
  *      everything depending on the features recomputed
- *      (xfs_policy_apply_featureset: leaf limits, XSAVE leaf, ...);
+ *      (xfs_policy_apply_featureset: leaf limits, XSAVE leaf, ...), and
+ *      the topology libxl gives every guest it builds
+ *      (xlc_policy_toolstack_topology; for an xl cpuid= string before the
+ *      string is applied, as libxl applies it after);
  *   4. recalculated as Xen does when it sets a domain's policy
  *      (xfs_policy_recalc_domain): `policy` is what the guest runs with;
  *   5. what was asked checked against what the domain may hold
@@ -107,6 +110,19 @@ int xlc_policy_with_featureset(const struct xfs_cpu_policy *def,
                                const struct xfs_cpu_policy *raw,
                                const uint32_t *fs, size_t nr_words,
                                struct xfs_cpu_policy *out, xlc_error *err);
+
+/*
+ * The topology libxl gives every guest it builds (guest-topology.c): what
+ * Xen 4.17's xc_cpuid_apply_policy does once the features are chosen,
+ * before the policy is set (and before an xl cpuid= list is applied on
+ * top).  PV (the guest sees the host's topology): HTT and CMP_LEGACY as
+ * in host_fs.  HVM (vLAPIC ID = vCPU ID x 2): HTT set, CMP_LEGACY clear,
+ * leaf 1 EBX[23:16] doubled, Intel leaf 4 EAX[31:26] = 2n+1 and
+ * EAX[25:14] = 0, AMD/Hygon 0x80000008 ECX NumberOfCores 2n+1 and
+ * ApicIdCoreSize + 1, each within its field as libxenguest bounds it.
+ */
+void xlc_policy_toolstack_topology(struct xfs_cpu_policy *p, bool hvm,
+                                   const uint32_t host_fs[XFS_NR_WORDS]);
 
 /*
  * The domain's side of it (domain-policy.c).  Xen recalculates every

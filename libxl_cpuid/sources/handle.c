@@ -7,8 +7,9 @@
  *   sim  the xen/ boot-time derivation run here over a CPUID dump or the
  *        live CPU, answering featureset queries through the same sysctl
  *        handler Xen would use, and deriving the system policies
- *   auto xen when a privcmd node can be opened and libxenctrl answers,
- *        otherwise sim over the live CPU; the description says which and why
+ *   auto xen when libxenctrl answers (through a privcmd node, or whatever
+ *        stands in for libxencall: xen-sim), otherwise sim over the live
+ *        CPU; the description says which and why
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -126,9 +127,10 @@ static int open_sim(xlc_handle *h, const struct xlc_open_opts *o,
     return 0;
 }
 
-static int open_xen(xlc_handle *h, xlc_error *err)
+static int open_xen(xlc_handle *h, const struct xlc_open_opts *o,
+                    xlc_error *err)
 {
-    int rc = xlc_xen_open(&h->xen, err);
+    int rc = xlc_xen_open(&h->xen, o->xen_log_stderr, err);
 
     if (rc)
         return rc;
@@ -150,14 +152,15 @@ static int open_auto(xlc_handle *h, const struct xlc_open_opts *o,
     if (wants_sim_options(o))
         return open_sim(h, o, "auto: a CPUID dump or simulation options "
                         "given", err);
-    if (!privcmd_usable(why, sizeof(why))) {
-        snprintf(because, sizeof(because), "auto: no Xen here: %s", why);
-        return open_sim(h, o, because, err);
-    }
-    if (!open_xen(h, &xerr))
+    /* libxenctrl first: it reaches a hypervisor through libxencall, which
+     * need not be the device nodes (xen-sim stands in for it). */
+    if (!open_xen(h, o, &xerr))
         return 0;
-    snprintf(because, sizeof(because), "auto: Xen unusable: %.*s",
-             (int)(sizeof(because) / 2), xerr.msg);
+    if (!privcmd_usable(why, sizeof(why)))
+        snprintf(because, sizeof(because), "auto: no Xen here: %s", why);
+    else
+        snprintf(because, sizeof(because), "auto: Xen unusable: %.*s",
+                 (int)(sizeof(because) / 2), xerr.msg);
     return open_sim(h, o, because, err);
 }
 
@@ -196,7 +199,7 @@ int xlc_open(const struct xlc_open_opts *opts, xlc_handle **out,
         return xlc_fail(err, ENOMEM, "out of memory");
     switch (o->backend) {
     case XLC_BACKEND_XEN:
-        rc = open_xen(h, err);
+        rc = open_xen(h, o, err);
         if (rc && !privcmd_usable(why, sizeof(why)))
             xlc_error_prefix(err, "backend xen: not running on Xen (%s)",
                              why);

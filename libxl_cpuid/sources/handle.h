@@ -10,7 +10,8 @@
  *         xc_cpu_policy_get_domain, xc_get_cpu_levelling_caps)
  *   sim   xen/ derivation code run in-process over a CPUID source (a dump
  *         file or the live CPU), with Xen's boot options
- *   auto  xen when /dev/xen is usable, else sim over the live CPU
+ *   auto  xen when libxenctrl answers (/dev/xen, or xen-sim standing in
+ *         for libxencall), else sim over the live CPU
  */
 #ifndef LIBXL_CPUID_HANDLE_H
 #define LIBXL_CPUID_HANDLE_H
@@ -35,6 +36,14 @@ struct xlc_open_opts {
     const char *cpuid_file;      /* sim source: dump file; NULL = live CPU */
     bool no_hap;                 /* sim: hypervisor without HAP */
     const char *boot_cpuid;      /* sim: "no-NAME,..." or NULL */
+    /*
+     * xen: once the backend is open, let libxenctrl log to stderr as it
+     * does for Xen's own tools (its stdio logger, XTL_PROGRESS and up),
+     * e.g. "xc: error: Failed to obtain domain 7 policy ...".  For a
+     * drop-in of Xen's xen-cpuid; otherwise libxenctrl stays quiet (the
+     * library prints nothing) and its last message goes into errors.
+     */
+    bool xen_log_stderr;
 };
 
 typedef struct xlc_handle xlc_handle;

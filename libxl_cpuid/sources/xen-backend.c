@@ -19,6 +19,9 @@
 struct quiet_logger {
     xentoollog_logger base;     /* first, so the pointers convert */
     char last[512];
+    /* Xen's tools' logger (stdio, stderr), when asked: every message is
+     * passed on to it as well. */
+    xentoollog_logger_stdiostream *fwd;
 };
 
 struct xlc_xen {
@@ -34,6 +37,14 @@ static void quiet_vmessage(xentoollog_logger *l, xentoollog_level level,
     struct quiet_logger *q = (struct quiet_logger *)l;
     int n;
 
+    if (q->fwd) {
+        va_list copy;
+
+        va_copy(copy, al);
+        xtl_logv((xentoollog_logger *)q->fwd, level, errnoval, context,
+                 format, copy);
+        va_end(copy);
+    }
     if (level < XTL_WARN)
         return;
     n = snprintf(q->last, sizeof(q->last), "%s%s", context ? context : "",
@@ -53,8 +64,12 @@ static void quiet_progress(xentoollog_logger *l, const char *context,
                            const char *doing_what, int percent,
                            unsigned long done, unsigned long total)
 {
-    (void)l, (void)context, (void)doing_what, (void)percent, (void)done;
-    (void)total;
+    struct quiet_logger *q = (struct quiet_logger *)l;
+
+    (void)percent;
+    if (q->fwd)
+        xtl_progress((xentoollog_logger *)q->fwd, context, doing_what, done,
+                     total);
 }
 
 /* The logger is embedded in struct xlc_xen, which xlc_xen_close frees. */
@@ -72,7 +87,7 @@ static const char *said(const struct xlc_xen *x, char *buf, size_t n)
     return buf;
 }
 
-int xlc_xen_open(struct xlc_xen **out, xlc_error *err)
+int xlc_xen_open(struct xlc_xen **out, bool log_stderr, xlc_error *err)
 {
     struct xlc_xen *x = calloc(1, sizeof(*x));
     char why[600];
@@ -106,6 +121,10 @@ int xlc_xen_open(struct xlc_xen **out, xlc_error *err)
         return -ENODEV;
     }
     x->hv_words = nr;
+    /* Open and answering: from here on, what Xen's own tools would log.
+     * libxenctrl's default logger, had none been given. */
+    if (log_stderr)
+        x->log.fwd = xtl_createlogger_stdiostream(stderr, XTL_PROGRESS, 0);
     *out = x;
     return 0;
 }
@@ -121,6 +140,8 @@ void xlc_xen_close(struct xlc_xen *x)
         return;
     if (x->xch)
         xc_interface_close(x->xch);
+    if (x->log.fwd)
+        xtl_logger_destroy((xentoollog_logger *)x->log.fwd);
     free(x);
 }
 

@@ -9,6 +9,7 @@
 #ifndef LIBXL_CPUID_XEN_BACKEND_H
 #define LIBXL_CPUID_XEN_BACKEND_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../util/error.h"
@@ -21,9 +22,11 @@ struct xlc_xen;
 /*
  * Open libxenctrl and check that the get_cpu_featureset sysctl answers.
  * Nothing is printed: libxenctrl's log messages are captured and quoted in
- * the error.  Fails with -ENODEV when Xen is not usable from here.
+ * the error.  Fails with -ENODEV when Xen is not usable from here.  With
+ * log_stderr, once open, libxenctrl's messages also go to stderr through
+ * its own stdio logger, as for Xen's tools (xlc_open_opts).
  */
-int xlc_xen_open(struct xlc_xen **out, xlc_error *err);
+int xlc_xen_open(struct xlc_xen **out, bool log_stderr, xlc_error *err);
 void xlc_xen_close(struct xlc_xen *x);
 
 /* Words the running hypervisor knows (its answer to a size query). */

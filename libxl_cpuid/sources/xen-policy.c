@@ -83,8 +83,41 @@ static int fetch_one(xc_interface *xch, xc_cpu_policy_t *xp, unsigned int i,
         xlc_error_prefix(err, "Xen: %s policy", xlc_policy_name(i));
         return rc;
     }
-    s->pol.present[i] = true;
+    s->pol.served[i] = true;
     xfs_policy_to_featureset(p, s->fs.fs[i], XFS_NR_WORDS);
+    return 0;
+}
+
+/*
+ * Which guest types the host can run: physinfo's capabilities, as libxl
+ * reads them.  A policy served is not enough: Xen 4.17 serves the HVM
+ * policies (all zero) on a CPU without VMX or SVM.
+ */
+static int guest_types(xc_interface *xch, struct xlc_system_policies *s,
+                       xlc_error *err)
+{
+    static const unsigned int pv[] = { XFS_SYSCTL_cpu_featureset_pv,
+                                       XFS_SYSCTL_cpu_featureset_pv_max };
+    static const unsigned int hvm[] = { XFS_SYSCTL_cpu_featureset_hvm,
+                                        XFS_SYSCTL_cpu_featureset_hvm_max };
+    xc_physinfo_t pi = { 0 };
+    bool can_pv, can_hvm;
+
+    if (xc_physinfo(xch, &pi))
+        return xlc_fail(err, ENODEV, "Xen: physinfo: %s", strerror(errno));
+    can_pv = pi.capabilities & XEN_SYSCTL_PHYSCAP_pv;
+    can_hvm = pi.capabilities & XEN_SYSCTL_PHYSCAP_hvm;
+    s->pol.present[XFS_SYSCTL_cpu_featureset_raw] = true;
+    s->pol.present[XFS_SYSCTL_cpu_featureset_host] = true;
+    for (unsigned int k = 0; k < 2; k++) {
+        s->pol.present[pv[k]] = s->pol.served[pv[k]] && can_pv;
+        s->pol.present[hvm[k]] = s->pol.served[hvm[k]] && can_hvm;
+    }
+    xfs_hv_options_default(&s->opts);
+    s->opts.pv = s->pol.served[XFS_SYSCTL_cpu_featureset_pv_max];
+    s->opts.hvm = s->pol.served[XFS_SYSCTL_cpu_featureset_hvm_max];
+    s->opts.hap = pi.capabilities & XEN_SYSCTL_PHYSCAP_hap;
+    s->fs.hvm_usable = s->pol.present[XFS_SYSCTL_cpu_featureset_hvm_max];
     return 0;
 }
 
@@ -107,12 +140,12 @@ int xlc_xen_policies(struct xlc_xen *x, struct xlc_system_policies **out,
     for (unsigned int i = 0; !rc && i < XFS_SYSCTL_cpu_featureset_nr; i++)
         rc = fetch_one(xlc_xen_xch(x), xp, i, s, err);
     xc_cpu_policy_destroy(xp);
+    if (!rc)
+        rc = guest_types(xlc_xen_xch(x), s, err);
     if (rc) {
         xlc_system_policies_free(s);
         return rc;
     }
-    xfs_hv_options_default(&s->opts);
-    s->fs.hvm_usable = s->pol.present[XFS_SYSCTL_cpu_featureset_hvm_max];
     *out = s;
     return 0;
 }

@@ -20,6 +20,14 @@ static bool hvm(const struct gv_run *r)
     return r->h->type == XLC_GUEST_HVM;
 }
 
+/* The topology libxl gives every guest it builds, on a policy of the
+ * host's (applied-policy.h). */
+static void toolstack_topology(const struct gv_run *r,
+                               struct xfs_cpu_policy *p)
+{
+    xlc_policy_toolstack_topology(p, hvm(r), r->h->sets.host);
+}
+
 /* The host's default policy with featureset fs written in. */
 static void with_featureset(struct gv_run *r, const struct xfs_cpu_policy *base,
                             const uint32_t fs[W])
@@ -27,6 +35,18 @@ static void with_featureset(struct gv_run *r, const struct xfs_cpu_policy *base,
     xfs_policy_copy(&r->b.v->asked, base);
     xfs_policy_apply_featureset(&r->b.v->asked, fs, r->h->raw);
     r->b.v->has_policy = true;
+}
+
+/*
+ * What libxl asks Xen for a new guest given these features (libxenguest's
+ * xc_cpuid_apply_policy with a featureset): the default policy, the
+ * features written in, then the topology.  asked_fs is what is asked.
+ */
+static void new_guest(struct gv_run *r, const uint32_t fs[W])
+{
+    with_featureset(r, r->h->def, fs);
+    toolstack_topology(r, &r->b.v->asked);
+    xfs_policy_to_featureset(&r->b.v->asked, r->b.v->asked_fs, W);
 }
 
 static int from_featureset(struct gv_run *r, const uint32_t *fs, size_t nr,
@@ -39,7 +59,7 @@ static int from_featureset(struct gv_run *r, const uint32_t *fs, size_t nr,
         return rc;
     xfs_copy(r->b.v->asked_fs, W, fs, nr);
     if (gv_full(r->h))
-        with_featureset(r, r->h->def, r->b.v->asked_fs);
+        new_guest(r, r->b.v->asked_fs);
     return 0;
 }
 
@@ -76,6 +96,9 @@ void xlc_gv_compat_policy(const struct xlc_gv_host *h,
     if (out->extd[0].a > XLC_COMPAT_MAX_EXTD_LEAF)
         out->extd[0].a = XLC_COMPAT_MAX_EXTD_LEAF;
     xfs_policy_clear_unlisted(out);
+    /* libxl builds it as a new guest's: with its topology. */
+    xlc_policy_toolstack_topology(out, h->type == XLC_GUEST_HVM,
+                                  h->sets.host);
 }
 
 int xlc_gv_merged_policy(const struct xlc_gv_host *h,
@@ -200,7 +223,7 @@ static int from_libvirt(struct gv_run *r, xlc_error *err)
     if (t->nr_blockers)
         return 1;
     if (gv_full(r->h))
-        with_featureset(r, r->h->def, t->fs);
+        new_guest(r, t->fs);
     return 0;
 }
 
@@ -218,7 +241,7 @@ static bool nested_off(const struct gv_run *r)
 /*
  * What the list applies to: the default policy, with VMX and SVM for a
  * domain with nested virtualisation (libxc sets both; Xen keeps what the
- * host's max policy has).
+ * host's max policy has), and the topology libxl gives every guest.
  */
 static struct xfs_cpu_policy *xl_base(const struct gv_run *r)
 {
@@ -228,14 +251,16 @@ static struct xfs_cpu_policy *xl_base(const struct gv_run *r)
     if (!base)
         return NULL;
     xfs_policy_copy(base, r->h->def);
-    if (!hvm(r) || r->g->nested != XLC_GV_NESTED_ON)
-        return base;
-    xfs_copy(fs, W, r->h->sets.def, W);
-    if (xfs_test(r->h->sets.max, W, XFS_VMX))
-        xfs_set(fs, W, XFS_VMX);
-    if (xfs_test(r->h->sets.max, W, XFS_SVM))
-        xfs_set(fs, W, XFS_SVM);
-    xfs_policy_apply_featureset(base, fs, r->h->raw);
+    if (hvm(r) && r->g->nested == XLC_GV_NESTED_ON) {
+        xfs_copy(fs, W, r->h->sets.def, W);
+        if (xfs_test(r->h->sets.max, W, XFS_VMX))
+            xfs_set(fs, W, XFS_VMX);
+        if (xfs_test(r->h->sets.max, W, XFS_SVM))
+            xfs_set(fs, W, XFS_SVM);
+        xfs_policy_apply_featureset(base, fs, r->h->raw);
+    }
+    /* libxl applies the list after the topology: the list may set it. */
+    toolstack_topology(r, base);
     return base;
 }
 
@@ -330,11 +355,14 @@ int gv_resolve(struct gv_run *r, xlc_error *err)
 
     switch (g->form) {
     case XLC_GV_DEFAULT:
+        xfs_copy(v->asked_fs, W, r->h->sets.def, W);
         if (gv_full(r->h)) {
+            /* The default policy as it is, with the topology. */
             xfs_policy_copy(&v->asked, r->h->def);
             v->has_policy = true;
+            toolstack_topology(r, &v->asked);
+            xfs_policy_to_featureset(&v->asked, v->asked_fs, W);
         }
-        xfs_copy(v->asked_fs, W, r->h->sets.def, W);
         return 0;
     case XLC_GV_FEATURESET:
         return from_featureset(r, g->fs, g->nr_words, err);

@@ -131,10 +131,14 @@ void xlc_leak_report_text(struct xlc_buf *b, const struct xlc_leak_report *r)
         xlc_buf_putc(b, '\n');
     }
     xlc_buf_puts(b, "no host can hide from any guest:\n");
-    xlc_buf_printf(b, "  1 GiB pages     %s\n", r->page1gb
-                   ? "the host has them: a guest that probes finds them, "
-                     "whatever its policy"
-                   : "the host has none");
+    xlc_buf_printf(b, "  1 GiB pages     %s\n", !r->page1gb
+                   ? "the host has none"
+                   : r->page1gb_unhideable
+                   ? "the host has them: an HVM guest under HAP that probes "
+                     "finds them, whatever its policy"
+                   : r->type == XLC_GUEST_HVM
+                   ? "the host has them; shadow paging maps none for guests"
+                   : "the host has them; Xen maps none for PV guests");
     xlc_buf_puts(b, "  MXCSR_MASK      the hardware's, in every FXSAVE image "
                     "(not in CPUID data: unknown)\n");
     xlc_buf_printf(b, "  x87 pointers    fdp_excp_only %s, no_fpu_sel %s "
@@ -193,9 +197,119 @@ void xlc_leak_report_json(struct xlc_buf *b, const struct xlc_leak_report *r)
         names(b, w, lw->beyond_max, true);
         xlc_buf_puts(b, "]}");
     }
-    xlc_buf_printf(b, "],\"unhideable\":{\"page1gb\":%s,\"mxcsr_mask\":null,"
+    xlc_buf_printf(b, "],\"unhideable\":{\"page1gb\":%s,"
+                   "\"page1gb_usable_by_guests\":%s,\"mxcsr_mask\":null,"
                    "\"fdp_excp_only\":%s,\"no_fpu_sel\":%s}}\n",
                    r->page1gb ? "true" : "false",
+                   r->page1gb_unhideable ? "true" : "false",
+                   r->fdp_excp_only ? "true" : "false",
+                   r->no_fpu_sel ? "true" : "false");
+}
+
+/* ---- one guest's leaks on one host ---- */
+
+static void feature_names(struct xlc_buf *b, const uint32_t *fs, bool json)
+{
+    const struct xlc_bits_list l = { XLC_BIT_OURS, XLC_BITS_ALL,
+                                     json ? "," : " ", json };
+
+    xlc_featureset_bits(b, fs, XFS_NR_WORDS, &l);
+}
+
+/* What the data lacks to decide the words it cannot: the MSRs. */
+static void undecided(struct xlc_buf *b, const struct xlc_levelling *c)
+{
+    const struct xfs_levelling *l = &c->lv;
+    unsigned int masks = 0;
+
+    if (l->faulting == XFS_UNKNOWN)
+        xlc_buf_printf(b, "CPUID faulting (MSR %#x)", l->faulting_msr);
+    for (unsigned int i = 0; i < l->nr_masks; i++) {
+        if (l->masks[i].readable != XFS_UNKNOWN)
+            continue;
+        if (!masks++)
+            xlc_buf_puts(b, l->faulting == XFS_UNKNOWN ? " and mask MSRs"
+                                                       : "mask MSRs");
+        xlc_buf_printf(b, " %#x", l->masks[i].msr);
+    }
+    xlc_buf_puts(b, ": not in the CPUID data");
+}
+
+void xlc_guest_leaks_text(struct xlc_buf *b, const struct xlc_leak_report *r,
+                          const struct xlc_guest_leaks *g, const char *guest,
+                          const char *why_unknown)
+{
+    const unsigned int *n = g->nr_words;
+    bool said = false;
+
+    if (!r) {
+        xlc_buf_printf(b, "unknown: %s", why_unknown ? why_unknown : "?");
+        return;
+    }
+    if (r->type == XLC_GUEST_HVM) {
+        xlc_buf_puts(b, "nothing: HVM guests exit to Xen on every CPUID");
+        said = true;
+    } else if (!n[XLC_WORD_LEAKS] && !n[XLC_WORD_UNKNOWN]) {
+        xlc_buf_puts(b, n[XLC_WORD_MASKED] ? "nothing: every CPUID word is "
+                        "faulted or masked" : "nothing: CPUID faults");
+        said = true;
+    }
+    if (!said && n[XLC_WORD_LEAKS]) {
+        xlc_buf_printf(b, "%u word%s", n[XLC_WORD_LEAKS],
+                       n[XLC_WORD_LEAKS] == 1 ? " leaks" : "s leak");
+        if (!xfs_empty(g->leaks, XFS_NR_WORDS)) {
+            xlc_buf_printf(b, ", beyond %s: ", guest);
+            feature_names(b, g->leaks, false);
+        } else {
+            xlc_buf_printf(b, ", nothing beyond %s", guest);
+        }
+    }
+    if (!said && n[XLC_WORD_UNKNOWN]) {
+        xlc_buf_printf(b, "%s%u word%s unknown (", n[XLC_WORD_LEAKS] ? "; "
+                       : "", n[XLC_WORD_UNKNOWN],
+                       n[XLC_WORD_UNKNOWN] == 1 ? "" : "s");
+        undecided(b, &r->caps);
+        xlc_buf_putc(b, ')');
+        if (!xfs_empty(g->may_leak, XFS_NR_WORDS)) {
+            xlc_buf_printf(b, ", would leak beyond %s: ", guest);
+            feature_names(b, g->may_leak, false);
+        } else {
+            xlc_buf_printf(b, ", nothing beyond %s", guest);
+        }
+    }
+    if (g->page1gb)
+        xlc_buf_printf(b, "; 1 GiB pages: the host has them, %s does not: a "
+                       "guest that probes finds them", guest);
+}
+
+void xlc_guest_leaks_json(struct xlc_buf *b, const struct xlc_leak_report *r,
+                          const struct xlc_guest_leaks *g,
+                          const char *why_unknown)
+{
+    if (!r) {
+        xlc_buf_puts(b, "{\"known\":false,\"why_unknown\":");
+        xlc_buf_json_str(b, why_unknown ? why_unknown : "?");
+        xlc_buf_putc(b, '}');
+        return;
+    }
+    xlc_buf_printf(b, "{\"known\":true,\"guest_type\":\"%s\",",
+                   xlc_guest_type_name(r->type));
+    json_caps(b, &r->caps);
+    xlc_buf_puts(b, ",\"words\":{");
+    for (unsigned int c = XLC_WORD_FAULTED; c <= XLC_WORD_MSR; c++)
+        xlc_buf_printf(b, "%s\"%s\":%u", c ? "," : "",
+                       xlc_word_control_name((enum xlc_word_control)c),
+                       g->nr_words[c]);
+    xlc_buf_puts(b, "},\"beyond_guest\":[");
+    feature_names(b, g->leaks, true);
+    xlc_buf_puts(b, "],\"may_leak_beyond_guest\":[");
+    feature_names(b, g->may_leak, true);
+    xlc_buf_printf(b, "],\"page1gb\":%s,\"page1gb_usable_by_guests\":%s,"
+                   "\"page1gb_beyond_guest\":%s,"
+                   "\"fdp_excp_only\":%s,\"no_fpu_sel\":%s}",
+                   r->page1gb ? "true" : "false",
+                   r->page1gb_unhideable ? "true" : "false",
+                   g->page1gb ? "true" : "false",
                    r->fdp_excp_only ? "true" : "false",
                    r->no_fpu_sel ? "true" : "false");
 }

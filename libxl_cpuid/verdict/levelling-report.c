@@ -8,15 +8,22 @@
 
 #define BIT(f) (1u << ((f) & 31))
 
+void xlc_levelling_from_reader(const struct xfs_cpuid_reader *rd,
+                               struct xlc_levelling *out)
+{
+    memset(out, 0, sizeof(*out));
+    /* A dump that lacks an MSR does not say the CPU lacks it. */
+    xfs_levelling_derive(rd, XFS_MSR_FAIL_UNKNOWN, &out->lv);
+    out->from_xen = false;
+}
+
 void xlc_levelling_from_dump(const struct xlc_cpuid_dump *d,
                              struct xlc_levelling *out)
 {
     struct xfs_cpuid_reader rd;
 
     xlc_dump_reader(d, &rd);
-    /* A dump that lacks an MSR does not say the CPU lacks it. */
-    xfs_levelling_derive(&rd, XFS_MSR_FAIL_UNKNOWN, &out->lv);
-    out->from_xen = false;
+    xlc_levelling_from_reader(&rd, out);
 }
 
 void xlc_levelling_from_caps(uint32_t caps, struct xlc_levelling *out)
@@ -25,6 +32,26 @@ void xlc_levelling_from_caps(uint32_t caps, struct xlc_levelling *out)
     out->lv.present = caps & XFS_LCAP_ALL;
     out->lv.faulting = (caps & XFS_LCAP_FAULTING) ? XFS_YES : XFS_NO;
     out->from_xen = true;
+}
+
+int xlc_levelling_of_handle(xlc_handle *h, struct xlc_levelling *out,
+                            xlc_error *err)
+{
+    const struct xlc_cpuid_dump *d;
+    uint32_t v;
+    int rc = xlc_handle_levelling_caps(h, &v, err);
+
+    if (!rc) {
+        xlc_levelling_from_caps(v, out);
+        return 0;
+    }
+    if (rc != -EOPNOTSUPP)
+        return rc;
+    /* The simulated Xen: what Xen 4.17 would find on its CPUID data. */
+    rc = xlc_handle_cpuid(h, &d, err);
+    if (!rc)
+        xlc_levelling_from_dump(d, out);
+    return rc;
 }
 
 const char *xlc_word_control_name(enum xlc_word_control c)
@@ -101,6 +128,10 @@ int xlc_leak_report(const struct xlc_system_policies *sys,
         lw->beyond_max = lw->seen & ~max[w];
     }
     out->page1gb = xfs_test(raw, XFS_NR_WORDS, XFS_PAGE1GB);
+    /* Only the hardware's own walk of a guest's tables lets it use them:
+     * HAP (Xen's guest_can_use_l3_superpages). */
+    out->page1gb_unhideable = out->page1gb && type == XLC_GUEST_HVM &&
+                              sys->opts.hap;
     out->fdp_excp_only = xfs_test(raw, XFS_NR_WORDS, XFS_FDP_EXCP_ONLY);
     out->no_fpu_sel = xfs_test(raw, XFS_NR_WORDS, XFS_NO_FPU_SEL);
     return 0;
@@ -111,4 +142,28 @@ void xlc_leak_report_leaking(const struct xlc_leak_report *r,
 {
     for (unsigned int w = 0; w < XFS_NR_WORDS; w++)
         fs[w] = r->words[w].control == XLC_WORD_LEAKS ? r->words[w].seen : 0;
+}
+
+void xlc_guest_leaks_of(const struct xlc_leak_report *r,
+                        const uint32_t guest[XFS_NR_WORDS],
+                        struct xlc_guest_leaks *out)
+{
+    memset(out, 0, sizeof(*out));
+    for (unsigned int w = 0; w < XFS_NR_WORDS; w++) {
+        const struct xlc_leak_word *lw = &r->words[w];
+
+        out->nr_words[lw->control]++;
+        if (lw->control == XLC_WORD_LEAKS)
+            out->leaks[w] = lw->seen & ~guest[w];
+        else if (lw->control == XLC_WORD_UNKNOWN)
+            out->may_leak[w] = lw->seen & ~guest[w];
+    }
+    out->page1gb = r->page1gb_unhideable &&
+                   !xfs_test(guest, XFS_NR_WORDS, XFS_PAGE1GB);
+}
+
+bool xlc_guest_leaks_any(const struct xlc_guest_leaks *g)
+{
+    return g->page1gb || !xfs_empty(g->leaks, XFS_NR_WORDS) ||
+           !xfs_empty(g->may_leak, XFS_NR_WORDS);
 }

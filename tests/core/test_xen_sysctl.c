@@ -144,7 +144,7 @@ static void bad_index_is_einval_and_touches_nothing(void **state)
     }
 }
 
-static void compiled_out_index_is_einval(void **state)
+static void compiled_out_index_is_eopnotsupp(void **state)
 {
     struct xfs_hypervisor hv;
     struct xfs_hv_options o;
@@ -156,9 +156,9 @@ static void compiled_out_index_is_einval(void **state)
     boot(&hv, &o);
     nr = N;
     assert_int_equal(call(&hv, XFS_SYSCTL_cpu_featureset_pv, &nr, buf),
-                     -XFS_EINVAL);
+                     -XFS_EOPNOTSUPP);
     assert_int_equal(call(&hv, XFS_SYSCTL_cpu_featureset_pv_max, &nr, buf),
-                     -XFS_EINVAL);
+                     -XFS_EOPNOTSUPP);
     assert_int_equal(call(&hv, XFS_SYSCTL_cpu_featureset_hvm_max, &nr, buf), 0);
 
     o.pv = true;
@@ -166,9 +166,9 @@ static void compiled_out_index_is_einval(void **state)
     boot(&hv, &o);
     nr = N;
     assert_int_equal(call(&hv, XFS_SYSCTL_cpu_featureset_hvm, &nr, buf),
-                     -XFS_EINVAL);
+                     -XFS_EOPNOTSUPP);
     assert_int_equal(call(&hv, XFS_SYSCTL_cpu_featureset_hvm_max, &nr, buf),
-                     -XFS_EINVAL);
+                     -XFS_EOPNOTSUPP);
     assert_int_equal(call(&hv, XFS_SYSCTL_cpu_featureset_pv, &nr, buf), 0);
     assert_int_equal(call(&hv, XFS_SYSCTL_cpu_featureset_raw, &nr, buf), 0);
 }
@@ -283,6 +283,7 @@ static void abi_matches_installed_xen(void **state)
                      XEN_SYSCTL_cpu_featureset_hvm_max);
     assert_int_equal(XFS_EFAULT, EFAULT);
     assert_int_equal(XFS_EINVAL, EINVAL);
+    assert_int_equal(XFS_EOPNOTSUPP, EOPNOTSUPP);
     assert_int_equal(XFS_ENOBUFS, ENOBUFS);
     /* libxenguest's idea of the words a hypervisor knows. */
     assert_int_equal(xc_get_cpu_featureset_size(), N);
@@ -295,7 +296,7 @@ int main(void)
         cmocka_unit_test(caller_shorter_gets_enobufs_after_the_copy),
         cmocka_unit_test(caller_equal_or_longer_gets_everything),
         cmocka_unit_test(bad_index_is_einval_and_touches_nothing),
-        cmocka_unit_test(compiled_out_index_is_einval),
+        cmocka_unit_test(compiled_out_index_is_eopnotsupp),
         cmocka_unit_test(copy_fault_is_efault),
         cmocka_unit_test(hook_sees_the_clipped_count),
         cmocka_unit_test(older_hypervisor_knows_fewer_words),

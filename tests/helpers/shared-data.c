@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -47,6 +48,39 @@ char *shared_read(const char *path)
     buf[n] = '\0';
     fclose(f);
     return buf;
+}
+
+#define MSR_FILES 4
+
+static char msr_paths[MSR_FILES][64];
+
+static void remove_msr_files(void)
+{
+    for (unsigned int i = 0; i < MSR_FILES; i++)
+        if (msr_paths[i][0])
+            unlink(msr_paths[i]);
+}
+
+const char *shared_dump_with_msrs(const char *name, const char *msrs)
+{
+    static unsigned int next;
+    char *xml = shared_read(shared_dump(name)), *end = strstr(xml,
+                                                              "</cpudata>");
+    char *path = msr_paths[next % MSR_FILES];
+    FILE *f;
+
+    if (!next)
+        atexit(remove_msr_files);
+    assert_non_null(end);
+    snprintf(path, sizeof(msr_paths[0]), "/tmp/xfs-msrs-%ld-%u.xml",
+             (long)getpid(), next % MSR_FILES);
+    next++;
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "%.*s%s\n%s", (int)(end - xml), xml, msrs, end);
+    assert_int_equal(fclose(f), 0);
+    free(xml);
+    return path;
 }
 
 unsigned int shared_each_dump(void (*fn)(void *ctx, const char *path,

@@ -17,6 +17,18 @@ const char *shared_dump(const char *name);
 char *shared_read(const char *path);
 
 /*
+ * $XFS_DATA/cpuid/instlatx64/NAME.xml with `msrs` (<msr> elements, as
+ * libvirt's <cpudata> holds them) added before </cpudata>, written to a
+ * file in /tmp removed at exit.  The last four paths stay valid.
+ */
+const char *shared_dump_with_msrs(const char *name, const char *msrs);
+/* <msr> elements for it. */
+#define SHARED_MSR_PLATFORM_INFO(eax) \
+    "  <msr index='0xce' edx='0x00000000' eax='" eax "'/>\n"
+#define SHARED_MSR(idx) \
+    "  <msr index='" idx "' edx='0x00000000' eax='0x00000000'/>\n"
+
+/*
  * Call fn(ctx, path, file) for every *.xml in $XFS_DATA/cpuid/instlatx64,
  * in directory order; file is the bare file name.  Returns how many.
  */

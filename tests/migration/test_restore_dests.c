@@ -95,7 +95,8 @@ static void check_compat_policy(const struct xlc_restore_dest *d,
 
 /*
  * Every shared dump as the destination: its applied default policy (its
- * default policy as Xen recalculates it for a domain) restores there, and
+ * default policy with libxl's topology as Xen recalculates it for a
+ * domain) restores there, and
  * Xen's recalculation of it on restore changes nothing; a stream without
  * CPUID data gets the compatibility policy, which restores too; the CPU's
  * raw policy,
@@ -119,7 +120,7 @@ static void shared_dump_destinations(void **state)
             struct xlc_restore_dest d;
             struct xlc_stream_info info;
             struct xlc_restore_verdict v;
-            struct xfs_cpu_policy held;
+            struct xfs_cpu_policy asked, held;
             xlc_error err = { 0 };
 
             xlc_restore_dest_from_system(pool.sys[i], type, &d);
@@ -141,8 +142,12 @@ static void shared_dump_destinations(void **state)
             if (xlc_applied_policy(pool.sys[i], t, &dflt, &a, &err))
                 fail_msg("%s: %s", name, err.msg);
             assert_int_equal(a->refused.nr, 0);
-            /* The default policy as Xen holds it for a new domain. */
-            xlc_domain_policy(&d.def, &d.max, &d.host, type == HVM, &held);
+            /* The default policy as Xen holds it for a domain libxl
+             * builds: with libxl's topology (checked against libxl itself
+             * in test_xen_sim_xl.c), recalculated. */
+            xfs_policy_copy(&asked, &d.def);
+            xlc_policy_toolstack_topology(&asked, type == HVM, d.host_fs);
+            xlc_domain_policy(&asked, &d.max, &d.host, type == HVM, &held);
             assert_true(xfs_policy_equal(&a->policy, &held));
             xt_stream_of(type, &a->policy, &info);
             check_stream(&d, &info, &v);

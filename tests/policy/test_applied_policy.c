@@ -101,15 +101,19 @@ static void with_host_x87(uint32_t fs[XFS_NR_WORDS],
     }
 }
 
-/* The type's default policy as Xen holds it for a new domain. */
+/* The type's default policy as Xen holds it for a new domain libxl
+ * builds: with libxl's topology (xc_cpuid_apply_policy; checked against
+ * libxl itself in test_xen_sim_xl.c), recalculated. */
 static bool is_default_as_xen_holds_it(const struct xfs_cpu_policy *p,
                                        const struct xlc_system_policies *s,
                                        enum xlc_guest_type t)
 {
-    struct xfs_cpu_policy def;
+    struct xfs_cpu_policy asked, def;
 
-    xlc_domain_policy(&s->pol.p[xlc_policy_index_default(t)],
-                      &s->pol.p[xlc_policy_index_max(t)],
+    xfs_policy_copy(&asked, &s->pol.p[xlc_policy_index_default(t)]);
+    xlc_policy_toolstack_topology(&asked, t == XLC_GUEST_HVM,
+                                  s->fs.fs[XFS_SYSCTL_cpu_featureset_host]);
+    xlc_domain_policy(&asked, &s->pol.p[xlc_policy_index_max(t)],
                       &s->pol.p[XFS_SYSCTL_cpu_featureset_host],
                       t == XLC_GUEST_HVM, &def);
     return xfs_policy_equal(p, &def);
@@ -118,6 +122,27 @@ static bool is_default_as_xen_holds_it(const struct xfs_cpu_policy *p,
 /* Every dump and type: the defaults give the default policy as Xen holds
  * it for a domain (recalculated: 48-bit linear addresses for a 64-bit
  * guest, the host's x87 bits), and the records are its serialisation. */
+/*
+ * libxl's topology (xc_cpuid_apply_policy) on a featureset: an HVM guest
+ * has HTT and no CMP_LEGACY; a PV guest the host's.
+ */
+static void with_toolstack_topology(uint32_t fs[XFS_NR_WORDS],
+                                    const struct xlc_system_policies *s,
+                                    bool hvm)
+{
+    const uint32_t *host = s->fs.fs[XFS_SYSCTL_cpu_featureset_host];
+    static const unsigned int topo[] = { XFS_HTT, XFS_CMP_LEGACY };
+
+    for (size_t i = 0; i < 2; i++) {
+        bool on = hvm ? topo[i] == XFS_HTT
+                      : xfs_test(host, XFS_NR_WORDS, topo[i]);
+
+        xfs_clear(fs, XFS_NR_WORDS, topo[i]);
+        if (on)
+            xfs_set(fs, XFS_NR_WORDS, topo[i]);
+    }
+}
+
 static void defaults_are_the_default_policy(void **state)
 {
     struct xlc_guest_settings dflt = { .kind = XLC_SETTINGS_DEFAULT };
@@ -148,6 +173,7 @@ static void defaults_are_the_default_policy(void **state)
                                                    (enum xlc_guest_type)t));
             memcpy(want, s->fs.fs[xlc_policy_index_default(t)], sizeof(want));
             with_host_x87(want, s);
+            with_toolstack_topology(want, s, t == XLC_GUEST_HVM);
             assert_memory_equal(a->fs, want, sizeof(a->fs));
             if (xfs_test(want, XFS_NR_WORDS, XFS_LM))
                 assert_int_equal((a->policy.extd[8].a >> 8) & 0xff, 48);
@@ -463,10 +489,56 @@ static void libvirt_host_from_policies(void **state)
     xt_free_paths(paths, nr);
 }
 
+/*
+ * One guest, one policy, whatever form names it: the defaults, xl's
+ * cpuid="host" (a list that changes nothing) and the default featureset
+ * all give the policy libxl builds, its topology included.
+ */
+static void forms_agree_on_the_default(void **state)
+{
+    struct xlc_guest_settings g[3] = {
+        { .kind = XLC_SETTINGS_DEFAULT },
+        { .kind = XLC_SETTINGS_XL_CPUID, .xl_cpuid = "host" },
+        { .kind = XLC_SETTINGS_FEATURESET, .nr_words = XFS_NR_WORDS },
+    };
+    size_t nr;
+    char **paths = xt_dump_paths(&nr);
+
+    (void)state;
+    for (size_t i = 0; i < nr; i++) {
+        struct xlc_system_policies *s = xt_system_from_file(paths[i]);
+
+        for (int t = XLC_GUEST_PV; t <= XLC_GUEST_HVM; t++) {
+            struct xlc_applied_policy *a[3];
+            xlc_error err = { 0 };
+
+            if (!s->pol.present[xlc_policy_index_max(t)])
+                continue;
+            g[2].fs = s->fs.fs[xlc_policy_index_default(t)];
+            for (int k = 0; k < 3; k++)
+                if (xlc_applied_policy(s, (enum xlc_guest_type)t, &g[k],
+                                       &a[k], &err))
+                    fail_msg("%s: %s", xt_basename(paths[i]), err.msg);
+            for (int k = 1; k < 3; k++)
+                if (!xfs_policy_equal(&a[0]->policy, &a[k]->policy))
+                    fail_msg("%s %s: the %s and the %s differ",
+                             xt_basename(paths[i]),
+                             xlc_guest_type_name((enum xlc_guest_type)t),
+                             xlc_settings_kind_name(g[0].kind),
+                             xlc_settings_kind_name(g[k].kind));
+            for (int k = 0; k < 3; k++)
+                xlc_applied_policy_free(a[k]);
+        }
+        xlc_system_policies_free(s);
+    }
+    xt_free_paths(paths, nr);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(defaults_are_the_default_policy),
+        cmocka_unit_test(forms_agree_on_the_default),
         cmocka_unit_test(levelled_featureset),
         cmocka_unit_test(missing_features_are_all_named),
         cmocka_unit_test(settings_xen_would_change),

@@ -188,6 +188,16 @@ static void check_file(const char *path)
                              XFS_PLATFORM_INFO_CPUID_FAULTING);
     }
     assert_int_equal(s->pol.present[HVM], s->fs.hvm_usable);
+    /* Xen 4.17 serves every type built in, usable or not: a type the
+     * host cannot run as the all-zero policy. */
+    for (unsigned int k = 0; k < XFS_SYSCTL_cpu_featureset_nr; k++) {
+        struct xfs_cpu_policy zero;
+
+        assert_true(s->pol.served[k]);
+        xfs_policy_zero(&zero);
+        if (!s->pol.present[k])
+            assert_true(xfs_policy_equal(&s->pol.p[k], &zero));
+    }
     check_limits(s, what);
     check_identity(s, what);
     xlc_system_policies_free(s);
@@ -274,6 +284,10 @@ static void absent_guest_types(void **state)
     assert_false(s->pol.present[PV]);
     assert_false(s->pol.present[PV_MAX]);
     assert_true(s->pol.present[HVM_MAX]);
+    /* Not built in: Xen's table entry is empty, not served. */
+    assert_false(s->pol.served[PV]);
+    assert_false(s->pol.served[PV_MAX]);
+    assert_true(s->pol.served[HVM_MAX]);
     assert_true(xfs_policy_equal(&s->pol.p[PV], &zero));
     /* AMD with SVM: nested SVM leaf clamped, VMCB clean bits emulated. */
     assert_true(has(&s->pol.p[HVM_MAX], XFS_SVM));

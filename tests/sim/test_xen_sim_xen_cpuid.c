@@ -8,7 +8,7 @@
  * every leaf and MSR of the six system policies.  Xen's output is parsed;
  * the values it prints crossed libxenctrl, libxenguest and the simulated
  * hypercall layer.  (The byte-for-byte comparison with our own xen-cpuid
- * belongs with the drop-in work, issue 13.)
+ * is test_xen_sim_parity.c.)
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -209,9 +209,12 @@ static void check_policies(const char *dump, const char *what,
     for (unsigned int k = 0; k < XFS_SYSCTL_cpu_featureset_nr; k++) {
         unsigned int i = xlc_policy_order[k];
 
-        /* Xen serves a type it cannot run as the all-zero policy. */
-        check_one_policy(&p, what, xlc_policy_name(i),
-                         s->pol.present[i] ? &s->pol.p[i] : &zero);
+        /* Xen serves every type built in; one it cannot run as the
+         * all-zero policy, and so do we. */
+        assert_true(s->pol.served[i]);
+        if (!s->pol.present[i])
+            assert_true(xfs_policy_equal(&s->pol.p[i], &zero));
+        check_one_policy(&p, what, xlc_policy_name(i), &s->pol.p[i]);
     }
     assert_string_equal(p, "");
     free(out);

@@ -63,8 +63,10 @@ static void one_dump(void *ctx, const char *path, const char *file)
 
     for (size_t k = 0; k < sizeof(variants) / sizeof(*variants); k++) {
         const struct variant *v = &variants[k];
-        struct xlc_open_opts o = { XLC_BACKEND_SIM, path, v->no_hap,
-                                   v->boot_cpuid };
+        struct xlc_open_opts o = { .backend = XLC_BACKEND_SIM,
+                                   .cpuid_file = path,
+                                   .no_hap = v->no_hap,
+                                   .boot_cpuid = v->boot_cpuid };
         struct xlc_system_policies *got, *want = derived(path, v);
         const struct xlc_cpuid_dump *d;
         xlc_error err = { 0 };
@@ -106,9 +108,9 @@ static void policies_and_featuresets_agree(void **state)
 /* What the simulated hypervisor does not have, said. */
 static void sim_has_no_domains(void **state)
 {
-    struct xlc_open_opts o = { XLC_BACKEND_SIM,
-                               shared_dump("GenuineIntel0050654_SkylakeXeon"),
-                               false, NULL };
+    struct xlc_open_opts o = {
+        .backend = XLC_BACKEND_SIM,
+        .cpuid_file = shared_dump("GenuineIntel0050654_SkylakeXeon") };
     struct xlc_policy_entries r = { 0 };
     xlc_error err = { 0 };
     xlc_handle *h;
@@ -130,7 +132,9 @@ static void shorthands(void **state)
 {
     const char *path = shared_dump("AuthenticAMD0830F10_K17_Rome");
     struct xlc_sim_opts so = { path, true, "no-avx2" };
-    struct xlc_open_opts o = { XLC_BACKEND_SIM, path, true, "no-avx2" };
+    struct xlc_open_opts o = { .backend = XLC_BACKEND_SIM,
+                               .cpuid_file = path, .no_hap = true,
+                               .boot_cpuid = "no-avx2" };
     struct xlc_system_policies *a, *b;
     xlc_error err = { 0 };
     xlc_handle *h;

@@ -137,9 +137,13 @@ void xfs_derive_policies(const struct xfs_cpuid_reader *rd,
     out->present[RAW] = out->present[HOST] = true;
     derive_host(raw, fs->fs[HOST], &out->p[HOST]);
 
-    /* PV guests when built in; HVM when built in and VMX/SVM exist. */
+    /* PV guests when built in; HVM when built in and VMX/SVM exist.  Xen
+     * serves what is built in, usable or not. */
+    out->served[RAW] = out->served[HOST] = true;
     out->present[PV] = out->present[PV_MAX] = opts->pv;
+    out->served[PV] = out->served[PV_MAX] = opts->pv;
     out->present[HVM] = out->present[HVM_MAX] = fs->hvm_usable;
+    out->served[HVM] = out->served[HVM_MAX] = opts->hvm;
     derive_guests(fs, out, PV_MAX, PV, false);
     derive_guests(fs, out, HVM_MAX, HVM, true);
 }

@@ -34,6 +34,14 @@ struct xfs_system_policies {
     /* false when that guest type is unavailable (PV not built in, or HVM
      * not built in / no VMX or SVM); the policy is then all zero. */
     bool present[XFS_SYSCTL_cpu_featureset_nr];
+    /*
+     * Whether Xen 4.17's get_cpu_policy sysctl answers for it: the guest
+     * type is built in (its table entry is set), whether or not this host
+     * can run it.  HVM built in on a CPU without VMX or SVM is served,
+     * not present: the all-zero policy (4 leaves, 2 MSRs once
+     * serialised).  Not served: -EOPNOTSUPP.
+     */
+    bool served[XFS_SYSCTL_cpu_featureset_nr];
 };
 
 /*

@@ -28,7 +28,6 @@
 #define XFS_ENOSYS     38
 #define XFS_ENODATA    61
 #define XFS_EOVERFLOW  75
-#define XFS_EOPNOTSUPP 95
 
 struct xfs_guest_access {
     int (*to_guest)(void *ctx, uint64_t gaddr, const void *src,

@@ -43,8 +43,10 @@ int xfs_sysctl_get_cpu_featureset(const struct xfs_hypervisor *hv,
         return 0;
     }
     nr = op->nr_features < known ? op->nr_features : known;
-    if (op->index >= XFS_SYSCTL_cpu_featureset_nr || !hv->served[op->index])
+    if (op->index >= XFS_SYSCTL_cpu_featureset_nr)
         return -XFS_EINVAL;
+    if (!hv->served[op->index])
+        return -XFS_EOPNOTSUPP;
 
     fs = hv->sets.fs[op->index];
     /* A zero-length copy touches no guest memory, so cannot fault. */

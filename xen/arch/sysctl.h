@@ -10,6 +10,7 @@
 /* Xen's errno values (the same numbers as Linux/x86). */
 #define XFS_EFAULT 14
 #define XFS_EINVAL 22
+#define XFS_EOPNOTSUPP 95
 #define XFS_ENOBUFS 105
 
 /*
@@ -26,9 +27,10 @@ struct xfs_hypervisor {
     void *copy_ctx;
     /*
      * Which indexes this build serves.  Xen leaves the pv/hvm entries of
-     * its table empty when PV/HVM is compiled out, and an empty entry is
-     * answered like a bad index (-EINVAL).  HVM built in but unusable on
-     * this hardware is still served: its sets are all zero.
+     * its table empty when PV/HVM is compiled out, and answers an empty
+     * entry with -EOPNOTSUPP (its tool then prints "... not supported by
+     * Xen").  HVM built in but unusable on this hardware is still served:
+     * its sets are all zero.
      */
     bool served[XFS_SYSCTL_cpu_featureset_nr];
 };
@@ -45,12 +47,13 @@ void xfs_hypervisor_boot(struct xfs_hypervisor *hv,
 /*
  * XEN_SYSCTL_get_cpu_featureset, in Xen's order of checks:
  *  1. features NULL: nr_features = words known; return 0 (index unchecked).
- *  2. nr = min(nr_features, known); bad or unserved index: -EINVAL.
+ *  2. nr = min(nr_features, known); bad index: -EINVAL; an index this
+ *     build does not serve: -EOPNOTSUPP.
  *  3. copy nr words; a fault is -EFAULT.
  *  4. nr_features = nr; -ENOBUFS if nr < known, else 0.
- * On -EINVAL/-EFAULT nr_features is left as the caller set it (Xen copies
- * the sysctl struct back only on success, or the one field before
- * -ENOBUFS).
+ * On -EINVAL/-EOPNOTSUPP/-EFAULT nr_features is left as the caller set
+ * it (Xen copies the sysctl struct back only on success, or the one field
+ * before -ENOBUFS).
  */
 int xfs_sysctl_get_cpu_featureset(const struct xfs_hypervisor *hv,
                                   struct xfs_sysctl_cpu_featureset *op);
