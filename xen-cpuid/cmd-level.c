@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * xen-cpuid level [--type pv|hvm] [--json] [--with NAME,...] [--nomigrate]
+ *                 [--viridian SETTING] [--xen-version VER]
  *                 HOST... [+CANDIDATE...] [guest:SOURCE]
  *
  * HOST is [NAME=]SOURCE; SOURCE is a CPUID dump file (libvirt <cpudata>
@@ -11,6 +12,14 @@
  * guest:SOURCE names the featureset judged on every host (default: the
  * guest CPU).  The library computes the report (level-report.h); this
  * file only reads the inputs into it.
+ *
+ * HOST and +CANDIDATE may end in @VER, the Xen release the host runs
+ * ("b=hostB.xml@4.13", "@live@4.17"; --xen-version VER for hosts without
+ * one, else 4.17 assumed).  With a version or --viridian given, the
+ * report adds the Hyper-V enlightenments across the pool (viridian.h,
+ * xlc_viridian_pool_compute): what every host's Xen holds, what
+ * viridian=1 means on each, a setting safe for the pool, and --viridian
+ * SETTING judged (exit 4 when it is not safe).
  *
  * Exit: 0 when the pool is usable and every host accepts the guest; 4
  * when it is not (hosts refused, vendors or MXCSR masks differ, an opt-in
@@ -32,6 +41,7 @@ struct spec {
     enum spec_kind kind;
     char *name;        /* NAME= part, or a default from the source */
     char *src;
+    const struct xlc_viridian_release *xen;  /* @VER, or NULL */
 };
 
 struct specs {
@@ -47,6 +57,9 @@ struct level_run {
     struct xlc_cpu_map *map;
     int map_rc;                     /* 1: not tried yet */
     char *map_error;
+    bool viridian;                  /* a version or --viridian given */
+    struct xlc_viridian_pool vp;    /* the pool's hosts and releases */
+    struct xlc_viridian_pool vcand; /* candidates, one pool each */
 };
 
 static bool is_file(const char *path)
@@ -81,13 +94,41 @@ static char *default_name(const char *src, size_t index)
 }
 
 /*
- * "+SPEC" is a candidate, "guest:SPEC" the guest; SPEC is NAME=SOURCE
- * unless the whole of it names a file.
+ * "SOURCE@4.13": the text after the last '@' (not the first character)
+ * is a Xen version when it starts with a digit and has a dot.  *len is
+ * the length without it.
  */
-static int add_spec(struct specs *l, const char *arg, xlc_error *err)
+static int xen_suffix(const char *arg, size_t *len,
+                      const struct xlc_viridian_release **xen,
+                      xlc_error *err)
+{
+    const char *at = strrchr(arg, '@');
+
+    *len = strlen(arg);
+    *xen = NULL;
+    if (is_file(arg) || !at || at == arg || at[1] < '0' || at[1] > '9' ||
+        !strchr(at, '.'))
+        return 0;
+    *len = (size_t)(at - arg);
+    if (xlc_viridian_release_lookup(at + 1, xen, err)) {
+        xlc_error_prefix(err, "'%s'", arg);
+        return -EINVAL;
+    }
+    return 0;
+}
+
+/*
+ * "+SPEC" is a candidate, "guest:SPEC" the guest; SPEC is NAME=SOURCE
+ * unless the whole of it names a file, then maybe @VER.
+ */
+static int add_spec(struct specs *l, const char *whole, xlc_error *err)
 {
     struct spec *v = realloc(l->v, (l->n + 1) * sizeof(*v)), *sp;
-    const char *eq;
+    const struct xlc_viridian_release *xen;
+    const char *eq, *arg = whole;
+    char *cut;
+    size_t len;
+    int rc;
 
     if (!v)
         return xlc_fail(err, ENOMEM, "out of memory");
@@ -101,6 +142,17 @@ static int add_spec(struct specs *l, const char *arg, xlc_error *err)
         sp->kind = SPEC_GUEST;
         arg += 6;
     }
+    rc = xen_suffix(arg, &len, &xen, err);
+    if (!rc && xen && sp->kind == SPEC_GUEST)
+        rc = xlc_fail(err, EINVAL, "'%s': a guest runs no Xen of its own: "
+                      "give @VER to hosts", whole);
+    if (rc)
+        return rc;
+    cut = strndup(arg, len);
+    if (!cut)
+        return xlc_fail(err, ENOMEM, "out of memory");
+    arg = cut;
+    sp->xen = xen;
     eq = strchr(arg, '=');
     if (eq && eq != arg && !is_file(arg)) {
         sp->name = strndup(arg, (size_t)(eq - arg));
@@ -109,6 +161,7 @@ static int add_spec(struct specs *l, const char *arg, xlc_error *err)
         sp->src = strdup(arg);
         sp->name = sp->src ? default_name(sp->src, l->n) : NULL;
     }
+    free(cut);
     if (!sp->name || !sp->src) {
         free(sp->name);
         free(sp->src);
@@ -149,13 +202,36 @@ static void specs_free(struct specs *l)
     free(l->v);
 }
 
+/* A host the level took (not refused) joins the viridian pool too. */
+static int add_level_host(struct level_run *r, const char *name,
+                          const char *src, const struct spec *sp,
+                          const struct xlc_level_host *h, xlc_error *err)
+{
+    size_t refused = r->rep->nr_refused;
+    const struct xlc_viridian_release *xen = sp->xen ? sp->xen : r->t->xen;
+    int rc = xlc_level_report_add_host(r->rep, name, src, h, err);
+
+    if (rc || r->rep->nr_refused != refused)
+        return rc;
+    return xlc_viridian_pool_add(&r->vp, name,
+                                 xen ? xen : xlc_viridian_release_modelled(),
+                                 !xen, err);
+}
+
 static int take_host(struct level_run *r, struct spec *sp,
                      const struct xlc_level_host *h, xlc_error *err)
 {
+    const struct xlc_viridian_release *xen = sp->xen ? sp->xen : r->t->xen;
+
     switch (sp->kind) {
     case SPEC_HOST:
-        return xlc_level_report_add_host(r->rep, sp->name, sp->src, h, err);
+        return add_level_host(r, sp->name, sp->src, sp, h, err);
     case SPEC_CANDIDATE:
+        if (h->usable &&
+            xlc_viridian_pool_add(&r->vcand, sp->name,
+                                  xen ? xen : xlc_viridian_release_modelled(),
+                                  !xen, err))
+            return -ENOMEM;
         return xlc_level_report_add_candidate(r->rep, sp->name, h, err);
     case SPEC_GUEST:
         break; /* read as a guest, not a host: load_all */
@@ -200,7 +276,7 @@ static int take_libvirt(struct level_run *r, struct spec *sp, xlc_error *err)
         rc = take_host(r, sp, &hosts[0], err);
     for (size_t k = 0; !rc && n > 1 && k < n; k++) {
         snprintf(name, sizeof(name), "%s#%zu", sp->name, k + 1);
-        rc = xlc_level_report_add_host(r->rep, name, sp->src, &hosts[k], err);
+        rc = add_level_host(r, name, sp->src, sp, &hosts[k], err);
     }
     free(hosts);
     return rc;
@@ -265,6 +341,8 @@ static int build(struct level_run *r, xlc_error *err)
     for (int i = 0; !rc && i < r->t->argc; i++)
         rc = !strcmp(r->t->argv[i], "-") ? add_stdin(&l, err)
                                           : add_spec(&l, r->t->argv[i], err);
+    for (size_t i = 0; i < l.n; i++)
+        r->viridian = r->viridian || l.v[i].xen;
     if (!rc)
         rc = load_all(r, &l, err);
     specs_free(&l);
@@ -316,6 +394,8 @@ static int exit_code(const struct xlc_level_report *r)
 
 static void run_free(struct level_run *r)
 {
+    xlc_viridian_pool_free(&r->vp);
+    xlc_viridian_pool_free(&r->vcand);
     free(r->map_error);
     xlc_cpu_map_free(r->map);
     xlc_level_report_free(r->rep);
@@ -334,6 +414,7 @@ static int all_refused(struct level_run *r)
 int cmd_level(struct tool *t)
 {
     struct level_run r = { .t = t, .map_rc = 1 };
+    const struct xlc_viridian_pool *vp;
     xlc_error err;
     int rc;
 
@@ -353,13 +434,19 @@ int cmd_level(struct tool *t)
     }
     if (!rc)
         rc = evaluate(&r, &err);
+    r.viridian = r.viridian || t->viridian || t->xen;
+    if (!rc && r.viridian)
+        rc = xlc_viridian_pool_compute(&r.vp, t->viridian, &err);
     if (rc) {
         run_free(&r);
         return tool_fail(t, rc, &err);
     }
-    rc = t->json ? level_print_json(r.rep, stdout)
-                 : level_print_text(r.rep, stdout);
+    vp = r.viridian ? &r.vp : NULL;
+    rc = t->json ? level_print_json(r.rep, vp, &r.vcand, stdout)
+                 : level_print_text(r.rep, vp, &r.vcand, stdout);
     rc = rc ? EXIT_INTERNAL : exit_code(r.rep);
+    if (!rc && vp && vp->has_given && !vp->given.safe)
+        rc = EXIT_REFUSED;
     run_free(&r);
     return rc;
 }

@@ -392,7 +392,9 @@ static void rest_object(struct xlc_buf *b, const struct xlc_level_report *r)
     level_policy_json(r, b);
 }
 
-int level_print_json(const struct xlc_level_report *r, FILE *out)
+int level_print_json(const struct xlc_level_report *r,
+                     const struct xlc_viridian_pool *vp,
+                     const struct xlc_viridian_pool *cand, FILE *out)
 {
     struct xlc_buf b = XLC_BUF_INIT;
     char *s;
@@ -413,6 +415,8 @@ int level_print_json(const struct xlc_level_report *r, FILE *out)
     props_object(&b, r);
     hosts_object(&b, r);
     rest_object(&b, r);
+    if (vp)
+        level_viridian_json(vp, cand, &b);
     xlc_buf_puts(&b, "}\n");
     s = xlc_buf_take(&b);
     if (!s)

@@ -493,7 +493,9 @@ static void print_state(FILE *out, const struct xlc_level_report *r)
         fprintf(out, "  %s\n", r->why_unusable[i]);
 }
 
-int level_print_text(const struct xlc_level_report *r, FILE *out)
+int level_print_text(const struct xlc_level_report *r,
+                     const struct xlc_viridian_pool *vp,
+                     const struct xlc_viridian_pool *cand, FILE *out)
 {
     print_levels(out, r);
     print_held(out, r);
@@ -506,5 +508,7 @@ int level_print_text(const struct xlc_level_report *r, FILE *out)
     level_policy_text(r, out);
     print_verdicts(out, r);
     print_candidates(out, r);
+    if (vp)
+        level_viridian_text(vp, cand, out);
     return ferror(out) ? -1 : 0;
 }

@@ -40,6 +40,8 @@ static void put_reason(struct xlc_buf *b, const struct xlc_restore_reason *r)
 
     if (r->guest_type) {
         xlc_buf_puts(b, "{\"kind\": \"guest-type\"");
+    } else if (r->viridian) {
+        xlc_buf_puts(b, "{\"kind\": \"viridian\"");
     } else {
         xlc_buf_printf(b, "{\"kind\": \"%s\"", xlc_compat_kind_name(w->kind));
         if (w->kind == XFS_COMPAT_FEATURE)
@@ -90,6 +92,11 @@ char *xlc_restore_verdict_json(const struct xlc_restore_verdict *v)
         xlc_buf_puts(&b, i ? ", " : "");
         xlc_buf_json_str(&b, v->notes[i]);
     }
-    xlc_buf_puts(&b, "]}");
+    xlc_buf_puts(&b, "], \"viridian\": ");
+    if (v->has_viridian)
+        xlc_viridian_dest_json(&b, &v->viridian);
+    else
+        xlc_buf_puts(&b, "null");
+    xlc_buf_puts(&b, "}");
     return xlc_buf_take(&b);
 }

@@ -48,6 +48,15 @@
  * policy, then the basic max leaf clamped to 0xd, leaf 7 to subleaf 0 and
  * the extended max leaf to 0x8000001c.  Recorded MSRs, if any, are applied
  * on top.  The check is made on that policy, and the verdict says so.
+ *
+ * A stream that sets HVM_PARAM_VIRIDIAN (its HVM_PARAMS record: the
+ * guest's Hyper-V enlightenments) is also judged for them on the
+ * destination's Xen release (viridian.h, xlc_viridian_judge_dest): what
+ * Xen would refuse there is a reason like the CPU policy's, and the
+ * verdict carries the Hyper-V leaves the guest sees there.  Xen computes
+ * those leaves from the parameter when the guest asks; they are not in
+ * the stream's CPUID record (which holds only the hypervisor leaves'
+ * limits, 0x40000000 and 0x40000100 eax).
  */
 #ifndef LIBXL_CPUID_RESTORE_CHECK_H
 #define LIBXL_CPUID_RESTORE_CHECK_H
@@ -59,6 +68,7 @@
 #include "../policy/cpu-policy.h"
 #include "../util/error.h"
 #include "../verdict/guest-verdict.h"
+#include "../viridian/viridian.h"
 #include "stream.h"
 
 
@@ -71,6 +81,10 @@ struct xlc_restore_dest {
     struct xfs_cpu_policy raw;         /* XSAVE layout for recomputing */
     struct xfs_cpu_policy host;        /* for Xen's per-domain recalc */
     uint32_t host_fs[XFS_NR_WORDS];
+    /* For the Hyper-V enlightenments: the host facts, and the Xen release
+     * it runs (NULL: Xen 4.17, the release modelled). */
+    struct xlc_viridian_host_info viridian_host;
+    const struct xlc_viridian_release *xen;
 };
 
 /* Destination facts from a host's system policies (simulated or real). */
@@ -81,6 +95,8 @@ void xlc_restore_dest_from_system(const struct xlc_system_policies *sys,
 struct xlc_restore_reason {
     bool guest_type;                   /* the type cannot run there at all;
                                           `why` is then unused */
+    bool viridian;                     /* HVM_PARAM_VIRIDIAN: Xen there
+                                          refuses it; `why` unused */
     struct xfs_compat_reason why;
     char *text;                        /* in words */
 };
@@ -97,6 +113,9 @@ struct xlc_restore_verdict {
      * changes): each in words. */
     size_t nr_notes;
     char **notes;
+    /* The stream sets HVM_PARAM_VIRIDIAN: the enlightenments there. */
+    bool has_viridian;
+    struct xlc_viridian_dest viridian;
 };
 
 /* The destination as the guest verdict's host (d must outlive h). */
