@@ -18,6 +18,11 @@
  *    and generated settings; what libxl refuses ("base group not
  *    enabled", "group both enabled and disabled") sets nothing, and we
  *    refuse it too.
+ *  - `xen-cpuid policy DOMID` on a domain declared with viridian=SETTING
+ *    reads its HVM_PARAM_VIRIDIAN back from the hypervisor (through
+ *    libxenctrl) and shows the leaves `xen-cpuid viridian SETTING` shows
+ *    for the same host; a PV domain has none, Xen's `-p DOMID` stays
+ *    Xen's.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -34,6 +39,7 @@
 #include "libxl_cpuid/viridian/viridian.h"
 #include "libxl_cpuid/xl/xl-cfg-value.h"
 #include "tests/helpers/shared-data.h"
+#include "tests/helpers/tool-run.h"
 #include "tests/helpers/viridian-gen.h"
 #include "tests/helpers/xen-sim-run.h"
 
@@ -315,12 +321,94 @@ static void create_sets_our_param(void **state)
     assert_true(nr_ok >= 2 * XLC_VIRIDIAN_NR_GROUPS + 2);
 }
 
+/* ---- policy DOMID ---- */
+
+/* The leaf lines ("    0x4000...") of a report, without their indent. */
+static char *leaf_lines(const char *text)
+{
+    struct xlc_buf b = XLC_BUF_INIT;
+
+    for (const char *l = text; l && *l; l = strchr(l, '\n'), l += !!l) {
+        const char *p = l + strspn(l, " ");
+        size_t n = strcspn(p, "\n");
+
+        if (!strncmp(p, "0x400001", 8) || !strncmp(p, "0x400000", 8))
+            xlc_buf_printf(&b, "%.*s\n", (int)n, p);
+    }
+    return xlc_buf_take(&b);
+}
+
+static void policy_domain(const char *setting)
+{
+    char args[1024], cmd[1024], *out = NULL, *err = NULL, *mine = NULL;
+    char *a, *b;
+    int rc;
+
+    snprintf(args, sizeof(args), "--cpuid '%s' --domain '1:hvm:viridian=%s' "
+             "--domain 2:pv", shared_dump(DUMP), setting);
+    snprintf(cmd, sizeof(cmd), "%s policy 1", tool_path());
+    rc = xen_sim_run(args, cmd, &out, &err);
+    if (rc)
+        fail_msg("policy 1 with viridian=%s: exit %d: %s", setting, rc, err);
+    assert_non_null(strstr(out, "Domain 1 Hyper-V enlightenments:"));
+    snprintf(cmd, sizeof(cmd), "%s viridian --cpuid '%s' '%s'", tool_path(),
+             shared_dump(DUMP), setting);
+    assert_int_equal(tool_run_shell(cmd, &mine, NULL), 0);
+    a = leaf_lines(out);
+    b = leaf_lines(mine);
+    assert_non_null(a);
+    assert_non_null(b);
+    if (strcmp(a, b))
+        fail_msg("viridian=%s: policy 1 shows\n%sviridian shows\n%s",
+                 setting, a, b);
+    free(a);
+    free(b);
+    free(mine);
+    free(out);
+    free(err);
+    /* Domain 2 is PV; Xen's -p prints Xen's layout only. */
+    for (int i = 0; i < 2; i++) {
+        snprintf(cmd, sizeof(cmd), "%s %s", tool_path(),
+                 i ? "-p 1" : "policy 2");
+        assert_int_equal(xen_sim_run(args, cmd, &out, &err), 0);
+        assert_non_null(strstr(out, i ? "Domain 1" : "Domain 2"));
+        assert_null(strstr(out, "Hyper-V"));
+        free(out);
+        free(err);
+    }
+}
+
+static void policy_shows_the_guests_leaves(void **state)
+{
+    char args[1024], cmd[256], *out = NULL, *err = NULL;
+
+    (void)state;
+    policy_domain("1");
+    policy_domain("[\"all\",\"!hcall_ipi\"]");
+    policy_domain("[\"base\",\"reference_tsc\"]");
+    /* xen-sim refuses what libxl refuses, and viridian= on a PV guest. */
+    snprintf(args, sizeof(args), "--cpuid '%s' --domain "
+             "'1:hvm:viridian=[\"stimer\"]'", shared_dump(DUMP));
+    snprintf(cmd, sizeof(cmd), "%s policy 1", tool_path());
+    assert_int_equal(xen_sim_run(args, cmd, &out, &err), 2);
+    assert_non_null(strstr(err, "base group not enabled"));
+    free(out);
+    free(err);
+    snprintf(args, sizeof(args), "--cpuid '%s' --domain '1:pv:viridian=1'",
+             shared_dump(DUMP));
+    assert_int_equal(xen_sim_run(args, cmd, &out, &err), 2);
+    assert_non_null(strstr(err, "viridian= is for HVM guests"));
+    free(out);
+    free(err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(dry_run_group_names),
         cmocka_unit_test(dry_run_generated),
         cmocka_unit_test(create_sets_our_param),
+        cmocka_unit_test(policy_shows_the_guests_leaves),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
