@@ -19,7 +19,9 @@
  * report adds the Hyper-V enlightenments across the pool (viridian.h,
  * xlc_viridian_pool_compute): what every host's Xen holds, what
  * viridian=1 means on each, a setting safe for the pool, and --viridian
- * SETTING judged (exit 4 when it is not safe).
+ * SETTING judged (exit 4 when it is not safe); a guest:SOURCE that is a
+ * saved guest setting HVM_PARAM_VIRIDIAN is judged on every host's release
+ * (exit 4 where one cannot restore it).
  *
  * Exit: 0 when the pool is usable and every host accepts the guest; 4
  * when it is not (hosts refused, vendors or MXCSR masks differ, an opt-in
@@ -32,6 +34,7 @@
 #include <unistd.h>
 
 #include "../libxl_cpuid/libvirt/libvirt-cpumap.h"
+#include "../libxl_cpuid/migration/stream.h"
 #include "level-tool.h"
 
 /* One command-line (or stdin) entry, before its source is loaded. */
@@ -58,6 +61,7 @@ struct level_run {
     int map_rc;                     /* 1: not tried yet */
     char *map_error;
     bool viridian;                  /* a version or --viridian given */
+    char *guest_src;                /* guest:SOURCE, for its viridian */
     struct xlc_viridian_pool vp;    /* the pool's hosts and releases */
     struct xlc_viridian_pool vcand; /* candidates, one pool each */
 };
@@ -287,6 +291,10 @@ static int take_guest(struct level_run *r, struct spec *sp, xlc_error *err)
 {
     const struct xlc_cpu_map *map = NULL;
 
+    free(r->guest_src);
+    if (!(r->guest_src = strdup(sp->src)))
+        return xlc_fail(err, ENOMEM, "out of memory");
+
     if (xlc_level_source_is_libvirt(sp->src) && !(map = level_cpu_map(r, err)))
         return -EINVAL;
     return xlc_level_report_set_guest(r->rep, sp->name, sp->src, map, err);
@@ -392,8 +400,34 @@ static int exit_code(const struct xlc_level_report *r)
     return EXIT_OK;
 }
 
+/*
+ * A saved guest (guest:STREAM) that sets HVM_PARAM_VIRIDIAN: judged on the
+ * hosts' releases too, and the section shown.
+ */
+static int guest_viridian(struct level_run *r, xlc_error *err)
+{
+    struct xlc_stream_info s;
+    int rc;
+
+    if (!r->guest_src || xlc_input_kind(r->guest_src) != XLC_INPUT_STREAM)
+        return 0;
+    rc = xlc_stream_load(r->guest_src, &s, err);
+    if (rc)
+        return rc;
+    if (s.has_viridian) {
+        if (!r->viridian)
+            rc = xlc_viridian_pool_compute(&r->vp, NULL, err);
+        r->viridian = true;
+        if (!rc)
+            rc = xlc_viridian_pool_guest(&r->vp, s.viridian, err);
+    }
+    xlc_stream_info_free(&s);
+    return rc;
+}
+
 static void run_free(struct level_run *r)
 {
+    free(r->guest_src);
     xlc_viridian_pool_free(&r->vp);
     xlc_viridian_pool_free(&r->vcand);
     free(r->map_error);
@@ -437,6 +471,8 @@ int cmd_level(struct tool *t)
     r.viridian = r.viridian || t->viridian || t->xen;
     if (!rc && r.viridian)
         rc = xlc_viridian_pool_compute(&r.vp, t->viridian, &err);
+    if (!rc)
+        rc = guest_viridian(&r, &err);
     if (rc) {
         run_free(&r);
         return tool_fail(t, rc, &err);
@@ -445,7 +481,8 @@ int cmd_level(struct tool *t)
     rc = t->json ? level_print_json(r.rep, vp, &r.vcand, stdout)
                  : level_print_text(r.rep, vp, &r.vcand, stdout);
     rc = rc ? EXIT_INTERNAL : exit_code(r.rep);
-    if (!rc && vp && vp->has_given && !vp->given.safe)
+    if (!rc && vp && ((vp->has_given && !vp->given.safe) ||
+                      (vp->has_guest && !vp->guest.safe)))
         rc = EXIT_REFUSED;
     run_free(&r);
     return rc;

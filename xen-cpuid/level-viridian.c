@@ -83,6 +83,16 @@ static void text_verdict(struct xlc_buf *b, const char *label,
         xlc_buf_printf(b, COL "- %s\n", v->why[i]);
 }
 
+/* A saved guest's parameter on every host. */
+static void text_guest(struct xlc_buf *b, const struct xlc_viridian_verdict *v)
+{
+    xlc_buf_printf(b, "  saved guest:         %s: %s\n", v->setting,
+                   v->safe ? "every host's Xen holds it" : "NOT on every "
+                   "host");
+    for (size_t i = 0; i < v->nr_why; i++)
+        xlc_buf_printf(b, COL "- %s\n", v->why[i]);
+}
+
 /* What a candidate's release would take from the level. */
 static void text_candidates(struct xlc_buf *b,
                             const struct xlc_viridian_pool *p,
@@ -122,6 +132,8 @@ void level_viridian_text(const struct xlc_viridian_pool *vp,
     text_verdict(&b, "the most it holds:", &vp->most, true);
     if (vp->has_given)
         text_verdict(&b, "--viridian:", &vp->given, true);
+    if (vp->has_guest)
+        text_guest(&b, &vp->guest);
     text_candidates(&b, vp, cand);
     if (b.s)
         fputs(b.s, out);
@@ -198,6 +210,10 @@ void level_viridian_json(const struct xlc_viridian_pool *vp,
         json_verdict(b, "given", vp, &vp->given);
     else
         xlc_buf_puts(b, ",\"given\":null");
+    if (vp->has_guest)
+        json_verdict(b, "guest", vp, &vp->guest);
+    else
+        xlc_buf_puts(b, ",\"guest\":null");
     xlc_buf_putc(b, ',');
     json_hosts(b, cand, "candidates");
     xlc_buf_putc(b, '}');

@@ -231,6 +231,63 @@ int xlc_viridian_pool_compute(struct xlc_viridian_pool *p,
     return rc;
 }
 
+/* Why Xen `r` cannot hold param, or NULL. */
+static char *cannot_hold(uint64_t param, const struct xlc_viridian_release *r)
+{
+    struct xlc_buf b = XLC_BUF_INIT;
+    uint64_t missing = xlc_viridian_param_missing(param, r);
+
+    if (!(param & XFS_HVMPV_BASE_FREQ))
+        xlc_buf_puts(&b, "no base_freq: no Xen holds the value");
+    else if (!missing)
+        return NULL;
+    else {
+        xlc_buf_printf(&b, "Xen %u.%u lacks ", r->major, r->minor);
+        xlc_viridian_param_names(&b, missing, false);
+    }
+    return xlc_buf_take(&b);
+}
+
+int xlc_viridian_pool_guest(struct xlc_viridian_pool *p, uint64_t param,
+                            xlc_error *err)
+{
+    struct xlc_viridian_verdict *v = &p->guest;
+    size_t n = p->nr ? p->nr : 1;
+    int rc = 0;
+
+    verdict_free(v);
+    if (asprintf(&v->setting, "HVM_PARAM_VIRIDIAN 0x%" PRIx64, param) < 0) {
+        v->setting = NULL;
+        return oom(err);
+    }
+    if (!(v->created = calloc(n, sizeof(*v->created))) ||
+        !(v->param = calloc(n, sizeof(*v->param))))
+        rc = oom(err);
+    for (size_t i = 0; !rc && i < p->nr; i++) {
+        char *why = cannot_hold(param, p->hosts[i].rel), *on;
+
+        v->created[i] = !why;
+        v->param[i] = why ? 0 : param;
+        if (!why || !first_of_release(p, i)) {
+            free(why);
+            continue;
+        }
+        on = hosts_of(p, p->hosts[i].rel);
+        if (!on || xlc_strv_addf(&v->why, &v->nr_why, "%s cannot restore "
+                                 "it: %s", on, why))
+            rc = oom(err);
+        free(on);
+        free(why);
+    }
+    if (rc) {
+        verdict_free(v);
+        return rc;
+    }
+    v->safe = !v->nr_why;
+    p->has_guest = true;
+    return 0;
+}
+
 void xlc_viridian_pool_free(struct xlc_viridian_pool *p)
 {
     if (!p)
@@ -242,5 +299,6 @@ void xlc_viridian_pool_free(struct xlc_viridian_pool *p)
     verdict_free(&p->safe);
     verdict_free(&p->most);
     verdict_free(&p->given);
+    verdict_free(&p->guest);
     memset(p, 0, sizeof(*p));
 }

@@ -396,6 +396,10 @@ struct xlc_viridian_pool {
      * setting when one is given. */
     struct xlc_viridian_verdict one, safe, most, given;
     bool has_given;
+    /* A saved guest's parameter (xlc_viridian_pool_guest): which hosts'
+     * Xen can restore it.  `setting` holds "HVM_PARAM_VIRIDIAN 0x...". */
+    struct xlc_viridian_verdict guest;
+    bool has_guest;
 };
 /* Hosts first, then xlc_viridian_pool_compute (setting may be NULL). */
 int xlc_viridian_pool_add(struct xlc_viridian_pool *p, const char *name,
@@ -405,6 +409,11 @@ int xlc_viridian_pool_add(struct xlc_viridian_pool *p, const char *name,
  * why); what libxl or an older xl refuses is a verdict, not an error. */
 int xlc_viridian_pool_compute(struct xlc_viridian_pool *p,
                               const char *setting, xlc_error *err);
+/* A saved guest's HVM_PARAM_VIRIDIAN judged on every host's release
+ * (after xlc_viridian_pool_compute): refused where Xen lacks a bit or the
+ * value has no base_freq. */
+int xlc_viridian_pool_guest(struct xlc_viridian_pool *p, uint64_t param,
+                            xlc_error *err);
 void xlc_viridian_pool_free(struct xlc_viridian_pool *p);
 
 #endif /* LIBXL_CPUID_VIRIDIAN_H */

@@ -4,8 +4,9 @@
  * it: `record --viridian` writes HVM_PARAM_VIRIDIAN in the stream (which
  * Xen's verify-stream-v2 accepts), `restore-check` reads it back, reports
  * it and refuses destinations whose Xen (--xen-version) cannot hold it;
- * `level` with hosts' releases (HOST@VER) says what the pool holds and
- * which setting is safe.  Exit codes, text and JSON.
+ * `level` with hosts' releases (HOST@VER) says what the pool holds,
+ * which setting is safe, and which hosts can restore a saved guest.  Exit
+ * codes, text and JSON.
  */
 #include <limits.h>
 #include <setjmp.h>
@@ -285,6 +286,15 @@ static void level_versions(void **state)
     b = yajl_tree_get(top, one, yajl_t_false);
     assert_non_null(b);
     yajl_tree_free(top);
+    /* A saved guest (round_trip's w.bin, 0x182d) judged on each release. */
+    expect(run("level a=%s@4.17 b=%s@4.13 guest:w.bin", shared_dump(SKX),
+               shared_dump(CLX)), 4,
+           "  saved guest:         HVM_PARAM_VIRIDIAN 0x182d: NOT on every "
+           "host\n                       - b cannot restore it: Xen 4.13 "
+           "lacks no_vp_limit cpu_hotplug\n");
+    expect(run("level a=%s b=%s@4.15 guest:w.bin", shared_dump(SKX),
+               shared_dump(CLX)), 0,
+           "HVM_PARAM_VIRIDIAN 0x182d: every host's Xen holds it");
     /* Input errors. */
     expect(run("level a=%s@4.99 b=%s", shared_dump(SKX), shared_dump(CLX)),
            2, "'a=");
