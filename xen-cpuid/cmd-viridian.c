@@ -168,16 +168,6 @@ static void print_text(const struct vir_run *r, struct xlc_buf *b)
     text_libvirt_out(b, r);
 }
 
-static void json_strings(struct xlc_buf *b, char *const *v, size_t n)
-{
-    xlc_buf_putc(b, '[');
-    for (size_t i = 0; i < n; i++) {
-        xlc_buf_puts(b, i ? ", " : "");
-        xlc_buf_json_str(b, v[i]);
-    }
-    xlc_buf_putc(b, ']');
-}
-
 static void json_libvirt_input(struct xlc_buf *b, const struct vir_run *r)
 {
     xlc_buf_puts(b, "  \"libvirt_input\": {\"file\": ");
@@ -236,7 +226,7 @@ static void json_libvirt_out(struct xlc_buf *b, const struct vir_run *r)
     else
         xlc_buf_puts(b, "null");
     xlc_buf_puts(b, ", \"not_said\": ");
-    json_strings(b, r->desc.notes, r->desc.nr_notes);
+    xlc_buf_json_strv(b, r->desc.notes, r->desc.nr_notes, ", ");
     xlc_buf_puts(b, "}\n}\n");
 }
 
@@ -251,7 +241,7 @@ static void print_json(const struct vir_run *r, struct xlc_buf *b)
                    r->xl.list ? "list" : "value");
     json_items(b, r);
     xlc_buf_puts(b, ",\n  \"notes\": ");
-    json_strings(b, r->xl.notes, r->xl.nr_notes);
+    xlc_buf_json_strv(b, r->xl.notes, r->xl.nr_notes, ", ");
     xlc_buf_puts(b, ",\n  \"libxl_json\": ");
     xlc_viridian_xl_json(b, &r->xl);
     xlc_buf_printf(b, ",\n  \"libxl_defaults\": %s,\n  \"groups\": ",

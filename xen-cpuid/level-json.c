@@ -311,13 +311,8 @@ static void optins_array(struct xlc_buf *b, const struct xlc_level_report *r)
 static void str_array(struct xlc_buf *b, const char *key, char *const *v,
                       size_t n)
 {
-    xlc_buf_printf(b, ",\"%s\":[", key);
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            xlc_buf_putc(b, ',');
-        xlc_buf_json_str(b, v[i]);
-    }
-    xlc_buf_putc(b, ']');
+    xlc_buf_printf(b, ",\"%s\":", key);
+    xlc_buf_json_strv(b, v, n, ",");
 }
 
 static void opt_str(struct xlc_buf *b, const char *key, const char *v)

@@ -12,27 +12,6 @@
 
 #define COL "                       "   /* the text column of a value */
 
-/* The release's hosts, "a, b". */
-static void hosts_of(struct xlc_buf *b, const struct xlc_viridian_pool *p,
-                     const struct xlc_viridian_release *r)
-{
-    const char *sep = "";
-
-    for (size_t i = 0; i < p->nr; i++)
-        if (p->hosts[i].rel == r) {
-            xlc_buf_printf(b, "%s%s", sep, p->hosts[i].name);
-            sep = ", ";
-        }
-}
-
-static bool first_of_release(const struct xlc_viridian_pool *p, size_t i)
-{
-    for (size_t k = 0; k < i; k++)
-        if (p->hosts[k].rel == p->hosts[i].rel)
-            return false;
-    return true;
-}
-
 static void text_hosts(struct xlc_buf *b, const struct xlc_viridian_pool *p)
 {
     bool assumed = false;
@@ -55,10 +34,10 @@ static void text_defaults(struct xlc_buf *b, const struct xlc_viridian_pool *p)
     for (size_t i = 0; i < p->nr; i++) {
         const struct xlc_viridian_release *r = p->hosts[i].rel;
 
-        if (!first_of_release(p, i))
+        if (!xlc_viridian_pool_first_of_release(p, i))
             continue;
         xlc_buf_printf(b, "%sXen %u.%u (", lead, r->major, r->minor);
-        hosts_of(b, p, r);
+        xlc_viridian_pool_hosts_of(b, p, r);
         xlc_buf_puts(b, "): ");
         xlc_viridian_set_names(b, r->defaults, false);
         xlc_buf_printf(b, " (HVM_PARAM_VIRIDIAN 0x%" PRIx64 ")\n",
@@ -140,16 +119,6 @@ void level_viridian_text(const struct xlc_viridian_pool *vp,
     xlc_buf_free(&b);
 }
 
-static void json_strings(struct xlc_buf *b, char *const *v, size_t n)
-{
-    xlc_buf_putc(b, '[');
-    for (size_t i = 0; i < n; i++) {
-        xlc_buf_puts(b, i ? "," : "");
-        xlc_buf_json_str(b, v[i]);
-    }
-    xlc_buf_putc(b, ']');
-}
-
 static void json_verdict(struct xlc_buf *b, const char *key,
                          const struct xlc_viridian_pool *p,
                          const struct xlc_viridian_verdict *v)
@@ -167,7 +136,7 @@ static void json_verdict(struct xlc_buf *b, const char *key,
             xlc_buf_puts(b, ":null");
     }
     xlc_buf_puts(b, "},\"why\":");
-    json_strings(b, v->why, v->nr_why);
+    xlc_buf_json_strv(b, v->why, v->nr_why, ",");
     xlc_buf_putc(b, '}');
 }
 

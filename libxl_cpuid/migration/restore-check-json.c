@@ -87,12 +87,9 @@ char *xlc_restore_verdict_json(const struct xlc_restore_verdict *v)
             xlc_buf_puts(&b, ", ");
         put_reason(&b, &v->reasons[i]);
     }
-    xlc_buf_puts(&b, "], \"notes\": [");
-    for (size_t i = 0; i < v->nr_notes; i++) {
-        xlc_buf_puts(&b, i ? ", " : "");
-        xlc_buf_json_str(&b, v->notes[i]);
-    }
-    xlc_buf_puts(&b, "], \"viridian\": ");
+    xlc_buf_puts(&b, "], \"notes\": ");
+    xlc_buf_json_strv(&b, v->notes, v->nr_notes, ", ");
+    xlc_buf_puts(&b, ", \"viridian\": ");
     if (v->has_viridian)
         xlc_viridian_dest_json(&b, &v->viridian);
     else

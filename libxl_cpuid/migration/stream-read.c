@@ -413,7 +413,8 @@ static int hvm_param_entry(struct parser *p, const struct rec *r,
 static int hvm_params_record(struct parser *p, const struct rec *r)
 {
     struct xlc_stream_info *o = p->out;
-    uint8_t h[XFS_STREAM_HVM_PARAMS_HDR_SIZE], e[XFS_STREAM_HVM_PARAM_ENTRY_SIZE];
+    uint8_t h[XFS_STREAM_HVM_PARAMS_HDR_SIZE];
+    uint8_t e[XFS_STREAM_HVM_PARAM_ENTRY_SIZE];
     uint64_t at = r->at + XFS_STREAM_RHDR_SIZE, count;
     int rc;
 
@@ -422,7 +423,8 @@ static int hvm_params_record(struct parser *p, const struct rec *r)
                         "offset %" PRIu64 ": %s in an %s stream: Xen's "
                         "restore handles it for HVM guests only (the "
                         "restore fails)",
-                        r->at, r->label, xlc_stream_domain_name(o->domain_type));
+                        r->at, r->label,
+                        xlc_stream_domain_name(o->domain_type));
     if (r->length < sizeof(h))
         return xlc_fail(p->err, EINVAL,
                         "offset %" PRIu64 ": %s body length %u is shorter "

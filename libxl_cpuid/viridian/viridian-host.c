@@ -138,16 +138,6 @@ void xlc_viridian_dest_free(struct xlc_viridian_dest *d)
     d->nr_reasons = d->nr_notes = 0;
 }
 
-static void strings_json(struct xlc_buf *b, char *const *v, size_t n)
-{
-    xlc_buf_putc(b, '[');
-    for (size_t i = 0; i < n; i++) {
-        xlc_buf_puts(b, i ? ", " : "");
-        xlc_buf_json_str(b, v[i]);
-    }
-    xlc_buf_putc(b, ']');
-}
-
 void xlc_viridian_dest_json(struct xlc_buf *b,
                             const struct xlc_viridian_dest *d)
 {
@@ -161,9 +151,9 @@ void xlc_viridian_dest_json(struct xlc_buf *b,
                    d->rel->major, d->rel->minor, d->ok ? "accept" : "refuse");
     xlc_viridian_param_names(b, d->missing, true);
     xlc_buf_puts(b, ", \"reasons\": ");
-    strings_json(b, d->reasons, d->nr_reasons);
+    xlc_buf_json_strv(b, d->reasons, d->nr_reasons, ", ");
     xlc_buf_puts(b, ", \"notes\": ");
-    strings_json(b, d->notes, d->nr_notes);
+    xlc_buf_json_strv(b, d->notes, d->nr_notes, ", ");
     xlc_buf_puts(b, ", \"leaves\": ");
     if (d->leaves.enabled)
         xlc_viridian_leaves_json(b, &d->leaves, "");

@@ -35,23 +35,31 @@ int xlc_viridian_pool_add(struct xlc_viridian_pool *p, const char *name,
     return 0;
 }
 
-/* "a, b" for the hosts running release r. */
-static char *hosts_of(const struct xlc_viridian_pool *p,
-                      const struct xlc_viridian_release *r)
+void xlc_viridian_pool_hosts_of(struct xlc_buf *b,
+                                const struct xlc_viridian_pool *p,
+                                const struct xlc_viridian_release *r)
 {
-    struct xlc_buf b = XLC_BUF_INIT;
     const char *sep = "";
 
     for (size_t i = 0; i < p->nr; i++)
         if (p->hosts[i].rel == r) {
-            xlc_buf_printf(&b, "%s%s", sep, p->hosts[i].name);
+            xlc_buf_printf(b, "%s%s", sep, p->hosts[i].name);
             sep = ", ";
         }
+}
+
+/* The same, malloc'd. */
+static char *hosts_of(const struct xlc_viridian_pool *p,
+                      const struct xlc_viridian_release *r)
+{
+    struct xlc_buf b = XLC_BUF_INIT;
+
+    xlc_viridian_pool_hosts_of(&b, p, r);
     return xlc_buf_take(&b);
 }
 
-/* The first host of each release: the releases in host order. */
-static bool first_of_release(const struct xlc_viridian_pool *p, size_t i)
+bool xlc_viridian_pool_first_of_release(const struct xlc_viridian_pool *p,
+                                        size_t i)
 {
     for (size_t k = 0; k < i; k++)
         if (p->hosts[k].rel == p->hosts[i].rel)
@@ -103,7 +111,8 @@ static int judge_moves(const struct xlc_viridian_pool *p, size_t i,
     for (size_t j = 0; !rc && j < p->nr; j++) {
         char *why, *to;
 
-        if (p->hosts[j].rel == from || !first_of_release(p, j))
+        if (p->hosts[j].rel == from ||
+            !xlc_viridian_pool_first_of_release(p, j))
             continue;
         why = move_problem(x, v->param[i], p->hosts[j].rel);
         if (!why)
@@ -175,10 +184,10 @@ static int judge(const struct xlc_viridian_pool *p, const char *setting,
                 !(v->param = calloc(n, sizeof(*v->param)))))
         rc = oom(err);
     for (size_t i = 0; !rc && i < p->nr; i++)
-        if (first_of_release(p, i))
+        if (xlc_viridian_pool_first_of_release(p, i))
             rc = judge_create(p, i, &x, v, err);
     for (size_t i = 0; !rc && i < p->nr; i++)
-        if (first_of_release(p, i) && v->created[i])
+        if (xlc_viridian_pool_first_of_release(p, i) && v->created[i])
             rc = judge_moves(p, i, &x, v, err);
     xlc_viridian_xl_free(&x);
     if (rc)
@@ -268,7 +277,7 @@ int xlc_viridian_pool_guest(struct xlc_viridian_pool *p, uint64_t param,
 
         v->created[i] = !why;
         v->param[i] = why ? 0 : param;
-        if (!why || !first_of_release(p, i)) {
+        if (!why || !xlc_viridian_pool_first_of_release(p, i)) {
             free(why);
             continue;
         }

@@ -155,7 +155,8 @@ const struct xlc_viridian_release *xlc_viridian_release_modelled(void)
     return &xlc_viridian_releases[xlc_viridian_nr_releases - 1];
 }
 
-bool xlc_viridian_release_sets_on_restore(const struct xlc_viridian_release *r)
+bool xlc_viridian_release_sets_on_restore(
+    const struct xlc_viridian_release *r)
 {
     return r->major < 4 || (r->major == 4 && r->minor < 15);
 }

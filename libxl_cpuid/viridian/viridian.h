@@ -296,7 +296,8 @@ const struct xlc_viridian_release *xlc_viridian_release_modelled(void);
  * on that host.  4.15 (commit 25ee478662, not backported) sets it only
  * for new domains.
  */
-bool xlc_viridian_release_sets_on_restore(const struct xlc_viridian_release *r);
+bool xlc_viridian_release_sets_on_restore(
+    const struct xlc_viridian_release *r);
 
 /* ---- hosts and destinations (viridian-host.c) ---- */
 
@@ -401,6 +402,14 @@ struct xlc_viridian_pool {
     struct xlc_viridian_verdict guest;
     bool has_guest;
 };
+/* Is host i the first of its release?  (The pool's releases in host
+ * order: reports go release by release.) */
+bool xlc_viridian_pool_first_of_release(const struct xlc_viridian_pool *p,
+                                        size_t i);
+/* The names of the hosts running r, ", " between, appended to b. */
+void xlc_viridian_pool_hosts_of(struct xlc_buf *b,
+                                const struct xlc_viridian_pool *p,
+                                const struct xlc_viridian_release *r);
 /* Hosts first, then xlc_viridian_pool_compute (setting may be NULL). */
 int xlc_viridian_pool_add(struct xlc_viridian_pool *p, const char *name,
                           const struct xlc_viridian_release *rel,

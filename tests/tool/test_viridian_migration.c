@@ -166,7 +166,8 @@ static void record_refusals(void **state)
     expect(run("record --type hvm --cpuid %s --viridian '[\"stimer\"]' "
                "-o p.bin", shared_dump(SKX)), 2,
            "--viridian: libxl refuses: base group not enabled");
-    expect(run("record --type hvm --cpuid %s --viridian '[\"base\",\"bogus\"]' "
+    expect(run("record --type hvm --cpuid %s "
+               "--viridian '[\"base\",\"bogus\"]' "
                "-o p.bin", shared_dump(SKX)), 2, "bogus");
     /* viridian=0: nothing to write, as Xen writes nothing. */
     expect(run("record --type hvm --cpuid %s --viridian 0 -o zero.bin",

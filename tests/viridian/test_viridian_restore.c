@@ -168,7 +168,8 @@ static void every_bit_on_every_release(void **state)
             assert_true(v.has_viridian);
             if (v.accept != holds)
                 fail_msg("0x%llx on Xen 4.%u: %s", (unsigned long long)param,
-                         rel->minor, v.accept ? "accepted" : v.reasons[0].text);
+                         rel->minor,
+                         v.accept ? "accepted" : v.reasons[0].text);
             assert_int_equal(has_note(&v, "before 4.15"),
                              holds && rel->minor < 15);
             if (holds) {
