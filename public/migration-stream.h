@@ -96,6 +96,7 @@ enum xfs_stream_record_type { XFS_STREAM_RECORD_TYPES(XFS_STREAM_REC_ENUM_) };
  * Bodies used by this project:
  *   X86_CPUID_POLICY  struct xfs_cpuid_leaf[n], n >= 1 (24 bytes each)
  *   X86_MSR_POLICY    struct xfs_msr_entry[n], n >= 1 (16 bytes each)
+ *   HVM_PARAMS        below
  *   STATIC_DATA_END, END, VERIFY, CHECKPOINT: empty
  * Xen writes the policy records (PV: after X86_PV_INFO) and then
  * STATIC_DATA_END before any memory; its restore applies the policy when it
@@ -103,5 +104,18 @@ enum xfs_stream_record_type { XFS_STREAM_RECORD_TYPES(XFS_STREAM_REC_ENUM_) };
  */
 #define XFS_STREAM_CPUID_ENTRY_SIZE 24u
 #define XFS_STREAM_MSR_ENTRY_SIZE   16u
+
+/*
+ * HVM_PARAMS (the spec's layout; x86 HVM streams only):
+ *   u32 count, u32 reserved (zero), then count entries of
+ *   u64 index, u64 value   (HVMOP_set_param's index and value)
+ * so the body is exactly 8 + 16 * count bytes.  Xen's writer puts in the
+ * parameters of a fixed list (HVM_PARAM_VIRIDIAN among them) whose value
+ * is not zero, and leaves the record out when none is; it writes it after
+ * the memory, once per checkpoint.  Its restore sets each entry as it
+ * reads it (HVMOP_set_param), so a value Xen refuses fails the restore.
+ */
+#define XFS_STREAM_HVM_PARAMS_HDR_SIZE   8u
+#define XFS_STREAM_HVM_PARAM_ENTRY_SIZE 16u
 
 #endif /* PUBLIC_MIGRATION_STREAM_H */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * xen-cpuid level [--type pv|hvm] [--json] [--with NAME,...] [--nomigrate]
+ *                 [--viridian SETTING] [--xen-version VER]
  *                 HOST... [+CANDIDATE...] [guest:SOURCE]
  *
  * HOST is [NAME=]SOURCE; SOURCE is a CPUID dump file (libvirt <cpudata>
@@ -11,6 +12,16 @@
  * guest:SOURCE names the featureset judged on every host (default: the
  * guest CPU).  The library computes the report (level-report.h); this
  * file only reads the inputs into it.
+ *
+ * HOST and +CANDIDATE may end in @VER, the Xen release the host runs
+ * ("b=hostB.xml@4.13", "@live@4.17"; --xen-version VER for hosts without
+ * one, else 4.17 assumed).  With a version or --viridian given, the
+ * report adds the Hyper-V enlightenments across the pool (viridian.h,
+ * xlc_viridian_pool_compute): what every host's Xen holds, what
+ * viridian=1 means on each, a setting safe for the pool, and --viridian
+ * SETTING judged (exit 4 when it is not safe); a guest:SOURCE that is a
+ * saved guest setting HVM_PARAM_VIRIDIAN is judged on every host's release
+ * (exit 4 where one cannot restore it).
  *
  * Exit: 0 when the pool is usable and every host accepts the guest; 4
  * when it is not (hosts refused, vendors or MXCSR masks differ, an opt-in
@@ -25,6 +36,7 @@
 #include "../libxl_cpuid/libvirt/libvirt-cpumap.h"
 #include "../libxl_cpuid/util/escape.h"
 #include "../libxl_cpuid/util/read-file.h"
+#include "../libxl_cpuid/migration/stream.h"
 #include "level-tool.h"
 
 /* One command-line (or stdin) entry, before its source is loaded. */
@@ -36,6 +48,7 @@ struct spec {
     char *src;
     bool named;        /* the name was given (NAME=) */
     unsigned long line;  /* its line on stdin (0: the command line) */
+    const struct xlc_viridian_release *xen;  /* @VER, or NULL */
 };
 
 /* What `level -` reads: one HOST a line. */
@@ -56,6 +69,10 @@ struct level_run {
     struct xlc_cpu_map *map;
     int map_rc;                     /* 1: not tried yet */
     char *map_error;
+    bool viridian;                  /* a version or --viridian given */
+    char *guest_src;                /* guest:SOURCE, for its viridian */
+    struct xlc_viridian_pool vp;    /* the pool's hosts and releases */
+    struct xlc_viridian_pool vcand; /* candidates, one pool each */
 };
 
 static bool is_file(const char *path)
@@ -105,14 +122,42 @@ static char *default_name(const char *src, size_t index)
 }
 
 /*
- * "+SPEC" is a candidate, "guest:SPEC" the guest; SPEC is NAME=SOURCE
- * unless the whole of it names a file.
+ * "SOURCE@4.13": the text after the last '@' (not the first character)
+ * is a Xen version when it starts with a digit and has a dot.  *len is
+ * the length without it.
  */
-static int add_spec(struct specs *l, const char *arg, unsigned long line,
+static int xen_suffix(const char *arg, size_t *len,
+                      const struct xlc_viridian_release **xen,
+                      xlc_error *err)
+{
+    const char *at = strrchr(arg, '@');
+
+    *len = strlen(arg);
+    *xen = NULL;
+    if (is_file(arg) || !at || at == arg || at[1] < '0' || at[1] > '9' ||
+        !strchr(at, '.'))
+        return 0;
+    *len = (size_t)(at - arg);
+    if (xlc_viridian_release_lookup(at + 1, xen, err)) {
+        xlc_error_prefix(err, "'%s'", arg);
+        return -EINVAL;
+    }
+    return 0;
+}
+
+/*
+ * "+SPEC" is a candidate, "guest:SPEC" the guest; SPEC is NAME=SOURCE
+ * unless the whole of it names a file, then maybe @VER.
+ */
+static int add_spec(struct specs *l, const char *whole, unsigned long line,
                     xlc_error *err)
 {
     struct spec *v = realloc(l->v, (l->n + 1) * sizeof(*v)), *sp;
-    const char *eq;
+    const struct xlc_viridian_release *xen;
+    const char *eq, *arg = whole;
+    char *cut;
+    size_t len;
+    int rc;
 
     if (!v)
         return xlc_fail(err, ENOMEM, "out of memory");
@@ -126,6 +171,17 @@ static int add_spec(struct specs *l, const char *arg, unsigned long line,
         sp->kind = SPEC_GUEST;
         arg += 6;
     }
+    rc = xen_suffix(arg, &len, &xen, err);
+    if (!rc && xen && sp->kind == SPEC_GUEST)
+        rc = xlc_fail(err, EINVAL, "'%s': a guest runs no Xen of its own: "
+                      "give @VER to hosts", whole);
+    if (rc)
+        return rc;
+    cut = strndup(arg, len);
+    if (!cut)
+        return xlc_fail(err, ENOMEM, "out of memory");
+    arg = cut;
+    sp->xen = xen;
     eq = strchr(arg, '=');
     sp->line = line;
     sp->named = eq && eq != arg && !is_file(arg);
@@ -136,6 +192,7 @@ static int add_spec(struct specs *l, const char *arg, unsigned long line,
         sp->src = strdup(arg);
         sp->name = sp->src ? default_name(sp->src, l->n) : NULL;
     }
+    free(cut);
     if (!sp->name || !sp->src) {
         free(sp->name);
         free(sp->src);
@@ -186,13 +243,36 @@ static void specs_free(struct specs *l)
     free(l->v);
 }
 
+/* A host the level took (not refused) joins the viridian pool too. */
+static int add_level_host(struct level_run *r, const char *name,
+                          const char *src, const struct spec *sp,
+                          const struct xlc_level_host *h, xlc_error *err)
+{
+    size_t refused = r->rep->nr_refused;
+    const struct xlc_viridian_release *xen = sp->xen ? sp->xen : r->t->xen;
+    int rc = xlc_level_report_add_host(r->rep, name, src, h, err);
+
+    if (rc || r->rep->nr_refused != refused)
+        return rc;
+    return xlc_viridian_pool_add(&r->vp, name,
+                                 xen ? xen : xlc_viridian_release_modelled(),
+                                 !xen, err);
+}
+
 static int take_host(struct level_run *r, struct spec *sp,
                      const struct xlc_level_host *h, xlc_error *err)
 {
+    const struct xlc_viridian_release *xen = sp->xen ? sp->xen : r->t->xen;
+
     switch (sp->kind) {
     case SPEC_HOST:
-        return xlc_level_report_add_host(r->rep, sp->name, sp->src, h, err);
+        return add_level_host(r, sp->name, sp->src, sp, h, err);
     case SPEC_CANDIDATE:
+        if (h->usable &&
+            xlc_viridian_pool_add(&r->vcand, sp->name,
+                                  xen ? xen : xlc_viridian_release_modelled(),
+                                  !xen, err))
+            return -ENOMEM;
         return xlc_level_report_add_candidate(r->rep, sp->name, h, err);
     case SPEC_GUEST:
         break; /* read as a guest, not a host: load_all */
@@ -237,7 +317,7 @@ static int take_libvirt(struct level_run *r, struct spec *sp, xlc_error *err)
         rc = take_host(r, sp, &hosts[0], err);
     for (size_t k = 0; !rc && n > 1 && k < n; k++) {
         snprintf(name, sizeof(name), "%s#%zu", sp->name, k + 1);
-        rc = xlc_level_report_add_host(r->rep, name, sp->src, &hosts[k], err);
+        rc = add_level_host(r, name, sp->src, sp, &hosts[k], err);
     }
     free(hosts);
     return rc;
@@ -247,6 +327,10 @@ static int take_libvirt(struct level_run *r, struct spec *sp, xlc_error *err)
 static int take_guest(struct level_run *r, struct spec *sp, xlc_error *err)
 {
     const struct xlc_cpu_map *map = NULL;
+
+    free(r->guest_src);
+    if (!(r->guest_src = strdup(sp->src)))
+        return xlc_fail(err, ENOMEM, "out of memory");
 
     if (xlc_level_source_is_libvirt(sp->src) && !(map = level_cpu_map(r, err)))
         return -EINVAL;
@@ -326,6 +410,8 @@ static int build(struct level_run *r, xlc_error *err)
         rc = !strcmp(r->t->argv[i], "-") ? add_stdin(&l, err)
                                           : add_spec(&l, r->t->argv[i], 0,
                                                      err);
+    for (size_t i = 0; i < l.n; i++)
+        r->viridian = r->viridian || l.v[i].xen;
     if (!rc)
         rc = load_all(r, &l, err);
     specs_free(&l);
@@ -375,8 +461,36 @@ static int exit_code(const struct xlc_level_report *r)
     return EXIT_OK;
 }
 
+/*
+ * A saved guest (guest:STREAM) that sets HVM_PARAM_VIRIDIAN: judged on the
+ * hosts' releases too, and the section shown.
+ */
+static int guest_viridian(struct level_run *r, xlc_error *err)
+{
+    struct xlc_stream_info s;
+    int rc;
+
+    if (!r->guest_src || xlc_input_kind(r->guest_src) != XLC_INPUT_STREAM)
+        return 0;
+    rc = xlc_stream_load(r->guest_src, &s, err);
+    if (rc)
+        return rc;
+    if (s.has_viridian) {
+        if (!r->viridian)
+            rc = xlc_viridian_pool_compute(&r->vp, NULL, err);
+        r->viridian = true;
+        if (!rc)
+            rc = xlc_viridian_pool_guest(&r->vp, s.viridian, err);
+    }
+    xlc_stream_info_free(&s);
+    return rc;
+}
+
 static void run_free(struct level_run *r)
 {
+    free(r->guest_src);
+    xlc_viridian_pool_free(&r->vp);
+    xlc_viridian_pool_free(&r->vcand);
     free(r->map_error);
     xlc_cpu_map_free(r->map);
     xlc_level_report_free(r->rep);
@@ -395,6 +509,7 @@ static int all_refused(struct level_run *r)
 int cmd_level(struct tool *t)
 {
     struct level_run r = { .t = t, .map_rc = 1 };
+    const struct xlc_viridian_pool *vp;
     xlc_error err;
     int rc;
 
@@ -414,13 +529,22 @@ int cmd_level(struct tool *t)
     }
     if (!rc)
         rc = evaluate(&r, &err);
+    r.viridian = r.viridian || t->viridian || t->xen;
+    if (!rc && r.viridian)
+        rc = xlc_viridian_pool_compute(&r.vp, t->viridian, &err);
+    if (!rc)
+        rc = guest_viridian(&r, &err);
     if (rc) {
         run_free(&r);
         return tool_fail(t, rc, &err);
     }
-    rc = t->json ? level_print_json(r.rep, stdout)
-                 : level_print_text(r.rep, stdout);
+    vp = r.viridian ? &r.vp : NULL;
+    rc = t->json ? level_print_json(r.rep, vp, &r.vcand, stdout)
+                 : level_print_text(r.rep, vp, &r.vcand, stdout);
     rc = rc ? EXIT_INTERNAL : exit_code(r.rep);
+    if (!rc && vp && ((vp->has_given && !vp->given.safe) ||
+                      (vp->has_guest && !vp->guest.safe)))
+        rc = EXIT_REFUSED;
     run_free(&r);
     return rc;
 }

@@ -7,13 +7,18 @@
  * System policies come from --cpuid FILE (a dump; simulated Xen), the
  * running Xen (--backend xen), or with --backend auto/sim and no file the
  * live CPU through the simulated Xen (auto tries the running Xen first).
- * A domain's policy only exists on a running Xen (libxenctrl).
+ * A domain's policy only exists on a running Xen (libxenctrl).  For an
+ * HVM domain `policy DOMID` (ours, not Xen's -p) goes on with its Hyper-V
+ * enlightenments: HVM_PARAM_VIRIDIAN and the leaves Xen answers the guest
+ * from it, which are not part of the CPU policy (its 0x40000000 entry
+ * holds only a limit).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../libxl_cpuid/viridian/viridian.h"
 #include "info-common.h"
 #include "tool-handle.h"
 #include "tool-output.h"
@@ -105,8 +110,83 @@ static int domain_refused(struct tool *t, int domid, int rc,
     return 1;
 }
 
+/* The domain's HVM_PARAM_VIRIDIAN: *has false for a PV domain. */
+static int domain_viridian(struct tool *t, xlc_handle *h, int domid,
+                           bool *has, uint64_t *param,
+                           struct xfs_viridian_leaves *l)
+{
+    struct xlc_system_policies *s = NULL;
+    struct xlc_viridian_host_info host;
+    xlc_error err = { 0 };
+    int rc = xlc_handle_domain_hvm_param(h, (uint32_t)domid,
+                                         XFS_HVM_PARAM_VIRIDIAN, param, &err);
+
+    *has = false;
+    if (rc == -EINVAL)
+        return EXIT_OK;         /* a PV domain has no HVM parameters */
+    if (rc)
+        return tool_fail(t, rc, &err);
+    rc = tool_system_policies(t, h, &s);
+    if (rc)
+        return rc;
+    xlc_viridian_host_from_system(s, &host);
+    xlc_system_policies_free(s);
+    xfs_viridian_leaves(*param, &host.facts, XFS_VIRIDIAN_OS_ID_WINDOWS, l);
+    *has = true;
+    return EXIT_OK;
+}
+
+static void viridian_text(struct xlc_buf *b, const char *name, uint64_t p,
+                          const struct xfs_viridian_leaves *l)
+{
+    xlc_viridian_set g = 0;
+
+    if (!p) {
+        xlc_buf_printf(b, "\n%s Hyper-V enlightenments: none "
+                       "(HVM_PARAM_VIRIDIAN 0; Xen's own leaves stay at "
+                       "0x40000000)\n", name);
+        return;
+    }
+    xlc_buf_printf(b, "\n%s Hyper-V enlightenments: HVM_PARAM_VIRIDIAN "
+                   "0x%llx (", name, (unsigned long long)p);
+    xlc_viridian_param_names(b, p, false);
+    xlc_buf_puts(b, ")\n");
+    if (!xlc_viridian_param_to_set(p, &g, NULL, NULL)) {
+        xlc_buf_puts(b, "  groups: ");
+        xlc_viridian_set_names(b, g, false);
+        xlc_buf_putc(b, '\n');
+    }
+    xlc_buf_puts(b, "  leaves as a Windows guest sees them (Xen computes "
+                    "them from the parameter):\n");
+    xlc_viridian_leaves_table(b, l, "    ");
+}
+
+static void viridian_json(struct xlc_buf *b, bool has, uint64_t p,
+                          const struct xfs_viridian_leaves *l)
+{
+    xlc_viridian_set g = 0;
+
+    xlc_buf_puts(b, ",\"viridian\":");
+    if (!has) {
+        xlc_buf_puts(b, "null");
+        return;
+    }
+    xlc_viridian_param_to_set(p, &g, NULL, NULL);
+    xlc_buf_printf(b, "{\"hvm_param_viridian\":%llu,\"bits\":",
+                   (unsigned long long)p);
+    xlc_viridian_param_names(b, p, true);
+    xlc_buf_puts(b, ",\"groups\":");
+    xlc_viridian_set_names(b, g, true);
+    xlc_buf_puts(b, ",\"leaves\":");
+    xlc_viridian_leaves_json(b, l, "");
+    xlc_buf_putc(b, '}');
+}
+
 static int domain_report(struct tool *t, xlc_handle *h, int domid)
 {
+    struct xfs_viridian_leaves leaves;
+    uint64_t vparam = 0;
+    bool has_viridian = false;
     struct xlc_policy_entries r = { 0 };
     struct xfs_cpu_policy *p = calloc(1, sizeof(*p));
     struct xlc_buf b = XLC_BUF_INIT;
@@ -137,13 +217,21 @@ static int domain_report(struct tool *t, xlc_handle *h, int domid)
         goto out;
     }
     snprintf(name, sizeof(name), "Domain %d", domid);
+    if (!t->xen_invocation) {
+        rc = domain_viridian(t, h, domid, &has_viridian, &vparam, &leaves);
+        if (rc)
+            goto out;
+    }
     if (t->json) {
         xlc_buf_printf(&b, "{\"backend\":\"xen\",\"domid\":%d,\"policy\":",
                        domid);
         xlc_policy_format_json(&b, name, p);
+        viridian_json(&b, has_viridian, vparam, &leaves);
         xlc_buf_puts(&b, "}\n");
     } else {
         xlc_policy_format_text(&b, name, p);
+        if (has_viridian)
+            viridian_text(&b, name, vparam, &leaves);
         if (t->show_backend)
             xlc_buf_puts(&b, "\nBackend: the running Xen\n");
     }

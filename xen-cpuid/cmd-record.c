@@ -3,11 +3,20 @@
  * xen-cpuid record --type pv|hvm [--backend B] [--cpuid DUMP]
  *                  [--no-hap] [--boot-cpuid L]
  *                  [--libvirt FILE.xml [--cpu-map DIR] | --xl-cpuid STR]
- *                  [--json] -o FILE
- * xen-cpuid record [--type pv|hvm] [--json] -o FILE POLICY.json
+ *                  [--viridian SETTING] [--json] -o FILE
+ * xen-cpuid record [--type pv|hvm] [--viridian SETTING] [--json] -o FILE
+ *                  POLICY.json
  *
  * Write a standalone libxc v3 stream carrying a guest's applied CPU policy
  * (the X86_CPUID_POLICY and X86_MSR_POLICY records, STATIC_DATA_END, END).
+ *
+ * --viridian SETTING (HVM only; xl's viridian=, read as xl and libxl 4.17
+ * read it, refused with exit 2 where they refuse it) adds the
+ * HVM_PARAM_VIRIDIAN value libxl sets for it in an HVM_PARAMS record
+ * after STATIC_DATA_END, where Xen's writer puts it (none for a setting
+ * giving no enlightenments: Xen leaves zero values out).  The Hyper-V
+ * leaves are not written: Xen computes them from the parameter; the
+ * output shows those the guest sees on this host.
  *
  * Without a policy file the policy is the one this host (the running Xen,
  * or the simulated one over DUMP or the live CPU) gives such a guest
@@ -29,6 +38,7 @@
 #include "../libxl_cpuid/policy/applied-policy.h"
 #include "../libxl_cpuid/policy/policy-json.h"
 #include "../libxl_cpuid/migration/stream.h"
+#include "../libxl_cpuid/viridian/viridian.h"
 #include "libvirt-inputs.h"
 #include "tool-handle.h"
 #include "tool-output.h"
@@ -41,6 +51,14 @@ struct recorded {
     const char *from;                 /* "default", "libvirt", ... */
     const char *source;               /* the host, or the policy file */
     const struct xlc_lv_translation *lv;
+    /* --viridian: what xl and libxl make of it, and the leaves the guest
+     * sees on the host the policy came from (when it came from one). */
+    bool has_viridian;
+    struct xlc_viridian_xl vxl;
+    struct xlc_viridian_effective veff;
+    bool has_host;
+    struct xlc_viridian_host_info vhost;
+    struct xfs_viridian_leaves leaves;
 };
 
 
@@ -140,6 +158,79 @@ static int apply(struct tool *t, const struct xlc_system_policies *sys,
     return EXIT_OK;
 }
 
+/* ---- the Hyper-V enlightenments ---- */
+
+static int read_viridian(struct tool *t, struct recorded *r)
+{
+    xlc_error err = { 0 };
+    int rc;
+
+    if (r->domain_type != XFS_STREAM_DOM_X86_HVM)
+        return tool_usage(t, "--viridian: Hyper-V enlightenments are for "
+                          "HVM guests only");
+    rc = xlc_viridian_xl_parse(t->viridian, &r->vxl, NULL, &err);
+    if (!rc)
+        rc = xlc_viridian_libxl_expand(&r->vxl, &r->veff, NULL, &err);
+    if (rc) {
+        xlc_error_prefix(&err, "--viridian");
+        return tool_fail(t, rc, &err);
+    }
+    r->has_viridian = true;
+    return EXIT_OK;
+}
+
+static void viridian_host(const struct xlc_system_policies *sys,
+                          struct recorded *r)
+{
+    xlc_viridian_host_from_system(sys, &r->vhost);
+    r->has_host = true;
+    xfs_viridian_leaves(r->veff.param, &r->vhost.facts,
+                        XFS_VIRIDIAN_OS_ID_WINDOWS, &r->leaves);
+}
+
+static void text_viridian(struct xlc_buf *b, const struct tool *t,
+                          const struct recorded *r)
+{
+    xlc_buf_printf(b, "viridian: viridian=%s: ", t->viridian);
+    xlc_viridian_set_names(b, r->veff.groups, false);
+    if (!r->veff.param) {
+        xlc_buf_puts(b, "; no HVM_PARAMS record (libxl sets no parameter, "
+                        "Xen writes no zero value)\n");
+        return;
+    }
+    xlc_buf_printf(b, "\nHVM_PARAMS: HVM_PARAM_VIRIDIAN = 0x%llx (",
+                   (unsigned long long)r->veff.param);
+    xlc_viridian_param_names(b, r->veff.param, false);
+    xlc_buf_puts(b, ")\n");
+    if (!r->has_host)
+        return;
+    xlc_buf_puts(b, "Hyper-V leaves the guest sees on this host (Xen "
+                    "computes them from the parameter; not in the stream):"
+                    "\n");
+    xlc_viridian_leaves_table(b, &r->leaves, "  ");
+}
+
+static void json_viridian(struct xlc_buf *b, const struct tool *t,
+                          const struct recorded *r)
+{
+    xlc_buf_puts(b, ",\n  \"viridian\": {\"setting\": ");
+    xlc_buf_json_str(b, t->viridian);
+    xlc_buf_puts(b, ", \"libxl_json\": ");
+    xlc_viridian_xl_json(b, &r->vxl);
+    xlc_buf_puts(b, ", \"groups\": ");
+    xlc_viridian_set_names(b, r->veff.groups, true);
+    xlc_buf_printf(b, ", \"hvm_param_viridian\": %llu, \"bits\": ",
+                   (unsigned long long)r->veff.param);
+    xlc_viridian_param_names(b, r->veff.param, true);
+    xlc_buf_printf(b, ", \"hvm_params_record\": %s, \"leaves\": ",
+                   r->veff.param ? "true" : "false");
+    if (r->has_host)
+        xlc_viridian_leaves_json(b, &r->leaves, "  ");
+    else
+        xlc_buf_puts(b, "null");
+    xlc_buf_putc(b, '}');
+}
+
 /* ---- output ---- */
 
 static void json_libvirt(struct xlc_buf *b, const char *file,
@@ -189,6 +280,8 @@ static int print_json(struct tool *t, const struct recorded *r)
         xlc_buf_puts(&b, ",\n  \"xl_cpuid\": ");
         xlc_buf_json_str(&b, t->xl_cpuid);
     }
+    if (r->has_viridian)
+        json_viridian(&b, t, r);
     xlc_buf_printf(&b, ",\n  \"policy\": %s}\n", policy);
     free(policy);
     return tool_emit(t, &b);
@@ -223,14 +316,18 @@ static int print_text(struct tool *t, const struct recorded *r)
         xlc_buf_printf(&b, "note: [%s] %s\n",
                        xlc_lv_note_kind_name(r->lv->notes[i].kind),
                        r->lv->notes[i].text);
+    if (r->has_viridian)
+        text_viridian(&b, t, r);
     return tool_emit(t, &b);
 }
 
 static int write_stream(struct tool *t, const struct recorded *r)
 {
+    struct xlc_hvm_param vir = { XFS_HVM_PARAM_VIRIDIAN, r->veff.param };
     xlc_error err = { 0 };
-
-    int rc = xlc_stream_write_file(t->output, r->domain_type, &r->e, &err);
+    int rc = xlc_stream_write_file_params(t->output, r->domain_type, &r->e,
+                                          &vir, r->has_viridian ? 1 : 0,
+                                          &err);
 
     if (rc)
         return tool_fail(t, rc, &err);
@@ -248,10 +345,14 @@ static int record_from_host(struct tool *t, struct recorded *r)
     struct xlc_guest_settings g;
     int rc = settings(t, &g, &map, &cpu);
 
+    if (!rc && t->viridian)
+        rc = read_viridian(t, r);
     if (!rc)
         rc = tool_host_policies(t, &sys, &r->source);
     if (!rc)
         rc = apply(t, sys, &g, r, &a);
+    if (!rc && r->has_viridian)
+        viridian_host(sys, r);
     if (!rc)
         rc = write_stream(t, r);
     xlc_applied_policy_free(a);
@@ -281,6 +382,8 @@ int cmd_record(struct tool *t)
                               "--cpuid, --libvirt and --xl-cpuid do not "
                               "apply to it");
         rc = load_policy(t, &r);
+        if (!rc && t->viridian)
+            rc = read_viridian(t, &r);
         if (!rc)
             rc = write_stream(t, &r);
     } else if (!t->type_given) {
@@ -290,5 +393,6 @@ int cmd_record(struct tool *t)
         rc = record_from_host(t, &r);
     }
     xlc_policy_entries_free(&r.e);
+    xlc_viridian_xl_free(&r.vxl);
     return rc;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * xen-cpuid restore-check [--backend B] [--cpuid DEST_DUMP] [--no-hap]
- *                         [--boot-cpuid L] [--json] FILE
+ *                         [--boot-cpuid L] [--xen-version VER] [--json] FILE
  *
  * Read a libxc stream (bare, or in an `xl save` file), find the CPU
  * policy it recorded, and say whether
@@ -10,6 +10,11 @@
  * with every blocking reason (libxl_cpuid/migration/restore-check.h has the rule).
  * A stream without CPUID data is checked with the compatibility policy
  * Xen 4.17's restore would give it, and the output says so.
+ *
+ * A stream setting HVM_PARAM_VIRIDIAN (a Windows guest's Hyper-V
+ * enlightenments) is also judged on the destination's Xen release
+ * (--xen-version, default 4.17): refused when that Xen would refuse the
+ * value; the output shows the Hyper-V leaves the guest sees there.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -20,6 +25,7 @@
 #include "../libxl_cpuid/migration/restore-check.h"
 #include "../libxl_cpuid/util/strbuf.h"
 #include "../libxl_cpuid/migration/stream.h"
+#include "../libxl_cpuid/viridian/viridian.h"
 #include "tool-handle.h"
 
 static const char *type_name(uint32_t domain_type)
@@ -88,10 +94,49 @@ static void print_leaks(const struct xlc_restore_verdict *v)
     xlc_buf_free(&b);
 }
 
+static void print_viridian(const struct xlc_stream_info *s,
+                           const struct xlc_restore_verdict *v,
+                           bool xen_given)
+{
+    const struct xlc_viridian_dest *d = &v->viridian;
+    struct xlc_buf b = XLC_BUF_INIT;
+
+    if (!v->has_viridian) {
+        if (s->nr_hvm_params_records)
+            printf("viridian: the HVM_PARAMS record sets no "
+                   "HVM_PARAM_VIRIDIAN: no Hyper-V enlightenments\n");
+        return;
+    }
+    xlc_buf_printf(&b, "viridian: HVM_PARAM_VIRIDIAN 0x%llx (",
+                   (unsigned long long)d->param);
+    xlc_viridian_param_names(&b, d->param, false);
+    xlc_buf_printf(&b, "), entry at offset %llu\n",
+                   (unsigned long long)s->viridian_offset);
+    if (d->groups) {
+        xlc_buf_puts(&b, "  groups: ");
+        xlc_viridian_set_names(&b, d->groups, false);
+        xlc_buf_puts(&b, d->exact ? "\n" : " (no libxl setting gives "
+                                           "exactly this value)\n");
+    }
+    xlc_buf_printf(&b, "  destination Xen %u.%u%s: %s\n", d->rel->major,
+                   d->rel->minor, xen_given ? " (--xen-version)" : "",
+                   d->ok ? "holds it" : "refuses it");
+    for (size_t i = 0; i < d->nr_notes; i++)
+        xlc_buf_printf(&b, "  note: %s\n", d->notes[i]);
+    if (d->leaves.enabled) {
+        xlc_buf_puts(&b, "  Hyper-V leaves the guest sees there (Xen "
+                         "computes them from the parameter):\n");
+        xlc_viridian_leaves_table(&b, &d->leaves, "    ");
+    }
+    if (b.s)
+        fputs(b.s, stdout);
+    xlc_buf_free(&b);
+}
+
 static void print_text(const char *file, const char *dest,
                        const struct xlc_stream_info *s,
                        const struct xlc_stream_notes *notes,
-                       const struct xlc_restore_verdict *v)
+                       const struct xlc_restore_verdict *v, bool xen_given)
 {
     if (s->xl_save)
         printf("xl save file: %s: domain config %u bytes%s, libxl stream "
@@ -120,6 +165,7 @@ static void print_text(const char *file, const char *dest,
     printf("destination: %s, %s max policy\n", dest,
            type_name(s->domain_type));
     print_guest(v);
+    print_viridian(s, v, xen_given);
     printf("verdict: %s", v->accept ? "accept" : "refuse");
     if (!v->accept)
         printf(" (%zu blocking reason%s)", v->nr_reasons,
@@ -158,10 +204,12 @@ static int print_json(const char *file, const char *dest,
     xlc_buf_printf(&b,
                    ", \"guest_type\": \"%s\", \"xen\": \"%u.%u\", "
                    "\"version\": %u, \"records\": %u, \"cpuid_leaves\": %zu, "
-                   "\"msrs\": %zu, \"normalised\": [",
+                   "\"msrs\": %zu, \"hvm_params_records\": %u, "
+                   "\"hvm_params\": %" PRIu64 ", \"normalised\": [",
                    s->domain_type == XFS_STREAM_DOM_X86_PV ? "pv" : "hvm",
                    s->xen_major, s->xen_minor, s->version, s->nr_records,
-                   s->policy.nr_leaves, s->policy.nr_msrs);
+                   s->policy.nr_leaves, s->policy.nr_msrs,
+                   s->nr_hvm_params_records, s->nr_hvm_params);
     for (size_t i = 0; i < notes->n; i++) {
         xlc_buf_printf(&b, "%s{\"offset\": %" PRIu64 ", \"note\": ",
                        i ? ", " : "", notes->v[i].offset);
@@ -198,6 +246,7 @@ static int destination(struct tool *t, uint32_t domain_type,
         rc = tool_system_policies(t, h, &sys);
     if (!rc) {
         xlc_restore_dest_from_system(sys, domain_type, d);
+        d->xen = t->xen;
         if (!xlc_levelling_of_handle(h, &caps, &err))
             xlc_restore_dest_levelling(d, sys, &caps);
         *dest = strdup(tool_policies_description(sys, h));
@@ -231,7 +280,8 @@ static int check(struct tool *t, const struct xlc_stream_info *s,
         return tool_fail(t, rc, &err);
     }
     rc = t->json ? print_json(t->argv[0], dest, s, &notes, &v)
-                 : (print_text(t->argv[0], dest, s, &notes, &v), 0);
+                 : (print_text(t->argv[0], dest, s, &notes, &v,
+                               t->xen != NULL), 0);
     if (rc)
         tool_err(t, "out of memory");
     rc = rc ? EXIT_INTERNAL : v.accept ? EXIT_OK : EXIT_REFUSED;

@@ -69,27 +69,16 @@ static int read_setting(struct tool *t, struct vir_run *r)
     return rc ? tool_fail(t, rc, &err) : EXIT_OK;
 }
 
-/*
- * The host facts: VT-x or SVM from the host's vendor, HAP from the
- * backend.  VT-x controls are not in CPUID: a VT-x host is taken to have
- * them all (Xeons have them since Ivy Bridge-EP).
- */
+/* The host facts (viridian.h: xlc_viridian_host_from_system). */
 static void host_facts(const struct xlc_system_policies *sys,
                        struct vir_run *r)
 {
-    enum xfs_vendor v = sys->pol.p[XFS_SYSCTL_cpu_featureset_host].vendor;
+    struct xlc_viridian_host_info h;
 
-    xfs_viridian_host_default(&r->facts);
-    r->facts.hap = sys->opts.hap;
-    r->hvm_usable = sys->pol.present[XFS_SYSCTL_cpu_featureset_hvm_max];
-    if (v == XFS_VENDOR_AMD || v == XFS_VENDOR_HYGON) {
-        r->facts.vmx = false;
-        r->facts.apic_reg_virt = r->facts.virtualize_apic_accesses = false;
-        r->cpu = "AMD SVM";
-    } else {
-        r->cpu = "VT-x, assumed with APIC-register virtualisation, "
-                 "virtualised APIC accesses and MSR bitmaps";
-    }
+    xlc_viridian_host_from_system(sys, &h);
+    r->facts = h.facts;
+    r->hvm_usable = h.hvm;
+    r->cpu = h.cpu;
 }
 
 static void text_items(struct xlc_buf *b, const struct vir_run *r)
@@ -125,33 +114,10 @@ static void text_libvirt_input(struct xlc_buf *b, const struct vir_run *r)
 
 static void text_leaves(struct xlc_buf *b, const struct vir_run *r)
 {
-    const struct xfs_viridian_leaves *l = &r->leaves;
-
     xlc_buf_printf(b, "leaves:             as a Windows guest sees them once "
                    "it has written its guest OS ID (0x%016llx)\n",
                    (unsigned long long)XFS_VIRIDIAN_OS_ID_WINDOWS);
-    for (unsigned int i = 0; l->enabled && i < XFS_VIRIDIAN_NR_LEAVES; i++) {
-        const struct xfs_cpuid_regs *x = &l->ms[i];
-
-        xlc_buf_printf(b, "  0x%08x  %08x %08x %08x %08x  ",
-                       XFS_VIRIDIAN_LEAF_BASE + i, x->a, x->b, x->c, x->d);
-        xlc_viridian_leaf_text(b, l, i);
-        xlc_buf_putc(b, '\n');
-    }
-    for (unsigned int i = 0; i < XFS_XEN_NR_STATIC_LEAVES; i++) {
-        const struct xfs_cpuid_regs *x = &l->xen[i];
-
-        xlc_buf_printf(b, "  0x%08x  %08x %08x %08x %08x  ", l->xen_base + i,
-                       x->a, x->b, x->c, x->d);
-        xlc_viridian_xen_leaf_text(b, l, i);
-        xlc_buf_putc(b, '\n');
-    }
-    if (l->enabled)
-        xlc_buf_puts(b, "  (* from the host or Xen's boot options, not the "
-                        "setting: may differ on another host)\n");
-    else
-        xlc_buf_puts(b, "  (viridian off: no Hyper-V leaves; Xen's own "
-                        "stay at 0x40000000)\n");
+    xlc_viridian_leaves_table(b, &r->leaves, "  ");
 }
 
 static void text_libvirt_out(struct xlc_buf *b, const struct vir_run *r)
@@ -200,16 +166,6 @@ static void print_text(const struct vir_run *r, struct xlc_buf *b)
                    r->hvm_usable ? "" : " (this host cannot run HVM guests)");
     text_leaves(b, r);
     text_libvirt_out(b, r);
-}
-
-static void json_strings(struct xlc_buf *b, char *const *v, size_t n)
-{
-    xlc_buf_putc(b, '[');
-    for (size_t i = 0; i < n; i++) {
-        xlc_buf_puts(b, i ? ", " : "");
-        xlc_buf_json_str(b, v[i]);
-    }
-    xlc_buf_putc(b, ']');
 }
 
 static void json_libvirt_input(struct xlc_buf *b, const struct vir_run *r)
@@ -270,7 +226,7 @@ static void json_libvirt_out(struct xlc_buf *b, const struct vir_run *r)
     else
         xlc_buf_puts(b, "null");
     xlc_buf_puts(b, ", \"not_said\": ");
-    json_strings(b, r->desc.notes, r->desc.nr_notes);
+    xlc_buf_json_strv(b, r->desc.notes, r->desc.nr_notes, ", ");
     xlc_buf_puts(b, "}\n}\n");
 }
 
@@ -285,7 +241,7 @@ static void print_json(const struct vir_run *r, struct xlc_buf *b)
                    r->xl.list ? "list" : "value");
     json_items(b, r);
     xlc_buf_puts(b, ",\n  \"notes\": ");
-    json_strings(b, r->xl.notes, r->xl.nr_notes);
+    xlc_buf_json_strv(b, r->xl.notes, r->xl.nr_notes, ", ");
     xlc_buf_puts(b, ",\n  \"libxl_json\": ");
     xlc_viridian_xl_json(b, &r->xl);
     xlc_buf_printf(b, ",\n  \"libxl_defaults\": %s,\n  \"groups\": ",

@@ -331,13 +331,8 @@ static void optins_array(struct xlc_buf *b, const struct xlc_level_report *r)
 static void str_array(struct xlc_buf *b, const char *key, char *const *v,
                       size_t n)
 {
-    xlc_buf_printf(b, ",\"%s\":[", key);
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            xlc_buf_putc(b, ',');
-        xlc_buf_json_str(b, v[i]);
-    }
-    xlc_buf_putc(b, ']');
+    xlc_buf_printf(b, ",\"%s\":", key);
+    xlc_buf_json_strv(b, v, n, ",");
 }
 
 static void opt_str(struct xlc_buf *b, const char *key, const char *v)
@@ -412,7 +407,9 @@ static void rest_object(struct xlc_buf *b, const struct xlc_level_report *r)
     level_policy_json(r, b);
 }
 
-int level_print_json(const struct xlc_level_report *r, FILE *out)
+int level_print_json(const struct xlc_level_report *r,
+                     const struct xlc_viridian_pool *vp,
+                     const struct xlc_viridian_pool *cand, FILE *out)
 {
     struct xlc_buf b = XLC_BUF_INIT;
     char *s;
@@ -434,6 +431,8 @@ int level_print_json(const struct xlc_level_report *r, FILE *out)
     hosts_object(&b, r);
     leaks_object(&b, r);
     rest_object(&b, r);
+    if (vp)
+        level_viridian_json(vp, cand, &b);
     xlc_buf_puts(&b, "}\n");
     s = xlc_buf_take(&b);
     if (!s)

@@ -544,7 +544,9 @@ static void print_state(FILE *out, const struct xlc_level_report *r)
         fprintf(out, "  %s\n", r->why_unusable[i]);
 }
 
-int level_print_text(const struct xlc_level_report *r, FILE *out)
+int level_print_text(const struct xlc_level_report *r,
+                     const struct xlc_viridian_pool *vp,
+                     const struct xlc_viridian_pool *cand, FILE *out)
 {
     print_levels(out, r);
     print_held(out, r);
@@ -558,5 +560,7 @@ int level_print_text(const struct xlc_level_report *r, FILE *out)
     print_verdicts(out, r);
     print_leaks(out, r);
     print_candidates(out, r);
+    if (vp)
+        level_viridian_text(vp, cand, out);
     return ferror(out) ? -1 : 0;
 }

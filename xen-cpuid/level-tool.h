@@ -14,6 +14,7 @@
 #include "../libxl_cpuid/verdict/guest-source.h"
 #include "../libxl_cpuid/level/level-report.h"
 #include "../libxl_cpuid/util/strbuf.h"
+#include "../libxl_cpuid/viridian/viridian.h"
 #include "tool.h"
 
 /* A bit as `level` shows it: ours (xlc_bit_text's XLC_BIT_OURS). */
@@ -27,7 +28,18 @@ static inline const char *level_bit(unsigned int bit,
 void level_policy_text(const struct xlc_level_report *r, FILE *out);
 void level_policy_json(const struct xlc_level_report *r, struct xlc_buf *b);
 
-int level_print_text(const struct xlc_level_report *r, FILE *out);
-int level_print_json(const struct xlc_level_report *r, FILE *out);
+/* vp: the Hyper-V enlightenments across the pool (NULL: not asked), with
+ * the candidates' releases in cand (level-viridian.c). */
+int level_print_text(const struct xlc_level_report *r,
+                     const struct xlc_viridian_pool *vp,
+                     const struct xlc_viridian_pool *cand, FILE *out);
+int level_print_json(const struct xlc_level_report *r,
+                     const struct xlc_viridian_pool *vp,
+                     const struct xlc_viridian_pool *cand, FILE *out);
+void level_viridian_text(const struct xlc_viridian_pool *vp,
+                         const struct xlc_viridian_pool *cand, FILE *out);
+void level_viridian_json(const struct xlc_viridian_pool *vp,
+                         const struct xlc_viridian_pool *cand,
+                         struct xlc_buf *b);
 
 #endif /* XEN_CPUID_LEVEL_TOOL_H */

@@ -56,6 +56,12 @@ static const struct opt_def defs[TOOL_NR_OPTS] = {
     [OPT_SHOW_BACKEND] = { "show-backend", 0, no_argument, NULL,
                            "info, detail, -p: end with where the data came "
                            "from" },
+    [OPT_VIRIDIAN] = { "viridian", 0, required_argument, "SETTING",
+                       "xl's viridian= (1, 0, '[\"base\",...]') of the "
+                       "guest" },
+    [OPT_XEN_VERSION] = { "xen-version", 0, required_argument, "VER",
+                          "the Xen release (4.4 to 4.20) of the "
+                          "destination, or of hosts without @VER" },
     [OPT_HELP] = { "help", 'h', no_argument, NULL,
                    "this help" },
     [OPT_VERSION] = { "version", 0, no_argument, NULL,
@@ -139,6 +145,12 @@ bool tool_option(struct tool *t, int id, const char *arg)
         break;
     case OPT_NOMIGRATE: t->nomigrate = true; break;
     case OPT_SHOW_BACKEND: t->show_backend = true; break;
+    case OPT_VIRIDIAN: t->viridian = arg; break;
+    case OPT_XEN_VERSION:
+        t->xen_version = arg;
+        if (xlc_viridian_release_lookup(arg, &t->xen, &err))
+            return value_error(t, id, &err);
+        break;
     default: return false;
     }
     return true;

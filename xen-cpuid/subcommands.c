@@ -35,13 +35,15 @@ static const struct subcommand subcommands[] = {
       O(JSON) | O(TYPE) | O(CPU_MAP) | TOOL_OPTS_BACKEND },
     { "level", cmd_level, "HOST... [+CANDIDATE...] [guest:SOURCE]", "level "
       "a pool of hosts: what a guest may see on all of them",
-      O(JSON) | O(TYPE) | O(CPU_MAP) | O(WITH) | O(NOMIGRATE) },
+      O(JSON) | O(TYPE) | O(CPU_MAP) | O(WITH) | O(NOMIGRATE) |
+      O(VIRIDIAN) | O(XEN_VERSION) },
     { "record", cmd_record, "-o FILE [POLICY.json]", "write a migration "
       "stream with a guest's applied policy",
       O(JSON) | O(TYPE) | O(OUTPUT) | O(LIBVIRT) | O(CPU_MAP) | O(XL_CPUID) |
-      TOOL_OPTS_BACKEND },
+      O(VIRIDIAN) | TOOL_OPTS_BACKEND },
     { "restore-check", cmd_restore_check, "FILE", "check a stream's "
-      "recorded policy against this host", O(JSON) | TOOL_OPTS_BACKEND },
+      "recorded policy against this host",
+      O(JSON) | O(XEN_VERSION) | TOOL_OPTS_BACKEND },
     { "viridian", cmd_viridian, "SETTING | --libvirt FILE.xml", "xl's "
       "viridian= for a Windows guest: groups, HVM param, leaves",
       O(JSON) | O(LIBVIRT) | TOOL_OPTS_BACKEND },

@@ -24,6 +24,7 @@
 #include "../libxl_cpuid/names/guest-type.h"
 #include "../libxl_cpuid/sources/handle.h"
 #include "../libxl_cpuid/util/error.h"
+#include "../libxl_cpuid/viridian/viridian.h"
 
 /* Exit codes (documented in the README and the man page). */
 enum {
@@ -39,7 +40,8 @@ enum {
 enum tool_opt {
     OPT_JSON, OPT_BACKEND, OPT_CPUID, OPT_NO_HAP, OPT_BOOT_CPUID, OPT_TYPE,
     OPT_CPU_MAP, OPT_OUTPUT, OPT_XL_CPUID, OPT_LIBVIRT, OPT_CONFIG, OPT_WITH,
-    OPT_NOMIGRATE, OPT_SHOW_BACKEND, OPT_HELP, OPT_VERSION,
+    OPT_NOMIGRATE, OPT_SHOW_BACKEND, OPT_VIRIDIAN, OPT_XEN_VERSION,
+    OPT_HELP, OPT_VERSION,
     TOOL_NR_OPTS
 };
 #define TOOL_OPT(o) (1u << (OPT_##o))
@@ -67,6 +69,9 @@ struct tool {
     unsigned int nr_with;
     bool nomigrate;              /* --nomigrate */
     bool show_backend;           /* --show-backend */
+    const char *viridian;        /* --viridian SETTING (xl's viridian=) */
+    const char *xen_version;     /* --xen-version VER, as given */
+    const struct xlc_viridian_release *xen; /* ... and its release */
     bool xen_invocation;         /* a command line of Xen's xen-cpuid */
     /* positional arguments after the subcommand */
     int argc;

@@ -51,8 +51,9 @@ enum mode { MODE_UNKNOWN, MODE_INFO, MODE_DETAIL, MODE_DECODE, MODE_POLICY };
 
 /*
  * Xen's long options, then ours, then the end.  Not our --help (Xen's
- * means its usage) nor --version: Xen's tool reads --v, --ve and --ver as
- * --verbose, which another "v" option would make ambiguous.
+ * means its usage) nor any of ours starting with "v" (--version,
+ * --viridian): Xen's tool reads --v, --ve and --ver as --verbose, which
+ * another "v" option would make ambiguous.
  */
 static const struct option *all_long(void)
 {
@@ -71,7 +72,7 @@ static const struct option *all_long(void)
     }
     memcpy(table, xen_long, sizeof(xen_long));
     for (size_t i = 0; i < n; i++)
-        if (strcmp(ours[i].name, "help") && strcmp(ours[i].name, "version"))
+        if (strcmp(ours[i].name, "help") && ours[i].name[0] != 'v')
             table[k++] = ours[i];
     return table;
 }

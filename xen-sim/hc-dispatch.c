@@ -10,6 +10,7 @@
 #include <xen/hvm/hvm_op.h>
 #include <xen/hvm/params.h>
 
+#include "../xen/arch/viridian-leaves.h"
 #include "guest-mem.h"
 #include "hc.h"
 
@@ -58,8 +59,24 @@ static long event_channel_op(struct sim_machine *m, uint64_t cmd,
 }
 
 /*
+ * Xen 4.17's checks on setting HVM_PARAM_VIRIDIAN (hvm_allow_set_param,
+ * hvm_set_param): set once (a different value afterwards is -EEXIST),
+ * then only a value with base_freq and no unknown bit (-EINVAL).  Other
+ * parameters are taken as they come.
+ */
+static long viridian_param(const struct sim_domain *d, uint64_t value)
+{
+    uint64_t old = d->hvm_params[HVM_PARAM_VIRIDIAN];
+
+    if (old && value != old)
+        return -EEXIST;
+    return xfs_viridian_param_valid(value) ? 0 : -EINVAL;
+}
+
+/*
  * HVM parameters of a domain: kept and given back, used by nothing (the
- * simulated domains do not run).
+ * simulated domains do not run); HVM_PARAM_VIRIDIAN judged as Xen does
+ * and written out with --policy-dir (policy-log.c).
  */
 static long hvm_op(struct sim_machine *m, uint64_t cmd, uint64_t arg)
 {
@@ -78,7 +95,14 @@ static long hvm_op(struct sim_machine *m, uint64_t cmd, uint64_t arg)
     if (!d->hvm)
         return -EINVAL;
     if (cmd == HVMOP_set_param) {
+        long rc = a.index == HVM_PARAM_VIRIDIAN ? viridian_param(d, a.value)
+                                                : 0;
+
+        if (rc)
+            return rc;
         d->hvm_params[a.index] = a.value;
+        if (a.index == HVM_PARAM_VIRIDIAN)
+            sim_log_viridian(m, d);
         return 0;
     }
     a.value = d->hvm_params[a.index];

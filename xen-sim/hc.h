@@ -46,6 +46,10 @@ long sim_vcpu_domctl(struct sim_domain *d, struct xen_domctl *op);
 
 /* --policy-dir: write the domain's policy out (policy-log.c). */
 void sim_log_policy(const struct sim_machine *m, const struct sim_domain *d);
+/* --policy-dir: the domain's HVM_PARAM_VIRIDIAN, once a toolstack set it
+ * (DIR/domain-ID.viridian: "0x%llx\n"). */
+void sim_log_viridian(const struct sim_machine *m,
+                      const struct sim_domain *d);
 
 /* Names for the notes ("sysctl" numbers and so on), or NULL. */
 const char *sim_hypercall_name(unsigned int op);

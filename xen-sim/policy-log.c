@@ -8,6 +8,10 @@
  * outlive the toolstack's process.  A write that fails is skipped
  * silently (the preload prints nothing); the launcher checked that DIR
  * is a writable directory.
+ *
+ * The HVM_PARAM_VIRIDIAN value a toolstack sets (a Windows guest's Hyper-V
+ * enlightenments; libxl sets it before the CPU policy) goes to
+ * DIR/domain-ID.viridian the same way, as "0x...\n".
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -17,6 +21,7 @@
 
 #include "../libxl_cpuid/policy/applied-policy.h"
 #include "../libxl_cpuid/policy/policy-json.h"
+#include "../public/arch-x86/hvm-viridian.h"
 #include "hc.h"
 
 static void write_atomically(const char *path, const char *text)
@@ -52,4 +57,19 @@ void sim_log_policy(const struct sim_machine *m, const struct sim_domain *d)
     free(path);
     free(json);
     xlc_policy_entries_free(&e);
+}
+
+void sim_log_viridian(const struct sim_machine *m, const struct sim_domain *d)
+{
+    char *path = NULL, *text = NULL;
+
+    if (!m->policy_dir)
+        return;
+    if (asprintf(&path, "%s/domain-%u.viridian", m->policy_dir,
+                 d->domid) >= 0 &&
+        asprintf(&text, "0x%llx\n",
+                 (unsigned long long)d->hvm_params[XFS_HVM_PARAM_VIRIDIAN]) >= 0)
+        write_atomically(path, text);
+    free(path);
+    free(text);
 }

@@ -12,7 +12,11 @@
  *   policy=F     a policy file (policy-json.h) applied to the default
  *                policy as XEN_DOMCTL_set_cpu_policy would, as a restore
  *                would apply it (xlc_restore_check).
- * Both are recalculated as Xen does.  Where Xen would silently give the
+ * Both are recalculated as Xen does.  An HVM declaration may first say
+ *   viridian=SETTING  xl's viridian= (without ':'), its HVM_PARAM_VIRIDIAN
+ *                set as libxl 4.17 sets it (viridian.h), for a Windows
+ *                guest's Hyper-V enlightenments.
+ * Where Xen would silently give the
  * guest something else (a feature the host lacks, a limit too high), the
  * declaration is refused with every reason: a simulated domain never
  * differs from what was asked without saying so.
@@ -28,6 +32,7 @@
 
 #include "../libxl_cpuid/policy/applied-policy.h"
 #include "../libxl_cpuid/policy/policy-json.h"
+#include "../libxl_cpuid/viridian/viridian.h"
 #include "../libxl_cpuid/migration/restore-check.h"
 #include "sim-state.h"
 
@@ -187,9 +192,31 @@ static int file_policy(struct sim_machine *m, bool hvm, const char *path,
     return rc;
 }
 
-static int parse_spec(const char *spec, uint32_t *domid, bool *hvm,
-                      const char **rest, xlc_error *err)
+/* "viridian=SETTING" up to the next ':', then the rest. */
+static int viridian_part(const char *spec, bool hvm, const char **rest,
+                         char **viridian, xlc_error *err)
 {
+    size_t n;
+
+    if (!*rest || strncmp(*rest, "viridian=", 9))
+        return 0;
+    if (!hvm)
+        return xlc_fail(err, EINVAL, "--domain '%s': viridian= is for HVM "
+                        "guests", spec);
+    n = strcspn(*rest + 9, ":");
+    *viridian = strndup(*rest + 9, n);
+    if (!*viridian)
+        return xlc_fail(err, ENOMEM, "out of memory");
+    *rest += 9 + n;
+    *rest = **rest ? *rest + 1 : NULL;
+    return 0;
+}
+
+static int parse_spec(const char *spec, uint32_t *domid, bool *hvm,
+                      char **viridian, const char **rest, xlc_error *err)
+{
+    int rc;
+
     char *end;
     unsigned long id;
 
@@ -197,7 +224,8 @@ static int parse_spec(const char *spec, uint32_t *domid, bool *hvm,
     id = strtoul(spec, &end, 10);
     if (errno || end == spec || *end != ':' || id >= SIM_DOMID_FIRST_RESERVED)
         return xlc_fail(err, EINVAL, "--domain '%s': expected ID:pv|hvm"
-                        "[:cpuid=STRING|:policy=FILE] with ID below %u",
+                        "[:viridian=SETTING][:cpuid=STRING|:policy=FILE] "
+                        "with ID below %u",
                         spec, SIM_DOMID_FIRST_RESERVED);
     *domid = (uint32_t)id;
     end++;
@@ -210,10 +238,28 @@ static int parse_spec(const char *spec, uint32_t *domid, bool *hvm,
                         "pv or hvm", spec, (int)strcspn(end, ":"), end);
     end += *hvm ? 3 : 2;
     *rest = *end ? end + 1 : NULL;
+    rc = viridian_part(spec, *hvm, rest, viridian, err);
+    if (rc)
+        return rc;
     if (*rest && strncmp(*rest, "cpuid=", 6) && strncmp(*rest, "policy=", 7))
         return xlc_fail(err, EINVAL, "--domain '%s': '%s': expected "
                         "cpuid=STRING or policy=FILE", spec, *rest);
     return 0;
+}
+
+/* What libxl sets for viridian=SETTING (0: nothing). */
+static int viridian_param(const char *setting, uint64_t *param,
+                          xlc_error *err)
+{
+    struct xlc_viridian_effective eff = { 0 };
+    struct xlc_viridian_xl x;
+    int rc = xlc_viridian_xl_parse(setting, &x, NULL, err);
+
+    if (!rc)
+        rc = xlc_viridian_libxl_expand(&x, &eff, NULL, err);
+    xlc_viridian_xl_free(&x);
+    *param = eff.param;
+    return rc;
 }
 
 int sim_declare_domain(struct sim_machine *m, const char *spec,
@@ -222,10 +268,18 @@ int sim_declare_domain(struct sim_machine *m, const char *spec,
     struct xfs_cpu_policy p;
     struct sim_domain *d;
     const char *rest = NULL;
+    char *viridian = NULL;
+    uint64_t vparam = 0;
     uint32_t domid = 0;
     bool hvm = false;
-    int rc = parse_spec(spec, &domid, &hvm, &rest, err);
+    int rc = parse_spec(spec, &domid, &hvm, &viridian, &rest, err);
 
+    if (!rc && viridian) {
+        rc = viridian_param(viridian, &vparam, err);
+        if (rc)
+            xlc_error_prefix(err, "--domain '%s': viridian", spec);
+    }
+    free(viridian);
     if (rc)
         return rc;
     if (hvm && !m->hvm_usable)
@@ -249,6 +303,7 @@ int sim_declare_domain(struct sim_machine *m, const char *spec,
                         spec);
     if (rest)
         xfs_policy_copy(&d->policy, &p);
+    d->hvm_params[XFS_HVM_PARAM_VIRIDIAN] = vparam;
     d->finished = true;
     return 0;
 }

@@ -40,6 +40,8 @@ static void put_reason(struct xlc_buf *b, const struct xlc_restore_reason *r)
 
     if (r->guest_type) {
         xlc_buf_puts(b, "{\"kind\": \"guest-type\"");
+    } else if (r->viridian) {
+        xlc_buf_puts(b, "{\"kind\": \"viridian\"");
     } else {
         xlc_buf_printf(b, "{\"kind\": \"%s\"", xlc_compat_kind_name(w->kind));
         if (w->kind == XFS_COMPAT_FEATURE)
@@ -85,14 +87,16 @@ char *xlc_restore_verdict_json(const struct xlc_restore_verdict *v)
             xlc_buf_puts(&b, ", ");
         put_reason(&b, &v->reasons[i]);
     }
-    xlc_buf_puts(&b, "], \"notes\": [");
-    for (size_t i = 0; i < v->nr_notes; i++) {
-        xlc_buf_puts(&b, i ? ", " : "");
-        xlc_buf_json_str(&b, v->notes[i]);
-    }
-    xlc_buf_puts(&b, "], \"leaks\": ");
+    xlc_buf_puts(&b, "], \"notes\": ");
+    xlc_buf_json_strv(&b, v->notes, v->nr_notes, ", ");
+    xlc_buf_puts(&b, ", \"leaks\": ");
     xlc_guest_leaks_json(&b, v->leaks_known ? &v->leaks : NULL,
                          &v->guest_leaks, v->why_unknown);
+    xlc_buf_puts(&b, ", \"viridian\": ");
+    if (v->has_viridian)
+        xlc_viridian_dest_json(&b, &v->viridian);
+    else
+        xlc_buf_puts(&b, "null");
     xlc_buf_putc(&b, '}');
     return xlc_buf_take(&b);
 }

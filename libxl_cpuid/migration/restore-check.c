@@ -30,6 +30,7 @@ void xlc_restore_dest_from_system(const struct xlc_system_policies *sys,
     xfs_policy_copy(&d->host, &sys->pol.p[XFS_SYSCTL_cpu_featureset_host]);
     memcpy(d->host_fs, sys->fs.fs[XFS_SYSCTL_cpu_featureset_host],
            sizeof(d->host_fs));
+    xlc_viridian_host_from_system(sys, &d->viridian_host);
 }
 
 void xlc_restore_dest_levelling(struct xlc_restore_dest *d,
@@ -188,6 +189,43 @@ int xlc_restore_check_policy(const struct xfs_cpu_policy *guest,
     return check(d, &g, v, err);
 }
 
+/* The stream's HVM_PARAM_VIRIDIAN on the destination's Xen release. */
+static int check_viridian(const struct xlc_stream_info *s,
+                          const struct xlc_restore_dest *d,
+                          struct xlc_restore_verdict *v, xlc_error *err)
+{
+    const struct xlc_viridian_release *rel =
+        d->xen ? d->xen : xlc_viridian_release_modelled();
+    struct xlc_viridian_dest *vd = &v->viridian;
+    struct xlc_restore_reason *r;
+    int rc;
+
+    if (!s->has_viridian)
+        return 0;
+    rc = xlc_viridian_judge_dest(s->viridian, rel, &d->viridian_host, vd,
+                                 err);
+    if (rc)
+        return rc;
+    v->has_viridian = true;
+    if (!vd->nr_reasons)
+        return 0;
+    r = realloc(v->reasons, (v->nr_reasons + vd->nr_reasons + 1) *
+                                sizeof(*r));
+    if (!r)
+        return xlc_fail(err, ENOMEM, "out of memory for restore reasons");
+    v->reasons = r;
+    for (size_t i = 0; i < vd->nr_reasons; i++, v->nr_reasons++) {
+        r = &v->reasons[v->nr_reasons];
+        memset(r, 0, sizeof(*r));
+        r->viridian = true;
+        if (!(r->text = strdup(vd->reasons[i])))
+            return xlc_fail(err, ENOMEM, "out of memory for restore "
+                                         "reasons");
+    }
+    v->accept = false;
+    return 0;
+}
+
 int xlc_restore_check(const struct xlc_stream_info *s,
                       const struct xlc_restore_dest *d,
                       struct xlc_restore_verdict *v, xlc_error *err)
@@ -206,6 +244,9 @@ int xlc_restore_check(const struct xlc_stream_info *s,
     if (!rc) {
         v->compat_policy = !s->has_cpuid;
         v->msr_missing = !s->has_msr;
+        rc = check_viridian(s, d, v, err);
+        if (rc)
+            xlc_restore_verdict_free(v);
     }
     return rc;
 }
@@ -224,4 +265,6 @@ void xlc_restore_verdict_free(struct xlc_restore_verdict *v)
     free(v->notes);
     v->notes = NULL;
     v->nr_notes = 0;
+    xlc_viridian_dest_free(&v->viridian);
+    v->has_viridian = false;
 }

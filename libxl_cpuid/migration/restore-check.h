@@ -48,6 +48,15 @@
  * policy, then the basic max leaf clamped to 0xd, leaf 7 to subleaf 0 and
  * the extended max leaf to 0x8000001c.  Recorded MSRs, if any, are applied
  * on top.  The check is made on that policy, and the verdict says so.
+ *
+ * A stream that sets HVM_PARAM_VIRIDIAN (its HVM_PARAMS record: the
+ * guest's Hyper-V enlightenments) is also judged for them on the
+ * destination's Xen release (viridian.h, xlc_viridian_judge_dest): what
+ * Xen would refuse there is a reason like the CPU policy's, and the
+ * verdict carries the Hyper-V leaves the guest sees there.  Xen computes
+ * those leaves from the parameter when the guest asks; they are not in
+ * the stream's CPUID record (which holds only the hypervisor leaves'
+ * limits, 0x40000000 and 0x40000100 eax).
  */
 #ifndef LIBXL_CPUID_RESTORE_CHECK_H
 #define LIBXL_CPUID_RESTORE_CHECK_H
@@ -60,6 +69,7 @@
 #include "../util/error.h"
 #include "../verdict/guest-verdict.h"
 #include "../verdict/levelling-report.h"
+#include "../viridian/viridian.h"
 #include "stream.h"
 
 
@@ -76,6 +86,10 @@ struct xlc_restore_dest {
      * capabilities are given (xlc_restore_dest_levelling). */
     bool has_leaks;
     struct xlc_leak_report leaks;
+    /* For the Hyper-V enlightenments: the host facts, and the Xen release
+     * it runs (NULL: Xen 4.17, the release modelled). */
+    struct xlc_viridian_host_info viridian_host;
+    const struct xlc_viridian_release *xen;
 };
 
 /* Destination facts from a host's system policies (simulated or real).
@@ -97,6 +111,8 @@ void xlc_restore_dest_levelling(struct xlc_restore_dest *d,
 struct xlc_restore_reason {
     bool guest_type;                   /* the type cannot run there at all;
                                           `why` is then unused */
+    bool viridian;                     /* HVM_PARAM_VIRIDIAN: Xen there
+                                          refuses it; `why` unused */
     struct xfs_compat_reason why;
     char *text;                        /* in words */
 };
@@ -127,6 +143,9 @@ struct xlc_restore_verdict {
     const char *why_unknown;
     struct xlc_leak_report leaks;      /* the destination's */
     struct xlc_guest_leaks guest_leaks;
+    /* The stream sets HVM_PARAM_VIRIDIAN: the enlightenments there. */
+    bool has_viridian;
+    struct xlc_viridian_dest viridian;
 };
 
 /* The destination as the guest verdict's host (d must outlive h). */

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../public/arch-x86/hvm-viridian.h"
 #include "../../xen/lib/cpu-policy-limits.h"
 #include "stream-bytes.h"
 #include "stream-check.h"
@@ -152,26 +153,15 @@ struct rec {
     char label[48];            /* "X86_CPUID_POLICY record" or "record type 0x.." */
 };
 
-/* The body must be present and its padding zero; body bytes go to dst
- * (when non-NULL), otherwise they are skipped. */
-static int take_body(struct parser *p, const struct rec *r, uint8_t *dst)
+/* The zero padding after a body that has been read or skipped whole. */
+static int take_padding(struct parser *p, const struct rec *r)
 {
     uint64_t pad = (XFS_STREAM_ALIGN - r->length % XFS_STREAM_ALIGN) %
                    XFS_STREAM_ALIGN;
     uint64_t body_at = r->at + XFS_STREAM_RHDR_SIZE;
     uint8_t zeros[XFS_STREAM_ALIGN];
-    uint64_t got;
+    uint64_t got = xlc_src_read(p->src, zeros, (size_t)pad);
 
-    if (dst)
-        got = xlc_src_read(p->src, dst, r->length);
-    else
-        got = xlc_src_skip(p->src, r->length);
-    if (got < r->length)
-        return xlc_fail(p->err, EINVAL,
-                        "offset %" PRIu64 ": %s declares a %u byte body but "
-                        "the stream ends after %" PRIu64,
-                        r->at, r->label, r->length, got);
-    got = xlc_src_read(p->src, zeros, (size_t)pad);
     if (got < pad)
         return xlc_fail(p->err, EINVAL,
                         "offset %" PRIu64 ": %s is not padded to 8 bytes: the "
@@ -184,6 +174,24 @@ static int take_body(struct parser *p, const struct rec *r, uint8_t *dst)
                             "0x%02x",
                             body_at + r->length + i, r->label, zeros[i]);
     return 0;
+}
+
+/* The body must be present and its padding zero; body bytes go to dst
+ * (when non-NULL), otherwise they are skipped. */
+static int take_body(struct parser *p, const struct rec *r, uint8_t *dst)
+{
+    uint64_t got;
+
+    if (dst)
+        got = xlc_src_read(p->src, dst, r->length);
+    else
+        got = xlc_src_skip(p->src, r->length);
+    if (got < r->length)
+        return xlc_fail(p->err, EINVAL,
+                        "offset %" PRIu64 ": %s declares a %u byte body but "
+                        "the stream ends after %" PRIu64,
+                        r->at, r->label, r->length, got);
+    return take_padding(p, r);
 }
 
 static int empty_record(struct parser *p, const struct rec *r)
@@ -371,6 +379,87 @@ static int judge_applied_records(struct parser *p)
                                            &msrs_at, p->err);
 }
 
+/* ---- HVM_PARAMS ---- */
+
+/* One entry, as Xen's restore sets it (HVMOP_set_param). */
+static int hvm_param_entry(struct parser *p, const struct rec *r,
+                           uint64_t at, uint64_t index, uint64_t value)
+{
+    struct xlc_stream_info *o = p->out;
+
+    if (index >= XFS_HVM_NR_PARAMS)
+        return xlc_fail(p->err, EINVAL,
+                        "offset %" PRIu64 ": %s sets HVM parameter %" PRIu64
+                        "; Xen 4.17 has parameters 0 to %u and refuses it "
+                        "(the restore fails)",
+                        at, r->label, index, XFS_HVM_NR_PARAMS - 1);
+    if (index != XFS_HVM_PARAM_VIRIDIAN)
+        return 0;
+    if (o->has_viridian && o->viridian != value)
+        return xlc_fail(p->err, EINVAL,
+                        "offset %" PRIu64 ": HVM_PARAM_VIRIDIAN set again, "
+                        "to 0x%" PRIx64 " after 0x%" PRIx64 " at offset %"
+                        PRIu64 ": Xen sets it once and refuses a change "
+                        "(-EEXIST; the restore fails)",
+                        at, value, o->viridian, o->viridian_offset);
+    if (!o->has_viridian) {
+        o->has_viridian = true;
+        o->viridian = value;
+        o->viridian_offset = at;
+    }
+    return 0;
+}
+
+static int hvm_params_record(struct parser *p, const struct rec *r)
+{
+    struct xlc_stream_info *o = p->out;
+    uint8_t h[XFS_STREAM_HVM_PARAMS_HDR_SIZE];
+    uint8_t e[XFS_STREAM_HVM_PARAM_ENTRY_SIZE];
+    uint64_t at = r->at + XFS_STREAM_RHDR_SIZE, count;
+    int rc;
+
+    if (o->domain_type != XFS_STREAM_DOM_X86_HVM)
+        return xlc_fail(p->err, EINVAL,
+                        "offset %" PRIu64 ": %s in an %s stream: Xen's "
+                        "restore handles it for HVM guests only (the "
+                        "restore fails)",
+                        r->at, r->label,
+                        xlc_stream_domain_name(o->domain_type));
+    if (r->length < sizeof(h))
+        return xlc_fail(p->err, EINVAL,
+                        "offset %" PRIu64 ": %s body length %u is shorter "
+                        "than its %zu byte header",
+                        r->at, r->label, r->length, sizeof(h));
+    rc = need(p, h, sizeof(h), "HVM_PARAMS header");
+    if (rc)
+        return rc;
+    count = xlc_le32(h);
+    if (r->length != sizeof(h) + count * XFS_STREAM_HVM_PARAM_ENTRY_SIZE)
+        return xlc_fail(p->err, EINVAL,
+                        "offset %" PRIu64 ": %s says %" PRIu64 " entries "
+                        "(%" PRIu64 " bytes) but its body is %u bytes",
+                        at, r->label, count,
+                        sizeof(h) + count * XFS_STREAM_HVM_PARAM_ENTRY_SIZE,
+                        r->length);
+    if (xlc_le32(h + 4))
+        return xlc_fail(p->err, EINVAL,
+                        "offset %" PRIu64 ": %s reserved field is 0x%08x, "
+                        "not zero",
+                        at + 4, r->label, xlc_le32(h + 4));
+    o->nr_hvm_params_records++;
+    o->hvm_params_offset = r->at;
+    at += sizeof(h);
+    for (uint64_t i = 0; i < count; i++, at += sizeof(e)) {
+        rc = need(p, e, sizeof(e), "HVM_PARAMS entries");
+        if (!rc)
+            rc = hvm_param_entry(p, r, at, xlc_le64(e), xlc_le64(e + 8));
+        if (rc)
+            return rc;
+        o->nr_hvm_params++;
+    }
+    return take_padding(p, r);
+}
+
 static int static_data_end(struct parser *p, const struct rec *r)
 {
     int rc = empty_record(p, r);
@@ -424,6 +513,8 @@ static int dispatch(struct parser *p, const struct rec *r)
         return take_body(p, r, NULL);
     case XFS_STREAM_REC_PAGE_DATA:
         return memory_record(p, r);
+    case XFS_STREAM_REC_HVM_PARAMS:
+        return hvm_params_record(p, r);
     default:
         return take_body(p, r, NULL);
     }

@@ -46,6 +46,31 @@ int xlc_stream_write_standalone(uint32_t domain_type,
 int xlc_stream_write_file(const char *path, uint32_t domain_type,
                           const struct xlc_policy_entries *e, xlc_error *err);
 
+/* An HVM parameter as the HVM_PARAMS record carries it. */
+struct xlc_hvm_param {
+    uint64_t index;
+    uint64_t value;
+};
+
+/*
+ * The same streams with HVM parameters: an HVM_PARAMS record (after
+ * STATIC_DATA_END, where Xen's writer puts it) holding the parameters
+ * whose value is not zero, left out when none is, as Xen writes it.  Only
+ * for x86 HVM streams.  Refused (-EINVAL) is what Xen's restore would
+ * refuse: an index past XFS_HVM_NR_PARAMS, one given twice, and an
+ * HVM_PARAM_VIRIDIAN value Xen 4.17 does not hold
+ * (xfs_viridian_param_valid).
+ */
+int xlc_stream_write_standalone_params(uint32_t domain_type,
+                                       const struct xlc_policy_entries *e,
+                                       const struct xlc_hvm_param *params,
+                                       size_t nr_params, uint8_t **buf,
+                                       size_t *len, xlc_error *err);
+int xlc_stream_write_file_params(const char *path, uint32_t domain_type,
+                                 const struct xlc_policy_entries *e,
+                                 const struct xlc_hvm_param *params,
+                                 size_t nr_params, xlc_error *err);
+
 /* ---- reading ---- */
 
 /*
@@ -100,6 +125,18 @@ struct xlc_stream_info {
     /* Records Xen's restore replaces (a second policy record) or ignores
      * (one after STATIC_DATA_END). */
     struct xlc_stream_notes notes;
+    /*
+     * HVM_PARAMS records (x86 HVM streams): how many, the last one's
+     * offset, their entries in all, and the HVM_PARAM_VIRIDIAN value Xen's
+     * restore sets (the Hyper-V enlightenments, viridian.h) with the
+     * offset of its first entry.  Other parameters are checked, not kept.
+     */
+    unsigned int nr_hvm_params_records;
+    uint64_t hvm_params_offset;
+    uint64_t nr_hvm_params;
+    bool has_viridian;
+    uint64_t viridian;
+    uint64_t viridian_offset;
 };
 
 /*
@@ -117,6 +154,14 @@ struct xlc_stream_info {
  * or subleaf with no slot, MSR flags, unknown MSRs, values too wide).
  * What it restores differently is accepted and noted: a second policy
  * record replaces the first, one after STATIC_DATA_END is ignored.
+ *
+ * HVM_PARAMS records are read entry by entry, as Xen's restore sets them:
+ * refused are a body that is not 8 + 16 * count bytes (or a non-zero
+ * reserved field, which Xen's checker refuses), the record in a PV
+ * stream (Xen's PV restore fails on it), an index Xen refuses (past
+ * XFS_HVM_NR_PARAMS) and a second, different HVM_PARAM_VIRIDIAN value
+ * (Xen sets it once: -EEXIST).  Whether the destination's Xen holds the
+ * value is restore-check.h's question.
  */
 int xlc_stream_parse(const void *buf, size_t len, struct xlc_stream_info *out,
                      xlc_error *err);

@@ -324,6 +324,17 @@ int xlc_handle_domain_entries(xlc_handle *h, uint32_t domid,
     return xlc_xen_domain_entries(h->xen, domid, out, err);
 }
 
+int xlc_handle_domain_hvm_param(xlc_handle *h, uint32_t domid,
+                                uint32_t index, uint64_t *value,
+                                xlc_error *err)
+{
+    *value = 0;
+    if (h->backend != XLC_BACKEND_XEN)
+        return xlc_fail(err, ENODEV, "domain %u: only a running Xen has "
+                        "domains; the simulated hypervisor has none", domid);
+    return xlc_xen_hvm_param(h->xen, domid, index, value, err);
+}
+
 int xlc_handle_levelling_caps(xlc_handle *h, uint32_t *caps, xlc_error *err)
 {
     if (h->backend != XLC_BACKEND_XEN)

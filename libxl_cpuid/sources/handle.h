@@ -99,6 +99,16 @@ int xlc_handle_domain_entries(xlc_handle *h, uint32_t domid,
                               xlc_error *err);
 
 /*
+ * One HVM parameter of a domain (HVMOP_get_param; e.g. HVM_PARAM_VIRIDIAN,
+ * its Hyper-V enlightenments).  -ENODEV on sim, like domains; otherwise
+ * Xen's answer: -EINVAL for a PV domain or an index past HVM_NR_PARAMS,
+ * -ESRCH for no such domain.
+ */
+int xlc_handle_domain_hvm_param(xlc_handle *h, uint32_t domid,
+                                uint32_t index, uint64_t *value,
+                                xlc_error *err);
+
+/*
  * The hypervisor's CPUID levelling capabilities
  * (XEN_SYSCTL_get_cpu_levelling_caps).  -EOPNOTSUPP on sim: no hypervisor
  * reports them, derive them from xlc_handle_cpuid()'s data instead

@@ -174,3 +174,18 @@ int xlc_xen_get_featureset(struct xlc_xen *x, uint32_t index, uint32_t *nr,
     return xlc_fail(err, e, "xc_get_cpu_featureset(index %u): %s%s", index,
                     strerror(e), said(x, why, sizeof(why)));
 }
+
+int xlc_xen_hvm_param(struct xlc_xen *x, uint32_t domid, uint32_t index,
+                      uint64_t *value, xlc_error *err)
+{
+    char why[600];
+    int e;
+
+    x->log.last[0] = '\0';
+    *value = 0;
+    if (!xc_hvm_param_get(x->xch, domid, index, value))
+        return 0;
+    e = errno ? errno : EIO;
+    return xlc_fail(err, e, "xc_hvm_param_get(domain %u, param %u): %s%s",
+                    domid, index, strerror(e), said(x, why, sizeof(why)));
+}

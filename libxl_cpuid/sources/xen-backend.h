@@ -54,6 +54,9 @@ int xlc_xen_policies(struct xlc_xen *x, struct xlc_system_policies **out,
  * (-ESRCH: no such domain), or -ENOBUFS when the policy does not fit. */
 int xlc_xen_domain_entries(struct xlc_xen *x, uint32_t domid,
                            struct xlc_policy_entries *out, xlc_error *err);
+/* xc_hvm_param_get(): -EINVAL for a PV domain, -ESRCH for none. */
+int xlc_xen_hvm_param(struct xlc_xen *x, uint32_t domid, uint32_t index,
+                      uint64_t *value, xlc_error *err);
 /* XEN_SYSCTL_get_cpu_levelling_caps (xen-levelling.c). */
 int xlc_xen_levelling_caps(struct xlc_xen *x, uint32_t *caps,
                            xlc_error *err);

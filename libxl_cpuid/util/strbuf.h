@@ -32,6 +32,10 @@ void xlc_buf_putc(struct xlc_buf *b, char c);
  * always valid UTF-8 (escape.h, where it lives).
  */
 void xlc_buf_json_str(struct xlc_buf *b, const char *s);
+/* Append the n strings as a JSON array, items joined by sep (", " or
+ * ","). */
+void xlc_buf_json_strv(struct xlc_buf *b, char *const *v, size_t n,
+                       const char *sep);
 /* Append s with XML's five special characters escaped. */
 void xlc_buf_xml_str(struct xlc_buf *b, const char *s);
 /* Hand the string to the caller (free() it); NULL after oom. */

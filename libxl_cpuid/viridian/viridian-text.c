@@ -195,3 +195,31 @@ void xlc_viridian_leaves_json(struct xlc_buf *b,
     }
     xlc_buf_printf(b, "\n%s]", indent);
 }
+
+void xlc_viridian_leaves_table(struct xlc_buf *b,
+                               const struct xfs_viridian_leaves *l,
+                               const char *indent)
+{
+    for (unsigned int i = 0; l->enabled && i < XFS_VIRIDIAN_NR_LEAVES; i++) {
+        const struct xfs_cpuid_regs *x = &l->ms[i];
+
+        xlc_buf_printf(b, "%s0x%08x  %08x %08x %08x %08x  ", indent,
+                       XFS_VIRIDIAN_LEAF_BASE + i, x->a, x->b, x->c, x->d);
+        xlc_viridian_leaf_text(b, l, i);
+        xlc_buf_putc(b, '\n');
+    }
+    for (unsigned int i = 0; i < XFS_XEN_NR_STATIC_LEAVES; i++) {
+        const struct xfs_cpuid_regs *x = &l->xen[i];
+
+        xlc_buf_printf(b, "%s0x%08x  %08x %08x %08x %08x  ", indent,
+                       l->xen_base + i, x->a, x->b, x->c, x->d);
+        xlc_viridian_xen_leaf_text(b, l, i);
+        xlc_buf_putc(b, '\n');
+    }
+    if (l->enabled)
+        xlc_buf_printf(b, "%s(* from the host or Xen's boot options, not the "
+                       "setting: may differ on another host)\n", indent);
+    else
+        xlc_buf_printf(b, "%s(viridian off: no Hyper-V leaves; Xen's own "
+                       "stay at 0x40000000)\n", indent);
+}

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "../../public/migration-stream.h"
 #include "viridian.h"
 
 #define G(x) XLC_VIRIDIAN_BIT(XLC_VIRIDIAN_##x)
@@ -143,4 +144,19 @@ void xlc_viridian_level(const struct xlc_viridian_release *const *rel,
         out->groups &= rel[i]->groups;
         out->common_defaults &= rel[i]->defaults;
     }
+}
+
+const struct xlc_viridian_release *xlc_viridian_release_modelled(void)
+{
+    for (size_t i = 0; i < xlc_viridian_nr_releases; i++)
+        if (xlc_viridian_releases[i].major == XFS_STREAM_XEN_MAJOR &&
+            xlc_viridian_releases[i].minor == XFS_STREAM_XEN_MINOR)
+            return &xlc_viridian_releases[i];
+    return &xlc_viridian_releases[xlc_viridian_nr_releases - 1];
+}
+
+bool xlc_viridian_release_sets_on_restore(
+    const struct xlc_viridian_release *r)
+{
+    return r->major < 4 || (r->major == 4 && r->minor < 15);
 }

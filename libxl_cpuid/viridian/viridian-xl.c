@@ -295,9 +295,10 @@ static int no_base(const struct xlc_viridian_xl *x, xlc_viridian_set groups,
     return rc;
 }
 
-int xlc_viridian_libxl_expand(const struct xlc_viridian_xl *x,
-                              struct xlc_viridian_effective *out,
-                              size_t *item, xlc_error *err)
+/* libxl's steps with the defaults and groups of one release. */
+static int expand(const struct xlc_viridian_xl *x, xlc_viridian_set defaults,
+                  xlc_viridian_set known, struct xlc_viridian_effective *out,
+                  size_t *item, xlc_error *err)
 {
     uint64_t both = x->enable & x->disable;
     xlc_viridian_set s = 0;
@@ -307,16 +308,64 @@ int xlc_viridian_libxl_expand(const struct xlc_viridian_xl *x,
         *item = 0;
     out->defaults = x->viridian == XLC_DEFBOOL_TRUE;
     if (out->defaults)
-        s = XLC_VIRIDIAN_DEFAULTS;
+        s = defaults;
     if (both)
         return conflict(x, (unsigned int)__builtin_ctzll(both), item, err);
-    s |= x->enable & XLC_VIRIDIAN_KNOWN;
-    s &= ~(x->disable & XLC_VIRIDIAN_KNOWN);
+    s |= x->enable & known;
+    s &= ~(x->disable & known);
     if (s && !(s & XLC_VIRIDIAN_BIT(XLC_VIRIDIAN_BASE)))
         return no_base(x, s, item, err);
     out->groups = s;
     out->param = xlc_viridian_set_to_param(s);
     return 0;
+}
+
+int xlc_viridian_libxl_expand(const struct xlc_viridian_xl *x,
+                              struct xlc_viridian_effective *out,
+                              size_t *item, xlc_error *err)
+{
+    return expand(x, XLC_VIRIDIAN_DEFAULTS, XLC_VIRIDIAN_KNOWN, out, item,
+                  err);
+}
+
+/* What the xl of release r refuses in a setting 4.17's xl read. */
+static int older_xl(const struct xlc_viridian_xl *x,
+                    const struct xlc_viridian_release *r, size_t *item,
+                    xlc_error *err)
+{
+    if (x->list && !r->groups)
+        return xlc_fail(err, EINVAL, "Xen %u.%u's xl takes viridian= as a "
+                        "boolean only: a list gives no enlightenments there",
+                        r->major, r->minor);
+    for (size_t i = 0; i < x->nr_items; i++) {
+        const struct xlc_viridian_item *it = &x->items[i];
+
+        if (it->kind != XLC_VIRIDIAN_ITEM_GROUP ||
+            (r->groups & XLC_VIRIDIAN_BIT(it->group)))
+            continue;
+        if (item)
+            *item = i + 1;
+        return xlc_fail(err, EINVAL, "Xen %u.%u's xl refuses item %zu "
+                        "'%s': its libxl has no %s group", r->major,
+                        r->minor, i + 1, it->text,
+                        xlc_viridian_group_name(it->group));
+    }
+    return 0;
+}
+
+int xlc_viridian_expand_on(const struct xlc_viridian_xl *x,
+                           const struct xlc_viridian_release *r,
+                           bool from_json, struct xlc_viridian_effective *out,
+                           size_t *item, xlc_error *err)
+{
+    int rc = from_json ? 0 : older_xl(x, r, item, err);
+
+    if (rc) {
+        memset(out, 0, sizeof(*out));
+        return rc;
+    }
+    return expand(x, r->defaults, r->groups ? r->groups : r->defaults, out,
+                  item, err);
 }
 
 char *xlc_viridian_xl_setting(xlc_viridian_set s)

@@ -123,6 +123,8 @@ uint64_t xlc_viridian_set_to_param(xlc_viridian_set s);
 int xlc_viridian_param_to_set(uint64_t param, xlc_viridian_set *out,
                               bool *exact, xlc_error *err);
 
+struct xlc_viridian_release;
+
 /* ---- what xl hands libxl (viridian-xl.c) ---- */
 
 enum xlc_defbool {
@@ -193,6 +195,19 @@ int xlc_viridian_libxl_expand(const struct xlc_viridian_xl *x,
                               struct xlc_viridian_effective *out,
                               size_t *item, xlc_error *err);
 
+/*
+ * The same by the xl and libxl of an older (or newer) release r, with its
+ * defaults and group names: a list item naming a group r's libxl lacks is
+ * refused, as r's xl refuses it (a list at all on 4.4, whose viridian= is
+ * a boolean).  from_json: the setting reaches r's libxl as a saved or
+ * migrated configuration (libxl_domain_config JSON: bitmaps), where bits
+ * naming no group of r are ignored instead.
+ */
+int xlc_viridian_expand_on(const struct xlc_viridian_xl *x,
+                           const struct xlc_viridian_release *r,
+                           bool from_json, struct xlc_viridian_effective *out,
+                           size_t *item, xlc_error *err);
+
 /* An xl right-hand side turning exactly `s` on ("0" for the empty set,
  * else a list of names).  malloc'd. */
 char *xlc_viridian_xl_setting(xlc_viridian_set s);
@@ -211,6 +226,11 @@ void xlc_viridian_leaf_text(struct xlc_buf *b,
 void xlc_viridian_xen_leaf_text(struct xlc_buf *b,
                                 const struct xfs_viridian_leaves *l,
                                 unsigned int i);
+/* Every leaf, one line each (leaf, registers, the line above), `indent`
+ * first, then a line on what "*" means. */
+void xlc_viridian_leaves_table(struct xlc_buf *b,
+                               const struct xfs_viridian_leaves *l,
+                               const char *indent);
 /* Every leaf as a JSON array of {"leaf", "eax".."edx" (hex strings),
  * "host_dependent"}; `indent` prefixes the lines. */
 void xlc_viridian_leaves_json(struct xlc_buf *b,
@@ -264,5 +284,145 @@ struct xlc_viridian_level {
 };
 void xlc_viridian_level(const struct xlc_viridian_release *const *rel,
                         size_t nr, struct xlc_viridian_level *out);
+
+/* Xen 4.17, the release this project models (the leaves, the parser). */
+const struct xlc_viridian_release *xlc_viridian_release_modelled(void);
+
+/*
+ * Before 4.15 libxl set HVM_PARAM_VIRIDIAN from the guest's configuration
+ * on a restore or an incoming migration too, before reading the stream,
+ * whose own value Xen then refuses unless it is the same (-EEXIST): the
+ * restore works only when the configuration expands to the stream's value
+ * on that host.  4.15 (commit 25ee478662, not backported) sets it only
+ * for new domains.
+ */
+bool xlc_viridian_release_sets_on_restore(
+    const struct xlc_viridian_release *r);
+
+/* ---- hosts and destinations (viridian-host.c) ---- */
+
+struct xlc_system_policies;
+
+/*
+ * What Xen knows about a host when it answers a guest's Hyper-V leaves,
+ * from the host's system policies: VT-x or SVM from the vendor (VT-x
+ * controls are not in CPUID: a VT-x host is taken to have APIC-register
+ * virtualisation, virtualised APIC accesses and MSR bitmaps, as every
+ * Xeon since Ivy Bridge-EP), HAP as the hypervisor was started, Xen's
+ * defaults for viridian-version= and viridian-spinlock-retry-count=,
+ * and whether Xen can trust the TSC (an invariant TSC: Xen sets
+ * TSC_RELIABLE from ITSC, and only a warp found at boot clears it).
+ */
+struct xlc_viridian_host_info {
+    struct xfs_viridian_host facts;
+    bool hvm;                       /* HVM guests can run there */
+    bool invariant_tsc;             /* ITSC in the host featureset */
+    const char *cpu;                /* VT-x / SVM and what is assumed */
+};
+void xlc_viridian_host_from_system(const struct xlc_system_policies *sys,
+                                   struct xlc_viridian_host_info *out);
+
+/*
+ * A guest's HVM_PARAM_VIRIDIAN (read from a stream) on a destination
+ * running release `rel` with host facts `h`.  Judged:
+ *   refused  a value Xen refuses on every release (no base_freq: a zero
+ *            entry too), and bits the destination's release does not
+ *            hold: its Xen fails the restore with -EINVAL;
+ *   notes    a release before 4.15 sets the parameter from the guest's
+ *            configuration first (xlc_viridian_release_sets_on_restore:
+ *            the setting that gives the same value there is named);
+ *            reference_tsc on a host without an invariant TSC, where Xen
+ *            keeps the enlightenment but marks the TSC page invalid, and
+ *            the guest falls back to the reference counter (time_ref_count)
+ *            or its other clocks.
+ * Not judged: the TSC frequency (Xen also invalidates the TSC page when the
+ * guest's differs and the host cannot scale it), Xen's viridian boot
+ * options and VT-x controls (the leaves mark what they decide as
+ * host-dependent).  Every other group is software in Xen: no host lacks it.
+ * out->leaves: what the guest sees there (Xen 4.17's computation).
+ */
+struct xlc_viridian_dest {
+    uint64_t param;
+    xlc_viridian_set groups;          /* 0: no value Xen 4.17 holds */
+    bool exact;                       /* libxl can produce the value */
+    const struct xlc_viridian_release *rel;
+    bool ok;                          /* no reason */
+    uint64_t missing;                 /* HVMPV bits rel lacks */
+    char **reasons;
+    size_t nr_reasons;
+    char **notes;
+    size_t nr_notes;
+    struct xfs_viridian_leaves leaves;
+};
+int xlc_viridian_judge_dest(uint64_t param,
+                            const struct xlc_viridian_release *rel,
+                            const struct xlc_viridian_host_info *h,
+                            struct xlc_viridian_dest *out, xlc_error *err);
+void xlc_viridian_dest_free(struct xlc_viridian_dest *d);
+/* As a JSON object: param, bits, groups, release, verdict, reasons,
+ * notes, leaves. */
+void xlc_viridian_dest_json(struct xlc_buf *b,
+                            const struct xlc_viridian_dest *d);
+
+/* ---- pools of hosts running different releases (viridian-pool.c) ---- */
+
+/*
+ * A setting judged across a pool.  A guest created on host A gets the
+ * parameter A's xl and libxl make of the setting (xlc_viridian_expand_on);
+ * it can move to host B when B's Xen holds that value and, for B before
+ * 4.15, when B's libxl makes the same value of the migrated configuration
+ * (xlc_viridian_release_sets_on_restore).  The setting is safe when it can
+ * be created on every host and every move works.
+ */
+struct xlc_viridian_pool_host {
+    char *name;
+    const struct xlc_viridian_release *rel;
+    bool assumed;                     /* no version given: 4.17 assumed */
+};
+struct xlc_viridian_verdict {
+    char *setting;                    /* the xl right-hand side judged */
+    bool safe;
+    bool *created;                    /* per host: xl and libxl take it */
+    uint64_t *param;                  /* ... and the value they set there */
+    char **why;                       /* what goes wrong, in words: one
+                                         line per creating release */
+    size_t nr_why;
+};
+struct xlc_viridian_pool {
+    struct xlc_viridian_pool_host *hosts;
+    size_t nr, cap;
+    struct xlc_viridian_level level;
+    /* viridian=1, the level's defaults as an explicit list (safe), every
+     * group every host holds as an explicit list (safe), and the user's
+     * setting when one is given. */
+    struct xlc_viridian_verdict one, safe, most, given;
+    bool has_given;
+    /* A saved guest's parameter (xlc_viridian_pool_guest): which hosts'
+     * Xen can restore it.  `setting` holds "HVM_PARAM_VIRIDIAN 0x...". */
+    struct xlc_viridian_verdict guest;
+    bool has_guest;
+};
+/* Is host i the first of its release?  (The pool's releases in host
+ * order: reports go release by release.) */
+bool xlc_viridian_pool_first_of_release(const struct xlc_viridian_pool *p,
+                                        size_t i);
+/* The names of the hosts running r, ", " between, appended to b. */
+void xlc_viridian_pool_hosts_of(struct xlc_buf *b,
+                                const struct xlc_viridian_pool *p,
+                                const struct xlc_viridian_release *r);
+/* Hosts first, then xlc_viridian_pool_compute (setting may be NULL). */
+int xlc_viridian_pool_add(struct xlc_viridian_pool *p, const char *name,
+                          const struct xlc_viridian_release *rel,
+                          bool assumed, xlc_error *err);
+/* -EINVAL when `setting` does not parse as xl reads it (the message says
+ * why); what libxl or an older xl refuses is a verdict, not an error. */
+int xlc_viridian_pool_compute(struct xlc_viridian_pool *p,
+                              const char *setting, xlc_error *err);
+/* A saved guest's HVM_PARAM_VIRIDIAN judged on every host's release
+ * (after xlc_viridian_pool_compute): refused where Xen lacks a bit or the
+ * value has no base_freq. */
+int xlc_viridian_pool_guest(struct xlc_viridian_pool *p, uint64_t param,
+                            xlc_error *err);
+void xlc_viridian_pool_free(struct xlc_viridian_pool *p);
 
 #endif /* LIBXL_CPUID_VIRIDIAN_H */

@@ -19,6 +19,9 @@
 #define PUBLIC_ARCH_X86_HVM_VIRIDIAN_H
 
 #define XFS_HVM_PARAM_VIRIDIAN 9u
+/* HVM_NR_PARAMS in Xen 4.17: Xen refuses (-EINVAL) to get or set an HVM
+ * parameter with an index at or past it. */
+#define XFS_HVM_NR_PARAMS      39u
 
 #define XFS_HVMPV_BASE_FREQ              (1u << 0)
 #define XFS_HVMPV_NO_FREQ                (1u << 1)

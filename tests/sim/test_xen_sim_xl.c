@@ -8,8 +8,8 @@
  *    strings) must be, byte for byte once xl's indentation is removed,
  *    what our parser's JSON (libxl_cpuid/xl/xl-cpuid-json.c) says.  xl
  *    reports an item it cannot parse ("error #N") and goes on without it:
- *    our parser must fail on the same items with libxl's same numbers.  viridian= is parsed by xl alongside
- *    (the project has no viridian parser to compare with).
+ *    our parser must fail on the same items with libxl's same numbers.
+ *    (viridian= is compared in test_xen_sim_viridian.c.)
  *  - `xl create CFG` goes as far as the simulation can: libxl creates the
  *    domain, sets its CPU policy (XEN_DOMCTL_set_cpu_policy, written out
  *    by --policy-dir) and fails when it builds the guest (the kernel or

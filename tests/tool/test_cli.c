@@ -131,6 +131,8 @@ static const char *value_for(const char *opt)
     for (size_t i = 0; i < sizeof(none) / sizeof(*none); i++)
         if (!strcmp(opt, none[i]))
             return NULL;
+    if (!strcmp(opt, "--xen-version"))
+        return "4.17";
     return !strcmp(opt, "--type") ? "pv" : !strcmp(opt, "--backend") ? "sim"
                                                                     : "x";
 }

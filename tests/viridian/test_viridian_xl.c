@@ -18,13 +18,13 @@
 
 #include <cmocka.h>
 
+#include "../helpers/viridian-gen.h"
 #include "../helpers/viridian-oracle.h"
 #include "libxl_cpuid/viridian/viridian.h"
 #include "libxl_cpuid/xl/xl-cfg-value.h"
 
 static unsigned long compared, accepted;
 
-static void put(char *buf, size_t n, const char *s);
 
 static const char *verdict_name(enum vo_verdict v)
 {
@@ -89,13 +89,6 @@ static int setup(void **state)
 
 /* ---- names ---- */
 
-static void flip_case(char *s, unsigned int pattern)
-{
-    for (unsigned int i = 0; s[i]; i++)
-        if (pattern >> (i % 16) & 1 && s[i] >= 'a' && s[i] <= 'z')
-            s[i] = (char)(s[i] - 'a' + 'A');
-}
-
 static void test_every_group_name(void **state)
 {
     unsigned int n = 0;
@@ -111,7 +104,7 @@ static void test_every_group_name(void **state)
             int want;
 
             snprintf(buf, sizeof(buf), "%s", name);
-            flip_case(buf, pattern == 3 ? 0xffff : pattern * 0x5555);
+            vg_flip_case(buf, pattern == 3 ? 0xffff : pattern * 0x5555);
             assert_true(xlc_viridian_group_lookup(buf, &g));
             assert_int_equal(vo_from_string(buf, &want), 0);
             assert_int_equal(g, (unsigned int)want);
@@ -178,7 +171,7 @@ static void test_quirks_pinned(void **state)
         for (int i = 1; i < 64; i++)
             snprintf(want + strlen(want), sizeof(want) - strlen(want),
                      ",%d", i);
-        put(want, sizeof(want), "],\"viridian_disable\":[8]}");
+        vg_put(want, sizeof(want), "],\"viridian_disable\":[8]}");
         assert_string_equal(r.json, want);
     }
     vo_result_free(&r);
@@ -210,139 +203,15 @@ static void test_second_setting_refused(void **state)
 
 /* ---- generated settings ---- */
 
-static uint64_t rng_state = 0x2545f4914f6cdd1dull;
-
-static unsigned int rnd(unsigned int n)
-{
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return (unsigned int)((rng_state * 0x2545f4914f6cdd1dull) >> 33) % n;
-}
-
-static void put(char *buf, size_t n, const char *s)
-{
-    size_t l = strlen(buf);
-
-    snprintf(buf + l, n - l, "%s", s);
-}
-
-static const char *const atoms[] = {
-    "0", "1", "2", "0x10", "010", "08", "0x", "1e3", "99999999999999999999",
-    "\" 1\"", "\"1 \"", "\"-1\"", "'0'", "\"true\"", "\"\"",
-};
-static const char *const words[] = {
-    "all", "defaults", "!all", "!defaults", "bogus", "", "!", "ALL",
-    "base_freq", "viridian", "!!base",
-};
-static const char *const escapes[] = {
-    "\\n", "\\t", "\\\"", "\\'", "\\\\", "\\a", "\\012", "\\01", "\\0 1",
-    "\\x41", "\\q", "\\7", "\\1234",
-};
-static const char *const seps[] = {
-    ",", ", ", " ,", ",\n", "\n,", ",\t", ", # c\n", ",,",
-};
-
-/* One list item: a group name in some spelling, a word, an escape. */
-static void gen_item(char *buf, size_t n, unsigned int depth)
-{
-    char name[64];
-    char q = rnd(5) ? '"' : '\'';
-    unsigned int k = rnd(20);
-
-    if (k == 0 && depth < 2) {
-        put(buf, n, "[");
-        gen_item(buf, n, depth + 1);
-        put(buf, n, "]");
-        return;
-    }
-    if (k == 1) {
-        put(buf, n, atoms[rnd(3)]);
-        return;
-    }
-    if (k < 5)
-        snprintf(name, sizeof(name), "%s", words[rnd(sizeof(words) /
-                                                     sizeof(words[0]))]);
-    else
-        snprintf(name, sizeof(name), "%s%s", rnd(3) ? "" : "!",
-                 xlc_viridian_group_name(rnd(XLC_VIRIDIAN_NR_GROUPS)));
-    if (!rnd(4))
-        flip_case(name, rnd(0x10000));
-    snprintf(buf + strlen(buf), n - strlen(buf), "%c", q);
-    if (!rnd(8)) {
-        size_t cut = rnd((unsigned int)strlen(name) + 1);
-        char tail[64];
-
-        snprintf(tail, sizeof(tail), "%s", name + cut);
-        name[cut] = '\0';
-        put(buf, n, name);
-        put(buf, n, escapes[rnd(sizeof(escapes) / sizeof(escapes[0]))]);
-        put(buf, n, tail);
-    } else {
-        put(buf, n, name);
-    }
-    snprintf(buf + strlen(buf), n - strlen(buf), "%c", q);
-}
-
-static void gen_list(char *buf, size_t n)
-{
-    unsigned int items = rnd(7);
-
-    put(buf, n, rnd(4) ? "[" : "[\n");
-    for (unsigned int i = 0; i < items; i++) {
-        if (i)
-            put(buf, n, rnd(6) ? seps[rnd(3)]
-                               : seps[rnd(sizeof(seps) / sizeof(seps[0]))]);
-        gen_item(buf, n, 0);
-    }
-    if (items && !rnd(6))
-        put(buf, n, ",");
-    put(buf, n, rnd(8) ? "]" : " ]");
-    if (!rnd(8))
-        put(buf, n, rnd(2) ? ";" : " # end");
-}
-
-/* Break it a little: delete, insert or swap one byte ('=' never: a second
- * setting is our one deliberate difference). */
-static void mutate(char *buf)
-{
-    static const char alphabet[] =
-        "[],\"'\\ \t\n#;!abcdefxyzABC0123456789_.-+:()\r\x80\xc3";
-    size_t l = strlen(buf), at = rnd((unsigned int)l + 1);
-
-    switch (rnd(3)) {
-    case 0:
-        if (l)
-            memmove(buf + at, buf + at + 1, l - at);
-        break;
-    case 1:
-        memmove(buf + at + 1, buf + at, l - at + 1);
-        buf[at] = alphabet[rnd(sizeof(alphabet) - 1)];
-        break;
-    default:
-        if (at + 1 < l) {
-            char c = buf[at];
-            buf[at] = buf[at + 1];
-            buf[at + 1] = c;
-        }
-    }
-}
-
 static void test_generated(void **state)
 {
+    struct vg_rng r = { VG_SEED };
     char buf[1024];
 
     (void)state;
     compared = accepted = 0;
     for (unsigned int i = 0; i < 6000; i++) {
-        buf[0] = '\0';
-        if (rnd(4))
-            gen_list(buf, sizeof(buf) - 8);
-        else
-            put(buf, sizeof(buf) - 8, atoms[rnd(sizeof(atoms) /
-                                                sizeof(atoms[0]))]);
-        for (unsigned int m = rnd(6) == 0 ? 1 + rnd(2) : 0; m; m--)
-            mutate(buf);
+        vg_setting(&r, buf, sizeof(buf), true);
         same(buf);
     }
     print_message("viridian=: %lu settings compared, %lu accepted by xl\n",
