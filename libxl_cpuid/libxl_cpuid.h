@@ -61,6 +61,7 @@
  *   libxl_cpuid/migration/stream-check.h
  *   libxl_cpuid/migration/stream-src.h
  *   libxl_cpuid/util/read-file.h
+ *   libxl_cpuid/util/json-tree.h (yajl's tree, for the JSON readers)
  *   libxl_cpuid/xl/xl-cpuid-int.h
  *   libxl_cpuid/xl/xen-libxl-list.h (includes Xen's libxl header, GNU C
  *                                    only, so not in this strict C11 one)
@@ -104,6 +105,9 @@
 #include "libvirt/libvirt-cpu.h"
 #include "libvirt/libvirt-cpumap.h"
 #include "libvirt/libvirt-translate.h"
+#include "util/sha256.h"
+#include "libvirt/libvirt-model-pin.h"
+#include "libvirt/libvirt-explicit-cpu.h"
 #include "migration/stream.h"
 #include "policy/policy-json.h"
 #include "migration/restore-check.h"
