@@ -109,6 +109,7 @@
 #include "libvirt/libvirt-model-pin.h"
 #include "libvirt/libvirt-explicit-cpu.h"
 #include "migration/stream.h"
+#include "migration/stream-pins.h"
 #include "policy/policy-json.h"
 #include "migration/restore-check.h"
 #include "level/level.h"

@@ -20,6 +20,12 @@
  * as they are, once a policy can hold them.
  *
  * --json prints a summary, the recorded policy included as a policy file.
+ *
+ * When the policy came from a libvirt <cpu> naming a model (custom, or
+ * host-model's decode), the model is pinned (its expansion and
+ * fingerprint, libxl_cpuid/libvirt/libvirt-model-pin.h) in FILE.pins.json
+ * beside the stream (libxl_cpuid/migration/stream-pins.h: no stream record
+ * can carry it); otherwise a pin file left there is removed.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -29,7 +35,9 @@
 #include "../libxl_cpuid/policy/applied-policy.h"
 #include "../libxl_cpuid/policy/policy-json.h"
 #include "../libxl_cpuid/migration/stream.h"
+#include "../libxl_cpuid/migration/stream-pins.h"
 #include "libvirt-inputs.h"
+#include "model-pins.h"
 #include "tool-handle.h"
 #include "tool-output.h"
 
@@ -41,6 +49,7 @@ struct recorded {
     const char *from;                 /* "default", "libvirt", ... */
     const char *source;               /* the host, or the policy file */
     const struct xlc_lv_translation *lv;
+    struct xlc_model_pins pins;       /* the named model, pinned */
 };
 
 
@@ -137,6 +146,11 @@ static int apply(struct tool *t, const struct xlc_system_policies *sys,
     memcpy(r->fs, (*a)->fs, sizeof(r->fs));
     r->from = xlc_settings_kind_name(g->kind);
     r->lv = (*a)->lv;
+    if (r->lv && r->lv->model) {
+        rc = xlc_model_pins_add(&r->pins, g->map, r->lv->model, &err);
+        if (rc)
+            return tool_fail(t, rc, &err);
+    }
     return EXIT_OK;
 }
 
@@ -165,7 +179,7 @@ static void json_libvirt(struct xlc_buf *b, const char *file,
 static int print_json(struct tool *t, const struct recorded *r)
 {
     struct xlc_buf b = XLC_BUF_INIT;
-    char *policy = xlc_policy_json(&r->e, r->domain_type);
+    char *policy = xlc_policy_json(&r->e, r->domain_type), *pins = NULL;
 
     if (!policy) {
         tool_err(t, "out of memory");
@@ -189,6 +203,13 @@ static int print_json(struct tool *t, const struct recorded *r)
         xlc_buf_puts(&b, ",\n  \"xl_cpuid\": ");
         xlc_buf_json_str(&b, t->xl_cpuid);
     }
+    xlc_buf_puts(&b, ",\n  \"model_pins_file\": ");
+    if (r->pins.n && (pins = xlc_stream_pins_path(t->output)))
+        xlc_buf_json_str(&b, pins);
+    else
+        xlc_buf_puts(&b, r->pins.n ? "\"\"" : "null");
+    free(pins);
+    tool_pins_json(&b, &r->pins, "    ");
     xlc_buf_printf(&b, ",\n  \"policy\": %s}\n", policy);
     free(policy);
     return tool_emit(t, &b);
@@ -223,6 +244,11 @@ static int print_text(struct tool *t, const struct recorded *r)
         xlc_buf_printf(&b, "note: [%s] %s\n",
                        xlc_lv_note_kind_name(r->lv->notes[i].kind),
                        r->lv->notes[i].text);
+    if (r->pins.n)
+        xlc_buf_printf(&b, "model pins: %s%s, beside the stream "
+                           "(xen-cpuid model --pinned %s checks them)\n",
+                       t->output, XLC_STREAM_PINS_SUFFIX, t->output);
+    tool_pins_text(&b, &r->pins, "");
     return tool_emit(t, &b);
 }
 
@@ -232,6 +258,8 @@ static int write_stream(struct tool *t, const struct recorded *r)
 
     int rc = xlc_stream_write_file(t->output, r->domain_type, &r->e, &err);
 
+    if (!rc)
+        rc = xlc_stream_pins_write(t->output, &r->pins, &err);
     if (rc)
         return tool_fail(t, rc, &err);
     return t->json ? print_json(t, r) : print_text(t, r);
@@ -290,5 +318,6 @@ int cmd_record(struct tool *t)
         rc = record_from_host(t, &r);
     }
     xlc_policy_entries_free(&r.e);
+    xlc_model_pins_free(&r.pins);
     return rc;
 }

@@ -56,6 +56,11 @@ static const struct opt_def defs[TOOL_NR_OPTS] = {
     [OPT_SHOW_BACKEND] = { "show-backend", 0, no_argument, NULL,
                            "info, detail, -p: end with where the data came "
                            "from" },
+    [OPT_PINNED] = { "pinned", 0, required_argument, "SAVED",
+                     "model: check the model pins SAVED recorded (JSON, "
+                     "or a stream's) against today's cpu_map" },
+    [OPT_EXPLICIT] = { "explicit", 0, no_argument, NULL,
+                       "model: print the <cpu> with its model spelled out" },
     [OPT_HELP] = { "help", 'h', no_argument, NULL,
                    "this help" },
     [OPT_VERSION] = { "version", 0, no_argument, NULL,
@@ -139,6 +144,8 @@ bool tool_option(struct tool *t, int id, const char *arg)
         break;
     case OPT_NOMIGRATE: t->nomigrate = true; break;
     case OPT_SHOW_BACKEND: t->show_backend = true; break;
+    case OPT_PINNED: t->pinned = arg; break;
+    case OPT_EXPLICIT: t->explicit_cpu = true; break;
     default: return false;
     }
     return true;

@@ -39,7 +39,8 @@ enum {
 enum tool_opt {
     OPT_JSON, OPT_BACKEND, OPT_CPUID, OPT_NO_HAP, OPT_BOOT_CPUID, OPT_TYPE,
     OPT_CPU_MAP, OPT_OUTPUT, OPT_XL_CPUID, OPT_LIBVIRT, OPT_CONFIG, OPT_WITH,
-    OPT_NOMIGRATE, OPT_SHOW_BACKEND, OPT_HELP, OPT_VERSION,
+    OPT_NOMIGRATE, OPT_SHOW_BACKEND, OPT_PINNED, OPT_EXPLICIT, OPT_HELP,
+    OPT_VERSION,
     TOOL_NR_OPTS
 };
 #define TOOL_OPT(o) (1u << (OPT_##o))
@@ -67,6 +68,8 @@ struct tool {
     unsigned int nr_with;
     bool nomigrate;              /* --nomigrate */
     bool show_backend;           /* --show-backend */
+    const char *pinned;          /* --pinned SAVED (model) */
+    bool explicit_cpu;           /* --explicit (model) */
     bool xen_invocation;         /* a command line of Xen's xen-cpuid */
     /* positional arguments after the subcommand */
     int argc;

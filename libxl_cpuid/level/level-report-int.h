@@ -30,6 +30,8 @@ int xlc_level_report_strings(struct xlc_level_report *r,
                              const struct xlc_level_options *opts);
 /* Per-host verdicts (level-report-verdict.c). */
 int xlc_level_report_verdicts(struct xlc_level_report *r, xlc_error *err);
+/* The guest:SOURCE <cpu>'s models, pinned (level-report-pins.c). */
+int xlc_level_report_pins(struct xlc_level_report *r, xlc_error *err);
 /* "+HOST" what-ifs (level-report-whatif.c). */
 int xlc_level_report_candidates(struct xlc_level_report *r, xlc_error *err);
 

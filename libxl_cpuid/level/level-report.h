@@ -43,6 +43,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../libvirt/libvirt-model-pin.h"
 #include "level-input.h"
 #include "level.h"
 
@@ -162,6 +163,11 @@ struct xlc_level_report {
      * ids no longer present), the one `model`, `restore-check`, `record`
      * and `xl-cpuid` give there (guest-verdict.h). */
     struct xlc_guest_verdict **guest_verdicts;
+    /* The named libvirt models the report relied on, pinned (their
+     * expansion and fingerprint, libvirt-model-pin.h): the libvirt <cpu>'s
+     * model, and the models a guest:SOURCE <cpu> uses on the hosts
+     * (host-model: each host's decode). */
+    struct xlc_model_pins pins;
 };
 
 int xlc_level_report_new(enum xlc_guest_type type,
