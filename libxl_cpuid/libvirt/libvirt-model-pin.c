@@ -306,10 +306,12 @@ static const char *relative_file(const struct xlc_cpu_map *map,
 static int pin_fill(const struct xlc_cpu_map *map,
                     const struct xlc_lv_model *m, struct xlc_model_pin *p)
 {
+    char real[PATH_MAX];
     int rc;
 
+    /* Where the map was, said so that it still means something later. */
     p->model = strdup(m->name);
-    p->cpu_map = strdup(map->dir);
+    p->cpu_map = strdup(realpath(map->dir, real) ? real : map->dir);
     p->file = strdup(relative_file(map, m));
     p->vendor = m->vendor ? strdup(m->vendor) : NULL;
     p->features = calloc(m->nr_features + 1, sizeof(*p->features));

@@ -6,8 +6,8 @@
  *
  * A PIN records, for one model of a loaded cpu_map:
  *   model      its name;
- *   cpu_map    the directory it came from, and file, the model's file in
- *              it (relative to the directory);
+ *   cpu_map    the directory it came from (its absolute path), and file,
+ *              the model's file in it (relative to the directory);
  *   parents    the models it inherits from (<model name=.../> inside the
  *              model), nearest first;
  *   vendor     its vendor name, or none;
