@@ -45,6 +45,8 @@
 
 struct xlc_stream_info;
 
+struct xlc_lv_model;
+
 struct xlc_level_host {
     uint32_t fs[XFS_NR_WORDS];  /* the type's max set (+ inverted bits) */
     uint32_t def[XFS_NR_WORDS]; /* its default set, within fs */
@@ -59,6 +61,8 @@ struct xlc_level_host {
      * line (0: none). */
     unsigned int policies_ignored;
     long policy_ignored_line;
+    /* libvirt host <cpu>: its model (one of the map's), or NULL. */
+    const struct xlc_lv_model *lv_model;
 };
 
 /*

@@ -166,7 +166,8 @@ struct xlc_level_report {
     /* The named libvirt models the report relied on, pinned (their
      * expansion and fingerprint, libvirt-model-pin.h): the libvirt <cpu>'s
      * model, and the models a guest:SOURCE <cpu> uses on the hosts
-     * (host-model: each host's decode). */
+     * (host-model: each host's decode); a caller reading libvirt host
+     * <cpu>s adds their models (xlc_level_host.lv_model). */
     struct xlc_model_pins pins;
 };
 

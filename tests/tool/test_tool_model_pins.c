@@ -170,6 +170,18 @@ static void level_pins(void **state)
     has("model Westmere-IBRS: changed\n");
     assert_int_equal(run("model --pinned level.json"), 0);
     has("verdict: identical: every pinned model means what it meant\n");
+    /* Hosts described by libvirt <cpu>s: their models are pinned too. */
+    lvo_write(dir, "hosts.xml", "<cpus>\n<cpu><arch>x86_64</arch><model>"
+              "Cascadelake-Server</model><vendor>Intel</vendor><feature "
+              "name='vmx'/></cpu>\n<cpu><arch>x86_64</arch><model>"
+              "Opteron_G3</model><vendor>AMD</vendor><feature name='svm'/>"
+              "</cpu>\n</cpus>\n");
+    run("level --json hosts.xml > hosts.json");
+    assert_int_equal(sh("cat hosts.json"), 0);
+    has("\"model\": \"Cascadelake-Server\"");
+    has("\"model\": \"Opteron_G3\"");
+    assert_int_equal(run("model --pinned hosts.json --cpu-map %s", copy), 4);
+    has("model Opteron_G3: removed\n");
 }
 
 /* ---- model --pinned ---- */
