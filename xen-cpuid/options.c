@@ -57,8 +57,7 @@ static const struct opt_def defs[TOOL_NR_OPTS] = {
                            "info, detail, -p: end with where the data came "
                            "from" },
     [OPT_PINNED] = { "pinned", 0, required_argument, "SAVED",
-                     "model: check the model pins SAVED recorded (JSON, "
-                     "or a stream's) against today's cpu_map" },
+                     "model: recorded model pins against today's cpu_map" },
     [OPT_EXPLICIT] = { "explicit", 0, no_argument, NULL,
                        "model: print the <cpu> with its model spelled out" },
     [OPT_HELP] = { "help", 'h', no_argument, NULL,
