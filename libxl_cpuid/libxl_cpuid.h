@@ -73,6 +73,7 @@
  *   libxl_cpuid/migration/stream-check.h
  *   libxl_cpuid/migration/stream-src.h
  *   libxl_cpuid/util/read-file.h
+ *   libxl_cpuid/util/json-tree.h (yajl's tree, for the JSON readers)
  *   libxl_cpuid/xl/xl-cpuid-int.h
  *   xen/lib/static-mask-bits.h xen/lib/deep-deps-table.h (the direct
  *   dependencies, read by the build-time generator only)
@@ -114,7 +115,11 @@
 #include "libvirt/libvirt-cpu.h"
 #include "libvirt/libvirt-cpumap.h"
 #include "libvirt/libvirt-translate.h"
+#include "util/sha256.h"
+#include "libvirt/libvirt-model-pin.h"
+#include "libvirt/libvirt-explicit-cpu.h"
 #include "migration/stream.h"
+#include "migration/stream-pins.h"
 #include "policy/policy-json.h"
 #include "migration/restore-check.h"
 #include "level/level.h"

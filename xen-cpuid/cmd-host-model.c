@@ -6,7 +6,11 @@
  * for the guest type's default featureset, plus required and disabled
  * features, printed as a guest <cpu> element that `model` translates back
  * into exactly that featureset (restricted to what libvirt can name).
+ * The model is pinned (libxl_cpuid/libvirt/libvirt-model-pin.h): its
+ * expansion and fingerprint, in a comment before the <cpu> (JSON:
+ * "model_pins").
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +18,7 @@
 #include "../libxl_cpuid/libvirt/libvirt-translate.h"
 #include "../libxl_cpuid/sources/cpuid-dump.h"
 #include "libvirt-inputs.h"
+#include "model-pins.h"
 #include "tool-handle.h"
 #include "tool-output.h"
 
@@ -30,7 +35,8 @@ static void json_list(struct xlc_buf *b, const char *key,
 
 static void print_json(struct xlc_buf *b, const struct xlc_lv_decoded *d,
                        const struct xlc_lv_host *h, enum xlc_guest_type type,
-                       const char *host, const char *xml)
+                       const char *host, const char *xml,
+                       const struct xlc_model_pins *pins)
 {
     xlc_buf_puts(b, "{\n  \"host\": ");
     xlc_buf_json_str(b, host);
@@ -52,12 +58,36 @@ static void print_json(struct xlc_buf *b, const struct xlc_lv_decoded *d,
     tool_bit_names(b, d->unnamed, true);
     xlc_buf_puts(b, ",\n  \"xml\": ");
     xlc_buf_json_str(b, xml);
+    tool_pins_json(b, pins, "    ");
     xlc_buf_puts(b, "\n}\n");
+}
+
+/* The pins in a comment: never "--" inside one. */
+static void pin_comment(struct xlc_buf *b, const struct xlc_model_pins *pins)
+{
+    struct xlc_buf t = XLC_BUF_INIT;
+    char *text;
+
+    tool_pins_text(&t, pins, "     ");  /* under "<!-- " */
+    text = xlc_buf_take(&t);
+    if (!text) {
+        b->oom = true;
+        return;
+    }
+    xlc_buf_puts(b, "<!-- ");
+    /* After the blank line before the pin, and the first line's lead. */
+    for (const char *s = text + strcspn(text, "\n") + 1 + 5; *s; s++) {
+        xlc_buf_putc(b, *s);
+        if (*s == '-' && (s[1] == '-' || s[1] == '\n'))
+            xlc_buf_putc(b, ' ');
+    }
+    xlc_buf_puts(b, "-->\n");
+    free(text);
 }
 
 static void print_xml(struct xlc_buf *b, const struct xlc_lv_decoded *d,
                       enum xlc_guest_type type, const char *host,
-                      const char *xml)
+                      const char *xml, const struct xlc_model_pins *pins)
 {
     xlc_buf_printf(b, "<!-- xen-cpuid host-model: %s default featureset of ",
                    xlc_guest_type_name(type));
@@ -69,6 +99,7 @@ static void print_xml(struct xlc_buf *b, const struct xlc_lv_decoded *d,
         tool_bit_names(b, d->unnamed, false);
     }
     xlc_buf_puts(b, " -->\n");
+    pin_comment(b, pins);
     xlc_buf_puts(b, xml);
 }
 
@@ -114,6 +145,7 @@ static int describe(struct tool *t, struct xlc_cpu_map *map,
                     const struct xlc_lv_host *h, const char *host)
 {
     struct xlc_buf b = XLC_BUF_INIT;
+    struct xlc_model_pins pins = { 0 };
     struct xlc_lv_decoded *d = NULL;
     xlc_error err = { 0 };
     char *xml = NULL;
@@ -131,15 +163,17 @@ static int describe(struct tool *t, struct xlc_cpu_map *map,
         return tool_fail(t, rc, &err);
     }
     xml = xlc_lv_decoded_xml(d);
-    if (!xml) {
-        rc = EXIT_INTERNAL;
+    rc = xml ? xlc_model_pins_add(&pins, map, d->model, &err) : -ENOMEM;
+    if (rc) {
+        rc = tool_fail(t, rc, &err);
     } else {
         if (t->json)
-            print_json(&b, d, h, t->type, host, xml);
+            print_json(&b, d, h, t->type, host, xml, &pins);
         else
-            print_xml(&b, d, t->type, host, xml);
+            print_xml(&b, d, t->type, host, xml, &pins);
         rc = tool_emit(t, &b);
     }
+    xlc_model_pins_free(&pins);
     free(xml);
     xlc_lv_decoded_free(d);
     return rc;

@@ -310,6 +310,11 @@ static int take_libvirt(struct level_run *r, struct spec *sp, xlc_error *err)
         return -EINVAL;
     rc = xlc_level_hosts_from_libvirt(sp->src, map, r->type, &hosts, &n,
                                       err);
+    /* The models the host descriptions name, pinned with the report's. */
+    for (size_t k = 0; !rc && k < n; k++)
+        if (hosts[k].lv_model)
+            rc = xlc_model_pins_add(&r->rep->pins, map, hosts[k].lv_model,
+                                    err);
     if (!rc && n > 1 && sp->kind != SPEC_HOST)
         rc = xlc_fail(err, EINVAL, "%s: %zu <cpu> elements; a candidate or "
                       "guest is one", sp->src, n);

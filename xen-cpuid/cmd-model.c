@@ -7,8 +7,14 @@
  * identical, superset, or incompatible with every blocking reason; and
  * the xl cpuid= string giving the same featureset on this host.  The
  * answer is the guest verdict's (libxl_cpuid/verdict/guest-verdict.h), as for
- * `level ... guest:FILE.xml`; its changes are the notes.
+ * `level ... guest:FILE.xml`; its changes are the notes.  A named model
+ * (custom, or host-model's decode) is pinned in the output: its expansion
+ * and fingerprint (libxl_cpuid/libvirt/libvirt-model-pin.h).
  * Exit 0 when it can run, 4 when incompatible, 2 on bad input.
+ *
+ * --explicit prints the <cpu> with its model spelled out instead
+ * (model-explicit.c); --pinned SAVED checks recorded pins against today's
+ * cpu_map (model-pinned.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -18,6 +24,7 @@
 #include "../libxl_cpuid/verdict/guest-verdict.h"
 #include "../libxl_cpuid/xl/xl-cpuid.h"
 #include "libvirt-inputs.h"
+#include "model-pins.h"
 #include "tool-handle.h"
 #include "tool-output.h"
 
@@ -107,7 +114,8 @@ static void json_decoded(struct xlc_buf *b, const struct xlc_lv_decoded *d)
 
 static void print_json(struct xlc_buf *b, const struct xlc_lv_cpu *cpu,
                        const struct xlc_guest_verdict *v, const char *host,
-                       const struct xl_form *xl)
+                       const struct xl_form *xl,
+                       const struct xlc_model_pins *pins)
 {
     const struct xlc_lv_translation *t = v->lv;
     bool ok = v->runs;
@@ -139,12 +147,14 @@ static void print_json(struct xlc_buf *b, const struct xlc_lv_cpu *cpu,
     xlc_buf_puts(b, ", \"xl_cpuid_why_not\": ");
     json_opt(b, xl->str ? NULL : xl->why);
     json_lists(b, v);
+    tool_pins_json(b, pins, "    ");
     xlc_buf_puts(b, "\n}\n");
 }
 
 static void print_text(struct xlc_buf *b, const struct xlc_lv_cpu *cpu,
                        const struct xlc_guest_verdict *v, const char *host,
-                       const struct xl_form *xl)
+                       const struct xl_form *xl,
+                       const struct xlc_model_pins *pins)
 {
     const struct xlc_lv_translation *t = v->lv;
 
@@ -179,6 +189,26 @@ static void print_text(struct xlc_buf *b, const struct xlc_lv_cpu *cpu,
     for (size_t i = 0; i < v->nr_reasons; i++)
         xlc_buf_printf(b, "%s [%s] %s\n", i ? "           " : "blockers:  ",
                        v->reasons[i].tag, v->reasons[i].text);
+    tool_pins_text(b, pins, "");
+}
+
+/* The named model the output relied on: custom's, or host-model's
+ * decode (none when the host cannot run the type: nothing was decoded). */
+static int pin_model(struct tool *t, const struct xlc_cpu_map *map,
+                     const struct xlc_lv_cpu *cpu,
+                     const struct xlc_guest_verdict *v,
+                     struct xlc_model_pins *pins)
+{
+    const struct xlc_lv_model *m = v->lv ? v->lv->model : NULL;
+    xlc_error err = { 0 };
+    int rc;
+
+    if (!m && cpu->mode == XLC_LV_MODE_CUSTOM && cpu->model)
+        m = xlc_cpu_map_model(map, cpu->model);
+    if (!m)
+        return EXIT_OK;
+    rc = xlc_model_pins_add(pins, map, m, &err);
+    return rc ? tool_fail(t, rc, &err) : EXIT_OK;
 }
 
 static int run(struct tool *t, struct xlc_cpu_map *map)
@@ -202,16 +232,21 @@ static int run(struct tool *t, struct xlc_cpu_map *map)
         if (rc)
             rc = tool_fail(t, rc, &err);
     }
-    if (!rc) {
+    if (!rc && t->explicit_cpu) {
+        rc = model_explicit(t, map, cpu, &h, host, v);
+    } else if (!rc) {
+        struct xlc_model_pins pins = { 0 };
         struct xl_form xl;
 
+        rc = pin_model(t, map, cpu, v, &pins);
         xl_form(v, &h, &xl);
-        if (t->json)
-            print_json(&b, cpu, v, host, &xl);
-        else
-            print_text(&b, cpu, v, host, &xl);
+        if (!rc && t->json)
+            print_json(&b, cpu, v, host, &xl, &pins);
+        else if (!rc)
+            print_text(&b, cpu, v, host, &xl, &pins);
         free(xl.str);
-        rc = tool_emit(t, &b);
+        xlc_model_pins_free(&pins);
+        rc = rc ? rc : tool_emit(t, &b);
         if (!rc && !v->runs)
             rc = EXIT_REFUSED;
     }
@@ -226,6 +261,8 @@ int cmd_model(struct tool *t)
     struct xlc_cpu_map *map;
     int rc;
 
+    if (t->pinned)
+        return model_pinned(t);
     if (t->argc != 1)
         return tool_usage(t, "expected one FILE.xml (a libvirt <cpu> or "
                           "<domain>)");

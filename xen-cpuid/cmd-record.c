@@ -29,6 +29,12 @@
  * as they are, once a policy can hold them.
  *
  * --json prints a summary, the recorded policy included as a policy file.
+ *
+ * When the policy came from a libvirt <cpu> naming a model (custom, or
+ * host-model's decode), the model is pinned (its expansion and
+ * fingerprint, libxl_cpuid/libvirt/libvirt-model-pin.h) in FILE.pins.json
+ * beside the stream (libxl_cpuid/migration/stream-pins.h: no stream record
+ * can carry it); otherwise a pin file left there is removed.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -39,7 +45,9 @@
 #include "../libxl_cpuid/policy/policy-json.h"
 #include "../libxl_cpuid/migration/stream.h"
 #include "../libxl_cpuid/viridian/viridian.h"
+#include "../libxl_cpuid/migration/stream-pins.h"
 #include "libvirt-inputs.h"
+#include "model-pins.h"
 #include "tool-handle.h"
 #include "tool-output.h"
 
@@ -59,6 +67,7 @@ struct recorded {
     bool has_host;
     struct xlc_viridian_host_info vhost;
     struct xfs_viridian_leaves leaves;
+    struct xlc_model_pins pins;       /* the named model, pinned */
 };
 
 
@@ -155,6 +164,11 @@ static int apply(struct tool *t, const struct xlc_system_policies *sys,
     memcpy(r->fs, (*a)->fs, sizeof(r->fs));
     r->from = xlc_settings_kind_name(g->kind);
     r->lv = (*a)->lv;
+    if (r->lv && r->lv->model) {
+        rc = xlc_model_pins_add(&r->pins, g->map, r->lv->model, &err);
+        if (rc)
+            return tool_fail(t, rc, &err);
+    }
     return EXIT_OK;
 }
 
@@ -256,7 +270,7 @@ static void json_libvirt(struct xlc_buf *b, const char *file,
 static int print_json(struct tool *t, const struct recorded *r)
 {
     struct xlc_buf b = XLC_BUF_INIT;
-    char *policy = xlc_policy_json(&r->e, r->domain_type);
+    char *policy = xlc_policy_json(&r->e, r->domain_type), *pins = NULL;
 
     if (!policy) {
         tool_err(t, "out of memory");
@@ -282,6 +296,13 @@ static int print_json(struct tool *t, const struct recorded *r)
     }
     if (r->has_viridian)
         json_viridian(&b, t, r);
+    xlc_buf_puts(&b, ",\n  \"model_pins_file\": ");
+    if (r->pins.n && (pins = xlc_stream_pins_path(t->output)))
+        xlc_buf_json_str(&b, pins);
+    else
+        xlc_buf_puts(&b, r->pins.n ? "\"\"" : "null");
+    free(pins);
+    tool_pins_json(&b, &r->pins, "    ");
     xlc_buf_printf(&b, ",\n  \"policy\": %s}\n", policy);
     free(policy);
     return tool_emit(t, &b);
@@ -318,6 +339,11 @@ static int print_text(struct tool *t, const struct recorded *r)
                        r->lv->notes[i].text);
     if (r->has_viridian)
         text_viridian(&b, t, r);
+    if (r->pins.n)
+        xlc_buf_printf(&b, "model pins: %s%s, beside the stream "
+                           "(xen-cpuid model --pinned %s checks them)\n",
+                       t->output, XLC_STREAM_PINS_SUFFIX, t->output);
+    tool_pins_text(&b, &r->pins, "");
     return tool_emit(t, &b);
 }
 
@@ -329,6 +355,8 @@ static int write_stream(struct tool *t, const struct recorded *r)
                                           &vir, r->has_viridian ? 1 : 0,
                                           &err);
 
+    if (!rc)
+        rc = xlc_stream_pins_write(t->output, &r->pins, &err);
     if (rc)
         return tool_fail(t, rc, &err);
     return t->json ? print_json(t, r) : print_text(t, r);
@@ -394,5 +422,6 @@ int cmd_record(struct tool *t)
     }
     xlc_policy_entries_free(&r.e);
     xlc_viridian_xl_free(&r.vxl);
+    xlc_model_pins_free(&r.pins);
     return rc;
 }

@@ -404,6 +404,8 @@ static void rest_object(struct xlc_buf *b, const struct xlc_level_report *r)
     opt_str(b, "libvirt_cpu_why_not", r->lv_why_not);
     xlc_buf_puts(b, ",\"libvirt_unnamed\":");
     names_array(b, r->lv_unnamed);
+    xlc_buf_puts(b, ",\"model_pins\":");
+    xlc_model_pins_json(b, &r->pins, "");
     level_policy_json(r, b);
 }
 

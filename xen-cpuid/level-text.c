@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "level-tool.h"
+#include "model-pins.h"
 
 #define NW XFS_NR_WORDS
 
@@ -528,6 +529,23 @@ static void print_outputs(FILE *out, const struct xlc_level_report *r)
                 r->xl_why_not ? r->xl_why_not : "out of memory");
 }
 
+/* What each named model the outputs use meant (model --pinned checks). */
+static void print_pins(FILE *out, const struct xlc_level_report *r)
+{
+    struct xlc_buf b = XLC_BUF_INIT;
+    char *s;
+
+    if (!r->pins.n)
+        return;
+    tool_pins_text(&b, &r->pins, "  ");
+    s = xlc_buf_take(&b);
+    if (s)
+        fprintf(out, "named models, pinned (xen-cpuid model --pinned "
+                     "checks them against a later cpu_map):\n%s",
+                strchr(s, '\n') + 1);
+    free(s);
+}
+
 static void print_state(FILE *out, const struct xlc_level_report *r)
 {
     for (size_t i = 0; i < r->nr_notes; i++)
@@ -556,6 +574,7 @@ int level_print_text(const struct xlc_level_report *r,
     print_props(out, r);
     print_state(out, r);
     print_outputs(out, r);
+    print_pins(out, r);
     level_policy_text(r, out);
     print_verdicts(out, r);
     print_leaks(out, r);

@@ -62,6 +62,10 @@ static const struct opt_def defs[TOOL_NR_OPTS] = {
     [OPT_XEN_VERSION] = { "xen-version", 0, required_argument, "VER",
                           "the Xen release (4.4 to 4.20) of the "
                           "destination, or of hosts without @VER" },
+    [OPT_PINNED] = { "pinned", 0, required_argument, "SAVED",
+                     "model: recorded model pins against today's cpu_map" },
+    [OPT_EXPLICIT] = { "explicit", 0, no_argument, NULL,
+                       "model: print the <cpu> with its model spelled out" },
     [OPT_HELP] = { "help", 'h', no_argument, NULL,
                    "this help" },
     [OPT_VERSION] = { "version", 0, no_argument, NULL,
@@ -151,6 +155,8 @@ bool tool_option(struct tool *t, int id, const char *arg)
         if (xlc_viridian_release_lookup(arg, &t->xen, &err))
             return value_error(t, id, &err);
         break;
+    case OPT_PINNED: t->pinned = arg; break;
+    case OPT_EXPLICIT: t->explicit_cpu = true; break;
     default: return false;
     }
     return true;

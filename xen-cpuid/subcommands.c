@@ -27,9 +27,10 @@ static const struct subcommand subcommands[] = {
     { "xl-cpuid", cmd_xl_cpuid, "STRING... | --config FILE", "judge an xl "
       "cpuid= option (or a whole xl.cfg) on this host",
       O(JSON) | O(TYPE) | O(CONFIG) | TOOL_OPTS_BACKEND },
-    { "model", cmd_model, "FILE.xml", "translate a libvirt <cpu> for Xen, "
-      "with a runnability verdict",
-      O(JSON) | O(TYPE) | O(CPU_MAP) | TOOL_OPTS_BACKEND },
+    { "model", cmd_model, "FILE.xml | --pinned SAVED [FILE.xml]",
+      "translate a libvirt <cpu> for Xen, with a runnability verdict",
+      O(JSON) | O(TYPE) | O(CPU_MAP) | O(PINNED) | O(EXPLICIT) |
+      TOOL_OPTS_BACKEND },
     { "host-model", cmd_host_model, "", "describe the host as a libvirt "
       "<cpu> (model + features)",
       O(JSON) | O(TYPE) | O(CPU_MAP) | TOOL_OPTS_BACKEND },

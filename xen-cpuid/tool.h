@@ -41,7 +41,7 @@ enum tool_opt {
     OPT_JSON, OPT_BACKEND, OPT_CPUID, OPT_NO_HAP, OPT_BOOT_CPUID, OPT_TYPE,
     OPT_CPU_MAP, OPT_OUTPUT, OPT_XL_CPUID, OPT_LIBVIRT, OPT_CONFIG, OPT_WITH,
     OPT_NOMIGRATE, OPT_SHOW_BACKEND, OPT_VIRIDIAN, OPT_XEN_VERSION,
-    OPT_HELP, OPT_VERSION,
+    OPT_PINNED, OPT_EXPLICIT, OPT_HELP, OPT_VERSION,
     TOOL_NR_OPTS
 };
 #define TOOL_OPT(o) (1u << (OPT_##o))
@@ -72,6 +72,8 @@ struct tool {
     const char *viridian;        /* --viridian SETTING (xl's viridian=) */
     const char *xen_version;     /* --xen-version VER, as given */
     const struct xlc_viridian_release *xen; /* ... and its release */
+    const char *pinned;          /* --pinned SAVED (model) */
+    bool explicit_cpu;           /* --explicit (model) */
     bool xen_invocation;         /* a command line of Xen's xen-cpuid */
     /* positional arguments after the subcommand */
     int argc;

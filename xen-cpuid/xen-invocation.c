@@ -49,16 +49,30 @@ static const struct option xen_long[] = {
 
 enum mode { MODE_UNKNOWN, MODE_INFO, MODE_DETAIL, MODE_DECODE, MODE_POLICY };
 
+/* One of ours sharing its first letter with one of Xen's long options
+ * would make Xen's shortest abbreviation (--p for --policy) ambiguous. */
+static bool shadows_xen(const char *name)
+{
+    for (size_t i = 0; i < NR_XEN_LONG; i++)
+        if (name[0] == xen_long[i].name[0])
+            return true;
+    return false;
+}
+
 /*
  * Xen's long options, then ours, then the end.  Not our --help (Xen's
  * means its usage) nor any of ours starting with "v" (--version,
  * --viridian): Xen's tool reads --v, --ve and --ver as --verbose, which
- * another "v" option would make ambiguous.
+ * another "v" option would make ambiguous.  On a command line read as
+ * Xen's (xen_line), none of ours that shares a first letter with one of
+ * Xen's either (--pinned: Xen's --p is --policy); they are unknown options
+ * there, as in Xen's tool.  The first-operand scan knows them all.
  */
-static const struct option *all_long(void)
+static const struct option *all_long_for(bool xen_line)
 {
-    static struct option *table;
+    static struct option *tables[2];
     const struct option *ours = tool_long_options();
+    struct option *table = tables[xen_line];
     size_t n = 0, k = NR_XEN_LONG;
 
     if (table)
@@ -72,9 +86,16 @@ static const struct option *all_long(void)
     }
     memcpy(table, xen_long, sizeof(xen_long));
     for (size_t i = 0; i < n; i++)
-        if (strcmp(ours[i].name, "help") && ours[i].name[0] != 'v')
+        if (strcmp(ours[i].name, "help") && ours[i].name[0] != 'v' &&
+            !(xen_line && shadows_xen(ours[i].name)))
             table[k++] = ours[i];
+    tables[xen_line] = table;
     return table;
+}
+
+static const struct option *all_long(void)
+{
+    return all_long_for(true);
 }
 
 /* -p's DOMID as the next argument, when Xen's tool would take it. */
@@ -97,7 +118,8 @@ const char *tool_first_operand(int argc, char **argv)
     memcpy(copy, argv, (size_t)argc * sizeof(*copy));
     opterr = 0;
     optind = 0;
-    while ((c = getopt_long(argc, copy, ALL_SHORT, all_long(), NULL)) != -1)
+    while ((c = getopt_long(argc, copy, ALL_SHORT, all_long_for(false),
+                            NULL)) != -1)
         if (c == 'p' && !optarg)
             separate_domid(argc, copy);
     if (optind < argc)

@@ -222,6 +222,7 @@ int xlc_level_host_from_lv_cpu_memo(const struct xlc_cpu_map *map,
         xfs_copy(raw, XFS_NR_WORDS, m->xen, XFS_NR_WORDS);
     }
     rc = lv_raw(map, memo, cpu, raw, out, err);
+    out->lv_model = m;
     if (!rc)
         rc = host_vendor(map, cpu, m, &out->props, err);
     if (!rc)

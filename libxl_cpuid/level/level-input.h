@@ -46,6 +46,8 @@
 
 struct xlc_stream_info;
 
+struct xlc_lv_model;
+
 struct xlc_level_host {
     uint32_t fs[XFS_NR_WORDS];  /* the type's max set (+ inverted bits) */
     uint32_t def[XFS_NR_WORDS]; /* its default set, within fs */
@@ -67,6 +69,8 @@ struct xlc_level_host {
      * saved policy says nothing of either: has_leaks false. */
     bool has_leaks;
     struct xlc_leak_report leaks;
+    /* libvirt host <cpu>: its model (one of the map's), or NULL. */
+    const struct xlc_lv_model *lv_model;
 };
 
 /*

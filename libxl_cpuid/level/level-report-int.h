@@ -37,6 +37,8 @@ int xlc_level_report_verdicts(struct xlc_level_report *r, xlc_error *err);
  * guest:SOURCE as it runs there, and the counts (level-report-leaks.c).
  * After the verdicts. */
 void xlc_level_report_leaks(struct xlc_level_report *r);
+/* The guest:SOURCE <cpu>'s models, pinned (level-report-pins.c). */
+int xlc_level_report_pins(struct xlc_level_report *r, xlc_error *err);
 /* "+HOST" what-ifs (level-report-whatif.c). */
 int xlc_level_report_candidates(struct xlc_level_report *r, xlc_error *err);
 

@@ -87,6 +87,11 @@ static int lv_cpu(struct xlc_level_report *r,
     }
     r->lv_xml = xlc_lv_decoded_xml(dec);
     memcpy(r->lv_unnamed, dec->unnamed, sizeof(r->lv_unnamed));
+    if (r->lv_xml && xlc_model_pins_add(&r->pins, opts->map, dec->model,
+                                        &err)) {
+        free(r->lv_xml);
+        r->lv_xml = NULL;
+    }
     xlc_lv_decoded_free(dec);
     return r->lv_xml ? 0 : -ENOMEM;
 }

@@ -80,6 +80,7 @@ void xlc_level_report_free(struct xlc_level_report *r)
     free(r->xl_why_not);
     free(r->lv_xml);
     free(r->lv_why_not);
+    xlc_model_pins_free(&r->pins);
     free(r->verdicts);
     xlc_pool_free(r->pool);
     free(r);
@@ -282,5 +283,7 @@ int xlc_level_report_compute(struct xlc_level_report *r,
         xlc_level_report_leaks(r);
     if (!rc)
         rc = xlc_level_report_candidates(r, err);
+    if (!rc)
+        rc = xlc_level_report_pins(r, err);
     return rc;
 }

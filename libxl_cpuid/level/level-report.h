@@ -43,6 +43,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../libvirt/libvirt-model-pin.h"
 #include "level-input.h"
 #include "level.h"
 #include "../verdict/levelling-report.h"
@@ -192,6 +193,12 @@ struct xlc_level_report {
     /* ---- what leaks through ---- */
     struct xlc_level_leaks *leaks;      /* per pool id */
     struct xlc_level_leak_counts leak_counts;
+    /* The named libvirt models the report relied on, pinned (their
+     * expansion and fingerprint, libvirt-model-pin.h): the libvirt <cpu>'s
+     * model, and the models a guest:SOURCE <cpu> uses on the hosts
+     * (host-model: each host's decode); a caller reading libvirt host
+     * <cpu>s adds their models (xlc_level_host.lv_model). */
+    struct xlc_model_pins pins;
 };
 
 int xlc_level_report_new(enum xlc_guest_type type,

@@ -1,0 +1,497 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Model pins in JSON and in words, and reading them back from any JSON
+ * document with a "model_pins" array (libvirt-model-pin.h).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../names/featureset-text.h"
+#include "../util/json-tree.h"
+#include "../util/read-file.h"
+#include "libvirt-model-pin.h"
+
+#define MAX_PINS 256u
+#define MAX_FEATURES 4096u
+#define MAX_BITS 64u
+#define MAX_STRING 4096u
+#define MAX_FILE_BYTES (64u << 20)
+
+static const char *const reg_names[] = {
+    [XFS_EAX] = "eax", [XFS_EBX] = "ebx", [XFS_ECX] = "ecx",
+    [XFS_EDX] = "edx",
+};
+
+/* ---- writing ---- */
+
+static void json_opt(struct xlc_buf *b, const char *s)
+{
+    if (s)
+        xlc_buf_json_str(b, s);
+    else
+        xlc_buf_puts(b, "null");
+}
+
+static void json_bit(struct xlc_buf *b, const struct xlc_pin_bit *x)
+{
+    if (x->src == XFS_SRC_MSR) {
+        xlc_buf_printf(b, "{\"msr\": \"0x%08x\", \"half\": \"%s\", "
+                          "\"bit\": %u}",
+                       x->leaf, x->reg == XFS_MSR_LO ? "low" : "high",
+                       x->bit);
+        return;
+    }
+    xlc_buf_printf(b, "{\"cpuid\": \"0x%08x\", \"subleaf\": ", x->leaf);
+    if (x->subleaf == XFS_NO_SUBLEAF)
+        xlc_buf_puts(b, "null");
+    else
+        xlc_buf_printf(b, "\"0x%x\"", x->subleaf);
+    xlc_buf_printf(b, ", \"reg\": \"%s\", \"bit\": %u}", reg_names[x->reg],
+                   x->bit);
+}
+
+static void json_feature(struct xlc_buf *b, const struct xlc_pin_feature *f)
+{
+    xlc_buf_puts(b, "{\"name\": ");
+    xlc_buf_json_str(b, f->name);
+    xlc_buf_puts(b, ", \"xen\": ");
+    json_opt(b, xlc_pin_feature_xen_name(f));
+    xlc_buf_puts(b, ", \"bits\": [");
+    for (size_t i = 0; i < f->nr_bits; i++) {
+        xlc_buf_puts(b, i ? ", " : "");
+        json_bit(b, &f->bits[i]);
+    }
+    xlc_buf_puts(b, "]}");
+}
+
+void xlc_model_pin_json(struct xlc_buf *b, const struct xlc_model_pin *p,
+                        const char *indent)
+{
+    uint32_t fs[XFS_NR_WORDS];
+
+    xlc_buf_printf(b, "{\n%s\"model\": ", indent);
+    xlc_buf_json_str(b, p->model);
+    xlc_buf_printf(b, ",\n%s\"cpu_map\": ", indent);
+    xlc_buf_json_str(b, p->cpu_map);
+    xlc_buf_puts(b, ", \"file\": ");
+    xlc_buf_json_str(b, p->file);
+    xlc_buf_printf(b, ",\n%s\"parents\": [", indent);
+    for (size_t i = 0; i < p->nr_parents; i++) {
+        xlc_buf_puts(b, i ? ", " : "");
+        xlc_buf_json_str(b, p->parents[i]);
+    }
+    xlc_buf_puts(b, "], \"vendor\": ");
+    json_opt(b, p->vendor);
+    xlc_buf_printf(b, ",\n%s\"libvirt_version\": ", indent);
+    json_opt(b, p->libvirt_version);
+    xlc_buf_puts(b, ", \"libvirt_version_from\": ");
+    json_opt(b, p->libvirt_version_from);
+    xlc_buf_printf(b, ",\n%s\"sha256\": \"%s\",\n%s\"featureset\": \"",
+                   indent, p->sha256, indent);
+    xlc_model_pin_xen(p, fs);
+    xlc_featureset_put(b, fs, XFS_NR_WORDS);
+    xlc_buf_printf(b, "\",\n%s\"features\": [", indent);
+    for (size_t i = 0; i < p->nr_features; i++) {
+        xlc_buf_printf(b, "%s\n%s  ", i ? "," : "", indent);
+        json_feature(b, &p->features[i]);
+    }
+    xlc_buf_printf(b, "%s%s]}", p->nr_features ? "\n" : "",
+                   p->nr_features ? indent : "");
+}
+
+void xlc_model_pins_json(struct xlc_buf *b, const struct xlc_model_pins *s,
+                         const char *indent)
+{
+    xlc_buf_putc(b, '[');
+    for (size_t i = 0; i < s->n; i++) {
+        xlc_buf_puts(b, i ? ", " : "");
+        xlc_model_pin_json(b, s->v[i], indent);
+    }
+    xlc_buf_putc(b, ']');
+}
+
+/* A feature's bits in words, "CPUID 0x7.0 EBX bit 9[, ...]". */
+static void bits_str(const struct xlc_pin_feature *f, char *buf, size_t size)
+{
+    char where[64];
+    size_t n = 0;
+
+    buf[0] = '\0';
+    for (size_t k = 0; k < f->nr_bits && n < size; k++)
+        n += (size_t)snprintf(buf + n, size - n, "%s%s", k ? ", " : "",
+                              xlc_pin_bit_str(&f->bits[k], where,
+                                              sizeof(where)));
+}
+
+void xlc_model_pin_text(struct xlc_buf *b, const struct xlc_model_pin *p,
+                        const char *lead)
+{
+    size_t xen = 0, width = 4, cwidth = 4;
+    char where[512];
+
+    for (size_t i = 0; i < p->nr_features; i++) {
+        size_t n = strlen(p->features[i].name);
+
+        bits_str(&p->features[i], where, sizeof(where));
+        width = n > width ? n : width;
+        cwidth = strlen(where) > cwidth ? strlen(where) : cwidth;
+        xen += xlc_pin_feature_xen_name(&p->features[i]) != NULL;
+    }
+    xlc_buf_printf(b, "%smodel pin: %s\n%s  file:     %s in %s\n", lead,
+                   p->model, lead, p->file, p->cpu_map);
+    if (p->libvirt_version)
+        xlc_buf_printf(b, "%s  libvirt:  %s (from %s)\n", lead,
+                       p->libvirt_version, p->libvirt_version_from);
+    else
+        xlc_buf_printf(b, "%s  libvirt:  not stated by the data\n", lead);
+    xlc_buf_printf(b, "%s  parents:  ", lead);
+    for (size_t i = 0; i < p->nr_parents; i++)
+        xlc_buf_printf(b, "%s%s", i ? " <- " : "", p->parents[i]);
+    xlc_buf_printf(b, "%s\n%s  sha256:   %s\n", p->nr_parents ? "" : "none",
+                   lead, p->sha256);
+    xlc_buf_printf(b, "%s  features: %zu (%zu Xen can express):\n", lead,
+                   p->nr_features, xen);
+    for (size_t i = 0; i < p->nr_features; i++) {
+        const struct xlc_pin_feature *f = &p->features[i];
+        const char *x = xlc_pin_feature_xen_name(f);
+
+        bits_str(f, where, sizeof(where));
+        xlc_buf_printf(b, "%s    %-*s %-*s  %s%s\n", lead, (int)width,
+                       f->name, (int)cwidth, where,
+                       x ? "Xen " : "(Xen cannot express it)", x ? x : "");
+    }
+}
+
+/* ---- reading ---- */
+
+struct rd {
+    struct xlc_json_ctx j;
+};
+
+#define AT 200    /* a JSON path: model_pins[255].features[4095].bits[63]... */
+
+/* A JSON path into out (AT bytes). */
+static void at_path(char *out, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void at_path(char *out, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(out, AT, fmt, ap);
+    va_end(ap);
+}
+
+static int get_str(struct rd *r, yajl_val v, const char *path, bool nullable,
+                   char **out)
+{
+    *out = NULL;
+    if (nullable && (!v || YAJL_IS_NULL(v)))
+        return 0;
+    if (!YAJL_IS_STRING(v))
+        return xlc_json_bad(&r->j, path, nullable ? "expected a string or "
+                                                    "null"
+                                                  : "expected a string");
+    if (strlen(v->u.string) > MAX_STRING || !v->u.string[0])
+        return xlc_json_bad(&r->j, path, "empty, or longer than 4096 bytes");
+    *out = strdup(v->u.string);
+    return *out ? 0 : xlc_fail(r->j.err, ENOMEM, "out of memory");
+}
+
+static yajl_val get_array(struct rd *r, yajl_val obj, const char *key,
+                          const char *path, size_t max, int *rc)
+{
+    yajl_val a = xlc_json_member(obj, key);
+    char what[96];
+
+    *rc = 0;
+    if (!YAJL_IS_ARRAY(a)) {
+        *rc = xlc_json_bad(&r->j, path, "expected an array");
+        return NULL;
+    }
+    if (a->u.array.len > max) {
+        snprintf(what, sizeof(what), "%zu entries, at most %zu are read",
+                 a->u.array.len, max);
+        *rc = xlc_fail(r->j.err, E2BIG, "%s: %s: %s", r->j.name, path, what);
+        return NULL;
+    }
+    return a;
+}
+
+static int cpuid_bit(struct rd *r, yajl_val v, const char *path,
+                     struct xlc_pin_bit *b)
+{
+    static const char *const keys[] = { "cpuid", "subleaf", "reg", "bit",
+                                        NULL };
+    yajl_val reg = xlc_json_member(v, "reg"), sub;
+    char at[AT];
+    uint64_t x = 0;
+    int rc = xlc_json_check_keys(&r->j, v, path, keys, 4);
+
+    at_path(at, "%s.cpuid", path);
+    if (!rc)
+        rc = xlc_json_uint(&r->j, xlc_json_member(v, "cpuid"), at, 32, &x);
+    b->src = XFS_SRC_CPUID;
+    b->leaf = (uint32_t)x;
+    b->subleaf = XFS_NO_SUBLEAF;
+    sub = xlc_json_member(v, "subleaf");
+    at_path(at, "%s.subleaf", path);
+    if (!rc && !YAJL_IS_NULL(sub)) {
+        rc = xlc_json_uint(&r->j, sub, at, 32, &x);
+        if (!rc && x == XFS_NO_SUBLEAF)
+            rc = xlc_json_bad(&r->j, at, "0xffffffff: give null for none");
+        b->subleaf = (uint32_t)x;
+    }
+    for (unsigned int k = XFS_EAX; !rc && k <= XFS_EDX; k++)
+        if (YAJL_IS_STRING(reg) && !strcmp(reg->u.string, reg_names[k])) {
+            b->reg = (enum xfs_reg)k;
+            return 0;
+        }
+    at_path(at, "%s.reg", path);
+    return rc ? rc : xlc_json_bad(&r->j, at, "expected eax, ebx, ecx or edx");
+}
+
+static int msr_bit(struct rd *r, yajl_val v, const char *path,
+                   struct xlc_pin_bit *b)
+{
+    static const char *const keys[] = { "msr", "half", "bit", NULL };
+    yajl_val half = xlc_json_member(v, "half");
+    char at[AT];
+    uint64_t x = 0;
+    int rc = xlc_json_check_keys(&r->j, v, path, keys, 3);
+
+    at_path(at, "%s.msr", path);
+    if (!rc)
+        rc = xlc_json_uint(&r->j, xlc_json_member(v, "msr"), at, 32, &x);
+    b->src = XFS_SRC_MSR;
+    b->leaf = (uint32_t)x;
+    b->subleaf = 0;
+    at_path(at, "%s.half", path);
+    if (!rc && YAJL_IS_STRING(half) && !strcmp(half->u.string, "low"))
+        b->reg = XFS_MSR_LO;
+    else if (!rc && YAJL_IS_STRING(half) && !strcmp(half->u.string, "high"))
+        b->reg = XFS_MSR_HI;
+    else if (!rc)
+        rc = xlc_json_bad(&r->j, at, "expected \"low\" or \"high\"");
+    return rc;
+}
+
+static int get_bit(struct rd *r, yajl_val v, const char *path,
+                   struct xlc_pin_bit *b)
+{
+    char at[AT];
+    uint64_t x = 0;
+    int rc;
+
+    if (xlc_json_member(v, "msr"))
+        rc = msr_bit(r, v, path, b);
+    else
+        rc = cpuid_bit(r, v, path, b);
+    at_path(at, "%s.bit", path);
+    if (!rc)
+        rc = xlc_json_uint(&r->j, xlc_json_member(v, "bit"), at, 8, &x);
+    if (!rc && x > 31)
+        rc = xlc_json_bad(&r->j, at, "a register has bits 0 to 31");
+    b->bit = (unsigned int)x;
+    return rc;
+}
+
+static int get_feature(struct rd *r, yajl_val v, const char *path,
+                       struct xlc_pin_feature *f)
+{
+    static const char *const keys[] = { "name", "bits", "xen", NULL };
+    char at[AT];
+    yajl_val a;
+    int rc = xlc_json_check_keys(&r->j, v, path, keys, 2);
+
+    at_path(at, "%s.name", path);
+    if (!rc)
+        rc = get_str(r, xlc_json_member(v, "name"), at, false, &f->name);
+    at_path(at, "%s.bits", path);
+    a = rc ? NULL : get_array(r, v, "bits", at, MAX_BITS, &rc);
+    if (!rc && !a->u.array.len)
+        rc = xlc_json_bad(&r->j, at, "a feature sets at least one bit");
+    if (!rc && !(f->bits = calloc(a->u.array.len, sizeof(*f->bits))))
+        rc = xlc_fail(r->j.err, ENOMEM, "out of memory");
+    for (size_t i = 0; !rc && i < a->u.array.len; i++) {
+        at_path(at, "%s.bits[%zu]", path, i);
+        rc = get_bit(r, a->u.array.values[i], at, &f->bits[f->nr_bits++]);
+    }
+    return rc;
+}
+
+static int get_parents(struct rd *r, yajl_val v, const char *path,
+                       struct xlc_model_pin *p)
+{
+    char at[AT];
+    int rc;
+    yajl_val a = get_array(r, v, "parents", path, MAX_PINS, &rc);
+
+    if (!rc && a->u.array.len &&
+        !(p->parents = calloc(a->u.array.len, sizeof(char *))))
+        rc = xlc_fail(r->j.err, ENOMEM, "out of memory");
+    for (size_t i = 0; !rc && i < a->u.array.len; i++) {
+        at_path(at, "%s[%zu]", path, i);
+        rc = get_str(r, a->u.array.values[i], at, false,
+                     &p->parents[p->nr_parents++]);
+    }
+    return rc;
+}
+
+static int get_features(struct rd *r, yajl_val v, const char *path,
+                        struct xlc_model_pin *p)
+{
+    char at[AT];
+    int rc;
+    yajl_val a = get_array(r, v, "features", path, MAX_FEATURES, &rc);
+
+    if (!rc && !(p->features = calloc(a->u.array.len + 1,
+                                      sizeof(*p->features))))
+        rc = xlc_fail(r->j.err, ENOMEM, "out of memory");
+    for (size_t i = 0; !rc && i < a->u.array.len; i++) {
+        at_path(at, "%s[%zu]", path, i);
+        rc = get_feature(r, a->u.array.values[i], at,
+                         &p->features[p->nr_features++]);
+        for (size_t k = 0; !rc && k + 1 < p->nr_features; k++)
+            if (!strcmp(p->features[k].name, p->features[i].name))
+                rc = xlc_json_bad(&r->j, at, "feature listed twice");
+    }
+    return rc;
+}
+
+/* The recorded hash must be what the recorded features give. */
+static int check_hash(struct rd *r, yajl_val v, const char *path,
+                      struct xlc_model_pin *p)
+{
+    yajl_val h = xlc_json_member(v, "sha256");
+    char at[AT], want[XLC_SHA256_HEX], what[256];
+
+    at_path(at, "%s.sha256", path);
+    if (!YAJL_IS_STRING(h) || strlen(h->u.string) != XLC_SHA256_HEX - 1 ||
+        strspn(h->u.string, "0123456789abcdef") != XLC_SHA256_HEX - 1)
+        return xlc_json_bad(&r->j, at, "expected 64 lower-case hex digits");
+    memcpy(p->sha256, h->u.string, XLC_SHA256_HEX);
+    if (xlc_pin_hash(p->features, p->nr_features, want))
+        return xlc_fail(r->j.err, ENOMEM, "out of memory");
+    if (strcmp(want, p->sha256)) {
+        snprintf(what, sizeof(what), "%s is not what the pin's features "
+                 "give (%s): the pin was altered", p->sha256, want);
+        return xlc_json_bad(&r->j, at, what);
+    }
+    return 0;
+}
+
+static int get_pin(struct rd *r, yajl_val v, const char *path,
+                   struct xlc_model_pin *p)
+{
+    static const char *const keys[] = {
+        "model", "cpu_map", "file", "parents", "sha256", "features",
+        "vendor", "libvirt_version", "libvirt_version_from", "featureset",
+        NULL };
+    static const char *const strs[] = { "model", "cpu_map", "file" };
+    char **dst[] = { &p->model, &p->cpu_map, &p->file };
+    char at[AT];
+    int rc = xlc_json_check_keys(&r->j, v, path, keys, 6);
+
+    for (size_t i = 0; !rc && i < 3; i++) {
+        at_path(at, "%s.%s", path, strs[i]);
+        rc = get_str(r, xlc_json_member(v, strs[i]), at, false, dst[i]);
+    }
+    at_path(at, "%s.vendor", path);
+    if (!rc)
+        rc = get_str(r, xlc_json_member(v, "vendor"), at, true, &p->vendor);
+    at_path(at, "%s.libvirt_version", path);
+    if (!rc)
+        rc = get_str(r, xlc_json_member(v, "libvirt_version"), at, true,
+                     &p->libvirt_version);
+    at_path(at, "%s.libvirt_version_from", path);
+    if (!rc)
+        rc = get_str(r, xlc_json_member(v, "libvirt_version_from"), at, true,
+                     &p->libvirt_version_from);
+    at_path(at, "%s.featureset", path);
+    if (!rc && xlc_json_member(v, "featureset") &&
+        !YAJL_IS_STRING(xlc_json_member(v, "featureset")))
+        rc = xlc_json_bad(&r->j, at, "expected a string (it is not read: "
+                          "what Xen makes of the features is recomputed)");
+    at_path(at, "%s.parents", path);
+    if (!rc)
+        rc = get_parents(r, v, at, p);
+    at_path(at, "%s.features", path);
+    if (!rc)
+        rc = get_features(r, v, at, p);
+    return rc ? rc : check_hash(r, v, path, p);
+}
+
+static int get_pins(struct rd *r, yajl_val top, struct xlc_model_pins *out)
+{
+    yajl_val sha = xlc_json_member(top, "stream_sha256");
+    char at[AT];
+    int rc;
+    yajl_val a;
+
+    if (!YAJL_IS_OBJECT(top))
+        return xlc_json_bad(&r->j, "top level", "expected an object");
+    if (!xlc_json_member(top, "model_pins"))
+        return xlc_json_bad(&r->j, "model_pins", "missing: no model pins "
+                            "here (a named model's output, --json, or a "
+                            "stream's pin file has them)");
+    a = get_array(r, top, "model_pins", "model_pins", MAX_PINS, &rc);
+    for (size_t i = 0; !rc && i < a->u.array.len; i++) {
+        struct xlc_model_pin *p = calloc(1, sizeof(*p));
+
+        at_path(at, "model_pins[%zu]", i);
+        if (!p)
+            return xlc_fail(r->j.err, ENOMEM, "out of memory");
+        rc = get_pin(r, a->u.array.values[i], at, p);
+        if (!rc && xlc_model_pins_find(out, p->model))
+            rc = xlc_json_bad(&r->j, at, "a second pin of the same model");
+        if (rc)
+            xlc_model_pin_free(p);
+        else
+            rc = xlc_model_pins_take(out, p, r->j.err);
+    }
+    if (!rc && sha)
+        rc = get_str(r, sha, "stream_sha256", false, &out->stream_sha256);
+    return rc;
+}
+
+int xlc_model_pins_parse(const char *name, const char *text, size_t len,
+                         struct xlc_model_pins *out, xlc_error *err)
+{
+    struct rd r = { .j = { name, err } };
+    yajl_val top;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    rc = xlc_json_parse(&r.j, text, len, &top);
+    if (rc)
+        return rc;
+    rc = get_pins(&r, top, out);
+    yajl_tree_free(top);
+    if (rc)
+        xlc_model_pins_free(out);
+    return rc;
+}
+
+int xlc_model_pins_load(const char *path, struct xlc_model_pins *out,
+                        xlc_error *err)
+{
+    char *text;
+    size_t len;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    rc = xlc_read_file(path, MAX_FILE_BYTES, &text, &len, err);
+    if (rc == -EFBIG)
+        return xlc_fail(err, EFBIG, "%s: larger than %u MiB, not a file of "
+                        "model pins", path, MAX_FILE_BYTES >> 20);
+    if (rc)
+        return rc;
+    rc = xlc_model_pins_parse(path, text, len, out, err);
+    free(text);
+    return rc;
+}

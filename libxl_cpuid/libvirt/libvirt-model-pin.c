@@ -1,0 +1,415 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A model's pin from a loaded cpu_map: the expansion, the canonical text
+ * and its hash, the parent chain, the libvirt version (the rules are in
+ * libvirt-model-pin.h).
+ */
+#include <errno.h>
+#include <glob.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "libvirt-cpumap-int.h"
+#include "libvirt-model-pin.h"
+
+static int oom(xlc_error *err)
+{
+    return xlc_fail(err, ENOMEM, "out of memory");
+}
+
+/* ---- one feature's bits ---- */
+
+int xlc_pin_feature_from_map(const struct xlc_lv_feature *f,
+                             struct xlc_pin_feature *out)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < f->nr_coords; i++)
+        n += (size_t)__builtin_popcount(f->coords[i].mask);
+    out->name = strdup(f->name);
+    out->bits = calloc(n + 1, sizeof(*out->bits));
+    if (!out->name || !out->bits)
+        return -ENOMEM;
+    for (size_t i = 0; i < f->nr_coords; i++) {
+        const struct xlc_lv_coord *c = &f->coords[i];
+
+        for (unsigned int b = 0; b < 32; b++)
+            if (c->mask >> b & 1)
+                out->bits[out->nr_bits++] = (struct xlc_pin_bit){
+                    c->src, c->leaf, c->subleaf, c->reg, b };
+    }
+    return 0;
+}
+
+void xlc_pin_feature_clear(struct xlc_pin_feature *f)
+{
+    free(f->name);
+    free(f->bits);
+    memset(f, 0, sizeof(*f));
+}
+
+/* ---- the canonical text ---- */
+
+static const char *const reg_word[] = {
+    [XFS_EAX] = "eax", [XFS_EBX] = "ebx", [XFS_ECX] = "ecx",
+    [XFS_EDX] = "edx", [XFS_MSR_LO] = "eax", [XFS_MSR_HI] = "edx",
+};
+
+#define LINE_MAX_LEN 40   /* "cpuid 80000008 00000000 ebx 31\n" is 31 */
+
+static void canonical_line(const struct xlc_pin_bit *b, char *line)
+{
+    uint32_t sub = b->subleaf == XFS_NO_SUBLEAF ? 0 : b->subleaf;
+
+    if (b->src == XFS_SRC_MSR)
+        snprintf(line, LINE_MAX_LEN, "msr %08x %s %02u\n", b->leaf,
+                 reg_word[b->reg], b->bit);
+    else
+        snprintf(line, LINE_MAX_LEN, "cpuid %08x %08x %s %02u\n", b->leaf,
+                 sub, reg_word[b->reg], b->bit);
+}
+
+static int by_text(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
+char *xlc_pin_canonical(const struct xlc_pin_feature *f, size_t n)
+{
+    struct xlc_buf out = XLC_BUF_INIT;
+    size_t total = 0, k = 0;
+    char (*lines)[LINE_MAX_LEN];
+
+    for (size_t i = 0; i < n; i++)
+        total += f[i].nr_bits;
+    lines = calloc(total + 1, sizeof(*lines));
+    if (!lines)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < f[i].nr_bits; j++)
+            canonical_line(&f[i].bits[j], lines[k++]);
+    qsort(lines, total, sizeof(*lines), by_text);
+    xlc_buf_puts(&out, XLC_PIN_CANONICAL_HEADER);
+    for (size_t i = 0; i < total; i++)
+        if (!i || strcmp(lines[i], lines[i - 1]))
+            xlc_buf_puts(&out, lines[i]);
+    free(lines);
+    return xlc_buf_take(&out);
+}
+
+int xlc_pin_hash(const struct xlc_pin_feature *f, size_t n,
+                 char out[XLC_SHA256_HEX])
+{
+    char *text = xlc_pin_canonical(f, n);
+
+    if (!text)
+        return -ENOMEM;
+    xlc_sha256_hex(text, strlen(text), out);
+    free(text);
+    return 0;
+}
+
+/* ---- what Xen makes of it: through the loader's one mapping ---- */
+
+bool xlc_pin_feature_xen(const struct xlc_pin_feature *f,
+                         uint32_t fs[XFS_NR_WORDS])
+{
+    struct xlc_lv_feature lf = { 0 };
+    bool ok = false;
+
+    if (!f->nr_bits)
+        return false;
+    lf.coords = calloc(f->nr_bits, sizeof(*lf.coords));
+    if (!lf.coords)
+        return false;
+    for (size_t i = 0; i < f->nr_bits; i++) {
+        const struct xlc_pin_bit *b = &f->bits[i];
+
+        lf.coords[i] = (struct xlc_lv_coord){ b->src, b->leaf, b->subleaf,
+                                              b->reg, 1u << b->bit };
+    }
+    lf.nr_coords = f->nr_bits;
+    if (!xlc_lv_map_coords(&lf) && lf.expressible) {
+        xfs_or(fs, XFS_NR_WORDS, fs, XFS_NR_WORDS, lf.xen, XFS_NR_WORDS);
+        ok = true;
+    }
+    xlc_lv_feature_clear(&lf);
+    return ok;
+}
+
+const char *xlc_pin_feature_xen_name(const struct xlc_pin_feature *f)
+{
+    uint32_t fs[XFS_NR_WORDS] = { 0 };
+
+    if (!xlc_pin_feature_xen(f, fs))
+        return NULL;
+    for (unsigned int b = 0; b < XFS_NR_FEATURE_BITS; b++)
+        if (xfs_test(fs, XFS_NR_WORDS, b))
+            return xfs_feature_by_value(b)->name;
+    return NULL;
+}
+
+void xlc_model_pin_xen(const struct xlc_model_pin *p,
+                       uint32_t fs[XFS_NR_WORDS])
+{
+    memset(fs, 0, XFS_NR_WORDS * sizeof(*fs));
+    for (size_t i = 0; i < p->nr_features; i++)
+        xlc_pin_feature_xen(&p->features[i], fs);
+}
+
+const char *xlc_pin_bit_str(const struct xlc_pin_bit *b, char *buf,
+                            size_t size)
+{
+    struct xlc_lv_coord c = { b->src, b->leaf, b->subleaf, b->reg,
+                              1u << b->bit };
+
+    return xlc_lv_coord_str(&c, b->bit, buf, size);
+}
+
+static bool has_bit(const struct xlc_pin_feature *f,
+                    const struct xlc_pin_bit *b)
+{
+    char want[LINE_MAX_LEN], got[LINE_MAX_LEN];
+
+    canonical_line(b, want);
+    for (size_t i = 0; i < f->nr_bits; i++) {
+        canonical_line(&f->bits[i], got);
+        if (!strcmp(want, got))
+            return true;
+    }
+    return false;
+}
+
+bool xlc_pin_feature_same_bits(const struct xlc_pin_feature *a,
+                               const struct xlc_pin_feature *b)
+{
+    for (size_t i = 0; i < a->nr_bits; i++)
+        if (!has_bit(b, &a->bits[i]))
+            return false;
+    for (size_t i = 0; i < b->nr_bits; i++)
+        if (!has_bit(a, &b->bits[i]))
+            return false;
+    return true;
+}
+
+/* ---- the libvirt version ---- */
+
+/* "libvirt.so.0.9000.0" -> "9.0.0"; false for any other name. */
+static bool version_of(const char *path, char *out, size_t size)
+{
+    const char *base = strrchr(path, '/');
+    unsigned long mm, micro;
+    char tail;
+
+    base = base ? base + 1 : path;
+    if (sscanf(base, "libvirt.so.0.%lu.%lu%c", &mm, &micro, &tail) != 2 ||
+        mm < 1000)
+        return false;
+    snprintf(out, size, "%lu.%lu.%lu", mm / 1000, mm % 1000, micro);
+    return true;
+}
+
+static int first_library(const char *prefix, char **version, char **from)
+{
+    static const char *const where[] = { "lib/*/libvirt.so.0.*",
+                                         "lib64/libvirt.so.0.*",
+                                         "lib/libvirt.so.0.*" };
+    char pattern[PATH_MAX + 64], ver[64];
+    int rc = 0;
+
+    for (size_t w = 0; !rc && !*version && w < 3; w++) {
+        glob_t g;
+
+        snprintf(pattern, sizeof(pattern), "%s/%s", prefix, where[w]);
+        if (glob(pattern, 0, NULL, &g))
+            continue;
+        for (size_t i = 0; !*version && i < g.gl_pathc; i++) {
+            if (!version_of(g.gl_pathv[i], ver, sizeof(ver)))
+                continue;
+            *version = strdup(ver);
+            *from = strdup(g.gl_pathv[i]);
+            if (!*version || !*from)
+                rc = -ENOMEM;
+        }
+        globfree(&g);
+    }
+    return rc;
+}
+
+int xlc_cpu_map_libvirt_version(const char *dir, char **version,
+                                char **from)
+{
+    static const char tail[] = "/share/libvirt/cpu_map";
+    char real[PATH_MAX];
+    size_t n;
+    int rc;
+
+    *version = *from = NULL;
+    if (!realpath(dir, real))
+        return 0;
+    n = strlen(real);
+    if (n < sizeof(tail) - 1 || strcmp(real + n - (sizeof(tail) - 1), tail))
+        return 0;
+    real[n - (sizeof(tail) - 1)] = '\0';
+    rc = first_library(real, version, from);
+    if (rc) {
+        free(*version);
+        free(*from);
+        *version = *from = NULL;
+    }
+    return rc;
+}
+
+/* ---- a model's pin ---- */
+
+static int by_name(const void *a, const void *b)
+{
+    const struct xlc_pin_feature *fa = a, *fb = b;
+
+    return strcmp(fa->name, fb->name);
+}
+
+static int pin_parents(const struct xlc_cpu_map *map,
+                       const struct xlc_lv_model *m, struct xlc_model_pin *p)
+{
+    /* The loader refuses loops, so the chain ends; bounded all the same. */
+    for (const struct xlc_lv_model *q = m;
+         q->parent && p->nr_parents < map->nr_models;
+         q = xlc_cpu_map_model(map, q->parent)) {
+        char **v = realloc(p->parents, (p->nr_parents + 1) * sizeof(*v));
+
+        if (!v)
+            return -ENOMEM;
+        p->parents = v;
+        if (!(v[p->nr_parents] = strdup(q->parent)))
+            return -ENOMEM;
+        p->nr_parents++;
+        if (!xlc_cpu_map_model(map, q->parent))
+            break;
+    }
+    return 0;
+}
+
+/* The model's file relative to the map directory, as the loader read it. */
+static const char *relative_file(const struct xlc_cpu_map *map,
+                                 const struct xlc_lv_model *m)
+{
+    size_t n = strlen(map->dir);
+
+    if (!strncmp(m->file, map->dir, n) && m->file[n] == '/')
+        return m->file + n + 1;
+    return m->file;
+}
+
+static int pin_fill(const struct xlc_cpu_map *map,
+                    const struct xlc_lv_model *m, struct xlc_model_pin *p)
+{
+    char real[PATH_MAX];
+    int rc;
+
+    /* Where the map was, said so that it still means something later. */
+    p->model = strdup(m->name);
+    p->cpu_map = strdup(realpath(map->dir, real) ? real : map->dir);
+    p->file = strdup(relative_file(map, m));
+    p->vendor = m->vendor ? strdup(m->vendor) : NULL;
+    p->features = calloc(m->nr_features + 1, sizeof(*p->features));
+    if (!p->model || !p->cpu_map || !p->file || !p->features ||
+        (m->vendor && !p->vendor))
+        return -ENOMEM;
+    for (size_t i = 0; i < m->nr_features; i++) {
+        rc = xlc_pin_feature_from_map(&map->features[m->features[i]],
+                                      &p->features[p->nr_features++]);
+        if (rc)
+            return rc;
+    }
+    qsort(p->features, p->nr_features, sizeof(*p->features), by_name);
+    rc = pin_parents(map, m, p);
+    if (!rc)
+        rc = xlc_cpu_map_libvirt_version(map->dir, &p->libvirt_version,
+                                         &p->libvirt_version_from);
+    if (!rc)
+        rc = xlc_pin_hash(p->features, p->nr_features, p->sha256);
+    return rc;
+}
+
+int xlc_model_pin_make(const struct xlc_cpu_map *map,
+                       const struct xlc_lv_model *m,
+                       struct xlc_model_pin **out, xlc_error *err)
+{
+    struct xlc_model_pin *p = calloc(1, sizeof(*p));
+
+    *out = NULL;
+    if (!p)
+        return oom(err);
+    if (pin_fill(map, m, p)) {
+        xlc_model_pin_free(p);
+        return oom(err);
+    }
+    *out = p;
+    return 0;
+}
+
+void xlc_model_pin_free(struct xlc_model_pin *p)
+{
+    if (!p)
+        return;
+    free(p->model);
+    free(p->cpu_map);
+    free(p->file);
+    xlc_strv_free(p->parents, p->nr_parents);
+    free(p->vendor);
+    free(p->libvirt_version);
+    free(p->libvirt_version_from);
+    for (size_t i = 0; i < p->nr_features; i++)
+        xlc_pin_feature_clear(&p->features[i]);
+    free(p->features);
+    free(p);
+}
+
+/* ---- sets ---- */
+
+const struct xlc_model_pin *xlc_model_pins_find(const struct xlc_model_pins *s,
+                                                const char *model)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (!strcmp(s->v[i]->model, model))
+            return s->v[i];
+    return NULL;
+}
+
+int xlc_model_pins_take(struct xlc_model_pins *s, struct xlc_model_pin *p,
+                        xlc_error *err)
+{
+    struct xlc_model_pin **v = realloc(s->v, (s->n + 1) * sizeof(*v));
+
+    if (!v) {
+        xlc_model_pin_free(p);
+        return oom(err);
+    }
+    s->v = v;
+    s->v[s->n++] = p;
+    return 0;
+}
+
+int xlc_model_pins_add(struct xlc_model_pins *s, const struct xlc_cpu_map *map,
+                       const struct xlc_lv_model *m, xlc_error *err)
+{
+    struct xlc_model_pin *p;
+    int rc;
+
+    if (xlc_model_pins_find(s, m->name))
+        return 0;
+    rc = xlc_model_pin_make(map, m, &p, err);
+    return rc ? rc : xlc_model_pins_take(s, p, err);
+}
+
+void xlc_model_pins_free(struct xlc_model_pins *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        xlc_model_pin_free(s->v[i]);
+    free(s->v);
+    free(s->stream_sha256);
+    memset(s, 0, sizeof(*s));
+}
