@@ -462,7 +462,7 @@ static int get_pins(struct rd *r, yajl_val top, struct xlc_model_pins *out)
 int xlc_model_pins_parse(const char *name, const char *text, size_t len,
                          struct xlc_model_pins *out, xlc_error *err)
 {
-    struct rd r = { .j = { name, err } };
+    struct rd r = { .j = { name, err, 0, "a model pin file" } };
     yajl_val top;
     int rc;
 

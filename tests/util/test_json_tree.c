@@ -20,7 +20,7 @@
 
 static int parse(const char *text, size_t len, yajl_val *v, xlc_error *err)
 {
-    const struct xlc_json_ctx j = { "t.json", err };
+    const struct xlc_json_ctx j = { "t.json", err, 0, NULL };
 
     return xlc_json_parse(&j, text, len, v);
 }
@@ -96,7 +96,7 @@ static void checks(void **state)
     static const char *const keys[] = { "need", "may", NULL };
     const char *text = "{\"need\": \"0x1f\", \"may\": 40, \"odd\": -1}";
     xlc_error err = { 0 };
-    const struct xlc_json_ctx j = { "t.json", &err };
+    const struct xlc_json_ctx j = { "t.json", &err, 0, NULL };
     uint64_t x;
     yajl_val v;
 
