@@ -220,3 +220,14 @@ void xlc_escape_in_place(char *buf, size_t size)
     escape_into(tmp, size, buf, len, NULL, &consumed);
     memcpy(buf, tmp, strlen(tmp) + 1);
 }
+
+void xlc_buf_json_strv(struct xlc_buf *b, char *const *v, size_t n,
+                       const char *sep)
+{
+    xlc_buf_putc(b, '[');
+    for (size_t i = 0; i < n; i++) {
+        xlc_buf_puts(b, i ? sep : "");
+        xlc_buf_json_str(b, v[i]);
+    }
+    xlc_buf_putc(b, ']');
+}

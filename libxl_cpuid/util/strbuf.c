@@ -66,17 +66,6 @@ void xlc_buf_putc(struct xlc_buf *b, char c)
     b->s[b->len] = '\0';
 }
 
-void xlc_buf_json_strv(struct xlc_buf *b, char *const *v, size_t n,
-                       const char *sep)
-{
-    xlc_buf_putc(b, '[');
-    for (size_t i = 0; i < n; i++) {
-        xlc_buf_puts(b, i ? sep : "");
-        xlc_buf_json_str(b, v[i]);
-    }
-    xlc_buf_putc(b, ']');
-}
-
 void xlc_buf_xml_str(struct xlc_buf *b, const char *s)
 {
     for (; *s; s++) {

@@ -33,7 +33,7 @@ void xlc_buf_putc(struct xlc_buf *b, char c);
  */
 void xlc_buf_json_str(struct xlc_buf *b, const char *s);
 /* Append the n strings as a JSON array, items joined by sep (", " or
- * ","). */
+ * ","): escape.c too. */
 void xlc_buf_json_strv(struct xlc_buf *b, char *const *v, size_t n,
                        const char *sep);
 /* Append s with XML's five special characters escaped. */
