@@ -27,7 +27,7 @@
 #include <stdint.h>
 
 #include "../util/error.h"
-#include "../util/read-file.h"
+#include "../util/input-limits.h"
 #include "feature-names.h"
 #include "../util/strbuf.h"
 

@@ -32,7 +32,7 @@
 #include <stdint.h>
 
 #include "../util/error.h"
-#include "../util/read-file.h"
+#include "../util/input-limits.h"
 #include "../migration/stream.h"
 
 #define XLC_POLICY_JSON_FORMAT  "xen-cpu-policy"

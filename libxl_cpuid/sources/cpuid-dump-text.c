@@ -19,6 +19,7 @@
 
 #include "cpuid-dump-priv.h"
 #include "../util/escape.h"
+#include "../util/read-file.h"
 
 #define MAX_TOKENS 8
 #define TOKEN_SHOW 40   /* longest token quoted in an error message */

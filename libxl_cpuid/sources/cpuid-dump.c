@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cpuid-dump-priv.h"
+#include "../util/read-file.h"
 
 
 /* The first few printable characters of the text, for error messages. */

@@ -16,7 +16,7 @@
 #include "../../public/arch-x86/cpu-policy-abi.h"
 #include "../../xen/lib/cpuid-leaves.h"
 #include "../util/error.h"
-#include "../util/read-file.h"
+#include "../util/input-limits.h"
 
 struct xlc_cpuid_dump {
     /*

@@ -25,6 +25,9 @@
 
 #include "strbuf.h"
 
+/* Internal: not exported from libxl_cpuid.so. */
+#pragma GCC visibility push(hidden)
+
 enum xlc_escape_mode {
     XLC_ESCAPE_TEXT,
     XLC_ESCAPE_JSON,
@@ -62,5 +65,7 @@ bool xlc_escape_clean(const char *s, size_t len);
  * text mode; what does not fit is cut at a whole character or escape.
  */
 void xlc_escape_in_place(char *buf, size_t size);
+
+#pragma GCC visibility pop
 
 #endif /* LIBXL_CPUID_ESCAPE_H */

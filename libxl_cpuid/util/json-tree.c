@@ -109,8 +109,8 @@ int xlc_json_parse(const struct xlc_json_ctx *j, const char *text, size_t len,
     deep = too_deep_at(copy, len, max);
     if (deep < len) {
         line_col(copy, deep, &line, &col);
-        rc = xlc_fail(j->err, EINVAL, "%s:%u:%u: arrays and objects nested "
-                      "deeper than %u levels, the limit for %s", j->name,
+        rc = xlc_fail(j->err, EINVAL, "%s:%u:%u: nested deeper than %u "
+                      "levels, the limit for %s", j->name,
                       line, col, max, j->what ? j->what : "a JSON document");
     } else if (!(*out = yajl_tree_parse(copy, NULL, 0))) {
         rc = syntax_error(j, copy, len);

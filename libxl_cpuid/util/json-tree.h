@@ -18,6 +18,9 @@
 
 #include "error.h"
 
+/* Internal: not exported from libxl_cpuid.so. */
+#pragma GCC visibility push(hidden)
+
 /* Arrays and objects nested deeper than this are refused. */
 #define XLC_JSON_MAX_DEPTH 64u
 
@@ -55,5 +58,7 @@ int xlc_json_check_keys(const struct xlc_json_ctx *j, yajl_val obj,
 /* A "0x..." string of at most `bits` bits, or a plain integer. */
 int xlc_json_uint(const struct xlc_json_ctx *j, yajl_val v, const char *path,
                   unsigned int bits, uint64_t *out);
+
+#pragma GCC visibility pop
 
 #endif /* LIBXL_CPUID_JSON_TREE_H */

@@ -12,8 +12,8 @@
  *   PATH:LINE: line longer than N bytes, the limit for WHAT
  *   PATH:LINE: NUL byte at byte offset N (WHAT is text)
  *
- * Each reader states its limits once, in a struct xlc_input_limits (the
- * man page's LIMITS section lists them).
+ * Each reader states its limits once, in a struct xlc_input_limits
+ * (input-limits.h; the man page's LIMITS section lists them).
  */
 #ifndef LIBXL_CPUID_READ_FILE_H
 #define LIBXL_CPUID_READ_FILE_H
@@ -23,14 +23,10 @@
 #include <stdio.h>
 
 #include "error.h"
+#include "input-limits.h"
 
 /* Internal: not exported from libxl_cpuid.so. */
 #pragma GCC visibility push(hidden)
-struct xlc_input_limits {
-    const char *what;       /* "a CPUID dump": what the input should be */
-    size_t max_bytes;       /* the whole input */
-    size_t max_line;        /* one line, newline excluded (0: unchecked) */
-};
 
 /*
  * Open path for reading: -EISDIR "PATH: is a directory", or the errno

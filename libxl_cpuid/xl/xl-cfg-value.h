@@ -41,7 +41,7 @@
 #include <stddef.h>
 
 #include "../util/error.h"
-#include "../util/read-file.h"
+#include "../util/input-limits.h"
 
 #define XLC_CFG_MAX_LEN   65536u
 #define XLC_CFG_MAX_DEPTH 64u
