@@ -11,6 +11,26 @@
 
 #include "libvirt-cpumap.h"
 
+struct xlc_lv_name_slot;
+
+struct xlc_cpu_map {
+    char *dir;
+    struct xlc_lv_vendor *vendors;
+    size_t nr_vendors;
+    struct xlc_lv_feature *features;
+    size_t nr_features;
+    struct xlc_lv_model *models;
+    size_t nr_models;
+    uint32_t nameable[XFS_NR_WORDS];
+    /*
+     * Every feature name and alias -> its feature, built once the map is
+     * complete (NULL before, or when memory ran out: lookups then walk the
+     * features).
+     */
+    struct xlc_lv_name_slot *index;
+    size_t index_cap;        /* a power of two */
+};
+
 /* A feature named inside a model, resolved once every file is read. */
 struct lv_ref {
     char *name;

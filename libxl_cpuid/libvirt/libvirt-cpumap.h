@@ -76,24 +76,12 @@ struct xlc_lv_vendor {
     char string[13];           /* "GenuineIntel" */
 };
 
-struct xlc_cpu_map {
-    char *dir;
-    struct xlc_lv_vendor *vendors;
-    size_t nr_vendors;
-    struct xlc_lv_feature *features;
-    size_t nr_features;
-    struct xlc_lv_model *models;
-    size_t nr_models;
-    /* OR of the bits of every expressible feature: what libvirt can name. */
-    uint32_t nameable[XFS_NR_WORDS];
-    /*
-     * Private: every feature name and alias -> its feature, built once the
-     * map is complete (NULL before, or when memory ran out: lookups then
-     * walk the features).
-     */
-    struct xlc_lv_name_slot *index;
-    size_t index_cap;        /* a power of two */
-};
+/*
+ * The loaded map, opaque: read it through the accessors below.  Features
+ * and models are numbered in map order (a model's features[] are such
+ * numbers); what the accessors return lives as long as the map.
+ */
+struct xlc_cpu_map;
 
 /* Load DIR/index.xml and its x86 includes; dir NULL = the default. */
 int xlc_cpu_map_load(const char *dir, struct xlc_cpu_map **out,
@@ -106,6 +94,21 @@ int xlc_cpu_map_load(const char *dir, struct xlc_cpu_map **out,
 int xlc_cpu_map_parse(const char *name, const char *text, size_t len,
                       struct xlc_cpu_map **out, xlc_error *err);
 void xlc_cpu_map_free(struct xlc_cpu_map *map);
+
+/* The directory it was loaded from (or the name given to _parse). */
+const char *xlc_cpu_map_dir(const struct xlc_cpu_map *m);
+size_t xlc_cpu_map_nr_vendors(const struct xlc_cpu_map *m);
+const struct xlc_lv_vendor *xlc_cpu_map_vendor_at(const struct xlc_cpu_map *m,
+                                                  size_t i);
+size_t xlc_cpu_map_nr_features(const struct xlc_cpu_map *m);
+const struct xlc_lv_feature *
+xlc_cpu_map_feature_at(const struct xlc_cpu_map *m, size_t i);
+size_t xlc_cpu_map_nr_models(const struct xlc_cpu_map *m);
+const struct xlc_lv_model *xlc_cpu_map_model_at(const struct xlc_cpu_map *m,
+                                                size_t i);
+/* OR of the bits of every expressible feature: what libvirt can name
+ * (XFS_NR_WORDS words). */
+const uint32_t *xlc_cpu_map_nameable(const struct xlc_cpu_map *m);
 
 /* Lookups by canonical name or alias (features), by name (models). */
 const struct xlc_lv_feature *xlc_cpu_map_feature(const struct xlc_cpu_map *m,
