@@ -22,7 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../libxl_cpuid/libvirt/libvirt-cpumap.h"
+#include "libvirt-inputs.h"
 #include "level-tool.h"
 
 /* One command-line (or stdin) entry, before its source is loaded. */
@@ -170,7 +170,7 @@ static const struct xlc_cpu_map *level_cpu_map(struct level_run *r,
     xlc_error mine;
 
     if (r->map_rc == 1) {
-        r->map_rc = xlc_cpu_map_load(r->t->cpu_map, &r->map, &mine);
+        r->map_rc = tool_load_cpu_map(r->t, &r->map, &mine);
         if (r->map_rc)
             r->map_error = strdup(mine.msg);
     }

@@ -13,8 +13,23 @@
 
 struct xlc_lv_name_slot;
 
+/*
+ * A file the map was read from, as stat() saw it just before it was read:
+ * what the cache (libvirt-cpumap-cache.c) is keyed by.
+ */
+struct xlc_lv_file_id {
+    char *name;              /* inside the map directory */
+    uint64_t dev, ino, size;
+    int64_t mtime_s, mtime_ns, ctime_s, ctime_ns;
+};
+
 struct xlc_cpu_map {
     char *dir;
+    struct xlc_lv_file_id *files;  /* index.xml, then the includes read */
+    size_t nr_files;
+    /* Loaded from a cache: names, aliases, coordinates, files and the
+     * models' lists live in this one block (see xlc_cpu_map_free). */
+    void *arena;
     struct xlc_lv_vendor *vendors;
     size_t nr_vendors;
     struct xlc_lv_feature *features;
@@ -46,7 +61,7 @@ struct lv_raw_model {
 
 struct lv_loader {
     struct xlc_cpu_map *map;
-    size_t cap_vendors, cap_features, cap_models, cap_raw;
+    size_t cap_vendors, cap_features, cap_models, cap_raw, cap_files;
     struct lv_raw_model *raw;      /* parallel to map->models */
 };
 
@@ -68,6 +83,11 @@ void xlc_cpu_map_build_index(struct xlc_cpu_map *m);
 
 /* Fill f->xen / expressible / why from f->coords. Returns -ENOMEM or 0. */
 int xlc_lv_map_coords(struct xlc_lv_feature *f);
+
+/* Record DIR/name's identity in map->files (before reading it): 0, or
+ * -ENOMEM (a file that cannot be stat()ed is recorded as such and keeps
+ * the map from being cached). */
+int xlc_lv_record_file(struct lv_loader *ld, const char *name);
 
 void xlc_lv_feature_clear(struct xlc_lv_feature *f);
 void xlc_lv_model_clear(struct xlc_lv_model *m);

@@ -95,6 +95,48 @@ int xlc_cpu_map_parse(const char *name, const char *text, size_t len,
                       struct xlc_cpu_map **out, xlc_error *err);
 void xlc_cpu_map_free(struct xlc_cpu_map *map);
 
+/*
+ * The same map through a cache file: the map compiled into a compact
+ * image, read instead of the XML while every file the map was read from
+ * (index.xml and its includes) is the same file as when the image was
+ * made -- same device, inode, size, modification and change times, all
+ * recorded in it.  The image is checked before use (format, checksum,
+ * every name, count and index within bounds, names unique); the bits of
+ * every feature and model are recomputed from its coordinates, as a load
+ * from XML does, so an image written by another build is still right.  A
+ * cache file that is missing, stale, not a regular file, not owned by the
+ * caller, writable by others or malformed is ignored: the map is read
+ * from the XML and the image written (atomically) for next time, when the
+ * files did not change during the read.  Failing to write is not an
+ * error.
+ *
+ * cache: the file; NULL: xlc_cpu_map_cache_default(dir); "none": no
+ * cache (a plain xlc_cpu_map_load).  *how (may be NULL) says what
+ * happened, with the reason when the cache could not be used or written.
+ */
+enum xlc_cpu_map_cache_use {
+    XLC_CPU_MAP_CACHE_OFF,       /* no cache asked for (or no path) */
+    XLC_CPU_MAP_CACHE_HIT,       /* read from the image */
+    XLC_CPU_MAP_CACHE_WRITTEN,   /* read from XML, image written */
+    XLC_CPU_MAP_CACHE_UNWRITTEN, /* read from XML, image not written */
+};
+struct xlc_cpu_map_cache_info {
+    enum xlc_cpu_map_cache_use use;
+    char path[4096];             /* the cache file, when there is one */
+    char why[512];               /* HIT: empty; else why not read/written */
+};
+int xlc_cpu_map_load_cached(const char *dir, const char *cache,
+                            struct xlc_cpu_map **out,
+                            struct xlc_cpu_map_cache_info *how,
+                            xlc_error *err);
+/*
+ * The default cache file of a map directory (NULL: the default one):
+ * $XDG_CACHE_HOME/xen-cpuid/cpu_map-HASH.bin, $XDG_CACHE_HOME defaulting
+ * to $HOME/.cache, HASH a hash of the directory's name.  False (buf
+ * empty) when neither variable gives an absolute directory.
+ */
+bool xlc_cpu_map_cache_default(const char *dir, char *buf, size_t size);
+
 /* The directory it was loaded from (or the name given to _parse). */
 const char *xlc_cpu_map_dir(const struct xlc_cpu_map *m);
 size_t xlc_cpu_map_nr_vendors(const struct xlc_cpu_map *m);
