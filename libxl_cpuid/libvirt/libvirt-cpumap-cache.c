@@ -55,80 +55,6 @@ static uint64_t fnv64(const unsigned char *p, size_t n)
     return h;
 }
 
-/* ---- file identity ---- */
-
-static void id_from_stat(struct xlc_lv_file_id *id, const struct stat *st)
-{
-    id->dev = (uint64_t)st->st_dev;
-    id->ino = (uint64_t)st->st_ino;
-    id->size = (uint64_t)st->st_size;
-    id->mtime_s = st->st_mtim.tv_sec;
-    id->mtime_ns = st->st_mtim.tv_nsec;
-    id->ctime_s = st->st_ctim.tv_sec;
-    id->ctime_ns = st->st_ctim.tv_nsec;
-}
-
-static bool same_id(const struct xlc_lv_file_id *a,
-                    const struct xlc_lv_file_id *b)
-{
-    return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
-           a->mtime_s == b->mtime_s && a->mtime_ns == b->mtime_ns &&
-           a->ctime_s == b->ctime_s && a->ctime_ns == b->ctime_ns;
-}
-
-/* DIR/name as stat() sees it now; false when it cannot be stat()ed. */
-static bool stat_id(const char *dir, const char *name,
-                    struct xlc_lv_file_id *id)
-{
-    char path[8192];
-    struct stat st;
-
-    if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >=
-            sizeof(path) ||
-        stat(path, &st))
-        return false;
-    id_from_stat(id, &st);
-    return true;
-}
-
-int xlc_lv_record_file(struct lv_loader *ld, const char *name)
-{
-    struct xlc_cpu_map *m = ld->map;
-    struct xlc_lv_file_id *id;
-
-    if (xlc_grow(&m->files, &ld->cap_files, m->nr_files, sizeof(*id)))
-        return -ENOMEM;
-    id = &m->files[m->nr_files];
-    memset(id, 0, sizeof(*id));
-    id->name = strdup(name);
-    if (!id->name)
-        return -ENOMEM;
-    /* Unreadable: the load fails anyway; an all-zero identity is never
-     * cached (see unchanged()). */
-    stat_id(m->dir, name, id);
-    m->nr_files++;
-    return 0;
-}
-
-/* Every recorded file is still the one read (and was stat()ed then). */
-static bool unchanged(const struct xlc_cpu_map *m, const char **why)
-{
-    if (!m->nr_files) {
-        *why = "the map was not read from a directory";
-        return false;
-    }
-    for (size_t i = 0; i < m->nr_files; i++) {
-        struct xlc_lv_file_id now;
-
-        if (!m->files[i].ino || !stat_id(m->dir, m->files[i].name, &now) ||
-            !same_id(&m->files[i], &now)) {
-            *why = "a cpu_map file changed while it was read";
-            return false;
-        }
-    }
-    return true;
-}
-
 /* ---- writing ---- */
 
 struct out {
@@ -466,7 +392,7 @@ static bool files_current(struct in *in, struct xlc_cpu_map *m,
     if (!m->files)
         return fail(in, "out of memory");
     for (size_t i = 0; i < m->nr_files; i++) {
-        struct xlc_lv_file_id *f = &m->files[i], now;
+        struct xlc_lv_file_id *f = &m->files[i];
         const char *name = get_str(in);
 
         f->dev = get_u64(in);
@@ -480,7 +406,7 @@ static bool files_current(struct in *in, struct xlc_cpu_map *m,
             return fail(in, in->bad ? in->bad : "out of memory");
         if (strchr(name, '/') || name[0] == '.')
             return fail(in, "a file outside the map directory");
-        if (!stat_id(m->dir, name, &now) || !same_id(f, &now)) {
+        if (!xlc_lv_file_unchanged(m->dir, f)) {
             *why = "stale: a cpu_map file changed since it was written";
             return false;
         }
@@ -709,7 +635,7 @@ static void write_image(const struct xlc_cpu_map *m,
     size_t len;
 
     how->use = XLC_CPU_MAP_CACHE_UNWRITTEN;
-    if (!unchanged(m, &why)) {
+    if (!xlc_lv_files_unchanged(m, &why)) {
         snprintf(how->why, sizeof(how->why), "%s", why);
         return;
     }

@@ -88,6 +88,10 @@ int xlc_lv_map_coords(struct xlc_lv_feature *f);
  * -ENOMEM (a file that cannot be stat()ed is recorded as such and keeps
  * the map from being cached). */
 int xlc_lv_record_file(struct lv_loader *ld, const char *name);
+/* DIR/file->name is still the file recorded (stat()ed and identical). */
+bool xlc_lv_file_unchanged(const char *dir, const struct xlc_lv_file_id *f);
+/* Every file recorded in m is unchanged; false with *why otherwise. */
+bool xlc_lv_files_unchanged(const struct xlc_cpu_map *m, const char **why);
 
 void xlc_lv_feature_clear(struct xlc_lv_feature *f);
 void xlc_lv_model_clear(struct xlc_lv_model *m);
