@@ -38,6 +38,11 @@ struct xlc_pool {
     uint8_t *present;              /* NULL: every id below nr_ids is */
     uint32_t *name_off;            /* NULL: nobody named yet */
     struct xlc_host_props **props; /* NULL: nobody brought props yet */
+    /* The props themselves, in blocks the pool owns; a host whose props
+     * equal those of the host added before it shares them. */
+    struct xlc_host_props **props_blocks;
+    size_t nr_props_blocks, props_used; /* used in the last block */
+    const struct xlc_host_props *last_props;
     /*
      * Defaults given with a host (xlc_pool_add_host), counted apart: a
      * host without one has its max through the type's default mask, which

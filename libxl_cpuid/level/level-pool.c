@@ -35,9 +35,9 @@ void xlc_pool_free(xlc_pool *p)
 {
     if (!p)
         return;
-    if (p->props)
-        for (size_t i = 0; i < p->nr_ids; i++)
-            free(p->props[i]);
+    for (size_t i = 0; i < p->nr_props_blocks; i++)
+        free(p->props_blocks[i]);
+    free(p->props_blocks);
     for (size_t i = 0; i < p->nr_chunks; i++)
         free(p->chunks[i]);
     free(p->chunks);
@@ -284,15 +284,55 @@ static void store_row(uint32_t *row, const uint32_t *fs, size_t nr)
         row[w] = w < nr && w < XFS_NR_WORDS ? fs[w] : 0;
 }
 
+static bool same_props(const struct xlc_host_props *a,
+                       const struct xlc_host_props *b)
+{
+    if (a->vendor_known != b->vendor_known ||
+        a->signature_known != b->signature_known ||
+        a->limits_known != b->limits_known ||
+        a->mxcsr_known != b->mxcsr_known ||
+        (a->vendor_known && memcmp(a->vendor, b->vendor, sizeof(a->vendor))) ||
+        (a->signature_known &&
+         (a->family != b->family || a->model != b->model ||
+          a->stepping != b->stepping)) ||
+        (a->mxcsr_known && a->mxcsr_mask != b->mxcsr_mask))
+        return false;
+    return !a->limits_known || !memcmp(a->limit, b->limit, sizeof(a->limit));
+}
+
+/* A copy of props in the pool's blocks (or the last one, when equal). */
+static const struct xlc_host_props *keep_props(xlc_pool *p,
+                                               const struct xlc_host_props *hp)
+{
+    enum { PER_BLOCK = 1024 };
+    struct xlc_host_props **blocks, *to;
+
+    if (p->last_props && same_props(p->last_props, hp))
+        return p->last_props;
+    if (!p->nr_props_blocks || p->props_used == PER_BLOCK) {
+        blocks = realloc(p->props_blocks,
+                         (p->nr_props_blocks + 1) * sizeof(*blocks));
+        if (!blocks)
+            return NULL;
+        p->props_blocks = blocks;
+        blocks[p->nr_props_blocks] = malloc(PER_BLOCK * sizeof(**blocks));
+        if (!blocks[p->nr_props_blocks])
+            return NULL;
+        p->nr_props_blocks++;
+        p->props_used = 0;
+    }
+    to = &p->props_blocks[p->nr_props_blocks - 1][p->props_used++];
+    *to = *hp;
+    p->last_props = to;
+    return to;
+}
+
 static int store_props(xlc_pool *p, size_t id,
                        const struct xlc_host_props *props, xlc_error *err)
 {
-    if (!ensure_props(p))
+    if (!ensure_props(p) || !(p->props[id] = (struct xlc_host_props *)
+                                  keep_props(p, props)))
         return xlc_fail(err, ENOMEM, "pool: out of memory");
-    p->props[id] = malloc(sizeof(*props));
-    if (!p->props[id])
-        return xlc_fail(err, ENOMEM, "pool: out of memory");
-    *p->props[id] = *props;
     return 0;
 }
 
@@ -568,15 +608,13 @@ int xlc_pool_remove(xlc_pool *p, size_t id, xlc_error *err)
     }
     p->present[id] = 0;
     p->nr_present--;
+    /* The props stay in the pool's blocks (others may share them). */
     if (p->props && p->props[id] && p->props[id]->vendor_known) {
-        free(p->props[id]);
         p->props[id] = NULL;
         xlc_props_level_of_pool(p, SIZE_MAX, &p->props_sum);
     } else {
-        if (p->props) {
-            free(p->props[id]);
+        if (p->props)
             p->props[id] = NULL;
-        }
         p->props_sum.nr_unknown--;
     }
     return 0;
