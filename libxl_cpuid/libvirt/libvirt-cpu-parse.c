@@ -329,15 +329,27 @@ static int note_ignored(struct parse *p, const char *src, const char *name,
                         long line, xlc_error *err)
 {
     struct xlc_lv_cpu *cpu = p->cpu;
-    char buf[160];
-    int n = snprintf(buf, sizeof(buf), "<%s> (line %ld)", name, line);
+    char digits[24], *s;
+    size_t nd = 0, len = strlen(name);
 
-    if (n < 0 || (size_t)n >= sizeof(buf) ||
-        xlc_grow(&cpu->ignored, &p->cap_ignored, cpu->nr_ignored,
+    /* "<NAME> (line N)", put together by hand: a host has several. */
+    for (unsigned long l = line > 0 ? (unsigned long)line : 0; !nd || l;
+         l /= 10)
+        digits[nd++] = (char)('0' + l % 10);
+    if (xlc_grow(&cpu->ignored, &p->cap_ignored, cpu->nr_ignored,
                  sizeof(char *)) ||
-        !(cpu->ignored[cpu->nr_ignored] = strdup(buf)))
+        !(s = malloc(len + nd + sizeof("<> (line )"))))
         return xlc_fail(err, ENOMEM, "%s:%ld: out of memory", src, line);
-    cpu->nr_ignored++;
+    cpu->ignored[cpu->nr_ignored++] = s;
+    *s++ = '<';
+    memcpy(s, name, len);
+    s += len;
+    memcpy(s, "> (line ", 8);
+    s += 8;
+    while (nd)
+        *s++ = digits[--nd];
+    *s++ = ')';
+    *s = '\0';
     return 0;
 }
 
