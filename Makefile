@@ -109,8 +109,33 @@ $(LIBSO): $(XEN_OBJS) $(LIB_OBJS) $(LIBMAP)
 $(BUILD)/obj/xen-cpuid/options.o: ALL_CFLAGS += -DXFS_VERSION='"$(VERSION)"'
 $(BUILD)/obj/xen-cpuid/options.o: Makefile
 
+# The tool's start-up, which every command pays.  Xen's control libraries
+# are opened when a backend first needs them (xen-cpuid/xenctrl-lazy.c).
+# libxml2 and what it brings (ICU, zlib, liblzma, libstdc++) and yajl are
+# linked in from their Debian -dev packages' static archives: mapping and
+# relocating a dozen shared libraries was most of a short command's time.
+# TOOL_STATIC=no links them as shared libraries (sanitised builds always
+# do).
+TOOL_STATIC ?= yes
+XENGUEST_SONAME := $(shell objdump -p \
+	$$(pkg-config --variable=libdir xenguest 2>/dev/null)/libxenguest.so \
+	2>/dev/null | awk '/SONAME/ { print $$2 }')
+$(BUILD)/obj/xen-cpuid/xenctrl-lazy.o: STD = -std=gnu11
+ifneq ($(XENGUEST_SONAME),)
+$(BUILD)/obj/xen-cpuid/xenctrl-lazy.o: \
+	ALL_CFLAGS += -DXFS_XENGUEST_SONAME='"$(XENGUEST_SONAME)"'
+endif
+XEN_LIBS = -lxenctrl -lxenguest -lxenlight -lxentoollog
+TOOL_LD   = $(CC)
+TOOL_LIBS = $(filter-out $(XEN_LIBS),$(PKG_LIBS)) -ldl -lpthread
+ifeq ($(TOOL_STATIC)$(SAN),yes)
+TOOL_LD   = $(CXX) -static-libstdc++ -static-libgcc
+TOOL_LIBS = -Wl,-Bstatic $(filter-out -lm,$(shell pkg-config --static \
+	--libs-only-l libxml-2.0)) -lyajl_s -Wl,-Bdynamic -lm -ldl -lpthread
+endif
+
 $(TOOL): $(TOOL_OBJS) $(LIBA)
-	$(CC) $(LDFLAGS_ALL) -o $@ $(TOOL_OBJS) $(LIBA) $(PKG_LIBS)
+	$(TOOL_LD) $(LDFLAGS_ALL) -o $@ $(TOOL_OBJS) $(LIBA) $(TOOL_LIBS)
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(HELPER_OBJS) $(LIBA)
 	@mkdir -p $(dir $@)

@@ -91,16 +91,16 @@ static void as_map(const char *text, size_t len)
         refused_well(rc, &err);
         return;
     }
-    for (size_t i = 0; i < m->nr_models && i < 8; i++) {
+    for (size_t i = 0; i < xlc_cpu_map_nr_models(m) && i < 8; i++) {
+        const char *name = xlc_cpu_map_model_at(m, i)->name;
         struct xlc_lv_translation *t;
         struct xlc_lv_cpu *cpu;
         char xml[256];
 
-        if (strlen(m->models[i].name) > 128 ||
-            strpbrk(m->models[i].name, "<&"))
+        if (strlen(name) > 128 || strpbrk(name, "<&"))
             continue;
         snprintf(xml, sizeof(xml), "<cpu><model>%s</model></cpu>",
-                 m->models[i].name);
+                 name);
         if (xlc_lv_cpu_parse("fuzz", xml, strlen(xml), &cpu, &err))
             continue;
         if (!xlc_lv_evaluate(m, cpu, &everything, XLC_GUEST_HVM, &t, &err)) {

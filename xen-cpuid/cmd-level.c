@@ -37,6 +37,7 @@
 #include "../libxl_cpuid/util/escape.h"
 #include "../libxl_cpuid/util/read-file.h"
 #include "../libxl_cpuid/migration/stream.h"
+#include "libvirt-inputs.h"
 #include "level-tool.h"
 
 /* One command-line (or stdin) entry, before its source is loaded. */
@@ -287,7 +288,7 @@ static const struct xlc_cpu_map *level_cpu_map(struct level_run *r,
     xlc_error mine;
 
     if (r->map_rc == 1) {
-        r->map_rc = xlc_cpu_map_load(r->t->cpu_map, &r->map, &mine);
+        r->map_rc = tool_load_cpu_map(r->t, &r->map, &mine);
         if (r->map_rc)
             r->map_error = strdup(mine.msg);
     }
@@ -297,34 +298,65 @@ static const struct xlc_cpu_map *level_cpu_map(struct level_run *r,
     return r->map_rc ? NULL : r->map;
 }
 
-/* A file of libvirt <cpu> elements: one host each, "NAME#k" when many. */
+/*
+ * A file of libvirt <cpu> elements: one host each, "NAME#k" when many.
+ * Hosts arrive one at a time (the file is streamed); the first waits
+ * until a second says whether it needs its "#1".
+ */
+struct lv_take {
+    struct level_run *r;
+    const struct xlc_cpu_map *map;
+    struct spec *sp;
+    struct xlc_level_host first;
+};
+
+static int add_numbered(struct lv_take *t, size_t index,
+                        const struct xlc_level_host *h, xlc_error *err)
+{
+    char name[4096];
+
+    snprintf(name, sizeof(name), "%s#%zu", t->sp->name, index + 1);
+    return add_level_host(t->r, name, t->sp->src, t->sp, h, err);
+}
+
+static int take_one(void *ctx, size_t index, const struct xlc_level_host *h,
+                    xlc_error *err)
+{
+    struct lv_take *t = ctx;
+    int rc = 0;
+
+    /* The model the host description names, pinned with the report's. */
+    if (h->lv_model &&
+        (rc = xlc_model_pins_add(&t->r->rep->pins, t->map, h->lv_model,
+                                 err)))
+        return rc;
+    if (index == 0)
+        t->first = *h;
+    else if (t->sp->kind != SPEC_HOST)
+        return 0; /* counted, refused below */
+    if (index == 1)
+        rc = add_numbered(t, 0, &t->first, err);
+    if (!rc && index >= 1)
+        rc = add_numbered(t, index, h, err);
+    return rc;
+}
+
 static int take_libvirt(struct level_run *r, struct spec *sp, xlc_error *err)
 {
     const struct xlc_cpu_map *map = level_cpu_map(r, err);
-    struct xlc_level_host *hosts;
-    char name[4096];
+    struct lv_take t = { .r = r, .map = map, .sp = sp };
     size_t n;
     int rc;
 
     if (!map)
         return -EINVAL;
-    rc = xlc_level_hosts_from_libvirt(sp->src, map, r->type, &hosts, &n,
-                                      err);
-    /* The models the host descriptions name, pinned with the report's. */
-    for (size_t k = 0; !rc && k < n; k++)
-        if (hosts[k].lv_model)
-            rc = xlc_model_pins_add(&r->rep->pins, map, hosts[k].lv_model,
-                                    err);
+    rc = xlc_level_hosts_each_libvirt(sp->src, map, r->type, take_one, &t,
+                                      &n, err);
     if (!rc && n > 1 && sp->kind != SPEC_HOST)
         rc = xlc_fail(err, EINVAL, "%s: %zu <cpu> elements; a candidate or "
                       "guest is one", sp->src, n);
     if (!rc && n == 1)
-        rc = take_host(r, sp, &hosts[0], err);
-    for (size_t k = 0; !rc && n > 1 && k < n; k++) {
-        snprintf(name, sizeof(name), "%s#%zu", sp->name, k + 1);
-        rc = add_level_host(r, name, sp->src, sp, &hosts[k], err);
-    }
-    free(hosts);
+        rc = take_host(r, sp, &t.first, err);
     return rc;
 }
 

@@ -10,6 +10,19 @@
 
 #define NW XFS_NR_WORDS
 
+/*
+ * What is built so far goes out once it is large: a pool of 100,000 hosts
+ * makes tens of megabytes of JSON, which need not all be in memory.
+ */
+static void spill(struct xlc_buf *b, FILE *out)
+{
+    if (b->oom || b->len < (1u << 20))
+        return;
+    fwrite(b->s, 1, b->len, out);
+    b->len = 0;
+    b->s[0] = '\0';
+}
+
 static void names_array(struct xlc_buf *b, const uint32_t *fs)
 {
     static const struct xlc_bits_list ours = { XLC_BIT_OURS, XLC_BITS_ALL,
@@ -87,7 +100,8 @@ static void prereq_field(struct xlc_buf *b, const uint32_t *level,
         xlc_buf_json_str(b, level_bit((unsigned int)pre, buf));
 }
 
-static void lost_array(struct xlc_buf *b, const struct xlc_level_report *r)
+static void lost_array(struct xlc_buf *b, const struct xlc_level_report *r,
+                       FILE *out)
 {
     const struct xlc_level *l = &r->level;
     char buf[XLC_BIT_TEXT_MAX];
@@ -105,12 +119,14 @@ static void lost_array(struct xlc_buf *b, const struct xlc_level_report *r)
             prereq_field(b, l->sets.level, bit);
         xlc_buf_putc(b, '}');
         first = false;
+        spill(b, out);
     }
     xlc_buf_putc(b, ']');
 }
 
 /* Inverted bits: carried, restated, or not expressible. */
-static void weak_array(struct xlc_buf *b, const struct xlc_level_report *r)
+static void weak_array(struct xlc_buf *b, const struct xlc_level_report *r,
+                       FILE *out)
 {
     const struct xlc_level *l = &r->level;
     char buf[XLC_BIT_TEXT_MAX];
@@ -142,6 +158,7 @@ static void weak_array(struct xlc_buf *b, const struct xlc_level_report *r)
             prereq_field(b, l->sets.level, bit);
         xlc_buf_putc(b, '}');
         first = false;
+        spill(b, out);
     }
     xlc_buf_putc(b, ']');
 }
@@ -211,7 +228,8 @@ static void props_object(struct xlc_buf *b, const struct xlc_level_report *r)
     xlc_buf_puts(b, "}}");
 }
 
-static void hosts_object(struct xlc_buf *b, const struct xlc_level_report *r)
+static void hosts_object(struct xlc_buf *b, const struct xlc_level_report *r,
+                         FILE *out)
 {
     char name[XLC_HOST_NAME_BUF];
     bool first = true;
@@ -245,6 +263,7 @@ static void hosts_object(struct xlc_buf *b, const struct xlc_level_report *r)
                                                    : NULL,
                              &r->leaks[id].guest, r->leaks[id].why_unknown);
         xlc_buf_putc(b, '}');
+        spill(b, out);
     }
     xlc_buf_putc(b, ']');
 }
@@ -266,7 +285,8 @@ static void leaks_object(struct xlc_buf *b, const struct xlc_level_report *r)
 }
 
 /* Why each feature of the max level is not on the guest level. */
-static void held_array(struct xlc_buf *b, const struct xlc_level_report *r)
+static void held_array(struct xlc_buf *b, const struct xlc_level_report *r,
+                       FILE *out)
 {
     char buf[XLC_BIT_TEXT_MAX];
     bool first = true;
@@ -298,6 +318,7 @@ static void held_array(struct xlc_buf *b, const struct xlc_level_report *r)
         if (k == XLC_HELD_PREREQ)
             prereq_field(b, r->guest_sets.level, bit);
         xlc_buf_putc(b, '}');
+        spill(b, out);
     }
     xlc_buf_putc(b, ']');
 }
@@ -425,12 +446,12 @@ int level_print_json(const struct xlc_level_report *r,
     fs_field(&b, "guest_level", r->guest_sets.level);
     xlc_buf_putc(&b, ',');
     fs_field(&b, "guest_cpu", r->guest_cpu);
-    held_array(&b, r);
+    held_array(&b, r, out);
     optins_array(&b, r);
-    lost_array(&b, r);
-    weak_array(&b, r);
+    lost_array(&b, r, out);
+    weak_array(&b, r, out);
     props_object(&b, r);
-    hosts_object(&b, r);
+    hosts_object(&b, r, out);
     leaks_object(&b, r);
     rest_object(&b, r);
     if (vp)

@@ -11,8 +11,15 @@
 #include "../libxl_cpuid/libvirt/libvirt-cpumap.h"
 #include "tool.h"
 
-/* --cpu-map DIR or the default.  EXIT_OK or the exit code after saying
- * why not. */
+/*
+ * --cpu-map DIR or the default, through --cpu-map-cache FILE (default:
+ * the user's cache directory, see xlc_cpu_map_load_cached).  The library
+ * call's result; says on stderr when a cache named with --cpu-map-cache
+ * could not be written (the map is loaded all the same).
+ */
+int tool_load_cpu_map(const struct tool *t, struct xlc_cpu_map **map,
+                      xlc_error *err);
+/* The same, EXIT_OK or the exit code after saying why not. */
 int tool_cpu_map(struct tool *t, struct xlc_cpu_map **map);
 
 /* A libvirt <cpu> (alone, or in a <domain>) from path.  Exit code. */

@@ -230,7 +230,7 @@ static int report(struct tool *t, const struct xlc_cpu_map *map,
         xlc_buf_puts(&b, "{\n  \"pinned\": ");
         xlc_buf_json_str(&b, t->pinned);
         xlc_buf_puts(&b, ",\n  \"cpu_map\": ");
-        xlc_buf_json_str(&b, map->dir);
+        xlc_buf_json_str(&b, xlc_cpu_map_dir(map));
         xlc_buf_printf(&b, ",\n  \"verdict\": \"%s\",\n  \"models\": [",
                        xlc_pin_verdict_name(v));
         for (size_t i = 0; i < n; i++)
@@ -238,7 +238,7 @@ static int report(struct tool *t, const struct xlc_cpu_map *map,
         xlc_buf_puts(&b, "\n  ]\n}\n");
     } else {
         xlc_buf_printf(&b, "pinned:  %s\ncpu_map: %s (today)\n", t->pinned,
-                       map->dir);
+                       xlc_cpu_map_dir(map));
         for (size_t i = 0; i < n; i++)
             text_one(&b, &c[i]);
         xlc_buf_printf(&b, "verdict: %s: %s\n", xlc_pin_verdict_name(v),

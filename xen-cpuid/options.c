@@ -40,6 +40,9 @@ static const struct opt_def defs[TOOL_NR_OPTS] = {
                    "guest type (any case)" },
     [OPT_CPU_MAP] = { "cpu-map", 0, required_argument, "DIR",
                       "libvirt cpu_map directory" },
+    [OPT_CPU_MAP_CACHE] = { "cpu-map-cache", 0, required_argument, "FILE",
+                            "the cpu_map's compiled cache ('none': no "
+                            "cache)" },
     [OPT_OUTPUT] = { "output", 'o', required_argument, "FILE",
                      "output file (written atomically)" },
     [OPT_XL_CPUID] = { "xl-cpuid", 0, required_argument, "STR",
@@ -135,6 +138,7 @@ bool tool_option(struct tool *t, int id, const char *arg)
             return value_error(t, id, &err);
         break;
     case OPT_CPU_MAP: t->cpu_map = arg; break;
+    case OPT_CPU_MAP_CACHE: t->cpu_map_cache = arg; break;
     case OPT_OUTPUT: t->output = arg; break;
     case OPT_XL_CPUID: t->xl_cpuid = arg; break;
     case OPT_LIBVIRT: t->libvirt = arg; break;

@@ -29,18 +29,19 @@ static const struct subcommand subcommands[] = {
       O(JSON) | O(TYPE) | O(CONFIG) | TOOL_OPTS_BACKEND },
     { "model", cmd_model, "FILE.xml | --pinned SAVED [FILE.xml]",
       "translate a libvirt <cpu> for Xen, with a runnability verdict",
-      O(JSON) | O(TYPE) | O(CPU_MAP) | O(PINNED) | O(EXPLICIT) |
+      O(JSON) | O(TYPE) | O(CPU_MAP) | O(CPU_MAP_CACHE) | O(PINNED) | O(EXPLICIT) |
       TOOL_OPTS_BACKEND },
     { "host-model", cmd_host_model, "", "describe the host as a libvirt "
       "<cpu> (model + features)",
-      O(JSON) | O(TYPE) | O(CPU_MAP) | TOOL_OPTS_BACKEND },
+      O(JSON) | O(TYPE) | O(CPU_MAP) | O(CPU_MAP_CACHE) | TOOL_OPTS_BACKEND },
     { "level", cmd_level, "HOST... [+CANDIDATE...] [guest:SOURCE]", "level "
       "a pool of hosts: what a guest may see on all of them",
-      O(JSON) | O(TYPE) | O(CPU_MAP) | O(WITH) | O(NOMIGRATE) |
+      O(JSON) | O(TYPE) | O(CPU_MAP) | O(CPU_MAP_CACHE) | O(WITH) | O(NOMIGRATE) |
       O(VIRIDIAN) | O(XEN_VERSION) },
     { "record", cmd_record, "-o FILE [POLICY.json]", "write a migration "
       "stream with a guest's applied policy",
-      O(JSON) | O(TYPE) | O(OUTPUT) | O(LIBVIRT) | O(CPU_MAP) | O(XL_CPUID) |
+      O(JSON) | O(TYPE) | O(OUTPUT) | O(LIBVIRT) | O(CPU_MAP) |
+      O(CPU_MAP_CACHE) | O(XL_CPUID) |
       O(VIRIDIAN) | TOOL_OPTS_BACKEND },
     { "restore-check", cmd_restore_check, "FILE", "check a stream's "
       "recorded policy against this host",

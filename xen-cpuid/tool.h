@@ -39,7 +39,7 @@ enum {
 /* Every option of ours; a subcommand takes a set of them (TOOL_OPT). */
 enum tool_opt {
     OPT_JSON, OPT_BACKEND, OPT_CPUID, OPT_NO_HAP, OPT_BOOT_CPUID, OPT_TYPE,
-    OPT_CPU_MAP, OPT_OUTPUT, OPT_XL_CPUID, OPT_LIBVIRT, OPT_CONFIG, OPT_WITH,
+    OPT_CPU_MAP, OPT_CPU_MAP_CACHE, OPT_OUTPUT, OPT_XL_CPUID, OPT_LIBVIRT, OPT_CONFIG, OPT_WITH,
     OPT_NOMIGRATE, OPT_SHOW_BACKEND, OPT_VIRIDIAN, OPT_XEN_VERSION,
     OPT_PINNED, OPT_EXPLICIT, OPT_HELP, OPT_VERSION,
     TOOL_NR_OPTS
@@ -61,6 +61,7 @@ struct tool {
     enum xlc_guest_type type;    /* --type, read by xlc_guest_type_parse */
     bool type_given;
     const char *cpu_map;         /* --cpu-map DIR */
+    const char *cpu_map_cache;   /* --cpu-map-cache FILE|none */
     const char *output;          /* -o FILE */
     const char *xl_cpuid;        /* --xl-cpuid STR */
     const char *libvirt;         /* --libvirt FILE.xml */

@@ -52,9 +52,30 @@ static int host_vendor(const struct xlc_cpu_map *map,
  */
 #define MEMO_SIZE 1024 /* power of two, above any cpu_map's feature count */
 
+/*
+ * Derivations seen so far: raw features and vendor -> the type's sets.
+ * Hosts of a pool are mostly alike, and deriving is most of a host's
+ * cost once its features are read.  Entries are kept in the order they
+ * come (memory grows only with distinct hosts), found through a small
+ * hash index; when full, the memo starts over.
+ */
+#define DERIVED_MAX 2048
+#define DERIVED_INDEX 4096 /* power of two, twice DERIVED_MAX */
+
+struct derived {
+    enum xfs_vendor vendor;
+    enum xlc_guest_type type;
+    uint32_t raw[XFS_NR_WORDS];
+    uint32_t fs[XFS_NR_WORDS], def[XFS_NR_WORDS];
+    bool usable;
+};
+
 struct xlc_lv_memo {
     const struct xlc_lv_feature *f[MEMO_SIZE];
     char *owned[MEMO_SIZE];              /* our copies of the names */
+    uint16_t index[DERIVED_INDEX];       /* entry + 1, 0: free */
+    struct derived *derived;             /* DERIVED_MAX, NULL: none yet */
+    size_t nr_derived;
 };
 
 struct xlc_lv_memo *xlc_lv_memo_new(void)
@@ -92,6 +113,8 @@ void xlc_lv_memo_free(struct xlc_lv_memo *memo)
 {
     for (size_t i = 0; memo && i < MEMO_SIZE; i++)
         free(memo->owned[i]);
+    if (memo)
+        free(memo->derived);
     free(memo);
 }
 
@@ -131,13 +154,15 @@ static int lv_raw(const struct xlc_cpu_map *map, struct xlc_lv_memo *memo,
                                 xlc_cpu_map_nearest_feature(map, cf->name));
         if (host_form && cf->policy_given && !out->policies_ignored++)
             out->policy_ignored_line = cf->line;
+        /* The bit operations of xfs_andnot/xfs_or on whole sets, in
+         * line: a host lists a hundred features. */
         if (!host_form &&
             (cf->policy == XLC_LV_DISABLE || cf->policy == XLC_LV_FORBID))
-            xfs_andnot(raw, XFS_NR_WORDS, raw, XFS_NR_WORDS, f->xen,
-                       XFS_NR_WORDS);
+            for (unsigned int w = 0; w < XFS_NR_WORDS; w++)
+                raw[w] &= ~f->xen[w];
         else
-            xfs_or(raw, XFS_NR_WORDS, raw, XFS_NR_WORDS, f->xen,
-                   XFS_NR_WORDS);
+            for (unsigned int w = 0; w < XFS_NR_WORDS; w++)
+                raw[w] |= f->xen[w];
     }
     return 0;
 }
@@ -192,6 +217,76 @@ static void lv_derive(const uint32_t raw[XFS_NR_WORDS],
     }
 }
 
+static size_t derived_hash(const uint32_t raw[XFS_NR_WORDS],
+                           enum xfs_vendor vendor)
+{
+    uint64_t h = 1469598103934665603u ^ (uint64_t)vendor;
+
+    for (unsigned int w = 0; w < XFS_NR_WORDS; w++)
+        h = (h ^ raw[w]) * 1099511628211u;
+    return (size_t)(h ^ h >> 29);
+}
+
+/* The memo's index slot for this key: its entry, or where it would go. */
+static uint16_t *derived_slot(struct xlc_lv_memo *memo,
+                              const uint32_t raw[XFS_NR_WORDS],
+                              enum xfs_vendor vendor,
+                              enum xlc_guest_type type)
+{
+    size_t i = derived_hash(raw, vendor) & (DERIVED_INDEX - 1);
+
+    for (;; i = (i + 1) & (DERIVED_INDEX - 1)) {
+        const struct derived *d;
+
+        if (!memo->index[i])
+            return &memo->index[i];
+        d = &memo->derived[memo->index[i] - 1];
+        if (d->vendor == vendor && d->type == type &&
+            !memcmp(d->raw, raw, sizeof(d->raw)))
+            return &memo->index[i];
+    }
+}
+
+/* lv_derive(), remembered in memo (may be NULL). */
+static void lv_derive_memo(struct xlc_lv_memo *memo,
+                           const uint32_t raw[XFS_NR_WORDS],
+                           enum xlc_guest_type type,
+                           struct xlc_level_host *out)
+{
+    enum xfs_vendor vendor = vendor_of(&out->props);
+    struct derived *d;
+    uint16_t *slot;
+
+    if (memo && !memo->derived)
+        memo->derived = malloc(DERIVED_MAX * sizeof(*memo->derived));
+    if (!memo || !memo->derived) {
+        lv_derive(raw, type, out);
+        return;
+    }
+    slot = derived_slot(memo, raw, vendor, type);
+    if (*slot) {
+        d = &memo->derived[*slot - 1];
+        memcpy(out->fs, d->fs, sizeof(out->fs));
+        memcpy(out->def, d->def, sizeof(out->def));
+        out->usable = d->usable;
+        return;
+    }
+    lv_derive(raw, type, out);
+    if (memo->nr_derived == DERIVED_MAX) {
+        /* Full: start over (a pool of more distinct hosts than this). */
+        memset(memo->index, 0, sizeof(memo->index));
+        memo->nr_derived = 0;
+        slot = derived_slot(memo, raw, vendor, type);
+    }
+    d = &memo->derived[memo->nr_derived++];
+    *d = (struct derived){ .vendor = vendor, .type = type,
+                           .usable = out->usable };
+    memcpy(d->raw, raw, sizeof(d->raw));
+    memcpy(d->fs, out->fs, sizeof(d->fs));
+    memcpy(d->def, out->def, sizeof(d->def));
+    *slot = (uint16_t)memo->nr_derived;
+}
+
 int xlc_level_host_from_lv_cpu_memo(const struct xlc_cpu_map *map,
                                     struct xlc_lv_memo *memo,
                                     const struct xlc_lv_cpu *cpu,
@@ -226,7 +321,7 @@ int xlc_level_host_from_lv_cpu_memo(const struct xlc_cpu_map *map,
     if (!rc)
         rc = host_vendor(map, cpu, m, &out->props, err);
     if (!rc)
-        lv_derive(raw, type, out);
+        lv_derive_memo(memo, raw, type, out);
     return rc;
 }
 

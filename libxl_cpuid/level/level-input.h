@@ -199,8 +199,24 @@ int xlc_level_host_from_lv_cpu(const struct xlc_cpu_map *map,
                                struct xlc_level_host *out, xlc_error *err);
 /*
  * Every <cpu> element of a file, one after another (as `virsh
- * cpu-baseline` takes them), in order.  *hosts is malloc'd.
+ * cpu-baseline` takes them) or below other elements (a capabilities
+ * document), as a pool host, handed to fn in file order (index from 0),
+ * on the calling thread.  The file is read streaming, in parts on every
+ * CPU when it is large (level-input-libvirt-file.c): memory holds the
+ * hosts of a few parts, never the whole file or every host.  A non-zero
+ * return of fn (which fills err) stops the load.  When the file is
+ * refused, fn has been given the hosts before the error, no others.
+ * *n (may be NULL): hosts handed over.
  */
+typedef int (*xlc_level_host_fn)(void *ctx, size_t index,
+                                 const struct xlc_level_host *h,
+                                 xlc_error *err);
+int xlc_level_hosts_each_libvirt(const char *path,
+                                 const struct xlc_cpu_map *map,
+                                 enum xlc_guest_type type,
+                                 xlc_level_host_fn fn, void *ctx, size_t *n,
+                                 xlc_error *err);
+/* The same, every host in one malloc'd array *hosts (all or none). */
 int xlc_level_hosts_from_libvirt(const char *path,
                                  const struct xlc_cpu_map *map,
                                  enum xlc_guest_type type,

@@ -2,13 +2,16 @@
 /*
  * The pool's storage, shared by the level-*.c files only.
  *
- * Hosts live in parallel arrays indexed by id.  fs[id] points at the
- * host's XFS_NR_WORDS-word featureset: either in a chunk the pool owns
- * (zero-padded rows of XFS_COUNT_WORDS words, so counting can take the
- * fast row path) or, for xlc_pool_attach_many(), in the caller's memory.
- * A removed host keeps its id (ids stay stable) and is skipped.  Names live
- * in one arena, found through a small open-addressing hash table; the name
- * and props arrays are only allocated once some host has a name / props.
+ * Hosts live in parallel arrays indexed by id.  A host's XFS_NR_WORDS-word
+ * featureset is in a chunk the pool owns (zero-padded rows of
+ * XFS_COUNT_WORDS words, so counting can take the fast row path), fs[id]
+ * pointing at it, or, for xlc_pool_attach_many(), in the caller's memory:
+ * one segment per call, nothing stored per host (a million attached hosts
+ * cost the pool no memory of its own).  xlc_pool_row() finds either.  A
+ * removed host keeps its id (ids stay stable) and is skipped: `present` is
+ * only allocated at the first removal.  Names live in one arena, found
+ * through a small open-addressing hash table; the name and props arrays
+ * are only allocated once some host has a name / props.
  */
 #ifndef LIBXL_CPUID_LEVEL_INTERNAL_H
 #define LIBXL_CPUID_LEVEL_INTERNAL_H
@@ -22,14 +25,27 @@
 
 typedef uint32_t xlc_row[XFS_COUNT_WORDS];
 
+/* Attached hosts first .. first + count - 1: base + (id - first) * stride. */
+struct xlc_pool_seg {
+    size_t first, count, stride;
+    const uint32_t *base;
+};
+
 struct xlc_pool {
     enum xlc_guest_type type;
     struct xfs_counts counts;
     size_t nr_ids, cap, nr_present;
-    const uint32_t **fs;
-    uint8_t *present;
+    const uint32_t **fs;           /* owned rows; not set for attached ids */
+    struct xlc_pool_seg *segs;     /* attached hosts, by first id */
+    size_t nr_segs, cap_segs;
+    uint8_t *present;              /* NULL: every id below nr_ids is */
     uint32_t *name_off;            /* NULL: nobody named yet */
     struct xlc_host_props **props; /* NULL: nobody brought props yet */
+    /* The props themselves, in blocks the pool owns; a host whose props
+     * equal those of the host added before it shares them. */
+    struct xlc_host_props **props_blocks;
+    size_t nr_props_blocks, props_used; /* used in the last block */
+    const struct xlc_host_props *last_props;
     /*
      * Defaults given with a host (xlc_pool_add_host), counted apart: a
      * host without one has its max through the type's default mask, which
@@ -52,6 +68,35 @@ struct xlc_pool {
      */
     struct xlc_props_level props_sum;
 };
+
+/* Count full-length featuresets into c, on every CPU when many. */
+void xlc_pool_count_many(struct xfs_counts *c, const uint32_t *fs,
+                         size_t stride, size_t count);
+
+/* Host id's max set (id below nr_ids). */
+static inline const uint32_t *xlc_pool_row(const xlc_pool *p, size_t id)
+{
+    size_t lo = 0, hi = p->nr_segs;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const struct xlc_pool_seg *s = &p->segs[mid];
+
+        if (id < s->first)
+            hi = mid;
+        else if (id >= s->first + s->count)
+            lo = mid + 1;
+        else
+            return s->base + (id - s->first) * s->stride;
+    }
+    return p->fs[id];
+}
+
+/* Host id is in the pool (not removed, id below nr_ids). */
+static inline bool xlc_pool_present(const xlc_pool *p, size_t id)
+{
+    return id < p->nr_ids && (!p->present || p->present[id]);
+}
 
 /*
  * Refuse (-EINVAL, listing them) bits in words past XFS_NR_WORDS: a level

@@ -3,9 +3,11 @@
  * The pool object: host storage, names, and the incremental counts.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "level-internal.h"
 #include "../names/featureset-text.h"
@@ -33,15 +35,16 @@ void xlc_pool_free(xlc_pool *p)
 {
     if (!p)
         return;
-    if (p->props)
-        for (size_t i = 0; i < p->nr_ids; i++)
-            free(p->props[i]);
+    for (size_t i = 0; i < p->nr_props_blocks; i++)
+        free(p->props_blocks[i]);
+    free(p->props_blocks);
     for (size_t i = 0; i < p->nr_chunks; i++)
         free(p->chunks[i]);
     free(p->chunks);
     free(p->props);
     free(p->def);
     free(p->fs);
+    free(p->segs);
     free(p->name_off);
     free(p->present);
     free(p->names);
@@ -80,7 +83,7 @@ int xlc_pool_reserve(xlc_pool *p, size_t n, xlc_error *err)
     while (cap < p->nr_ids + n)
         cap = cap > SIZE_MAX / 2 ? p->nr_ids + n : cap * 2;
     if (!grow((void **)&p->fs, cap, sizeof(*p->fs)) ||
-        !grow((void **)&p->present, cap, sizeof(*p->present)) ||
+        (p->present && !grow((void **)&p->present, cap, sizeof(*p->present))) ||
         (p->name_off && !grow((void **)&p->name_off, cap, sizeof(uint32_t))) ||
         (p->props && !grow((void **)&p->props, cap, sizeof(*p->props))) ||
         (p->def && !grow((void **)&p->def, cap, sizeof(*p->def))))
@@ -281,22 +284,63 @@ static void store_row(uint32_t *row, const uint32_t *fs, size_t nr)
         row[w] = w < nr && w < XFS_NR_WORDS ? fs[w] : 0;
 }
 
+static bool same_props(const struct xlc_host_props *a,
+                       const struct xlc_host_props *b)
+{
+    if (a->vendor_known != b->vendor_known ||
+        a->signature_known != b->signature_known ||
+        a->limits_known != b->limits_known ||
+        a->mxcsr_known != b->mxcsr_known ||
+        (a->vendor_known && memcmp(a->vendor, b->vendor, sizeof(a->vendor))) ||
+        (a->signature_known &&
+         (a->family != b->family || a->model != b->model ||
+          a->stepping != b->stepping)) ||
+        (a->mxcsr_known && a->mxcsr_mask != b->mxcsr_mask))
+        return false;
+    return !a->limits_known || !memcmp(a->limit, b->limit, sizeof(a->limit));
+}
+
+/* A copy of props in the pool's blocks (or the last one, when equal). */
+static const struct xlc_host_props *keep_props(xlc_pool *p,
+                                               const struct xlc_host_props *hp)
+{
+    enum { PER_BLOCK = 1024 };
+    struct xlc_host_props **blocks, *to;
+
+    if (p->last_props && same_props(p->last_props, hp))
+        return p->last_props;
+    if (!p->nr_props_blocks || p->props_used == PER_BLOCK) {
+        blocks = realloc(p->props_blocks,
+                         (p->nr_props_blocks + 1) * sizeof(*blocks));
+        if (!blocks)
+            return NULL;
+        p->props_blocks = blocks;
+        blocks[p->nr_props_blocks] = malloc(PER_BLOCK * sizeof(**blocks));
+        if (!blocks[p->nr_props_blocks])
+            return NULL;
+        p->nr_props_blocks++;
+        p->props_used = 0;
+    }
+    to = &p->props_blocks[p->nr_props_blocks - 1][p->props_used++];
+    *to = *hp;
+    p->last_props = to;
+    return to;
+}
+
 static int store_props(xlc_pool *p, size_t id,
                        const struct xlc_host_props *props, xlc_error *err)
 {
-    if (!ensure_props(p))
+    if (!ensure_props(p) || !(p->props[id] = (struct xlc_host_props *)
+                                  keep_props(p, props)))
         return xlc_fail(err, ENOMEM, "pool: out of memory");
-    p->props[id] = malloc(sizeof(*props));
-    if (!p->props[id])
-        return xlc_fail(err, ENOMEM, "pool: out of memory");
-    *p->props[id] = *props;
     return 0;
 }
 
 /* Mark ids [first, first + n) present. */
 static void commit_ids(xlc_pool *p, size_t first, size_t n)
 {
-    memset(p->present + first, 1, n);
+    if (p->present)
+        memset(p->present + first, 1, n);
     p->nr_ids += n;
     p->nr_present += n;
 }
@@ -447,6 +491,73 @@ done:
     return 0;
 }
 
+/* ---- counting many hosts on every CPU ---- */
+
+/* Below this, a thread costs more than it saves. */
+#define SPLIT_MIN_HOSTS 65536u
+#define MAX_COUNTERS 16
+
+struct count_job {
+    struct xfs_counts counts;
+    const uint32_t *fs;
+    size_t stride, count;
+};
+
+static void *count_job(void *arg)
+{
+    struct count_job *j = arg;
+
+    xfs_counts_add_many(&j->counts, j->fs, XFS_NR_WORDS, j->stride,
+                        j->count);
+    return NULL;
+}
+
+/*
+ * xfs_counts_add_many() of full-length featuresets (the caller checked
+ * the room), split over the CPUs when there are many: each part counted
+ * apart, the counts then merged -- the same counts as one pass.  Memory
+ * bandwidth, not the adds, bounds a pass over millions of hosts.
+ */
+void xlc_pool_count_many(struct xfs_counts *c, const uint32_t *fs,
+                         size_t stride, size_t count)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t parts = cpus > 1 ? (size_t)cpus : 1, each, started = 0;
+    struct count_job *jobs;
+    pthread_t tids[MAX_COUNTERS];
+
+    if (parts > MAX_COUNTERS)
+        parts = MAX_COUNTERS;
+    if (parts > count / SPLIT_MIN_HOSTS)
+        parts = count / SPLIT_MIN_HOSTS;
+    jobs = parts > 1 ? calloc(parts, sizeof(*jobs)) : NULL;
+    if (!jobs) {
+        xfs_counts_add_many(c, fs, XFS_NR_WORDS, stride, count);
+        return;
+    }
+    each = count / parts;
+    for (size_t k = 0; k < parts; k++) {
+        jobs[k].fs = fs + k * each * stride;
+        jobs[k].stride = stride;
+        jobs[k].count = k + 1 < parts ? each : count - k * each;
+        xfs_counts_init(&jobs[k].counts);
+    }
+    /* This thread counts the first part; one that fails to start is
+     * counted here too. */
+    for (size_t k = 1; k < parts; k++)
+        if (!pthread_create(&tids[k], NULL, count_job, &jobs[k]))
+            started |= (size_t)1 << k;
+        else
+            count_job(&jobs[k]);
+    count_job(&jobs[0]);
+    for (size_t k = 1; k < parts; k++)
+        if (started >> k & 1)
+            pthread_join(tids[k], NULL);
+    for (size_t k = 0; k < parts; k++)
+        xfs_counts_merge(c, &jobs[k].counts);
+    free(jobs);
+}
+
 int xlc_pool_attach_many(xlc_pool *p, const uint32_t *fs, size_t stride,
                          size_t count, size_t *first, xlc_error *err)
 {
@@ -459,9 +570,13 @@ int xlc_pool_attach_many(xlc_pool *p, const uint32_t *fs, size_t stride,
                         stride);
     if ((rc = check_many(p, count, err)))
         return rc;
-    xfs_counts_add_many(&p->counts, fs, XFS_NR_WORDS, stride, count);
-    for (size_t i = 0; i < count; i++)
-        p->fs[base + i] = fs + i * stride;
+    if (count && xlc_grow(&p->segs, &p->cap_segs, p->nr_segs,
+                          sizeof(*p->segs)))
+        return xlc_fail(err, ENOMEM, "pool: out of memory");
+    xlc_pool_count_many(&p->counts, fs, stride, count);
+    if (count)
+        p->segs[p->nr_segs++] = (struct xlc_pool_seg){ base, count, stride,
+                                                       fs };
     commit_bulk(p, base, count);
     if (first)
         *first = base;
@@ -472,7 +587,14 @@ int xlc_pool_remove(xlc_pool *p, size_t id, xlc_error *err)
 {
     if (!xlc_pool_has(p, id))
         return xlc_fail(err, ENOENT, "pool: no host with id %zu", id);
-    if (xfs_counts_remove(&p->counts, p->fs[id], XFS_NR_WORDS))
+    if (!p->present) {
+        /* The first removal: from now on, who is present is kept. */
+        p->present = malloc(p->cap ? p->cap : 1);
+        if (!p->present)
+            return xlc_fail(err, ENOMEM, "pool: out of memory");
+        memset(p->present, 1, p->nr_ids);
+    }
+    if (xfs_counts_remove(&p->counts, xlc_pool_row(p, id), XFS_NR_WORDS))
         return xlc_fail(err, EINVAL, "pool: counts inconsistent removing "
                         "host %zu", id);
     if (stored_name(p, id)) {
@@ -486,15 +608,13 @@ int xlc_pool_remove(xlc_pool *p, size_t id, xlc_error *err)
     }
     p->present[id] = 0;
     p->nr_present--;
+    /* The props stay in the pool's blocks (others may share them). */
     if (p->props && p->props[id] && p->props[id]->vendor_known) {
-        free(p->props[id]);
         p->props[id] = NULL;
         xlc_props_level_of_pool(p, SIZE_MAX, &p->props_sum);
     } else {
-        if (p->props) {
-            free(p->props[id]);
+        if (p->props)
             p->props[id] = NULL;
-        }
         p->props_sum.nr_unknown--;
     }
     return 0;
@@ -505,7 +625,7 @@ void xlc_props_level_of_pool(const xlc_pool *p, size_t skip,
 {
     xlc_props_level_init(pl);
     for (size_t id = 0; id < p->nr_ids; id++)
-        if (p->present[id] && id != skip)
+        if (xlc_pool_present(p, id) && id != skip)
             xlc_props_level_fold(pl, xlc_pool_host_props(p, id), id);
     xlc_props_level_finish(pl);
 }
@@ -522,7 +642,7 @@ size_t xlc_pool_nr_ids(const xlc_pool *p)
 
 bool xlc_pool_has(const xlc_pool *p, size_t id)
 {
-    return id < p->nr_ids && p->present[id];
+    return xlc_pool_present(p, id);
 }
 
 const char *xlc_pool_host_name(const xlc_pool *p, size_t id,
@@ -538,7 +658,7 @@ const char *xlc_pool_host_name(const xlc_pool *p, size_t id,
 
 const uint32_t *xlc_pool_host_featureset(const xlc_pool *p, size_t id)
 {
-    return id < p->nr_ids ? p->fs[id] : NULL;
+    return id < p->nr_ids ? xlc_pool_row(p, id) : NULL;
 }
 
 void xlc_pool_host_default(const xlc_pool *p, size_t id,
@@ -549,7 +669,7 @@ void xlc_pool_host_default(const xlc_pool *p, size_t id,
     else if (p->def && p->def[id])
         xfs_copy(out, XFS_NR_WORDS, p->def[id], XFS_NR_WORDS);
     else
-        xlc_default_from_max(p->type, p->fs[id], out);
+        xlc_default_from_max(p->type, xlc_pool_row(p, id), out);
 }
 
 const struct xlc_host_props *xlc_pool_host_props(const xlc_pool *p, size_t id)

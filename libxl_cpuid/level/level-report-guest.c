@@ -29,8 +29,8 @@ void xlc_level_nomigrate_sets(const struct xlc_cpu_map *map,
     for (unsigned int i = 0; i < xfs_nr_features; i++)
         if (xfs_features[i].flags & XCF_NOMIGRATE)
             xfs_set(xen, NW, xfs_features[i].value);
-    for (size_t i = 0; map && i < map->nr_features; i++) {
-        const struct xlc_lv_feature *f = &map->features[i];
+    for (size_t i = 0; map && i < xlc_cpu_map_nr_features(map); i++) {
+        const struct xlc_lv_feature *f = xlc_cpu_map_feature_at(map, i);
 
         if (!f->migratable && f->expressible)
             xfs_or(libvirt, NW, libvirt, NW, f->xen, NW);

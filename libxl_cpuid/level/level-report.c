@@ -45,8 +45,10 @@ void xlc_level_report_free(struct xlc_level_report *r)
     if (!r)
         return;
     ids = xlc_pool_nr_ids(r->pool);
+    /* Hosts from one file share its name (see xlc_level_report_add_host). */
     for (size_t i = 0; r->sources && i < ids; i++)
-        free(r->sources[i]);
+        if (!i || r->sources[i] != r->sources[i - 1])
+            free(r->sources[i]);
     free(r->sources);
     for (size_t i = 0; r->pols && i < ids; i++)
         free(r->pols[i]);
@@ -128,28 +130,42 @@ static int input_notes(struct xlc_level_report *r, const char *name,
     return 0;
 }
 
+/* Room kept for n per-host slots: doubling, so that adding is linear. */
+static size_t per_host_cap(size_t n)
+{
+    size_t cap = 16;
+
+    while (cap < n)
+        cap *= 2;
+    return cap;
+}
+
 /* Room for one more host's source, policy and leaks, the new slots
  * empty. */
 static int grow_per_host(struct xlc_level_report *r, xlc_error *err)
 {
     size_t ids = xlc_pool_nr_ids(r->pool) + 1;
-    struct xfs_cpu_policy **p;
-    struct xlc_level_leaks *l;
-    char **s = realloc(r->sources, ids * sizeof(*s));
 
-    if (s)
-        r->sources = s;
-    p = s ? realloc(r->pols, ids * sizeof(*p)) : NULL;
-    if (p)
-        r->pols = p;
-    l = p ? realloc(r->leaks, ids * sizeof(*l)) : NULL;
-    if (l)
-        r->leaks = l;
-    if (!s || !p || !l)
-        return oom(err);
-    s[ids - 1] = NULL;
-    p[ids - 1] = NULL;
-    memset(&l[ids - 1], 0, sizeof(*l));
+    if (ids == 1 || per_host_cap(ids) != per_host_cap(ids - 1)) {
+        size_t cap = per_host_cap(ids);
+        struct xfs_cpu_policy **p;
+        struct xlc_level_leaks *l;
+        char **s = realloc(r->sources, cap * sizeof(*s));
+
+        if (s)
+            r->sources = s;
+        p = s ? realloc(r->pols, cap * sizeof(*p)) : NULL;
+        if (p)
+            r->pols = p;
+        l = p ? realloc(r->leaks, cap * sizeof(*l)) : NULL;
+        if (l)
+            r->leaks = l;
+        if (!s || !p || !l)
+            return oom(err);
+    }
+    r->sources[ids - 1] = NULL;
+    r->pols[ids - 1] = NULL;
+    memset(&r->leaks[ids - 1], 0, sizeof(r->leaks[ids - 1]));
     return 0;
 }
 
@@ -173,7 +189,12 @@ int xlc_level_report_add_host(struct xlc_level_report *r, const char *name,
                                &h->props, &id, err);
     if (rc)
         return rc;
-    r->sources[id] = strdup(source ? source : "");
+    source = source ? source : "";
+    /* The hosts of one file share one copy of its name. */
+    if (id && r->sources[id - 1] && !strcmp(r->sources[id - 1], source))
+        r->sources[id] = r->sources[id - 1];
+    else
+        r->sources[id] = strdup(source);
     r->leaks[id].known = h->has_leaks;
     r->leaks[id].host = h->leaks;
     r->pols[id] = h->has_policy ? malloc(sizeof(*r->pols[id])) : NULL;

@@ -78,8 +78,8 @@ size_t xlc_pool_hosts_with(const xlc_pool *p, unsigned int bit, bool has,
     if (bit >= XFS_NR_FEATURE_BITS)
         return has ? 0 : p->nr_present;
     for (size_t id = 0; id < p->nr_ids; id++) {
-        if (!p->present[id] ||
-            xfs_test(p->fs[id], XFS_NR_WORDS, bit) != has)
+        if (!xlc_pool_present(p, id) ||
+            xfs_test(xlc_pool_row(p, id), XFS_NR_WORDS, bit) != has)
             continue;
         if (ids && n < max)
             ids[n] = id;
@@ -95,7 +95,7 @@ size_t xlc_pool_hosts_with_default(const xlc_pool *p, unsigned int bit,
     size_t n = 0;
 
     for (size_t id = 0; id < p->nr_ids; id++) {
-        if (!p->present[id])
+        if (!xlc_pool_present(p, id))
             continue;
         xlc_pool_host_default(p, id, def);
         if (xfs_test(def, XFS_NR_WORDS, bit) != has)
@@ -233,7 +233,7 @@ int xlc_pool_what_if_remove(const xlc_pool *p, size_t id,
         return xlc_fail(err, ENOMEM, "out of memory");
     c[0] = p->counts;
     c[1] = p->dcounts;
-    xfs_counts_remove(&c[0], p->fs[id], XFS_NR_WORDS);
+    xfs_counts_remove(&c[0], xlc_pool_row(p, id), XFS_NR_WORDS);
     given = p->def && p->def[id];
     if (given)
         xfs_counts_remove(&c[1], p->def[id], XFS_NR_WORDS);
@@ -286,7 +286,8 @@ int xlc_pool_verdict(const xlc_pool *p, size_t id, const uint32_t *g,
     if (!xlc_pool_has(p, id))
         return xlc_fail(err, ENOENT, "pool: no host with id %zu", id);
     memset(v, 0, sizeof(*v));
-    xfs_level_view(p->fs[id], XFS_NR_WORDS, xlc_guest_mask(p->type), view);
+    xfs_level_view(xlc_pool_row(p, id), XFS_NR_WORDS, xlc_guest_mask(p->type),
+                   view);
     xfs_copy(guest, XFS_NR_WORDS, g, nr);
     for (unsigned int w = 0; w < XFS_NR_WORDS; w++) {
         v->missing[w] = guest[w] & ~inv[w] & ~view[w];
@@ -359,7 +360,7 @@ int xlc_pool_prop_groups(const xlc_pool *p, enum xlc_prop which,
         const struct xlc_host_props *hp = xlc_pool_host_props(p, id);
         char value[24];
 
-        if (!p->present[id] || !hp || !hp->vendor_known ||
+        if (!xlc_pool_present(p, id) || !hp || !hp->vendor_known ||
             ((which == XLC_PROP_FAMILY || which == XLC_PROP_MODEL) &&
              !hp->signature_known))
             continue;

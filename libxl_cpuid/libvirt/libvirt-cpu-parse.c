@@ -28,6 +28,22 @@ const char *xlc_lv_match_name(enum xlc_lv_match m) { return matches[m]; }
 const char *xlc_lv_check_name(enum xlc_lv_check c) { return checks[c]; }
 const char *xlc_lv_policy_name(enum xlc_lv_policy p) { return policies[p]; }
 
+/*
+ * What a cpu carries beyond its public fields: the features' names live
+ * in these few blocks, not in a malloc each (a host lists a hundred or
+ * more).  Every xlc_lv_cpu is the first member of one of these.
+ */
+struct xlc_lv_name_block;
+struct cpu_priv {
+    struct xlc_lv_cpu cpu;
+    struct xlc_lv_name_block *name_blocks;
+};
+
+static struct cpu_priv *priv_of(struct xlc_lv_cpu *cpu)
+{
+    return (struct cpu_priv *)(void *)cpu;
+}
+
 struct parse {
     struct xlc_lv_cpu *cpu;
     size_t cap_features, cap_ignored;
@@ -191,16 +207,17 @@ struct xlc_lv_name_block {
 /* A copy of name (at most NAME_MAX_LEN bytes) in the cpu's blocks. */
 static char *keep_name(struct xlc_lv_cpu *cpu, const char *name, size_t len)
 {
-    struct xlc_lv_name_block *b = cpu->name_blocks;
+    struct cpu_priv *pc = priv_of(cpu);
+    struct xlc_lv_name_block *b = pc->name_blocks;
     char *d;
 
     if (!b || sizeof(b->s) - b->used < len + 1) {
         b = malloc(sizeof(*b));
         if (!b)
             return NULL;
-        b->next = cpu->name_blocks;
+        b->next = pc->name_blocks;
         b->used = 0;
-        cpu->name_blocks = b;
+        pc->name_blocks = b;
     }
     d = b->s + b->used;
     memcpy(d, name, len + 1);
@@ -234,59 +251,105 @@ static int feature_attrs(const xmlNode *n, const char **name,
     return 0;
 }
 
-static int parse_feature(struct parse *p, const xmlNode *n, xlc_error *err)
+/* policy= of a <feature> (NULL: absent), as xlc_xml_enum() reads one. */
+static int feature_policy(const char *src, long line, const char *pol,
+                          int *policy, xlc_error *err)
+{
+    char allowed[256] = "";
+
+    *policy = XLC_LV_REQUIRE;
+    if (!pol)
+        return 0;
+    for (int i = 0; policies[i]; i++) {
+        if (!strcmp(pol, policies[i])) {
+            *policy = i;
+            return 0;
+        }
+        snprintf(allowed + strlen(allowed), sizeof(allowed) - strlen(allowed),
+                 "%s%s", i ? ", " : "", policies[i]);
+    }
+    return xlc_fail(err, EINVAL, "%s:%ld: <feature>: policy='%s' is not one "
+                    "of: %s", src, line, pol, allowed);
+}
+
+/* A checked <feature>'s name and policy, into the cpu's list. */
+static int add_feature(struct parse *p, const char *src, long line,
+                       const char *name, bool policy_given, int policy,
+                       xlc_error *err)
 {
     struct xlc_lv_cpu *cpu = p->cpu;
-    const char *name, *pol;
     struct xlc_lv_cpu_feature *f;
     size_t *slot, len;
-    int policy = XLC_LV_REQUIRE, rc = feature_attrs(n, &name, &pol, err);
 
-    if (!rc && pol)
-        rc = xlc_xml_enum(n, "policy", policies, XLC_LV_REQUIRE, &policy, err);
-    if (!rc && n->children)
-        rc = xlc_xml_no_content(n, err);
-    if (rc)
-        return rc;
     if (!name || !*name)
-        return xlc_xml_fail(err, EINVAL, n, "<feature> without a name");
+        return xlc_fail(err, EINVAL, "%s:%ld: <feature> without a name", src,
+                        line);
     len = strlen(name);
     if (len > NAME_MAX_LEN)
-        return xlc_xml_fail(err, EINVAL, n, "<feature name=...>: longer "
-                            "than %d characters", NAME_MAX_LEN);
+        return xlc_fail(err, EINVAL, "%s:%ld: <feature name=...>: longer "
+                        "than %d characters", src, line, NAME_MAX_LEN);
     if (seen_reserve(p))
-        return oom(err, n);
+        return xlc_fail(err, ENOMEM, "%s:%ld: out of memory", src, line);
     slot = seen_slot(p, name);
     if (*slot)
-        return xlc_xml_fail(err, EINVAL, n,
-                            "feature '%s' listed twice (first at line %ld)",
-                            name, cpu->features[*slot - 1].line);
+        return xlc_fail(err, EINVAL, "%s:%ld: feature '%s' listed twice "
+                        "(first at line %ld)", src, line, name,
+                        cpu->features[*slot - 1].line);
     if (xlc_grow(&cpu->features, &p->cap_features, cpu->nr_features,
                  sizeof(*f)))
-        return oom(err, n);
+        return xlc_fail(err, ENOMEM, "%s:%ld: out of memory", src, line);
     f = &cpu->features[cpu->nr_features];
     f->name = keep_name(cpu, name, len);
     f->policy = (enum xlc_lv_policy)policy;
-    f->policy_given = pol != NULL;
-    f->line = xlc_xml_line(n);
+    f->policy_given = policy_given;
+    f->line = line;
     if (!f->name)
-        return oom(err, n);
+        return xlc_fail(err, ENOMEM, "%s:%ld: out of memory", src, line);
     *slot = ++cpu->nr_features;
     return 0;
 }
 
+static int parse_feature(struct parse *p, const xmlNode *n, xlc_error *err)
+{
+    const char *name, *pol, *src = xlc_xml_name(n);
+    long line = xlc_xml_line(n);
+    int policy, rc = feature_attrs(n, &name, &pol, err);
+
+    if (!rc)
+        rc = feature_policy(src, line, pol, &policy, err);
+    if (!rc && n->children)
+        rc = xlc_xml_no_content(n, err);
+    if (!rc)
+        rc = add_feature(p, src, line, name, pol != NULL, policy, err);
+    return rc;
+}
+
 /* Accepted libvirt children that say nothing about CPU features. */
-static int note_ignored(struct parse *p, const xmlNode *n, xlc_error *err)
+static int note_ignored(struct parse *p, const char *src, const char *name,
+                        long line, xlc_error *err)
 {
     struct xlc_lv_cpu *cpu = p->cpu;
-    char *s;
+    char digits[24], *s;
+    size_t nd = 0, len = strlen(name);
 
+    /* "<NAME> (line N)", put together by hand: a host has several. */
+    for (unsigned long l = line > 0 ? (unsigned long)line : 0; !nd || l;
+         l /= 10)
+        digits[nd++] = (char)('0' + l % 10);
     if (xlc_grow(&cpu->ignored, &p->cap_ignored, cpu->nr_ignored,
                  sizeof(char *)) ||
-        asprintf(&s, "<%s> (line %ld)", (const char *)n->name,
-                 xlc_xml_line(n)) < 0)
-        return oom(err, n);
+        !(s = malloc(len + nd + sizeof("<> (line )"))))
+        return xlc_fail(err, ENOMEM, "%s:%ld: out of memory", src, line);
     cpu->ignored[cpu->nr_ignored++] = s;
+    *s++ = '<';
+    memcpy(s, name, len);
+    s += len;
+    memcpy(s, "> (line ", 8);
+    s += 8;
+    while (nd)
+        *s++ = digits[--nd];
+    *s++ = ')';
+    *s = '\0';
     return 0;
 }
 
@@ -302,14 +365,23 @@ static int parse_arch(struct parse *p, const xmlNode *n, xlc_error *err)
  * revision, the family/model/stepping signature, the TSC counter, the
  * page sizes.  None names a feature; all are empty elements.
  */
-static bool host_detail(const xmlNode *c)
+bool xlc_lv_cpu_host_detail(const char *name)
 {
-    return xlc_xml_is(c, "microcode") || xlc_xml_is(c, "signature") ||
-           xlc_xml_is(c, "counter") || xlc_xml_is(c, "pages");
+    return !strcmp(name, "microcode") || !strcmp(name, "signature") ||
+           !strcmp(name, "counter") || !strcmp(name, "pages");
+}
+
+/* Children accepted whatever they hold, and not read further. */
+bool xlc_lv_cpu_ignored(const char *name)
+{
+    return !strcmp(name, "cache") || !strcmp(name, "numa") ||
+           !strcmp(name, "maxphysaddr");
 }
 
 static int parse_child(struct parse *p, const xmlNode *c, xlc_error *err)
 {
+    const char *name = (const char *)c->name;
+
     /* Most children are features: ask that first. */
     if (xlc_xml_is(c, "feature"))
         return parse_feature(p, c, err);
@@ -321,16 +393,45 @@ static int parse_child(struct parse *p, const xmlNode *c, xlc_error *err)
         return parse_topology(p, c, err);
     if (xlc_xml_is(c, "arch"))
         return parse_arch(p, c, err);
-    if (xlc_xml_is(c, "cache") || xlc_xml_is(c, "numa") ||
-        xlc_xml_is(c, "maxphysaddr"))
-        return note_ignored(p, c, err);
-    if (host_detail(c)) {
+    if (xlc_xml_is(c, NULL) && xlc_lv_cpu_ignored(name))
+        return note_ignored(p, xlc_xml_name(c), name, xlc_xml_line(c), err);
+    if (xlc_xml_is(c, NULL) && xlc_lv_cpu_host_detail(name)) {
         int rc = xlc_xml_no_content(c, err);
 
-        return rc ? rc : note_ignored(p, c, err);
+        return rc ? rc : note_ignored(p, xlc_xml_name(c), name,
+                                      xlc_xml_line(c), err);
     }
     return xlc_xml_fail(err, EINVAL, c, "<cpu>: unknown element <%s>",
-                        (const char *)c->name);
+                        name);
+}
+
+/*
+ * The same for a child read without a tree: a <feature> with only name=
+ * and policy=, a host detail or an ignored child.  What was inside it is
+ * said as xlc_xml_no_content() says it.
+ */
+static int read_child(struct parse *p, const char *src,
+                      const struct xlc_lv_child_read *r, xlc_error *err)
+{
+    bool feature = !strcmp(r->element, "feature");
+    bool empty = (r->inner || r->text) &&
+                 (feature || !xlc_lv_cpu_ignored(r->element));
+    int policy = 0, rc = 0;
+
+    if (feature)
+        rc = feature_policy(src, r->line, r->policy, &policy, err);
+    if (!rc && empty && r->inner)
+        rc = xlc_fail(err, EINVAL, "%s:%ld: <%s> is not expected in <%s>",
+                      src, r->inner_line, r->inner, r->element);
+    else if (!rc && empty && r->text)
+        rc = xlc_fail(err, EINVAL, "%s:%ld: <%s> must be empty", src,
+                      r->line, r->element);
+    if (rc)
+        return rc;
+    if (feature)
+        return add_feature(p, src, r->line, r->name, r->policy != NULL,
+                           policy, err);
+    return note_ignored(p, src, r->element, r->line, err);
 }
 
 static int parse_cpu_attrs(struct xlc_lv_cpu *cpu, const xmlNode *n,
@@ -378,15 +479,30 @@ static int check_combination(const struct xlc_lv_cpu *cpu, const xmlNode *n,
     return 0;
 }
 
+/*
+ * The <cpu>'s children in document order: the tree's, with the features
+ * read without a tree slotted in where they came (read[i].after of the
+ * tree's children before each).
+ */
 static int parse_cpu(struct xlc_lv_cpu *cpu, const xmlNode *n,
+                     const struct xlc_lv_child_read *read, size_t nr_read,
                      xlc_error *err)
 {
     struct parse p = { .cpu = cpu };
     int rc = parse_cpu_attrs(cpu, n, err);
+    const char *src = xlc_xml_name(n);
+    size_t k = 0, r = 0;
 
     cpu->line = xlc_xml_line(n);
-    for (const xmlNode *c = xlc_xml_first(n); !rc && c; c = xlc_xml_next(c))
-        rc = parse_child(&p, c, err);
+    for (const xmlNode *c = xlc_xml_first(n); !rc && c;
+         c = xlc_xml_next(c), k++) {
+        while (!rc && r < nr_read && read[r].after <= k)
+            rc = read_child(&p, src, &read[r++], err);
+        if (!rc)
+            rc = parse_child(&p, c, err);
+    }
+    while (!rc && r < nr_read)
+        rc = read_child(&p, src, &read[r++], err);
     if (!rc)
         rc = check_combination(cpu, n, err);
     free(p.seen);
@@ -419,28 +535,46 @@ static int find_cpu(const xmlNode *root, const xmlNode **out, xlc_error *err)
     return 0;
 }
 
-int xlc_lv_cpu_from_node(const char *name, const xmlNode *root,
-                         struct xlc_lv_cpu **out, xlc_error *err)
+static int from_node(const char *name, const xmlNode *root,
+                     const struct xlc_lv_child_read *read, size_t nr_read,
+                     struct xlc_lv_cpu **out, xlc_error *err)
 {
-    struct xlc_lv_cpu *cpu = calloc(1, sizeof(*cpu));
+    struct cpu_priv *pc = calloc(1, sizeof(*pc));
+    struct xlc_lv_cpu *cpu = pc ? &pc->cpu : NULL;
     const xmlNode *n = NULL;
     int rc;
 
     if (!cpu || !(cpu->source = strdup(name))) {
-        free(cpu);
+        free(pc);
         return xlc_fail(err, ENOMEM, "%s: out of memory", name);
     }
     cpu->fallback = cpu->migratable = -1;
     *out = NULL;
     rc = find_cpu(root, &n, err);
     if (!rc)
-        rc = parse_cpu(cpu, n, err);
+        rc = parse_cpu(cpu, n, read, nr_read, err);
     if (rc) {
         xlc_lv_cpu_free(cpu);
         return rc;
     }
     *out = cpu;
     return 0;
+}
+
+int xlc_lv_cpu_from_node(const char *name, const xmlNode *root,
+                         struct xlc_lv_cpu **out, xlc_error *err)
+{
+    return from_node(name, root, NULL, 0, out, err);
+}
+
+int xlc_lv_cpu_from_node_read(const char *name, const xmlNode *cpu_node,
+                              const struct xlc_lv_child_read *read,
+                              size_t nr_read, struct xlc_lv_cpu **out,
+                              xlc_error *err)
+{
+    if (!xlc_xml_is(cpu_node, "cpu"))
+        return xlc_xml_fail(err, EINVAL, cpu_node, "expected <cpu>");
+    return from_node(name, cpu_node, read, nr_read, out, err);
 }
 
 int xlc_lv_cpu_parse(const char *name, const char *text, size_t len,
@@ -477,11 +611,11 @@ void xlc_lv_cpu_free(struct xlc_lv_cpu *cpu)
 {
     if (!cpu)
         return;
-    while (cpu->name_blocks) {
-        struct xlc_lv_name_block *next = cpu->name_blocks->next;
+    while (priv_of(cpu)->name_blocks) {
+        struct xlc_lv_name_block *next = priv_of(cpu)->name_blocks->next;
 
-        free(cpu->name_blocks);
-        cpu->name_blocks = next;
+        free(priv_of(cpu)->name_blocks);
+        priv_of(cpu)->name_blocks = next;
     }
     for (size_t i = 0; i < cpu->nr_ignored; i++)
         free(cpu->ignored[i]);
@@ -492,5 +626,5 @@ void xlc_lv_cpu_free(struct xlc_lv_cpu *cpu)
     free(cpu->vendor);
     free(cpu->arch);
     free(cpu->source);
-    free(cpu);
+    free(priv_of(cpu));
 }

@@ -81,9 +81,6 @@ struct xlc_lv_cpu {
      */
     char **ignored;          /* e.g. "<cache> (line 7)" */
     size_t nr_ignored;
-    /* Private: the features' names live in these few blocks, not in a
-     * malloc each (a host lists a hundred or more). */
-    struct xlc_lv_name_block *name_blocks;
 };
 
 /* Parse a document whose root is <cpu>, or <domain> with a <cpu> child. */
@@ -100,12 +97,44 @@ int xlc_lv_cpu_load(const char *path, struct xlc_lv_cpu **out,
 struct _xmlNode;
 int xlc_lv_cpu_from_node(const char *source, const struct _xmlNode *n,
                          struct xlc_lv_cpu **out, xlc_error *err);
+/*
+ * A child of a <cpu> that a streaming reader read without building its
+ * node (libvirt-cpu-batch.c): a <feature> with only name= and policy= on
+ * it (their values, or NULL when absent), a host detail or an ignored
+ * child (below).  Its line, how many of the <cpu>'s element children in
+ * the tree come before it, and the first thing found inside it: an
+ * element (inner, at inner_line) or non-blank text.
+ */
+struct xlc_lv_child_read {
+    const char *element;     /* "feature", a detail or an ignored name */
+    const char *name, *policy;
+    long line;
+    size_t after;
+    const char *inner;
+    long inner_line;
+    bool text;
+};
+/*
+ * xlc_lv_cpu_from_node() on a <cpu> element whose tree lacks those
+ * children: the cpu, checks and messages are those of the whole element
+ * (the children read in their place among the others).
+ */
+int xlc_lv_cpu_from_node_read(const char *source, const struct _xmlNode *n,
+                              const struct xlc_lv_child_read *read,
+                              size_t nr_read, struct xlc_lv_cpu **out,
+                              xlc_error *err);
+/* Children of a host <cpu> that must be empty and mean nothing for a
+ * featureset (<microcode>, <signature>, <counter>, <pages>), and those
+ * accepted whatever they hold (<cache>, <numa>, <maxphysaddr>). */
+bool xlc_lv_cpu_host_detail(const char *name);
+bool xlc_lv_cpu_ignored(const char *name);
 
 /*
  * Many <cpu> elements in one text: one after another (the input of `virsh
  * cpu-baseline`), or below other elements (a capabilities document),
- * never inside each other.  The text is parsed once (XML limits: see
- * xlc_xml_parse_each); each <cpu> is read as xlc_lv_cpu_parse() would and
+ * never inside each other.  The text is parsed once, streaming, with the
+ * limits of the tree reader (libvirt-xml.h: those of xlc_xml_parse_each);
+ * each <cpu> is read as xlc_lv_cpu_parse() would and
  * handed to fn in document order, then freed.  Each cpu's source is
  * "NAME (<cpu> at line L)" and every line is a line of the text, counted
  * from first_line (1 for a whole file; more for a part of one).  The first
@@ -117,6 +146,18 @@ typedef int (*xlc_lv_cpu_each_fn)(void *ctx, const struct xlc_lv_cpu *cpu,
 int xlc_lv_cpu_each(const char *name, const char *text, size_t len,
                     unsigned long first_line, xlc_lv_cpu_each_fn fn,
                     void *ctx, size_t *count, xlc_error *err);
+/*
+ * The same streaming from bytes [start, end) of an open file, read in
+ * chunks: memory holds a chunk and the host being read, never the file.
+ * Lines count from first_line at start; at offset 0 a byte order mark and
+ * an XML declaration are skipped as above.  A NUL byte is refused with
+ * its offset in the file.  The caller checks the file's size.  *end_line
+ * (may be NULL): the line the range ends on, when it was read to its end.
+ */
+int xlc_lv_cpu_each_fd(const char *name, int fd, uint64_t start,
+                       uint64_t end, unsigned long first_line,
+                       xlc_lv_cpu_each_fn fn, void *ctx, size_t *count,
+                       unsigned long *end_line, xlc_error *err);
 void xlc_lv_cpu_free(struct xlc_lv_cpu *cpu);
 
 const char *xlc_lv_mode_name(enum xlc_lv_mode m);

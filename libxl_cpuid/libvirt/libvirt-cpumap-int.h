@@ -11,6 +11,41 @@
 
 #include "libvirt-cpumap.h"
 
+struct xlc_lv_name_slot;
+
+/*
+ * A file the map was read from, as stat() saw it just before it was read:
+ * what the cache (libvirt-cpumap-cache.c) is keyed by.
+ */
+struct xlc_lv_file_id {
+    char *name;              /* inside the map directory */
+    uint64_t dev, ino, size;
+    int64_t mtime_s, mtime_ns, ctime_s, ctime_ns;
+};
+
+struct xlc_cpu_map {
+    char *dir;
+    struct xlc_lv_file_id *files;  /* index.xml, then the includes read */
+    size_t nr_files;
+    /* Loaded from a cache: names, aliases, coordinates, files and the
+     * models' lists live in this one block (see xlc_cpu_map_free). */
+    void *arena;
+    struct xlc_lv_vendor *vendors;
+    size_t nr_vendors;
+    struct xlc_lv_feature *features;
+    size_t nr_features;
+    struct xlc_lv_model *models;
+    size_t nr_models;
+    uint32_t nameable[XFS_NR_WORDS];
+    /*
+     * Every feature name and alias -> its feature, built once the map is
+     * complete (NULL before, or when memory ran out: lookups then walk the
+     * features).
+     */
+    struct xlc_lv_name_slot *index;
+    size_t index_cap;        /* a power of two */
+};
+
 /* Internal: not exported from libxl_cpuid.so. */
 #pragma GCC visibility push(hidden)
 
@@ -29,7 +64,7 @@ struct lv_raw_model {
 
 struct lv_loader {
     struct xlc_cpu_map *map;
-    size_t cap_vendors, cap_features, cap_models, cap_raw;
+    size_t cap_vendors, cap_features, cap_models, cap_raw, cap_files;
     struct lv_raw_model *raw;      /* parallel to map->models */
 };
 
@@ -51,6 +86,15 @@ void xlc_cpu_map_build_index(struct xlc_cpu_map *m);
 
 /* Fill f->xen / expressible / why from f->coords. Returns -ENOMEM or 0. */
 int xlc_lv_map_coords(struct xlc_lv_feature *f);
+
+/* Record DIR/name's identity in map->files (before reading it): 0, or
+ * -ENOMEM (a file that cannot be stat()ed is recorded as such and keeps
+ * the map from being cached). */
+int xlc_lv_record_file(struct lv_loader *ld, const char *name);
+/* DIR/file->name is still the file recorded (stat()ed and identical). */
+bool xlc_lv_file_unchanged(const char *dir, const struct xlc_lv_file_id *f);
+/* Every file recorded in m is unchanged; false with *why otherwise. */
+bool xlc_lv_files_unchanged(const struct xlc_cpu_map *m, const char **why);
 
 void xlc_lv_feature_clear(struct xlc_lv_feature *f);
 void xlc_lv_model_clear(struct xlc_lv_model *m);

@@ -7,8 +7,51 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "libvirt-cpumap.h"
+#include "libvirt-cpumap-int.h"
 #include "../util/strbuf.h"
+
+const char *xlc_cpu_map_dir(const struct xlc_cpu_map *m)
+{
+    return m->dir;
+}
+
+size_t xlc_cpu_map_nr_vendors(const struct xlc_cpu_map *m)
+{
+    return m->nr_vendors;
+}
+
+const struct xlc_lv_vendor *xlc_cpu_map_vendor_at(const struct xlc_cpu_map *m,
+                                                  size_t i)
+{
+    return i < m->nr_vendors ? &m->vendors[i] : NULL;
+}
+
+size_t xlc_cpu_map_nr_features(const struct xlc_cpu_map *m)
+{
+    return m->nr_features;
+}
+
+const struct xlc_lv_feature *
+xlc_cpu_map_feature_at(const struct xlc_cpu_map *m, size_t i)
+{
+    return i < m->nr_features ? &m->features[i] : NULL;
+}
+
+size_t xlc_cpu_map_nr_models(const struct xlc_cpu_map *m)
+{
+    return m->nr_models;
+}
+
+const struct xlc_lv_model *xlc_cpu_map_model_at(const struct xlc_cpu_map *m,
+                                                size_t i)
+{
+    return i < m->nr_models ? &m->models[i] : NULL;
+}
+
+const uint32_t *xlc_cpu_map_nameable(const struct xlc_cpu_map *m)
+{
+    return m->nameable;
+}
 
 struct xlc_lv_name_slot {
     const char *key;         /* NULL: free */

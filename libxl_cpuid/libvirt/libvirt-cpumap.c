@@ -68,6 +68,8 @@ static int load_include(struct lv_loader *ld, const xmlNode *n,
 
     if (!rc)
         rc = check_include_name(n, name, err);
+    if (!rc && xlc_lv_record_file(ld, name))
+        rc = xlc_xml_fail(err, ENOMEM, n, "out of memory");
     if (rc)
         return rc;
     if (asprintf(&path, "%s/%s", ld->map->dir, name) < 0)
@@ -105,7 +107,8 @@ static int load_index(struct lv_loader *ld, xlc_error *err)
     char *path;
     int rc;
 
-    if (asprintf(&path, "%s/index.xml", ld->map->dir) < 0)
+    if (asprintf(&path, "%s/index.xml", ld->map->dir) < 0 ||
+        xlc_lv_record_file(ld, "index.xml"))
         return xlc_fail(err, ENOMEM, "out of memory");
     rc = xlc_xml_load(path, &doc, err);
     free(path);
@@ -214,6 +217,16 @@ void xlc_cpu_map_free(struct xlc_cpu_map *map)
 {
     if (!map)
         return;
+    for (size_t i = 0; i < map->nr_files; i++)
+        free(map->files[i].name);
+    free(map->files);
+    if (map->arena) {
+        /* Everything but the features' reasons is in the arena. */
+        for (size_t i = 0; i < map->nr_features; i++)
+            free(map->features[i].why);
+        free(map->arena);
+        map->nr_vendors = map->nr_features = map->nr_models = 0;
+    }
     for (size_t i = 0; i < map->nr_vendors; i++)
         free(map->vendors[i].name);
     for (size_t i = 0; i < map->nr_features; i++)

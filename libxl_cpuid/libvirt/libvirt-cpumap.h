@@ -76,24 +76,12 @@ struct xlc_lv_vendor {
     char string[13];           /* "GenuineIntel" */
 };
 
-struct xlc_cpu_map {
-    char *dir;
-    struct xlc_lv_vendor *vendors;
-    size_t nr_vendors;
-    struct xlc_lv_feature *features;
-    size_t nr_features;
-    struct xlc_lv_model *models;
-    size_t nr_models;
-    /* OR of the bits of every expressible feature: what libvirt can name. */
-    uint32_t nameable[XFS_NR_WORDS];
-    /*
-     * Private: every feature name and alias -> its feature, built once the
-     * map is complete (NULL before, or when memory ran out: lookups then
-     * walk the features).
-     */
-    struct xlc_lv_name_slot *index;
-    size_t index_cap;        /* a power of two */
-};
+/*
+ * The loaded map, opaque: read it through the accessors below.  Features
+ * and models are numbered in map order (a model's features[] are such
+ * numbers); what the accessors return lives as long as the map.
+ */
+struct xlc_cpu_map;
 
 /* Load DIR/index.xml and its x86 includes; dir NULL = the default. */
 int xlc_cpu_map_load(const char *dir, struct xlc_cpu_map **out,
@@ -106,6 +94,63 @@ int xlc_cpu_map_load(const char *dir, struct xlc_cpu_map **out,
 int xlc_cpu_map_parse(const char *name, const char *text, size_t len,
                       struct xlc_cpu_map **out, xlc_error *err);
 void xlc_cpu_map_free(struct xlc_cpu_map *map);
+
+/*
+ * The same map through a cache file: the map compiled into a compact
+ * image, read instead of the XML while every file the map was read from
+ * (index.xml and its includes) is the same file as when the image was
+ * made -- same device, inode, size, modification and change times, all
+ * recorded in it.  The image is checked before use (format, checksum,
+ * every name, count and index within bounds, names unique); the bits of
+ * every feature and model are recomputed from its coordinates, as a load
+ * from XML does, so an image written by another build is still right.  A
+ * cache file that is missing, stale, not a regular file, not owned by the
+ * caller, writable by others or malformed is ignored: the map is read
+ * from the XML and the image written (atomically) for next time, when the
+ * files did not change during the read.  Failing to write is not an
+ * error.
+ *
+ * cache: the file; NULL: xlc_cpu_map_cache_default(dir); "none": no
+ * cache (a plain xlc_cpu_map_load).  *how (may be NULL) says what
+ * happened, with the reason when the cache could not be used or written.
+ */
+enum xlc_cpu_map_cache_use {
+    XLC_CPU_MAP_CACHE_OFF,       /* no cache asked for (or no path) */
+    XLC_CPU_MAP_CACHE_HIT,       /* read from the image */
+    XLC_CPU_MAP_CACHE_WRITTEN,   /* read from XML, image written */
+    XLC_CPU_MAP_CACHE_UNWRITTEN, /* read from XML, image not written */
+};
+struct xlc_cpu_map_cache_info {
+    enum xlc_cpu_map_cache_use use;
+    char path[4096];             /* the cache file, when there is one */
+    char why[512];               /* HIT: empty; else why not read/written */
+};
+int xlc_cpu_map_load_cached(const char *dir, const char *cache,
+                            struct xlc_cpu_map **out,
+                            struct xlc_cpu_map_cache_info *how,
+                            xlc_error *err);
+/*
+ * The default cache file of a map directory (NULL: the default one):
+ * $XDG_CACHE_HOME/xen-cpuid/cpu_map-HASH.bin, $XDG_CACHE_HOME defaulting
+ * to $HOME/.cache, HASH a hash of the directory's name.  False (buf
+ * empty) when neither variable gives an absolute directory.
+ */
+bool xlc_cpu_map_cache_default(const char *dir, char *buf, size_t size);
+
+/* The directory it was loaded from (or the name given to _parse). */
+const char *xlc_cpu_map_dir(const struct xlc_cpu_map *m);
+size_t xlc_cpu_map_nr_vendors(const struct xlc_cpu_map *m);
+const struct xlc_lv_vendor *xlc_cpu_map_vendor_at(const struct xlc_cpu_map *m,
+                                                  size_t i);
+size_t xlc_cpu_map_nr_features(const struct xlc_cpu_map *m);
+const struct xlc_lv_feature *
+xlc_cpu_map_feature_at(const struct xlc_cpu_map *m, size_t i);
+size_t xlc_cpu_map_nr_models(const struct xlc_cpu_map *m);
+const struct xlc_lv_model *xlc_cpu_map_model_at(const struct xlc_cpu_map *m,
+                                                size_t i);
+/* OR of the bits of every expressible feature: what libvirt can name
+ * (XFS_NR_WORDS words). */
+const uint32_t *xlc_cpu_map_nameable(const struct xlc_cpu_map *m);
 
 /* Lookups by canonical name or alias (features), by name (models). */
 const struct xlc_lv_feature *xlc_cpu_map_feature(const struct xlc_cpu_map *m,

@@ -52,8 +52,8 @@ static unsigned int cost_of(const struct xlc_cpu_map *map,
 {
     unsigned int cost = 0;
 
-    for (size_t f = 0; f < map->nr_features; f++) {
-        const struct xlc_lv_feature *feat = &map->features[f];
+    for (size_t f = 0; f < xlc_cpu_map_nr_features(map); f++) {
+        const struct xlc_lv_feature *feat = xlc_cpu_map_feature_at(map, f);
         bool has = present(feat, fs), listed = in_model(m, f);
 
         if (!feat->expressible)
@@ -100,12 +100,12 @@ static bool platform(const struct xlc_lv_feature *f)
 static int fill_lists(const struct xlc_cpu_map *map, struct xlc_lv_decoded *d,
                       const uint32_t *fs)
 {
-    d->added = calloc(map->nr_features + 1, sizeof(*d->added));
-    d->removed = calloc(map->nr_features + 1, sizeof(*d->removed));
+    d->added = calloc(xlc_cpu_map_nr_features(map) + 1, sizeof(*d->added));
+    d->removed = calloc(xlc_cpu_map_nr_features(map) + 1, sizeof(*d->removed));
     if (!d->added || !d->removed)
         return -ENOMEM;
-    for (size_t f = 0; f < map->nr_features; f++) {
-        const struct xlc_lv_feature *feat = &map->features[f];
+    for (size_t f = 0; f < xlc_cpu_map_nr_features(map); f++) {
+        const struct xlc_lv_feature *feat = xlc_cpu_map_feature_at(map, f);
         bool has = present(feat, fs), listed = in_model(d->model, f);
 
         if (!feat->expressible)
@@ -117,8 +117,8 @@ static int fill_lists(const struct xlc_cpu_map *map, struct xlc_lv_decoded *d,
     }
     qsort(d->added, d->nr_added, sizeof(*d->added), by_name);
     qsort(d->removed, d->nr_removed, sizeof(*d->removed), by_name);
-    xfs_andnot(d->unnamed, XFS_NR_WORDS, fs, XFS_NR_WORDS, map->nameable,
-               XFS_NR_WORDS);
+    xfs_andnot(d->unnamed, XFS_NR_WORDS, fs, XFS_NR_WORDS,
+               xlc_cpu_map_nameable(map), XFS_NR_WORDS);
     return 0;
 }
 
@@ -142,8 +142,8 @@ int xlc_lv_decode(const struct xlc_cpu_map *map, const struct xlc_lv_host *h,
         return xlc_fail(err, ENOMEM, "out of memory");
     d->vendor = h->vendor[0] ? xlc_cpu_map_vendor_by_string(map, h->vendor)
                              : NULL;
-    for (size_t i = 0; i < map->nr_models; i++) {
-        const struct xlc_lv_model *m = &map->models[i];
+    for (size_t i = 0; i < xlc_cpu_map_nr_models(map); i++) {
+        const struct xlc_lv_model *m = xlc_cpu_map_model_at(map, i);
         unsigned int c;
         bool s;
 
@@ -158,7 +158,8 @@ int xlc_lv_decode(const struct xlc_cpu_map *map, const struct xlc_lv_host *h,
         free(d);
         return xlc_fail(err, ENOENT,
                         "%s: no model can describe a host with vendor '%s'",
-                        map->dir, h->vendor[0] ? h->vendor : "(unknown)");
+                        xlc_cpu_map_dir(map),
+                        h->vendor[0] ? h->vendor : "(unknown)");
     }
     d->model = best;
     d->cost = best_cost;

@@ -13,7 +13,8 @@
 static int note_inexpressible(struct lv_tr *tr, const struct xlc_lv_model *m)
 {
     for (size_t i = 0; i < m->nr_features; i++) {
-        const struct xlc_lv_feature *f = &tr->map->features[m->features[i]];
+        const struct xlc_lv_feature *f =
+            xlc_cpu_map_feature_at(tr->map, m->features[i]);
         int rc;
 
         if (f->expressible)

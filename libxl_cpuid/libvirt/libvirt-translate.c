@@ -77,8 +77,8 @@ static int check_vendor(struct lv_tr *tr, xlc_error *err)
         return 0;
     v = xlc_cpu_map_vendor(tr->map, cpu->vendor);
     if (!v) {
-        for (size_t i = 0; i < tr->map->nr_vendors; i++) {
-            const char *n = tr->map->vendors[i].name;
+        for (size_t i = 0; i < xlc_cpu_map_nr_vendors(tr->map); i++) {
+            const char *n = xlc_cpu_map_vendor_at(tr->map, i)->name;
             unsigned int d = xlc_edit_distance(cpu->vendor, n, 1000, NULL);
 
             if (d < best)
@@ -332,7 +332,7 @@ static int check_strict(struct lv_tr *tr)
     if (tr->cpu->mode != XLC_LV_MODE_CUSTOM ||
         tr->cpu->match != XLC_LV_MATCH_STRICT)
         return 0;
-    xfs_and(extra, W, tr->h->def, W, tr->map->nameable, W);
+    xfs_and(extra, W, tr->h->def, W, xlc_cpu_map_nameable(tr->map), W);
     xfs_andnot(extra, W, extra, W, tr->wanted, W);
     xfs_andnot(extra, W, extra, W, tr->off, W);
     for (unsigned int b = 0; b < XFS_NR_FEATURE_BITS; b++) {
@@ -364,8 +364,8 @@ static void set_verdict(struct lv_tr *tr)
     xfs_copy(ref, W, tr->h->def, W);
     xfs_copy(got, W, tr->wanted, W);
     if (tr->restricted) {
-        xfs_and(ref, W, ref, W, tr->map->nameable, W);
-        xfs_and(got, W, got, W, tr->map->nameable, W);
+        xfs_and(ref, W, ref, W, xlc_cpu_map_nameable(tr->map), W);
+        xfs_and(got, W, got, W, xlc_cpu_map_nameable(tr->map), W);
     }
     t->verdict = xfs_equal(ref, W, got, W) ? XLC_LV_IDENTICAL
                                            : XLC_LV_SUPERSET;

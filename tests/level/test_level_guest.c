@@ -193,7 +193,7 @@ static void check_lv_on(const struct xlc_level_report *r,
         fail_msg("%s: the levelled <cpu> is refused (%s):\n%s", h->name,
                  tr->nr_blockers ? tr->blockers[0].text : "?", r->lv_xml);
     for (unsigned int w = 0; w < NW; w++) {
-        uint32_t named = map->nameable[w] & ~inv()[w];
+        uint32_t named = xlc_cpu_map_nameable(map)[w] & ~inv()[w];
 
         if ((tr->fs[w] & named) != (r->guest_cpu[w] & named))
             fail_msg("%s: the <cpu> gives %08x in word %u, the guest CPU "

@@ -394,8 +394,11 @@ static void batch_bad_cuts(void **state)
     free_elements(&e);
 }
 
-/* The bench's own generated file (python3 writes it), when possible. */
-static void batch_bench_file(void **state)
+/*
+ * The bench's own generated file of one shape (python3 writes it), when
+ * possible: every host read from the file as from its own element.
+ */
+static void bench_shape(const char *shape)
 {
     char cmd[8192], out[] = "/tmp/test_lv_bench_XXXXXX";
     struct elements e = { 0 };
@@ -406,13 +409,12 @@ static void batch_bench_file(void **state)
     ssize_t got;
     int fd = mkstemp(out);
 
-    (void)state;
     assert_true(fd >= 0);
     close(fd);
     snprintf(cmd, sizeof(cmd),
              "python3 bench/gen-libvirt-cpus.py '%s' "
-             "/usr/share/libvirt/cpu_map '%s' 1000 2>/dev/null",
-             shared_dir(), out);
+             "/usr/share/libvirt/cpu_map '%s' 1000 %s 2>/dev/null",
+             shared_dir(), out, shape);
     if (access("bench/gen-libvirt-cpus.py", R_OK) || system(cmd)) {
         unlink(out);
         skip();
@@ -440,6 +442,26 @@ static void batch_bench_file(void **state)
     reader_agrees(&e);
     hosts_agree(&e, e.all.s);
     free_elements(&e);
+}
+
+/* The bench's three shapes: 486 plus everything, capabilities-like (host
+ * details, extra features) and sparse (a model, at most three features). */
+static void batch_bench_486(void **state)
+{
+    (void)state;
+    bench_shape("486");
+}
+
+static void batch_bench_caps(void **state)
+{
+    (void)state;
+    bench_shape("caps");
+}
+
+static void batch_bench_sparse(void **state)
+{
+    (void)state;
+    bench_shape("sparse");
 }
 
 static int count_only(void *ctx, const struct xlc_lv_cpu *cpu, xlc_error *err)
@@ -554,7 +576,9 @@ int main(void)
         cmocka_unit_test(host_elements_checked),
         cmocka_unit_test(batch_host_models),
         cmocka_unit_test(batch_bad_cuts),
-        cmocka_unit_test(batch_bench_file),
+        cmocka_unit_test(batch_bench_486),
+        cmocka_unit_test(batch_bench_caps),
+        cmocka_unit_test(batch_bench_sparse),
         cmocka_unit_test(batch_limits),
         cmocka_unit_test(batch_error_line),
     };

@@ -28,8 +28,9 @@ static unsigned int rule_cost(const struct xlc_lv_model *m,
 {
     unsigned int cost = 0;
 
-    for (size_t f = 0; f < lvtr_map->nr_features; f++) {
-        const struct xlc_lv_feature *feat = &lvtr_map->features[f];
+    for (size_t f = 0; f < xlc_cpu_map_nr_features(lvtr_map); f++) {
+        const struct xlc_lv_feature *feat =
+            xlc_cpu_map_feature_at(lvtr_map, f);
         bool listed = false, has;
 
         if (!feat->expressible)
@@ -45,8 +46,8 @@ static unsigned int rule_cost(const struct xlc_lv_model *m,
 static void check_best(const struct xlc_lv_decoded *d, const uint32_t *fs)
 {
     assert_int_equal(d->cost, rule_cost(d->model, fs));
-    for (size_t i = 0; i < lvtr_map->nr_models; i++) {
-        const struct xlc_lv_model *m = &lvtr_map->models[i];
+    for (size_t i = 0; i < xlc_cpu_map_nr_models(lvtr_map); i++) {
+        const struct xlc_lv_model *m = xlc_cpu_map_model_at(lvtr_map, i);
 
         if (!m->decode_host ||
             (m->vendor && (!d->vendor || strcmp(m->vendor, d->vendor->name))))
@@ -93,7 +94,7 @@ static void round_trip(const char *path, enum xlc_guest_type type,
     if (xlc_lv_translate(lvtr_map, cpu, &h, type, &t, &err))
         fail_msg("%s (%s): %s\n%s", path, xlc_guest_type_name(type),
                  err.msg, xml);
-    xfs_and(want, W, h.def, W, lvtr_map->nameable, W);
+    xfs_and(want, W, h.def, W, xlc_cpu_map_nameable(lvtr_map), W);
     if (!xfs_equal(t->fs, W, want, W))
         fail_msg("%s (%s): round trip differs\n%s", path,
                  xlc_guest_type_name(type), xml);
@@ -129,8 +130,8 @@ static void every_dump_round_trips(void **state)
 static void models_decode_to_themselves(void **state)
 {
     (void)state;
-    for (size_t i = 0; i < lvtr_map->nr_models; i++) {
-        const struct xlc_lv_model *m = &lvtr_map->models[i];
+    for (size_t i = 0; i < xlc_cpu_map_nr_models(lvtr_map); i++) {
+        const struct xlc_lv_model *m = xlc_cpu_map_model_at(lvtr_map, i);
         const struct xlc_lv_vendor *v =
             m->vendor ? xlc_cpu_map_vendor(lvtr_map, m->vendor) : NULL;
         struct xlc_lv_host h = { .vendor = "" };

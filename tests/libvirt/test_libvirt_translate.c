@@ -58,7 +58,7 @@ static void passthrough_maximum_hostmodel(void **state)
     xlc_lv_translation_free(t);
 
     t = lvtr_eval("<cpu mode='host-model'/>", &h, XLC_GUEST_HVM);
-    xfs_and(named, W, h.def, W, lvtr_map->nameable, W);
+    xfs_and(named, W, h.def, W, xlc_cpu_map_nameable(lvtr_map), W);
     assert_true(xfs_equal(t->fs, W, named, W));
     assert_non_null(t->decoded);
     assert_int_equal(t->verdict, XLC_LV_IDENTICAL);
@@ -66,7 +66,7 @@ static void passthrough_maximum_hostmodel(void **state)
     {
         uint32_t lost[W];
 
-        xfs_andnot(lost, W, h.def, W, lvtr_map->nameable, W);
+        xfs_andnot(lost, W, h.def, W, xlc_cpu_map_nameable(lvtr_map), W);
         assert_int_equal(lvtr_count_notes(t, XLC_LV_NOTE_NOT_NAMEABLE),
                          xfs_popcount(lost, W));
     }
@@ -97,7 +97,7 @@ static void match_minimum_and_strict(void **state)
     t = lvtr_eval("<cpu match='strict'><model>Westmere</model></cpu>", &h,
                   XLC_GUEST_HVM);
     assert_int_equal(t->verdict, XLC_LV_INCOMPATIBLE);
-    xfs_and(extra, W, h.def, W, lvtr_map->nameable, W);
+    xfs_and(extra, W, h.def, W, xlc_cpu_map_nameable(lvtr_map), W);
     lvtr_model_on("Westmere", &h, want);
     xfs_andnot(extra, W, extra, W, want, W);
     assert_int_equal(t->nr_blockers, xfs_popcount(extra, W));

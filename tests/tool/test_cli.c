@@ -261,7 +261,8 @@ static void usage_errors(void **state)
                "--help)\n");
     expect_usage(RUN("level", "-x"), "level", "unknown option '-x'");
     expect_usage(RUN("level", "--c", "x"), "level",
-                 "ambiguous option '--c': --cpuid, --cpu-map, --config");
+                 "ambiguous option '--c': --cpuid, --cpu-map, "
+                 "--cpu-map-cache, --config");
     expect_usage(RUN("level", "--type"), "level",
                  "option '--type' needs an argument");
     expect_usage(RUN("level", "--json=1", "x"), "level",

@@ -78,9 +78,14 @@ static void drop_unenumerated(const struct xfs_raw_info *info,
 /* cpuid=no-NAME: the admin's word, with everything that needs NAME. */
 static void boot_clear(const struct xfs_hv_options *opts, uint32_t host[N])
 {
-    for (unsigned int f = 0; f < XFS_NR_FEATURE_BITS; f++)
-        if (xfs_test(opts->boot_clear, N, f))
-            xfs_clear_with_dependents(host, N, f);
+    for (unsigned int w = 0; w < N; w++) {
+        /* Usually nothing is asked: skip the word, not each bit. */
+        if (!opts->boot_clear[w])
+            continue;
+        for (unsigned int b = 0; b < 32; b++)
+            if (opts->boot_clear[w] >> b & 1)
+                xfs_clear_with_dependents(host, N, w * 32 + b);
+    }
 }
 
 void xfs_host_featureset(const uint32_t raw[N],

@@ -43,7 +43,8 @@ int xfs_counts_add(struct xfs_counts *c, const uint32_t *fs, size_t nr);
 /*
  * Count `count` featuresets stored back to back, `stride` words apart,
  * each `nr` words long.  Same result as that many xfs_counts_add() calls,
- * faster: hosts are first summed eight at a time in carry-save form.
+ * faster: full-length featuresets go sixteen at a time through running
+ * carry-save adders (Harley-Seal), others are summed eight at a time.
  * Returns 0, or -1 (nothing counted) when the counters would overflow.
  */
 int xfs_counts_add_many(struct xfs_counts *c, const uint32_t *fs, size_t nr,
@@ -56,6 +57,13 @@ int xfs_counts_add_many(struct xfs_counts *c, const uint32_t *fs, size_t nr,
  */
 int xfs_counts_add_rows(struct xfs_counts *c,
                         const uint32_t (*rows)[XFS_COUNT_WORDS], size_t count);
+
+/*
+ * Add another set of counts (hosts counted apart, e.g. on another
+ * thread): the same as counting its hosts here.  0, or -1 (nothing
+ * changed) when the counters would overflow.
+ */
+int xfs_counts_merge(struct xfs_counts *c, const struct xfs_counts *more);
 
 /*
  * Uncount a featureset previously added.  Returns 0, or -1 (nothing
