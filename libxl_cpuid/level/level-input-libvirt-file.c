@@ -58,6 +58,7 @@ struct rec {
     bool usable;
     unsigned int policies_ignored;
     long policy_ignored_line;      /* a line of the part */
+    const struct xlc_lv_model *lv_model;  /* the model it names, or NULL */
 };
 
 enum part_state { WAITING, PARSING, PARSED };
@@ -105,6 +106,7 @@ static int hand_over(struct deliver *d, const struct rec *r, xlc_error *err)
     h.props = r->props;
     h.usable = r->usable;
     h.policies_ignored = r->policies_ignored;
+    h.lv_model = r->lv_model;
     h.policy_ignored_line = r->policy_ignored_line
                                 ? r->policy_ignored_line + (long)d->line_base
                                 : 0;
@@ -145,6 +147,7 @@ static int keep_host(void *ctx, const struct xlc_lv_cpu *cpu, xlc_error *err)
     r->usable = h.usable;
     r->policies_ignored = h.policies_ignored;
     r->policy_ignored_line = h.policy_ignored_line;
+    r->lv_model = h.lv_model;
     if (!s->direct)
         return 0;
     p->n = 0;

@@ -61,6 +61,12 @@ struct source {
     uint64_t nul_at;
     bool io_error;
     int io_errno;
+    /* Every body byte passes the raw-text scan (libvirt-xml.h) before
+     * libxml2 reads it: the line, attribute and element limits hold
+     * before libxml2 spends time on what they refuse. */
+    struct xlc_xml_scan *scan;
+    xlc_error scan_err;       /* its refusal, when scan_rc */
+    int scan_rc;
 };
 
 /* Length of an XML declaration at the start of text, else 0. */
@@ -122,6 +128,9 @@ static bool fill(struct source *s)
         s->nul_at = s->buf_at + (uint64_t)(nul - s->buf);
         return false;
     }
+    if (s->scan && (s->scan_rc = xlc_xml_scan(s->scan, s->buf, want,
+                                              &s->scan_err)))
+        return false;
     if (s->at_start) {
         s->at_start = false;
         strip_start(s);
@@ -166,7 +175,7 @@ static int read_cb(void *ctx, char *out, int len)
             }
             if (fill(s))
                 break;
-            if (s->nul || s->io_error)
+            if (s->nul || s->io_error || s->scan_rc)
                 return -1;
             s->stage = 3;
             break;
@@ -619,6 +628,7 @@ static bool find_nul(const struct source *s, uint64_t from, uint64_t *at)
     t.pos = from;
     t.at_start = false;
     t.nul = false;
+    t.scan = NULL;
     while (fill(&t))
         ;
     *at = t.nul_at;
@@ -630,6 +640,11 @@ static int verdict(xmlParserCtxtPtr ctxt, struct reader *r,
 {
     uint64_t nul_at;
 
+    /* The scan stopped the parse at the first limit, in byte order. */
+    if (s->scan_rc) {
+        *r->err = s->scan_err;
+        return s->scan_rc;
+    }
     /* As the tree reader, which looks for one before parsing. */
     if ((r->rc || r->stopped || !ctxt->wellFormed || s->nul) &&
         find_nul(s, start, &nul_at))
@@ -658,6 +673,7 @@ static int each(const char *name, struct source *s, xlc_lv_cpu_each_fn fn,
                 xlc_error *err)
 {
     struct reader r = { .name = name, .fn = fn, .ctx = ctx, .err = err };
+    struct xlc_xml_scan scan;
     uint64_t start = s->pos;
     xmlGenericErrorFunc old_generic;
     void *old_generic_ctx, *old_structured_ctx;
@@ -667,6 +683,9 @@ static int each(const char *name, struct source *s, xlc_lv_cpu_each_fn fn,
 
     if (count)
         *count = 0;
+    xlc_xml_scan_init(&scan, name, &xlc_xml_batch_limits);
+    scan.line = s->pad + 1;     /* a part of a file starts at its line */
+    s->scan = &scan;
     s->buf = malloc(CHUNK);
     if (!s->buf)
         return xlc_fail(err, ENOMEM, "%s: out of memory", name);

@@ -645,7 +645,7 @@ static void write_image(const struct xlc_cpu_map *m,
         return;
     }
     make_parent(how->path);
-    if (xlc_file_write_atomic(how->path, img, len, &err))
+    if (xlc_file_write_atomic_mode(how->path, img, len, 0644, &err))
         snprintf(how->why, sizeof(how->why), "%.500s", err.msg);
     else
         how->use = XLC_CPU_MAP_CACHE_WRITTEN;

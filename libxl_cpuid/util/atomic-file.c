@@ -62,13 +62,17 @@ static int create_beside(const char *path, char *tmp, size_t n,
 
 /*
  * The new file keeps the mode of the one it replaces (a private file
- * stays private); the bytes reach the disk before the rename.
+ * stays private), unless the caller gives one (mode >= 0); the bytes
+ * reach the disk before the rename.
  */
-static int write_all(int fd, const char *path, const char *p, size_t len)
+static int write_all(int fd, const char *path, int mode, const char *p,
+                     size_t len)
 {
     struct stat old;
 
-    if (!lstat(path, &old) && S_ISREG(old.st_mode) &&
+    if (mode >= 0 && fchmod(fd, (mode_t)mode))
+        return errno;
+    if (mode < 0 && !lstat(path, &old) && S_ISREG(old.st_mode) &&
         fchmod(fd, old.st_mode & 07777))
         return errno;
     while (len) {
@@ -116,6 +120,12 @@ static int write_failed(const char *path, int e, xlc_error *err)
 int xlc_file_write_atomic(const char *path, const void *data, size_t len,
                           xlc_error *err)
 {
+    return xlc_file_write_atomic_mode(path, data, len, -1, err);
+}
+
+int xlc_file_write_atomic_mode(const char *path, const void *data,
+                               size_t len, int mode, xlc_error *err)
+{
     size_t n = strlen(path) + 32;
     char *tmp = malloc(n);
     int fd, e;
@@ -127,7 +137,7 @@ int xlc_file_write_atomic(const char *path, const void *data, size_t len,
         free(tmp);
         return fd;
     }
-    e = write_all(fd, path, data, len);
+    e = write_all(fd, path, mode, data, len);
     if (close(fd) && !e)
         e = errno;
     if (!e && rename(tmp, path))

@@ -29,6 +29,14 @@
  */
 int xlc_file_write_atomic(const char *path, const void *data, size_t len,
                           xlc_error *err);
+/*
+ * The same with the new file's mode given (set as is, not through the
+ * umask), whatever the old one's was: for files whose mode is part of
+ * what makes them trusted (the cpu_map cache is ignored when others can
+ * write it).
+ */
+int xlc_file_write_atomic_mode(const char *path, const void *data,
+                               size_t len, int mode, xlc_error *err);
 
 #pragma GCC visibility pop
 

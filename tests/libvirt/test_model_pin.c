@@ -234,7 +234,7 @@ static void every_installed_model(void **state)
     (void)state;
     lvo_load(CM_INSTALLED, &lvo);
     oracle_load(&o, CM_INSTALLED);
-    assert_int_equal(map->nr_models, lvo.nr_models);
+    assert_int_equal(xlc_cpu_map_nr_models(map), lvo.nr_models);
     for (size_t i = 0; i < lvo.nr_models; i++) {
         struct xlc_model_pin *p = pin(map, lvo.models[i].name);
         uint32_t xen[W];
@@ -322,12 +322,12 @@ static void json_round_trip(void **state)
     char *doc;
 
     (void)state;
-    for (size_t i = 0; i < map->nr_models; i++)
-        assert_int_equal(xlc_model_pins_add(&s, map, &map->models[i], &err),
+    for (size_t i = 0; i < xlc_cpu_map_nr_models(map); i++)
+        assert_int_equal(xlc_model_pins_add(&s, map, xlc_cpu_map_model_at(map, i), &err),
                          0);
     /* A model once, however often it is added. */
-    assert_int_equal(xlc_model_pins_add(&s, map, &map->models[0], &err), 0);
-    assert_int_equal(s.n, map->nr_models);
+    assert_int_equal(xlc_model_pins_add(&s, map, xlc_cpu_map_model_at(map, 0), &err), 0);
+    assert_int_equal(s.n, xlc_cpu_map_nr_models(map));
     doc = pins_doc(&s);
     if (xlc_model_pins_parse("d.json", doc, strlen(doc), &back, &err))
         fail_msg("%s", err.msg);
@@ -479,8 +479,8 @@ static void upgrade_reported_by_name(void **state)
     xlc_model_pin_free(p);
 
     /* Every other model: changed exactly when it uses erms. */
-    for (size_t i = 0; i < old->nr_models; i++) {
-        const struct xlc_lv_model *m = &old->models[i];
+    for (size_t i = 0; i < xlc_cpu_map_nr_models(old); i++) {
+        const struct xlc_lv_model *m = xlc_cpu_map_model_at(old, i);
         const char *name = m->name;
         bool erms = xfs_test(m->xen, W, XFS_ERMS);
 

@@ -58,8 +58,8 @@ static void depth(void **state)
     assert_int_equal(parse(ok, strlen(ok), &v, &err), 0);
     yajl_tree_free(v);
     bad = nested(XLC_JSON_MAX_DEPTH + 1, "[", "]");
-    refused(bad, strlen(bad), "t.json:1:65: arrays and objects nested "
-                              "deeper than 64");
+    refused(bad, strlen(bad), "t.json:1:65: nested deeper than 64 levels, "
+                              "the limit for a JSON document");
     free(bad);
     /* A million brackets: refused at once, never built. */
     bad = nested(1000000, "[", "]");
