@@ -219,9 +219,7 @@ struct reader {
     bool stopped;
     char why[512];
     long why_line;
-    bool have_xml_err;
-    char xml_err[512];
-    long xml_err_line;
+    struct xlc_xml_first_error xml_err;
     /* the host being read */
     unsigned int cpu_depth;       /* 0: outside any <cpu> */
     xmlNode *cpu;
@@ -564,28 +562,7 @@ static void on_entity_decl(void *ctx, const xmlChar *name, int type,
 
 static void on_error(void *ctx, xmlErrorPtr e)
 {
-    struct reader *r = reader_of(ctx);
-    size_t n;
-
-    if (!e || e->level < XML_ERR_ERROR || r->have_xml_err)
-        return;
-    snprintf(r->xml_err, sizeof(r->xml_err), "%s",
-             e->message ? e->message : "malformed XML");
-    n = strlen(r->xml_err);
-    while (n && (r->xml_err[n - 1] == '\n' || r->xml_err[n - 1] == ' '))
-        r->xml_err[--n] = '\0';
-    r->xml_err_line = e->line;
-    r->have_xml_err = true;
-}
-
-static void silent_generic(void *ctx, const char *msg, ...)
-{
-    (void)ctx, (void)msg;
-}
-
-static void silent_structured(void *ctx, xmlErrorPtr e)
-{
-    (void)ctx, (void)e;
+    xlc_xml_keep_first_error(&reader_of(ctx)->xml_err, e);
 }
 
 static xmlParserCtxtPtr make_ctxt(struct source *s, struct reader *r)
@@ -661,8 +638,8 @@ static int verdict(xmlParserCtxtPtr ctxt, struct reader *r,
                         strerror(s->io_errno));
     if (!ctxt->wellFormed)
         return xlc_fail(r->err, EINVAL, "%s:%ld: malformed XML: %s", r->name,
-                        r->have_xml_err ? r->xml_err_line : ctxt_line(ctxt),
-                        r->have_xml_err ? r->xml_err : "parse failed");
+                        r->xml_err.have ? r->xml_err.line : ctxt_line(ctxt),
+                        r->xml_err.have ? r->xml_err.msg : "parse failed");
     if (!r->count)
         return xlc_fail(r->err, EINVAL, "%s: no <cpu> element", r->name);
     return 0;
@@ -675,9 +652,7 @@ static int each(const char *name, struct source *s, xlc_lv_cpu_each_fn fn,
     struct reader r = { .name = name, .fn = fn, .ctx = ctx, .err = err };
     struct xlc_xml_scan scan;
     uint64_t start = s->pos;
-    xmlGenericErrorFunc old_generic;
-    void *old_generic_ctx, *old_structured_ctx;
-    xmlStructuredErrorFunc old_structured;
+    struct xlc_xml_quiet quiet;
     xmlParserCtxtPtr ctxt;
     int rc;
 
@@ -689,13 +664,7 @@ static int each(const char *name, struct source *s, xlc_lv_cpu_each_fn fn,
     s->buf = malloc(CHUNK);
     if (!s->buf)
         return xlc_fail(err, ENOMEM, "%s: out of memory", name);
-    xmlInitParser();
-    old_generic = xmlGenericError;
-    old_generic_ctx = xmlGenericErrorContext;
-    old_structured = xmlStructuredError;
-    old_structured_ctx = xmlStructuredErrorContext;
-    xmlSetGenericErrorFunc(NULL, silent_generic);
-    xmlSetStructuredErrorFunc(NULL, silent_structured);
+    xlc_xml_quiet_begin(&quiet);
     ctxt = make_ctxt(s, &r);
     if (!ctxt) {
         rc = xlc_fail(err, ENOMEM, "%s: cannot create an XML parser", name);
@@ -708,8 +677,7 @@ static int each(const char *name, struct source *s, xlc_lv_cpu_each_fn fn,
         ctxt->myDoc = NULL;
         xmlFreeParserCtxt(ctxt);
     }
-    xmlSetGenericErrorFunc(old_generic_ctx, old_generic);
-    xmlSetStructuredErrorFunc(old_structured_ctx, old_structured);
+    xlc_xml_quiet_end(&quiet);
     free(s->buf);
     free(r.read);
     free(r.at);

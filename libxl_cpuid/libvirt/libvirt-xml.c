@@ -30,9 +30,7 @@ struct guard {
     bool stopped;                  /* a limit or a DOCTYPE stopped us */
     char why[512];
     long line;
-    bool have_xml_err;             /* libxml2's first error */
-    char xml_err[512];
-    long xml_err_line;
+    struct xlc_xml_first_error xml_err;  /* libxml2's first error */
     /* xlc_xml_parse_each(): the callback, the record being read, and the
      * callback's verdict (its message is already in *err). */
     xlc_xml_each_fn each;
@@ -142,24 +140,28 @@ static void on_entity_decl(void *ctx, const xmlChar *name, int type,
     stop(ctx, "entity declaration '%s' is not accepted", (const char *)name);
 }
 
+void xlc_xml_keep_first_error(struct xlc_xml_first_error *f, xmlErrorPtr e)
+{
+    size_t n;
+
+    if (!e || e->level < XML_ERR_ERROR || f->have)
+        return;
+    snprintf(f->msg, sizeof(f->msg), "%s",
+             e->message ? e->message : "malformed XML");
+    /* libxml2 continues some messages on a second line. */
+    for (char *nl = f->msg; (nl = strchr(nl, '\n'));)
+        *nl = nl[1] ? ' ' : '\0';
+    n = strlen(f->msg);
+    while (n && (f->msg[n - 1] == '\n' || f->msg[n - 1] == ' '))
+        f->msg[--n] = '\0';
+    f->line = e->line;
+    f->have = true;
+}
+
 /* libxml2's own errors: keep the first real one, print nothing. */
 static void on_error(void *ctx, xmlErrorPtr e)
 {
-    struct guard *g = guard_of(ctx);
-    size_t n;
-
-    if (!e || e->level < XML_ERR_ERROR || g->have_xml_err)
-        return;
-    snprintf(g->xml_err, sizeof(g->xml_err), "%s",
-             e->message ? e->message : "malformed XML");
-    /* libxml2 continues some messages on a second line. */
-    for (char *nl = g->xml_err; (nl = strchr(nl, '\n'));)
-        *nl = nl[1] ? ' ' : '\0';
-    n = strlen(g->xml_err);
-    while (n && (g->xml_err[n - 1] == '\n' || g->xml_err[n - 1] == ' '))
-        g->xml_err[--n] = '\0';
-    g->xml_err_line = e->line;
-    g->have_xml_err = true;
+    xlc_xml_keep_first_error(&guard_of(ctx)->xml_err, e);
 }
 
 /* ---- the limits, and the scan of the raw text ---- */
@@ -527,8 +529,8 @@ static int finish(xmlParserCtxtPtr ctxt, const char *name, xmlDocPtr *out,
         rc = xlc_fail(err, EINVAL, "%s:%ld: %s", name, g->line, g->why);
     else if (!ctxt->wellFormed || !doc)
         rc = xlc_fail(err, EINVAL, "%s:%ld: malformed XML: %s", name,
-                      g->have_xml_err ? g->xml_err_line : ctxt_line(ctxt),
-                      g->have_xml_err ? g->xml_err : "parse failed");
+                      g->xml_err.have ? g->xml_err.line : ctxt_line(ctxt),
+                      g->xml_err.have ? g->xml_err.msg : "parse failed");
     else if (doc->intSubset || doc->extSubset)
         rc = xlc_fail(err, EINVAL, "%s: DOCTYPE declarations are not accepted",
                       name);

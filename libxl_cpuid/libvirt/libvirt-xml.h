@@ -131,6 +131,17 @@ struct xlc_xml_quiet {
 void xlc_xml_quiet_begin(struct xlc_xml_quiet *q);
 void xlc_xml_quiet_end(const struct xlc_xml_quiet *q);
 
+/*
+ * libxml2's first real error of a parse, kept for the message (the
+ * parsers' structured handlers hand every error here; nothing prints).
+ */
+struct xlc_xml_first_error {
+    bool have;
+    char msg[512];              /* one line */
+    long line;
+};
+void xlc_xml_keep_first_error(struct xlc_xml_first_error *f, xmlErrorPtr e);
+
 int xlc_xml_parse(const char *name, const char *text, size_t len,
                   xmlDocPtr *out, xlc_error *err);
 /* Read a file (at most XLC_XML_MAX_BYTES) and parse it; name = path. */

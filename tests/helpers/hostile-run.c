@@ -263,3 +263,17 @@ bool hr_valid_utf8(const char *s, size_t n)
     }
     return true;
 }
+
+int hr_group_setup(void **state)
+{
+    (void)state;
+    hr_setup();
+    return 0;
+}
+
+int hr_group_teardown(void **state)
+{
+    (void)state;
+    hr_cleanup();
+    return 0;
+}

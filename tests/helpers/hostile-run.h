@@ -27,6 +27,9 @@ struct hr_opts {
 /* A fresh scratch directory (hr_dir() until hr_cleanup removes it). */
 void hr_setup(void);
 void hr_cleanup(void);
+/* The same as a cmocka group's setup and teardown. */
+int hr_group_setup(void **state);
+int hr_group_teardown(void **state);
 const char *hr_dir(void);
 
 /* hr_dir()/name, in a static buffer (valid until the next call). */

@@ -34,20 +34,6 @@ static const char *dump_path(void)
     return path;
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    hr_setup();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    hr_cleanup();
-    return 0;
-}
-
 /*
  * Each command line with "@" where the input goes; every one must refuse
  * that input with exit 2 and one line naming it and saying `what`.
@@ -252,5 +238,5 @@ int main(void)
         cmocka_unit_test(json_names),
     };
 
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, hr_group_setup, hr_group_teardown);
 }

@@ -26,20 +26,6 @@
 #include "libxl_cpuid/policy/policy-json.h"
 #include "libxl_cpuid/util/strbuf.h"
 
-static int setup(void **state)
-{
-    (void)state;
-    hr_setup();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    hr_cleanup();
-    return 0;
-}
-
 static int parse(const struct xlc_buf *b, xlc_error *err)
 {
     xmlDocPtr doc;
@@ -420,5 +406,5 @@ int main(void)
         cmocka_unit_test(stream_notes),
     };
 
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, hr_group_setup, hr_group_teardown);
 }

@@ -36,20 +36,6 @@ static const char *dump_path(void)
     return path;
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    hr_setup();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    hr_cleanup();
-    return 0;
-}
-
 /* `record` of a PV guest with cpuid= string xl (NULL: none) into out. */
 static void record(struct hr_result *r, const struct hr_opts *o,
                    const char *xl, const char *out)
@@ -253,5 +239,5 @@ int main(void)
         cmocka_unit_test(lost_stdout),
     };
 
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, hr_group_setup, hr_group_teardown);
 }

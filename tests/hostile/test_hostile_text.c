@@ -30,20 +30,6 @@
     "   0x%08x 0x00: eax=0x0000000d ebx=0x756e6547 ecx=0x6c65746e " \
     "edx=0x49656e69"
 
-static int setup(void **state)
-{
-    (void)state;
-    hr_setup();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    hr_cleanup();
-    return 0;
-}
-
 /* A `cpuid -r` line for leaf l padded with blanks to exactly len bytes. */
 static void padded_line(struct xlc_buf *b, unsigned int l, size_t len)
 {
@@ -339,5 +325,5 @@ int main(void)
         cmocka_unit_test(string_limits),
     };
 
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, hr_group_setup, hr_group_teardown);
 }
