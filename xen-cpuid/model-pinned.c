@@ -44,8 +44,8 @@ static int load_pins(struct tool *t, struct xlc_model_pins *pins)
     else if (kind == XLC_INPUT_POLICY_FILE)
         rc = xlc_model_pins_load(t->pinned, pins, &err);
     else
-        rc = xlc_fail(&err, EINVAL, "%s: neither JSON with model pins nor "
-                      "a migration stream", t->pinned);
+        rc = xlc_input_none_for(t->pinned, "JSON with model pins or a "
+                                "migration stream", &err);
     return rc ? tool_fail(t, rc, &err) : EXIT_OK;
 }
 

@@ -203,20 +203,32 @@ static size_t file_head(const char *path, char *buf, size_t len)
 
 int xlc_input_none(const char *source, xlc_error *err)
 {
+    return xlc_input_none_for(source, NULL, err);
+}
+
+int xlc_input_none_for(const char *source, const char *expected,
+                       xlc_error *err)
+{
     struct stat st;
 
     if (stat(source, &st))
-        return xlc_fail(err, ENOENT, "'%s': no such file, not @live, and "
-                        "not a featureset (xxxxxxxx:xxxxxxxx:...)", source);
+        return expected
+                   ? xlc_fail(err, ENOENT, "'%s': no such file", source)
+                   : xlc_fail(err, ENOENT, "'%s': no such file, not @live, "
+                              "and not a featureset (xxxxxxxx:xxxxxxxx:...)",
+                              source);
     if (S_ISDIR(st.st_mode))
         return xlc_fail(err, EISDIR, "%s: is a directory", source);
     if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))
         return xlc_fail(err, EINVAL, "%s: a pipe, not a file: an input is "
                         "read twice (to tell its kind, then to load it); "
                         "save it to a file", source);
-    return xlc_fail(err, EINVAL, "%s: empty file (expected a CPUID dump, a "
-                    "featureset, a policy file, a migration stream or "
-                    "libvirt <cpu> elements)", source);
+    if (st.st_size && expected)
+        return xlc_fail(err, EINVAL, "%s: not %s", source, expected);
+    return xlc_fail(err, EINVAL, "%s: empty file (expected %s)", source,
+                    expected ? expected : "a CPUID dump, a featureset, a "
+                    "policy file, a migration stream or libvirt <cpu> "
+                    "elements");
 }
 
 /* Only hex digits, ':' and white space, with a ':': the featureset form. */

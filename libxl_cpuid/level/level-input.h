@@ -152,6 +152,10 @@ enum xlc_input_kind xlc_input_kind(const char *source);
  * pipe, or an empty file ("empty file").  Always fails.
  */
 int xlc_input_none(const char *source, xlc_error *err);
+/* The same for an input that should be `expected` ("JSON with model pins
+ * or a migration stream"): a file that is none says so. */
+int xlc_input_none_for(const char *source, const char *expected,
+                       xlc_error *err);
 
 /* A featureset file's text, NUL-terminated (free() it), within
  * xlc_featureset_limits (NUL bytes refused). */

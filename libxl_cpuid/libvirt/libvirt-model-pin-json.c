@@ -477,6 +477,14 @@ int xlc_model_pins_parse(const char *name, const char *text, size_t len,
     return rc;
 }
 
+/*
+ * A pin file is JSON our own commands write: `level --json` puts a pool's
+ * hosts on one line, so a line is as long as the file may be.
+ */
+static const struct xlc_input_limits pin_file_limits = {
+    "a file of model pins", MAX_FILE_BYTES, 0,
+};
+
 int xlc_model_pins_load(const char *path, struct xlc_model_pins *out,
                         xlc_error *err)
 {
@@ -485,10 +493,7 @@ int xlc_model_pins_load(const char *path, struct xlc_model_pins *out,
     int rc;
 
     memset(out, 0, sizeof(*out));
-    rc = xlc_read_file(path, MAX_FILE_BYTES, &text, &len, err);
-    if (rc == -EFBIG)
-        return xlc_fail(err, EFBIG, "%s: larger than %u MiB, not a file of "
-                        "model pins", path, MAX_FILE_BYTES >> 20);
+    rc = xlc_read_input(path, &pin_file_limits, &text, &len, err);
     if (rc)
         return rc;
     rc = xlc_model_pins_parse(path, text, len, out, err);

@@ -243,7 +243,7 @@ static void pinned_usage_and_input(void **state)
                          clx), 1);
     has("--pinned compares cpu_map definitions");
     assert_int_equal(run("model --pinned hsw.xml"), 2);
-    has("hsw.xml: neither JSON with model pins nor a migration stream");
+    has("hsw.xml: not JSON with model pins or a migration stream");
     lvo_write(dir, "empty.json", "{\"model\": 1}");
     assert_int_equal(run("model --pinned empty.json"), 2);
     has("empty.json: model_pins: missing");
