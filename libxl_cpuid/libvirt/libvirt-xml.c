@@ -616,11 +616,13 @@ int xlc_xml_load(const char *path, xmlDocPtr *out, xlc_error *err)
     if (rc == -EFBIG)
         return xlc_fail(err, EFBIG, "%s: document is over %u bytes (limit "
                         "%u)", path, XLC_XML_MAX_BYTES, XLC_XML_MAX_BYTES);
-    if (!rc && !len)
-        rc = xlc_fail(err, EINVAL, "%s: empty file (expected an XML "
-                      "document)", path);
     if (rc)
         return rc;
+    if (!len) {
+        free(buf);
+        return xlc_fail(err, EINVAL, "%s: empty file (expected an XML "
+                        "document)", path);
+    }
     rc = xlc_xml_parse(path, buf, len, out, err);
     free(buf);
     return rc;

@@ -40,6 +40,7 @@
 
 #include "tests/helpers/shared-data.h"
 #include "tests/helpers/tool-run.h"
+#include "tests/helpers/xen-sim-run.h"
 
 #define SKIP_MARK "<!-- readme-check: skip:"
 
@@ -584,6 +585,10 @@ int main(void)
         cmocka_unit_test(conventions),
         cmocka_unit_test(readme_examples_run),
     };
+
+    /* The README runs xen-sim: a sanitised build's tools under its
+     * preload (the sanitizer runtime is then not first). */
+    xen_sim_sanitizer_env();
 
     return cmocka_run_group_tests(tests, setup, teardown);
 }
