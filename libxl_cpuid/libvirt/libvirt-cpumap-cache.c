@@ -452,6 +452,33 @@ static bool get_body(struct in *in, struct xlc_cpu_map *m)
     return !in->bad;
 }
 
+/*
+ * Every parent chain ends, as the XML loader ensures (it refuses loops;
+ * the pin code walks chains).  Each walk marks the models it passes with
+ * its own number and stops at a model already marked: marked by this walk,
+ * the chain loops.  Linear in the number of models.
+ */
+static bool parents_end(struct in *in, const struct xlc_cpu_map *m)
+{
+    size_t *seen = calloc(m->nr_models + 1, sizeof(*seen));
+    bool ok = true;
+
+    if (!seen)
+        return fail(in, OOM);
+    for (size_t i = 0; ok && i < m->nr_models; i++) {
+        const struct xlc_lv_model *q = &m->models[i];
+
+        while (q && !seen[q - m->models]) {
+            seen[q - m->models] = i + 1;
+            q = q->parent ? xlc_cpu_map_model(m, q->parent) : NULL;
+        }
+        if (q && seen[q - m->models] == i + 1)
+            ok = fail(in, "a model's parent chain that loops");
+    }
+    free(seen);
+    return ok;
+}
+
 /* Names unique, references known: what a load from XML ensured. */
 static bool consistent(struct in *in, struct xlc_cpu_map *m)
 {
@@ -476,7 +503,7 @@ static bool consistent(struct in *in, struct xlc_cpu_map *m)
             return fail(in, "a model defined twice or naming an unknown "
                             "vendor or parent");
     }
-    return true;
+    return parents_end(in, m);
 }
 
 /* What a load from XML computes: feature bits, model bits, nameable. */
