@@ -171,6 +171,50 @@ def stream_seeds():
     put("fuzz_restore_check", "notes-over", ihdr + dhdr + body + end)
 
 
+def cpumap_seeds():
+    # Small cpu_map cache images in the layout libvirt-cpumap-cache.c
+    # writes (native byte order, as the cache is): a sound one, and the
+    # same with a model that is its own grandparent.  The real map's image
+    # (seed-image) comes from the tool: see README.md.
+    def u32(v):
+        return struct.pack("=I", v)
+
+    def s(text):
+        return u32(len(text)) + text.encode()
+
+    def image(body):
+        h = 1469598103934665603
+        for b in body:
+            h = ((h ^ b) * 1099511628211) % (1 << 64)
+        return (b"xlcmap\0\0" + struct.pack("=IIII", 1, 0x01020304,
+                                             len(body), 0) +
+                struct.pack("=Q", h) + body)
+
+    def feature(name, bit, aliases=()):
+        return (s(name) + s("x86_features.xml") + u32(3) + b"\1" +
+                u32(len(aliases)) + b"".join(s(a) for a in aliases) +
+                u32(1) + struct.pack("=5I", 0, 1, 0xffffffff, 3, 1 << bit))
+
+    def model(name, parent, own, resolved):
+        flags = 1 | (2 if parent else 0) | 4 | 8
+        return (s(name) + s("x86_" + name + ".xml") + u32(2) +
+                bytes([flags]) + s("Intel") + (s(parent) if parent else b"") +
+                u32(1) + struct.pack("=IIBI", 6, 85, 1, 0) +
+                u32(len(own)) + b"".join(u32(i) for i in own) + u32(0) +
+                u32(len(resolved)) + b"".join(u32(i) for i in resolved))
+
+    def body(parent_of_a):
+        return (s("/usr/share/libvirt/cpu_map") + u32(1) + s("index.xml") +
+                struct.pack("=7Q", 1, 2, 3, 4, 5, 6, 7) +
+                u32(1) + s("Intel") + s("GenuineIntel") +
+                u32(2) + feature("fpu", 0) + feature("sse2", 26, ["sse2a"]) +
+                u32(2) + model("a", parent_of_a, [0], [0]) +
+                model("b", "a", [1], [0, 1]))
+
+    put("fuzz_cpumap_cache", "small", image(body(None)))
+    put("fuzz_cpumap_cache", "parent-loop", image(body("b")))
+
+
 if __name__ == "__main__":
     dump_seeds()
     libvirt_seeds()
@@ -178,3 +222,4 @@ if __name__ == "__main__":
     json_seeds()
     text_seeds()
     stream_seeds()
+    cpumap_seeds()

@@ -46,6 +46,8 @@
 /* Far above any real map (about 60 KiB today). */
 #define MAX_IMAGE (4u << 20)
 
+static const char OOM[] = "out of memory";
+
 static uint64_t fnv64(const unsigned char *p, size_t n)
 {
     uint64_t h = 1469598103934665603u;
@@ -383,14 +385,14 @@ static bool get_model(struct in *in, struct xlc_lv_model *m, size_t nf)
     return !in->bad;
 }
 
-/* The recorded files, each still the same file; false: stale. */
-static bool files_current(struct in *in, struct xlc_cpu_map *m,
-                          const char **why)
+/* The recorded files: names inside the map directory, identities as
+ * written (from_image compares them with the files as they are now). */
+static bool get_files(struct in *in, struct xlc_cpu_map *m)
 {
     m->nr_files = get_count(in, 60);
     m->files = calloc(m->nr_files + 1, sizeof(*m->files));
     if (!m->files)
-        return fail(in, "out of memory");
+        return fail(in, OOM);
     for (size_t i = 0; i < m->nr_files; i++) {
         struct xlc_lv_file_id *f = &m->files[i];
         const char *name = get_str(in);
@@ -403,13 +405,9 @@ static bool files_current(struct in *in, struct xlc_cpu_map *m,
         f->ctime_s = (int64_t)get_u64(in);
         f->ctime_ns = (int64_t)get_u64(in);
         if (in->bad || !(f->name = strdup(name)))
-            return fail(in, in->bad ? in->bad : "out of memory");
+            return fail(in, in->bad ? in->bad : OOM);
         if (strchr(name, '/') || name[0] == '.')
             return fail(in, "a file outside the map directory");
-        if (!xlc_lv_file_unchanged(m->dir, f)) {
-            *why = "stale: a cpu_map file changed since it was written";
-            return false;
-        }
     }
     if (!in->bad && !m->nr_files)
         return fail(in, "no files recorded");
@@ -421,7 +419,7 @@ static bool get_vendors(struct in *in, struct xlc_cpu_map *m)
     m->nr_vendors = get_count(in, 10);
     m->vendors = calloc(m->nr_vendors + 1, sizeof(*m->vendors));
     if (!m->vendors)
-        return fail(in, "out of memory");
+        return fail(in, OOM);
     for (size_t i = 0; !in->bad && i < m->nr_vendors; i++) {
         const char *s;
 
@@ -440,18 +438,45 @@ static bool get_body(struct in *in, struct xlc_cpu_map *m)
     m->nr_features = get_count(in, 20);
     m->features = calloc(m->nr_features + 1, sizeof(*m->features));
     if (!m->features)
-        return fail(in, "out of memory");
+        return fail(in, OOM);
     for (size_t i = 0; !in->bad && i < m->nr_features; i++)
         get_feature(in, &m->features[i]);
     m->nr_models = get_count(in, 30);
     m->models = calloc(m->nr_models + 1, sizeof(*m->models));
     if (!m->models)
-        return fail(in, "out of memory");
+        return fail(in, OOM);
     for (size_t i = 0; !in->bad && i < m->nr_models; i++)
         get_model(in, &m->models[i], m->nr_features);
     if (!in->bad && in->p != in->end)
         fail(in, "bytes after its end");
     return !in->bad;
+}
+
+/*
+ * Every parent chain ends, as the XML loader ensures (it refuses loops;
+ * the pin code walks chains).  Each walk marks the models it passes with
+ * its own number and stops at a model already marked: marked by this walk,
+ * the chain loops.  Linear in the number of models.
+ */
+static bool parents_end(struct in *in, const struct xlc_cpu_map *m)
+{
+    size_t *seen = calloc(m->nr_models + 1, sizeof(*seen));
+    bool ok = true;
+
+    if (!seen)
+        return fail(in, OOM);
+    for (size_t i = 0; ok && i < m->nr_models; i++) {
+        const struct xlc_lv_model *q = &m->models[i];
+
+        while (q && !seen[q - m->models]) {
+            seen[q - m->models] = i + 1;
+            q = q->parent ? xlc_cpu_map_model(m, q->parent) : NULL;
+        }
+        if (q && seen[q - m->models] == i + 1)
+            ok = fail(in, "a model's parent chain that loops");
+    }
+    free(seen);
+    return ok;
 }
 
 /* Names unique, references known: what a load from XML ensured. */
@@ -478,7 +503,7 @@ static bool consistent(struct in *in, struct xlc_cpu_map *m)
             return fail(in, "a model defined twice or naming an unknown "
                             "vendor or parent");
     }
-    return true;
+    return parents_end(in, m);
 }
 
 /* What a load from XML computes: feature bits, model bits, nameable. */
@@ -505,7 +530,7 @@ static bool header_ok(const unsigned char *buf, size_t len, const char **why)
     uint32_t format, bom, body;
     uint64_t sum;
 
-    if (len < HEADER_LEN || memcmp(buf, MAGIC, 8)) {
+    if (len < HEADER_LEN || len > MAX_IMAGE || memcmp(buf, MAGIC, 8)) {
         *why = "not a cpu_map cache";
         return false;
     }
@@ -524,20 +549,17 @@ static bool header_ok(const unsigned char *buf, size_t len, const char **why)
     return true;
 }
 
-/*
- * The map of `dir` from an image; NULL with *why when it cannot be used
- * (stale, malformed, another directory's) or -ENOMEM.
- */
-static struct xlc_cpu_map *from_image(const char *dir,
-                                      const unsigned char *buf, size_t len,
-                                      const char **why)
+int xlc_cpu_map_from_image_bytes(const char *dir, const unsigned char *img,
+                                 size_t len, struct xlc_cpu_map **out,
+                                 const char **why)
 {
-    struct in in = { buf + HEADER_LEN, buf + len, NULL, 0, 0, NULL };
+    struct in in = { img + HEADER_LEN, img + len, NULL, 0, 0, NULL };
     struct xlc_cpu_map *m;
-    const char *stale = NULL, *d;
+    const char *d;
 
-    if (!header_ok(buf, len, why))
-        return NULL;
+    *out = NULL;
+    if (!header_ok(img, len, why))
+        return -EINVAL;
     m = calloc(1, sizeof(*m));
     /* Each string or list grows at most twice (see the layout). */
     in.cap = 2 * len + 64;
@@ -545,28 +567,51 @@ static struct xlc_cpu_map *from_image(const char *dir,
     if (!m || !in.arena) {
         free(m);
         free(in.arena);
-        *why = "out of memory";
-        return NULL;
+        *why = OOM;
+        return -ENOMEM;
     }
     m->arena = in.arena;
     d = get_str(&in);
     m->dir = strdup(d ? d : "");
     if (!m->dir)
-        fail(&in, "out of memory");
-    else if (!in.bad && strcmp(m->dir, dir))
+        fail(&in, OOM);
+    else if (!in.bad && dir && strcmp(m->dir, dir))
         fail(&in, "written for another directory");
-    if (!in.bad && files_current(&in, m, &stale) && get_vendors(&in, m) &&
+    if (!in.bad && get_files(&in, m) && get_vendors(&in, m) &&
         get_body(&in, m)) {
         xlc_cpu_map_build_index(m);
         if (!m->index)
-            fail(&in, "out of memory");
+            fail(&in, OOM);
         else if (consistent(&in, m) && derive(m))
-            fail(&in, "out of memory");
+            fail(&in, OOM);
     }
-    if (in.bad || stale) {
-        *why = stale ? stale : in.bad;
+    if (in.bad) {
+        *why = in.bad;
         xlc_cpu_map_free(m);
+        return in.bad == OOM ? -ENOMEM : -EINVAL;
+    }
+    *out = m;
+    return 0;
+}
+
+/*
+ * The map of `dir` from an image; NULL with *why when it cannot be used
+ * (malformed, another directory's, stale) or memory ran out.
+ */
+static struct xlc_cpu_map *from_image(const char *dir,
+                                      const unsigned char *buf, size_t len,
+                                      const char **why)
+{
+    struct xlc_cpu_map *m;
+
+    if (xlc_cpu_map_from_image_bytes(dir, buf, len, &m, why))
         return NULL;
+    for (size_t i = 0; i < m->nr_files; i++) {
+        if (!xlc_lv_file_unchanged(m->dir, &m->files[i])) {
+            *why = "stale: a cpu_map file changed since it was written";
+            xlc_cpu_map_free(m);
+            return NULL;
+        }
     }
     return m;
 }

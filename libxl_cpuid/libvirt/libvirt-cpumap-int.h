@@ -96,6 +96,17 @@ bool xlc_lv_file_unchanged(const char *dir, const struct xlc_lv_file_id *f);
 /* Every file recorded in m is unchanged; false with *why otherwise. */
 bool xlc_lv_files_unchanged(const struct xlc_cpu_map *m, const char **why);
 
+/*
+ * Decode a cpu_map cache image held in memory (header, checksum and every
+ * structure check) into *out, without comparing the recorded files with
+ * the files on disk: the cache's reader does that next.  dir: the map
+ * directory the image must have been written for, NULL for any.  0, or
+ * -EINVAL / -ENOMEM with *why saying what was wrong.
+ */
+int xlc_cpu_map_from_image_bytes(const char *dir, const unsigned char *img,
+                                 size_t len, struct xlc_cpu_map **out,
+                                 const char **why);
+
 void xlc_lv_feature_clear(struct xlc_lv_feature *f);
 void xlc_lv_model_clear(struct xlc_lv_model *m);
 

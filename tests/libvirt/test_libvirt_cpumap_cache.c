@@ -394,6 +394,66 @@ static void damaged_images_are_ignored(void **state)
     xlc_cpu_map_free(xml);
 }
 
+/* The last length-prefixed string `from` in buf becomes `to` (as long). */
+static void replace_last_str(unsigned char *buf, size_t len,
+                             const char *from, const char *to)
+{
+    uint32_t n = (uint32_t)strlen(from);
+    unsigned char pat[64];
+    size_t at = len;
+
+    assert_int_equal(strlen(to), n);
+    memcpy(pat, &n, 4);
+    memcpy(pat + 4, from, n);
+    for (size_t i = 0; i + 4 + n <= len; i++)
+        if (!memcmp(buf + i, pat, 4 + n))
+            at = i;
+    assert_true(at < len);
+    memcpy(buf + at + 4, to, n);
+}
+
+/*
+ * A sound, resealed image whose models' parents loop (loopb -> loopa ->
+ * loopb): the XML loader refuses such a map, so the image is refused too
+ * and the map read from the XML.  The map gets loopc, then loopb (parent
+ * loopc), then loopa (parent loopb); the image's last "loopc" is loopb's
+ * parent, turned into "loopa".
+ */
+static void parent_loop_image_is_ignored(void **state)
+{
+    struct xlc_cpu_map_cache_info how;
+    struct xlc_cpu_map *xml, *m = NULL;
+    char dir[256], cache[128];
+    unsigned char *img;
+    xlc_error err;
+    size_t len;
+
+    (void)state;
+    copy_map("loop", dir, sizeof(dir));
+    edit(dir, "x86_486.xml", "</cpus>",
+         "  <model name='loopc'><feature name='fpu'/></model>\n"
+         "  <model name='loopb'><model name='loopc'/></model>\n"
+         "  <model name='loopa'><model name='loopb'/></model>\n</cpus>",
+         false);
+    cache_path(cache, sizeof(cache), "loop.bin");
+    if (xlc_cpu_map_load(dir, &xml, &err))
+        fail_msg("%s", err.msg);
+    xlc_cpu_map_free(load(dir, cache, XLC_CPU_MAP_CACHE_WRITTEN));
+    img = slurp(cache, &len);
+    replace_last_str(img, len, "loopc", "loopa");
+    reseal(img, len);
+    spit(cache, img, len, 0644);
+    if (xlc_cpu_map_load_cached(dir, cache, &m, &how, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(how.use, XLC_CPU_MAP_CACHE_WRITTEN);
+    assert_string_equal(how.why, "a model's parent chain that loops");
+    same_map(xml, m);
+    assert_string_equal(xlc_cpu_map_model(m, "loopb")->parent, "loopc");
+    xlc_cpu_map_free(m);
+    xlc_cpu_map_free(xml);
+    free(img);
+}
+
 /* The default place: $XDG_CACHE_HOME, else $HOME/.cache. */
 static void default_location(void **state)
 {
@@ -427,6 +487,7 @@ int main(void)
         cmocka_unit_test(image_equals_xml),
         cmocka_unit_test(changed_map_is_reread),
         cmocka_unit_test(damaged_images_are_ignored),
+        cmocka_unit_test(parent_loop_image_is_ignored),
         cmocka_unit_test(default_location),
     };
 
