@@ -25,7 +25,7 @@
 
 #include "libxl_cpuid/level/level-report.h"
 #include "libxl_cpuid/libvirt/libvirt-cpu.h"
-#include "libxl_cpuid/libvirt/libvirt-cpumap.h"
+#include "libxl_cpuid/cpumap/libvirt-cpumap.h"
 
 static double now_ms(void)
 {

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "libxl_cpuid/libvirt/libvirt-cpumap-int.h"
+#include "libxl_cpuid/cpumap/libvirt-cpumap-int.h"
 
 #define HEADER_LEN 32u
 

@@ -66,7 +66,7 @@
  *   libxl_cpuid/level/level-internal.h
  *   libxl_cpuid/level/level-input-libvirt-int.h
  *   libxl_cpuid/level/level-report-int.h
- *   libxl_cpuid/libvirt/libvirt-cpumap-int.h
+ *   libxl_cpuid/cpumap/libvirt-cpumap-int.h
  *   libxl_cpuid/libvirt/libvirt-translate-int.h
  *   libxl_cpuid/libvirt/libvirt-xml.h
  *   libxl_cpuid/migration/stream-bytes.h
@@ -114,7 +114,7 @@
 #include "names/guest-type.h"
 #include "policy/cpu-policy.h"
 #include "libvirt/libvirt-cpu.h"
-#include "libvirt/libvirt-cpumap.h"
+#include "cpumap/libvirt-cpumap.h"
 #include "libvirt/libvirt-translate.h"
 #include "util/sha256.h"
 #include "libvirt/libvirt-model-pin.h"

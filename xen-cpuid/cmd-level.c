@@ -33,7 +33,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../libxl_cpuid/libvirt/libvirt-cpumap.h"
+#include "../libxl_cpuid/cpumap/libvirt-cpumap.h"
 #include "../libxl_cpuid/util/escape.h"
 #include "../libxl_cpuid/util/read-file.h"
 #include "../libxl_cpuid/migration/stream.h"

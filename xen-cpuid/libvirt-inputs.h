@@ -8,7 +8,7 @@
 #define XEN_CPUID_LIBVIRT_INPUTS_H
 
 #include "../libxl_cpuid/libvirt/libvirt-cpu.h"
-#include "../libxl_cpuid/libvirt/libvirt-cpumap.h"
+#include "../libxl_cpuid/cpumap/libvirt-cpumap.h"
 #include "tool.h"
 
 /*

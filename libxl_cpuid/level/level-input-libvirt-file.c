@@ -29,7 +29,7 @@
 #include "level-input-libvirt-int.h"
 #include "../util/read-file.h"
 #include "../libvirt/libvirt-cpu.h"
-#include "../libvirt/libvirt-cpumap.h"
+#include "../cpumap/libvirt-cpumap.h"
 #include "../util/strbuf.h"
 #include "../libvirt/libvirt-xml.h"
 

@@ -12,7 +12,7 @@
 #include "level-input-libvirt-int.h"
 #include "../util/strbuf.h"
 #include "../libvirt/libvirt-cpu.h"
-#include "../libvirt/libvirt-cpumap.h"
+#include "../cpumap/libvirt-cpumap.h"
 #include "../../xen/arch/featuresets.h"
 #include "../../xen/lib/cpu-policy.h"
 

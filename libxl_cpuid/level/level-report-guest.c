@@ -11,7 +11,7 @@
 
 #include "../names/feature-names.h"
 #include "level-report-int.h"
-#include "../libvirt/libvirt-cpumap.h"
+#include "../cpumap/libvirt-cpumap.h"
 #include "../util/strbuf.h"
 
 #define NW XFS_NR_WORDS

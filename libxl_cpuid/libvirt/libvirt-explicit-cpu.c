@@ -12,7 +12,7 @@
 #include "../../xen/lib/featureset.h"
 #include "../util/strbuf.h"
 #include "libvirt-explicit-cpu.h"
-#include "libvirt-cpumap-int.h"
+#include "../cpumap/libvirt-cpumap-int.h"
 
 #define W XFS_NR_WORDS
 

@@ -51,7 +51,7 @@
 #define LIBXL_CPUID_LIBVIRT_EXPLICIT_CPU_H
 
 #include "libvirt-cpu.h"
-#include "libvirt-cpumap.h"
+#include "../cpumap/libvirt-cpumap.h"
 #include "libvirt-model-pin.h"
 #include "libvirt-translate.h"
 

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "libvirt-model-pin.h"
-#include "libvirt-cpumap-int.h"
+#include "../cpumap/libvirt-cpumap-int.h"
 
 #define W XFS_NR_WORDS
 

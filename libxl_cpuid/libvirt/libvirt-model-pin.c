@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "libvirt-cpumap-int.h"
+#include "../cpumap/libvirt-cpumap-int.h"
 #include "libvirt-model-pin.h"
 
 static int oom(xlc_error *err)

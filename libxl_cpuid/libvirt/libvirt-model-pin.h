@@ -47,7 +47,7 @@
 #include "../util/error.h"
 #include "../util/sha256.h"
 #include "../util/strbuf.h"
-#include "libvirt-cpumap.h"
+#include "../cpumap/libvirt-cpumap.h"
 
 #define XLC_PIN_CANONICAL_HEADER "xen-cpuid model pin 1\n"
 

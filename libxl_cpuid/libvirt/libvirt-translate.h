@@ -85,7 +85,7 @@
 #include "../sources/cpuid-dump.h"
 #include "../util/error.h"
 #include "libvirt-cpu.h"
-#include "libvirt-cpumap.h"
+#include "../cpumap/libvirt-cpumap.h"
 
 #include "../names/guest-type.h" /* enum xlc_guest_type, xlc_guest_type_name() */
 

@@ -18,7 +18,7 @@
 #include <cmocka.h>
 
 #include "../helpers/level_testdata.h"
-#include "libxl_cpuid/libvirt/libvirt-cpumap.h"
+#include "libxl_cpuid/cpumap/libvirt-cpumap.h"
 #include "libxl_cpuid/libvirt/libvirt-translate.h"
 
 #define NW XFS_NR_WORDS

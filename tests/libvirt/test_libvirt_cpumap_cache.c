@@ -21,7 +21,7 @@
 
 #include <cmocka.h>
 
-#include "libxl_cpuid/libvirt/libvirt-cpumap.h"
+#include "libxl_cpuid/cpumap/libvirt-cpumap.h"
 
 #define W XFS_NR_WORDS
 #define MAP_DIR XLC_CPU_MAP_DEFAULT_DIR

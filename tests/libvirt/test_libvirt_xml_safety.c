@@ -22,7 +22,7 @@
 
 #include "../helpers/lv-oracle.h"
 #include "libxl_cpuid/libvirt/libvirt-cpu.h"
-#include "libxl_cpuid/libvirt/libvirt-cpumap.h"
+#include "libxl_cpuid/cpumap/libvirt-cpumap.h"
 
 /* Whatever libxml2 might print goes to a file that must stay empty. */
 static int begin_capture(char *path)

@@ -11,7 +11,7 @@
 
 #include "libvirt-cpumap-int.h"
 #include "../util/strbuf.h"
-#include "libvirt-xml.h"
+#include "../libvirt/libvirt-xml.h"
 
 /* One <vendor>, <feature> or <model> element, wherever it appears. */
 static int load_element(struct lv_loader *ld, const xmlNode *n,

@@ -10,7 +10,7 @@
 
 #include "libvirt-cpumap-int.h"
 #include "../util/strbuf.h"
-#include "libvirt-xml.h"
+#include "../libvirt/libvirt-xml.h"
 
 static int oom(xlc_error *err, const xmlNode *n)
 {
