@@ -203,6 +203,7 @@ struct read_at {
 #define NO_STR SIZE_MAX
 
 struct reader {
+    struct xlc_xml_stop stop;     /* first: a limit or a DOCTYPE */
     const char *name;             /* the file, for messages */
     xlc_lv_cpu_each_fn fn;
     void *ctx;
@@ -216,9 +217,6 @@ struct reader {
     cdataBlockSAXFunc cdata;
     /* guards, as libvirt-xml.c keeps them */
     unsigned int depth, elements;
-    bool stopped;
-    char why[512];
-    long why_line;
     struct xlc_xml_first_error xml_err;
     /* the host being read */
     unsigned int cpu_depth;       /* 0: outside any <cpu> */
@@ -243,22 +241,15 @@ static long ctxt_line(xmlParserCtxtPtr ctxt)
     return ctxt->input ? ctxt->input->line : 0;
 }
 
-static void stop(xmlParserCtxtPtr ctxt, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void stop(xmlParserCtxtPtr ctxt, const char *fmt, ...)
+/* A host's error (r->rc) already stopped it: nothing more to say. */
+static void stop(xmlParserCtxtPtr ctxt, const char *why)
 {
     struct reader *r = ctxt->_private;
 
-    if (!r->stopped && !r->rc) {
-        va_list ap;
-
-        va_start(ap, fmt);
-        vsnprintf(r->why, sizeof(r->why), fmt, ap);
-        va_end(ap);
-        r->why_line = ctxt_line(ctxt);
-        r->stopped = true;
-    }
-    xmlStopParser(ctxt);
+    if (r->rc)
+        xmlStopParser(ctxt);
+    else
+        xlc_xml_stop_parse(ctxt, "%s", why);
 }
 
 /* The limits of libvirt-xml.c, checked as it checks them. */
@@ -411,7 +402,7 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
     int nr;
 
     if (why) {
-        stop(ctxt, "%s", why);
+        stop(ctxt, why);
         return;
     }
     if (r->skip_depth) {
@@ -498,7 +489,7 @@ static void on_end(void *ctx, const xmlChar *local, const xmlChar *prefix,
         return;
     }
     r->end(ctx, local, prefix, uri);
-    if (r->stopped || r->rc)
+    if (r->stop.stopped || r->rc)
         return;
     if (r->cpu_depth && depth == r->cpu_depth)
         host_done(ctxt, r);
@@ -545,21 +536,6 @@ static void on_cdata(void *ctx, const xmlChar *ch, int len)
         r->cdata(ctx, ch, len);
 }
 
-static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext,
-                       const xmlChar *sys)
-{
-    (void)name, (void)ext, (void)sys;
-    stop(ctx, "DOCTYPE declarations are not accepted (no DTDs or entities)");
-}
-
-static void on_entity_decl(void *ctx, const xmlChar *name, int type,
-                           const xmlChar *pub, const xmlChar *sys,
-                           xmlChar *content)
-{
-    (void)type, (void)pub, (void)sys, (void)content;
-    stop(ctx, "entity declaration '%s' is not accepted", (const char *)name);
-}
-
 static void on_error(void *ctx, xmlErrorPtr e)
 {
     xlc_xml_keep_first_error(&reader_of(ctx)->xml_err, e);
@@ -587,9 +563,9 @@ static xmlParserCtxtPtr make_ctxt(struct source *s, struct reader *r)
     ctxt->sax->endElementNs = on_end;
     ctxt->sax->characters = on_characters;
     ctxt->sax->cdataBlock = on_cdata;
-    ctxt->sax->internalSubset = on_doctype;
-    ctxt->sax->externalSubset = on_doctype;
-    ctxt->sax->entityDecl = on_entity_decl;
+    ctxt->sax->internalSubset = xlc_xml_refuse_doctype;
+    ctxt->sax->externalSubset = xlc_xml_refuse_doctype;
+    ctxt->sax->entityDecl = xlc_xml_refuse_entity_decl;
     ctxt->sax->serror = on_error;
     ctxt->sax->warning = NULL;
     ctxt->sax->error = NULL;
@@ -623,16 +599,16 @@ static int verdict(xmlParserCtxtPtr ctxt, struct reader *r,
         return s->scan_rc;
     }
     /* As the tree reader, which looks for one before parsing. */
-    if ((r->rc || r->stopped || !ctxt->wellFormed || s->nul) &&
+    if ((r->rc || r->stop.stopped || !ctxt->wellFormed || s->nul) &&
         find_nul(s, start, &nul_at))
         return xlc_fail(r->err, EINVAL, "%s: NUL byte at offset %llu: only "
                         "UTF-8 XML is read", r->name,
                         (unsigned long long)nul_at);
     if (r->rc)
         return r->rc;
-    if (r->stopped)
-        return xlc_fail(r->err, EINVAL, "%s:%ld: %s", r->name, r->why_line,
-                        r->why);
+    if (r->stop.stopped)
+        return xlc_fail(r->err, EINVAL, "%s:%ld: %s", r->name, r->stop.line,
+                        r->stop.why);
     if (s->io_error)
         return xlc_fail(r->err, s->io_errno, "%s: read error: %s", r->name,
                         strerror(s->io_errno));

@@ -23,13 +23,11 @@
 #include "../util/read-file.h"
 
 struct guard {
+    struct xlc_xml_stop stop;      /* first: a limit or a DOCTYPE */
     const char *name;
     startElementNsSAX2Func start;  /* libxml2's own SAX2 callbacks */
     endElementNsSAX2Func end;
     unsigned int depth;
-    bool stopped;                  /* a limit or a DOCTYPE stopped us */
-    char why[512];
-    long line;
     struct xlc_xml_first_error xml_err;  /* libxml2's first error */
     /* xlc_xml_parse_each(): the callback, the record being read, and the
      * callback's verdict (its message is already in *err). */
@@ -51,20 +49,18 @@ static long ctxt_line(xmlParserCtxtPtr ctxt)
 }
 
 /* Stop parsing now, remembering the first reason only. */
-static void stop(xmlParserCtxtPtr ctxt, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void stop(xmlParserCtxtPtr ctxt, const char *fmt, ...)
+void xlc_xml_stop_parse(xmlParserCtxtPtr ctxt, const char *fmt, ...)
 {
-    struct guard *g = ctxt->_private;
+    struct xlc_xml_stop *st = ctxt->_private;
 
-    if (!g->stopped) {
+    if (!st->stopped) {
         va_list ap;
 
         va_start(ap, fmt);
-        vsnprintf(g->why, sizeof(g->why), fmt, ap);
+        vsnprintf(st->why, sizeof(st->why), fmt, ap);
         va_end(ap);
-        g->line = ctxt_line(ctxt);
-        g->stopped = true;
+        st->line = ctxt_line(ctxt);
+        st->stopped = true;
     }
     xmlStopParser(ctxt);
 }
@@ -90,7 +86,7 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
      */
     ctxt->node->_private = (void *)(uintptr_t)ctxt_line(ctxt);
     if (g->each && g->depth == 1 && xlc_xml_rename(ctxt->node, g->name))
-        stop(ctx, "out of memory");
+        xlc_xml_stop_parse(ctx, "out of memory");
     if (g->each && g->depth == 2)
         g->unit = ctxt->node;
 }
@@ -120,24 +116,26 @@ static void on_end(void *ctx, const xmlChar *local, const xmlChar *prefix,
     if (g->depth)
         g->depth--;
     g->end(ctx, local, prefix, uri);
-    if (g->each && depth == 2 && !g->stopped && !g->each_rc)
+    if (g->each && depth == 2 && !g->stop.stopped && !g->each_rc)
         hand_over(ctx, g);
 }
 
 /* A DOCTYPE is the only way to declare entities: refuse it outright. */
-static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext,
-                       const xmlChar *sys)
+void xlc_xml_refuse_doctype(void *ctx, const xmlChar *name,
+                            const xmlChar *ext, const xmlChar *sys)
 {
     (void)name, (void)ext, (void)sys;
-    stop(ctx, "DOCTYPE declarations are not accepted (no DTDs or entities)");
+    xlc_xml_stop_parse(ctx, "DOCTYPE declarations are not accepted (no DTDs "
+                       "or entities)");
 }
 
-static void on_entity_decl(void *ctx, const xmlChar *name, int type,
-                           const xmlChar *pub, const xmlChar *sys,
-                           xmlChar *content)
+void xlc_xml_refuse_entity_decl(void *ctx, const xmlChar *name, int type,
+                                const xmlChar *pub, const xmlChar *sys,
+                                xmlChar *content)
 {
     (void)type, (void)pub, (void)sys, (void)content;
-    stop(ctx, "entity declaration '%s' is not accepted", (const char *)name);
+    xlc_xml_stop_parse(ctx, "entity declaration '%s' is not accepted",
+                       (const char *)name);
 }
 
 void xlc_xml_keep_first_error(struct xlc_xml_first_error *f, xmlErrorPtr e)
@@ -504,9 +502,9 @@ static xmlParserCtxtPtr make_ctxt(const char *text, size_t len,
     g->end = ctxt->sax->endElementNs;
     ctxt->sax->startElementNs = on_start;
     ctxt->sax->endElementNs = on_end;
-    ctxt->sax->internalSubset = on_doctype;
-    ctxt->sax->externalSubset = on_doctype;
-    ctxt->sax->entityDecl = on_entity_decl;
+    ctxt->sax->internalSubset = xlc_xml_refuse_doctype;
+    ctxt->sax->externalSubset = xlc_xml_refuse_doctype;
+    ctxt->sax->entityDecl = xlc_xml_refuse_entity_decl;
     ctxt->sax->serror = on_error;
     ctxt->sax->warning = NULL;
     ctxt->sax->error = NULL;
@@ -525,8 +523,8 @@ static int finish(xmlParserCtxtPtr ctxt, const char *name, xmlDocPtr *out,
     ctxt->myDoc = NULL;
     if (g->each_rc)
         rc = g->each_rc;
-    else if (g->stopped)
-        rc = xlc_fail(err, EINVAL, "%s:%ld: %s", name, g->line, g->why);
+    else if (g->stop.stopped)
+        rc = xlc_fail(err, EINVAL, "%s:%ld: %s", name, g->stop.line, g->stop.why);
     else if (!ctxt->wellFormed || !doc)
         rc = xlc_fail(err, EINVAL, "%s:%ld: malformed XML: %s", name,
                       g->xml_err.have ? g->xml_err.line : ctxt_line(ctxt),

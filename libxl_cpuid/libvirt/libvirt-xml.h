@@ -142,6 +142,28 @@ struct xlc_xml_first_error {
 };
 void xlc_xml_keep_first_error(struct xlc_xml_first_error *f, xmlErrorPtr e);
 
+/*
+ * Why a parse was stopped (a limit, a refused declaration): the first
+ * reason and its line.  The SAX readers keep one as the FIRST member of
+ * the struct their parser context's _private points to, so that the
+ * handlers below find it.
+ */
+struct xlc_xml_stop {
+    bool stopped;
+    char why[512];
+    long line;
+};
+/* Record the reason (the first one only) and stop the parser. */
+void xlc_xml_stop_parse(xmlParserCtxtPtr ctxt, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* SAX handlers: a DOCTYPE (the only way to declare entities) or an entity
+ * declaration stops the parse. */
+void xlc_xml_refuse_doctype(void *ctx, const xmlChar *name,
+                            const xmlChar *ext, const xmlChar *sys);
+void xlc_xml_refuse_entity_decl(void *ctx, const xmlChar *name, int type,
+                                const xmlChar *pub, const xmlChar *sys,
+                                xmlChar *content);
+
 int xlc_xml_parse(const char *name, const char *text, size_t len,
                   xmlDocPtr *out, xlc_error *err);
 /* Read a file (at most XLC_XML_MAX_BYTES) and parse it; name = path. */
