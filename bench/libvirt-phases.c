@@ -102,7 +102,7 @@ static double map_once(const char *path, const struct xlc_cpu_map *map)
     xlc_error err;
     double t0 = now_ms();
 
-    if (xlc_level_hosts_each_libvirt(path, map, XLC_GUEST_HVM, drop_host,
+    if (xlc_level_hosts_each_libvirt(path, map, XLC_GUEST_PV, drop_host,
                                      NULL, NULL, &err))
         die("map", &err);
     return now_ms() - t0;
@@ -115,8 +115,8 @@ static double level_once(const char *path, const struct xlc_cpu_map *map)
     xlc_error err;
     double t0 = now_ms();
 
-    if (xlc_level_report_new(XLC_GUEST_HVM, &in.rep, &err) ||
-        xlc_level_hosts_each_libvirt(path, map, XLC_GUEST_HVM, add_host, &in,
+    if (xlc_level_report_new(XLC_GUEST_PV, &in.rep, &err) ||
+        xlc_level_hosts_each_libvirt(path, map, XLC_GUEST_PV, add_host, &in,
                                      NULL, &err) ||
         xlc_level_report_compute(in.rep, &o, &err))
         die("level", &err);

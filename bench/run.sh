@@ -130,7 +130,7 @@ shape_rows() {
         "$shape"
     # Ours must read the file first: if it cannot, say so, never fake a row.
     status=0
-    "$TOOL" level --type hvm "$file" > "$tmp/ours.out" 2> "$tmp/ours.err" \
+    "$TOOL" level --type pv "$file" > "$tmp/ours.out" 2> "$tmp/ours.err" \
         || status=$?
     if [ $status -ne 0 ] && [ $status -ne 4 ]; then
         row "level $shape: 1,000 <cpu>" "skipped" "-" "-" ">= 10x" "not run"
@@ -142,7 +142,7 @@ shape_rows() {
     virsh_ms=$1
     row "  virsh cpu-baseline ($shape, $(($(wc -c < "$file") / 1024)) KiB)" \
         "$1 ms" "$(per_host "$1" 1000)" "$(mib "$4")" "-" "-"
-    set -- $("$OUT/timeit" "$RUNS" 0,4 -- "$TOOL" level --type hvm "$file")
+    set -- $("$OUT/timeit" "$RUNS" 0,4 -- "$TOOL" level --type pv "$file")
     row "  xen-cpuid level ($shape)" "$1 ms" "$(per_host "$1" 1000)" \
         "$(mib "$4")" ">= 10x" "$(ratio_ok "$virsh_ms" "$1" 10)"
     set -- $("$OUT/libvirt-phases" "$file" "$RUNS")
@@ -172,7 +172,7 @@ if [ $have_python = yes ] && [ -d "$CPU_MAP" ]; then
     big_runs=$(( RUNS < 5 ? RUNS : 5 ))
     for json in "" --json; do
         set -- $("$OUT/timeit" "$big_runs" 0,4 -- "$TOOL" level $json \
-                 --type hvm "$big")
+                 --type pv "$big")
         row "level $json 100,000 caps hosts ($size MiB)" "$1 ms" \
             "$(per_host "$1" 100000)" "$(mib "$4")" "600 ms" \
             "$(below "$1" 600), RSS $(below "$4" 65536)"

@@ -59,8 +59,10 @@ row() {
 }
 
 # Inputs, made by the tool itself from the dump.
+# (its comments, the model pin among them, may span lines: dropped whole)
 "$TOOL" host-model --type hvm --cpuid "$DUMP" |
-    sed -e '/^<!--/d' -e "s/ mode='custom' match='exact'//" \
+    awk '/^<!--/ { c = 1 } !c { print } /-->$/ { c = 0 }' |
+    sed -e "s/ mode='custom' match='exact'//" \
         -e "s/ fallback='forbid'//" -e "s/policy='require' //" \
         -e "/policy='disable'/d" -e "s|^<cpu>|<cpu>\n  <arch>x86_64</arch>|" \
     > "$TMP/one-cpu.xml"

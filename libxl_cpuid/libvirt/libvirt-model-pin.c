@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../cpumap/libvirt-cpumap-int.h"
 #include "libvirt-model-pin.h"
@@ -211,6 +212,45 @@ static bool version_of(const char *path, char *out, size_t size)
     return true;
 }
 
+/* This build's multiarch library directory (Debian's layout). */
+#if defined(__x86_64__)
+#define MULTIARCH "x86_64-linux-gnu"
+#elif defined(__i386__)
+#define MULTIARCH "i386-linux-gnu"
+#elif defined(__aarch64__)
+#define MULTIARCH "aarch64-linux-gnu"
+#else
+#define MULTIARCH ""
+#endif
+
+/*
+ * The library's soname link names its real file (libvirt.so.0 ->
+ * libvirt.so.0.9000.0): one readlink, where a glob would read the whole
+ * library directory (thousands of entries, most of a small level's time).
+ */
+static int linked_library(const char *prefix, char **version, char **from)
+{
+    static const char *const dirs[] = { "lib/" MULTIARCH, "lib64", "lib" };
+    char link[PATH_MAX + 64], target[256], ver[64];
+
+    for (size_t d = 0; d < sizeof(dirs) / sizeof(dirs[0]); d++) {
+        ssize_t n;
+
+        snprintf(link, sizeof(link), "%s/%s/libvirt.so.0", prefix, dirs[d]);
+        n = readlink(link, target, sizeof(target) - 1);
+        if (n <= 0)
+            continue;
+        target[n] = '\0';
+        if (strchr(target, '/') || !version_of(target, ver, sizeof(ver)))
+            continue;
+        snprintf(link, sizeof(link), "%s/%s/%s", prefix, dirs[d], target);
+        *version = strdup(ver);
+        *from = strdup(link);
+        return *version && *from ? 0 : -ENOMEM;
+    }
+    return 0;
+}
+
 static int first_library(const char *prefix, char **version, char **from)
 {
     static const char *const where[] = { "lib/*/libvirt.so.0.*",
@@ -253,7 +293,9 @@ int xlc_cpu_map_libvirt_version(const char *dir, char **version,
     if (n < sizeof(tail) - 1 || strcmp(real + n - (sizeof(tail) - 1), tail))
         return 0;
     real[n - (sizeof(tail) - 1)] = '\0';
-    rc = first_library(real, version, from);
+    rc = linked_library(real, version, from);
+    if (!rc && !*version)
+        rc = first_library(real, version, from);
     if (rc) {
         free(*version);
         free(*from);
