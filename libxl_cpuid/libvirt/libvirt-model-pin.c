@@ -236,14 +236,18 @@ static int linked_library(const char *prefix, char **version, char **from)
     for (size_t d = 0; d < sizeof(dirs) / sizeof(dirs[0]); d++) {
         ssize_t n;
 
-        snprintf(link, sizeof(link), "%s/%s/libvirt.so.0", prefix, dirs[d]);
+        if ((size_t)snprintf(link, sizeof(link), "%s/%s/libvirt.so.0",
+                             prefix, dirs[d]) >= sizeof(link))
+            continue;
         n = readlink(link, target, sizeof(target) - 1);
         if (n <= 0)
             continue;
         target[n] = '\0';
         if (strchr(target, '/') || !version_of(target, ver, sizeof(ver)))
             continue;
-        snprintf(link, sizeof(link), "%s/%s/%s", prefix, dirs[d], target);
+        if ((size_t)snprintf(link, sizeof(link), "%s/%s/%s", prefix, dirs[d],
+                             target) >= sizeof(link))
+            continue;
         *version = strdup(ver);
         *from = strdup(link);
         return *version && *from ? 0 : -ENOMEM;
