@@ -551,10 +551,8 @@ static xmlParserCtxtPtr make_ctxt(struct source *s, struct reader *r)
         return NULL;
     /* As libvirt-xml.c: no network, no entities or DTDs, UTF-8 only,
      * blank text between elements dropped, exact lines. */
-    xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_IGNORE_ENC |
-                                XML_PARSE_BIG_LINES | XML_PARSE_NOBLANKS |
-                                XML_PARSE_COMPACT);
     ctxt->_private = r;
+    xlc_xml_guard_parser(ctxt, on_error);
     r->start = ctxt->sax->startElementNs;
     r->end = ctxt->sax->endElementNs;
     r->characters = ctxt->sax->characters;
@@ -563,13 +561,6 @@ static xmlParserCtxtPtr make_ctxt(struct source *s, struct reader *r)
     ctxt->sax->endElementNs = on_end;
     ctxt->sax->characters = on_characters;
     ctxt->sax->cdataBlock = on_cdata;
-    ctxt->sax->internalSubset = xlc_xml_refuse_doctype;
-    ctxt->sax->externalSubset = xlc_xml_refuse_doctype;
-    ctxt->sax->entityDecl = xlc_xml_refuse_entity_decl;
-    ctxt->sax->serror = on_error;
-    ctxt->sax->warning = NULL;
-    ctxt->sax->error = NULL;
-    ctxt->sax->fatalError = NULL;
     return ctxt;
 }
 

@@ -120,6 +120,19 @@ static void on_end(void *ctx, const xmlChar *local, const xmlChar *prefix,
         hand_over(ctx, g);
 }
 
+void xlc_xml_guard_parser(xmlParserCtxtPtr ctxt,
+                          xmlStructuredErrorFunc on_error)
+{
+    xmlCtxtUseOptions(ctxt, XLC_XML_PARSE_OPTIONS);
+    ctxt->sax->internalSubset = xlc_xml_refuse_doctype;
+    ctxt->sax->externalSubset = xlc_xml_refuse_doctype;
+    ctxt->sax->entityDecl = xlc_xml_refuse_entity_decl;
+    ctxt->sax->serror = on_error;
+    ctxt->sax->warning = NULL;
+    ctxt->sax->error = NULL;
+    ctxt->sax->fatalError = NULL;
+}
+
 /* A DOCTYPE is the only way to declare entities: refuse it outright. */
 void xlc_xml_refuse_doctype(void *ctx, const xmlChar *name,
                             const xmlChar *ext, const xmlChar *sys)
@@ -496,19 +509,12 @@ static xmlParserCtxtPtr make_ctxt(const char *text, size_t len,
      * most of the cost of reading a file of many hosts.  Lines do not
      * depend on the text nodes: on_start keeps them.
      */
-    xmlCtxtUseOptions(ctxt, XLC_XML_PARSE_OPTIONS);
     ctxt->_private = g;
+    xlc_xml_guard_parser(ctxt, on_error);
     g->start = ctxt->sax->startElementNs;
     g->end = ctxt->sax->endElementNs;
     ctxt->sax->startElementNs = on_start;
     ctxt->sax->endElementNs = on_end;
-    ctxt->sax->internalSubset = xlc_xml_refuse_doctype;
-    ctxt->sax->externalSubset = xlc_xml_refuse_doctype;
-    ctxt->sax->entityDecl = xlc_xml_refuse_entity_decl;
-    ctxt->sax->serror = on_error;
-    ctxt->sax->warning = NULL;
-    ctxt->sax->error = NULL;
-    ctxt->sax->fatalError = NULL;
     xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8);
     return ctxt;
 }

@@ -163,6 +163,14 @@ void xlc_xml_refuse_doctype(void *ctx, const xmlChar *name,
 void xlc_xml_refuse_entity_decl(void *ctx, const xmlChar *name, int type,
                                 const xmlChar *pub, const xmlChar *sys,
                                 xmlChar *content);
+/*
+ * The guards every SAX reader installs on its parser: XLC_XML_PARSE_OPTIONS,
+ * DOCTYPE and entity declarations refused, libxml2's errors to on_error
+ * (which keeps the first, xlc_xml_keep_first_error), never printed.
+ * ctxt->_private must already point to the reader's state.
+ */
+void xlc_xml_guard_parser(xmlParserCtxtPtr ctxt,
+                          xmlStructuredErrorFunc on_error);
 
 int xlc_xml_parse(const char *name, const char *text, size_t len,
                   xmlDocPtr *out, xlc_error *err);
