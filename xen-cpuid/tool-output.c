@@ -52,20 +52,25 @@ static ssize_t escaped_write(void *cookie, const char *buf, size_t size)
 {
     struct escaped_out *o = cookie;
     struct xlc_buf in = XLC_BUF_INIT, out = XLC_BUF_INIT;
-    size_t keep;
+    const char *s = buf;
+    size_t len = size, keep;
     int rc;
 
-    xlc_buf_printf(&in, "%.*s", (int)o->nr_held, o->held);
-    for (size_t i = 0; i < size; i++)
-        xlc_buf_putc(&in, buf[i]);
-    if (in.oom) {
-        xlc_buf_free(&in);
-        errno = ENOMEM;
-        return -1;
+    /* Only a held character needs a copy to join what follows it. */
+    if (o->nr_held) {
+        xlc_buf_put(&in, o->held, o->nr_held);
+        xlc_buf_put(&in, buf, size);
+        if (in.oom) {
+            xlc_buf_free(&in);
+            errno = ENOMEM;
+            return -1;
+        }
+        s = in.s;
+        len = in.len;
     }
-    keep = xlc_utf8_incomplete_tail(in.s, in.len);
-    xlc_buf_escape(&out, in.s, in.len - keep, XLC_ESCAPE_REPORT, NULL);
-    memcpy(o->held, in.s + in.len - keep, keep);
+    keep = xlc_utf8_incomplete_tail(s, len);
+    xlc_buf_escape(&out, s, len - keep, XLC_ESCAPE_REPORT, NULL);
+    memcpy(o->held, s + len - keep, keep);
     o->nr_held = keep;
     rc = out.oom ? -1 : write_all(o->fd, out.s ? out.s : "", out.len);
     xlc_buf_free(&in);

@@ -100,6 +100,31 @@ static bool plain(unsigned char c, enum xlc_escape_mode mode,
     return !also || !strchr(also, c);
 }
 
+/* How many bytes from p on mode writes as they are: a tight loop per
+ * mode, since every line the tool prints comes through here. */
+static size_t plain_run(const unsigned char *p, size_t len,
+                        enum xlc_escape_mode mode, const char *also)
+{
+    size_t i = 0;
+
+    if (also) {
+        while (i < len && plain(p[i], mode, also))
+            i++;
+    } else if (mode == XLC_ESCAPE_JSON) {
+        while (i < len && p[i] >= 0x20 && p[i] < 0x7f && p[i] != '"' &&
+               p[i] != '\\')
+            i++;
+    } else if (mode == XLC_ESCAPE_REPORT) {
+        while (i < len && ((p[i] >= 0x20 && p[i] < 0x7f) || p[i] == '\n' ||
+                           p[i] == '\t'))
+            i++;
+    } else {
+        while (i < len && p[i] >= 0x20 && p[i] < 0x7f)
+            i++;
+    }
+    return i;
+}
+
 void xlc_buf_escape(struct xlc_buf *b, const char *s, size_t len,
                     enum xlc_escape_mode mode, const char *also)
 {
@@ -109,16 +134,14 @@ void xlc_buf_escape(struct xlc_buf *b, const char *s, size_t len,
     for (size_t i = 0, used; i < len; i += used) {
         size_t n;
 
-        if (plain(p[i], mode, also)) {
-            /* A run of plain text in one append. */
-            for (used = 1; i + used < len && plain(p[i + used], mode, also);
-                 used++)
-                ;
-            xlc_buf_printf(b, "%.*s", (int)used, s + i);
+        /* A run of plain text in one append. */
+        used = plain_run(p + i, len - i, mode, also);
+        if (used) {
+            xlc_buf_put(b, s + i, used);
             continue;
         }
         n = piece(p + i, len - i, &used, mode, also, out);
-        xlc_buf_printf(b, "%.*s", (int)n, out);
+        xlc_buf_put(b, out, n);
     }
 }
 

@@ -48,14 +48,18 @@ void xlc_buf_printf(struct xlc_buf *b, const char *fmt, ...)
     b->len += (size_t)n;
 }
 
-void xlc_buf_puts(struct xlc_buf *b, const char *s)
+void xlc_buf_put(struct xlc_buf *b, const char *s, size_t n)
 {
-    size_t n = strlen(s);
-
     if (!reserve(b, n))
         return;
-    memcpy(b->s + b->len, s, n + 1);
+    memcpy(b->s + b->len, s, n);
     b->len += n;
+    b->s[b->len] = '\0';
+}
+
+void xlc_buf_puts(struct xlc_buf *b, const char *s)
+{
+    xlc_buf_put(b, s, strlen(s));
 }
 
 void xlc_buf_putc(struct xlc_buf *b, char c)

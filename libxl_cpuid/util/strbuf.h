@@ -25,6 +25,8 @@ struct xlc_buf {
 void xlc_buf_printf(struct xlc_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void xlc_buf_puts(struct xlc_buf *b, const char *s);
+/* Append the n bytes at s (no printf: the writers' hot path). */
+void xlc_buf_put(struct xlc_buf *b, const char *s, size_t n);
 void xlc_buf_putc(struct xlc_buf *b, char c);
 /*
  * Append s as a JSON string literal, quotes and escapes included; bytes
