@@ -236,7 +236,10 @@ static void hosts_object(struct xlc_buf *b, const struct xlc_level_report *r,
 
     xlc_buf_puts(b, ",\"hosts\":[");
     for (size_t id = 0; id < xlc_pool_nr_ids(r->pool); id++) {
+        static const struct xlc_guest_leaks unknown;
         const struct xlc_level_verdict *v = &r->verdicts[id];
+        const struct xlc_level_host_leaks *of = r->leaks[id].of;
+        bool known = r->leaks[id].known;
 
         if (!xlc_pool_has(r->pool, id))
             continue;
@@ -259,9 +262,9 @@ static void hosts_object(struct xlc_buf *b, const struct xlc_level_report *r,
         if (r->have_guest)
             guest_verdict_json(b, r->guest_verdicts[id]);
         xlc_buf_puts(b, ",\"leaks\":");
-        xlc_guest_leaks_json(b, r->leaks[id].known ? &r->leaks[id].host
-                                                   : NULL,
-                             &r->leaks[id].guest, r->leaks[id].why_unknown);
+        xlc_guest_leaks_json(b, known ? &of->host : NULL,
+                             known ? &of->guest : &unknown,
+                             r->leaks[id].why_unknown);
         xlc_buf_putc(b, '}');
         spill(b, out);
     }

@@ -401,11 +401,13 @@ static void print_verdicts(FILE *out, const struct xlc_level_report *r)
 static void leak_line(FILE *out, const struct xlc_level_report *r, size_t id,
                       const char *guest)
 {
+    static const struct xlc_guest_leaks unknown;
     const struct xlc_level_leaks *l = &r->leaks[id];
     char name[XLC_HOST_NAME_BUF];
     struct xlc_buf b = XLC_BUF_INIT;
 
-    xlc_guest_leaks_text(&b, l->known ? &l->host : NULL, &l->guest, guest,
+    xlc_guest_leaks_text(&b, l->known ? &l->of->host : NULL,
+                         l->known ? &l->of->guest : &unknown, guest,
                          l->why_unknown);
     fprintf(out, "  %-40s %s\n", xlc_pool_host_name(r->pool, id, name),
             b.oom ? "(out of memory)" : b.s);
@@ -430,7 +432,7 @@ static void print_leaks(FILE *out, const struct xlc_level_report *r)
         if (!xlc_pool_has(r->pool, id))
             continue;
         /* HVM: only what no host hides, or what cannot be told. */
-        if (hvm && r->leaks[id].known && !r->leaks[id].guest.page1gb)
+        if (hvm && r->leaks[id].known && !r->leaks[id].of->guest.page1gb)
             continue;
         leak_line(out, r, id, guest);
     }

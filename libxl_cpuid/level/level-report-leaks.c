@@ -41,12 +41,13 @@ static const char *no_data(const char *source)
 static void count(struct xlc_level_leak_counts *c,
                   const struct xlc_level_leaks *l)
 {
-    const struct xlc_guest_leaks *g = &l->guest;
+    const struct xlc_guest_leaks *g;
 
     if (!l->known) {
         c->hosts_no_data++;
         return;
     }
+    g = &l->of->guest;
     c->hosts_leaking += !xfs_empty(g->leaks, XFS_NR_WORDS);
     c->hosts_may_leak += !xfs_empty(g->may_leak, XFS_NR_WORDS);
     c->hosts_page1gb += g->page1gb;
@@ -72,7 +73,7 @@ void xlc_level_report_leaks(struct xlc_level_report *r)
             l->why_unknown = "the guest could not be judged there";
         }
         if (l->known)
-            xlc_guest_leaks_of(&l->host, g, &l->guest);
+            xlc_guest_leaks_of(&l->of->host, g, &l->of->guest);
         count(&r->leak_counts, l);
     }
 }

@@ -53,6 +53,8 @@ void xlc_level_report_free(struct xlc_level_report *r)
     for (size_t i = 0; r->pols && i < ids; i++)
         free(r->pols[i]);
     free(r->pols);
+    for (size_t i = 0; r->leaks && i < ids; i++)
+        free(r->leaks[i].of);
     free(r->leaks);
     for (size_t i = 0; i < r->nr_refused; i++) {
         free(r->refused[i].name);
@@ -195,8 +197,13 @@ int xlc_level_report_add_host(struct xlc_level_report *r, const char *name,
         r->sources[id] = r->sources[id - 1];
     else
         r->sources[id] = strdup(source);
-    r->leaks[id].known = h->has_leaks;
-    r->leaks[id].host = h->leaks;
+    if (h->has_leaks) {
+        r->leaks[id].of = calloc(1, sizeof(*r->leaks[id].of));
+        if (!r->leaks[id].of)
+            return oom(err);
+        r->leaks[id].of->host = h->leaks;
+        r->leaks[id].known = true;
+    }
     r->pols[id] = h->has_policy ? malloc(sizeof(*r->pols[id])) : NULL;
     if (r->pols[id])
         *r->pols[id] = h->policy;

@@ -126,11 +126,18 @@ struct xlc_level_candidate {
  * host's input held its own CPUID (a dump, @live); what the data cannot
  * decide (an MSR a dump lacks) is reported as such, never guessed.
  */
+struct xlc_level_host_leaks {
+    struct xlc_leak_report host;
+    struct xlc_guest_leaks guest;
+};
+
 struct xlc_level_leaks {
     bool known;
     const char *why_unknown;      /* !known: why, in words (static) */
-    struct xlc_leak_report host;
-    struct xlc_guest_leaks guest;
+    /* Set when the input held the host's CPUID (owned by the report);
+     * NULL otherwise, so that a pool of host <cpu>s, which never hold
+     * it, keeps nothing per host.  Read it only when known. */
+    struct xlc_level_host_leaks *of;
 };
 
 /* The pool's hosts by what leaks there (present hosts only). */

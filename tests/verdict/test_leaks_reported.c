@@ -149,11 +149,11 @@ static void alone(const char *path, const char *file, enum xlc_guest_type t)
     }
     r = level(t, &path, 1);
     l = &r->leaks[0];
-    g = &l->guest;
     if (!l->known)
         fail_msg("%s: leaks unknown: %s", file, l->why_unknown);
-    same_report(&l->host, &want, file);
-    check_guest_leaks(&l->host, g, r->guest_cpu, file);
+    g = &l->of->guest;
+    same_report(&l->of->host, &want, file);
+    check_guest_leaks(&l->of->host, g, r->guest_cpu, file);
     if (t == HVM) {
         assert_true(xfs_empty(g->leaks, NW) && xfs_empty(g->may_leak, NW));
         assert_int_equal(g->nr_words[XLC_WORD_FAULTED] +
@@ -258,7 +258,7 @@ static void with_msr_data(void **state)
     src[0] = faulting();
     r = level(PV, src, 1);
     assert_true(r->leaks[0].known);
-    assert_int_equal(r->leaks[0].guest.nr_words[XLC_WORD_FAULTED],
+    assert_int_equal(r->leaks[0].of->guest.nr_words[XLC_WORD_FAULTED],
                      cpuid_words());
     assert_int_equal(r->leak_counts.hosts_leaking +
                      r->leak_counts.hosts_may_leak, 0);
@@ -267,19 +267,19 @@ static void with_msr_data(void **state)
      * what a PV guest's CPUID shows beyond the guest CPU. */
     src[0] = not_faulting();
     r = level(PV, src, 1);
-    assert_int_equal(r->leaks[0].guest.nr_words[XLC_WORD_LEAKS],
+    assert_int_equal(r->leaks[0].of->guest.nr_words[XLC_WORD_LEAKS],
                      cpuid_words());
-    assert_true(xfs_test(r->leaks[0].guest.leaks, NW, XFS_VMX));
-    assert_true(xfs_empty(r->leaks[0].guest.may_leak, NW));
+    assert_true(xfs_test(r->leaks[0].of->guest.leaks, NW, XFS_VMX));
+    assert_true(xfs_empty(r->leaks[0].of->guest.may_leak, NW));
     xlc_level_report_free(r);
     /* SandyBridge-E, two of its three masks recorded: 1cd and e1cd
      * masked, Da1 undecided (its MSR named), the rest leak. */
     src[0] = shared_dump_with_msrs(SANDY, SHARED_MSR_PLATFORM_INFO("0x0")
                                    SHARED_MSR("0x132") SHARED_MSR("0x133"));
     r = level(PV, src, 1);
-    assert_int_equal(r->leaks[0].guest.nr_words[XLC_WORD_MASKED], 4);
-    assert_int_equal(r->leaks[0].guest.nr_words[XLC_WORD_UNKNOWN], 1);
-    assert_int_equal(r->leaks[0].guest.nr_words[XLC_WORD_LEAKS],
+    assert_int_equal(r->leaks[0].of->guest.nr_words[XLC_WORD_MASKED], 4);
+    assert_int_equal(r->leaks[0].of->guest.nr_words[XLC_WORD_UNKNOWN], 1);
+    assert_int_equal(r->leaks[0].of->guest.nr_words[XLC_WORD_LEAKS],
                      cpuid_words() - 5);
     xlc_level_report_free(r);
     snprintf(args, sizeof(args), "level --type pv '%s'", src[0]);
@@ -297,8 +297,8 @@ static void with_msr_data(void **state)
                                    SHARED_MSR("0xc0011005")
                                    SHARED_MSR("0xc0011002"));
     r = level(PV, src, 1);
-    assert_int_equal(r->leaks[0].guest.nr_words[XLC_WORD_MASKED], 5);
-    assert_int_equal(r->leaks[0].guest.nr_words[XLC_WORD_UNKNOWN], 0);
+    assert_int_equal(r->leaks[0].of->guest.nr_words[XLC_WORD_MASKED], 5);
+    assert_int_equal(r->leaks[0].of->guest.nr_words[XLC_WORD_UNKNOWN], 0);
     xlc_level_report_free(r);
 }
 
@@ -320,7 +320,7 @@ static void pool_of_three(void **state)
     assert_int_equal(r->leak_counts.hosts_leaking, 1);
     assert_int_equal(r->leak_counts.hosts_may_leak, 0);
     assert_int_equal(r->leak_counts.hosts_no_data, 1);
-    assert_memory_equal(r->leak_counts.leaks, r->leaks[1].guest.leaks,
+    assert_memory_equal(r->leak_counts.leaks, r->leaks[1].of->guest.leaks,
                         sizeof(r->leak_counts.leaks));
     xlc_level_report_free(r);
 
@@ -362,8 +362,8 @@ static void hvm_page1gb(void **state)
     src[1] = neh;
     r = level(HVM, src, 2);
     assert_false(xfs_test(r->guest_cpu, NW, XFS_PAGE1GB));
-    assert_true(r->leaks[0].guest.page1gb);
-    assert_false(r->leaks[1].guest.page1gb);
+    assert_true(r->leaks[0].of->guest.page1gb);
+    assert_false(r->leaks[1].of->guest.page1gb);
     assert_int_equal(r->leak_counts.hosts_page1gb, 1);
     assert_int_equal(r->leak_counts.hosts_leaking +
                      r->leak_counts.hosts_may_leak, 0);
