@@ -134,13 +134,14 @@ static size_t word_bits(struct xlc_buf *b, size_t index, uint32_t bits,
 
     if (l->style == XLC_BIT_XEN_TOOL && index >= XFS_NR_WORDS)
         return 0;
-    for (unsigned int bit = 0; bit < 32; bit++) {
+    /* Only the set bits are looked up: reports list thousands of sets. */
+    for (uint32_t left = bits; left; left &= left - 1) {
+        unsigned int bit = (unsigned int)__builtin_ctz(left);
         unsigned int v = (unsigned int)index * 32 + bit;
         char text[XLC_BIT_TEXT_MAX];
         bool named = index < XFS_NR_WORDS && xlc_feature_name(v);
 
-        if (!(bits & (1u << bit)) ||
-            (l->which == XLC_BITS_NAMED && !named) ||
+        if ((l->which == XLC_BITS_NAMED && !named) ||
             (l->which == XLC_BITS_UNNAMED && named))
             continue;
         xlc_bit_text(v, l->style, text);
