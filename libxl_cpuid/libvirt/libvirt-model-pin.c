@@ -146,9 +146,15 @@ const char *xlc_pin_feature_xen_name(const struct xlc_pin_feature *f)
 
     if (!xlc_pin_feature_xen(f, fs))
         return NULL;
-    for (unsigned int b = 0; b < XFS_NR_FEATURE_BITS; b++)
-        if (xfs_test(fs, XFS_NR_WORDS, b))
-            return xfs_feature_by_value(b)->name;
+    /* The lowest set bit, found a word at a time. */
+    for (unsigned int w = 0; w < XFS_NR_WORDS; w++) {
+        const struct xfs_feature_info *fi;
+
+        if (!fs[w])
+            continue;
+        fi = xfs_feature_by_value(w * 32 + (unsigned int)__builtin_ctz(fs[w]));
+        return fi ? fi->name : NULL;
+    }
     return NULL;
 }
 
