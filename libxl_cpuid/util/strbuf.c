@@ -37,14 +37,26 @@ void xlc_buf_printf(struct xlc_buf *b, const char *fmt, ...)
     va_list ap;
     int n;
 
-    va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0 || !reserve(b, (size_t)n))
+    /* Formatted once into the room there is; again only when it did not
+     * fit (the library's writers format many short pieces). */
+    if (b->oom || !reserve(b, 63))
         return;
     va_start(ap, fmt);
-    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+    n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
     va_end(ap);
+    if (n < 0) {
+        b->s[b->len] = '\0';
+        return;
+    }
+    if ((size_t)n >= b->cap - b->len) {
+        if (!reserve(b, (size_t)n)) {
+            b->s[b->len] = '\0';
+            return;
+        }
+        va_start(ap, fmt);
+        vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
     b->len += (size_t)n;
 }
 
