@@ -46,24 +46,48 @@ static bool signature_matches(const struct xlc_lv_model *m,
     return false;
 }
 
-/* |added| + 2 * |removed| over the features Xen can express. */
-static unsigned int cost_of(const struct xlc_cpu_map *map,
-                            const struct xlc_lv_model *m, const uint32_t *fs)
+/*
+ * What the featureset has, per cpu_map feature: worked out once per
+ * decode, not once per model.  has[f]: feature f is expressible and in
+ * fs; *nr_has: how many are.
+ */
+static bool *features_present(const struct xlc_cpu_map *map,
+                              const uint32_t *fs, unsigned int *nr_has)
 {
-    unsigned int cost = 0;
+    size_t n = xlc_cpu_map_nr_features(map);
+    bool *has = calloc(n ? n : 1, sizeof(*has));
 
-    for (size_t f = 0; f < xlc_cpu_map_nr_features(map); f++) {
-        const struct xlc_lv_feature *feat = xlc_cpu_map_feature_at(map, f);
-        bool has = present(feat, fs), listed = in_model(m, f);
-
-        if (!feat->expressible)
-            continue;
-        if (has && !listed)
-            cost += 1;
-        else if (!has && listed)
-            cost += 2;
+    *nr_has = 0;
+    for (size_t f = 0; has && f < n; f++) {
+        has[f] = present(xlc_cpu_map_feature_at(map, f), fs);
+        *nr_has += has[f];
     }
-    return cost;
+    return has;
+}
+
+/*
+ * |added| + 2 * |removed| over the features Xen can express: added are
+ * the present ones the model does not list (nr_has less those it does),
+ * removed the ones it lists that are absent.  seen[] (zeroed, one slot
+ * per feature) counts a feature listed twice once.
+ */
+static unsigned int cost_of(const struct xlc_cpu_map *map,
+                            const struct xlc_lv_model *m, const bool *has,
+                            unsigned int nr_has, size_t *seen, size_t stamp)
+{
+    unsigned int listed = 0, listed_has = 0;
+
+    for (size_t i = 0; i < m->nr_features; i++) {
+        size_t f = m->features[i];
+
+        if (f >= xlc_cpu_map_nr_features(map) || seen[f] == stamp ||
+            !xlc_cpu_map_feature_at(map, f)->expressible)
+            continue;
+        seen[f] = stamp;
+        listed++;
+        listed_has += has[f];
+    }
+    return (nr_has - listed_has) + 2 * (listed - listed_has);
 }
 
 static bool better(const struct xlc_lv_model *a, unsigned int ca, bool sa,
@@ -128,8 +152,9 @@ int xlc_lv_decode(const struct xlc_cpu_map *map, const struct xlc_lv_host *h,
 {
     struct xlc_lv_decoded *d = calloc(1, sizeof(*d));
     const struct xlc_lv_model *best = NULL;
-    unsigned int best_cost = 0;
-    bool best_sig = false;
+    unsigned int best_cost = 0, nr_has;
+    bool best_sig = false, *has;
+    size_t *seen;
 
     *out = NULL;
     if (xfs_empty(fs, XFS_NR_WORDS)) {
@@ -142,6 +167,14 @@ int xlc_lv_decode(const struct xlc_cpu_map *map, const struct xlc_lv_host *h,
         return xlc_fail(err, ENOMEM, "out of memory");
     d->vendor = h->vendor[0] ? xlc_cpu_map_vendor_by_string(map, h->vendor)
                              : NULL;
+    has = features_present(map, fs, &nr_has);
+    seen = calloc(xlc_cpu_map_nr_features(map) + 1, sizeof(*seen));
+    if (!has || !seen) {
+        free(has);
+        free(seen);
+        free(d);
+        return xlc_fail(err, ENOMEM, "out of memory");
+    }
     for (size_t i = 0; i < xlc_cpu_map_nr_models(map); i++) {
         const struct xlc_lv_model *m = xlc_cpu_map_model_at(map, i);
         unsigned int c;
@@ -149,11 +182,13 @@ int xlc_lv_decode(const struct xlc_cpu_map *map, const struct xlc_lv_host *h,
 
         if (!candidate(m, d->vendor))
             continue;
-        c = cost_of(map, m, fs);
+        c = cost_of(map, m, has, nr_has, seen, i + 1);
         s = signature_matches(m, h);
         if (better(m, c, s, best, best_cost, best_sig))
             best = m, best_cost = c, best_sig = s;
     }
+    free(has);
+    free(seen);
     if (!best) {
         free(d);
         return xlc_fail(err, ENOENT,
