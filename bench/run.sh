@@ -18,7 +18,9 @@
 #      with the per-host cost of our phases (bench/libvirt-phases.c):
 #      parse (XML to <cpu>), map (names to featuresets, derivation) and
 #      level (the pool and its report, before printing);
-#   4. 100,000 capabilities-like hosts, text and --json: time and peak RSS;
+#   4. 100,000 capabilities-like hosts, text and --json: time and peak RSS,
+#      and what libxml2's parser alone takes on that file
+#      (bench/libxml2-floor.c), the floor of any reader built on it;
 #   5. the tool's everyday commands (bench/tool-rows.sh).
 # Medians over repeated runs (timeit: whole processes, one warm-up).
 # Inputs are generated into a temporary directory from the shared dumps,
@@ -46,7 +48,7 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 export XDG_CACHE_HOME="$tmp/cache"
 
 # The Makefile passes its package flags; the same libraries as the tool.
-for prog in level-mem libvirt-phases; do
+for prog in level-mem libvirt-phases libxml2-floor; do
     $CC -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I. ${PKG_CFLAGS:-} \
         -o "$OUT/$prog" "$BENCH/$prog.c" "$BUILD/libxl_cpuid.a" \
         ${PKG_LIBS:-} -lpthread
@@ -179,6 +181,13 @@ if [ $have_python = yes ] && [ -d "$CPU_MAP" ]; then
     done
     set -- $("$OUT/libvirt-phases" "$big" 1)
     phases_row "$@"
+    # What libxml2 alone costs on the file: a floor for any reader built
+    # on it, the time shared out over every CPU as if perfectly parallel.
+    set -- $("$OUT/libxml2-floor" "$big" 3)
+    row "    libxml2 SAX alone, no-op callbacks" "$1 ms" \
+        "$(per_host "$1" 100000)" "-" "1 CPU" \
+        "$(awk -v t="$1" -v c="$(nproc)" 'BEGIN {
+            printf "floor %.0f ms on %d CPUs", t / c, c }')"
 fi
 
 # Instruction counts, reproducible whatever else runs.
@@ -196,7 +205,7 @@ if [ "${BENCH_INSTR:-0}" = 1 ] && command -v valgrind >/dev/null; then
         for shape in caps sparse 486; do
             [ -f "$tmp/$shape-1000.xml" ] &&
                 echo "  level, 1,000 <cpu> ($shape)  $(instr "$TOOL" level \
-                    --type hvm "$tmp/$shape-1000.xml")"
+                    --type pv "$tmp/$shape-1000.xml")"
         done
     fi
 fi
