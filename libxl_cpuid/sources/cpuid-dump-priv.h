@@ -68,6 +68,16 @@ int dump_builder_add_msr(struct dump_builder *b, unsigned long line,
 /* The two file formats; `name` prefixes every error as "name:line: ". */
 int dump_parse_xml(const char *name, const char *text, size_t len,
                    struct xlc_cpuid_dump **out, xlc_error *err);
+/*
+ * The XML reader's two paths, for tests that compare them: the plain form
+ * without libxml2 (1 and *out when the text is in it and the dump builds;
+ * 0 when not, with nothing to free and no message: the tree then reads
+ * it), and the libxml2 tree, which reads every document.
+ */
+int dump_parse_xml_plain(const char *name, const char *text, size_t len,
+                         struct xlc_cpuid_dump **out);
+int dump_parse_xml_tree(const char *name, const char *text, size_t len,
+                        struct xlc_cpuid_dump **out, xlc_error *err);
 int dump_parse_cpuid_r(const char *name, const char *text, size_t len,
                        struct xlc_cpuid_dump **out, xlc_error *err);
 

@@ -18,6 +18,10 @@
  * before libxml2 reads it, the network, DTDs and entities stay off, a
  * DOCTYPE is refused at its '<!', only UTF-8 is read and libxml2 prints
  * nothing.
+ *
+ * A dump in the plain form programs write is read without libxml2 first
+ * (cpuid-dump-xml-plain.c); whatever that reader is not sure of, errors
+ * included, is read here.
  */
 #include <errno.h>
 #include <string.h>
@@ -257,8 +261,8 @@ static int walk(const struct xml_state *s, xmlDocPtr doc,
     return dump_builder_finish(&b, out, err);
 }
 
-int dump_parse_xml(const char *name, const char *text, size_t len,
-                   struct xlc_cpuid_dump **out, xlc_error *err)
+int dump_parse_xml_tree(const char *name, const char *text, size_t len,
+                        struct xlc_cpuid_dump **out, xlc_error *err)
 {
     struct xml_state s = { .name = name };
     xmlDocPtr doc;
@@ -271,4 +275,14 @@ int dump_parse_xml(const char *name, const char *text, size_t len,
     rc = walk(&s, doc, out, err);
     xmlFreeDoc(doc);
     return rc;
+}
+
+int dump_parse_xml(const char *name, const char *text, size_t len,
+                   struct xlc_cpuid_dump **out, xlc_error *err)
+{
+    /* The common plain form first; everything else, and every error, from
+     * the tree. */
+    if (dump_parse_xml_plain(name, text, len, out))
+        return 0;
+    return dump_parse_xml_tree(name, text, len, out, err);
 }
