@@ -269,6 +269,49 @@ const char *xlc_xen_tool_name(unsigned int value,
     return buf;
 }
 
+/* A name into a bit's text, cut as snprintf would (a report lists
+ * thousands: printf's machinery was most of their cost). */
+static void bit_text_copy(char buf[XLC_BIT_TEXT_MAX], const char *s)
+{
+    size_t n = strnlen(s, XLC_BIT_TEXT_MAX - 1);
+
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+}
+
+/* Decimal digits of v at p; returns the end. */
+static char *put_uint(char *p, unsigned int v)
+{
+    char tmp[12];
+    size_t n = 0;
+
+    do
+        tmp[n++] = (char)('0' + v % 10);
+    while ((v /= 10));
+    while (n)
+        *p++ = tmp[--n];
+    return p;
+}
+
+/* "[W*32+B NAME]": an unnamed bit with the spelling Xen's tool gives it. */
+static void bit_text_place(char buf[XLC_BIT_TEXT_MAX], unsigned int w,
+                           unsigned int bit, const char *name)
+{
+    char tmp[XLC_BIT_TEXT_MAX + 32], *p = tmp;
+    size_t n = strnlen(name, XLC_BIT_TEXT_MAX);
+
+    *p++ = '[';
+    p = put_uint(p, w);
+    memcpy(p, "*32+", 4);
+    p = put_uint(p + 4, bit);
+    *p++ = ' ';
+    memcpy(p, name, n);
+    p += n;
+    *p++ = ']';
+    *p = '\0';
+    bit_text_copy(buf, tmp);
+}
+
 const char *xlc_bit_text(unsigned int value, enum xlc_bit_style style,
                          char buf[XLC_BIT_TEXT_MAX])
 {
@@ -280,17 +323,17 @@ const char *xlc_bit_text(unsigned int value, enum xlc_bit_style style,
     case XLC_BIT_OURS:
     case XLC_BIT_XEN:
         if ((n = xlc_feature_name(value)))
-            snprintf(buf, XLC_BIT_TEXT_MAX, "%s",
-                     style == XLC_BIT_OURS ? xlc_feature_name_lower(value, name)
-                                           : n);
+            bit_text_copy(buf, style == XLC_BIT_OURS
+                                   ? xlc_feature_name_lower(value, name)
+                                   : n);
         else if ((n = xlc_xen_tool_name(value, name)))
-            snprintf(buf, XLC_BIT_TEXT_MAX, "[%u*32+%u %s]", w, bit, n);
+            bit_text_place(buf, w, bit, n);
         else
             snprintf(buf, XLC_BIT_TEXT_MAX, "[%u*32+%u]", w, bit);
         break;
     case XLC_BIT_XEN_TOOL:
         if ((n = xlc_xen_tool_name(value, name)))
-            snprintf(buf, XLC_BIT_TEXT_MAX, "%s", n);
+            bit_text_copy(buf, n);
         else
             snprintf(buf, XLC_BIT_TEXT_MAX, "<%u>", bit);
         break;
