@@ -20,9 +20,19 @@ const struct xlc_input_limits xlc_dump_limits = {
     XLC_DUMP_MAX_LINE,
 };
 
+static int hex_digit(char c)
+{
+    unsigned int d = (unsigned char)c - '0';
+
+    if (d < 10)
+        return (int)d;
+    d = ((unsigned char)c | 0x20) - 'a';
+    return d < 6 ? (int)d + 10 : -1;
+}
+
 int dump_parse_hex32(const char *s, size_t len, uint32_t *v)
 {
-    uint64_t acc = 0;
+    uint32_t acc = 0;
     size_t i = 0;
 
     if (len >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
@@ -30,22 +40,14 @@ int dump_parse_hex32(const char *s, size_t len, uint32_t *v)
     if (i == len)
         return -1;
     for (; i < len; i++) {
-        char c = s[i];
-        unsigned int digit;
+        int digit = hex_digit(s[i]);
 
-        if (c >= '0' && c <= '9')
-            digit = (unsigned int)(c - '0');
-        else if (c >= 'a' && c <= 'f')
-            digit = (unsigned int)(c - 'a' + 10);
-        else if (c >= 'A' && c <= 'F')
-            digit = (unsigned int)(c - 'A' + 10);
-        else
+        /* A fifth hex digit of 32 bits would not fit. */
+        if (digit < 0 || acc > UINT32_MAX >> 4)
             return -1;
-        acc = acc * 16 + digit;
-        if (acc > UINT32_MAX)
-            return -1;
+        acc = acc << 4 | (uint32_t)digit;
     }
-    *v = (uint32_t)acc;
+    *v = acc;
     return 0;
 }
 

@@ -41,19 +41,24 @@ static bool is_blank(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-/* Skip white space; true if there was some. */
+/* Skip white space; true if there was some.  (Local pointers: a char
+ * read through x->p could alias x->p, which the compiler would reload.) */
 static bool blanks(struct plain *x)
 {
-    const char *start = x->p;
+    const char *p = x->p, *end = x->end;
 
-    while (x->p < x->end && is_blank(*x->p))
-        x->p++;
-    return x->p != start;
+    while (p < end && is_blank(*p))
+        p++;
+    if (p == x->p)
+        return false;
+    x->p = p;
+    return true;
 }
 
 static bool take(struct plain *x, const char *lit, size_t n)
 {
-    if ((size_t)(x->end - x->p) < n || memcmp(x->p, lit, n))
+    if ((size_t)(x->end - x->p) < n || *x->p != *lit ||
+        memcmp(x->p, lit, n))
         return false;
     x->p += n;
     return true;
@@ -99,43 +104,77 @@ static bool element(struct plain *x)
     return ++x->elements <= x->lim->max_elements;
 }
 
+static bool name_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || c == '_';
+}
+
+static bool alnum(char c)
+{
+    return (unsigned char)(c - '0') < 10 ||
+           (unsigned char)((c | 0x20) - 'a') < 26;
+}
+
+/*
+ * Which of names[] the n bytes at s are (nr: none).  Programs write the
+ * attributes in one order: names[first] (the one after the last found)
+ * is tried first.
+ */
+static size_t name_index(const char *const *names, size_t nr, size_t first,
+                         const char *s, size_t n)
+{
+    for (size_t j = 0; j < nr; j++) {
+        size_t i = (first + j) % nr;
+        const char *t = names[i];
+        size_t k = 0;
+
+        while (k < n && t[k] == s[k])
+            k++;
+        if (k == n && !t[k])
+            return i;
+    }
+    return nr;
+}
+
 /*
  * One attribute, the white space before it taken: its name (one of
- * names[], not seen before) and its quoted value: ASCII letters and
- * digits only, so that it needs no normalising and no references.
+ * names[], not seen before; *which, the last one found, in and out) and
+ * its quoted value: ASCII letters and digits only, so that it needs no
+ * normalising and no references.
  */
 static bool attribute_text(struct plain *x, const char *const *names,
                            size_t nr, bool *seen, size_t *which,
                            const char **val, size_t *len)
 {
-    const char *name = x->p;
-    size_t n, i;
+    const char *p = x->p, *end = x->end, *name = p, *v;
+    size_t i;
     char quote;
 
-    while (x->p < x->end && ((*x->p >= 'a' && *x->p <= 'z') || *x->p == '_'))
-        x->p++;
-    n = (size_t)(x->p - name);
-    for (i = 0; i < nr; i++)
-        if (strlen(names[i]) == n && !memcmp(names[i], name, n))
-            break;
+    while (p < end && name_char(*p))
+        p++;
+    i = name_index(names, nr, *which + 1, name, (size_t)(p - name));
     if (i == nr || seen[i])
         return false;
     seen[i] = true;
     *which = i;
-    blanks(x);
-    if (!take(x, "=", 1))
+    while (p < end && is_blank(*p))
+        p++;
+    if (p == end || *p++ != '=')
         return false;
-    blanks(x);
-    if (x->p == x->end || (*x->p != '\'' && *x->p != '"'))
+    while (p < end && is_blank(*p))
+        p++;
+    if (p == end || (*p != '\'' && *p != '"'))
         return false;
-    quote = *x->p++;
-    *val = x->p;
-    while (x->p < x->end && ((*x->p >= '0' && *x->p <= '9') ||
-                             (*x->p >= 'a' && *x->p <= 'z') ||
-                             (*x->p >= 'A' && *x->p <= 'Z')))
-        x->p++;
-    *len = (size_t)(x->p - *val);
-    return *len <= x->lim->max_attr_len && take(x, &quote, 1);
+    quote = *p++;
+    v = p;
+    while (p < end && alnum(*p))
+        p++;
+    if (p == end || *p != quote || (size_t)(p - v) > x->lim->max_attr_len)
+        return false;
+    x->p = p + 1;
+    *val = v;
+    *len = (size_t)(p - v);
+    return true;
 }
 
 /*
@@ -147,11 +186,12 @@ static bool empty_element(struct plain *x, const char *const *names,
 {
     bool seen[8] = { false };
     unsigned int attrs = 0;
+    size_t which = nr - 1;
 
     for (;;) {
         bool sep = blanks(x);
         const char *val;
-        size_t which, len;
+        size_t len;
 
         if (take(x, "/>", 2))
             break;
@@ -198,7 +238,7 @@ static bool root(struct plain *x)
     static const char *const names[] = { "arch" };
     bool seen[1] = { false };
     const char *val;
-    size_t which, len;
+    size_t which = 0, len;
 
     if (!blanks(x) || !attribute_text(x, names, 1, seen, &which, &val, &len))
         return false;
