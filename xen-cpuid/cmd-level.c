@@ -402,14 +402,12 @@ static int load_all(struct level_run *r, struct specs *l, xlc_error *err)
     size_t n = l->n ? l->n : 1, nb = 0;
     const char **srcs = calloc(n, sizeof(*srcs));
     struct xlc_level_load *res = calloc(n, sizeof(*res));
-    bool *lv = calloc(n, sizeof(*lv));
-    int rc = srcs && res && lv ? 0 : xlc_fail(err, ENOMEM, "out of memory");
+    int rc = srcs && res ? 0 : xlc_fail(err, ENOMEM, "out of memory");
 
-    for (size_t i = 0; !rc && i < l->n; i++) {
-        lv[i] = xlc_level_source_is_libvirt(l->v[i].src);
-        if (!lv[i] && l->v[i].kind != SPEC_GUEST)
+    /* Every host and candidate: the batch tells the libvirt files. */
+    for (size_t i = 0; !rc && i < l->n; i++)
+        if (l->v[i].kind != SPEC_GUEST)
             srcs[nb++] = l->v[i].src;
-    }
     if (!rc && xlc_level_load_many(srcs, nb, r->type, 0, res))
         rc = xlc_fail(err, ENOMEM, "out of memory");
     for (size_t i = 0, b = 0; !rc && i < l->n; i++) {
@@ -421,12 +419,13 @@ static int load_all(struct level_run *r, struct specs *l, xlc_error *err)
                 say_where(&l->v[i], err);
             continue;
         }
-        x = lv[i] ? NULL : &res[b++];
-        if (x && x->rc)
+        x = &res[b++];
+        if (x->libvirt)
+            rc = take_libvirt(r, &l->v[i], err);
+        else if (x->rc)
             rc = xlc_fail(err, -x->rc, "%s", x->msg ? x->msg : "out of memory");
         else
-            rc = x ? take_host(r, &l->v[i], &x->host, err)
-                   : take_libvirt(r, &l->v[i], err);
+            rc = take_host(r, &l->v[i], &x->host, err);
         if (rc && rc != -ENOMEM)
             say_where(&l->v[i], err);
     }
@@ -434,7 +433,6 @@ static int load_all(struct level_run *r, struct specs *l, xlc_error *err)
         xlc_level_loads_free(res, nb);
     free(res);
     free(srcs);
-    free(lv);
     return rc;
 }
 

@@ -33,6 +33,9 @@ static void *worker(void *arg)
 
         r->msg = NULL;
         r->rc = xlc_level_host_load(b->sources[i], b->type, &r->host, &err);
+        /* The kind is asked again only of a source refused so. */
+        r->libvirt = r->rc == -ENOTSUP &&
+                     xlc_level_source_is_libvirt(b->sources[i]);
         if (r->rc) {
             r->msg = strdup(err.msg);
             if (!r->msg)

@@ -165,6 +165,11 @@ int xlc_input_text(const char *path, char **text, xlc_error *err);
 struct xlc_level_load {
     int rc;                  /* 0 or negative errno */
     char *msg;               /* malloc'd error text when rc != 0 */
+    /* The source holds libvirt <cpu> elements, which the batch does not
+     * load (rc -ENOTSUP): the caller reads them with the cpu_map
+     * (xlc_level_hosts_from_libvirt).  Told here so that no caller reads
+     * the head of every source once more, on one CPU, to find them. */
+    bool libvirt;
     struct xlc_level_host host;
 };
 

@@ -95,12 +95,14 @@ static void featureset_sources(void **state)
     unlink(path);
 }
 
-/* A batch load gives each source's own outcome, in order. */
+/* A batch load gives each source's own outcome, in order, and tells the
+ * libvirt <cpu> files it leaves to the caller. */
 static void batch_load_in_order(void **state)
 {
-    const char *src[5];
-    struct xlc_level_load res[5];
-    char p0[8192], p1[8192];
+    const char *src[7];
+    struct xlc_level_load res[7];
+    char p0[8192], p1[8192], lv[] = "/tmp/test_level_batch_XXXXXX";
+    int fd = mkstemp(lv);
 
     (void)state;
     snprintf(p0, sizeof(p0), "%s/cpuid/instlatx64/%s.xml",
@@ -112,7 +114,12 @@ static void batch_load_in_order(void **state)
     src[2] = p1;
     src[3] = "00000001:00000002";
     src[4] = p0;
-    assert_int_equal(xlc_level_load_many(src, 5, PV, 3, res), 0);
+    src[5] = lv;
+    src[6] = "00000001:00000002:zz";
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "<cpu mode='host-model'/>\n", 25), 25);
+    close(fd);
+    assert_int_equal(xlc_level_load_many(src, 7, PV, 3, res), 0);
     assert_int_equal(res[0].rc, 0);
     assert_memory_equal(res[0].host.fs, lvt_hosts[0].as[PV].fs, NW * 4);
     assert_int_equal(res[1].rc, -ENOENT);
@@ -120,7 +127,14 @@ static void batch_load_in_order(void **state)
     assert_memory_equal(res[2].host.fs, lvt_hosts[1].as[PV].fs, NW * 4);
     assert_int_equal(res[3].host.fs[1], 2);
     assert_memory_equal(res[4].host.fs, lvt_hosts[0].as[PV].fs, NW * 4);
-    xlc_level_loads_free(res, 5);
+    assert_int_equal(res[5].rc, -ENOTSUP);
+    assert_true(res[5].libvirt);
+    assert_int_not_equal(res[6].rc, 0);
+    for (size_t i = 0; i < 7; i++)
+        if (i != 5)
+            assert_false(res[i].libvirt);
+    xlc_level_loads_free(res, 7);
+    unlink(lv);
 }
 
 static char *write_temp(const char *text)
