@@ -135,8 +135,10 @@ static int xen_suffix(const char *arg, size_t *len,
 
     *len = strlen(arg);
     *xen = NULL;
-    if (is_file(arg) || !at || at == arg || at[1] < '0' || at[1] > '9' ||
-        !strchr(at, '.'))
+    /* The file test last: a stat per source on one CPU, before any is
+     * loaded, for the few that look like SOURCE@VER. */
+    if (!at || at == arg || at[1] < '0' || at[1] > '9' || !strchr(at, '.') ||
+        is_file(arg))
         return 0;
     *len = (size_t)(at - arg);
     if (xlc_viridian_release_lookup(at + 1, xen, err)) {
