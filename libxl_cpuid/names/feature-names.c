@@ -293,20 +293,24 @@ static char *put_uint(char *p, unsigned int v)
     return p;
 }
 
-/* "[W*32+B NAME]": an unnamed bit with the spelling Xen's tool gives it. */
+/* "[W*32+B NAME]": an unnamed bit with the spelling Xen's tool gives it;
+ * "[W*32+B]" without one (name NULL). */
 static void bit_text_place(char buf[XLC_BIT_TEXT_MAX], unsigned int w,
                            unsigned int bit, const char *name)
 {
     char tmp[XLC_BIT_TEXT_MAX + 32], *p = tmp;
-    size_t n = strnlen(name, XLC_BIT_TEXT_MAX);
 
     *p++ = '[';
     p = put_uint(p, w);
     memcpy(p, "*32+", 4);
     p = put_uint(p + 4, bit);
-    *p++ = ' ';
-    memcpy(p, name, n);
-    p += n;
+    if (name) {
+        size_t n = strnlen(name, XLC_BIT_TEXT_MAX);
+
+        *p++ = ' ';
+        memcpy(p, name, n);
+        p += n;
+    }
     *p++ = ']';
     *p = '\0';
     bit_text_copy(buf, tmp);
@@ -326,10 +330,8 @@ const char *xlc_bit_text(unsigned int value, enum xlc_bit_style style,
             bit_text_copy(buf, style == XLC_BIT_OURS
                                    ? xlc_feature_name_lower(value, name)
                                    : n);
-        else if ((n = xlc_xen_tool_name(value, name)))
-            bit_text_place(buf, w, bit, n);
         else
-            snprintf(buf, XLC_BIT_TEXT_MAX, "[%u*32+%u]", w, bit);
+            bit_text_place(buf, w, bit, xlc_xen_tool_name(value, name));
         break;
     case XLC_BIT_XEN_TOOL:
         if ((n = xlc_xen_tool_name(value, name)))
