@@ -199,6 +199,17 @@ enum scan_state {
     SC_END,        /* in an end tag */
 };
 
+/*
+ * The offset of the first byte that makes a line starting at offset
+ * start too long (a newline there ends the line instead).  Kept as an
+ * offset, so that runs of bytes need no count of their own.
+ */
+static size_t line_stop_from(const struct xlc_xml_limits *lim, size_t start)
+{
+    return start > SIZE_MAX - lim->max_line ? SIZE_MAX
+                                            : start + lim->max_line;
+}
+
 void xlc_xml_scan_init(struct xlc_xml_scan *s, const char *name,
                        const struct xlc_xml_limits *lim)
 {
@@ -206,6 +217,7 @@ void xlc_xml_scan_init(struct xlc_xml_scan *s, const char *name,
     s->name = name;
     s->lim = lim;
     s->line = 1;
+    s->line_stop = line_stop_from(lim, 0);
     s->state = SC_PROLOG;
 }
 
@@ -406,39 +418,220 @@ static int step(struct xlc_xml_scan *s, unsigned char c, xlc_error *err)
     return 0;
 }
 
+/*
+ * One byte through every check, in the order that decides which problem
+ * is reported first: a NUL, then the line's length, then what the byte
+ * means where it is.  The runs below take only bytes that pass all three.
+ */
+static int one_byte(struct xlc_xml_scan *s, unsigned char c, size_t off,
+                    xlc_error *err)
+{
+    if (!c)
+        return scan_fail(s, EINVAL, err, "NUL byte at offset %zu: only "
+                         "UTF-8 XML is read", off);
+    if (c == '\n') {
+        s->line++;
+        s->line_stop = line_stop_from(s->lim, off + 1);
+    } else if (off >= s->line_stop) {
+        return scan_fail(s, E2BIG, err, "line longer than %zu bytes "
+                         "(the limit)", s->lim->max_line);
+    }
+    s->bytes = off + 1;         /* the prolog looks for a byte order mark */
+    return step(s, c, err);
+}
+
+/*
+ * What ends a run of bytes that change nothing but a count.  A NUL and a
+ * newline end every run: they go through one_byte().
+ */
+enum {
+    STOP_LINE = 0x01,           /* NUL, newline */
+    STOP_TEXT = 0x02,           /* '<' ends character data */
+    STOP_NAME = 0x04,           /* what ends a name in a start tag */
+    STOP_APOS = 0x08,           /* a value quoted with ' */
+    STOP_QUOT = 0x10,           /* a value quoted with " */
+    STOP_END = 0x20,            /* '>' ends an end tag */
+    STOP_ALL = 0x3f,
+};
+
+static const unsigned char stop_class[256] = {
+    ['\0'] = STOP_ALL, ['\n'] = STOP_ALL, ['<'] = STOP_TEXT,
+    [' '] = STOP_NAME, ['\t'] = STOP_NAME, ['\r'] = STOP_NAME,
+    ['/'] = STOP_NAME, ['='] = STOP_NAME, ['>'] = STOP_NAME | STOP_END,
+    ['\''] = STOP_NAME | STOP_APOS, ['"'] = STOP_NAME | STOP_QUOT,
+};
+
+/* The index of the first byte from i that stops, or end. */
+static size_t run_to(const unsigned char *p, size_t i, size_t end,
+                     unsigned char stop)
+{
+    while (i < end && !(stop_class[p[i]] & stop))
+        i++;
+    return i;
+}
+
+/* r bytes of a name at once, leaving what r calls of name_add() would. */
+static void name_add_run(char *buf, size_t *len, size_t size,
+                         const unsigned char *p, size_t r)
+{
+    size_t at = *len;
+
+    if (at + 1 < size)
+        memcpy(buf + at, p, r < size - 1 - at ? r : size - 1 - at);
+    if (at < size && at + r >= size)
+        memcpy(buf + size - 4, "...", 3);
+    *len = at + r;
+    buf[*len < size ? *len : size - 1] = '\0';
+}
+
+/* A run of name characters in a start tag, as start_tag() takes each. */
+static void name_run(struct xlc_xml_scan *s, const unsigned char *p,
+                     size_t r)
+{
+    if (s->in_name) {
+        name_add_run(s->elem, &s->elem_len, sizeof(s->elem), p, r);
+    } else {
+        if (s->run != 'n')
+            s->attr_len = 0;
+        name_add_run(s->attr, &s->attr_len, sizeof(s->attr), p, r);
+    }
+    s->closing = false;
+    s->run = 'n';
+}
+
+/*
+ * A quoted value's bytes up to its quote, as far as its limit lets them
+ * pass; the quote, or the byte past the limit, goes through value().
+ * Returns the index after what it took.
+ */
+static size_t value_run(struct xlc_xml_scan *s, const unsigned char *p,
+                        size_t i, size_t end, int *rc, xlc_error *err)
+{
+    size_t room = s->lim->max_attr_len - s->value_len;
+    size_t stop = end - i > room ? i + room : end;
+    size_t j = run_to(p, i, stop, s->quote == '"' ? STOP_QUOT : STOP_APOS);
+
+    s->value_len += j - i;
+    if (j == end || (stop_class[p[j]] & STOP_LINE))
+        return j;
+    *rc = value(s, p[j], err);
+    return j + 1;
+}
+
+/* A start tag's bytes: names and values in runs, the rest one by one. */
+static size_t tag_run(struct xlc_xml_scan *s, const unsigned char *p,
+                      size_t i, size_t end, int *rc, xlc_error *err)
+{
+    while (i < end) {
+        size_t j;
+
+        if (s->state == SC_VALUE) {
+            i = value_run(s, p, i, end, rc, err);
+            if (*rc || s->state == SC_VALUE)
+                return i;
+            continue;
+        }
+        if (s->state != SC_START)
+            return i;
+        j = run_to(p, i, end, STOP_NAME);
+        if (j > i) {
+            name_run(s, p + i, j - i);
+            i = j;
+        } else if (stop_class[p[i]] & STOP_LINE) {
+            return i;
+        } else if ((*rc = start_tag(s, p[i++], err))) {
+            return i;
+        }
+    }
+    return i;
+}
+
+/*
+ * The bytes from i up to end, none of which can make the line too long,
+ * as far as the common states take them in runs; returns the index of
+ * the first byte left for one_byte() (a NUL, a newline, one in a comment,
+ * CDATA, a PI or '<!'), or end.  *rc and err on a refusal, the index then
+ * after the byte refused.
+ */
+static size_t runs(struct xlc_xml_scan *s, const unsigned char *p,
+                   size_t i, size_t end, int *rc, xlc_error *err)
+{
+    while (i < end && !*rc) {
+        switch (s->state) {
+        case SC_TEXT:
+            i = run_to(p, i, end, STOP_TEXT);
+            if (i == end || p[i] != '<')
+                return i;
+            s->state = SC_LT;
+            i++;
+            break;
+        case SC_LT:
+            if (stop_class[p[i]] & STOP_LINE)
+                return i;
+            markup(s, p[i++]);
+            break;
+        case SC_START:
+        case SC_VALUE:
+            i = tag_run(s, p, i, end, rc, err);
+            if (s->state == SC_START || s->state == SC_VALUE)
+                return i;
+            break;
+        case SC_END:
+            i = run_to(p, i, end, STOP_END);
+            if (i == end || p[i] != '>')
+                return i;
+            element_closed(s);
+            i++;
+            break;
+        default:
+            return i;
+        }
+    }
+    return i;
+}
+
+/* Where the runs must stop in p[0..m) (p at offset base): the line's limit. */
+static size_t span_end(const struct xlc_xml_scan *s, size_t base, size_t m)
+{
+    size_t room = s->line_stop > base ? s->line_stop - base : 0;
+
+    return room < m ? room : m;
+}
+
+/* m bytes at offset s->bytes, all within the size limit. */
+static int scan_span(struct xlc_xml_scan *s, const unsigned char *p,
+                     size_t m, xlc_error *err)
+{
+    size_t base = s->bytes, i = 0;
+    int rc = 0;
+
+    while (!rc && i < m) {
+        i = runs(s, p, i, span_end(s, base, m), &rc, err);
+        if (!rc && i < m)
+            rc = one_byte(s, p[i], base + i, err), i++;
+    }
+    s->bytes = base + i;
+    return rc;
+}
+
+/*
+ * The first problem is the one reported, whatever the chunks: the size
+ * limit is the first check on a byte, so it cuts the chunk before the
+ * rest of the checks see it.
+ */
 int xlc_xml_scan(struct xlc_xml_scan *s, const char *p, size_t n,
                  xlc_error *err)
 {
-    const unsigned char *u = (const unsigned char *)p;
+    size_t max = s->lim->max_bytes;
+    size_t room = s->bytes < max ? max - s->bytes : 0;
+    int rc = scan_span(s, (const unsigned char *)p, n < room ? n : room,
+                       err);
 
-    /* Byte by byte, so that the first problem is the one reported,
-     * whatever the chunks. */
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = u[i];
-        int rc;
-
-        if (++s->bytes > s->lim->max_bytes)
-            return xlc_fail(err, EFBIG, "%s: document is over %zu bytes "
-                            "(limit %zu)", s->name, s->lim->max_bytes,
-                            s->lim->max_bytes);
-        if (!c)
-            return scan_fail(s, EINVAL, err, "NUL byte at offset %zu: only "
-                             "UTF-8 XML is read", s->bytes - 1);
-        if (c == '\n') {
-            s->line++;
-            s->line_len = 0;
-        } else if (++s->line_len > s->lim->max_line) {
-            return scan_fail(s, E2BIG, err, "line longer than %zu bytes "
-                             "(the limit)", s->lim->max_line);
-        }
-        /* Character data, the bulk of a document, stays in this loop. */
-        if (s->state == SC_TEXT && c != '<')
-            continue;
-        rc = step(s, c, err);
-        if (rc)
-            return rc;
-    }
-    return 0;
+    if (rc || n <= room)
+        return rc;
+    s->bytes++;
+    return xlc_fail(err, EFBIG, "%s: document is over %zu bytes (limit %zu)",
+                    s->name, max, max);
 }
 
 int xlc_xml_scan_end(struct xlc_xml_scan *s, xlc_error *err)

@@ -96,7 +96,7 @@ struct xlc_xml_scan {
     const char *name;
     size_t bytes;               /* fed so far */
     unsigned long line;
-    size_t line_len;
+    size_t line_stop;           /* offset where this line is too long */
     int state;
     bool started;               /* the first '<' was seen */
     char quote;                 /* in a quoted value: its quote */
