@@ -186,6 +186,9 @@ const struct xlc_xml_limits xlc_xml_batch_limits = {
     XLC_XML_MAX_ELEMENTS, XLC_XML_MAX_ATTRS, XLC_XML_MAX_ATTR_LEN, true,
 };
 
+/* The hot loop's few helpers: inlined, as a call costs more than they do. */
+#define HOT __attribute__((always_inline)) inline
+
 enum scan_state {
     SC_PROLOG,     /* before the first '<': a byte order mark, blanks */
     SC_TEXT,       /* character data */
@@ -197,6 +200,34 @@ enum scan_state {
     SC_START,      /* in a start tag: its name, its attributes */
     SC_VALUE,      /* in a quoted attribute value */
     SC_END,        /* in an end tag */
+};
+
+/*
+ * Byte classes, one table lookup a byte.  The low bits say what a byte
+ * does in a start tag; the flags say which runs it ends.  A NUL and a
+ * newline end every run: they go through one_byte().
+ */
+enum {
+    C_NAME,                 /* part of a name (or of what is taken as one) */
+    C_BLANK,
+    C_SLASH,
+    C_GT,
+    C_EQ,
+    C_QUOTE,
+    C_LINE,                 /* NUL, newline */
+    C_MASK = 7,
+    F_TEXT = 0x08,          /* '<' ends character data */
+    F_APOS = 0x10,          /* a value quoted with ' */
+    F_QUOT = 0x20,          /* a value quoted with " */
+    F_END = 0x40,           /* '>' ends an end tag */
+    F_ALL = F_TEXT | F_APOS | F_QUOT | F_END,
+};
+
+static const unsigned char byte_class[256] = {
+    ['\0'] = C_LINE | F_ALL, ['\n'] = C_LINE | F_ALL, ['<'] = F_TEXT,
+    [' '] = C_BLANK, ['\t'] = C_BLANK, ['\r'] = C_BLANK, ['/'] = C_SLASH,
+    ['>'] = C_GT | F_END, ['='] = C_EQ, ['\''] = C_QUOTE | F_APOS,
+    ['"'] = C_QUOTE | F_QUOT,
 };
 
 /*
@@ -221,6 +252,61 @@ void xlc_xml_scan_init(struct xlc_xml_scan *s, const char *name,
     s->state = SC_PROLOG;
 }
 
+/*
+ * r more bytes of a name as messages give it: the first size - 1 bytes,
+ * or, once it is longer, its first size - 4 and "...".
+ */
+static void name_add(struct xlc_xml_scan_name *n, const unsigned char *p,
+                     size_t r)
+{
+    size_t at = n->len, size = sizeof(n->text);
+
+    for (size_t k = 0; k < r && at + k + 1 < size; k++)
+        n->text[at + k] = (char)p[k];
+    if (at < size && at + r >= size)
+        memcpy(n->text + size - 4, "...", 3);
+    n->len = at + r;
+    n->text[n->len < size ? n->len : size - 1] = '\0';
+}
+
+/* The name's bytes still in the chunk, into its text. */
+static void name_settle(struct xlc_xml_scan_name *n)
+{
+    if (n->more)
+        name_add(n, n->more, n->more_len);
+    n->more = NULL;
+}
+
+/*
+ * r more bytes of a name, from the chunk being scanned: only noted, as
+ * most names are never in a message; the text gets them when a message
+ * may need it or the chunk is done (name_settle).
+ */
+HOT static void name_defer(struct xlc_xml_scan_name *n, const unsigned char *p,
+                           size_t r)
+{
+    if (n->more && n->more + n->more_len == p) {
+        n->more_len += r;
+        return;
+    }
+    name_settle(n);
+    n->more = p;
+    n->more_len = r;
+}
+
+static void name_clear(struct xlc_xml_scan_name *n)
+{
+    n->len = 0;
+    n->text[0] = '\0';
+    n->more = NULL;
+}
+
+static void names_settle(struct xlc_xml_scan *s)
+{
+    name_settle(&s->elem);
+    name_settle(&s->attr);
+}
+
 static int scan_fail(struct xlc_xml_scan *s, int code, xlc_error *err,
                      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 static int scan_fail(struct xlc_xml_scan *s, int code, xlc_error *err,
@@ -229,6 +315,7 @@ static int scan_fail(struct xlc_xml_scan *s, int code, xlc_error *err,
     char why[256];
     va_list ap;
 
+    names_settle(s);            /* a message may give them */
     va_start(ap, fmt);
     vsnprintf(why, sizeof(why), fmt, ap);
     va_end(ap);
@@ -240,26 +327,15 @@ static bool blank(unsigned char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-/* A name as messages give it: cut, with "..." when it was longer. */
-static void name_add(char *buf, size_t *len, size_t size, unsigned char c)
-{
-    if (*len + 1 < size)
-        buf[*len] = (char)c;
-    else if (*len + 1 == size)
-        memcpy(buf + size - 4, "...", 3);
-    ++*len;
-    buf[*len < size ? *len : size - 1] = '\0';
-}
-
 /* The start tag's name is complete: one element more, one level deeper. */
-static int element_named(struct xlc_xml_scan *s, xlc_error *err)
+HOT static int element_named(struct xlc_xml_scan *s, xlc_error *err)
 {
     const struct xlc_xml_limits *lim = s->lim;
 
     s->in_name = false;
     if (++s->depth > lim->max_depth)
         return scan_fail(s, EINVAL, err, "elements nested deeper than %u "
-                         "(at <%s>)", lim->max_depth, s->elem);
+                         "(at <%s>)", lim->max_depth, s->elem.text);
     if (++s->elements > lim->max_elements)
         return scan_fail(s, EINVAL, err, "more than %u elements%s",
                          lim->max_elements,
@@ -301,42 +377,61 @@ static int bang(struct xlc_xml_scan *s, unsigned char c, xlc_error *err)
                      "(no DTDs or entities)");
 }
 
-/* One byte of a start tag. */
-static int start_tag(struct xlc_xml_scan *s, unsigned char c,
-                     xlc_error *err)
+/*
+ * r name bytes in a start tag: the element's name, or an attribute's
+ * ('run' is 'n' while a name goes on; any other byte ends it, and the
+ * next name byte starts a new attribute name).  From the chunk when
+ * deferred, else copied now.
+ */
+HOT static void name_bytes(struct xlc_xml_scan *s, const unsigned char *p,
+                           size_t r, bool defer)
 {
-    int rc = 0;
+    struct xlc_xml_scan_name *n = s->in_name ? &s->elem : &s->attr;
 
-    if (s->in_name && (blank(c) || c == '/' || c == '>' || c == '=' ||
-                       c == '"' || c == '\'') &&
-        (rc = element_named(s, err)))
+    if (!s->in_name && s->run != 'n')
+        name_clear(n);
+    if (defer) {
+        name_defer(n, p, r);
+    } else {
+        name_settle(n);
+        name_add(n, p, r);
+    }
+    s->closing = false;
+    s->run = 'n';
+}
+
+/* One byte of a start tag.  A name ends at any byte but a name byte. */
+HOT static int start_tag(struct xlc_xml_scan *s, unsigned char c,
+                         xlc_error *err)
+{
+    unsigned int k = byte_class[c] & C_MASK;
+    int rc;
+
+    if (k == C_NAME) {
+        name_bytes(s, &c, 1, false);
+        return 0;
+    }
+    if (s->in_name && (rc = element_named(s, err)))
         return rc;
-    if (c == '>') {
+    if (k == C_GT) {
+        /* "/>" closes the element; the '/' must come right before. */
         if (s->closing)
             element_closed(s);
         else
             s->state = SC_TEXT;
         return 0;
     }
-    s->closing = c == '/';
-    if (s->in_name) {
-        name_add(s->elem, &s->elem_len, sizeof(s->elem), c);
-    } else if (c == '"' || c == '\'') {
+    s->closing = k == C_SLASH;
+    s->run = 0;
+    if (k == C_EQ && ++s->attrs > s->lim->max_attrs)
+        return scan_fail(s, EINVAL, err, "<%s> has more than %u "
+                         "attributes (the limit)", s->elem.text,
+                         s->lim->max_attrs);
+    if (k == C_QUOTE) {
         s->quote = (char)c;
         s->value_len = 0;
         s->state = SC_VALUE;
-    } else if (c == '=') {
-        if (++s->attrs > s->lim->max_attrs)
-            return scan_fail(s, EINVAL, err, "<%s> has more than %u "
-                             "attributes (the limit)", s->elem,
-                             s->lim->max_attrs);
-    } else if (!blank(c) && c != '/') {
-        /* A name character: the first of an attribute's name? */
-        if (s->run != 'n')
-            s->attr_len = 0;
-        name_add(s->attr, &s->attr_len, sizeof(s->attr), c);
     }
-    s->run = !blank(c) && c != '/' && c != '=' ? 'n' : 0;
     return 0;
 }
 
@@ -347,10 +442,20 @@ static int value(struct xlc_xml_scan *s, unsigned char c, xlc_error *err)
         s->run = 0;
     } else if (++s->value_len > s->lim->max_attr_len) {
         return scan_fail(s, EINVAL, err, "attribute %s of <%s> is longer "
-                         "than %zu bytes (the limit)", s->attr, s->elem,
-                         s->lim->max_attr_len);
+                         "than %zu bytes (the limit)", s->attr.text,
+                         s->elem.text, s->lim->max_attr_len);
     }
     return 0;
+}
+
+/* After '<' and a name byte: a start tag, its name from that byte. */
+HOT static void tag_open(struct xlc_xml_scan *s)
+{
+    s->run = 0;
+    s->closing = false;
+    s->state = SC_START;
+    s->in_name = true;
+    name_clear(&s->elem);
 }
 
 /* After '<': what kind of markup. */
@@ -363,11 +468,8 @@ static void markup(struct xlc_xml_scan *s, unsigned char c)
     case '?': s->state = SC_PI; break;
     case '/': s->state = SC_END; break;
     default:
-        s->state = SC_START;
-        s->in_name = true;
-        s->elem_len = 0;
-        s->elem[0] = '\0';
-        name_add(s->elem, &s->elem_len, sizeof(s->elem), c);
+        tag_open(s);
+        name_add(&s->elem, &c, 1);
     }
 }
 
@@ -418,6 +520,13 @@ static int step(struct xlc_xml_scan *s, unsigned char c, xlc_error *err)
     return 0;
 }
 
+/* A newline at offset off: the next line starts after it. */
+static void newline(struct xlc_xml_scan *s, size_t off)
+{
+    s->line++;
+    s->line_stop = line_stop_from(s->lim, off + 1);
+}
+
 /*
  * One byte through every check, in the order that decides which problem
  * is reported first: a NUL, then the line's length, then what the byte
@@ -429,74 +538,46 @@ static int one_byte(struct xlc_xml_scan *s, unsigned char c, size_t off,
     if (!c)
         return scan_fail(s, EINVAL, err, "NUL byte at offset %zu: only "
                          "UTF-8 XML is read", off);
-    if (c == '\n') {
-        s->line++;
-        s->line_stop = line_stop_from(s->lim, off + 1);
-    } else if (off >= s->line_stop) {
+    if (c == '\n')
+        newline(s, off);
+    else if (off >= s->line_stop)
         return scan_fail(s, E2BIG, err, "line longer than %zu bytes "
                          "(the limit)", s->lim->max_line);
-    }
     s->bytes = off + 1;         /* the prolog looks for a byte order mark */
     return step(s, c, err);
 }
 
-/*
- * What ends a run of bytes that change nothing but a count.  A NUL and a
- * newline end every run: they go through one_byte().
- */
-enum {
-    STOP_LINE = 0x01,           /* NUL, newline */
-    STOP_TEXT = 0x02,           /* '<' ends character data */
-    STOP_NAME = 0x04,           /* what ends a name in a start tag */
-    STOP_APOS = 0x08,           /* a value quoted with ' */
-    STOP_QUOT = 0x10,           /* a value quoted with " */
-    STOP_END = 0x20,            /* '>' ends an end tag */
-    STOP_ALL = 0x3f,
+/* The bytes of a chunk that are within the size limit. */
+struct span {
+    const unsigned char *p;
+    size_t base;                /* the offset of p[0] in the document */
+    size_t m;
 };
 
-static const unsigned char stop_class[256] = {
-    ['\0'] = STOP_ALL, ['\n'] = STOP_ALL, ['<'] = STOP_TEXT,
-    [' '] = STOP_NAME, ['\t'] = STOP_NAME, ['\r'] = STOP_NAME,
-    ['/'] = STOP_NAME, ['='] = STOP_NAME, ['>'] = STOP_NAME | STOP_END,
-    ['\''] = STOP_NAME | STOP_APOS, ['"'] = STOP_NAME | STOP_QUOT,
-};
-
-/* The index of the first byte from i that stops, or end. */
-static size_t run_to(const unsigned char *p, size_t i, size_t end,
-                     unsigned char stop)
+/* Where runs must stop: the end of the span, or the byte at which the
+ * line would be too long (one_byte() decides that one). */
+static size_t span_end(const struct xlc_xml_scan *s, const struct span *sp)
 {
-    while (i < end && !(stop_class[p[i]] & stop))
+    size_t room = s->line_stop > sp->base ? s->line_stop - sp->base : 0;
+
+    return room < sp->m ? room : sp->m;
+}
+
+/* The index of the first byte from i with a flag of stop, or end. */
+HOT static size_t run_to(const unsigned char *p, size_t i, size_t end,
+                         unsigned char stop)
+{
+    while (i < end && !(byte_class[p[i]] & stop))
         i++;
     return i;
 }
 
-/* r bytes of a name at once, leaving what r calls of name_add() would. */
-static void name_add_run(char *buf, size_t *len, size_t size,
-                         const unsigned char *p, size_t r)
+/* The index of the first byte from i that ends a name, or end. */
+HOT static size_t name_end(const unsigned char *p, size_t i, size_t end)
 {
-    size_t at = *len;
-
-    if (at + 1 < size)
-        memcpy(buf + at, p, r < size - 1 - at ? r : size - 1 - at);
-    if (at < size && at + r >= size)
-        memcpy(buf + size - 4, "...", 3);
-    *len = at + r;
-    buf[*len < size ? *len : size - 1] = '\0';
-}
-
-/* A run of name characters in a start tag, as start_tag() takes each. */
-static void name_run(struct xlc_xml_scan *s, const unsigned char *p,
-                     size_t r)
-{
-    if (s->in_name) {
-        name_add_run(s->elem, &s->elem_len, sizeof(s->elem), p, r);
-    } else {
-        if (s->run != 'n')
-            s->attr_len = 0;
-        name_add_run(s->attr, &s->attr_len, sizeof(s->attr), p, r);
-    }
-    s->closing = false;
-    s->run = 'n';
+    while (i < end && !(byte_class[p[i]] & C_MASK))
+        i++;
+    return i;
 }
 
 /*
@@ -504,26 +585,29 @@ static void name_run(struct xlc_xml_scan *s, const unsigned char *p,
  * pass; the quote, or the byte past the limit, goes through value().
  * Returns the index after what it took.
  */
-static size_t value_run(struct xlc_xml_scan *s, const unsigned char *p,
-                        size_t i, size_t end, int *rc, xlc_error *err)
+HOT static size_t value_run(struct xlc_xml_scan *s, const unsigned char *p,
+                            size_t i, size_t end, int *rc, xlc_error *err)
 {
     size_t room = s->lim->max_attr_len - s->value_len;
     size_t stop = end - i > room ? i + room : end;
-    size_t j = run_to(p, i, stop, s->quote == '"' ? STOP_QUOT : STOP_APOS);
+    size_t j = run_to(p, i, stop, s->quote == '"' ? F_QUOT : F_APOS);
 
     s->value_len += j - i;
-    if (j == end || (stop_class[p[j]] & STOP_LINE))
+    if (j == end || (byte_class[p[j]] & C_MASK) == C_LINE)
         return j;
     *rc = value(s, p[j], err);
     return j + 1;
 }
 
-/* A start tag's bytes: names and values in runs, the rest one by one. */
-static size_t tag_run(struct xlc_xml_scan *s, const unsigned char *p,
-                      size_t i, size_t end, int *rc, xlc_error *err)
+/*
+ * A start tag's bytes up to its '>': names and values in runs, the rest
+ * one by one through start_tag(); a NUL or a newline is left.
+ */
+HOT static size_t tag_run(struct xlc_xml_scan *s, const unsigned char *p,
+                          size_t i, size_t end, int *rc, xlc_error *err)
 {
     while (i < end) {
-        size_t j;
+        unsigned int k;
 
         if (s->state == SC_VALUE) {
             i = value_run(s, p, i, end, rc, err);
@@ -531,15 +615,16 @@ static size_t tag_run(struct xlc_xml_scan *s, const unsigned char *p,
                 return i;
             continue;
         }
-        if (s->state != SC_START)
-            return i;
-        j = run_to(p, i, end, STOP_NAME);
-        if (j > i) {
-            name_run(s, p + i, j - i);
+        k = byte_class[p[i]] & C_MASK;
+        if (k == C_NAME) {
+            size_t j = name_end(p, i + 1, end);
+
+            name_bytes(s, p + i, j - i, true);
             i = j;
-        } else if (stop_class[p[i]] & STOP_LINE) {
+        } else if (k == C_LINE) {
             return i;
-        } else if ((*rc = start_tag(s, p[i++], err))) {
+        } else if ((*rc = start_tag(s, p[i++], err)) ||
+                   s->state == SC_TEXT) {
             return i;
         }
     }
@@ -547,70 +632,75 @@ static size_t tag_run(struct xlc_xml_scan *s, const unsigned char *p,
 }
 
 /*
- * The bytes from i up to end, none of which can make the line too long,
- * as far as the common states take them in runs; returns the index of
- * the first byte left for one_byte() (a NUL, a newline, one in a comment,
- * CDATA, a PI or '<!'), or end.  *rc and err on a refusal, the index then
- * after the byte refused.
+ * The bytes from i as far as the common states take them in runs (and
+ * newlines in character data); returns the index of the first byte left
+ * for one_byte() (a NUL, a newline in markup, the byte at the line's
+ * limit, a byte of a comment, CDATA, a PI or '<!'), or the span's end.
+ * On a refusal, *rc and err, and the index after the byte refused.
  */
-static size_t runs(struct xlc_xml_scan *s, const unsigned char *p,
-                   size_t i, size_t end, int *rc, xlc_error *err)
+static size_t runs(struct xlc_xml_scan *s, const struct span *sp, size_t i,
+                   int *rcp, xlc_error *err)
 {
-    while (i < end && !*rc) {
+    const unsigned char *p = sp->p;
+    size_t end = span_end(s, sp);
+    int rc = 0;
+
+    while (i < end && !rc) {
         switch (s->state) {
         case SC_TEXT:
-            i = run_to(p, i, end, STOP_TEXT);
-            if (i == end || p[i] != '<')
-                return i;
+            i = run_to(p, i, end, F_TEXT);
+            if (i == end || !p[i])
+                break;
+            if (p[i] == '\n') {
+                newline(s, sp->base + i++);
+                end = span_end(s, sp);
+                continue;
+            }
             s->state = SC_LT;
             i++;
-            break;
+            /* A start tag's name from its first byte is one run. */
+            if (i < end && !(byte_class[p[i]] & C_MASK) && p[i] != '!' &&
+                p[i] != '?')
+                tag_open(s);
+            continue;
         case SC_LT:
-            if (stop_class[p[i]] & STOP_LINE)
-                return i;
+            if ((byte_class[p[i]] & C_MASK) == C_LINE)
+                break;
             markup(s, p[i++]);
-            break;
+            continue;
         case SC_START:
         case SC_VALUE:
-            i = tag_run(s, p, i, end, rc, err);
+            i = tag_run(s, p, i, end, &rc, err);
             if (s->state == SC_START || s->state == SC_VALUE)
-                return i;
-            break;
+                break;
+            continue;
         case SC_END:
-            i = run_to(p, i, end, STOP_END);
+            i = run_to(p, i, end, F_END);
             if (i == end || p[i] != '>')
-                return i;
+                break;
             element_closed(s);
             i++;
-            break;
-        default:
-            return i;
+            continue;
         }
+        break;      /* a byte for one_byte(), or the end */
     }
+    *rcp = rc;
     return i;
 }
 
-/* Where the runs must stop in p[0..m) (p at offset base): the line's limit. */
-static size_t span_end(const struct xlc_xml_scan *s, size_t base, size_t m)
+/* A span: runs, and one_byte() for every byte they leave. */
+static int scan_span(struct xlc_xml_scan *s, const struct span *sp,
+                     xlc_error *err)
 {
-    size_t room = s->line_stop > base ? s->line_stop - base : 0;
-
-    return room < m ? room : m;
-}
-
-/* m bytes at offset s->bytes, all within the size limit. */
-static int scan_span(struct xlc_xml_scan *s, const unsigned char *p,
-                     size_t m, xlc_error *err)
-{
-    size_t base = s->bytes, i = 0;
+    size_t i = 0;
     int rc = 0;
 
-    while (!rc && i < m) {
-        i = runs(s, p, i, span_end(s, base, m), &rc, err);
-        if (!rc && i < m)
-            rc = one_byte(s, p[i], base + i, err), i++;
+    while (!rc && i < sp->m) {
+        i = runs(s, sp, i, &rc, err);
+        if (!rc && i < sp->m)
+            rc = one_byte(s, sp->p[i], sp->base + i, err), i++;
     }
-    s->bytes = base + i;
+    s->bytes = sp->base + i;
     return rc;
 }
 
@@ -624,8 +714,11 @@ int xlc_xml_scan(struct xlc_xml_scan *s, const char *p, size_t n,
 {
     size_t max = s->lim->max_bytes;
     size_t room = s->bytes < max ? max - s->bytes : 0;
-    int rc = scan_span(s, (const unsigned char *)p, n < room ? n : room,
-                       err);
+    struct span sp = { (const unsigned char *)p, s->bytes,
+                       n < room ? n : room };
+    int rc = scan_span(s, &sp, err);
+
+    names_settle(s);            /* the chunk is the caller's again */
 
     if (rc || n <= room)
         return rc;

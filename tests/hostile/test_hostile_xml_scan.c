@@ -244,13 +244,16 @@ static const struct exact exact[] = {
     { 40, 8, 600, "<a b='' c='' d='' e=''/>", 0, -EINVAL,
       "s:1: <a> has more than 3 attributes (the limit)" },
     /* The name a message gives: 47 bytes whole, 48 cut to 44 and "...". */
-    { 80, 8, 600, "<a><b><c><d><nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn>",
+    { 80, 8, 600, "<a><b><c><d>"
+      "<nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn>",
       0, -EINVAL, "s:1: elements nested deeper than 4 (at "
       "<nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn>)" },
-    { 80, 8, 600, "<a><b><c><d><nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn>",
+    { 80, 8, 600, "<a><b><c><d>"
+      "<nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn>",
       0, -EINVAL, "s:1: elements nested deeper than 4 (at "
       "<nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn...>)" },
-    { 80, 2, 600, "<a kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk='123'/>",
+    { 80, 2, 600, "<a "
+      "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk='123'/>",
       0, -EINVAL, "s:1: attribute kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk"
       "kkkk... of <a> is longer than 2 bytes (the limit)" },
     /* Markup that is skipped, '<' and '>' and quotes in it or not. */
