@@ -612,26 +612,30 @@ HOT static size_t value_run(struct xlc_xml_scan *s, const unsigned char *p,
 HOT static size_t tag_run(struct xlc_xml_scan *s, const unsigned char *p,
                           size_t i, size_t end, int *rc, xlc_error *err)
 {
+    if (s->state == SC_VALUE) {
+        i = value_run(s, p, i, end, rc, err);
+        if (*rc || s->state == SC_VALUE)
+            return i;
+    }
     while (i < end) {
-        unsigned int k;
+        unsigned int k = byte_class[p[i]] & C_MASK;
 
-        if (s->state == SC_VALUE) {
-            i = value_run(s, p, i, end, rc, err);
-            if (*rc || s->state == SC_VALUE)
-                return i;
-            continue;
-        }
-        k = byte_class[p[i]] & C_MASK;
         if (k == C_NAME) {
             size_t j = run_to(p, i + 1, end, C_MASK);
 
             name_bytes(s, p + i, j - i, true);
             i = j;
-        } else if (k == C_LINE) {
+            continue;
+        }
+        if (k == C_LINE)
             return i;
-        } else if ((*rc = start_tag(s, p[i++], err)) ||
-                   s->state == SC_TEXT) {
+        if ((*rc = start_tag(s, p[i++], err)) || k == C_GT)
             return i;
+        /* A value's quote: the value, up to its closing quote. */
+        if (k == C_QUOTE && i < end) {
+            i = value_run(s, p, i, end, rc, err);
+            if (*rc || s->state == SC_VALUE)
+                return i;
         }
     }
     return i;
