@@ -521,7 +521,7 @@ static int step(struct xlc_xml_scan *s, unsigned char c, xlc_error *err)
 }
 
 /* A newline at offset off: the next line starts after it. */
-static void newline(struct xlc_xml_scan *s, size_t off)
+HOT static void newline(struct xlc_xml_scan *s, size_t off)
 {
     s->line++;
     s->line_stop = line_stop_from(s->lim, off + 1);
@@ -556,7 +556,8 @@ struct span {
 
 /* Where runs must stop: the end of the span, or the byte at which the
  * line would be too long (one_byte() decides that one). */
-static size_t span_end(const struct xlc_xml_scan *s, const struct span *sp)
+HOT static size_t span_end(const struct xlc_xml_scan *s,
+                           const struct span *sp)
 {
     size_t room = s->line_stop > sp->base ? s->line_stop - sp->base : 0;
 
@@ -642,6 +643,29 @@ HOT static size_t tag_run(struct xlc_xml_scan *s, const unsigned char *p,
 }
 
 /*
+ * Character data and its newlines from i, up to a '<' (taken: the state
+ * is then SC_LT), a NUL, or *end (which a newline moves on).
+ */
+HOT static size_t text_run(struct xlc_xml_scan *s, const struct span *sp,
+                           size_t i, size_t *end)
+{
+    const unsigned char *p = sp->p;
+
+    for (;;) {
+        i = run_to(p, i, *end, F_TEXT);
+        if (i == *end || p[i] != '\n')
+            break;
+        newline(s, sp->base + i++);
+        *end = span_end(s, sp);
+    }
+    if (i < *end && p[i] == '<') {
+        s->state = SC_LT;
+        i++;
+    }
+    return i;
+}
+
+/*
  * The bytes from i as far as the common states take them in runs (and
  * newlines in character data); returns the index of the first byte left
  * for one_byte() (a NUL, a newline in markup, the byte at the line's
@@ -658,16 +682,9 @@ static size_t runs(struct xlc_xml_scan *s, const struct span *sp, size_t i,
     while (i < end && !rc) {
         switch (s->state) {
         case SC_TEXT:
-            i = run_to(p, i, end, F_TEXT);
-            if (i == end || !p[i])
+            i = text_run(s, sp, i, &end);
+            if (s->state != SC_LT)
                 break;
-            if (p[i] == '\n') {
-                newline(s, sp->base + i++);
-                end = span_end(s, sp);
-                continue;
-            }
-            s->state = SC_LT;
-            i++;
             /* A start tag's name from its first byte is one run. */
             if (i < end && !(byte_class[p[i]] & C_MASK) && p[i] != '!' &&
                 p[i] != '?')
