@@ -607,6 +607,28 @@ HOT static size_t value_run(struct xlc_xml_scan *s, const unsigned char *p,
 }
 
 /*
+ * After an attribute's name, its '=' and opening quote, taken together
+ * as start_tag() takes each when neither can be refused: then the value
+ * is next.
+ */
+HOT static bool attr_value_next(struct xlc_xml_scan *s,
+                                const unsigned char *p, size_t i,
+                                size_t end)
+{
+    if (s->in_name || end - i < 2 || p[i] != '=' ||
+        (byte_class[p[i + 1]] & C_MASK) != C_QUOTE ||
+        s->attrs >= s->lim->max_attrs)
+        return false;
+    s->attrs++;
+    s->closing = false;
+    s->run = 0;
+    s->quote = (char)p[i + 1];
+    s->value_len = 0;
+    s->state = SC_VALUE;
+    return true;
+}
+
+/*
  * A start tag's bytes up to its '>': names and values in runs, the rest
  * one by one through start_tag(); a NUL or a newline is left.
  */
@@ -626,12 +648,22 @@ HOT static size_t tag_run(struct xlc_xml_scan *s, const unsigned char *p,
 
             name_bytes(s, p + i, j - i, true);
             i = j;
+            if (attr_value_next(s, p, i, end)) {
+                i = value_run(s, p, i + 2, end, rc, err);
+                if (*rc || s->state == SC_VALUE)
+                    return i;
+            }
             continue;
         }
         if (k == C_LINE)
             return i;
         if ((*rc = start_tag(s, p[i++], err)) || k == C_GT)
             return i;
+        /* "/>": the '>' after a '/' can only close the element. */
+        if (k == C_SLASH && i < end && p[i] == '>') {
+            element_closed(s);
+            return i + 1;
+        }
         /* A value's quote: the value, up to its closing quote. */
         if (k == C_QUOTE && i < end) {
             i = value_run(s, p, i, end, rc, err);
