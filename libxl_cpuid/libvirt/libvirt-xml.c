@@ -186,6 +186,9 @@ const struct xlc_xml_limits xlc_xml_batch_limits = {
     XLC_XML_MAX_ELEMENTS, XLC_XML_MAX_ATTRS, XLC_XML_MAX_ATTR_LEN, true,
 };
 
+/* The hot loop's few helpers: inlined, as a call costs more than they do. */
+#define HOT __attribute__((always_inline)) inline
+
 enum scan_state {
     SC_PROLOG,     /* before the first '<': a byte order mark, blanks */
     SC_TEXT,       /* character data */
@@ -199,6 +202,45 @@ enum scan_state {
     SC_END,        /* in an end tag */
 };
 
+/*
+ * Byte classes, one table lookup a byte.  The low bits say what a byte
+ * does in a start tag; the flags say which runs it ends.  A NUL and a
+ * newline end every run: they go through one_byte().
+ */
+enum {
+    C_NAME,                 /* part of a name (or of what is taken as one) */
+    C_BLANK,
+    C_SLASH,
+    C_GT,
+    C_EQ,
+    C_QUOTE,
+    C_LINE,                 /* NUL, newline */
+    C_MASK = 7,
+    F_TEXT = 0x08,          /* '<' ends character data */
+    F_APOS = 0x10,          /* a value quoted with ' */
+    F_QUOT = 0x20,          /* a value quoted with " */
+    F_END = 0x40,           /* '>' ends an end tag */
+    F_ALL = F_TEXT | F_APOS | F_QUOT | F_END,
+};
+
+static const unsigned char byte_class[256] = {
+    ['\0'] = C_LINE | F_ALL, ['\n'] = C_LINE | F_ALL, ['<'] = F_TEXT,
+    [' '] = C_BLANK, ['\t'] = C_BLANK, ['\r'] = C_BLANK, ['/'] = C_SLASH,
+    ['>'] = C_GT | F_END, ['='] = C_EQ, ['\''] = C_QUOTE | F_APOS,
+    ['"'] = C_QUOTE | F_QUOT,
+};
+
+/*
+ * The offset of the first byte that makes a line starting at offset
+ * start too long (a newline there ends the line instead).  Kept as an
+ * offset, so that runs of bytes need no count of their own.
+ */
+static size_t line_stop_from(const struct xlc_xml_limits *lim, size_t start)
+{
+    return start > SIZE_MAX - lim->max_line ? SIZE_MAX
+                                            : start + lim->max_line;
+}
+
 void xlc_xml_scan_init(struct xlc_xml_scan *s, const char *name,
                        const struct xlc_xml_limits *lim)
 {
@@ -206,7 +248,63 @@ void xlc_xml_scan_init(struct xlc_xml_scan *s, const char *name,
     s->name = name;
     s->lim = lim;
     s->line = 1;
+    s->line_stop = line_stop_from(lim, 0);
     s->state = SC_PROLOG;
+}
+
+/*
+ * r more bytes of a name as messages give it: the first size - 1 bytes,
+ * or, once it is longer, its first size - 4 and "...".
+ */
+static void name_add(struct xlc_xml_scan_name *n, const unsigned char *p,
+                     size_t r)
+{
+    size_t at = n->len, size = sizeof(n->text);
+
+    for (size_t k = 0; k < r && at + k + 1 < size; k++)
+        n->text[at + k] = (char)p[k];
+    if (at < size && at + r >= size)
+        memcpy(n->text + size - 4, "...", 3);
+    n->len = at + r;
+    n->text[n->len < size ? n->len : size - 1] = '\0';
+}
+
+/* The name's bytes still in the chunk, into its text. */
+static void name_settle(struct xlc_xml_scan_name *n)
+{
+    if (n->more)
+        name_add(n, n->more, n->more_len);
+    n->more = NULL;
+}
+
+/*
+ * r more bytes of a name, from the chunk being scanned: only noted, as
+ * most names are never in a message; the text gets them when a message
+ * may need it or the chunk is done (name_settle).
+ */
+HOT static void name_defer(struct xlc_xml_scan_name *n, const unsigned char *p,
+                           size_t r)
+{
+    if (n->more && n->more + n->more_len == p) {
+        n->more_len += r;
+        return;
+    }
+    name_settle(n);
+    n->more = p;
+    n->more_len = r;
+}
+
+static void name_clear(struct xlc_xml_scan_name *n)
+{
+    n->len = 0;
+    n->text[0] = '\0';
+    n->more = NULL;
+}
+
+static void names_settle(struct xlc_xml_scan *s)
+{
+    name_settle(&s->elem);
+    name_settle(&s->attr);
 }
 
 static int scan_fail(struct xlc_xml_scan *s, int code, xlc_error *err,
@@ -217,6 +315,7 @@ static int scan_fail(struct xlc_xml_scan *s, int code, xlc_error *err,
     char why[256];
     va_list ap;
 
+    names_settle(s);            /* a message may give them */
     va_start(ap, fmt);
     vsnprintf(why, sizeof(why), fmt, ap);
     va_end(ap);
@@ -228,26 +327,15 @@ static bool blank(unsigned char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-/* A name as messages give it: cut, with "..." when it was longer. */
-static void name_add(char *buf, size_t *len, size_t size, unsigned char c)
-{
-    if (*len + 1 < size)
-        buf[*len] = (char)c;
-    else if (*len + 1 == size)
-        memcpy(buf + size - 4, "...", 3);
-    ++*len;
-    buf[*len < size ? *len : size - 1] = '\0';
-}
-
 /* The start tag's name is complete: one element more, one level deeper. */
-static int element_named(struct xlc_xml_scan *s, xlc_error *err)
+HOT static int element_named(struct xlc_xml_scan *s, xlc_error *err)
 {
     const struct xlc_xml_limits *lim = s->lim;
 
     s->in_name = false;
     if (++s->depth > lim->max_depth)
         return scan_fail(s, EINVAL, err, "elements nested deeper than %u "
-                         "(at <%s>)", lim->max_depth, s->elem);
+                         "(at <%s>)", lim->max_depth, s->elem.text);
     if (++s->elements > lim->max_elements)
         return scan_fail(s, EINVAL, err, "more than %u elements%s",
                          lim->max_elements,
@@ -289,42 +377,61 @@ static int bang(struct xlc_xml_scan *s, unsigned char c, xlc_error *err)
                      "(no DTDs or entities)");
 }
 
-/* One byte of a start tag. */
-static int start_tag(struct xlc_xml_scan *s, unsigned char c,
-                     xlc_error *err)
+/*
+ * r name bytes in a start tag: the element's name, or an attribute's
+ * ('run' is 'n' while a name goes on; any other byte ends it, and the
+ * next name byte starts a new attribute name).  From the chunk when
+ * deferred, else copied now.
+ */
+HOT static void name_bytes(struct xlc_xml_scan *s, const unsigned char *p,
+                           size_t r, bool defer)
 {
-    int rc = 0;
+    struct xlc_xml_scan_name *n = s->in_name ? &s->elem : &s->attr;
 
-    if (s->in_name && (blank(c) || c == '/' || c == '>' || c == '=' ||
-                       c == '"' || c == '\'') &&
-        (rc = element_named(s, err)))
+    if (!s->in_name && s->run != 'n')
+        name_clear(n);
+    if (defer) {
+        name_defer(n, p, r);
+    } else {
+        name_settle(n);
+        name_add(n, p, r);
+    }
+    s->closing = false;
+    s->run = 'n';
+}
+
+/* One byte of a start tag.  A name ends at any byte but a name byte. */
+HOT static int start_tag(struct xlc_xml_scan *s, unsigned char c,
+                         xlc_error *err)
+{
+    unsigned int k = byte_class[c] & C_MASK;
+    int rc;
+
+    if (k == C_NAME) {
+        name_bytes(s, &c, 1, false);
+        return 0;
+    }
+    if (s->in_name && (rc = element_named(s, err)))
         return rc;
-    if (c == '>') {
+    if (k == C_GT) {
+        /* "/>" closes the element; the '/' must come right before. */
         if (s->closing)
             element_closed(s);
         else
             s->state = SC_TEXT;
         return 0;
     }
-    s->closing = c == '/';
-    if (s->in_name) {
-        name_add(s->elem, &s->elem_len, sizeof(s->elem), c);
-    } else if (c == '"' || c == '\'') {
+    s->closing = k == C_SLASH;
+    s->run = 0;
+    if (k == C_EQ && ++s->attrs > s->lim->max_attrs)
+        return scan_fail(s, EINVAL, err, "<%s> has more than %u "
+                         "attributes (the limit)", s->elem.text,
+                         s->lim->max_attrs);
+    if (k == C_QUOTE) {
         s->quote = (char)c;
         s->value_len = 0;
         s->state = SC_VALUE;
-    } else if (c == '=') {
-        if (++s->attrs > s->lim->max_attrs)
-            return scan_fail(s, EINVAL, err, "<%s> has more than %u "
-                             "attributes (the limit)", s->elem,
-                             s->lim->max_attrs);
-    } else if (!blank(c) && c != '/') {
-        /* A name character: the first of an attribute's name? */
-        if (s->run != 'n')
-            s->attr_len = 0;
-        name_add(s->attr, &s->attr_len, sizeof(s->attr), c);
     }
-    s->run = !blank(c) && c != '/' && c != '=' ? 'n' : 0;
     return 0;
 }
 
@@ -335,10 +442,20 @@ static int value(struct xlc_xml_scan *s, unsigned char c, xlc_error *err)
         s->run = 0;
     } else if (++s->value_len > s->lim->max_attr_len) {
         return scan_fail(s, EINVAL, err, "attribute %s of <%s> is longer "
-                         "than %zu bytes (the limit)", s->attr, s->elem,
-                         s->lim->max_attr_len);
+                         "than %zu bytes (the limit)", s->attr.text,
+                         s->elem.text, s->lim->max_attr_len);
     }
     return 0;
+}
+
+/* After '<' and a name byte: a start tag, its name from that byte. */
+HOT static void tag_open(struct xlc_xml_scan *s)
+{
+    s->run = 0;
+    s->closing = false;
+    s->state = SC_START;
+    s->in_name = true;
+    name_clear(&s->elem);
 }
 
 /* After '<': what kind of markup. */
@@ -351,11 +468,8 @@ static void markup(struct xlc_xml_scan *s, unsigned char c)
     case '?': s->state = SC_PI; break;
     case '/': s->state = SC_END; break;
     default:
-        s->state = SC_START;
-        s->in_name = true;
-        s->elem_len = 0;
-        s->elem[0] = '\0';
-        name_add(s->elem, &s->elem_len, sizeof(s->elem), c);
+        tag_open(s);
+        name_add(&s->elem, &c, 1);
     }
 }
 
@@ -406,39 +520,270 @@ static int step(struct xlc_xml_scan *s, unsigned char c, xlc_error *err)
     return 0;
 }
 
+/* A newline at offset off: the next line starts after it. */
+HOT static void newline(struct xlc_xml_scan *s, size_t off)
+{
+    s->line++;
+    s->line_stop = line_stop_from(s->lim, off + 1);
+}
+
+/*
+ * One byte through every check, in the order that decides which problem
+ * is reported first: a NUL, then the line's length, then what the byte
+ * means where it is.  The runs below take only bytes that pass all three.
+ */
+static int one_byte(struct xlc_xml_scan *s, unsigned char c, size_t off,
+                    xlc_error *err)
+{
+    if (!c)
+        return scan_fail(s, EINVAL, err, "NUL byte at offset %zu: only "
+                         "UTF-8 XML is read", off);
+    if (c == '\n')
+        newline(s, off);
+    else if (off >= s->line_stop)
+        return scan_fail(s, E2BIG, err, "line longer than %zu bytes "
+                         "(the limit)", s->lim->max_line);
+    s->bytes = off + 1;         /* the prolog looks for a byte order mark */
+    return step(s, c, err);
+}
+
+/* The bytes of a chunk that are within the size limit. */
+struct span {
+    const unsigned char *p;
+    size_t base;                /* the offset of p[0] in the document */
+    size_t m;
+};
+
+/* Where runs must stop: the end of the span, or the byte at which the
+ * line would be too long (one_byte() decides that one). */
+HOT static size_t span_end(const struct xlc_xml_scan *s,
+                           const struct span *sp)
+{
+    size_t room = s->line_stop > sp->base ? s->line_stop - sp->base : 0;
+
+    return room < sp->m ? room : sp->m;
+}
+
+/*
+ * The index of the first byte from i whose class has a bit of stop (a
+ * flag, or C_MASK for the end of a name), or end.  Four bytes a round
+ * while four are left: the test of the end is much of a byte's cost.
+ */
+HOT static size_t run_to(const unsigned char *p, size_t i, size_t end,
+                         unsigned char stop)
+{
+    for (; end - i >= 4; i += 4) {
+        if (byte_class[p[i]] & stop)
+            return i;
+        if (byte_class[p[i + 1]] & stop)
+            return i + 1;
+        if (byte_class[p[i + 2]] & stop)
+            return i + 2;
+        if (byte_class[p[i + 3]] & stop)
+            return i + 3;
+    }
+    while (i < end && !(byte_class[p[i]] & stop))
+        i++;
+    return i;
+}
+
+/*
+ * A quoted value's bytes up to its quote, as far as its limit lets them
+ * pass; the quote, or the byte past the limit, goes through value().
+ * Returns the index after what it took.
+ */
+HOT static size_t value_run(struct xlc_xml_scan *s, const unsigned char *p,
+                            size_t i, size_t end, int *rc, xlc_error *err)
+{
+    size_t room = s->lim->max_attr_len - s->value_len;
+    size_t stop = end - i > room ? i + room : end;
+    size_t j = run_to(p, i, stop, s->quote == '"' ? F_QUOT : F_APOS);
+
+    s->value_len += j - i;
+    if (j == end || (byte_class[p[j]] & C_MASK) == C_LINE)
+        return j;
+    *rc = value(s, p[j], err);
+    return j + 1;
+}
+
+/*
+ * After an attribute's name, its '=' and opening quote, taken together
+ * as start_tag() takes each when neither can be refused: then the value
+ * is next.
+ */
+HOT static bool attr_value_next(struct xlc_xml_scan *s,
+                                const unsigned char *p, size_t i,
+                                size_t end)
+{
+    if (s->in_name || end - i < 2 || p[i] != '=' ||
+        (byte_class[p[i + 1]] & C_MASK) != C_QUOTE ||
+        s->attrs >= s->lim->max_attrs)
+        return false;
+    s->attrs++;
+    s->closing = false;
+    s->run = 0;
+    s->quote = (char)p[i + 1];
+    s->value_len = 0;
+    s->state = SC_VALUE;
+    return true;
+}
+
+/*
+ * A start tag's bytes up to its '>': names and values in runs, the rest
+ * one by one through start_tag(); a NUL or a newline is left.
+ */
+HOT static size_t tag_run(struct xlc_xml_scan *s, const unsigned char *p,
+                          size_t i, size_t end, int *rc, xlc_error *err)
+{
+    if (s->state == SC_VALUE) {
+        i = value_run(s, p, i, end, rc, err);
+        if (*rc || s->state == SC_VALUE)
+            return i;
+    }
+    while (i < end) {
+        unsigned int k = byte_class[p[i]] & C_MASK;
+
+        if (k == C_NAME) {
+            size_t j = run_to(p, i + 1, end, C_MASK);
+
+            name_bytes(s, p + i, j - i, true);
+            i = j;
+            if (attr_value_next(s, p, i, end)) {
+                i = value_run(s, p, i + 2, end, rc, err);
+                if (*rc || s->state == SC_VALUE)
+                    return i;
+            }
+            continue;
+        }
+        if (k == C_LINE)
+            return i;
+        if ((*rc = start_tag(s, p[i++], err)) || k == C_GT)
+            return i;
+        /* "/>": the '>' after a '/' can only close the element. */
+        if (k == C_SLASH && i < end && p[i] == '>') {
+            element_closed(s);
+            return i + 1;
+        }
+        /* A value's quote: the value, up to its closing quote. */
+        if (k == C_QUOTE && i < end) {
+            i = value_run(s, p, i, end, rc, err);
+            if (*rc || s->state == SC_VALUE)
+                return i;
+        }
+    }
+    return i;
+}
+
+/*
+ * Character data and its newlines from i, up to a '<' (taken: the state
+ * is then SC_LT), a NUL, or *end (which a newline moves on).
+ */
+HOT static size_t text_run(struct xlc_xml_scan *s, const struct span *sp,
+                           size_t i, size_t *end)
+{
+    const unsigned char *p = sp->p;
+
+    for (;;) {
+        i = run_to(p, i, *end, F_TEXT);
+        if (i == *end || p[i] != '\n')
+            break;
+        newline(s, sp->base + i++);
+        *end = span_end(s, sp);
+    }
+    if (i < *end && p[i] == '<') {
+        s->state = SC_LT;
+        i++;
+    }
+    return i;
+}
+
+/*
+ * The bytes from i as far as the common states take them in runs (and
+ * newlines in character data); returns the index of the first byte left
+ * for one_byte() (a NUL, a newline in markup, the byte at the line's
+ * limit, a byte of a comment, CDATA, a PI or '<!'), or the span's end.
+ * On a refusal, *rc and err, and the index after the byte refused.
+ */
+static size_t runs(struct xlc_xml_scan *s, const struct span *sp, size_t i,
+                   int *rcp, xlc_error *err)
+{
+    const unsigned char *p = sp->p;
+    size_t end = span_end(s, sp);
+    int rc = 0;
+
+    while (i < end && !rc) {
+        switch (s->state) {
+        case SC_TEXT:
+            i = text_run(s, sp, i, &end);
+            if (s->state != SC_LT)
+                break;
+            /* A start tag's name from its first byte is one run. */
+            if (i < end && !(byte_class[p[i]] & C_MASK) && p[i] != '!' &&
+                p[i] != '?')
+                tag_open(s);
+            continue;
+        case SC_LT:
+            if ((byte_class[p[i]] & C_MASK) == C_LINE)
+                break;
+            markup(s, p[i++]);
+            continue;
+        case SC_START:
+        case SC_VALUE:
+            i = tag_run(s, p, i, end, &rc, err);
+            if (s->state == SC_START || s->state == SC_VALUE)
+                break;
+            continue;
+        case SC_END:
+            i = run_to(p, i, end, F_END);
+            if (i == end || p[i] != '>')
+                break;
+            element_closed(s);
+            i++;
+            continue;
+        }
+        break;      /* a byte for one_byte(), or the end */
+    }
+    *rcp = rc;
+    return i;
+}
+
+/* A span: runs, and one_byte() for every byte they leave. */
+static int scan_span(struct xlc_xml_scan *s, const struct span *sp,
+                     xlc_error *err)
+{
+    size_t i = 0;
+    int rc = 0;
+
+    while (!rc && i < sp->m) {
+        i = runs(s, sp, i, &rc, err);
+        if (!rc && i < sp->m)
+            rc = one_byte(s, sp->p[i], sp->base + i, err), i++;
+    }
+    s->bytes = sp->base + i;
+    return rc;
+}
+
+/*
+ * The first problem is the one reported, whatever the chunks: the size
+ * limit is the first check on a byte, so it cuts the chunk before the
+ * rest of the checks see it.
+ */
 int xlc_xml_scan(struct xlc_xml_scan *s, const char *p, size_t n,
                  xlc_error *err)
 {
-    const unsigned char *u = (const unsigned char *)p;
+    size_t max = s->lim->max_bytes;
+    size_t room = s->bytes < max ? max - s->bytes : 0;
+    struct span sp = { (const unsigned char *)p, s->bytes,
+                       n < room ? n : room };
+    int rc = scan_span(s, &sp, err);
 
-    /* Byte by byte, so that the first problem is the one reported,
-     * whatever the chunks. */
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = u[i];
-        int rc;
+    names_settle(s);            /* the chunk is the caller's again */
 
-        if (++s->bytes > s->lim->max_bytes)
-            return xlc_fail(err, EFBIG, "%s: document is over %zu bytes "
-                            "(limit %zu)", s->name, s->lim->max_bytes,
-                            s->lim->max_bytes);
-        if (!c)
-            return scan_fail(s, EINVAL, err, "NUL byte at offset %zu: only "
-                             "UTF-8 XML is read", s->bytes - 1);
-        if (c == '\n') {
-            s->line++;
-            s->line_len = 0;
-        } else if (++s->line_len > s->lim->max_line) {
-            return scan_fail(s, E2BIG, err, "line longer than %zu bytes "
-                             "(the limit)", s->lim->max_line);
-        }
-        /* Character data, the bulk of a document, stays in this loop. */
-        if (s->state == SC_TEXT && c != '<')
-            continue;
-        rc = step(s, c, err);
-        if (rc)
-            return rc;
-    }
-    return 0;
+    if (rc || n <= room)
+        return rc;
+    s->bytes++;
+    return xlc_fail(err, EFBIG, "%s: document is over %zu bytes (limit %zu)",
+                    s->name, max, max);
 }
 
 int xlc_xml_scan_end(struct xlc_xml_scan *s, xlc_error *err)

@@ -96,7 +96,7 @@ struct xlc_xml_scan {
     const char *name;
     size_t bytes;               /* fed so far */
     unsigned long line;
-    size_t line_len;
+    size_t line_stop;           /* offset where this line is too long */
     int state;
     bool started;               /* the first '<' was seen */
     char quote;                 /* in a quoted value: its quote */
@@ -105,8 +105,12 @@ struct xlc_xml_scan {
     unsigned int depth, elements, attrs;
     size_t value_len;
     bool in_name, closing;      /* in a name token; a '/' before '>' */
-    char elem[48], attr[48];    /* the names messages give (cut) */
-    size_t elem_len, attr_len;
+    struct xlc_xml_scan_name {  /* the element's, the attribute's */
+        char text[48];          /* as messages give it (cut) */
+        size_t len;
+        const unsigned char *more;  /* its bytes in the chunk being */
+        size_t more_len;            /* scanned, not yet in text */
+    } elem, attr;
 };
 
 void xlc_xml_scan_init(struct xlc_xml_scan *s, const char *name,
