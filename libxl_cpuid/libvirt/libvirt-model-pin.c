@@ -236,7 +236,8 @@ static bool version_of(const char *path, char *out, size_t size)
  */
 static int linked_library(const char *prefix, char **version, char **from)
 {
-    static const char *const dirs[] = { "lib/" MULTIARCH, "lib64", "lib" };
+    /* Parenthesised: one string, not a missing comma (clang asks). */
+    static const char *const dirs[] = { ("lib/" MULTIARCH), "lib64", "lib" };
     char link[PATH_MAX + 64], target[256], ver[64];
 
     for (size_t d = 0; d < sizeof(dirs) / sizeof(dirs[0]); d++) {
