@@ -37,37 +37,17 @@
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 
+#include "libvirt-cpu-batch.h"
 #include "libvirt-cpu.h"
 #include "libvirt-xml.h"
 #include "../util/strbuf.h"
 
 #define WRAP_OPEN "<xlc-cpus>"
 #define WRAP_CLOSE "</xlc-cpus>"
-#define CHUNK (64u << 10)
+#define CHUNK XLC_LV_CHUNK
 
 /* ---- the bytes: a file's range or a text, wrapped in our root ---- */
 
-struct source {
-    int fd;                   /* -1: text */
-    const char *text;
-    uint64_t pos, end;        /* offsets in the file (or the text) */
-    unsigned long pad;        /* newlines before the first byte */
-    int stage;                /* 0 open, 1 pad, 2 body, 3 close, 4 done */
-    char *buf;                /* the chunk being handed over */
-    size_t have, off;
-    uint64_t buf_at;          /* its offset in the file */
-    bool at_start;            /* strip a BOM and an XML declaration */
-    bool nul;                 /* a NUL byte: refused, at nul_at */
-    uint64_t nul_at;
-    bool io_error;
-    int io_errno;
-    /* Every body byte passes the raw-text scan (libvirt-xml.h) before
-     * libxml2 reads it: the line, attribute and element limits hold
-     * before libxml2 spends time on what they refuse. */
-    struct xlc_xml_scan *scan;
-    xlc_error scan_err;       /* its refusal, when scan_rc */
-    int scan_rc;
-};
 
 /* Length of an XML declaration at the start of text, else 0. */
 static size_t xml_decl_len(const char *text, size_t len)
@@ -85,7 +65,7 @@ static size_t xml_decl_len(const char *text, size_t len)
  * declaration (which may only open a document, not our root's content)
  * becomes its newlines, so that lines stay the file's.
  */
-static void strip_start(struct source *s)
+static void strip_start(struct xlc_lv_source *s)
 {
     size_t decl, nl = 0;
 
@@ -98,8 +78,7 @@ static void strip_start(struct source *s)
     memset(s->buf + s->off, '\n', nl);
 }
 
-/* The next chunk of the body into s->buf; false at its end or on error. */
-static bool fill(struct source *s)
+bool xlc_lv_source_fill(struct xlc_lv_source *s)
 {
     size_t want = s->end - s->pos < CHUNK ? (size_t)(s->end - s->pos) : CHUNK;
     const char *nul;
@@ -148,7 +127,7 @@ static int put(char *out, int len, const char *what, size_t n)
 /* libxml2's read callback: our root, the body, our root's end. */
 static int read_cb(void *ctx, char *out, int len)
 {
-    struct source *s = ctx;
+    struct xlc_lv_source *s = ctx;
 
     for (;;) {
         switch (s->stage) {
@@ -173,7 +152,7 @@ static int read_cb(void *ctx, char *out, int len)
                 s->off += (size_t)n;
                 return n;
             }
-            if (fill(s))
+            if (xlc_lv_source_fill(s))
                 break;
             if (s->nul || s->io_error || s->scan_rc)
                 return -1;
@@ -309,6 +288,19 @@ static size_t keep(struct reader *r, const xmlChar *s, size_t n)
     return at;
 }
 
+const char *xlc_lv_read_element(const char *name, size_t len)
+{
+    static const char *const known[] = { "feature", "microcode", "signature",
+                                         "counter", "pages", "cache", "numa",
+                                         "maxphysaddr", NULL };
+
+    for (int i = 0; known[i]; i++)
+        if (name[0] == known[i][0] && !strncmp(name, known[i], len) &&
+            !known[i][len])
+            return known[i];
+    return NULL;
+}
+
 /*
  * The children of a <cpu> read without a node, by name (NULL: build it):
  * a <feature> start tag with name= and policy= only, no namespace and no
@@ -319,20 +311,12 @@ static const char *read_as(const xmlChar *local, const xmlChar *uri,
                            int nb_ns, int nb_attrs, int nb_defaulted,
                            const xmlChar **attrs)
 {
-    static const char *const known[] = { "microcode", "signature", "counter",
-                                         "pages", "cache", "numa",
-                                         "maxphysaddr", NULL };
     const char *name = (const char *)local;
+    const char *element = xlc_lv_read_element(name, strlen(name));
 
-    if (uri || nb_ns || nb_defaulted)
+    if (!element || uri || nb_ns || nb_defaulted)
         return NULL;
-    if (strcmp(name, "feature")) {
-        for (int i = 0; known[i]; i++)
-            if (!strcmp(name, known[i]))
-                return known[i];
-        return NULL;
-    }
-    for (int i = 0; i < nb_attrs; i++) {
+    for (int i = 0; !strcmp(element, "feature") && i < nb_attrs; i++) {
         const char *an = (const char *)attrs[5 * i];
         const xmlChar *v = attrs[5 * i + 3], *e = attrs[5 * i + 4];
 
@@ -340,7 +324,7 @@ static const char *read_as(const xmlChar *local, const xmlChar *uri,
             memchr(v, '&', (size_t)(e - v)))
             return NULL;
     }
-    return "feature";
+    return element;
 }
 
 static bool read_child(xmlParserCtxtPtr ctxt, struct reader *r,
@@ -541,7 +525,7 @@ static void on_error(void *ctx, xmlErrorPtr e)
     xlc_xml_keep_first_error(&reader_of(ctx)->xml_err, e);
 }
 
-static xmlParserCtxtPtr make_ctxt(struct source *s, struct reader *r)
+static xmlParserCtxtPtr make_ctxt(struct xlc_lv_source *s, struct reader *r)
 {
     xmlParserCtxtPtr ctxt =
         xmlCreateIOParserCtxt(NULL, NULL, read_cb, close_cb, s,
@@ -565,22 +549,22 @@ static xmlParserCtxtPtr make_ctxt(struct source *s, struct reader *r)
 }
 
 /* The first NUL byte of the whole source, when there is one. */
-static bool find_nul(const struct source *s, uint64_t from, uint64_t *at)
+static bool find_nul(const struct xlc_lv_source *s, uint64_t from, uint64_t *at)
 {
-    struct source t = *s;
+    struct xlc_lv_source t = *s;
 
     t.pos = from;
     t.at_start = false;
     t.nul = false;
     t.scan = NULL;
-    while (fill(&t))
+    while (xlc_lv_source_fill(&t))
         ;
     *at = t.nul_at;
     return t.nul;
 }
 
 static int verdict(xmlParserCtxtPtr ctxt, struct reader *r,
-                   const struct source *s, uint64_t start)
+                   const struct xlc_lv_source *s, uint64_t start)
 {
     uint64_t nul_at;
 
@@ -612,9 +596,9 @@ static int verdict(xmlParserCtxtPtr ctxt, struct reader *r,
     return 0;
 }
 
-static int each(const char *name, struct source *s, xlc_lv_cpu_each_fn fn,
-                void *ctx, size_t *count, unsigned long *end_line,
-                xlc_error *err)
+static int sax(const char *name, struct xlc_lv_source *s,
+               xlc_lv_cpu_each_fn fn, void *ctx, size_t *count,
+               unsigned long *end_line, xlc_error *err)
 {
     struct reader r = { .name = name, .fn = fn, .ctx = ctx, .err = err };
     struct xlc_xml_scan scan;
@@ -623,8 +607,6 @@ static int each(const char *name, struct source *s, xlc_lv_cpu_each_fn fn,
     xmlParserCtxtPtr ctxt;
     int rc;
 
-    if (count)
-        *count = 0;
     xlc_xml_scan_init(&scan, name, &xlc_xml_batch_limits);
     scan.line = s->pad + 1;     /* a part of a file starts at its line */
     s->scan = &scan;
@@ -654,30 +636,67 @@ static int each(const char *name, struct source *s, xlc_lv_cpu_each_fn fn,
     return rc;
 }
 
+/* The plain reader first (most files are in its form), else libxml2. */
+static int each(enum xlc_lv_each_path via, const char *name,
+                struct xlc_lv_source *s, xlc_lv_cpu_each_fn fn, void *ctx,
+                size_t *count, unsigned long *end_line, xlc_error *err)
+{
+    int rc;
+
+    if (count)
+        *count = 0;
+    if (via != XLC_LV_EACH_SAX &&
+        xlc_lv_cpu_plain(name, s, fn, ctx, count, end_line, &rc, err))
+        return rc;
+    if (via == XLC_LV_EACH_PLAIN)
+        return XLC_LV_NOT_PLAIN;
+    return sax(name, s, fn, ctx, count, end_line, err);
+}
+
+int xlc_lv_cpu_each_fd_via(enum xlc_lv_each_path via, const char *name,
+                           int fd, uint64_t start, uint64_t end,
+                           unsigned long first_line, xlc_lv_cpu_each_fn fn,
+                           void *ctx, size_t *count, unsigned long *end_line,
+                           xlc_error *err)
+{
+    struct xlc_lv_source s = { .fd = fd, .pos = start, .end = end,
+                               .pad = first_line > 1 ? first_line - 1 : 0,
+                               .at_start = start == 0 };
+
+    return each(via, name, &s, fn, ctx, count, end_line, err);
+}
+
 int xlc_lv_cpu_each_fd(const char *name, int fd, uint64_t start,
                        uint64_t end, unsigned long first_line,
                        xlc_lv_cpu_each_fn fn, void *ctx, size_t *count,
                        unsigned long *end_line, xlc_error *err)
 {
-    struct source s = { .fd = fd, .pos = start, .end = end,
-                        .pad = first_line > 1 ? first_line - 1 : 0,
-                        .at_start = start == 0 };
-
-    return each(name, &s, fn, ctx, count, end_line, err);
+    return xlc_lv_cpu_each_fd_via(XLC_LV_EACH_BEST, name, fd, start, end,
+                                  first_line, fn, ctx, count, end_line, err);
 }
 
-int xlc_lv_cpu_each(const char *name, const char *text, size_t len,
-                    unsigned long first_line, xlc_lv_cpu_each_fn fn,
-                    void *ctx, size_t *count, xlc_error *err)
+int xlc_lv_cpu_each_via(enum xlc_lv_each_path via, const char *name,
+                        const char *text, size_t len,
+                        unsigned long first_line, xlc_lv_cpu_each_fn fn,
+                        void *ctx, size_t *count, unsigned long *end_line,
+                        xlc_error *err)
 {
-    struct source s = { .fd = -1, .text = text, .pos = 0, .end = len,
-                        .pad = first_line > 1 ? first_line - 1 : 0,
-                        .at_start = true };
+    struct xlc_lv_source s = { .fd = -1, .text = text, .pos = 0, .end = len,
+                               .pad = first_line > 1 ? first_line - 1 : 0,
+                               .at_start = true };
 
     if (count)
         *count = 0;
     if (len > XLC_XML_BATCH_MAX_BYTES)
         return xlc_fail(err, EFBIG, "%s: document is %zu bytes (limit %u)",
                         name, len, XLC_XML_BATCH_MAX_BYTES);
-    return each(name, &s, fn, ctx, count, NULL, err);
+    return each(via, name, &s, fn, ctx, count, end_line, err);
+}
+
+int xlc_lv_cpu_each(const char *name, const char *text, size_t len,
+                    unsigned long first_line, xlc_lv_cpu_each_fn fn,
+                    void *ctx, size_t *count, xlc_error *err)
+{
+    return xlc_lv_cpu_each_via(XLC_LV_EACH_BEST, name, text, len, first_line,
+                               fn, ctx, count, NULL, err);
 }

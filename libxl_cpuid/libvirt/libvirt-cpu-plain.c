@@ -1,0 +1,676 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The plain form of a file of host <cpu> elements, read without libxml2.
+ *
+ * Files of hosts are written by programs (`virsh capabilities` cut into
+ * its <cpu> elements, our bench, pool scripts): <cpu> elements one after
+ * another, each a list of empty or one-word children, in ASCII, one tag
+ * a line.  libxml2's SAX parser alone costs more per host than the
+ * whole read should, so such a file is read here first.
+ *
+ * The first pass reads the whole range without handing anything over,
+ * and says whether it is plain: blanks and <cpu> elements only at the
+ * top; printable ASCII, tab and LF only; no reference, comment, CDATA,
+ * processing instruction or namespace; no newline inside a tag; inside a
+ * <cpu>, children only, each empty, blank (a child read without a node,
+ * see libvirt-cpu-batch.h) or one word of text; every limit of
+ * xlc_xml_batch_limits kept with room to spare.  Only then does the
+ * second pass build each host exactly as the SAX path does (the nodes it
+ * builds, the children it reads without nodes, the same lines) and hand
+ * it to xlc_lv_cpu_from_node_read() and the callback.  An error then is
+ * the SAX path's too: it would read the same hosts before it, with
+ * nothing refused on the way.  Anything not plain goes to the SAX path
+ * untouched, which gives the one answer and message for it.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/tree.h>
+
+#include "libvirt-cpu-batch.h"
+#include "libvirt-xml.h"
+#include "../util/strbuf.h"
+
+/* Our root, a <cpu> and its children: three levels. */
+_Static_assert(XLC_XML_MAX_DEPTH >= 3, "a host nests three levels");
+
+/* Room kept below each limit: the SAX path counts from its own root. */
+#define MARGIN 64u
+/* A name longer than this is not plain (libvirt's are short). */
+#define NAME_MAX_PLAIN 128u
+/* Nor a <cpu> bigger than a document may be. */
+#define ITEM_MAX XLC_XML_MAX_BYTES
+
+/* A step of the reader: done, not plain, the window ends too soon, or
+ * (at the top) the range is read. */
+enum step { OK, NO, MORE, END };
+
+struct attr {
+    const char *name, *val;
+    size_t name_len, val_len;
+};
+
+struct tag {
+    const char *name;
+    size_t len;
+    struct attr attrs[XLC_XML_MAX_ATTRS];
+    unsigned int nr;
+    bool empty;               /* <x/> */
+};
+
+/* Where a child read without a node keeps its values, in strs. */
+struct read_at {
+    size_t name, policy;      /* SIZE_MAX: absent */
+};
+
+struct plain {
+    const char *name;
+    struct xlc_lv_source src;
+    char *win;                /* the bytes not yet read, from a chunk on */
+    size_t len, cap, pos;     /* pos: the start of the current item */
+    const char *p, *end;      /* the cursor in the window */
+    unsigned long line, item_line;
+    size_t line_len;          /* bytes of the line being filled */
+    bool eof, build;
+    size_t hosts;             /* <cpu> elements read */
+    /* the host being built (second pass) */
+    xmlDoc *doc;
+    xmlNode *cpu;
+    long cpu_line;
+    size_t children;          /* its element children in the tree */
+    unsigned int elements;
+    struct xlc_lv_child_read *read;
+    struct read_at *at;
+    size_t nr_read, cap_read, cap_at;
+    struct xlc_buf strs;
+    xlc_lv_cpu_each_fn fn;
+    void *ctx;
+    xlc_error *err;
+    int rc;
+};
+
+/* ---- the window over the range ---- */
+
+#define ONES 0x0101010101010101ull
+
+/* Printable ASCII and tabs, eight bytes at a time: a word with a byte
+ * below 0x20 or above 0x7e (a tab too) is looked at byte by byte. */
+static bool printable(const char *p, const char *end)
+{
+    for (; end - p >= 8; p += 8) {
+        uint64_t w;
+
+        memcpy(&w, p, 8);
+        if (!(((w - 0x20 * ONES) | w | (w + ONES)) & (0x80 * ONES)))
+            continue;
+        for (int i = 0; i < 8; i++)
+            if ((p[i] < 0x20 && p[i] != '\t') || p[i] > 0x7e)
+                return false;
+    }
+    for (; p < end; p++)
+        if ((*p < 0x20 && *p != '\t') || *p > 0x7e)
+            return false;
+    return true;
+}
+
+/* Printable ASCII, tab and LF, lines within the limit (first pass). */
+static bool bytes_plain(struct plain *x, const char *s, size_t n)
+{
+    const char *p = s, *end = s + n;
+    size_t line = x->line_len;
+
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *e = nl ? nl : end;
+
+        line += (size_t)(e - p);
+        if (line >= XLC_XML_MAX_LINE - MARGIN || !printable(p, e))
+            return false;
+        if (nl)
+            line = 0;
+        p = nl ? nl + 1 : end;
+    }
+    x->line_len = line;
+    return true;
+}
+
+/* Room for a chunk after what is left of the window. */
+static bool make_room(struct plain *x)
+{
+    char *w;
+
+    memmove(x->win, x->win + x->pos, x->len - x->pos);
+    x->len -= x->pos;
+    x->pos = 0;
+    if (x->cap - x->len >= XLC_LV_CHUNK)
+        return true;
+    if (x->len > ITEM_MAX)
+        return false;
+    w = realloc(x->win, x->len + XLC_LV_CHUNK);
+    if (!w)
+        return false;
+    x->win = w;
+    x->cap = x->len + XLC_LV_CHUNK;
+    return true;
+}
+
+/* The next chunk of the range; false when there is none to be had. */
+static bool refill(struct plain *x)
+{
+    struct xlc_lv_source *s = &x->src;
+    size_t n;
+
+    if (x->eof || !make_room(x))
+        return false;
+    s->buf = x->win + x->len;
+    if (!xlc_lv_source_fill(s)) {
+        x->eof = true;
+        return !s->nul && !s->io_error;
+    }
+    /* What strip_start() dropped counts on the first line, to be safe. */
+    x->line_len += s->off;
+    n = s->have - s->off;
+    memmove(s->buf, s->buf + s->off, n);
+    if (!x->build && !bytes_plain(x, s->buf, n))
+        return false;
+    x->len += n;
+    return true;
+}
+
+/* The window ended: more of it, or (at the range's end) not plain. */
+static enum step more(const struct plain *x)
+{
+    return x->eof ? NO : MORE;
+}
+
+/* ---- the grammar ---- */
+
+/* The characters of a name, as a bitmap of ASCII in two words. */
+#define BIT(c) (1ull << ((c) & 63))
+#define SPAN(a, b) ((~0ull >> (63 - ((b) - (a)))) << ((a) & 63))
+#define NAME_LOW (SPAN('-', '.') | SPAN('0', '9'))
+#define NAME_HIGH (SPAN('A', 'Z') | BIT('_') | SPAN('a', 'z'))
+
+static bool name_char(char c)
+{
+    unsigned char u = (unsigned char)c;
+
+    return u < 128 && ((u < 64 ? NAME_LOW : NAME_HIGH) >> (u & 63)) & 1;
+}
+
+static bool name_start(char c)
+{
+    return c >= 'A' && name_char(c);
+}
+
+/* Spaces and tabs, inside a tag. */
+static void tag_blanks(struct plain *x)
+{
+    const char *p = x->p, *end = x->end;
+
+    while (p < end && (*p == ' ' || *p == '\t'))
+        p++;
+    x->p = p;
+}
+
+/* Blanks between elements, counting lines. */
+static void blanks(struct plain *x)
+{
+    const char *p = x->p, *end = x->end;
+    unsigned long line = x->line;
+
+    for (; p < end && (*p == ' ' || *p == '\t' || *p == '\n'); p++)
+        line += *p == '\n';
+    x->p = p;
+    x->line = line;
+}
+
+static enum step name(struct plain *x, const char **s, size_t *n)
+{
+    const char *p = x->p, *end = x->end;
+
+    if (p == end)
+        return more(x);
+    if (!name_start(*p))
+        return NO;
+    *s = p;
+    while (p < end && name_char(*p))
+        p++;
+    if (p == end)
+        return more(x);
+    *n = (size_t)(p - *s);
+    x->p = p;
+    return *n <= NAME_MAX_PLAIN ? OK : NO;
+}
+
+/* A quoted value without '<', '&', tab or LF (nothing to normalise). */
+static enum step value(struct plain *x, struct attr *a)
+{
+    const char *p = x->p, *end = x->end, *v;
+    char quote;
+
+    if (p == end)
+        return more(x);
+    if (*p != '\'' && *p != '"')
+        return NO;
+    quote = *p++;
+    v = p;
+    while (p < end && *p != quote) {
+        if (*p == '<' || *p == '&' || *p == '\t' || *p == '\n')
+            return NO;
+        p++;
+    }
+    if (p == end)
+        return more(x);
+    a->val = v;
+    a->val_len = (size_t)(p - v);
+    x->p = p + 1;
+    return a->val_len < XLC_XML_MAX_ATTR_LEN - MARGIN ? OK : NO;
+}
+
+/* An attribute named like no other of the tag, and not xml* (reserved:
+ * xmlns declares a namespace). */
+static bool new_attr(const struct tag *t, const struct attr *a)
+{
+    if (a->name_len >= 3 && (a->name[0] | 0x20) == 'x' &&
+        (a->name[1] | 0x20) == 'm' && (a->name[2] | 0x20) == 'l')
+        return false;
+    for (unsigned int i = 0; i < t->nr; i++)
+        if (t->attrs[i].name_len == a->name_len &&
+            !memcmp(t->attrs[i].name, a->name, a->name_len))
+            return false;
+    return true;
+}
+
+static enum step attribute(struct plain *x, struct tag *t)
+{
+    struct attr *a = &t->attrs[t->nr];
+    enum step r;
+
+    if (t->nr >= XLC_XML_MAX_ATTRS - 1)
+        return NO;
+    if ((r = name(x, &a->name, &a->name_len)))
+        return r;
+    if (!new_attr(t, a))
+        return NO;
+    tag_blanks(x);
+    if (x->p == x->end)
+        return more(x);
+    if (*x->p++ != '=')
+        return NO;
+    tag_blanks(x);
+    if ((r = value(x, a)))
+        return r;
+    t->nr++;
+    return OK;
+}
+
+/* A start tag, at its '<': name, attributes, '>' or '/>' on one line. */
+static enum step start_tag(struct plain *x, struct tag *t)
+{
+    enum step r;
+
+    x->p++;
+    t->nr = 0;
+    if ((r = name(x, &t->name, &t->len)))
+        return r;
+    for (;;) {
+        const char *at = x->p;
+
+        tag_blanks(x);
+        if (x->p == x->end || (*x->p == '/' && x->end - x->p < 2))
+            return more(x);
+        if (*x->p == '>' || (x->p[0] == '/' && x->p[1] == '>')) {
+            t->empty = *x->p == '/';
+            x->p += 1 + t->empty;
+            return OK;
+        }
+        if (x->p == at)
+            return NO;        /* attributes are separated by blanks */
+        if ((r = attribute(x, t)))
+            return r;
+    }
+}
+
+/* "</NAME>", blanks before '>' allowed. */
+static enum step end_tag(struct plain *x, const struct tag *t)
+{
+    if ((size_t)(x->end - x->p) < t->len + 3)
+        return more(x);
+    if (x->p[0] != '<' || x->p[1] != '/' ||
+        memcmp(x->p + 2, t->name, t->len))
+        return NO;
+    x->p += 2 + t->len;
+    tag_blanks(x);
+    if (x->p == x->end)
+        return more(x);
+    return *x->p++ == '>' ? OK : NO;
+}
+
+/* One word of text, up to the '<' after it. */
+static enum step word(struct plain *x, const char **s, size_t *n)
+{
+    const char *p = x->p, *end = x->end;
+
+    *s = p;
+    while (p < end && *p != '<') {
+        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '&' || *p == ']')
+            return NO;
+        p++;
+    }
+    if (p == end)
+        return more(x);
+    *n = (size_t)(p - *s);
+    x->p = p;
+    return OK;
+}
+
+/* ---- building a host (second pass) ---- */
+
+static bool is(const struct tag *t, const char *name, size_t len)
+{
+    return t->len == len && !memcmp(t->name, name, len);
+}
+
+/* The static name of a child read without a node, or NULL: as read_as()
+ * in libvirt-cpu-batch.c, a <feature> only with name= and policy=. */
+static const char *read_as(const struct tag *t)
+{
+    const char *element = xlc_lv_read_element(t->name, t->len);
+
+    for (unsigned int i = 0; element && is(t, "feature", 7) && i < t->nr; i++) {
+        const struct attr *a = &t->attrs[i];
+
+        if (!(a->name_len == 4 && !memcmp(a->name, "name", 4)) &&
+            !(a->name_len == 6 && !memcmp(a->name, "policy", 6)))
+            return NULL;
+    }
+    return element;
+}
+
+/* n bytes at s, NUL-terminated, in x->strs: their offset. */
+static size_t keep(struct plain *x, const char *s, size_t n)
+{
+    size_t at = x->strs.len;
+
+    xlc_buf_put(&x->strs, s, n);
+    xlc_buf_putc(&x->strs, '\0');
+    return at;
+}
+
+static bool read_child(struct plain *x, const char *element,
+                       const struct tag *t, long line)
+{
+    struct xlc_lv_child_read *f;
+    struct read_at *at;
+
+    if (xlc_grow(&x->read, &x->cap_read, x->nr_read, sizeof(*x->read)) ||
+        xlc_grow(&x->at, &x->cap_at, x->nr_read, sizeof(*x->at)))
+        return false;
+    f = &x->read[x->nr_read];
+    at = &x->at[x->nr_read++];
+    *f = (struct xlc_lv_child_read){ .element = element, .line = line,
+                                     .after = x->children };
+    *at = (struct read_at){ SIZE_MAX, SIZE_MAX };
+    for (unsigned int i = 0; !strcmp(element, "feature") && i < t->nr; i++) {
+        const struct attr *a = &t->attrs[i];
+        size_t k = keep(x, a->val, a->val_len);
+
+        if (a->name[0] == 'n')
+            at->name = k;
+        else
+            at->policy = k;
+    }
+    return !x->strs.oom;
+}
+
+/* An element node with its attributes, as libxml2's SAX2 builds it. */
+static xmlNode *node(struct plain *x, const struct tag *t, long line)
+{
+    char name[NAME_MAX_PLAIN + 1], val[XLC_XML_MAX_ATTR_LEN];
+    xmlNode *n;
+
+    memcpy(name, t->name, t->len);
+    name[t->len] = '\0';
+    n = xmlNewDocNode(x->doc, NULL, (const xmlChar *)name, NULL);
+    if (!n)
+        return NULL;
+    /* Exact lines, where the SAX path keeps them. */
+    n->_private = (void *)(uintptr_t)line;
+    for (unsigned int i = 0; i < t->nr; i++) {
+        const struct attr *a = &t->attrs[i];
+
+        memcpy(name, a->name, a->name_len);
+        name[a->name_len] = '\0';
+        memcpy(val, a->val, a->val_len);
+        val[a->val_len] = '\0';
+        if (!xmlNewProp(n, (const xmlChar *)name, (const xmlChar *)val)) {
+            xmlFreeNode(n);
+            return NULL;
+        }
+    }
+    return n;
+}
+
+/* A child built as a node, with its word of text when it has one. */
+static bool tree_child(struct plain *x, const struct tag *t, long line,
+                       const char *text, size_t len)
+{
+    xmlNode *n = node(x, t, line), *txt;
+
+    if (!n)
+        return false;
+    xmlAddChild(x->cpu, n);
+    x->children++;
+    if (!len)
+        return true;
+    txt = xmlNewDocTextLen(x->doc, (const xmlChar *)text, (int)len);
+    return txt && xmlAddChild(n, txt);
+}
+
+/* The <cpu> read: checked, handed over, freed (as host_done()). */
+static void host_done(struct plain *x)
+{
+    char source[4200];
+    struct xlc_lv_cpu *cpu;
+    int rc;
+
+    for (size_t i = 0; i < x->nr_read; i++) {
+        struct xlc_lv_child_read *f = &x->read[i];
+
+        f->name = x->at[i].name == SIZE_MAX ? NULL : x->strs.s + x->at[i].name;
+        f->policy = x->at[i].policy == SIZE_MAX ? NULL
+                                                : x->strs.s + x->at[i].policy;
+    }
+    snprintf(source, sizeof(source), "%s (<cpu> at line %ld)", x->name,
+             x->cpu_line);
+    rc = xlc_xml_rename(x->cpu, source)
+             ? xlc_fail(x->err, ENOMEM, "%s: out of memory", source)
+             : xlc_lv_cpu_from_node_read(source, x->cpu, x->read, x->nr_read,
+                                         &cpu, x->err);
+    if (!rc) {
+        rc = x->fn(x->ctx, cpu, x->err);
+        xlc_lv_cpu_free(cpu);
+        x->hosts++;
+    }
+    x->rc = rc;
+}
+
+/* Start a host afresh (a <cpu> is read again when the window was short). */
+static void host_reset(struct plain *x)
+{
+    xmlFreeNode(x->cpu);
+    x->cpu = NULL;
+    x->children = x->nr_read = x->strs.len = 0;
+    x->elements = 0;
+    x->strs.oom = false;
+}
+
+/* ---- the elements ---- */
+
+/* The content of a child: blanks for one read without a node, else at
+ * most one word; then its end tag. */
+static enum step child_content(struct plain *x, const struct tag *t,
+                               bool read, const char **text, size_t *len)
+{
+    enum step r;
+
+    *len = 0;
+    if (t->empty)
+        return OK;
+    if (read)
+        blanks(x);
+    else if (x->p < x->end && *x->p != '<' && (r = word(x, text, len)))
+        return r;
+    return end_tag(x, t);
+}
+
+static enum step child(struct plain *x)
+{
+    struct tag t;
+    const char *element, *text = NULL;
+    long line = (long)x->line;
+    size_t len;
+    enum step r;
+
+    if ((r = start_tag(x, &t)))
+        return r;
+    if (++x->elements >= XLC_XML_MAX_ELEMENTS - MARGIN)
+        return NO;
+    element = read_as(&t);
+    if ((r = child_content(x, &t, element != NULL, &text, &len)) ||
+        !x->build)
+        return r;
+    if (element ? !read_child(x, element, &t, line)
+                : !tree_child(x, &t, line, text, len))
+        x->rc = xlc_fail(x->err, ENOMEM, "%s:%ld: out of memory", x->name,
+                         line);
+    return OK;
+}
+
+/* A <cpu> element, at its '<': read, and in the second pass handed over. */
+static enum step cpu(struct plain *x)
+{
+    struct tag t;
+    enum step r;
+
+    host_reset(x);
+    x->cpu_line = (long)x->line;
+    if ((r = start_tag(x, &t)))
+        return r;
+    if (!is(&t, "cpu", 3))
+        return NO;
+    if (x->build && !(x->cpu = node(x, &t, x->cpu_line))) {
+        x->rc = xlc_fail(x->err, ENOMEM, "%s: out of memory", x->name);
+        return OK;
+    }
+    while (!t.empty) {
+        blanks(x);
+        if (x->end - x->p < 2)
+            return more(x);
+        if (*x->p != '<' || x->p[1] == '!' || x->p[1] == '?')
+            return NO;
+        if (x->p[1] == '/')
+            break;
+        if ((r = child(x)) || x->rc)
+            return r;
+    }
+    if (!t.empty && (r = end_tag(x, &t)))
+        return r;
+    x->hosts += !x->build;
+    if (x->build)
+        host_done(x);
+    return OK;
+}
+
+/* The next item at the top: a run of blanks or a <cpu>. */
+static enum step item(struct plain *x)
+{
+    const char *at = x->p;
+
+    blanks(x);
+    if (x->p != at)
+        return OK;
+    if (x->p == x->end)
+        return x->eof ? END : MORE;
+    return *x->p == '<' ? cpu(x) : NO;
+}
+
+/* The whole range, item by item; false when it is not plain. */
+static bool range(struct plain *x)
+{
+    for (;;) {
+        enum step r;
+
+        x->p = x->win + x->pos;
+        x->end = x->win + x->len;
+        x->line = x->item_line;
+        r = item(x);
+        if (r == MORE) {
+            if (!refill(x))
+                return false;
+            continue;
+        }
+        if (r != OK)
+            return r == END;
+        x->pos = (size_t)(x->p - x->win);
+        x->item_line = x->line;
+        if (x->rc)
+            return true;
+    }
+}
+
+/* One pass over the range: plain or not (the first); the hosts (the
+ * second). */
+static bool pass(struct plain *x, const struct xlc_lv_source *s)
+{
+    x->src = *s;
+    x->src.scan = NULL;
+    x->src.buf = NULL;
+    x->len = x->pos = x->line_len = 0;
+    x->eof = false;
+    x->line = x->item_line = s->pad + 1;
+    x->hosts = 0;
+    x->rc = 0;
+    return range(x);
+}
+
+static void plain_free(struct plain *x)
+{
+    host_reset(x);
+    xmlFreeDoc(x->doc);
+    free(x->win);
+    free(x->read);
+    free(x->at);
+    xlc_buf_free(&x->strs);
+}
+
+bool xlc_lv_cpu_plain(const char *name, const struct xlc_lv_source *s,
+                      xlc_lv_cpu_each_fn fn, void *ctx, size_t *count,
+                      unsigned long *end_line, int *rc, xlc_error *err)
+{
+    struct plain x = { .name = name, .fn = fn, .ctx = ctx, .err = err };
+    bool plain = s->end - s->pos < XLC_XML_BATCH_MAX_BYTES - MARGIN &&
+                 pass(&x, s) && x.hosts;
+
+    if (plain) {
+        x.build = true;
+        x.doc = xmlNewDoc(NULL);
+        *rc = x.doc ? 0 : xlc_fail(err, ENOMEM, "%s: out of memory", name);
+        /* The range read once already: a second read fails only when the
+         * file changed under us, and then the SAX path says so. */
+        if (x.doc && !pass(&x, s))
+            *rc = xlc_fail(err, EIO, "%s: changed while read", name);
+        else if (x.doc)
+            *rc = x.rc;
+        if (count)
+            *count = x.hosts;
+        if (end_line)
+            *end_line = x.line;
+    }
+    plain_free(&x);
+    return plain;
+}
