@@ -25,6 +25,10 @@
  * the element over, UTF-8 only (NUL bytes refused), libxml2's messages
  * captured, never printed.  Messages say FILE:LINE (the parser's, or a
  * host's "FILE (<cpu> at line L):LINE" for what is wrong inside it).
+ *
+ * A file in the plain form programs write is read without libxml2 first
+ * (libvirt-cpu-plain.c): it builds the same hosts, and declines whatever
+ * it is not sure of, which then comes here.
  */
 #include <ctype.h>
 #include <errno.h>

@@ -74,7 +74,7 @@ struct plain {
     const char *p, *end;      /* the cursor in the window */
     unsigned long line, item_line;
     size_t line_len;          /* bytes of the line being filled */
-    bool eof, build;
+    bool eof, build, oom;
     size_t hosts;             /* <cpu> elements read */
     /* the host being built (second pass) */
     xmlDoc *doc;
@@ -150,6 +150,7 @@ static bool make_room(struct plain *x)
     if (x->len > ITEM_MAX)
         return false;
     w = realloc(x->win, x->len + XLC_LV_CHUNK);
+    x->oom = !w;
     if (!w)
         return false;
     x->win = w;
@@ -174,7 +175,7 @@ static bool refill(struct plain *x)
     x->line_len += s->off;
     n = s->have - s->off;
     memmove(s->buf, s->buf + s->off, n);
-    if (!x->build && !bytes_plain(x, s->buf, n))
+    if (!bytes_plain(x, s->buf, n))
         return false;
     x->len += n;
     return true;
@@ -228,15 +229,32 @@ static void blanks(struct plain *x)
     x->line = line;
 }
 
+/* The names nearly every tag has, taken whole when they are there: the
+ * length of the one at p, or 0. */
+static size_t common_name(const char *p, const char *end)
+{
+    if (end - p > 7 && !memcmp(p, "feature", 7) && !name_char(p[7]))
+        return 7;
+    if (end - p > 4 && !memcmp(p, "name", 4) && !name_char(p[4]))
+        return 4;
+    return 0;
+}
+
 static enum step name(struct plain *x, const char **s, size_t *n)
 {
     const char *p = x->p, *end = x->end;
+    size_t common = common_name(p, end);
 
+    *s = p;
+    if (common) {
+        *n = common;
+        x->p = p + common;
+        return OK;
+    }
     if (p == end)
         return more(x);
     if (!name_start(*p))
         return NO;
-    *s = p;
     while (p < end && name_char(*p))
         p++;
     if (p == end)
@@ -246,7 +264,19 @@ static enum step name(struct plain *x, const char **s, size_t *n)
     return *n <= NAME_MAX_PLAIN ? OK : NO;
 }
 
-/* A quoted value without '<', '&', tab or LF (nothing to normalise). */
+/* What ends a run of a value: its end, the other quote, or what a plain
+ * value may not hold ('<', '&', tab, LF: nothing to normalise). */
+#define VALUE_STOP                                                            \
+    (BIT('<') | BIT('&') | BIT('\t') | BIT('\n') | BIT('\'') | BIT('"'))
+
+static bool value_char(char c)
+{
+    unsigned char u = (unsigned char)c;
+
+    return u >= 64 || !((VALUE_STOP >> u) & 1);
+}
+
+/* A quoted value, within the length limit. */
 static enum step value(struct plain *x, struct attr *a)
 {
     const char *p = x->p, *end = x->end, *v;
@@ -258,13 +288,17 @@ static enum step value(struct plain *x, struct attr *a)
         return NO;
     quote = *p++;
     v = p;
-    while (p < end && *p != quote) {
-        if (*p == '<' || *p == '&' || *p == '\t' || *p == '\n')
+    for (;;) {
+        while (p < end && value_char(*p))
+            p++;
+        if (p == end)
+            return more(x);
+        if (*p == quote)
+            break;
+        if (*p != '\'' && *p != '"')
             return NO;
-        p++;
+        p++;                  /* the other quote */
     }
-    if (p == end)
-        return more(x);
     a->val = v;
     a->val_len = (size_t)(p - v);
     x->p = p + 1;
@@ -648,6 +682,20 @@ static void plain_free(struct plain *x)
     xlc_buf_free(&x->strs);
 }
 
+/* The hosts handed over: the first error, as the SAX path would give it;
+ * or why the range did not read again as it did the first time. */
+static int second_pass(struct plain *x, const struct xlc_lv_source *s)
+{
+    if (pass(x, s))
+        return x->rc;
+    if (x->oom)
+        return xlc_fail(x->err, ENOMEM, "%s: out of memory", x->name);
+    if (x->src.io_error)
+        return xlc_fail(x->err, x->src.io_errno, "%s: read error: %s",
+                        x->name, strerror(x->src.io_errno));
+    return xlc_fail(x->err, EIO, "%s: changed while read", x->name);
+}
+
 bool xlc_lv_cpu_plain(const char *name, const struct xlc_lv_source *s,
                       xlc_lv_cpu_each_fn fn, void *ctx, size_t *count,
                       unsigned long *end_line, int *rc, xlc_error *err)
@@ -659,13 +707,8 @@ bool xlc_lv_cpu_plain(const char *name, const struct xlc_lv_source *s,
     if (plain) {
         x.build = true;
         x.doc = xmlNewDoc(NULL);
-        *rc = x.doc ? 0 : xlc_fail(err, ENOMEM, "%s: out of memory", name);
-        /* The range read once already: a second read fails only when the
-         * file changed under us, and then the SAX path says so. */
-        if (x.doc && !pass(&x, s))
-            *rc = xlc_fail(err, EIO, "%s: changed while read", name);
-        else if (x.doc)
-            *rc = x.rc;
+        *rc = x.doc ? second_pass(&x, s) : xlc_fail(err, ENOMEM, "%s: out "
+                                                     "of memory", name);
         if (count)
             *count = x.hosts;
         if (end_line)

@@ -132,7 +132,7 @@ bool xlc_lv_cpu_ignored(const char *name);
 /*
  * Many <cpu> elements in one text: one after another (the input of `virsh
  * cpu-baseline`), or below other elements (a capabilities document),
- * never inside each other.  The text is parsed once, streaming, with the
+ * never inside each other.  The text is parsed streaming, with the
  * limits of the tree reader (libvirt-xml.h: those of xlc_xml_parse_each);
  * each <cpu> is read as xlc_lv_cpu_parse() would and
  * handed to fn in document order, then freed.  Each cpu's source is
