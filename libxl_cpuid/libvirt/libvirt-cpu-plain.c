@@ -86,6 +86,7 @@ struct plain {
     struct read_at *at;
     size_t nr_read, cap_read, cap_at;
     struct xlc_buf strs;
+    const char *feature;      /* xlc_lv_read_element()'s "feature" */
     xlc_lv_cpu_each_fn fn;
     void *ctx;
     xlc_error *err;
@@ -95,46 +96,59 @@ struct plain {
 /* ---- the window over the range ---- */
 
 #define ONES 0x0101010101010101ull
+#define HIGH (0x80 * ONES)
 
-/* Printable ASCII and tabs, eight bytes at a time: a word with a byte
- * below 0x20 or above 0x7e (a tab too) is looked at byte by byte. */
+/* The high bit of each byte of w that is c (exact: no carry between
+ * bytes). */
+static uint64_t bytes_eq(uint64_t w, unsigned char c)
+{
+    uint64_t x = w ^ (c * ONES);
+
+    return ~(((x & (0x7f * ONES)) + 0x7f * ONES) | x) & HIGH;
+}
+
+/* Printable ASCII, tabs and LFs only, eight bytes at a time. */
 static bool printable(const char *p, const char *end)
 {
     for (; end - p >= 8; p += 8) {
-        uint64_t w;
+        uint64_t w, below;
 
         memcpy(&w, p, 8);
-        if (!(((w - 0x20 * ONES) | w | (w + ONES)) & (0x80 * ONES)))
-            continue;
-        for (int i = 0; i < 8; i++)
-            if ((p[i] < 0x20 && p[i] != '\t') || p[i] > 0x7e)
-                return false;
+        /* Bytes below 0x20 (their high bit: w's, refused anyway). */
+        below = ~((w & (0x7f * ONES)) + 0x60 * ONES) & HIGH;
+        below &= ~bytes_eq(w, '\t') & ~bytes_eq(w, '\n');
+        if ((below | w | bytes_eq(w, 0x7f)) & HIGH)
+            return false;
     }
     for (; p < end; p++)
-        if ((*p < 0x20 && *p != '\t') || *p > 0x7e)
+        if ((*p < 0x20 && *p != '\t' && *p != '\n') || *p > 0x7e)
             return false;
     return true;
 }
 
-/* Printable ASCII, tab and LF, lines within the limit (first pass). */
+/* Every line within the limit (less the margin): an LF in every run of
+ * that many bytes, the line being filled counted from x->line_len. */
+static bool lines_fit(struct plain *x, const char *p, const char *end)
+{
+    size_t room = XLC_XML_MAX_LINE - MARGIN - x->line_len;
+    const char *nl;
+
+    while ((size_t)(end - p) >= room) {
+        nl = memrchr(p, '\n', room);
+        if (!nl)
+            return false;
+        p = nl + 1;
+        room = XLC_XML_MAX_LINE - MARGIN;
+    }
+    nl = memrchr(p, '\n', (size_t)(end - p));
+    x->line_len = nl ? (size_t)(end - nl - 1) : x->line_len + (size_t)(end - p);
+    return true;
+}
+
+/* The bytes of a chunk: printable ASCII, tab and LF, lines that fit. */
 static bool bytes_plain(struct plain *x, const char *s, size_t n)
 {
-    const char *p = s, *end = s + n;
-    size_t line = x->line_len;
-
-    while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        const char *e = nl ? nl : end;
-
-        line += (size_t)(e - p);
-        if (line >= XLC_XML_MAX_LINE - MARGIN || !printable(p, e))
-            return false;
-        if (nl)
-            line = 0;
-        p = nl ? nl + 1 : end;
-    }
-    x->line_len = line;
-    return true;
+    return lines_fit(x, s, s + n) && printable(s, s + n);
 }
 
 /* Room for a chunk after what is left of the window. */
@@ -410,19 +424,20 @@ static bool is(const struct tag *t, const char *name, size_t len)
 }
 
 /* The static name of a child read without a node, or NULL: as read_as()
- * in libvirt-cpu-batch.c, a <feature> only with name= and policy=. */
-static const char *read_as(const struct tag *t)
+ * in libvirt-cpu-batch.c, a <feature> only with name= and policy=.  Most
+ * children are features: x->feature is its name, looked up once. */
+static const char *read_as(const struct plain *x, const struct tag *t)
 {
-    const char *element = xlc_lv_read_element(t->name, t->len);
-
-    for (unsigned int i = 0; element && is(t, "feature", 7) && i < t->nr; i++) {
+    if (!is(t, "feature", 7))
+        return xlc_lv_read_element(t->name, t->len);
+    for (unsigned int i = 0; i < t->nr; i++) {
         const struct attr *a = &t->attrs[i];
 
         if (!(a->name_len == 4 && !memcmp(a->name, "name", 4)) &&
             !(a->name_len == 6 && !memcmp(a->name, "policy", 6)))
             return NULL;
     }
-    return element;
+    return x->feature;
 }
 
 /* n bytes at s, NUL-terminated, in x->strs: their offset. */
@@ -449,7 +464,7 @@ static bool read_child(struct plain *x, const char *element,
     *f = (struct xlc_lv_child_read){ .element = element, .line = line,
                                      .after = x->children };
     *at = (struct read_at){ SIZE_MAX, SIZE_MAX };
-    for (unsigned int i = 0; !strcmp(element, "feature") && i < t->nr; i++) {
+    for (unsigned int i = 0; element == x->feature && i < t->nr; i++) {
         const struct attr *a = &t->attrs[i];
         size_t k = keep(x, a->val, a->val_len);
 
@@ -574,7 +589,7 @@ static enum step child(struct plain *x)
         return r;
     if (++x->elements >= XLC_XML_MAX_ELEMENTS - MARGIN)
         return NO;
-    element = read_as(&t);
+    element = read_as(x, &t);
     if ((r = child_content(x, &t, element != NULL, &text, &len)) ||
         !x->build)
         return r;
@@ -700,7 +715,8 @@ bool xlc_lv_cpu_plain(const char *name, const struct xlc_lv_source *s,
                       xlc_lv_cpu_each_fn fn, void *ctx, size_t *count,
                       unsigned long *end_line, int *rc, xlc_error *err)
 {
-    struct plain x = { .name = name, .fn = fn, .ctx = ctx, .err = err };
+    struct plain x = { .name = name, .fn = fn, .ctx = ctx, .err = err,
+                       .feature = xlc_lv_read_element("feature", 7) };
     bool plain = s->end - s->pos < XLC_XML_BATCH_MAX_BYTES - MARGIN &&
                  pass(&x, s) && x.hosts;
 

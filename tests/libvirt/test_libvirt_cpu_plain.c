@@ -336,6 +336,23 @@ static void plain_limits(void **state)
     check_text(b.s, false);
     xlc_buf_free(&b);
 
+    /* A line past the limit, with few elements: 50,000 features on it,
+     * or blanks between two hosts. */
+    b = (struct xlc_buf){ 0 };
+    xlc_buf_puts(&b, "<cpu><model>m</model>");
+    for (int k = 0; k < 50000; k++)
+        xlc_buf_printf(&b, "<feature name='f%d'/> ", k);
+    xlc_buf_puts(&b, "</cpu>\n");
+    check_text(b.s, false);
+    xlc_buf_free(&b);
+    b = (struct xlc_buf){ 0 };
+    xlc_buf_puts(&b, "<cpu/>");
+    for (int k = 0; k < (1 << 20); k++)
+        xlc_buf_putc(&b, ' ');
+    xlc_buf_puts(&b, "<cpu/>\n");
+    check_text(b.s, false);
+    xlc_buf_free(&b);
+
     /* Far from every limit: many hosts across many chunks. */
     b = (struct xlc_buf){ 0 };
     for (int i = 0; i < 3000; i++) {
