@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/parser.h>
 #include <libxml/tree.h>
 
 #include "libvirt-cpu-batch.h"
@@ -722,6 +723,9 @@ bool xlc_lv_cpu_plain(const char *name, const struct xlc_lv_source *s,
 
     if (plain) {
         x.build = true;
+        /* As the SAX path's parser does: libxml2's globals set up before
+         * any node is made (a caller may read from several threads). */
+        xmlInitParser();
         x.doc = xmlNewDoc(NULL);
         *rc = x.doc ? second_pass(&x, s) : xlc_fail(err, ENOMEM, "%s: out "
                                                      "of memory", name);
