@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Inside the reader of files of many <cpu> elements: the bytes it reads
- * (a file's range or a text, in chunks), shared by its two paths, the
- * libxml2 SAX parse (libvirt-cpu-batch.c) and the plain reader that
+ * (a file's range or a text, in chunks) and the children of a <cpu> read
+ * without a node (libvirt-cpu-batch-input.c), shared by its two paths,
+ * the libxml2 SAX parse (libvirt-cpu-batch.c) and the plain reader that
  * answers first for the plain form of such files (libvirt-cpu-plain.c).
  */
 #ifndef LIBXL_CPUID_LIBVIRT_CPU_BATCH_H
