@@ -69,6 +69,7 @@
  *   libxl_cpuid/cpumap/libvirt-cpumap-int.h
  *   libxl_cpuid/libvirt/libvirt-translate-int.h
  *   libxl_cpuid/libvirt/libvirt-xml.h
+ *   libxl_cpuid/libvirt/libvirt-cpu-batch.h (the two readers of host files)
  *   libxl_cpuid/migration/stream-bytes.h
  *   libxl_cpuid/migration/stream-check.h
  *   libxl_cpuid/migration/stream-src.h
