@@ -157,7 +157,8 @@ static bool make_room(struct plain *x)
 {
     char *w;
 
-    memmove(x->win, x->win + x->pos, x->len - x->pos);
+    if (x->pos)               /* (no window yet: nothing to move) */
+        memmove(x->win, x->win + x->pos, x->len - x->pos);
     x->len -= x->pos;
     x->pos = 0;
     if (x->cap - x->len >= XLC_LV_CHUNK)
