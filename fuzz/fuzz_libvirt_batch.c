@@ -36,24 +36,8 @@ static int count(void *ctx, const struct xlc_lv_cpu *cpu, xlc_error *err)
 static int record(void *ctx, const struct xlc_lv_cpu *c, xlc_error *err)
 {
     struct xlc_buf *b = ctx;
-    const struct xlc_lv_topology *t = &c->topology;
 
-    xlc_buf_printf(b, "%s@%ld %d %d/%d %d %d %s@%ld %d %s %s@%ld %s@%ld "
-                      "%d:%u,%u,%u,%u,%u@%ld\n",
-                   c->source, c->line, c->mode, c->match, c->match_given,
-                   c->check, c->migratable, c->model ? c->model : "-",
-                   c->model_line, c->fallback,
-                   c->vendor_id ? c->vendor_id : "-",
-                   c->vendor ? c->vendor : "-", c->vendor_line,
-                   c->arch ? c->arch : "-", c->arch_line, t->present,
-                   t->sockets, t->dies, t->clusters, t->cores, t->threads,
-                   t->line);
-    for (size_t i = 0; i < c->nr_features; i++)
-        xlc_buf_printf(b, " %s %d/%d@%ld\n", c->features[i].name,
-                       c->features[i].policy, c->features[i].policy_given,
-                       c->features[i].line);
-    for (size_t i = 0; i < c->nr_ignored; i++)
-        xlc_buf_printf(b, " %s\n", c->ignored[i]);
+    xlc_lv_cpu_describe(b, c);
     if (c->model && c->model[0] == 'z')
         return xlc_fail(err, EINVAL, "%s: refused", c->source);
     return 0;

@@ -12,6 +12,7 @@
 
 #include "libvirt-cpu-batch.h"
 #include "libvirt-xml.h"
+#include "../util/strbuf.h"
 
 #define CHUNK XLC_LV_CHUNK
 
@@ -94,4 +95,27 @@ const char *xlc_lv_read_element(const char *name, size_t len)
             !known[i][len])
             return known[i];
     return NULL;
+}
+
+void xlc_lv_cpu_describe(struct xlc_buf *b, const struct xlc_lv_cpu *c)
+{
+    const struct xlc_lv_topology *t = &c->topology;
+
+    xlc_buf_printf(b, "%s@%ld mode=%d match=%d/%d check=%d mig=%d "
+                      "model=%s@%ld fb=%d vid=%s vendor=%s@%ld arch=%s@%ld "
+                      "topo=%d:%u,%u,%u,%u,%u@%ld\n",
+                   c->source, c->line, c->mode, c->match, c->match_given,
+                   c->check, c->migratable, c->model ? c->model : "-",
+                   c->model_line, c->fallback,
+                   c->vendor_id ? c->vendor_id : "-",
+                   c->vendor ? c->vendor : "-", c->vendor_line,
+                   c->arch ? c->arch : "-", c->arch_line, t->present,
+                   t->sockets, t->dies, t->clusters, t->cores, t->threads,
+                   t->line);
+    for (size_t i = 0; i < c->nr_features; i++)
+        xlc_buf_printf(b, " f %s %d/%d @%ld\n", c->features[i].name,
+                       c->features[i].policy, c->features[i].policy_given,
+                       c->features[i].line);
+    for (size_t i = 0; i < c->nr_ignored; i++)
+        xlc_buf_printf(b, " i %s\n", c->ignored[i]);
 }

@@ -88,6 +88,14 @@ int xlc_lv_cpu_each_fd_via(enum xlc_lv_each_path via, const char *name,
                            void *ctx, size_t *count, unsigned long *end_line,
                            xlc_error *err);
 
+/*
+ * Every field of a host <cpu> as text, one line for the element and one
+ * per feature and ignored child: what the tests and the fuzz target that
+ * hold the two readers to each other compare.
+ */
+struct xlc_buf;
+void xlc_lv_cpu_describe(struct xlc_buf *b, const struct xlc_lv_cpu *c);
+
 #pragma GCC visibility pop
 
 #endif /* LIBXL_CPUID_LIBVIRT_CPU_BATCH_H */

@@ -25,35 +25,11 @@
 #include "libxl_cpuid/util/strbuf.h"
 #include "../helpers/shared-data.h"
 
-/* Every field of a host, as text. */
-static void put_cpu(struct xlc_buf *b, const struct xlc_lv_cpu *c)
-{
-    const struct xlc_lv_topology *t = &c->topology;
-
-    xlc_buf_printf(b, "%s@%ld mode=%d match=%d/%d check=%d mig=%d "
-                      "model=%s@%ld fb=%d vid=%s vendor=%s@%ld arch=%s@%ld "
-                      "topo=%d:%u,%u,%u,%u,%u@%ld\n",
-                   c->source, c->line, c->mode, c->match, c->match_given,
-                   c->check, c->migratable, c->model ? c->model : "-",
-                   c->model_line, c->fallback,
-                   c->vendor_id ? c->vendor_id : "-",
-                   c->vendor ? c->vendor : "-", c->vendor_line,
-                   c->arch ? c->arch : "-", c->arch_line, t->present,
-                   t->sockets, t->dies, t->clusters, t->cores, t->threads,
-                   t->line);
-    for (size_t i = 0; i < c->nr_features; i++)
-        xlc_buf_printf(b, " f %s %d/%d @%ld\n", c->features[i].name,
-                       c->features[i].policy, c->features[i].policy_given,
-                       c->features[i].line);
-    for (size_t i = 0; i < c->nr_ignored; i++)
-        xlc_buf_printf(b, " i %s\n", c->ignored[i]);
-}
-
 /* The callback: records each host; a feature "nosuch" is refused, as a
  * translation refuses a name cpu_map lacks. */
 static int record(void *ctx, const struct xlc_lv_cpu *cpu, xlc_error *err)
 {
-    put_cpu(ctx, cpu);
+    xlc_lv_cpu_describe(ctx, cpu);
     for (size_t i = 0; i < cpu->nr_features; i++)
         if (!strcmp(cpu->features[i].name, "nosuch"))
             return xlc_fail(err, EINVAL, "%s:%ld: unknown feature '%s'",
