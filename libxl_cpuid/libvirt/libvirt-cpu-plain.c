@@ -656,10 +656,15 @@ static bool range(struct plain *x)
     for (;;) {
         enum step r;
 
-        x->p = x->win + x->pos;
-        x->end = x->win + x->len;
         x->line = x->item_line;
-        r = item(x);
+        if (!x->win) {
+            /* Nothing read yet: no window to point into. */
+            r = x->eof ? END : MORE;
+        } else {
+            x->p = x->win + x->pos;
+            x->end = x->win + x->len;
+            r = item(x);
+        }
         if (r == MORE) {
             if (!refill(x))
                 return false;
