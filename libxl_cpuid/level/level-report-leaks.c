@@ -59,6 +59,10 @@ static void count(struct xlc_level_leak_counts *c,
 
 void xlc_level_report_leaks(struct xlc_level_report *r)
 {
+    /* The hosts of one file share one copy of its name: tell its kind
+     * once, not once per host (telling reads the file). */
+    const char *src = NULL, *why = NULL;
+
     memset(&r->leak_counts, 0, sizeof(r->leak_counts));
     for (size_t id = 0; id < xlc_pool_nr_ids(r->pool); id++) {
         struct xlc_level_leaks *l = &r->leaks[id];
@@ -66,8 +70,11 @@ void xlc_level_report_leaks(struct xlc_level_report *r)
 
         if (!xlc_pool_has(r->pool, id))
             continue;
-        if (!l->known)
-            l->why_unknown = no_data(r->sources[id]);
+        if (!l->known) {
+            if (r->sources[id] != src || !why)
+                why = no_data(src = r->sources[id]);
+            l->why_unknown = why;
+        }
         else if (!g) {
             l->known = false;
             l->why_unknown = "the guest could not be judged there";
