@@ -9,7 +9,8 @@
 
 /* The closure of xen/lib/deep-deps-table.h, computed when the project
  * is built (xen/tools/gen-deep-deps.c): deep_dep_parent, deep_dep_closure
- * and deep_dep_row_of, all constant. */
+ * (also as deep_dep_first/deep_dep_words) and deep_dep_row_of, all
+ * constant. */
 #include "deep-deps-closure.h"
 
 const uint32_t *xfs_lookup_deep_deps(unsigned int feature)
@@ -28,14 +29,36 @@ void xfs_clear_with_dependents(uint32_t *fs, size_t nr, unsigned int feature)
         xfs_andnot(fs, nr, fs, nr, deps, XFS_NR_WORDS);
 }
 
+/*
+ * One pass suffices, and the rows may be taken in any order against the
+ * set as given: each row is a closure, so a parent cleared by another
+ * row's closure has its own closure inside that one already.  The
+ * closures of the absent parents are gathered first and cleared at once.
+ */
 unsigned int xfs_apply_deep_deps(uint32_t *fs, size_t nr)
 {
-    unsigned int before = xfs_popcount(fs, nr);
+    uint32_t drop[XFS_NR_WORDS] = { 0 };
+    size_t n = nr < XFS_NR_WORDS ? nr : XFS_NR_WORDS;
+    unsigned int removed = 0;
 
-    for (unsigned int r = 0; r < XFS_DEEP_DEPS_ROWS; r++)
-        if (!xfs_test(fs, nr, deep_dep_parent[r]))
-            xfs_andnot(fs, nr, fs, nr, deep_dep_closure[r], XFS_NR_WORDS);
-    return before - xfs_popcount(fs, nr);
+    for (unsigned int r = 0; r < XFS_DEEP_DEPS_ROWS; r++) {
+        unsigned int p = deep_dep_parent[r];
+
+        if (p / 32 < n && ((fs[p / 32] >> (p % 32)) & 1))
+            continue;
+        for (unsigned int i = deep_dep_first[r]; i < deep_dep_first[r + 1]; i++)
+            drop[deep_dep_words[i].word] |= deep_dep_words[i].bits;
+    }
+    /* Words past the table's have no dependents: left as they are. */
+    for (size_t w = 0; w < n; w++) {
+        uint32_t gone = fs[w] & drop[w];
+
+        if (gone) {
+            removed += xfs_popcount(&gone, 1);
+            fs[w] &= ~gone;
+        }
+    }
+    return removed;
 }
 
 bool xfs_deps_closed(const uint32_t *fs, size_t nr)

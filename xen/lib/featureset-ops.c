@@ -42,6 +42,11 @@ void xfs_clear(uint32_t *fs, size_t nr, unsigned int feature)
 void xfs_and(uint32_t *dst, size_t nd, const uint32_t *a, size_t na,
              const uint32_t *b, size_t nb)
 {
+    if (na >= nd && nb >= nd) { /* full length: see xfs_or() */
+        for (size_t i = 0; i < nd; i++)
+            dst[i] = a[i] & b[i];
+        return;
+    }
     for (size_t i = 0; i < nd; i++)
         dst[i] = word_at(a, na, i) & word_at(b, nb, i);
 }
@@ -65,6 +70,11 @@ void xfs_or(uint32_t *dst, size_t nd, const uint32_t *a, size_t na,
 void xfs_andnot(uint32_t *dst, size_t nd, const uint32_t *a, size_t na,
                 const uint32_t *b, size_t nb)
 {
+    if (na >= nd && nb >= nd) { /* full length: see xfs_or() */
+        for (size_t i = 0; i < nd; i++)
+            dst[i] = a[i] & ~b[i];
+        return;
+    }
     for (size_t i = 0; i < nd; i++)
         dst[i] = word_at(a, na, i) & ~word_at(b, nb, i);
 }
