@@ -397,21 +397,104 @@ static void print_verdicts(FILE *out, const struct xlc_level_report *r)
     }
 }
 
-/* One host's line of what leaks through (the library's words). */
-static void leak_line(FILE *out, const struct xlc_level_report *r, size_t id,
-                      const char *guest)
+/*
+ * Hosts' lines of what leaks through (the library's words), each distinct
+ * line made once: a pool is mostly a few kinds of host, and a line names
+ * dozens of features.  Keyed by what the line depends on.
+ */
+struct leak_lines {
+    struct leak_line {
+        size_t id;                /* the host that made it, + 1; 0: free */
+        char *text;
+    } *slot;
+    size_t mask;
+};
+
+static const struct xlc_guest_leaks no_leaks;
+
+static void leak_of(const struct xlc_level_report *r, size_t id,
+                    const struct xlc_leak_report **host,
+                    const struct xlc_guest_leaks **g)
 {
-    static const struct xlc_guest_leaks unknown;
     const struct xlc_level_leaks *l = &r->leaks[id];
-    char name[XLC_HOST_NAME_BUF];
+
+    *host = l->known ? &l->of->host : NULL;
+    *g = l->known ? &l->of->guest : &no_leaks;
+}
+
+static char *leak_text(const struct xlc_level_report *r, size_t id,
+                       const char *guest)
+{
+    const struct xlc_leak_report *host;
+    const struct xlc_guest_leaks *g;
     struct xlc_buf b = XLC_BUF_INIT;
 
-    xlc_guest_leaks_text(&b, l->known ? &l->of->host : NULL,
-                         l->known ? &l->of->guest : &unknown, guest,
-                         l->why_unknown);
+    leak_of(r, id, &host, &g);
+    xlc_guest_leaks_text(&b, host, g, guest, r->leaks[id].why_unknown);
+    if (b.oom) {
+        xlc_buf_free(&b);
+        return NULL;
+    }
+    return b.s ? b.s : strdup("");
+}
+
+/* Host id's line: one made before for a host with the same key, or made
+ * now (NULL: out of memory). */
+static const char *leak_line_text(struct leak_lines *t,
+                                  const struct xlc_level_report *r,
+                                  size_t id, const char *guest, char **own)
+{
+    const struct xlc_leak_report *host, *h2;
+    const struct xlc_guest_leaks *g, *g2;
+    size_t i;
+
+    *own = NULL;
+    if (!t->slot)
+        return *own = leak_text(r, id, guest);
+    leak_of(r, id, &host, &g);
+    i = xlc_guest_leaks_text_hash(host, g) & t->mask;
+    for (; t->slot[i].id; i = (i + 1) & t->mask) {
+        size_t at = t->slot[i].id - 1;
+
+        leak_of(r, at, &h2, &g2);
+        if (xlc_guest_leaks_text_same(host, g, r->leaks[id].why_unknown, h2,
+                                      g2, r->leaks[at].why_unknown))
+            return t->slot[i].text;
+    }
+    t->slot[i].text = leak_text(r, id, guest);
+    if (t->slot[i].text)
+        t->slot[i].id = id + 1;
+    return t->slot[i].text;
+}
+
+static void leak_lines_init(struct leak_lines *t, size_t hosts)
+{
+    size_t cap = 16;
+
+    while (cap < 2 * hosts)
+        cap *= 2;
+    /* Without a table, each line is made on its own: slower, the same. */
+    t->slot = calloc(cap, sizeof(*t->slot));
+    t->mask = cap - 1;
+}
+
+static void leak_lines_free(struct leak_lines *t)
+{
+    for (size_t i = 0; t->slot && i <= t->mask; i++)
+        free(t->slot[i].text);
+    free(t->slot);
+}
+
+static void leak_line(FILE *out, struct leak_lines *t,
+                      const struct xlc_level_report *r, size_t id,
+                      const char *guest)
+{
+    char name[XLC_HOST_NAME_BUF], *own;
+    const char *text = leak_line_text(t, r, id, guest, &own);
+
     fprintf(out, "  %-40s %s\n", xlc_pool_host_name(r->pool, id, name),
-            b.oom ? "(out of memory)" : b.s);
-    xlc_buf_free(&b);
+            text ? text : "(out of memory)");
+    free(own);
 }
 
 /* What each host lets through whatever the guest's policy. */
@@ -420,6 +503,7 @@ static void print_leaks(FILE *out, const struct xlc_level_report *r)
     const struct xlc_level_leak_counts *c = &r->leak_counts;
     const char *guest = r->have_guest ? r->guest_name : "the guest CPU";
     bool hvm = r->type == XLC_GUEST_HVM;
+    struct leak_lines lines;
 
     if (hvm)
         fputs("what leaks through: nothing through CPUID (HVM guests exit "
@@ -428,14 +512,16 @@ static void print_leaks(FILE *out, const struct xlc_level_report *r)
         fprintf(out, "what leaks through (a PV guest's own CPUID shows the "
                 "hardware's word where the host can neither fault nor mask "
                 "it, whatever %s says):\n", guest);
+    leak_lines_init(&lines, xlc_pool_nr_ids(r->pool));
     for (size_t id = 0; id < xlc_pool_nr_ids(r->pool); id++) {
         if (!xlc_pool_has(r->pool, id))
             continue;
         /* HVM: only what no host hides, or what cannot be told. */
         if (hvm && r->leaks[id].known && !r->leaks[id].of->guest.page1gb)
             continue;
-        leak_line(out, r, id, guest);
+        leak_line(out, &lines, r, id, guest);
     }
+    leak_lines_free(&lines);
     if (!hvm)
         fprintf(out, "  hosts: %zu leak features beyond %s, %zu may (the "
                 "data cannot tell), %zu unknown (no CPUID data)\n",

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The leak report as text and JSON (levelling-report.h). */
 #include <stdio.h>
+#include <string.h>
 
 #include "../names/featureset-text.h"
 #include "levelling-report.h"
@@ -280,6 +281,55 @@ void xlc_guest_leaks_text(struct xlc_buf *b, const struct xlc_leak_report *r,
     if (g->page1gb)
         xlc_buf_printf(b, "; 1 GiB pages: the host has them, %s does not: a "
                        "guest that probes finds them", guest);
+}
+
+/* The capabilities undecided() names, compared. */
+static bool same_undecided(const struct xfs_levelling *a,
+                           const struct xfs_levelling *b)
+{
+    if (a->faulting != b->faulting || a->nr_masks != b->nr_masks ||
+        (a->faulting == XFS_UNKNOWN && a->faulting_msr != b->faulting_msr))
+        return false;
+    for (unsigned int i = 0; i < a->nr_masks && i < XFS_MAX_MASK_PROBES; i++)
+        if (a->masks[i].readable != b->masks[i].readable ||
+            a->masks[i].msr != b->masks[i].msr)
+            return false;
+    return true;
+}
+
+/* Every field xlc_guest_leaks_text() reads, and a few more: a key that
+ * says "same" too seldom costs time, one that says it too often would
+ * print a wrong line. */
+bool xlc_guest_leaks_text_same(const struct xlc_leak_report *ra,
+                               const struct xlc_guest_leaks *ga,
+                               const char *why_a,
+                               const struct xlc_leak_report *rb,
+                               const struct xlc_guest_leaks *gb,
+                               const char *why_b)
+{
+    if (!ra || !rb)
+        return !ra && !rb && why_a && why_b && !strcmp(why_a, why_b);
+    if (ra->type != rb->type || ga->page1gb != gb->page1gb ||
+        memcmp(ga->nr_words, gb->nr_words, sizeof(ga->nr_words)) ||
+        memcmp(ga->leaks, gb->leaks, sizeof(ga->leaks)) ||
+        memcmp(ga->may_leak, gb->may_leak, sizeof(ga->may_leak)))
+        return false;
+    return same_undecided(&ra->caps.lv, &rb->caps.lv);
+}
+
+uint32_t xlc_guest_leaks_text_hash(const struct xlc_leak_report *r,
+                                   const struct xlc_guest_leaks *g)
+{
+    uint32_t h = 2166136261u;
+
+    if (!r)
+        return h;
+    h = (h ^ (uint32_t)r->type) * 16777619u;
+    for (unsigned int w = 0; w < XFS_NR_WORDS; w++)
+        h = (h ^ g->leaks[w] ^ (g->may_leak[w] << 1)) * 16777619u;
+    for (unsigned int c = 0; c <= XLC_WORD_MSR; c++)
+        h = (h ^ g->nr_words[c]) * 16777619u;
+    return h;
 }
 
 void xlc_guest_leaks_json(struct xlc_buf *b, const struct xlc_leak_report *r,

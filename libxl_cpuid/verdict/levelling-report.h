@@ -148,6 +148,19 @@ void xlc_leak_report_json(struct xlc_buf *b, const struct xlc_leak_report *r);
 void xlc_guest_leaks_text(struct xlc_buf *b, const struct xlc_leak_report *r,
                           const struct xlc_guest_leaks *g, const char *guest,
                           const char *why_unknown);
+/*
+ * What that line depends on, for reports that list a thousand hosts of a
+ * few kinds: two hosts whose keys are the same have the same line (with
+ * one guest name).  The hash is over what the key compares.
+ */
+bool xlc_guest_leaks_text_same(const struct xlc_leak_report *ra,
+                               const struct xlc_guest_leaks *ga,
+                               const char *why_a,
+                               const struct xlc_leak_report *rb,
+                               const struct xlc_guest_leaks *gb,
+                               const char *why_b);
+uint32_t xlc_guest_leaks_text_hash(const struct xlc_leak_report *r,
+                                   const struct xlc_guest_leaks *g);
 /* The same as a JSON object: "known", the host's capabilities (as in
  * xlc_leak_report_json), words by control, the features, page1gb and the
  * x87 behaviour; or "known":false and "why_unknown". */

@@ -17,6 +17,8 @@
  *     do not leak), a mask missing (unknown, naming the MSR);
  *   - a host known only by a featureset: unknown, and why;
  *   - 1 GiB pages: HVM guests under HAP, never PV;
+ *   - hosts whose leak keys say "same" have the same line (level makes
+ *     each distinct line once), and two loads of one dump say "same";
  *   - restore-check in text and JSON on those destinations, in-process
  *     and through libxenctrl under xen-sim.
  */
@@ -347,6 +349,117 @@ static void pool_of_three(void **state)
     free(out);
 }
 
+/* ---- one line per kind of host (level's text makes each once) ---- */
+
+struct paths {
+    char *p[128];
+    size_t n;
+};
+
+static void add_path(void *ctx, const char *path, const char *file)
+{
+    struct paths *ps = ctx;
+
+    (void)file;
+    if (ps->n < 128)
+        assert_non_null(ps->p[ps->n++] = strdup(path));
+}
+
+static char *line_of(const struct xlc_level_report *r, size_t id)
+{
+    static const struct xlc_guest_leaks none;
+    const struct xlc_level_leaks *l = &r->leaks[id];
+    struct xlc_buf b = XLC_BUF_INIT;
+
+    xlc_guest_leaks_text(&b, l->known ? &l->of->host : NULL,
+                         l->known ? &l->of->guest : &none, "the guest CPU",
+                         l->why_unknown);
+    assert_false(b.oom);
+    assert_non_null(b.s);
+    return b.s;
+}
+
+static bool same_line(const struct xlc_level_report *r, size_t a, size_t b)
+{
+    const struct xlc_level_leaks *la = &r->leaks[a], *lb = &r->leaks[b];
+    static const struct xlc_guest_leaks none;
+    const struct xlc_leak_report *ha = la->known ? &la->of->host : NULL;
+    const struct xlc_leak_report *hb = lb->known ? &lb->of->host : NULL;
+    const struct xlc_guest_leaks *ga = la->known ? &la->of->guest : &none;
+    const struct xlc_guest_leaks *gb = lb->known ? &lb->of->guest : &none;
+    bool same = xlc_guest_leaks_text_same(ha, ga, la->why_unknown, hb, gb,
+                                          lb->why_unknown);
+
+    if (same)
+        assert_int_equal(xlc_guest_leaks_text_hash(ha, ga),
+                         xlc_guest_leaks_text_hash(hb, gb));
+    return same;
+}
+
+/* Every dump twice, the MSR variants, featuresets: hosts whose keys say
+ * "same" have the same line, and each dump's two loads say "same". */
+static void leak_lines_keyed(void **state)
+{
+    struct paths ps = { .n = 0 };
+    size_t dumps;
+
+    (void)state;
+    shared_each_dump(add_path, &ps);
+    dumps = ps.n;
+    for (size_t i = 0; i < dumps; i++)
+        assert_non_null(ps.p[ps.n++] = strdup(ps.p[i]));
+    assert_non_null(ps.p[ps.n++] = strdup(faulting()));
+    assert_non_null(ps.p[ps.n++] = strdup(not_faulting()));
+    assert_non_null(ps.p[ps.n++] = strdup(shared_dump_with_msrs(
+                        SANDY, SHARED_MSR_PLATFORM_INFO("0x0")
+                        SHARED_MSR("0x132") SHARED_MSR("0x133"))));
+    assert_non_null(ps.p[ps.n++] = strdup("178bfbff:80982201:28100000:00000001"));
+    assert_non_null(ps.p[ps.n++] = strdup("178bfbff:80982201"));
+    for (int t = PV; t <= HVM; t++) {
+        struct xlc_level_options o = { .map_why_not = "not needed here" };
+        struct xlc_level_report *r;
+        xlc_error err = { 0 };
+        size_t pairs = 0;
+        char **lines = calloc(ps.n, sizeof(*lines));
+
+        assert_non_null(lines);
+        assert_int_equal(xlc_level_report_new(t, &r, &err), 0);
+        for (size_t i = 0; i < ps.n; i++) {
+            struct xlc_level_host *h = malloc(sizeof(*h));
+            char name[32];
+
+            assert_non_null(h);
+            snprintf(name, sizeof(name), "h%zu", i);
+            if (xlc_level_host_load(ps.p[i], t, h, &err))
+                fail_msg("%s: %s", ps.p[i], err.msg);
+            /* HVM: hosts without VMX/SVM are refused, not pool hosts. */
+            xlc_level_report_add_host(r, name, ps.p[i], h, &err);
+            free(h);
+        }
+        if (xlc_level_report_compute(r, &o, &err))
+            fail_msg("%s", err.msg);
+        for (size_t i = 0; i < xlc_pool_nr_ids(r->pool); i++)
+            lines[i] = line_of(r, i);
+        for (size_t i = 0; i < xlc_pool_nr_ids(r->pool); i++)
+            for (size_t j = 0; j < xlc_pool_nr_ids(r->pool); j++) {
+                if (!same_line(r, i, j))
+                    continue;
+                if (strcmp(lines[i], lines[j]))
+                    fail_msg("hosts %zu and %zu: same key, lines\n%s\n%s",
+                             i, j, lines[i], lines[j]);
+                pairs += i != j;
+            }
+        /* Each dump's second load matches its first (both ways). */
+        assert_true(pairs >= xlc_pool_nr_ids(r->pool) - 5);
+        for (size_t i = 0; i < xlc_pool_nr_ids(r->pool); i++)
+            free(lines[i]);
+        free(lines);
+        xlc_level_report_free(r);
+    }
+    for (size_t i = 0; i < ps.n; i++)
+        free(ps.p[i]);
+}
+
 /* HVM guests: no CPUID leak; 1 GiB pages under HAP where the guest CPU
  * lacks them (Nehalem-EP has none, so the pool's guest CPU has none). */
 static void hvm_page1gb(void **state)
@@ -519,6 +632,7 @@ int main(void)
         cmocka_unit_test(with_msr_data),
         cmocka_unit_test(pool_of_three),
         cmocka_unit_test(hvm_page1gb),
+        cmocka_unit_test(leak_lines_keyed),
         cmocka_unit_test(restore_library),
         cmocka_unit_test(restore_tool),
         cmocka_unit_test(restore_through_xen),
