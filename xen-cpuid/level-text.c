@@ -15,26 +15,38 @@
 typedef size_t hosts_fn(const xlc_pool *p, unsigned int bit, bool has,
                         size_t *ids, size_t max);
 
-/* ", "-separated names of the present hosts with (or without) the bit. */
+/* ", "-separated names of the present hosts with (or without) the bit.
+ * A list can name a hundred thousand hosts: copied through a block,
+ * written a block at a time. */
 static void host_list_of(FILE *out, const xlc_pool *p, hosts_fn *fn,
                          unsigned int bit, bool has)
 {
     size_t n = xlc_pool_nr_ids(p), *ids = malloc((n ? n : 1) * sizeof(*ids));
-    size_t k = ids ? fn(p, bit, has, ids, n) : 0;
-    char buf[XLC_HOST_NAME_BUF];
-    struct xlc_buf b = XLC_BUF_INIT;
+    size_t k = ids ? fn(p, bit, has, ids, n) : 0, used = 0;
+    char buf[XLC_HOST_NAME_BUF], block[16384];
 
-    /* A list can name a thousand hosts: built in memory, written once. */
-    for (size_t i = 0; i < k; i++) {
-        if (i)
-            xlc_buf_puts(&b, ", ");
-        xlc_buf_puts(&b, xlc_pool_host_name(p, ids[i], buf));
-    }
-    if (b.oom || !ids)
+    if (!ids) {
         fputs("(out of memory)", out);
-    else if (b.len)
-        fwrite(b.s, 1, b.len, out);
-    xlc_buf_free(&b);
+        return;
+    }
+    for (size_t i = 0; i < k; i++) {
+        const char *s = xlc_pool_host_name(p, ids[i], buf);
+        size_t len = strlen(s), sep = i ? 2 : 0;
+
+        if (used + sep + len > sizeof(block)) {
+            fwrite(block, 1, used, out);
+            used = 0;
+        }
+        memcpy(block + used, ", ", sep);
+        used += sep;
+        if (len > sizeof(block)) {  /* (names are far shorter) */
+            fwrite(s, 1, len, out);
+            continue;
+        }
+        memcpy(block + used, s, len);
+        used += len;
+    }
+    fwrite(block, 1, used, out);
     free(ids);
 }
 

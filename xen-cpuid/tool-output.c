@@ -53,7 +53,7 @@ static ssize_t escaped_write(void *cookie, const char *buf, size_t size)
     struct escaped_out *o = cookie;
     struct xlc_buf in = XLC_BUF_INIT, out = XLC_BUF_INIT;
     const char *s = buf;
-    size_t len = size, keep;
+    size_t len = size, keep, plain;
     int rc;
 
     /* Only a held character needs a copy to join what follows it. */
@@ -69,10 +69,15 @@ static ssize_t escaped_write(void *cookie, const char *buf, size_t size)
         len = in.len;
     }
     keep = xlc_utf8_incomplete_tail(s, len);
-    xlc_buf_escape(&out, s, len - keep, XLC_ESCAPE_REPORT, NULL);
+    /* What needs no escape (nearly always all of it) goes out as it is. */
+    plain = xlc_escape_plain_len(s, len - keep, XLC_ESCAPE_REPORT);
+    xlc_buf_escape(&out, s + plain, len - keep - plain, XLC_ESCAPE_REPORT,
+                   NULL);
+    rc = out.oom ? -1 : write_all(o->fd, s, plain);
+    if (!rc && out.len)
+        rc = write_all(o->fd, out.s, out.len);
     memcpy(o->held, s + len - keep, keep);
     o->nr_held = keep;
-    rc = out.oom ? -1 : write_all(o->fd, out.s ? out.s : "", out.len);
     xlc_buf_free(&in);
     xlc_buf_free(&out);
     return rc ? -1 : (ssize_t)size;
@@ -101,7 +106,8 @@ void tool_escape_stdout(void)
 
     if (!f)
         return;      /* out of memory already: print as it is */
-    setvbuf(f, NULL, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF, BUFSIZ);
+    /* Reports run to megabytes: a larger buffer, fewer writes. */
+    setvbuf(f, NULL, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF, 64 << 10);
     stdout = f;
 }
 

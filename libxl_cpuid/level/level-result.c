@@ -77,9 +77,11 @@ size_t xlc_pool_hosts_with(const xlc_pool *p, unsigned int bit, bool has,
 
     if (bit >= XFS_NR_FEATURE_BITS)
         return has ? 0 : p->nr_present;
+    /* Rows are full length: the bit read in place (reports ask this of
+     * every host for every feature they list). */
     for (size_t id = 0; id < p->nr_ids; id++) {
         if (!xlc_pool_present(p, id) ||
-            xfs_test(xlc_pool_row(p, id), XFS_NR_WORDS, bit) != has)
+            ((xlc_pool_row(p, id)[bit / 32] >> (bit % 32)) & 1) != has)
             continue;
         if (ids && n < max)
             ids[n] = id;

@@ -100,6 +100,40 @@ static bool plain(unsigned char c, enum xlc_escape_mode mode,
     return !also || !strchr(also, c);
 }
 
+#define ONES 0x0101010101010101ull
+#define HIGH (0x80 * ONES)
+
+/* The high bit of each byte of w that is c (exact: no carry between
+ * bytes). */
+static uint64_t bytes_eq(uint64_t w, unsigned char c)
+{
+    uint64_t x = w ^ (c * ONES);
+
+    return ~(((x & (0x7f * ONES)) + 0x7f * ONES) | x) & HIGH;
+}
+
+/* Printable ASCII, tabs and LFs from p on, eight bytes at a time: the
+ * report mode's plain bytes, and all a report usually is. */
+static size_t report_run(const unsigned char *p, size_t len)
+{
+    size_t i = 0;
+
+    for (; len - i >= 8; i += 8) {
+        uint64_t w, below;
+
+        memcpy(&w, p + i, 8);
+        /* Bytes below 0x20 (a high bit of w's own is refused anyway). */
+        below = ~((w & (0x7f * ONES)) + 0x60 * ONES) & HIGH;
+        below &= ~bytes_eq(w, '\t') & ~bytes_eq(w, '\n');
+        if ((below | w | bytes_eq(w, 0x7f)) & HIGH)
+            break;
+    }
+    while (i < len && ((p[i] >= 0x20 && p[i] < 0x7f) || p[i] == '\n' ||
+                       p[i] == '\t'))
+        i++;
+    return i;
+}
+
 /* How many bytes from p on mode writes as they are: a tight loop per
  * mode, since every line the tool prints comes through here. */
 static size_t plain_run(const unsigned char *p, size_t len,
@@ -115,9 +149,7 @@ static size_t plain_run(const unsigned char *p, size_t len,
                p[i] != '\\')
             i++;
     } else if (mode == XLC_ESCAPE_REPORT) {
-        while (i < len && ((p[i] >= 0x20 && p[i] < 0x7f) || p[i] == '\n' ||
-                           p[i] == '\t'))
-            i++;
+        i = report_run(p, len);
     } else {
         while (i < len && p[i] >= 0x20 && p[i] < 0x7f)
             i++;
@@ -143,6 +175,12 @@ void xlc_buf_escape(struct xlc_buf *b, const char *s, size_t len,
         n = piece(p + i, len - i, &used, mode, also, out);
         xlc_buf_put(b, out, n);
     }
+}
+
+size_t xlc_escape_plain_len(const char *s, size_t len,
+                            enum xlc_escape_mode mode)
+{
+    return plain_run((const unsigned char *)s, len, mode, NULL);
 }
 
 size_t xlc_utf8_incomplete_tail(const char *s, size_t len)

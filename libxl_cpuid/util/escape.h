@@ -42,6 +42,11 @@ enum xlc_escape_mode {
 void xlc_buf_escape(struct xlc_buf *b, const char *s, size_t len,
                     enum xlc_escape_mode mode, const char *also);
 
+/* How many bytes from s on xlc_buf_escape() (also NULL) would append as
+ * they are: a writer can pass those on without a copy. */
+size_t xlc_escape_plain_len(const char *s, size_t len,
+                            enum xlc_escape_mode mode);
+
 /*
  * How many of the last bytes of s[0..len) (at most 3) start a UTF-8
  * sequence that more bytes could complete: what a writer escaping in
