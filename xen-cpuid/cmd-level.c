@@ -315,9 +315,22 @@ struct lv_take {
 static int add_numbered(struct lv_take *t, size_t index,
                         const struct xlc_level_host *h, xlc_error *err)
 {
-    char name[4096];
+    char name[4096], num[24];
+    size_t len = strlen(t->sp->name), k = sizeof(num);
+    size_t i = index + 1;
 
-    snprintf(name, sizeof(name), "%s#%zu", t->sp->name, index + 1);
+    /* "NAME#N", as snprintf would cut it, once per host of a file. */
+    do
+        num[--k] = (char)('0' + i % 10);
+    while ((i /= 10));
+    num[--k] = '#';
+    if (len > sizeof(name) - 1)
+        len = sizeof(name) - 1;
+    memcpy(name, t->sp->name, len);
+    i = sizeof(num) - k < sizeof(name) - 1 - len ? sizeof(num) - k
+                                                 : sizeof(name) - 1 - len;
+    memcpy(name + len, num + k, i);
+    name[len + i] = '\0';
     return add_level_host(t->r, name, t->sp->src, t->sp, h, err);
 }
 

@@ -372,6 +372,19 @@ static void print_guest_verdict(FILE *out, const struct xlc_level_report *r,
         fprintf(out, "    note: %s\n", v->changes[i].text);
 }
 
+/* "  NAME" padded as "  %-40s " pads it, and the text after: one line
+ * per host, so without printf's machinery. */
+static void host_line(FILE *out, const char *name, const char *text)
+{
+    static const char spaces[41] = "                                        ";
+    size_t len = strlen(name);
+
+    fputs("  ", out);
+    fwrite(name, 1, len, out);
+    fwrite(spaces, 1, (len < 40 ? 40 - len : 0) + 1, out);
+    fputs(text, out);
+}
+
 static void print_verdicts(FILE *out, const struct xlc_level_report *r)
 {
     char name[XLC_HOST_NAME_BUF];
@@ -385,8 +398,8 @@ static void print_verdicts(FILE *out, const struct xlc_level_report *r)
 
         if (!xlc_pool_has(r->pool, id))
             continue;
-        fprintf(out, "  %-40s %s", xlc_pool_host_name(r->pool, id, name),
-                xlc_verdict_name(v->kind));
+        host_line(out, xlc_pool_host_name(r->pool, id, name),
+                  xlc_verdict_name(v->kind));
         if (!xfs_empty(v->fs.missing, NW)) {
             fputs("; missing: ", out);
             feature_list(out, v->fs.missing);
@@ -504,8 +517,9 @@ static void leak_line(FILE *out, struct leak_lines *t,
     char name[XLC_HOST_NAME_BUF], *own;
     const char *text = leak_line_text(t, r, id, guest, &own);
 
-    fprintf(out, "  %-40s %s\n", xlc_pool_host_name(r->pool, id, name),
-            text ? text : "(out of memory)");
+    host_line(out, xlc_pool_host_name(r->pool, id, name),
+              text ? text : "(out of memory)");
+    fputc('\n', out);
     free(own);
 }
 
