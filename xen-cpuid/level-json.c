@@ -49,6 +49,12 @@ static void guest_verdict_json(struct xlc_buf *b,
     free(j);
 }
 
+static void bool_field(struct xlc_buf *b, const char *key, bool v)
+{
+    xlc_buf_puts(b, key);
+    xlc_buf_puts(b, v ? "true" : "false");
+}
+
 static void hosts_array_of(struct xlc_buf *b, const xlc_pool *p,
                            hosts_fn *fn, unsigned int bit, bool has)
 {
@@ -243,22 +249,22 @@ static void hosts_object(struct xlc_buf *b, const struct xlc_level_report *r,
 
         if (!xlc_pool_has(r->pool, id))
             continue;
-        xlc_buf_printf(b, "%s{\"name\":", first ? "" : ",");
+        /* One object per host: appended piece by piece, not printf'd. */
+        xlc_buf_puts(b, first ? "{\"name\":" : ",{\"name\":");
         first = false;
         xlc_buf_json_str(b, xlc_pool_host_name(r->pool, id, name));
         xlc_buf_puts(b, ",\"source\":");
         xlc_buf_json_str(b, r->sources[id]);
-        xlc_buf_printf(b, ",\"verdict\":\"%s\",\"missing\":",
-                       xlc_verdict_name(v->kind));
+        xlc_buf_puts(b, ",\"verdict\":\"");
+        xlc_buf_puts(b, xlc_verdict_name(v->kind));
+        xlc_buf_puts(b, "\",\"missing\":");
         names_array(b, v->fs.missing);
         xlc_buf_puts(b, ",\"not_told_of\":");
         names_array(b, v->fs.untold);
-        xlc_buf_printf(b, ",\"vendor_differs\":%s,\"mxcsr_differs\":%s,"
-                       "\"refuses_policy\":%s,\"pool_unusable\":%s",
-                       v->fs.vendor_differs ? "true" : "false",
-                       v->fs.mxcsr_differs ? "true" : "false",
-                       v->policy_refused ? "true" : "false",
-                       v->pool_unusable ? "true" : "false");
+        bool_field(b, ",\"vendor_differs\":", v->fs.vendor_differs);
+        bool_field(b, ",\"mxcsr_differs\":", v->fs.mxcsr_differs);
+        bool_field(b, ",\"refuses_policy\":", v->policy_refused);
+        bool_field(b, ",\"pool_unusable\":", v->pool_unusable);
         if (r->have_guest)
             guest_verdict_json(b, r->guest_verdicts[id]);
         xlc_buf_puts(b, ",\"leaks\":");

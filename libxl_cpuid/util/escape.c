@@ -112,25 +112,34 @@ static uint64_t bytes_eq(uint64_t w, unsigned char c)
     return ~(((x & (0x7f * ONES)) + 0x7f * ONES) | x) & HIGH;
 }
 
-/* Printable ASCII, tabs and LFs from p on, eight bytes at a time: the
- * report mode's plain bytes, and all a report usually is. */
-static size_t report_run(const unsigned char *p, size_t len)
+/* Where the bytes of w a mode (never with `also`) cannot write as they
+ * are have their high bit: controls (less tab and LF for a report), DEL,
+ * bytes past ASCII, and for JSON the quote and the backslash. */
+static uint64_t not_plain8(uint64_t w, enum xlc_escape_mode mode)
+{
+    /* Bytes below 0x20 (a high bit of w's own is refused anyway). */
+    uint64_t below = ~((w & (0x7f * ONES)) + 0x60 * ONES) & HIGH;
+
+    if (mode == XLC_ESCAPE_REPORT)
+        below &= ~bytes_eq(w, '\t') & ~bytes_eq(w, '\n');
+    else if (mode == XLC_ESCAPE_JSON)
+        below |= bytes_eq(w, '"') | bytes_eq(w, '\\');
+    return (below | w | bytes_eq(w, 0x7f)) & HIGH;
+}
+
+/* Whole words of eight plain bytes from p on: what most text is. */
+static size_t plain_words(const unsigned char *p, size_t len,
+                          enum xlc_escape_mode mode)
 {
     size_t i = 0;
 
     for (; len - i >= 8; i += 8) {
-        uint64_t w, below;
+        uint64_t w;
 
         memcpy(&w, p + i, 8);
-        /* Bytes below 0x20 (a high bit of w's own is refused anyway). */
-        below = ~((w & (0x7f * ONES)) + 0x60 * ONES) & HIGH;
-        below &= ~bytes_eq(w, '\t') & ~bytes_eq(w, '\n');
-        if ((below | w | bytes_eq(w, 0x7f)) & HIGH)
+        if (not_plain8(w, mode))
             break;
     }
-    while (i < len && ((p[i] >= 0x20 && p[i] < 0x7f) || p[i] == '\n' ||
-                       p[i] == '\t'))
-        i++;
     return i;
 }
 
@@ -144,12 +153,17 @@ static size_t plain_run(const unsigned char *p, size_t len,
     if (also) {
         while (i < len && plain(p[i], mode, also))
             i++;
-    } else if (mode == XLC_ESCAPE_JSON) {
+        return i;
+    }
+    i = plain_words(p, len, mode);
+    if (mode == XLC_ESCAPE_JSON) {
         while (i < len && p[i] >= 0x20 && p[i] < 0x7f && p[i] != '"' &&
                p[i] != '\\')
             i++;
     } else if (mode == XLC_ESCAPE_REPORT) {
-        i = report_run(p, len);
+        while (i < len && ((p[i] >= 0x20 && p[i] < 0x7f) || p[i] == '\n' ||
+                           p[i] == '\t'))
+            i++;
     } else {
         while (i < len && p[i] >= 0x20 && p[i] < 0x7f)
             i++;
@@ -202,8 +216,22 @@ size_t xlc_utf8_incomplete_tail(const char *s, size_t len)
 /* Declared in strbuf.h, where the library's writers look for it. */
 void xlc_buf_json_str(struct xlc_buf *b, const char *s)
 {
+    size_t len = strlen(s);
+    size_t plain = plain_run((const unsigned char *)s, len, XLC_ESCAPE_JSON,
+                             NULL);
+
+    /* Names and words, nearly always: quoted in one append. */
+    if (plain == len && len < 254) {
+        char q[256];
+
+        q[0] = '"';
+        memcpy(q + 1, s, len);
+        q[len + 1] = '"';
+        xlc_buf_put(b, q, len + 2);
+        return;
+    }
     xlc_buf_putc(b, '"');
-    xlc_buf_escape(b, s, strlen(s), XLC_ESCAPE_JSON, NULL);
+    xlc_buf_escape(b, s, len, XLC_ESCAPE_JSON, NULL);
     xlc_buf_putc(b, '"');
 }
 
