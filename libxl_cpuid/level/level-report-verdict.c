@@ -18,8 +18,10 @@
  * whichever command asks) and pool_unusable is reported beside it.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../verdict/guest-source.h"
 #include "level-report-int.h"
@@ -95,12 +97,102 @@ static int judge_guest_source(struct xlc_level_report *r, size_t id,
     return rc;
 }
 
+/* Host id's verdict. */
+static int judge(struct xlc_level_report *r, size_t id,
+                 const struct xlc_host_props *gp, xlc_error *err)
+{
+    struct xlc_level_verdict *v = &r->verdicts[id];
+    char name[XLC_HOST_NAME_BUF];
+    int rc;
+
+    if (!xlc_pool_has(r->pool, id))
+        return 0;
+    rc = r->have_guest
+             ? judge_guest_source(r, id, &v->fs, err)
+             : xlc_pool_verdict(r->pool, id, r->guest_cpu, XFS_NR_WORDS, gp,
+                                &v->fs, err);
+    v->kind = v->fs.kind;
+    if (!r->have_guest)
+        v->policy_refused =
+            refuses(&r->policy, xlc_pool_host_name(r->pool, id, name));
+    v->pool_unusable = !r->usable;
+    /* guest:SOURCE keeps the engine's word, the answer `model` and
+     * `restore-check` give for it there; the pool's state stands beside
+     * it (and in the exit status). */
+    if (!r->have_guest && (v->policy_refused || v->pool_unusable))
+        v->kind = XLC_VERDICT_INCOMPATIBLE;
+    return rc;
+}
+
+/* Below this many hosts a thread costs more than it saves. */
+#define SPLIT_MIN_HOSTS 4096u
+#define MAX_JUDGES 16
+
+/* Hosts [from, to), in order, stopping at the first error. */
+struct judges {
+    struct xlc_level_report *r;
+    const struct xlc_host_props *gp;
+    size_t from, to;
+    int rc;
+    xlc_error err;
+};
+
+static void *judge_range(void *arg)
+{
+    struct judges *j = arg;
+
+    for (size_t id = j->from; !j->rc && id < j->to; id++)
+        j->rc = judge(j->r, id, j->gp, &j->err);
+    return NULL;
+}
+
+/*
+ * The guest CPU's verdicts (each reads the pool, writes its own host's
+ * only), split over the CPUs when the pool is large: the first error in
+ * host order is the one reported, as one pass would.  guest:SOURCE
+ * verdicts load each host's input again: one after another.
+ */
+static int judge_all(struct xlc_level_report *r,
+                     const struct xlc_host_props *gp, size_t ids,
+                     xlc_error *err)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t parts = cpus > 1 ? (size_t)cpus : 1, started = 0;
+    struct judges j[MAX_JUDGES];
+    pthread_t tids[MAX_JUDGES];
+
+    if (parts > MAX_JUDGES)
+        parts = MAX_JUDGES;
+    if (parts > ids / SPLIT_MIN_HOSTS)
+        parts = ids / SPLIT_MIN_HOSTS;
+    if (!parts || r->have_guest)
+        parts = 1;
+    for (size_t k = 0; k < parts; k++)
+        j[k] = (struct judges){ r, gp, ids / parts * k,
+                                k + 1 < parts ? ids / parts * (k + 1) : ids,
+                                0, { 0 } };
+    for (size_t k = 1; k < parts; k++)
+        if (!pthread_create(&tids[k], NULL, judge_range, &j[k]))
+            started |= (size_t)1 << k;
+        else
+            judge_range(&j[k]);
+    judge_range(&j[0]);
+    for (size_t k = 1; k < parts; k++)
+        if (started >> k & 1)
+            pthread_join(tids[k], NULL);
+    for (size_t k = 0; k < parts; k++)
+        if (j[k].rc) {
+            if (err)
+                *err = j[k].err;
+            return j[k].rc;
+        }
+    return 0;
+}
+
 int xlc_level_report_verdicts(struct xlc_level_report *r, xlc_error *err)
 {
     size_t ids = xlc_pool_nr_ids(r->pool);
     const struct xlc_host_props *gp = &r->level.props.value;
-    char name[XLC_HOST_NAME_BUF];
-    int rc = 0;
 
     r->verdicts = calloc(ids ? ids : 1, sizeof(*r->verdicts));
     if (r->have_guest && r->verdicts)
@@ -109,25 +201,5 @@ int xlc_level_report_verdicts(struct xlc_level_report *r, xlc_error *err)
         return xlc_fail(err, ENOMEM, "out of memory");
     if (r->level.props.differs[XLC_PROP_VENDOR])
         gp = NULL; /* no common vendor to judge */
-    for (size_t id = 0; !rc && id < ids; id++) {
-        struct xlc_level_verdict *v = &r->verdicts[id];
-
-        if (!xlc_pool_has(r->pool, id))
-            continue;
-        rc = r->have_guest
-                 ? judge_guest_source(r, id, &v->fs, err)
-                 : xlc_pool_verdict(r->pool, id, r->guest_cpu, XFS_NR_WORDS,
-                                    gp, &v->fs, err);
-        v->kind = v->fs.kind;
-        if (!r->have_guest)
-            v->policy_refused =
-                refuses(&r->policy, xlc_pool_host_name(r->pool, id, name));
-        v->pool_unusable = !r->usable;
-        /* guest:SOURCE keeps the engine's word, the answer `model` and
-         * `restore-check` give for it there; the pool's state stands
-         * beside it (and in the exit status). */
-        if (!r->have_guest && (v->policy_refused || v->pool_unusable))
-            v->kind = XLC_VERDICT_INCOMPATIBLE;
-    }
-    return rc;
+    return judge_all(r, gp, ids, err);
 }
