@@ -214,6 +214,47 @@ static void host_cpu_policies_are_noted(void **state)
  * layouts, so the levelled policy with it is refused; the what-if says so
  * and that the pool would become unusable, beside the level changes.
  */
+/*
+ * A pool big enough that its verdicts are judged on several CPUs: each
+ * host's verdict is the one xlc_pool_verdict gives it alone.
+ */
+static void big_pool_verdicts_as_one_by_one(void **state)
+{
+    size_t idx[64], n, hosts = 3 * 4096 + 17;
+    uint64_t seed = 23;
+    struct xlc_level_report *r = new_report(PV);
+    const struct xlc_host_props *gp;
+    size_t untold = 0;
+
+    (void)state;
+    n = lvt_shuffled(&seed, PV, NULL, false, idx);
+    assert_true(n > 10);
+    for (size_t i = 0; i < hosts; i++) {
+        struct xlc_level_host h = lvt_hosts[idx[lvt_rand(&seed) % n]].as[PV];
+        char name[32];
+
+        /* Featureset hosts: the verdict is on sets, not policies. */
+        h.has_policy = h.has_leaks = false;
+        snprintf(name, sizeof(name), "h%zu", i);
+        add(r, name, &h);
+    }
+    compute(r);
+    gp = r->level.props.differs[XLC_PROP_VENDOR] ? NULL
+                                                 : &r->level.props.value;
+    for (size_t id = 0; id < hosts; id++) {
+        struct xlc_verdict v;
+        xlc_error err;
+
+        if (xlc_pool_verdict(r->pool, id, r->guest_cpu, NW, gp, &v, &err))
+            fail_msg("%s", err.msg);
+        if (memcmp(&v, &r->verdicts[id].fs, sizeof(v)))
+            fail_msg("host %zu: verdict differs from its own", id);
+        untold += v.kind == XLC_VERDICT_UNTOLD;
+    }
+    print_message("%zu hosts, %zu untold\n", hosts, untold);
+    xlc_level_report_free(r);
+}
+
 static void what_if_reports_policy_refusal(void **state)
 {
     struct xlc_level_report *r = new_report(HVM);
@@ -260,6 +301,7 @@ int main(void)
         cmocka_unit_test(amd_cpu_has_no_sep_for_pv),
         cmocka_unit_test(host_cpu_policies_are_noted),
         cmocka_unit_test(what_if_reports_policy_refusal),
+        cmocka_unit_test(big_pool_verdicts_as_one_by_one),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
