@@ -2,6 +2,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "escape.h"
 
@@ -127,11 +130,48 @@ static uint64_t not_plain8(uint64_t w, enum xlc_escape_mode mode)
     return (below | w | bytes_eq(w, 0x7f)) & HIGH;
 }
 
+#ifdef __SSE2__
+/* Sixteen bytes at a time where the CPU has SSE2 (every x86-64 does). */
+static size_t plain_blocks(const unsigned char *p, size_t len,
+                           enum xlc_escape_mode mode)
+{
+    const __m128i space = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7f);
+    const __m128i tab = _mm_set1_epi8('\t'), lf = _mm_set1_epi8('\n');
+    const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
+    size_t i = 0;
+
+    for (; len - i >= 16; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        /* Signed: bytes past ASCII are negative, below the space too. */
+        __m128i bad = _mm_or_si128(_mm_cmplt_epi8(v, space),
+                                   _mm_cmpeq_epi8(v, del));
+
+        if (mode == XLC_ESCAPE_REPORT)
+            bad = _mm_andnot_si128(_mm_or_si128(_mm_cmpeq_epi8(v, tab),
+                                                _mm_cmpeq_epi8(v, lf)),
+                                   bad);
+        else if (mode == XLC_ESCAPE_JSON)
+            bad = _mm_or_si128(bad, _mm_or_si128(_mm_cmpeq_epi8(v, quote),
+                                                 _mm_cmpeq_epi8(v, bs)));
+        if (_mm_movemask_epi8(bad))
+            break;
+    }
+    return i;
+}
+#else
+static size_t plain_blocks(const unsigned char *p, size_t len,
+                           enum xlc_escape_mode mode)
+{
+    (void)p, (void)len, (void)mode;
+    return 0;
+}
+#endif
+
 /* Whole words of eight plain bytes from p on: what most text is. */
 static size_t plain_words(const unsigned char *p, size_t len,
                           enum xlc_escape_mode mode)
 {
-    size_t i = 0;
+    size_t i = plain_blocks(p, len, mode);
 
     for (; len - i >= 8; i += 8) {
         uint64_t w;
