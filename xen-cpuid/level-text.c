@@ -376,9 +376,10 @@ static void print_guest_verdict(FILE *out, const struct xlc_level_report *r,
  * per host, so without printf's machinery. */
 static void host_line(FILE *out, const char *name, const char *text)
 {
-    static const char spaces[41] = "                                        ";
+    static const char spaces[] = "                                         ";
     size_t len = strlen(name);
 
+    _Static_assert(sizeof(spaces) == 42, "the pad and the space after it");
     fputs("  ", out);
     fwrite(name, 1, len, out);
     fwrite(spaces, 1, (len < 40 ? 40 - len : 0) + 1, out);
