@@ -373,17 +373,22 @@ static void print_guest_verdict(FILE *out, const struct xlc_level_report *r,
 }
 
 /* "  NAME" padded as "  %-40s " pads it, and the text after: one line
- * per host, so without printf's machinery. */
+ * per host, so put together here and written in one call. */
 static void host_line(FILE *out, const char *name, const char *text)
 {
-    static const char spaces[] = "                                         ";
-    size_t len = strlen(name);
+    size_t len = strlen(name), tlen = strlen(text);
+    size_t pad = (len < 40 ? 40 - len : 0) + 1;
+    char line[256];
 
-    _Static_assert(sizeof(spaces) == 42, "the pad and the space after it");
-    fputs("  ", out);
-    fwrite(name, 1, len, out);
-    fwrite(spaces, 1, (len < 40 ? 40 - len : 0) + 1, out);
-    fputs(text, out);
+    if (2 + len + pad + tlen > sizeof(line)) {
+        fprintf(out, "  %-40s %s", name, text);
+        return;
+    }
+    memcpy(line, "  ", 2);
+    memcpy(line + 2, name, len);
+    memset(line + 2 + len, ' ', pad);
+    memcpy(line + 2 + len + pad, text, tlen);
+    fwrite(line, 1, 2 + len + pad + tlen, out);
 }
 
 static void print_verdicts(FILE *out, const struct xlc_level_report *r)
