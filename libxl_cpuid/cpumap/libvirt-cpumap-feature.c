@@ -233,7 +233,7 @@ int xlc_lv_parse_feature(struct lv_loader *ld, const xmlNode *n,
 /* ---- coordinates -> featureset ---- */
 
 /* The featureset word holding this register, or -1. */
-static int word_for(const struct xlc_lv_coord *c)
+int xlc_lv_coord_word(const struct xlc_lv_coord *c)
 {
     for (unsigned int w = 0; w < XFS_NR_WORDS; w++) {
         const struct xfs_word_info *wi = &xfs_words[w];
@@ -255,18 +255,66 @@ static const char *const reg_names[] = {
     [XFS_EDX] = "EDX", [XFS_MSR_LO] = "EAX", [XFS_MSR_HI] = "EDX",
 };
 
+/* Hex without leading zeros ("0" for 0), decimal likewise: reports
+ * spell thousands of coordinates, so no printf here. */
+static char *put_hex(char *o, uint32_t v)
+{
+    static const char digits[] = "0123456789abcdef";
+    int n = v ? (35 - __builtin_clz(v)) / 4 : 1;
+
+    for (int i = n - 1; i >= 0; i--, v >>= 4)
+        o[i] = digits[v & 15];
+    return o + n;
+}
+
+static char *put_dec(char *o, uint32_t v)
+{
+    char tmp[10];
+    int n = 0;
+
+    if (v < 10) {
+        *o = (char)('0' + v);
+        return o + 1;
+    }
+    do
+        tmp[n++] = (char)('0' + v % 10);
+    while ((v /= 10));
+    while (n)
+        *o++ = tmp[--n];
+    return o;
+}
+
+size_t xlc_lv_coord_put(const struct xlc_lv_coord *c, unsigned int bit,
+                        char out[XLC_LV_COORD_MAX])
+{
+    bool msr = c->src == XFS_SRC_MSR;
+    char *o = out;
+
+    memcpy(o, msr ? "MSR 0x" : "CPUID 0x", msr ? 6 : 8);
+    o = put_hex(o + (msr ? 6 : 8), c->leaf);
+    if (!msr && c->subleaf != XFS_NO_SUBLEAF) {
+        *o++ = '.';
+        o = put_dec(o, c->subleaf);
+    }
+    *o++ = ' ';
+    memcpy(o, reg_names[c->reg], 3);
+    memcpy(o + 3, " bit ", 5);
+    o = put_dec(o + 8, bit);
+    *o = '\0';
+    return (size_t)(o - out);
+}
+
 const char *xlc_lv_coord_str(const struct xlc_lv_coord *c, unsigned int bit,
                              char *buf, size_t size)
 {
-    if (c->src == XFS_SRC_MSR)
-        snprintf(buf, size, "MSR 0x%x %s bit %u", c->leaf, reg_names[c->reg],
-                 bit);
-    else if (c->subleaf == XFS_NO_SUBLEAF)
-        snprintf(buf, size, "CPUID 0x%x %s bit %u", c->leaf,
-                 reg_names[c->reg], bit);
-    else
-        snprintf(buf, size, "CPUID 0x%x.%u %s bit %u", c->leaf, c->subleaf,
-                 reg_names[c->reg], bit);
+    char full[XLC_LV_COORD_MAX];
+    size_t n = xlc_lv_coord_put(c, bit, full);
+
+    if (size) {
+        n = n < size - 1 ? n : size - 1;
+        memcpy(buf, full, n);
+        buf[n] = '\0';
+    }
     return buf;
 }
 
@@ -297,19 +345,25 @@ static int not_expressible(struct xlc_lv_feature *f,
     return 0;
 }
 
+int xlc_lv_bit_value(int word, unsigned int bit)
+{
+    unsigned int v = (unsigned int)word * 32 + bit;
+
+    return word >= 0 && xfs_feature_by_value(v) ? (int)v : -1;
+}
+
 int xlc_lv_map_coords(struct xlc_lv_feature *f)
 {
     memset(f->xen, 0, sizeof(f->xen));
     f->expressible = true;
     for (size_t i = 0; i < f->nr_coords; i++) {
         const struct xlc_lv_coord *c = &f->coords[i];
-        int word = word_for(c);
+        int word = xlc_lv_coord_word(c);
 
         for (unsigned int bit = 0; bit < 32; bit++) {
             if (!(c->mask >> bit & 1))
                 continue;
-            if (word >= 0 &&
-                xfs_feature_by_value((unsigned int)word * 32 + bit))
+            if (xlc_lv_bit_value(word, bit) >= 0)
                 f->xen[word] |= 1u << bit;
             else if (not_expressible(f, c, bit, word))
                 return -ENOMEM;

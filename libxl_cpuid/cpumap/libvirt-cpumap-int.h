@@ -86,6 +86,18 @@ void xlc_cpu_map_build_index(struct xlc_cpu_map *m);
 
 /* Fill f->xen / expressible / why from f->coords. Returns -ENOMEM or 0. */
 int xlc_lv_map_coords(struct xlc_lv_feature *f);
+/* The pieces of that mapping, for code that maps single bits (model
+ * pins): the featureset word holding c's register, or -1; and the
+ * featureset value of bit `bit` of word `word` when it is a feature Xen
+ * knows, else -1 (word -1 included). */
+int xlc_lv_coord_word(const struct xlc_lv_coord *c);
+int xlc_lv_bit_value(int word, unsigned int bit);
+
+/* xlc_lv_coord_str's text into out (NUL-terminated, never truncated);
+ * returns its length.  The spelling's one home; no printf, as reports
+ * spell thousands of coordinates (XLC_LV_COORD_MAX: libvirt-cpumap.h). */
+size_t xlc_lv_coord_put(const struct xlc_lv_coord *c, unsigned int bit,
+                        char out[XLC_LV_COORD_MAX]);
 
 /* Record DIR/name's identity in map->files (before reading it): 0, or
  * -ENOMEM (a file that cannot be stat()ed is recorded as such and keeps

@@ -58,46 +58,102 @@ static const char *const reg_word[] = {
     [XFS_EDX] = "edx", [XFS_MSR_LO] = "eax", [XFS_MSR_HI] = "edx",
 };
 
-#define LINE_MAX_LEN 40   /* "cpuid 80000008 00000000 ebx 31\n" is 31 */
+#define LINE_MAX_LEN 32   /* "cpuid 80000008 00000000 ebx 31\n" is 31 */
 
-static void canonical_line(const struct xlc_pin_bit *b, char *line)
+/*
+ * A bit's canonical line as a number that sorts as the line does: the
+ * lines are fixed-width fields ("cpuid" before "msr", then eight hex
+ * digits, eight hex digits (cpuid only), a register "e?x" told apart by
+ * its second letter, two decimal digits), so comparing (kind, leaf,
+ * subleaf, register letter, bit) compares the lines bytewise, and equal
+ * keys are equal lines.  Sorting keys instead of text: a pin is made for
+ * every model a report names.
+ */
+struct line_key {
+    uint64_t hi, lo;   /* msr << 32 | leaf; subleaf << 8 | reg << 5 | bit */
+};
+
+static struct line_key key_of(const struct xlc_pin_bit *b)
 {
-    uint32_t sub = b->subleaf == XFS_NO_SUBLEAF ? 0 : b->subleaf;
+    bool msr = b->src == XFS_SRC_MSR;
+    uint32_t sub = msr || b->subleaf == XFS_NO_SUBLEAF ? 0 : b->subleaf;
 
-    if (b->src == XFS_SRC_MSR)
-        snprintf(line, LINE_MAX_LEN, "msr %08x %s %02u\n", b->leaf,
-                 reg_word[b->reg], b->bit);
-    else
-        snprintf(line, LINE_MAX_LEN, "cpuid %08x %08x %s %02u\n", b->leaf,
-                 sub, reg_word[b->reg], b->bit);
+    return (struct line_key){
+        (uint64_t)msr << 32 | b->leaf,
+        (uint64_t)sub << 8 | (uint64_t)(reg_word[b->reg][1] - 'a') << 5 |
+            (b->bit & 31) };
 }
 
-static int by_text(const void *a, const void *b)
+static int key_cmp(const struct line_key *a, const struct line_key *b)
 {
-    return strcmp(a, b);
+    if (a->hi != b->hi)
+        return a->hi < b->hi ? -1 : 1;
+    return a->lo < b->lo ? -1 : a->lo > b->lo;
+}
+
+static int by_key(const void *a, const void *b)
+{
+    return key_cmp(a, b);
+}
+
+static char *put_hex8(char *o, uint32_t v)
+{
+    static const char digits[] = "0123456789abcdef";
+
+    for (int shift = 28; shift >= 0; shift -= 4)
+        *o++ = digits[v >> shift & 15];
+    return o;
+}
+
+/* The line of a key (the documented format), its length. */
+static size_t key_line(const struct line_key *k, char *line)
+{
+    bool msr = k->hi >> 32;
+    unsigned int reg = (unsigned int)(k->lo >> 5 & 3), bit = k->lo & 31;
+    char *o = line;
+
+    memcpy(o, msr ? "msr " : "cpuid ", msr ? 4 : 6);
+    o = put_hex8(o + (msr ? 4 : 6), (uint32_t)k->hi);
+    *o++ = ' ';
+    if (!msr) {
+        o = put_hex8(o, (uint32_t)(k->lo >> 8));
+        *o++ = ' ';
+    }
+    *o++ = 'e';
+    *o++ = (char)('a' + reg);
+    *o++ = 'x';
+    *o++ = ' ';
+    *o++ = (char)('0' + bit / 10);
+    *o++ = (char)('0' + bit % 10);
+    *o++ = '\n';
+    return (size_t)(o - line);
 }
 
 char *xlc_pin_canonical(const struct xlc_pin_feature *f, size_t n)
 {
-    struct xlc_buf out = XLC_BUF_INIT;
-    size_t total = 0, k = 0;
-    char (*lines)[LINE_MAX_LEN];
+    size_t total = 0, k = 0, len = sizeof(XLC_PIN_CANONICAL_HEADER) - 1;
+    struct line_key *keys;
+    char *text;
 
     for (size_t i = 0; i < n; i++)
         total += f[i].nr_bits;
-    lines = calloc(total + 1, sizeof(*lines));
-    if (!lines)
+    keys = malloc((total + 1) * sizeof(*keys));
+    text = keys ? malloc(len + total * LINE_MAX_LEN + 1) : NULL;
+    if (!text) {
+        free(keys);
         return NULL;
+    }
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < f[i].nr_bits; j++)
-            canonical_line(&f[i].bits[j], lines[k++]);
-    qsort(lines, total, sizeof(*lines), by_text);
-    xlc_buf_puts(&out, XLC_PIN_CANONICAL_HEADER);
+            keys[k++] = key_of(&f[i].bits[j]);
+    qsort(keys, total, sizeof(*keys), by_key);
+    memcpy(text, XLC_PIN_CANONICAL_HEADER, len);
     for (size_t i = 0; i < total; i++)
-        if (!i || strcmp(lines[i], lines[i - 1]))
-            xlc_buf_puts(&out, lines[i]);
-    free(lines);
-    return xlc_buf_take(&out);
+        if (!i || key_cmp(&keys[i], &keys[i - 1]))
+            len += key_line(&keys[i], text + len);
+    text[len] = '\0';
+    free(keys);
+    return text;
 }
 
 int xlc_pin_hash(const struct xlc_pin_feature *f, size_t n,
@@ -114,48 +170,49 @@ int xlc_pin_hash(const struct xlc_pin_feature *f, size_t n,
 
 /* ---- what Xen makes of it: through the loader's one mapping ---- */
 
+/* The featureset value of one bit, or -1 (xlc_lv_map_coords' rule). */
+static int bit_value(const struct xlc_pin_bit *b)
+{
+    struct xlc_lv_coord c = { b->src, b->leaf, b->subleaf, b->reg,
+                              1u << b->bit };
+
+    return xlc_lv_bit_value(xlc_lv_coord_word(&c), b->bit);
+}
+
 bool xlc_pin_feature_xen(const struct xlc_pin_feature *f,
                          uint32_t fs[XFS_NR_WORDS])
 {
-    struct xlc_lv_feature lf = { 0 };
-    bool ok = false;
+    uint32_t mine[XFS_NR_WORDS] = { 0 };
 
     if (!f->nr_bits)
         return false;
-    lf.coords = calloc(f->nr_bits, sizeof(*lf.coords));
-    if (!lf.coords)
-        return false;
+    /* All or nothing: a part of a feature is not the feature. */
     for (size_t i = 0; i < f->nr_bits; i++) {
-        const struct xlc_pin_bit *b = &f->bits[i];
+        int v = bit_value(&f->bits[i]);
 
-        lf.coords[i] = (struct xlc_lv_coord){ b->src, b->leaf, b->subleaf,
-                                              b->reg, 1u << b->bit };
+        if (v < 0)
+            return false;
+        mine[v / 32] |= 1u << (v % 32);
     }
-    lf.nr_coords = f->nr_bits;
-    if (!xlc_lv_map_coords(&lf) && lf.expressible) {
-        xfs_or(fs, XFS_NR_WORDS, fs, XFS_NR_WORDS, lf.xen, XFS_NR_WORDS);
-        ok = true;
-    }
-    xlc_lv_feature_clear(&lf);
-    return ok;
+    xfs_or(fs, XFS_NR_WORDS, fs, XFS_NR_WORDS, mine, XFS_NR_WORDS);
+    return true;
 }
 
 const char *xlc_pin_feature_xen_name(const struct xlc_pin_feature *f)
 {
-    uint32_t fs[XFS_NR_WORDS] = { 0 };
+    const struct xfs_feature_info *fi;
+    int lowest = -1;
 
-    if (!xlc_pin_feature_xen(f, fs))
-        return NULL;
-    /* The lowest set bit, found a word at a time. */
-    for (unsigned int w = 0; w < XFS_NR_WORDS; w++) {
-        const struct xfs_feature_info *fi;
+    /* The lowest featureset value of an expressible feature. */
+    for (size_t i = 0; i < f->nr_bits; i++) {
+        int v = bit_value(&f->bits[i]);
 
-        if (!fs[w])
-            continue;
-        fi = xfs_feature_by_value(w * 32 + (unsigned int)__builtin_ctz(fs[w]));
-        return fi ? fi->name : NULL;
+        if (v < 0)
+            return NULL;
+        lowest = lowest < 0 || v < lowest ? v : lowest;
     }
-    return NULL;
+    fi = lowest < 0 ? NULL : xfs_feature_by_value((unsigned int)lowest);
+    return fi ? fi->name : NULL;
 }
 
 void xlc_model_pin_xen(const struct xlc_model_pin *p,
@@ -164,6 +221,14 @@ void xlc_model_pin_xen(const struct xlc_model_pin *p,
     memset(fs, 0, XFS_NR_WORDS * sizeof(*fs));
     for (size_t i = 0; i < p->nr_features; i++)
         xlc_pin_feature_xen(&p->features[i], fs);
+}
+
+size_t xlc_pin_bit_put(const struct xlc_pin_bit *b, char *out)
+{
+    struct xlc_lv_coord c = { b->src, b->leaf, b->subleaf, b->reg,
+                              1u << b->bit };
+
+    return xlc_lv_coord_put(&c, b->bit, out);
 }
 
 const char *xlc_pin_bit_str(const struct xlc_pin_bit *b, char *buf,
@@ -178,12 +243,12 @@ const char *xlc_pin_bit_str(const struct xlc_pin_bit *b, char *buf,
 static bool has_bit(const struct xlc_pin_feature *f,
                     const struct xlc_pin_bit *b)
 {
-    char want[LINE_MAX_LEN], got[LINE_MAX_LEN];
+    struct line_key want = key_of(b);
 
-    canonical_line(b, want);
     for (size_t i = 0; i < f->nr_bits; i++) {
-        canonical_line(&f->bits[i], got);
-        if (!strcmp(want, got))
+        struct line_key got = key_of(&f->bits[i]);
+
+        if (!key_cmp(&want, &got))
             return true;
     }
     return false;

@@ -114,6 +114,9 @@ void xlc_model_pin_xen(const struct xlc_model_pin *p,
  * (the cpu_map loader's spelling, xlc_lv_coord_str). */
 const char *xlc_pin_bit_str(const struct xlc_pin_bit *b, char *buf,
                             size_t size);
+/* The same into out (XLC_LV_COORD_MAX bytes), never truncated; returns
+ * its length. */
+size_t xlc_pin_bit_put(const struct xlc_pin_bit *b, char *out);
 /* Two features with the same bits (order and a given-vs-absent subleaf 0
  * aside): the same meaning. */
 bool xlc_pin_feature_same_bits(const struct xlc_pin_feature *a,
