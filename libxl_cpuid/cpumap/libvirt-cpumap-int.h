@@ -44,6 +44,10 @@ struct xlc_cpu_map {
      */
     struct xlc_lv_name_slot *index;
     size_t index_cap;        /* a power of two */
+    /* The same for model names (built with it; a level looks up the
+     * model of every host). */
+    struct xlc_lv_name_slot *model_index;
+    size_t model_index_cap;
 };
 
 /* Internal: not exported from libxl_cpuid.so. */
@@ -79,8 +83,9 @@ int xlc_lv_resolve_models(struct lv_loader *ld, xlc_error *err);
 
 /*
  * Index the complete map's feature names and aliases for
- * xlc_cpu_map_feature().  Without memory there is no index, and lookups
- * stay correct, only slower.
+ * xlc_cpu_map_feature(), and its model names for xlc_cpu_map_model().
+ * Without memory there is no index, and lookups stay correct, only
+ * slower.
  */
 void xlc_cpu_map_build_index(struct xlc_cpu_map *m);
 

@@ -22,25 +22,40 @@ static int oom(xlc_error *err)
 
 /* ---- one feature's bits ---- */
 
-int xlc_pin_feature_from_map(const struct xlc_lv_feature *f,
-                             struct xlc_pin_feature *out)
+/* How many bits a map feature sets, and those bits into out, in the order
+ * of its coordinates, lowest bit first. */
+static size_t nr_bits_of(const struct xlc_lv_feature *f)
 {
     size_t n = 0;
 
     for (size_t i = 0; i < f->nr_coords; i++)
         n += (size_t)__builtin_popcount(f->coords[i].mask);
-    out->name = strdup(f->name);
-    out->bits = calloc(n + 1, sizeof(*out->bits));
-    if (!out->name || !out->bits)
-        return -ENOMEM;
+    return n;
+}
+
+static size_t bits_of(const struct xlc_lv_feature *f, struct xlc_pin_bit *out)
+{
+    size_t n = 0;
+
     for (size_t i = 0; i < f->nr_coords; i++) {
         const struct xlc_lv_coord *c = &f->coords[i];
 
-        for (unsigned int b = 0; b < 32; b++)
-            if (c->mask >> b & 1)
-                out->bits[out->nr_bits++] = (struct xlc_pin_bit){
-                    c->src, c->leaf, c->subleaf, c->reg, b };
+        for (uint32_t mask = c->mask; mask; mask &= mask - 1)
+            out[n++] = (struct xlc_pin_bit){
+                c->src, c->leaf, c->subleaf, c->reg,
+                (unsigned int)__builtin_ctz(mask) };
     }
+    return n;
+}
+
+int xlc_pin_feature_from_map(const struct xlc_lv_feature *f,
+                             struct xlc_pin_feature *out)
+{
+    out->name = strdup(f->name);
+    out->bits = calloc(nr_bits_of(f) + 1, sizeof(*out->bits));
+    if (!out->name || !out->bits)
+        return -ENOMEM;
+    out->nr_bits = bits_of(f, out->bits);
     return 0;
 }
 
@@ -354,18 +369,19 @@ static int first_library(const char *prefix, char **version, char **from)
     return rc;
 }
 
-int xlc_cpu_map_libvirt_version(const char *dir, char **version,
+/* The same for a directory already resolved (realpath). */
+static int libvirt_version_real(const char *resolved, char **version,
                                 char **from)
 {
     static const char tail[] = "/share/libvirt/cpu_map";
     char real[PATH_MAX];
-    size_t n;
+    size_t n = strlen(resolved);
     int rc;
 
     *version = *from = NULL;
-    if (!realpath(dir, real))
+    if (n >= sizeof(real))
         return 0;
-    n = strlen(real);
+    memcpy(real, resolved, n + 1);
     if (n < sizeof(tail) - 1 || strcmp(real + n - (sizeof(tail) - 1), tail))
         return 0;
     real[n - (sizeof(tail) - 1)] = '\0';
@@ -380,13 +396,65 @@ int xlc_cpu_map_libvirt_version(const char *dir, char **version,
     return rc;
 }
 
+int xlc_cpu_map_libvirt_version(const char *dir, char **version,
+                                char **from)
+{
+    char real[PATH_MAX];
+
+    *version = *from = NULL;
+    return realpath(dir, real) ? libvirt_version_real(real, version, from)
+                               : 0;
+}
+
 /* ---- a model's pin ---- */
+
+/*
+ * Where a map lives, as its pins say it: the directory resolved, and the
+ * libvirt version of that directory.  Found once per set of pins (each
+ * finding walks the path with readlink), not once per model.
+ */
+struct xlc_pin_origin {
+    char *dir;               /* the map's directory as loaded: the key */
+    char *cpu_map;           /* resolved, or dir when that fails */
+    char *version, *from;    /* xlc_cpu_map_libvirt_version's */
+};
+
+static void origin_free(struct xlc_pin_origin *o)
+{
+    if (!o)
+        return;
+    free(o->dir);
+    free(o->cpu_map);
+    free(o->version);
+    free(o->from);
+    free(o);
+}
+
+static struct xlc_pin_origin *origin_of(const struct xlc_cpu_map *map)
+{
+    struct xlc_pin_origin *o = calloc(1, sizeof(*o));
+    char real[PATH_MAX];
+    bool resolved;
+
+    if (!o)
+        return NULL;
+    /* Where the map was, said so that it still means something later. */
+    resolved = realpath(map->dir, real) != NULL;
+    o->dir = strdup(map->dir);
+    o->cpu_map = strdup(resolved ? real : map->dir);
+    if (!o->dir || !o->cpu_map ||
+        (resolved && libvirt_version_real(real, &o->version, &o->from))) {
+        origin_free(o);
+        return NULL;
+    }
+    return o;
+}
 
 static int by_name(const void *a, const void *b)
 {
-    const struct xlc_pin_feature *fa = a, *fb = b;
+    const struct xlc_lv_feature *const *fa = a, *const *fb = b;
 
-    return strcmp(fa->name, fb->name);
+    return strcmp((*fa)->name, (*fb)->name);
 }
 
 static int pin_parents(const struct xlc_cpu_map *map,
@@ -421,52 +489,113 @@ static const char *relative_file(const struct xlc_cpu_map *map,
     return m->file;
 }
 
-static int pin_fill(const struct xlc_cpu_map *map,
-                    const struct xlc_lv_model *m, struct xlc_model_pin *p)
+/* One map feature into a pin feature whose name and bits go to *names and
+ * *bits (the pin's block); advances both. */
+static void feature_into(const struct xlc_lv_feature *f,
+                         struct xlc_pin_feature *out, char **names,
+                         struct xlc_pin_bit **bits)
 {
-    char real[PATH_MAX];
+    size_t len = strlen(f->name) + 1;
+
+    out->name = memcpy(*names, f->name, len);
+    *names += len;
+    out->bits = *bits;
+    out->nr_bits = bits_of(f, out->bits);
+    *bits += out->nr_bits;
+}
+
+/*
+ * The expansion, sorted by name, its names and bits in one block (the
+ * pin's arena): a report pins every model its hosts name.
+ */
+static int pin_features(const struct xlc_cpu_map *map,
+                        const struct xlc_lv_model *m, struct xlc_model_pin *p)
+{
+    const struct xlc_lv_feature **src = calloc(m->nr_features + 1,
+                                               sizeof(*src));
+    size_t nr_bits = 0, name_bytes = 0;
+    struct xlc_pin_bit *bits;
+    char *names;
+
+    p->features = calloc(m->nr_features + 1, sizeof(*p->features));
+    if (!src || !p->features) {
+        free(src);
+        return -ENOMEM;
+    }
+    for (size_t i = 0; i < m->nr_features; i++) {
+        src[i] = &map->features[m->features[i]];
+        name_bytes += strlen(src[i]->name) + 1;
+        nr_bits += nr_bits_of(src[i]);
+    }
+    p->arena = malloc(nr_bits * sizeof(*bits) + name_bytes + 1);
+    if (!p->arena) {
+        free(src);
+        return -ENOMEM;
+    }
+    qsort(src, m->nr_features, sizeof(*src), by_name);
+    bits = p->arena;
+    names = (char *)(bits + nr_bits);
+    for (size_t i = 0; i < m->nr_features; i++)
+        feature_into(src[i], &p->features[p->nr_features++], &names, &bits);
+    free(src);
+    return 0;
+}
+
+static int pin_fill(const struct xlc_cpu_map *map,
+                    const struct xlc_lv_model *m,
+                    const struct xlc_pin_origin *o, struct xlc_model_pin *p)
+{
     int rc;
 
-    /* Where the map was, said so that it still means something later. */
     p->model = strdup(m->name);
-    p->cpu_map = strdup(realpath(map->dir, real) ? real : map->dir);
+    p->cpu_map = strdup(o->cpu_map);
     p->file = strdup(relative_file(map, m));
     p->vendor = m->vendor ? strdup(m->vendor) : NULL;
-    p->features = calloc(m->nr_features + 1, sizeof(*p->features));
-    if (!p->model || !p->cpu_map || !p->file || !p->features ||
-        (m->vendor && !p->vendor))
+    p->libvirt_version = o->version ? strdup(o->version) : NULL;
+    p->libvirt_version_from = o->from ? strdup(o->from) : NULL;
+    if (!p->model || !p->cpu_map || !p->file || (m->vendor && !p->vendor) ||
+        (o->version && !p->libvirt_version) ||
+        (o->from && !p->libvirt_version_from))
         return -ENOMEM;
-    for (size_t i = 0; i < m->nr_features; i++) {
-        rc = xlc_pin_feature_from_map(&map->features[m->features[i]],
-                                      &p->features[p->nr_features++]);
-        if (rc)
-            return rc;
-    }
-    qsort(p->features, p->nr_features, sizeof(*p->features), by_name);
-    rc = pin_parents(map, m, p);
+    rc = pin_features(map, m, p);
     if (!rc)
-        rc = xlc_cpu_map_libvirt_version(map->dir, &p->libvirt_version,
-                                         &p->libvirt_version_from);
+        rc = pin_parents(map, m, p);
     if (!rc)
         rc = xlc_pin_hash(p->features, p->nr_features, p->sha256);
     return rc;
 }
 
-int xlc_model_pin_make(const struct xlc_cpu_map *map,
-                       const struct xlc_lv_model *m,
-                       struct xlc_model_pin **out, xlc_error *err)
+static int pin_make(const struct xlc_cpu_map *map,
+                    const struct xlc_lv_model *m,
+                    const struct xlc_pin_origin *o,
+                    struct xlc_model_pin **out, xlc_error *err)
 {
     struct xlc_model_pin *p = calloc(1, sizeof(*p));
 
     *out = NULL;
     if (!p)
         return oom(err);
-    if (pin_fill(map, m, p)) {
+    if (pin_fill(map, m, o, p)) {
         xlc_model_pin_free(p);
         return oom(err);
     }
     *out = p;
     return 0;
+}
+
+int xlc_model_pin_make(const struct xlc_cpu_map *map,
+                       const struct xlc_lv_model *m,
+                       struct xlc_model_pin **out, xlc_error *err)
+{
+    struct xlc_pin_origin *o = origin_of(map);
+    int rc;
+
+    *out = NULL;
+    if (!o)
+        return oom(err);
+    rc = pin_make(map, m, o, out, err);
+    origin_free(o);
+    return rc;
 }
 
 void xlc_model_pin_free(struct xlc_model_pin *p)
@@ -480,8 +609,11 @@ void xlc_model_pin_free(struct xlc_model_pin *p)
     free(p->vendor);
     free(p->libvirt_version);
     free(p->libvirt_version_from);
-    for (size_t i = 0; i < p->nr_features; i++)
+    /* A pin made from a map holds its features' names and bits in one
+     * block; one read back from JSON holds each on its own. */
+    for (size_t i = 0; !p->arena && i < p->nr_features; i++)
         xlc_pin_feature_clear(&p->features[i]);
+    free(p->arena);
     free(p->features);
     free(p);
 }
@@ -519,7 +651,12 @@ int xlc_model_pins_add(struct xlc_model_pins *s, const struct xlc_cpu_map *map,
 
     if (xlc_model_pins_find(s, m->name))
         return 0;
-    rc = xlc_model_pin_make(map, m, &p, err);
+    if (!s->origin || strcmp(s->origin->dir, map->dir)) {
+        origin_free(s->origin);
+        if (!(s->origin = origin_of(map)))
+            return oom(err);
+    }
+    rc = pin_make(map, m, s->origin, &p, err);
     return rc ? rc : xlc_model_pins_take(s, p, err);
 }
 
@@ -529,5 +666,6 @@ void xlc_model_pins_free(struct xlc_model_pins *s)
         xlc_model_pin_free(s->v[i]);
     free(s->v);
     free(s->stream_sha256);
+    origin_free(s->origin);
     memset(s, 0, sizeof(*s));
 }

@@ -78,6 +78,7 @@ struct xlc_model_pin {
     char sha256[XLC_SHA256_HEX];
     struct xlc_pin_feature *features;  /* sorted by name */
     size_t nr_features;
+    void *arena;   /* made from a map: the features' names and bits */
 };
 
 /* One feature of a map as a pin holds it (-ENOMEM or 0; clear it). */
@@ -138,10 +139,15 @@ int xlc_cpu_map_libvirt_version(const char *dir, char **version,
 
 /* ---- sets of pins: the named models one output relied on ---- */
 
+struct xlc_pin_origin;
+
 struct xlc_model_pins {
     struct xlc_model_pin **v;
     size_t n;
     char *stream_sha256;       /* a stream's pin file: the stream's hash */
+    /* Where the last map pinned lives (its resolved directory and libvirt
+     * version, found once for the set): private to _add. */
+    struct xlc_pin_origin *origin;
 };
 
 /* Pin m into s unless a pin of that name is there already. */
