@@ -319,30 +319,41 @@ const char *xlc_lv_coord_str(const struct xlc_lv_coord *c, unsigned int bit,
 }
 
 /* Record why a bit cannot be expressed (the first reason only). */
+/* src at o; returns where it ends (the pieces of a reason). */
+static char *put_str(char *o, const char *src)
+{
+    size_t n = strlen(src);
+
+    memcpy(o, src, n);
+    return o + n;
+}
+
+/* Record why a bit cannot be expressed (the first reason only).  Every
+ * load derives these, so pieces are put together rather than formatted. */
 static int not_expressible(struct xlc_lv_feature *f,
                            const struct xlc_lv_coord *c, unsigned int bit,
                            int word)
 {
-    char where[64];
-    int n;
+    char why[XLC_LV_COORD_MAX + 128], *o;
 
     f->expressible = false;
     if (f->why)
         return 0;
-    xlc_lv_coord_str(c, bit, where, sizeof(where));
-    if (word < 0)
-        n = asprintf(&f->why, "%s: no featureset word holds this register",
-                     where);
-    else
-        n = asprintf(&f->why,
-                     "%s: featureset word %d (%s) bit %u names no feature "
-                     "Xen knows",
-                     where, word, xfs_words[word].key, bit);
-    if (n < 0) {
-        f->why = NULL;
-        return -ENOMEM;
+    o = why + xlc_lv_coord_put(c, bit, why);
+    if (word < 0) {
+        o = put_str(o, ": no featureset word holds this register");
+    } else {
+        o = put_str(o, ": featureset word ");
+        o = put_dec(o, (uint32_t)word);
+        o = put_str(o, " (");
+        o = put_str(o, xfs_words[word].key);
+        o = put_str(o, ") bit ");
+        o = put_dec(o, bit);
+        o = put_str(o, " names no feature Xen knows");
     }
-    return 0;
+    *o = '\0';
+    f->why = strdup(why);
+    return f->why ? 0 : -ENOMEM;
 }
 
 int xlc_lv_bit_value(int word, unsigned int bit)
@@ -360,9 +371,9 @@ int xlc_lv_map_coords(struct xlc_lv_feature *f)
         const struct xlc_lv_coord *c = &f->coords[i];
         int word = xlc_lv_coord_word(c);
 
-        for (unsigned int bit = 0; bit < 32; bit++) {
-            if (!(c->mask >> bit & 1))
-                continue;
+        for (uint32_t mask = c->mask; mask; mask &= mask - 1) {
+            unsigned int bit = (unsigned int)__builtin_ctz(mask);
+
             if (xlc_lv_bit_value(word, bit) >= 0)
                 f->xen[word] |= 1u << bit;
             else if (not_expressible(f, c, bit, word))
