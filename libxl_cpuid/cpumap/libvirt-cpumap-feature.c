@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "libvirt-cpumap-int.h"
+#include "../util/digits.h"
 #include "../util/strbuf.h"
 #include "../libvirt/libvirt-xml.h"
 
@@ -255,35 +256,6 @@ static const char *const reg_names[] = {
     [XFS_EDX] = "EDX", [XFS_MSR_LO] = "EAX", [XFS_MSR_HI] = "EDX",
 };
 
-/* Hex without leading zeros ("0" for 0), decimal likewise: reports
- * spell thousands of coordinates, so no printf here. */
-static char *put_hex(char *o, uint32_t v)
-{
-    static const char digits[] = "0123456789abcdef";
-    int n = v ? (35 - __builtin_clz(v)) / 4 : 1;
-
-    for (int i = n - 1; i >= 0; i--, v >>= 4)
-        o[i] = digits[v & 15];
-    return o + n;
-}
-
-static char *put_dec(char *o, uint32_t v)
-{
-    char tmp[10];
-    int n = 0;
-
-    if (v < 10) {
-        *o = (char)('0' + v);
-        return o + 1;
-    }
-    do
-        tmp[n++] = (char)('0' + v % 10);
-    while ((v /= 10));
-    while (n)
-        *o++ = tmp[--n];
-    return o;
-}
-
 size_t xlc_lv_coord_put(const struct xlc_lv_coord *c, unsigned int bit,
                         char out[XLC_LV_COORD_MAX])
 {
@@ -291,15 +263,15 @@ size_t xlc_lv_coord_put(const struct xlc_lv_coord *c, unsigned int bit,
     char *o = out;
 
     memcpy(o, msr ? "MSR 0x" : "CPUID 0x", msr ? 6 : 8);
-    o = put_hex(o + (msr ? 6 : 8), c->leaf);
+    o = xlc_put_hex(o + (msr ? 6 : 8), c->leaf, 0);
     if (!msr && c->subleaf != XFS_NO_SUBLEAF) {
         *o++ = '.';
-        o = put_dec(o, c->subleaf);
+        o = xlc_put_dec(o, c->subleaf);
     }
     *o++ = ' ';
     memcpy(o, reg_names[c->reg], 3);
     memcpy(o + 3, " bit ", 5);
-    o = put_dec(o + 8, bit);
+    o = xlc_put_dec(o + 8, bit);
     *o = '\0';
     return (size_t)(o - out);
 }
@@ -344,11 +316,11 @@ static int not_expressible(struct xlc_lv_feature *f,
         o = put_str(o, ": no featureset word holds this register");
     } else {
         o = put_str(o, ": featureset word ");
-        o = put_dec(o, (uint32_t)word);
+        o = xlc_put_dec(o, (uint32_t)word);
         o = put_str(o, " (");
         o = put_str(o, xfs_words[word].key);
         o = put_str(o, ") bit ");
-        o = put_dec(o, bit);
+        o = xlc_put_dec(o, bit);
         o = put_str(o, " names no feature Xen knows");
     }
     *o = '\0';

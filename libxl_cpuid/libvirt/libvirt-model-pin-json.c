@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../names/featureset-text.h"
+#include "../util/digits.h"
 #include "../util/json-tree.h"
 #include "../util/read-file.h"
 #include "libvirt-model-pin.h"
@@ -35,22 +36,40 @@ static void json_opt(struct xlc_buf *b, const char *s)
         xlc_buf_puts(b, "null");
 }
 
+/* One bit's object, put together in place: a report's pins have
+ * thousands of them. */
 static void json_bit(struct xlc_buf *b, const struct xlc_pin_bit *x)
 {
+    char out[160], *o = out;
+
+#define LIT(s) (memcpy(o, s, sizeof(s) - 1), o += sizeof(s) - 1)
     if (x->src == XFS_SRC_MSR) {
-        xlc_buf_printf(b, "{\"msr\": \"0x%08x\", \"half\": \"%s\", "
-                          "\"bit\": %u}",
-                       x->leaf, x->reg == XFS_MSR_LO ? "low" : "high",
-                       x->bit);
-        return;
+        LIT("{\"msr\": \"0x");
+        o = xlc_put_hex(o, x->leaf, 8);
+        if (x->reg == XFS_MSR_LO)
+            LIT("\", \"half\": \"low\", \"bit\": ");
+        else
+            LIT("\", \"half\": \"high\", \"bit\": ");
+    } else {
+        LIT("{\"cpuid\": \"0x");
+        o = xlc_put_hex(o, x->leaf, 8);
+        LIT("\", \"subleaf\": ");
+        if (x->subleaf == XFS_NO_SUBLEAF) {
+            LIT("null");
+        } else {
+            LIT("\"0x");
+            o = xlc_put_hex(o, x->subleaf, 0);
+            LIT("\"");
+        }
+        LIT(", \"reg\": \"");
+        memcpy(o, reg_names[x->reg], 3);
+        o += 3;
+        LIT("\", \"bit\": ");
     }
-    xlc_buf_printf(b, "{\"cpuid\": \"0x%08x\", \"subleaf\": ", x->leaf);
-    if (x->subleaf == XFS_NO_SUBLEAF)
-        xlc_buf_puts(b, "null");
-    else
-        xlc_buf_printf(b, "\"0x%x\"", x->subleaf);
-    xlc_buf_printf(b, ", \"reg\": \"%s\", \"bit\": %u}", reg_names[x->reg],
-                   x->bit);
+    o = xlc_put_dec(o, x->bit);
+    LIT("}");
+#undef LIT
+    xlc_buf_put(b, out, (size_t)(o - out));
 }
 
 static void json_feature(struct xlc_buf *b, const struct xlc_pin_feature *f)
@@ -95,7 +114,9 @@ void xlc_model_pin_json(struct xlc_buf *b, const struct xlc_model_pin *p,
     xlc_featureset_put(b, fs, XFS_NR_WORDS);
     xlc_buf_printf(b, "\",\n%s\"features\": [", indent);
     for (size_t i = 0; i < p->nr_features; i++) {
-        xlc_buf_printf(b, "%s\n%s  ", i ? "," : "", indent);
+        xlc_buf_puts(b, i ? ",\n" : "\n");
+        xlc_buf_puts(b, indent);
+        xlc_buf_put(b, "  ", 2);
         json_feature(b, &p->features[i]);
     }
     xlc_buf_printf(b, "%s%s]}", p->nr_features ? "\n" : "",

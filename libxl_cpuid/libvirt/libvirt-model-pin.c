@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../cpumap/libvirt-cpumap-int.h"
+#include "../util/digits.h"
 #include "libvirt-model-pin.h"
 
 static int oom(xlc_error *err)
@@ -111,15 +112,6 @@ static int by_key(const void *a, const void *b)
     return key_cmp(a, b);
 }
 
-static char *put_hex8(char *o, uint32_t v)
-{
-    static const char digits[] = "0123456789abcdef";
-
-    for (int shift = 28; shift >= 0; shift -= 4)
-        *o++ = digits[v >> shift & 15];
-    return o;
-}
-
 /* The line of a key (the documented format), its length. */
 static size_t key_line(const struct line_key *k, char *line)
 {
@@ -128,10 +120,10 @@ static size_t key_line(const struct line_key *k, char *line)
     char *o = line;
 
     memcpy(o, msr ? "msr " : "cpuid ", msr ? 4 : 6);
-    o = put_hex8(o + (msr ? 4 : 6), (uint32_t)k->hi);
+    o = xlc_put_hex(o + (msr ? 4 : 6), (uint32_t)k->hi, 8);
     *o++ = ' ';
     if (!msr) {
-        o = put_hex8(o, (uint32_t)(k->lo >> 8));
+        o = xlc_put_hex(o, (uint32_t)(k->lo >> 8), 8);
         *o++ = ' ';
     }
     *o++ = 'e';
