@@ -3,6 +3,7 @@
  * SHA-256 as FIPS 180-4 specifies it: 64-byte blocks, big-endian words,
  * the message padded with 0x80, zeros and its length in bits.
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include "sha256.h"
@@ -80,6 +81,84 @@ static void compress(uint32_t hs[8], const uint8_t *p)
 
 #undef ROUND
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+
+/*
+ * The same compression with the SHA extensions (Intel since Goldmont and
+ * Ice Lake, AMD since Zen), used when the CPU has them: about twenty
+ * times fewer instructions a block.  The state is kept as the
+ * instructions want it, ABEF and CDGH; each SHA256RNDS2 does two rounds,
+ * SHA256MSG1/MSG2 extend the message schedule four words at a time.
+ */
+__attribute__((target("sha,sse4.1"))) static void
+compress_ni(uint32_t hs[8], const uint8_t *p)
+{
+    const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bll,
+                                         0x0405060700010203ll);
+    __m128i dcba = _mm_loadu_si128((const __m128i *)&hs[0]);
+    __m128i hgfe = _mm_loadu_si128((const __m128i *)&hs[4]);
+    __m128i cdab = _mm_shuffle_epi32(dcba, 0xb1);
+    __m128i efgh = _mm_shuffle_epi32(hgfe, 0x1b);
+    __m128i abef = _mm_alignr_epi8(cdab, efgh, 8);
+    __m128i cdgh = _mm_blend_epi16(efgh, cdab, 0xf0);
+    __m128i abef0 = abef, cdgh0 = cdgh, w[4];
+
+    for (int i = 0; i < 16; i++) {
+        __m128i *wi = &w[i % 4], wk;
+
+        if (i < 4)
+            *wi = _mm_shuffle_epi8(
+                _mm_loadu_si128((const __m128i *)(p + 16 * i)), bswap);
+        else
+            *wi = _mm_sha256msg2_epu32(
+                _mm_add_epi32(_mm_sha256msg1_epu32(*wi, w[(i + 1) % 4]),
+                              _mm_alignr_epi8(w[(i + 3) % 4],
+                                              w[(i + 2) % 4], 4)),
+                w[(i + 3) % 4]);
+        wk = _mm_add_epi32(*wi, _mm_loadu_si128((const __m128i *)&k[4 * i]));
+        cdgh = _mm_sha256rnds2_epu32(cdgh, abef, wk);
+        abef = _mm_sha256rnds2_epu32(abef, cdgh,
+                                     _mm_shuffle_epi32(wk, 0x0e));
+    }
+    abef = _mm_add_epi32(abef, abef0);
+    cdgh = _mm_add_epi32(cdgh, cdgh0);
+    /* Back to a..h in order. */
+    efgh = _mm_shuffle_epi32(abef, 0x1b);
+    cdgh = _mm_shuffle_epi32(cdgh, 0xb1);
+    _mm_storeu_si128((__m128i *)&hs[0], _mm_blend_epi16(efgh, cdgh, 0xf0));
+    _mm_storeu_si128((__m128i *)&hs[4], _mm_alignr_epi8(cdgh, efgh, 8));
+}
+
+static bool have_ni(void)
+{
+    return __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1");
+}
+#else
+static void compress_ni(uint32_t hs[8], const uint8_t *p)
+{
+    compress(hs, p);
+}
+
+static bool have_ni(void)
+{
+    return false;
+}
+#endif
+
+void xlc_sha256_block(uint32_t h[8], const uint8_t block[64], bool fast)
+{
+    if (fast && have_ni())
+        compress_ni(h, block);
+    else
+        compress(h, block);
+}
+
+static void block(uint32_t h[8], const uint8_t *p)
+{
+    xlc_sha256_block(h, p, true);
+}
+
 void xlc_sha256_init(struct xlc_sha256 *c)
 {
     /* The first 32 bits of the fractional parts of the square roots of
@@ -103,7 +182,7 @@ void xlc_sha256_update(struct xlc_sha256 *c, const void *data, size_t len)
 
         /* Whole blocks straight from the data, not through c->block. */
         if (!c->fill && len >= 64) {
-            compress(c->h, p);
+            block(c->h, p);
             p += 64;
             len -= 64;
             continue;
@@ -114,7 +193,7 @@ void xlc_sha256_update(struct xlc_sha256 *c, const void *data, size_t len)
         p += n;
         len -= n;
         if (c->fill == 64) {
-            compress(c->h, c->block);
+            block(c->h, c->block);
             c->fill = 0;
         }
     }
