@@ -112,6 +112,24 @@ static int by_key(const void *a, const void *b)
     return key_cmp(a, b);
 }
 
+/* A model's lines are a few dozen, mostly in runs already in order:
+ * insertion sort with the comparison inline beats qsort's calls there. */
+static void sort_keys(struct line_key *k, size_t n)
+{
+    if (n > 128) {
+        qsort(k, n, sizeof(*k), by_key);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        struct line_key x = k[i];
+        size_t j = i;
+
+        for (; j && key_cmp(&k[j - 1], &x) > 0; j--)
+            k[j] = k[j - 1];
+        k[j] = x;
+    }
+}
+
 /* The line of a key (the documented format), its length. */
 static size_t key_line(const struct line_key *k, char *line)
 {
@@ -153,7 +171,7 @@ char *xlc_pin_canonical(const struct xlc_pin_feature *f, size_t n)
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < f[i].nr_bits; j++)
             keys[k++] = key_of(&f[i].bits[j]);
-    qsort(keys, total, sizeof(*keys), by_key);
+    sort_keys(keys, total);
     memcpy(text, XLC_PIN_CANONICAL_HEADER, len);
     for (size_t i = 0; i < total; i++)
         if (!i || key_cmp(&keys[i], &keys[i - 1]))
@@ -615,8 +633,11 @@ void xlc_model_pin_free(struct xlc_model_pin *p)
 const struct xlc_model_pin *xlc_model_pins_find(const struct xlc_model_pins *s,
                                                 const char *model)
 {
+    size_t h = xlc_str_hash(model);
+
+    /* A level asks once per host: the hashes spare most comparisons. */
     for (size_t i = 0; i < s->n; i++)
-        if (!strcmp(s->v[i]->model, model))
+        if (s->v[i]->model_hash == h && !strcmp(s->v[i]->model, model))
             return s->v[i];
     return NULL;
 }
@@ -631,6 +652,7 @@ int xlc_model_pins_take(struct xlc_model_pins *s, struct xlc_model_pin *p,
         return oom(err);
     }
     s->v = v;
+    p->model_hash = xlc_str_hash(p->model);
     s->v[s->n++] = p;
     return 0;
 }

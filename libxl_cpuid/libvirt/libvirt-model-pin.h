@@ -79,6 +79,7 @@ struct xlc_model_pin {
     struct xlc_pin_feature *features;  /* sorted by name */
     size_t nr_features;
     void *arena;   /* made from a map: the features' names and bits */
+    size_t model_hash;  /* xlc_str_hash(model), set as a set takes it */
 };
 
 /* One feature of a map as a pin holds it (-ENOMEM or 0; clear it). */
