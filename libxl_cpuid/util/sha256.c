@@ -201,14 +201,14 @@ void xlc_sha256_update(struct xlc_sha256 *c, const void *data, size_t len)
 
 void xlc_sha256_final(struct xlc_sha256 *c, uint8_t out[XLC_SHA256_BYTES])
 {
+    static const uint8_t pad[64] = { 0x80 };
     uint64_t bits = c->bytes * 8;
     uint8_t len[8];
 
     for (int i = 0; i < 8; i++)
         len[i] = (uint8_t)(bits >> (56 - 8 * i));
-    xlc_sha256_update(c, "\x80", 1);
-    while (c->fill != 56)
-        xlc_sha256_update(c, "", 1);
+    /* 0x80, then zeros up to 56 bytes into a block, at once. */
+    xlc_sha256_update(c, pad, (c->fill < 56 ? 56 : 120) - c->fill);
     xlc_sha256_update(c, len, 8);
     for (int i = 0; i < 8; i++)
         for (int b = 0; b < 4; b++)
