@@ -7,6 +7,11 @@
 #include <string.h>
 
 #include "sha256.h"
+#include "sha256-int.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
 
 /* The first 32 bits of the fractional parts of the cube roots of the
  * first 64 primes (FIPS 180-4, 4.2.2). */
@@ -82,8 +87,6 @@ static void compress(uint32_t hs[8], const uint8_t *p)
 #undef ROUND
 
 #if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
-
 /*
  * The same compression with the SHA extensions (Intel since Goldmont and
  * Ice Lake, AMD since Zen), used when the CPU has them: about twenty

@@ -8,7 +8,6 @@
 #ifndef LIBXL_CPUID_SHA256_H
 #define LIBXL_CPUID_SHA256_H
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,11 +24,6 @@ struct xlc_sha256 {
 void xlc_sha256_init(struct xlc_sha256 *c);
 void xlc_sha256_update(struct xlc_sha256 *c, const void *data, size_t len);
 void xlc_sha256_final(struct xlc_sha256 *c, uint8_t out[XLC_SHA256_BYTES]);
-
-/* One 64-byte block into the state h: with the CPU's SHA instructions
- * when fast and it has them, else portable C (for tests: both must
- * agree). */
-void xlc_sha256_block(uint32_t h[8], const uint8_t block[64], bool fast);
 
 /* The digest of one buffer, as bytes or as lower-case hex. */
 void xlc_sha256(const void *data, size_t len, uint8_t out[XLC_SHA256_BYTES]);

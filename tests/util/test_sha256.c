@@ -19,6 +19,7 @@
 #include "../helpers/tool-run.h"
 #include "libxl_cpuid/util/read-file.h"
 #include "libxl_cpuid/util/sha256.h"
+#include "libxl_cpuid/util/sha256-int.h"
 
 static void vectors(void **state)
 {
