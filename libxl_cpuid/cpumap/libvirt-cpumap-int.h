@@ -123,6 +123,11 @@ bool xlc_lv_files_unchanged(const struct xlc_cpu_map *m, const char **why);
 int xlc_cpu_map_from_image_bytes(const char *dir, const unsigned char *img,
                                  size_t len, struct xlc_cpu_map **out,
                                  const char **why);
+/* The checksum of an image's body, and an image's header made to fit its
+ * body (this format, the body's length, its checksum): what the writer
+ * puts there, for tests and fuzzing that alter a body. */
+uint64_t xlc_cpu_map_image_sum(const unsigned char *body, size_t len);
+void xlc_cpu_map_image_seal(unsigned char *img, size_t len);
 
 void xlc_lv_feature_clear(struct xlc_lv_feature *f);
 void xlc_lv_model_clear(struct xlc_lv_model *m);
