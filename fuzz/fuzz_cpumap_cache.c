@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Fuzz the cpu_map cache image reader.  The input is resealed (body length
- * and checksum) so that mutations get past the header to the structure
- * checks; the file-identity comparison is not reached (it stat()s the
- * map's files).  An image is refused with a reason, or gives a map whose
+ * Fuzz the cpu_map cache image reader.  The input is resealed (format,
+ * body length and checksum) so that mutations get past the header to the
+ * structure checks; the file-identity comparison is not reached (it
+ * stat()s the map's files).  An image is refused with a reason, or gives a map whose
  * every reference holds and whose lookups find each entry again.
  */
 #include <stdint.h>
@@ -12,24 +12,7 @@
 
 #include "libxl_cpuid/cpumap/libvirt-cpumap-int.h"
 
-#define HEADER_LEN 32u
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* What the writer would have put in the header for this body. */
-static void reseal(unsigned char *img, size_t len)
-{
-    uint64_t h = 1469598103934665603u;
-    uint32_t body;
-
-    if (len < HEADER_LEN || len - HEADER_LEN > UINT32_MAX)
-        return;
-    body = (uint32_t)(len - HEADER_LEN);
-    for (size_t i = HEADER_LEN; i < len; i++)
-        h = (h ^ img[i]) * 1099511628211u;
-    memcpy(img + 16, &body, 4);
-    memcpy(img + 24, &h, 8);
-}
 
 static void check_indices(const size_t *v, size_t n, size_t limit)
 {
@@ -98,7 +81,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!img)
         return 0;
     memcpy(img, data, size);
-    reseal(img, size);
+    /* The header the writer would have put on this body (and this
+     * format: older seeds still reach the structure checks). */
+    xlc_cpu_map_image_seal(img, size);
     rc = xlc_cpu_map_from_image_bytes(NULL, img, size, &m, &why);
     free(img);
     if (rc) {

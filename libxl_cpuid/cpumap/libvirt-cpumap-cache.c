@@ -15,7 +15,8 @@
  *
  * Layout, native byte order (the image is a cache of this machine):
  *   header   magic "xlcmap\0\0", u32 format, u32 byte-order mark,
- *            u32 body length, u32 spare, u64 FNV-1a of the body
+ *            u32 body length, u32 spare, u64 checksum of the body
+ *            (xlc_cpu_map_image_sum)
  *   body     str dir; u32 n, n x (str name, 7 x u64 identity) files;
  *            u32 n, n x (str name, str string) vendors;
  *            u32 n, n x feature; u32 n, n x model
@@ -40,7 +41,7 @@
 #include "../util/strbuf.h"
 
 #define MAGIC "xlcmap\0\0"
-#define FORMAT 1u
+#define FORMAT 2u            /* 1: the checksum was byte-wise FNV-1a */
 #define BYTE_ORDER_MARK 0x01020304u
 #define HEADER_LEN 32u
 /* Far above any real map (about 60 KiB today). */
@@ -48,13 +49,42 @@
 
 static const char OOM[] = "out of memory";
 
-static uint64_t fnv64(const unsigned char *p, size_t n)
+/*
+ * FNV-1a's step over 8-byte words (native order, as the whole image),
+ * each product folded so that its high half reaches the low one, then the
+ * last bytes one at a time.  Every step is a bijection of h, so a change
+ * to any one word always changes the sum.  Every command that reads the
+ * map sums the whole image: a word at a time is six times fewer
+ * instructions than a byte at a time.
+ */
+uint64_t xlc_cpu_map_image_sum(const unsigned char *p, size_t n)
 {
     uint64_t h = 1469598103934665603u;
 
+    for (; n >= 8; p += 8, n -= 8) {
+        uint64_t w;
+
+        memcpy(&w, p, 8);
+        h = (h ^ w) * 1099511628211u;
+        h ^= h >> 32;
+    }
     while (n--)
         h = (h ^ *p++) * 1099511628211u;
     return h;
+}
+
+void xlc_cpu_map_image_seal(unsigned char *img, size_t len)
+{
+    uint32_t format = FORMAT, body;
+    uint64_t sum;
+
+    if (len < HEADER_LEN || len - HEADER_LEN > UINT32_MAX)
+        return;
+    body = (uint32_t)(len - HEADER_LEN);
+    sum = xlc_cpu_map_image_sum(img + HEADER_LEN, body);
+    memcpy(img + 8, &format, 4);
+    memcpy(img + 16, &body, 4);
+    memcpy(img + 24, &sum, 8);
 }
 
 /* ---- writing ---- */
@@ -155,8 +185,6 @@ static void put_model(struct out *o, const struct xlc_lv_model *m)
 static unsigned char *image_of(const struct xlc_cpu_map *m, size_t *len)
 {
     struct out o = { 0 };
-    uint32_t body;
-    uint64_t sum;
 
     put(&o, MAGIC, 8);
     put_u32(&o, FORMAT);
@@ -193,10 +221,7 @@ static unsigned char *image_of(const struct xlc_cpu_map *m, size_t *len)
         free(o.p);
         return NULL;
     }
-    body = (uint32_t)(o.len - HEADER_LEN);
-    sum = fnv64(o.p + HEADER_LEN, body);
-    memcpy(o.p + 16, &body, 4);
-    memcpy(o.p + 24, &sum, 8);
+    xlc_cpu_map_image_seal(o.p, o.len);
     *len = o.len;
     return o.p;
 }
@@ -307,14 +332,21 @@ static size_t *get_idx(struct in *in, size_t *nr, size_t limit)
     size_t *v = alloc(in, (n + 1) * sizeof(*v));
 
     *nr = 0;
-    for (size_t i = 0; v && i < n; i++) {
-        v[i] = get_u32(in);
-        if (v[i] >= limit) {
+    if (!v)
+        return NULL;
+    /* get_count saw the n words there: read them without a check each. */
+    for (size_t i = 0; i < n; i++) {
+        uint32_t x;
+
+        memcpy(&x, in->p + 4 * i, 4);
+        if (x >= limit) {
             fail(in, "an index out of range");
             return NULL;
         }
+        v[i] = x;
     }
-    *nr = v ? n : 0;
+    in->p += 4 * n;
+    *nr = n;
     return v;
 }
 
@@ -542,7 +574,8 @@ static bool header_ok(const unsigned char *buf, size_t len, const char **why)
         *why = "another format version or byte order";
         return false;
     }
-    if (body != len - HEADER_LEN || fnv64(buf + HEADER_LEN, body) != sum) {
+    if (body != len - HEADER_LEN ||
+        xlc_cpu_map_image_sum(buf + HEADER_LEN, body) != sum) {
         *why = "truncated or corrupt (checksum)";
         return false;
     }

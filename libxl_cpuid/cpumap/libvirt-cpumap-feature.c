@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "libvirt-cpumap-int.h"
+#include "../util/digits.h"
 #include "../util/strbuf.h"
 #include "../libvirt/libvirt-xml.h"
 
@@ -233,7 +234,7 @@ int xlc_lv_parse_feature(struct lv_loader *ld, const xmlNode *n,
 /* ---- coordinates -> featureset ---- */
 
 /* The featureset word holding this register, or -1. */
-static int word_for(const struct xlc_lv_coord *c)
+int xlc_lv_coord_word(const struct xlc_lv_coord *c)
 {
     for (unsigned int w = 0; w < XFS_NR_WORDS; w++) {
         const struct xfs_word_info *wi = &xfs_words[w];
@@ -255,46 +256,83 @@ static const char *const reg_names[] = {
     [XFS_EDX] = "EDX", [XFS_MSR_LO] = "EAX", [XFS_MSR_HI] = "EDX",
 };
 
+size_t xlc_lv_coord_put(const struct xlc_lv_coord *c, unsigned int bit,
+                        char out[XLC_LV_COORD_MAX])
+{
+    bool msr = c->src == XFS_SRC_MSR;
+    char *o = out;
+
+    memcpy(o, msr ? "MSR 0x" : "CPUID 0x", msr ? 6 : 8);
+    o = xlc_put_hex(o + (msr ? 6 : 8), c->leaf, 0);
+    if (!msr && c->subleaf != XFS_NO_SUBLEAF) {
+        *o++ = '.';
+        o = xlc_put_dec(o, c->subleaf);
+    }
+    *o++ = ' ';
+    memcpy(o, reg_names[c->reg], 3);
+    memcpy(o + 3, " bit ", 5);
+    o = xlc_put_dec(o + 8, bit);
+    *o = '\0';
+    return (size_t)(o - out);
+}
+
 const char *xlc_lv_coord_str(const struct xlc_lv_coord *c, unsigned int bit,
                              char *buf, size_t size)
 {
-    if (c->src == XFS_SRC_MSR)
-        snprintf(buf, size, "MSR 0x%x %s bit %u", c->leaf, reg_names[c->reg],
-                 bit);
-    else if (c->subleaf == XFS_NO_SUBLEAF)
-        snprintf(buf, size, "CPUID 0x%x %s bit %u", c->leaf,
-                 reg_names[c->reg], bit);
-    else
-        snprintf(buf, size, "CPUID 0x%x.%u %s bit %u", c->leaf, c->subleaf,
-                 reg_names[c->reg], bit);
+    char full[XLC_LV_COORD_MAX];
+    size_t n = xlc_lv_coord_put(c, bit, full);
+
+    if (size) {
+        n = n < size - 1 ? n : size - 1;
+        memcpy(buf, full, n);
+        buf[n] = '\0';
+    }
     return buf;
 }
 
 /* Record why a bit cannot be expressed (the first reason only). */
+/* src at o; returns where it ends (the pieces of a reason). */
+static char *put_str(char *o, const char *src)
+{
+    size_t n = strlen(src);
+
+    memcpy(o, src, n);
+    return o + n;
+}
+
+/* Record why a bit cannot be expressed (the first reason only).  Every
+ * load derives these, so pieces are put together rather than formatted. */
 static int not_expressible(struct xlc_lv_feature *f,
                            const struct xlc_lv_coord *c, unsigned int bit,
                            int word)
 {
-    char where[64];
-    int n;
+    char why[XLC_LV_COORD_MAX + 128], *o;
 
     f->expressible = false;
     if (f->why)
         return 0;
-    xlc_lv_coord_str(c, bit, where, sizeof(where));
-    if (word < 0)
-        n = asprintf(&f->why, "%s: no featureset word holds this register",
-                     where);
-    else
-        n = asprintf(&f->why,
-                     "%s: featureset word %d (%s) bit %u names no feature "
-                     "Xen knows",
-                     where, word, xfs_words[word].key, bit);
-    if (n < 0) {
-        f->why = NULL;
-        return -ENOMEM;
+    o = why + xlc_lv_coord_put(c, bit, why);
+    if (word < 0) {
+        o = put_str(o, ": no featureset word holds this register");
+    } else {
+        o = put_str(o, ": featureset word ");
+        o = xlc_put_dec(o, (uint32_t)word);
+        o = put_str(o, " (");
+        o = put_str(o, xfs_words[word].key);
+        o = put_str(o, ") bit ");
+        o = xlc_put_dec(o, bit);
+        o = put_str(o, " names no feature Xen knows");
     }
-    return 0;
+    *o = '\0';
+    f->why = strdup(why);
+    return f->why ? 0 : -ENOMEM;
+}
+
+int xlc_lv_bit_value(int word, unsigned int bit)
+{
+    unsigned int v = (unsigned int)word * 32 + bit;
+
+    return word >= 0 && xfs_feature_by_value(v) ? (int)v : -1;
 }
 
 int xlc_lv_map_coords(struct xlc_lv_feature *f)
@@ -303,13 +341,12 @@ int xlc_lv_map_coords(struct xlc_lv_feature *f)
     f->expressible = true;
     for (size_t i = 0; i < f->nr_coords; i++) {
         const struct xlc_lv_coord *c = &f->coords[i];
-        int word = word_for(c);
+        int word = xlc_lv_coord_word(c);
 
-        for (unsigned int bit = 0; bit < 32; bit++) {
-            if (!(c->mask >> bit & 1))
-                continue;
-            if (word >= 0 &&
-                xfs_feature_by_value((unsigned int)word * 32 + bit))
+        for (uint32_t mask = c->mask; mask; mask &= mask - 1) {
+            unsigned int bit = (unsigned int)__builtin_ctz(mask);
+
+            if (xlc_lv_bit_value(word, bit) >= 0)
                 f->xen[word] |= 1u << bit;
             else if (not_expressible(f, c, bit, word))
                 return -ENOMEM;

@@ -44,6 +44,10 @@ struct xlc_cpu_map {
      */
     struct xlc_lv_name_slot *index;
     size_t index_cap;        /* a power of two */
+    /* The same for model names (built with it; a level looks up the
+     * model of every host). */
+    struct xlc_lv_name_slot *model_index;
+    size_t model_index_cap;
 };
 
 /* Internal: not exported from libxl_cpuid.so. */
@@ -79,13 +83,26 @@ int xlc_lv_resolve_models(struct lv_loader *ld, xlc_error *err);
 
 /*
  * Index the complete map's feature names and aliases for
- * xlc_cpu_map_feature().  Without memory there is no index, and lookups
- * stay correct, only slower.
+ * xlc_cpu_map_feature(), and its model names for xlc_cpu_map_model().
+ * Without memory there is no index, and lookups stay correct, only
+ * slower.
  */
 void xlc_cpu_map_build_index(struct xlc_cpu_map *m);
 
 /* Fill f->xen / expressible / why from f->coords. Returns -ENOMEM or 0. */
 int xlc_lv_map_coords(struct xlc_lv_feature *f);
+/* The pieces of that mapping, for code that maps single bits (model
+ * pins): the featureset word holding c's register, or -1; and the
+ * featureset value of bit `bit` of word `word` when it is a feature Xen
+ * knows, else -1 (word -1 included). */
+int xlc_lv_coord_word(const struct xlc_lv_coord *c);
+int xlc_lv_bit_value(int word, unsigned int bit);
+
+/* xlc_lv_coord_str's text into out (NUL-terminated, never truncated);
+ * returns its length.  The spelling's one home; no printf, as reports
+ * spell thousands of coordinates (XLC_LV_COORD_MAX: libvirt-cpumap.h). */
+size_t xlc_lv_coord_put(const struct xlc_lv_coord *c, unsigned int bit,
+                        char out[XLC_LV_COORD_MAX]);
 
 /* Record DIR/name's identity in map->files (before reading it): 0, or
  * -ENOMEM (a file that cannot be stat()ed is recorded as such and keeps
@@ -106,6 +123,11 @@ bool xlc_lv_files_unchanged(const struct xlc_cpu_map *m, const char **why);
 int xlc_cpu_map_from_image_bytes(const char *dir, const unsigned char *img,
                                  size_t len, struct xlc_cpu_map **out,
                                  const char **why);
+/* The checksum of an image's body, and an image's header made to fit its
+ * body (this format, the body's length, its checksum): what the writer
+ * puts there, for tests and fuzzing that alter a body. */
+uint64_t xlc_cpu_map_image_sum(const unsigned char *body, size_t len);
+void xlc_cpu_map_image_seal(unsigned char *img, size_t len);
 
 void xlc_lv_feature_clear(struct xlc_lv_feature *f);
 void xlc_lv_model_clear(struct xlc_lv_model *m);

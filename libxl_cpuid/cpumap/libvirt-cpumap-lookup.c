@@ -55,59 +55,81 @@ const uint32_t *xlc_cpu_map_nameable(const struct xlc_cpu_map *m)
 
 struct xlc_lv_name_slot {
     const char *key;         /* NULL: free */
-    size_t feature;
+    size_t at;               /* the feature's or model's number */
 };
 
-/* The slot holding `name`, or the free slot where it would go. */
-static struct xlc_lv_name_slot *index_slot(const struct xlc_cpu_map *m,
-                                           const char *name)
+/* The slot of table (cap a power of two) holding `name`, or the free slot
+ * where it would go. */
+static struct xlc_lv_name_slot *table_slot(struct xlc_lv_name_slot *table,
+                                           size_t cap, const char *name)
 {
-    size_t mask = m->index_cap - 1, i = xlc_str_hash(name) & mask;
+    size_t mask = cap - 1, i = xlc_str_hash(name) & mask;
 
-    while (m->index[i].key && strcmp(m->index[i].key, name))
+    while (table[i].key && strcmp(table[i].key, name))
         i = (i + 1) & mask;
-    return &m->index[i];
+    return &table[i];
 }
 
-/* First come, first kept: the walk below finds the earliest feature too. */
-static void index_add(struct xlc_cpu_map *m, const char *key, size_t feature)
+/* First come, first kept: the walks below find the earliest one too. */
+static void table_add(struct xlc_lv_name_slot *table, size_t cap,
+                      const char *key, size_t at)
 {
-    struct xlc_lv_name_slot *s = index_slot(m, key);
+    struct xlc_lv_name_slot *s = table_slot(table, cap, key);
 
     if (!s->key)
-        *s = (struct xlc_lv_name_slot){ key, feature };
+        *s = (struct xlc_lv_name_slot){ key, at };
+}
+
+/* A table at most half full for `keys` names (NULL without memory). */
+static struct xlc_lv_name_slot *table_new(size_t keys, size_t *cap)
+{
+    struct xlc_lv_name_slot *t;
+
+    *cap = 16;
+    while (*cap < 2 * keys)
+        *cap *= 2;
+    t = calloc(*cap, sizeof(*t));
+    if (!t)
+        *cap = 0;
+    return t;
 }
 
 void xlc_cpu_map_build_index(struct xlc_cpu_map *m)
 {
-    size_t keys = 0, cap = 16;
+    size_t keys = 0;
 
     for (size_t i = 0; i < m->nr_features; i++)
         keys += 1 + m->features[i].nr_aliases;
-    while (cap < 2 * keys) /* at most half full */
-        cap *= 2;
     free(m->index);
-    m->index_cap = 0;
-    m->index = calloc(cap, sizeof(*m->index));
-    if (!m->index)
+    free(m->model_index);
+    m->index = table_new(keys, &m->index_cap);
+    m->model_index = table_new(m->nr_models, &m->model_index_cap);
+    if (!m->index || !m->model_index) {
+        free(m->index);
+        free(m->model_index);
+        m->index = m->model_index = NULL;
+        m->index_cap = m->model_index_cap = 0;
         return;
-    m->index_cap = cap;
+    }
     for (size_t i = 0; i < m->nr_features; i++) {
         const struct xlc_lv_feature *f = &m->features[i];
 
-        index_add(m, f->name, i);
+        table_add(m->index, m->index_cap, f->name, i);
         for (size_t a = 0; a < f->nr_aliases; a++)
-            index_add(m, f->aliases[a], i);
+            table_add(m->index, m->index_cap, f->aliases[a], i);
     }
+    for (size_t i = 0; i < m->nr_models; i++)
+        table_add(m->model_index, m->model_index_cap, m->models[i].name, i);
 }
 
 const struct xlc_lv_feature *xlc_cpu_map_feature(const struct xlc_cpu_map *m,
                                                  const char *name)
 {
     if (m->index) {
-        const struct xlc_lv_name_slot *s = index_slot(m, name);
+        const struct xlc_lv_name_slot *s =
+            table_slot(m->index, m->index_cap, name);
 
-        return s->key ? &m->features[s->feature] : NULL;
+        return s->key ? &m->features[s->at] : NULL;
     }
     for (size_t i = 0; i < m->nr_features; i++) {
         const struct xlc_lv_feature *f = &m->features[i];
@@ -124,6 +146,12 @@ const struct xlc_lv_feature *xlc_cpu_map_feature(const struct xlc_cpu_map *m,
 const struct xlc_lv_model *xlc_cpu_map_model(const struct xlc_cpu_map *m,
                                              const char *name)
 {
+    if (m->model_index) {
+        const struct xlc_lv_name_slot *s =
+            table_slot(m->model_index, m->model_index_cap, name);
+
+        return s->key ? &m->models[s->at] : NULL;
+    }
     for (size_t i = 0; i < m->nr_models; i++)
         if (!strcmp(m->models[i].name, name))
             return &m->models[i];

@@ -237,6 +237,7 @@ void xlc_cpu_map_free(struct xlc_cpu_map *map)
     free(map->features);
     free(map->models);
     free(map->index);
+    free(map->model_index);
     free(map->dir);
     free(map);
 }

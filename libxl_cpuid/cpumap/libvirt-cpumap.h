@@ -172,7 +172,10 @@ const char *xlc_cpu_map_nearest_model(const struct xlc_cpu_map *m,
 const struct xlc_lv_feature *
 xlc_cpu_map_feature_for_xen(const struct xlc_cpu_map *m, unsigned int value);
 
-/* Describe a coordinate, e.g. "CPUID 0x6 EAX bit 2" (buf >= 64 bytes). */
+/* Describe a coordinate, e.g. "CPUID 0x6 EAX bit 2" (buf >= 64 bytes;
+ * the longest, "CPUID 0xffffffff.4294967295 EDX bit 4294967295", and its
+ * NUL take XLC_LV_COORD_MAX). */
+#define XLC_LV_COORD_MAX 48
 const char *xlc_lv_coord_str(const struct xlc_lv_coord *c, unsigned int bit,
                              char *buf, size_t size);
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../names/featureset-text.h"
+#include "../util/digits.h"
 #include "../util/json-tree.h"
 #include "../util/read-file.h"
 #include "libvirt-model-pin.h"
@@ -35,22 +36,40 @@ static void json_opt(struct xlc_buf *b, const char *s)
         xlc_buf_puts(b, "null");
 }
 
+/* One bit's object, put together in place: a report's pins have
+ * thousands of them. */
 static void json_bit(struct xlc_buf *b, const struct xlc_pin_bit *x)
 {
+    char out[160], *o = out;
+
+#define LIT(s) (memcpy(o, s, sizeof(s) - 1), o += sizeof(s) - 1)
     if (x->src == XFS_SRC_MSR) {
-        xlc_buf_printf(b, "{\"msr\": \"0x%08x\", \"half\": \"%s\", "
-                          "\"bit\": %u}",
-                       x->leaf, x->reg == XFS_MSR_LO ? "low" : "high",
-                       x->bit);
-        return;
+        LIT("{\"msr\": \"0x");
+        o = xlc_put_hex(o, x->leaf, 8);
+        if (x->reg == XFS_MSR_LO)
+            LIT("\", \"half\": \"low\", \"bit\": ");
+        else
+            LIT("\", \"half\": \"high\", \"bit\": ");
+    } else {
+        LIT("{\"cpuid\": \"0x");
+        o = xlc_put_hex(o, x->leaf, 8);
+        LIT("\", \"subleaf\": ");
+        if (x->subleaf == XFS_NO_SUBLEAF) {
+            LIT("null");
+        } else {
+            LIT("\"0x");
+            o = xlc_put_hex(o, x->subleaf, 0);
+            LIT("\"");
+        }
+        LIT(", \"reg\": \"");
+        memcpy(o, reg_names[x->reg], 3);
+        o += 3;
+        LIT("\", \"bit\": ");
     }
-    xlc_buf_printf(b, "{\"cpuid\": \"0x%08x\", \"subleaf\": ", x->leaf);
-    if (x->subleaf == XFS_NO_SUBLEAF)
-        xlc_buf_puts(b, "null");
-    else
-        xlc_buf_printf(b, "\"0x%x\"", x->subleaf);
-    xlc_buf_printf(b, ", \"reg\": \"%s\", \"bit\": %u}", reg_names[x->reg],
-                   x->bit);
+    o = xlc_put_dec(o, x->bit);
+    LIT("}");
+#undef LIT
+    xlc_buf_put(b, out, (size_t)(o - out));
 }
 
 static void json_feature(struct xlc_buf *b, const struct xlc_pin_feature *f)
@@ -95,7 +114,9 @@ void xlc_model_pin_json(struct xlc_buf *b, const struct xlc_model_pin *p,
     xlc_featureset_put(b, fs, XFS_NR_WORDS);
     xlc_buf_printf(b, "\",\n%s\"features\": [", indent);
     for (size_t i = 0; i < p->nr_features; i++) {
-        xlc_buf_printf(b, "%s\n%s  ", i ? "," : "", indent);
+        xlc_buf_puts(b, i ? ",\n" : "\n");
+        xlc_buf_puts(b, indent);
+        xlc_buf_put(b, "  ", 2);
         json_feature(b, &p->features[i]);
     }
     xlc_buf_printf(b, "%s%s]}", p->nr_features ? "\n" : "",
@@ -113,56 +134,138 @@ void xlc_model_pins_json(struct xlc_buf *b, const struct xlc_model_pins *s,
     xlc_buf_putc(b, ']');
 }
 
-/* A feature's bits in words, "CPUID 0x7.0 EBX bit 9[, ...]". */
-static void bits_str(const struct xlc_pin_feature *f, char *buf, size_t size)
+/* A feature's bits in words, "CPUID 0x7.0 EBX bit 9[, ...]", at most
+ * BITS_MAX - 1 bytes of it (longer lists are cut there); its length. */
+#define BITS_MAX 512
+
+static size_t bits_put(const struct xlc_pin_feature *f, char out[BITS_MAX])
 {
-    char where[64];
     size_t n = 0;
 
-    buf[0] = '\0';
-    for (size_t k = 0; k < f->nr_bits && n < size; k++)
-        n += (size_t)snprintf(buf + n, size - n, "%s%s", k ? ", " : "",
-                              xlc_pin_bit_str(&f->bits[k], where,
-                                              sizeof(where)));
+    for (size_t k = 0; k < f->nr_bits && n < BITS_MAX - 1; k++) {
+        char one[XLC_LV_COORD_MAX + 2];
+        size_t len;
+
+        one[0] = ',';
+        one[1] = ' ';
+        len = xlc_pin_bit_put(&f->bits[k], one + 2) + 2 - (k ? 0 : 2);
+        len = len < BITS_MAX - 1 - n ? len : BITS_MAX - 1 - n;
+        memcpy(out + n, one + (k ? 0 : 2), len);
+        n += len;
+    }
+    out[n] = '\0';
+    return n;
+}
+
+/* What a feature's line says, found in the pass that measures widths. */
+struct text_row {
+    const char *xen;     /* its Xen name, NULL: Xen cannot express it */
+    size_t at, len;      /* its bits in words, in the pass's buffer */
+};
+
+#define NO_XEN "(Xen cannot express it)"
+
+static char *put_pad(char *o, const char *s, size_t len, size_t width)
+{
+    memcpy(o, s, len);
+    if (len < width)
+        memset(o + len, ' ', width - len);
+    return o + (len > width ? len : width);
+}
+
+/* "LEAD    NAME  BITS  Xen NAME": one put when it fits a line buffer. */
+static void feature_line(struct xlc_buf *b, const char *lead, size_t lead_len,
+                         const char *name, size_t width, const char *bits,
+                         size_t bits_len, size_t cwidth, const char *xen)
+{
+    size_t name_len = strlen(name), xen_len = xen ? strlen(xen) : 0;
+    char line[1024], *o = line;
+
+    if (lead_len + width + cwidth + xen_len + 40 > sizeof(line)) {
+        xlc_buf_printf(b, "%s    %-*s %-*.*s  %s%s\n", lead, (int)width,
+                       name, (int)cwidth, (int)bits_len, bits,
+                       xen ? "Xen " : NO_XEN, xen ? xen : "");
+        return;
+    }
+    o = put_pad(o, lead, lead_len, lead_len);
+    o = put_pad(o, "    ", 4, 4);
+    o = put_pad(o, name, name_len, width);
+    *o++ = ' ';
+    o = put_pad(o, bits, bits_len, cwidth);
+    if (xen) {
+        o = put_pad(o, "  Xen ", 6, 6);
+        o = put_pad(o, xen, xen_len, xen_len);
+    } else {
+        o = put_pad(o, "  " NO_XEN, sizeof(NO_XEN) + 1, sizeof(NO_XEN) + 1);
+    }
+    *o++ = '\n';
+    xlc_buf_put(b, line, (size_t)(o - line));
+}
+
+/* Strings in a row (NULL ends them): the head is pieces, not formats. */
+static void put_all(struct xlc_buf *b, ...)
+{
+    va_list ap;
+
+    va_start(ap, b);
+    for (const char *s; (s = va_arg(ap, const char *));)
+        xlc_buf_puts(b, s);
+    va_end(ap);
+}
+
+/* The head: model, file, libvirt, parents, sha256, the count. */
+static void pin_head(struct xlc_buf *b, const struct xlc_model_pin *p,
+                     const char *lead, size_t xen)
+{
+    char count[64];
+
+    put_all(b, lead, "model pin: ", p->model, "\n", lead, "  file:     ",
+            p->file, " in ", p->cpu_map, "\n", lead, "  libvirt:  ", NULL);
+    if (p->libvirt_version)
+        put_all(b, p->libvirt_version, " (from ", p->libvirt_version_from,
+                ")\n", NULL);
+    else
+        xlc_buf_puts(b, "not stated by the data\n");
+    put_all(b, lead, "  parents:  ", NULL);
+    for (size_t i = 0; i < p->nr_parents; i++)
+        put_all(b, i ? " <- " : "", p->parents[i], NULL);
+    snprintf(count, sizeof(count), "%zu (%zu Xen can express):\n",
+             p->nr_features, xen);
+    put_all(b, p->nr_parents ? "" : "none", "\n", lead, "  sha256:   ",
+            p->sha256, "\n", lead, "  features: ", count, NULL);
 }
 
 void xlc_model_pin_text(struct xlc_buf *b, const struct xlc_model_pin *p,
                         const char *lead)
 {
-    size_t xen = 0, width = 4, cwidth = 4;
-    char where[512];
+    struct text_row *row = calloc(p->nr_features + 1, sizeof(*row));
+    struct xlc_buf bits = XLC_BUF_INIT;
+    size_t nr_xen = 0, width = 4, cwidth = 4, lead_len = strlen(lead);
+    char where[BITS_MAX];
 
+    if (!row) {
+        b->oom = true;
+        return;
+    }
+    /* Each feature's words and Xen name once: neither is free to find. */
     for (size_t i = 0; i < p->nr_features; i++) {
         size_t n = strlen(p->features[i].name);
 
-        bits_str(&p->features[i], where, sizeof(where));
+        row[i].len = bits_put(&p->features[i], where);
+        row[i].at = bits.len;
+        xlc_buf_put(&bits, where, row[i].len);
         width = n > width ? n : width;
-        cwidth = strlen(where) > cwidth ? strlen(where) : cwidth;
-        xen += xlc_pin_feature_xen_name(&p->features[i]) != NULL;
+        cwidth = row[i].len > cwidth ? row[i].len : cwidth;
+        row[i].xen = xlc_pin_feature_xen_name(&p->features[i]);
+        nr_xen += row[i].xen != NULL;
     }
-    xlc_buf_printf(b, "%smodel pin: %s\n%s  file:     %s in %s\n", lead,
-                   p->model, lead, p->file, p->cpu_map);
-    if (p->libvirt_version)
-        xlc_buf_printf(b, "%s  libvirt:  %s (from %s)\n", lead,
-                       p->libvirt_version, p->libvirt_version_from);
-    else
-        xlc_buf_printf(b, "%s  libvirt:  not stated by the data\n", lead);
-    xlc_buf_printf(b, "%s  parents:  ", lead);
-    for (size_t i = 0; i < p->nr_parents; i++)
-        xlc_buf_printf(b, "%s%s", i ? " <- " : "", p->parents[i]);
-    xlc_buf_printf(b, "%s\n%s  sha256:   %s\n", p->nr_parents ? "" : "none",
-                   lead, p->sha256);
-    xlc_buf_printf(b, "%s  features: %zu (%zu Xen can express):\n", lead,
-                   p->nr_features, xen);
-    for (size_t i = 0; i < p->nr_features; i++) {
-        const struct xlc_pin_feature *f = &p->features[i];
-        const char *x = xlc_pin_feature_xen_name(f);
-
-        bits_str(f, where, sizeof(where));
-        xlc_buf_printf(b, "%s    %-*s %-*s  %s%s\n", lead, (int)width,
-                       f->name, (int)cwidth, where,
-                       x ? "Xen " : "(Xen cannot express it)", x ? x : "");
-    }
+    pin_head(b, p, lead, nr_xen);
+    for (size_t i = 0; i < p->nr_features && !bits.oom; i++)
+        feature_line(b, lead, lead_len, p->features[i].name, width,
+                     bits.s + row[i].at, row[i].len, cwidth, row[i].xen);
+    b->oom |= bits.oom;
+    xlc_buf_free(&bits);
+    free(row);
 }
 
 /* ---- reading ---- */

@@ -78,6 +78,8 @@ struct xlc_model_pin {
     char sha256[XLC_SHA256_HEX];
     struct xlc_pin_feature *features;  /* sorted by name */
     size_t nr_features;
+    void *arena;   /* made from a map: the features' names and bits */
+    size_t model_hash;  /* xlc_str_hash(model), set as a set takes it */
 };
 
 /* One feature of a map as a pin holds it (-ENOMEM or 0; clear it). */
@@ -114,6 +116,9 @@ void xlc_model_pin_xen(const struct xlc_model_pin *p,
  * (the cpu_map loader's spelling, xlc_lv_coord_str). */
 const char *xlc_pin_bit_str(const struct xlc_pin_bit *b, char *buf,
                             size_t size);
+/* The same into out (XLC_LV_COORD_MAX bytes), never truncated; returns
+ * its length. */
+size_t xlc_pin_bit_put(const struct xlc_pin_bit *b, char *out);
 /* Two features with the same bits (order and a given-vs-absent subleaf 0
  * aside): the same meaning. */
 bool xlc_pin_feature_same_bits(const struct xlc_pin_feature *a,
@@ -135,10 +140,15 @@ int xlc_cpu_map_libvirt_version(const char *dir, char **version,
 
 /* ---- sets of pins: the named models one output relied on ---- */
 
+struct xlc_pin_origin;
+
 struct xlc_model_pins {
     struct xlc_model_pin **v;
     size_t n;
     char *stream_sha256;       /* a stream's pin file: the stream's hash */
+    /* Where the last map pinned lives (its resolved directory and libvirt
+     * version, found once for the set): private to _add. */
+    struct xlc_pin_origin *origin;
 };
 
 /* Pin m into s unless a pin of that name is there already. */

@@ -8,7 +8,9 @@
  * copy (one model edited, one model's parent edited, one model removed, a
  * feature moved), each change reported by name, in both directions;
  * parents, renames and features Xen cannot express on small maps; the
- * libvirt version of the installed map and of a copy.
+ * libvirt version of the installed map and of a copy, and of each map's
+ * pins in one set; the canonical text, bits in words and a pin's lines
+ * against printf and strcmp (the writers use neither).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -302,6 +304,183 @@ static void canonical_text(void **state)
     free(text);
     xlc_model_pin_free(p);
     xlc_cpu_map_free(map);
+}
+
+/* ---- the writers against printf and strcmp (they use neither) ---- */
+
+/* A spread of bits: leaves with and without subleaves, both MSR halves,
+ * bits either side of 10, and the same line reached twice (a given
+ * subleaf 0 and an absent one; the same bit in two features). */
+static void some_bits(struct xlc_pin_bit *b, size_t n)
+{
+    static const uint32_t leaves[] = { 0x1, 0x7, 0xa, 0xd, 0x10a,
+                                       0x80000001, 0x80000008, 0xffffffff };
+    uint32_t x = 2026;
+
+    for (size_t i = 0; i < n; i++) {
+        x = x * 1103515245u + 12345u;
+        b[i].leaf = leaves[(x >> 8) % 8];
+        b[i].bit = (x >> 16) % 32;
+        if ((x >> 24) % 5 == 0) {
+            b[i].src = XFS_SRC_MSR;
+            b[i].subleaf = 0;
+            b[i].reg = (x >> 28) & 1 ? XFS_MSR_HI : XFS_MSR_LO;
+        } else {
+            b[i].src = XFS_SRC_CPUID;
+            b[i].subleaf = (x >> 27) % 3 == 0 ? XFS_NO_SUBLEAF
+                           : (x >> 27) % 3 == 1 ? 0 : (x >> 29) * 1000000u;
+            b[i].reg = (enum xfs_reg)((x >> 4) % 4);
+        }
+    }
+}
+
+static int by_strcmp(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
+/* The documented canonical text, built as the header describes it. */
+static char *canonical_oracle(const struct xlc_pin_bit *b, size_t n)
+{
+    static const char *const reg[] = { "eax", "ebx", "ecx", "edx", "eax",
+                                       "edx" };
+    char (*lines)[64] = calloc(n + 1, sizeof(*lines));
+    struct xlc_buf out = XLC_BUF_INIT;
+
+    for (size_t i = 0; i < n; i++)
+        if (b[i].src == XFS_SRC_MSR)
+            snprintf(lines[i], 64, "msr %08x %s %02u\n", b[i].leaf,
+                     reg[b[i].reg], b[i].bit);
+        else
+            snprintf(lines[i], 64, "cpuid %08x %08x %s %02u\n", b[i].leaf,
+                     b[i].subleaf == XFS_NO_SUBLEAF ? 0 : b[i].subleaf,
+                     reg[b[i].reg], b[i].bit);
+    qsort(lines, n, sizeof(*lines), by_strcmp);
+    xlc_buf_puts(&out, "xen-cpuid model pin 1\n");
+    for (size_t i = 0; i < n; i++)
+        if (!i || strcmp(lines[i], lines[i - 1]))
+            xlc_buf_puts(&out, lines[i]);
+    free(lines);
+    return xlc_buf_take(&out);
+}
+
+/* The canonical text of random features, by sorting text, as the header
+ * says; and their bits spelled as xlc_lv_coord_str always did. */
+static void writers_as_printf(void **state)
+{
+    static const char *const reg[] = { "EAX", "EBX", "ECX", "EDX", "EAX",
+                                       "EDX" };
+    struct xlc_pin_bit bits[600];
+    struct xlc_pin_feature f[60];
+    char *text, *want;
+
+    (void)state;
+    some_bits(bits, 600);
+    for (size_t i = 0; i < 60; i++)
+        f[i] = (struct xlc_pin_feature){ "f", bits + 10 * i, 10 };
+    text = xlc_pin_canonical(f, 60);
+    want = canonical_oracle(bits, 600);
+    assert_string_equal(text, want);
+    free(text);
+    free(want);
+    for (size_t i = 0; i < 600; i++) {
+        const struct xlc_pin_bit *b = &bits[i];
+        char got[64], put[XLC_LV_COORD_MAX], exp[64];
+
+        if (b->src == XFS_SRC_MSR)
+            snprintf(exp, 64, "MSR 0x%x %s bit %u", b->leaf, reg[b->reg],
+                     b->bit);
+        else if (b->subleaf == XFS_NO_SUBLEAF)
+            snprintf(exp, 64, "CPUID 0x%x %s bit %u", b->leaf, reg[b->reg],
+                     b->bit);
+        else
+            snprintf(exp, 64, "CPUID 0x%x.%u %s bit %u", b->leaf, b->subleaf,
+                     reg[b->reg], b->bit);
+        assert_string_equal(xlc_pin_bit_str(b, got, sizeof(got)), exp);
+        assert_int_equal(xlc_pin_bit_put(b, put), strlen(exp));
+        assert_string_equal(put, exp);
+        /* Cut as snprintf cuts. */
+        exp[6] = '\0';
+        assert_string_equal(xlc_pin_bit_str(b, got, 7), exp);
+    }
+}
+
+/*
+ * A pin's lines in words, against printf's padding: a feature whose bits
+ * in words run past 511 bytes is cut there, and the other lines are
+ * padded to it.
+ */
+static void text_as_printf(void **state)
+{
+    struct xlc_pin_bit wide[64], one = { XFS_SRC_CPUID, 0x1, XFS_NO_SUBLEAF,
+                                         XFS_EDX, 0 };
+    struct xlc_pin_feature f[2] = { { "a-long-feature-name", wide, 64 },
+                                    { "fpu", &one, 1 } };
+    struct xlc_model_pin p = { .model = "M", .cpu_map = "/nowhere",
+                               .file = "x86_M.xml", .features = f,
+                               .nr_features = 2 };
+    struct xlc_buf b = XLC_BUF_INIT;
+    char cut[512], line[2048], where[64];
+    size_t n = 0;
+
+    (void)state;
+    for (unsigned int i = 0; i < 64; i++)
+        wide[i] = (struct xlc_pin_bit){ XFS_SRC_CPUID, 0x80000008,
+                                        4294967294u, XFS_EBX, i % 32 };
+    cut[0] = '\0';
+    for (size_t k = 0; k < 64 && n < sizeof(cut); k++)
+        n += (size_t)snprintf(cut + n, sizeof(cut) - n, "%s%s",
+                              k ? ", " : "",
+                              xlc_pin_bit_str(&wide[k], where,
+                                              sizeof(where)));
+    assert_int_equal(strlen(cut), 511);
+    assert_int_equal(xlc_pin_hash(f, 2, p.sha256), 0);
+    xlc_model_pin_text(&b, &p, "> ");
+    snprintf(line, sizeof(line), "\n>     %-19s %-511s  (Xen cannot express "
+             "it)\n", f[0].name, cut);
+    assert_non_null(strstr(b.s, line));
+    snprintf(line, sizeof(line), "\n>     %-19s %-511s  Xen %s\n", "fpu",
+             "CPUID 0x1 EDX bit 0", xlc_pin_feature_xen_name(&f[1]));
+    assert_non_null(strstr(b.s, line));
+    assert_non_null(strstr(b.s, "\n>   libvirt:  not stated by the data\n"
+                                ">   parents:  none\n"));
+    assert_non_null(strstr(b.s, ">   features: 2 (1 Xen can express):\n"));
+    xlc_buf_free(&b);
+}
+
+/* One set, two maps: each pin says where its own map lives (what a set
+ * finds once about a map must not stick to the next map). */
+static void pins_of_two_maps(void **state)
+{
+    char *copy = cm_plain_copy(), real[4096];
+    struct xlc_cpu_map *installed = load(NULL), *copied = load(copy);
+    struct xlc_model_pins s = { 0 };
+    const struct xlc_model_pin *a, *b, *c;
+    xlc_error err = { 0 };
+
+    (void)state;
+    assert_non_null(realpath(copy, real));
+    assert_int_equal(xlc_model_pins_add(&s, installed,
+                     xlc_cpu_map_model(installed, "Broadwell"), &err), 0);
+    assert_int_equal(xlc_model_pins_add(&s, copied,
+                     xlc_cpu_map_model(copied, "Haswell"), &err), 0);
+    assert_int_equal(xlc_model_pins_add(&s, installed,
+                     xlc_cpu_map_model(installed, "Nehalem"), &err), 0);
+    a = xlc_model_pins_find(&s, "Broadwell");
+    b = xlc_model_pins_find(&s, "Haswell");
+    c = xlc_model_pins_find(&s, "Nehalem");
+    assert_string_equal(a->cpu_map, CM_INSTALLED);
+    assert_non_null(a->libvirt_version);
+    assert_string_equal(b->cpu_map, real);
+    assert_null(b->libvirt_version);
+    assert_null(b->libvirt_version_from);
+    assert_string_equal(c->cpu_map, CM_INSTALLED);
+    assert_string_equal(c->libvirt_version, a->libvirt_version);
+    assert_string_equal(c->libvirt_version_from, a->libvirt_version_from);
+    xlc_model_pins_free(&s);
+    xlc_cpu_map_free(installed);
+    xlc_cpu_map_free(copied);
+    cm_remove(copy);
 }
 
 static char *pins_doc(const struct xlc_model_pins *s)
@@ -634,6 +813,9 @@ int main(void)
         cmocka_unit_test(downgrade_reported_by_name),
         cmocka_unit_test(parents_renames_inexpressible),
         cmocka_unit_test(libvirt_version),
+        cmocka_unit_test(writers_as_printf),
+        cmocka_unit_test(text_as_printf),
+        cmocka_unit_test(pins_of_two_maps),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
