@@ -21,6 +21,13 @@
  * the SAX path's too: it would read the same hosts before it, with
  * nothing refused on the way.  Anything not plain goes to the SAX path
  * untouched, which gives the one answer and message for it.
+ *
+ * A caller that keeps the hosts until the reading returns, and can drop
+ * them (the parts of a split file, libvirt-cpu-batch.h), lets the range
+ * be read once: hosts are built and handed over as they are read; after
+ * an error the rest is only read for its form, and the error stands when
+ * it is plain; when the range is not plain after all, the caller drops
+ * what it was given and the SAX path reads the range.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -77,6 +84,7 @@ struct plain {
     size_t line_len;          /* bytes of the line being filled */
     bool eof, build, oom;
     size_t hosts;             /* <cpu> elements read */
+    size_t handed;            /* hosts handed to fn */
     /* the host being built (second pass) */
     xmlDoc *doc;
     xmlNode *cpu;
@@ -89,9 +97,13 @@ struct plain {
     struct xlc_buf strs;
     const char *feature;      /* xlc_lv_read_element()'s "feature" */
     xlc_lv_cpu_each_fn fn;
+    xlc_lv_cpu_drop_fn drop;  /* non-NULL: one pass, see below */
     void *ctx;
     xlc_error *err;
     int rc;
+    /* The first error of a pass that read on for the form only. */
+    int first_rc;
+    unsigned long first_rc_line;
 };
 
 /* ---- the window over the range ---- */
@@ -545,7 +557,7 @@ static void host_done(struct plain *x)
     if (!rc) {
         rc = x->fn(x->ctx, cpu, x->err);
         xlc_lv_cpu_free(cpu);
-        x->hosts++;
+        x->handed++;
     }
     x->rc = rc;
 }
@@ -631,7 +643,7 @@ static enum step cpu(struct plain *x)
     }
     if (!t.empty && (r = end_tag(x, &t)))
         return r;
-    x->hosts += !x->build;
+    x->hosts++;
     if (x->build)
         host_done(x);
     return OK;
@@ -674,8 +686,15 @@ static bool range(struct plain *x)
             return r == END;
         x->pos = (size_t)(x->p - x->win);
         x->item_line = x->line;
-        if (x->rc)
+        if (x->rc && !x->drop)
             return true;
+        if (x->rc) {
+            /* One pass: the error stands if the rest is plain too. */
+            x->first_rc = x->rc;
+            x->first_rc_line = x->line;
+            x->rc = 0;
+            x->build = false;
+        }
     }
 }
 
@@ -689,7 +708,7 @@ static bool pass(struct plain *x, const struct xlc_lv_source *s)
     x->len = x->pos = x->line_len = 0;
     x->eof = false;
     x->line = x->item_line = s->pad + 1;
-    x->hosts = 0;
+    x->hosts = x->handed = 0;
     x->rc = 0;
     return range(x);
 }
@@ -718,25 +737,62 @@ static int second_pass(struct plain *x, const struct xlc_lv_source *s)
     return xlc_fail(x->err, EIO, "%s: changed while read", x->name);
 }
 
-bool xlc_lv_cpu_plain(const char *name, const struct xlc_lv_source *s,
-                      xlc_lv_cpu_each_fn fn, void *ctx, size_t *count,
-                      unsigned long *end_line, int *rc, xlc_error *err)
+/* Ready to build: libxml2's globals set up before any node is made, as
+ * the SAX path's parser does (a caller may read from several threads). */
+static bool build_start(struct plain *x)
 {
-    struct plain x = { .name = name, .fn = fn, .ctx = ctx, .err = err,
+    x->build = true;
+    xmlInitParser();
+    x->doc = xmlNewDoc(NULL);
+    if (!x->doc)
+        x->rc = xlc_fail(x->err, ENOMEM, "%s: out of memory", x->name);
+    return x->doc != NULL;
+}
+
+/* Two passes: the whole range plain first, then built and handed over. */
+static bool twice(struct plain *x, const struct xlc_lv_source *s, int *rc)
+{
+    if (!pass(x, s) || !x->hosts)
+        return false;
+    *rc = build_start(x) ? second_pass(x, s) : x->rc;
+    return true;
+}
+
+/* One pass, building as it reads: the hosts handed over are dropped when
+ * the range is not plain after all. */
+static bool once(struct plain *x, const struct xlc_lv_source *s, int *rc)
+{
+    bool plain;
+
+    if (!build_start(x))
+        return false;         /* the SAX path says it */
+    plain = pass(x, s) && x->hosts;
+    if (!plain) {
+        if (x->handed)
+            x->drop(x->ctx);
+        x->handed = 0;
+        return false;
+    }
+    *rc = x->first_rc;
+    if (x->first_rc)
+        x->line = x->first_rc_line;
+    return true;
+}
+
+bool xlc_lv_cpu_plain(const char *name, const struct xlc_lv_source *s,
+                      xlc_lv_cpu_each_fn fn, xlc_lv_cpu_drop_fn drop,
+                      void *ctx, size_t *count, unsigned long *end_line,
+                      int *rc, xlc_error *err)
+{
+    struct plain x = { .name = name, .fn = fn, .drop = drop, .ctx = ctx,
+                       .err = err,
                        .feature = xlc_lv_read_element("feature", 7) };
     bool plain = s->end - s->pos < XLC_XML_BATCH_MAX_BYTES - MARGIN &&
-                 pass(&x, s) && x.hosts;
+                 (drop ? once(&x, s, rc) : twice(&x, s, rc));
 
     if (plain) {
-        x.build = true;
-        /* As the SAX path's parser does: libxml2's globals set up before
-         * any node is made (a caller may read from several threads). */
-        xmlInitParser();
-        x.doc = xmlNewDoc(NULL);
-        *rc = x.doc ? second_pass(&x, s) : xlc_fail(err, ENOMEM, "%s: out "
-                                                     "of memory", name);
         if (count)
-            *count = x.hosts;
+            *count = x.handed;
         if (end_line)
             *end_line = x.line;
     }
