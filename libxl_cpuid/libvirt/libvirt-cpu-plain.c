@@ -49,6 +49,8 @@ _Static_assert(XLC_XML_MAX_DEPTH >= 3, "a host nests three levels");
 #define MARGIN 64u
 /* A name longer than this is not plain (libvirt's are short). */
 #define NAME_MAX_PLAIN 128u
+/* The room for a host's source, as in libvirt-cpu-batch.c. */
+#define SOURCE_MAX 4200u
 /* Nor a <cpu> bigger than a document may be. */
 #define ITEM_MAX XLC_XML_MAX_BYTES
 
@@ -397,6 +399,34 @@ static enum step start_tag(struct plain *x, struct tag *t)
     }
 }
 
+/*
+ * The tag nearly every child is, <feature name='NAME'/> as programs write
+ * it, at its '<': taken whole into t (as start_tag() would read it) when
+ * it is there; false, with nothing read, for start_tag() to judge.
+ */
+static bool feature_tag(struct plain *x, struct tag *t)
+{
+    static const char head[] = "<feature name='";
+    const char *p = x->p + sizeof(head) - 1, *end = x->end, *v = p;
+
+    if (end - x->p < (ptrdiff_t)sizeof(head) + 2 ||
+        memcmp(x->p, head, sizeof(head) - 1))
+        return false;
+    while (p < end && value_char(*p))
+        p++;
+    if (end - p < 3 || memcmp(p, "'/>", 3) ||
+        (size_t)(p - v) >= XLC_XML_MAX_ATTR_LEN - MARGIN)
+        return false;
+    t->name = x->p + 1;
+    t->len = 7;
+    t->attrs[0] = (struct attr){ .name = x->p + 9, .name_len = 4, .val = v,
+                                 .val_len = (size_t)(p - v) };
+    t->nr = 1;
+    t->empty = true;
+    x->p = p + 3;
+    return true;
+}
+
 /* "</NAME>", blanks before '>' allowed. */
 static enum step end_tag(struct plain *x, const struct tag *t)
 {
@@ -454,13 +484,15 @@ static const char *read_as(const struct plain *x, const struct tag *t)
     return x->feature;
 }
 
-/* n bytes at s, NUL-terminated, in x->strs: their offset. */
+/* n bytes at s (a value: its quote follows), NUL-terminated, in
+ * x->strs: their offset. */
 static size_t keep(struct plain *x, const char *s, size_t n)
 {
     size_t at = x->strs.len;
 
-    xlc_buf_put(&x->strs, s, n);
-    xlc_buf_putc(&x->strs, '\0');
+    xlc_buf_put(&x->strs, s, n + 1);
+    if (!x->strs.oom)
+        x->strs.s[at + n] = '\0';
     return at;
 }
 
@@ -534,10 +566,33 @@ static bool tree_child(struct plain *x, const struct tag *t, long line,
     return txt && xmlAddChild(n, txt);
 }
 
+/* A host's source, "NAME (<cpu> at line L)", as the SAX path's
+ * snprintf() into source[SOURCE_MAX] gives it: put together by hand
+ * (formatting it was a tenth of reading a small host). */
+static void host_source(const struct plain *x, char source[SOURCE_MAX])
+{
+    static const char mid[] = " (<cpu> at line ";
+    char tail[sizeof(mid) + 24], *t = tail + sizeof(tail);
+    size_t n = strnlen(x->name, SOURCE_MAX - 1), nt;
+
+    *--t = ')';
+    for (unsigned long l = (unsigned long)x->cpu_line; t == tail +
+         sizeof(tail) - 1 || l; l /= 10)
+        *--t = (char)('0' + l % 10);
+    t -= sizeof(mid) - 1;
+    memcpy(t, mid, sizeof(mid) - 1);
+    nt = (size_t)(tail + sizeof(tail) - t);
+    if (nt > SOURCE_MAX - 1 - n)
+        nt = SOURCE_MAX - 1 - n;
+    memcpy(source, x->name, n);
+    memcpy(source + n, t, nt);
+    source[n + nt] = '\0';
+}
+
 /* The <cpu> read: checked, handed over, freed (as host_done()). */
 static void host_done(struct plain *x)
 {
-    char source[4200];
+    char source[SOURCE_MAX];
     struct xlc_lv_cpu *cpu;
     int rc;
 
@@ -548,8 +603,7 @@ static void host_done(struct plain *x)
         f->policy = x->at[i].policy == SIZE_MAX ? NULL
                                                 : x->strs.s + x->at[i].policy;
     }
-    snprintf(source, sizeof(source), "%s (<cpu> at line %ld)", x->name,
-             x->cpu_line);
+    host_source(x, source);
     rc = xlc_xml_rename(x->cpu, source)
              ? xlc_fail(x->err, ENOMEM, "%s: out of memory", source)
              : xlc_lv_cpu_from_node_read(source, x->cpu, x->read, x->nr_read,
@@ -599,11 +653,15 @@ static enum step child(struct plain *x)
     size_t len;
     enum step r;
 
-    if ((r = start_tag(x, &t)))
-        return r;
+    if (feature_tag(x, &t)) {
+        element = x->feature;
+    } else {
+        if ((r = start_tag(x, &t)))
+            return r;
+        element = read_as(x, &t);
+    }
     if (++x->elements >= XLC_XML_MAX_ELEMENTS - MARGIN)
         return NO;
-    element = read_as(x, &t);
     if ((r = child_content(x, &t, element != NULL, &text, &len)) ||
         !x->build)
         return r;
