@@ -73,6 +73,9 @@ struct derived {
 struct xlc_lv_memo {
     const struct xlc_lv_feature *f[MEMO_SIZE];
     char *owned[MEMO_SIZE];              /* our copies of the names */
+    /* the words of f's set that are not zero: [lo, hi) (most features
+     * are one bit: a host's hundred ORs need not walk every word) */
+    uint8_t lo[MEMO_SIZE], hi[MEMO_SIZE];
     uint16_t index[DERIVED_INDEX];       /* entry + 1, 0: free */
     struct derived *derived;             /* DERIVED_MAX, NULL: none yet */
     size_t nr_derived;
@@ -88,24 +91,48 @@ static size_t memo_hash(const char *s)
     return xlc_str_hash(s) & (MEMO_SIZE - 1);
 }
 
+_Static_assert(XFS_NR_WORDS <= UINT8_MAX, "word indexes fit the memo");
+
+/* The words of f's set to OR in, [*lo, *hi). */
+static void word_span(const struct xlc_lv_feature *f, unsigned int *lo,
+                      unsigned int *hi)
+{
+    *lo = 0;
+    *hi = XFS_NR_WORDS;
+    while (*lo < *hi && !f->xen[*lo])
+        ++*lo;
+    while (*hi > *lo && !f->xen[*hi - 1])
+        --*hi;
+}
+
 static const struct xlc_lv_feature *lookup(const struct xlc_cpu_map *map,
                                            struct xlc_lv_memo *memo,
-                                           const char *name)
+                                           const char *name, unsigned int *lo,
+                                           unsigned int *hi)
 {
     const struct xlc_lv_feature *f;
     size_t i, probes = 0;
 
+    *lo = 0;
+    *hi = XFS_NR_WORDS;
     if (!memo)
         return xlc_cpu_map_feature(map, name);
     for (i = memo_hash(name); memo->owned[i]; i = (i + 1) & (MEMO_SIZE - 1))
-        if (!strcmp(memo->owned[i], name))
+        if (!strcmp(memo->owned[i], name)) {
+            *lo = memo->lo[i];
+            *hi = memo->hi[i];
             return memo->f[i];
-        else if (++probes == MEMO_SIZE / 2)
+        } else if (++probes == MEMO_SIZE / 2) {
             return xlc_cpu_map_feature(map, name); /* full: no memo */
+        }
     f = xlc_cpu_map_feature(map, name);
     /* Unknown names are not remembered: they end the load anyway. */
-    if (f && (memo->owned[i] = strdup(name)))
+    if (f && (memo->owned[i] = strdup(name))) {
         memo->f[i] = f;
+        word_span(f, lo, hi);
+        memo->lo[i] = (uint8_t)*lo;
+        memo->hi[i] = (uint8_t)*hi;
+    }
     return f;
 }
 
@@ -147,7 +174,9 @@ static int lv_raw(const struct xlc_cpu_map *map, struct xlc_lv_memo *memo,
 
     for (size_t i = 0; i < cpu->nr_features; i++) {
         const struct xlc_lv_cpu_feature *cf = &cpu->features[i];
-        const struct xlc_lv_feature *f = lookup(map, memo, cf->name);
+        unsigned int lo, hi;
+        const struct xlc_lv_feature *f = lookup(map, memo, cf->name, &lo,
+                                                &hi);
 
         if (!f)
             return unknown_name(err, cpu, cf->line, "feature", cf->name,
@@ -158,10 +187,10 @@ static int lv_raw(const struct xlc_cpu_map *map, struct xlc_lv_memo *memo,
          * line: a host lists a hundred features. */
         if (!host_form &&
             (cf->policy == XLC_LV_DISABLE || cf->policy == XLC_LV_FORBID))
-            for (unsigned int w = 0; w < XFS_NR_WORDS; w++)
+            for (unsigned int w = lo; w < hi; w++)
                 raw[w] &= ~f->xen[w];
         else
-            for (unsigned int w = 0; w < XFS_NR_WORDS; w++)
+            for (unsigned int w = lo; w < hi; w++)
                 raw[w] |= f->xen[w];
     }
     return 0;

@@ -56,6 +56,7 @@ struct parse {
      */
     size_t *seen;
     size_t seen_cap;         /* a power of two */
+    size_t hint;             /* features expected (children read), or 0 */
 };
 
 static int oom(xlc_error *err, const xmlNode *n)
@@ -184,7 +185,9 @@ static int seen_reserve(struct parse *p)
 
     if (2 * (p->cpu->nr_features + 1) <= p->seen_cap)
         return 0;
-    p->seen_cap = old_cap ? 2 * old_cap : 256;
+    for (p->seen_cap = old_cap ? 2 * old_cap : 16;
+         p->seen_cap < 2 * (p->hint + 1); p->seen_cap *= 2)
+        ;
     p->seen = calloc(p->seen_cap, sizeof(*p->seen));
     if (!p->seen) {
         p->seen = old;
@@ -204,14 +207,16 @@ struct xlc_lv_name_block {
     char s[2048];            /* room for a host's names, most of the time */
 };
 
-/* A copy of name (at most NAME_MAX_LEN bytes) in the cpu's blocks. */
-static char *keep_name(struct xlc_lv_cpu *cpu, const char *name, size_t len)
+/* Room for n bytes (a short string) in the cpu's blocks, or NULL. */
+static char *name_room(struct xlc_lv_cpu *cpu, size_t n)
 {
     struct cpu_priv *pc = priv_of(cpu);
     struct xlc_lv_name_block *b = pc->name_blocks;
     char *d;
 
-    if (!b || sizeof(b->s) - b->used < len + 1) {
+    if (n > sizeof(b->s))
+        return NULL;
+    if (!b || sizeof(b->s) - b->used < n) {
         b = malloc(sizeof(*b));
         if (!b)
             return NULL;
@@ -220,8 +225,17 @@ static char *keep_name(struct xlc_lv_cpu *cpu, const char *name, size_t len)
         pc->name_blocks = b;
     }
     d = b->s + b->used;
-    memcpy(d, name, len + 1);
-    b->used += len + 1;
+    b->used += n;
+    return d;
+}
+
+/* A copy of name (at most NAME_MAX_LEN bytes) in the cpu's blocks. */
+static char *keep_name(struct xlc_lv_cpu *cpu, const char *name, size_t len)
+{
+    char *d = name_room(cpu, len + 1);
+
+    if (d)
+        memcpy(d, name, len + 1);
     return d;
 }
 
@@ -252,11 +266,21 @@ static int feature_attrs(const xmlNode *n, const char **name,
 }
 
 /* policy= of a <feature> (NULL: absent), as xlc_xml_enum() reads one. */
-static int feature_policy(const char *src, long line, const char *pol,
-                          int *policy, xlc_error *err)
+static int bad_policy(const char *src, long line, const char *pol,
+                      xlc_error *err)
 {
     char allowed[256] = "";
 
+    for (int i = 0; policies[i]; i++)
+        snprintf(allowed + strlen(allowed), sizeof(allowed) - strlen(allowed),
+                 "%s%s", i ? ", " : "", policies[i]);
+    return xlc_fail(err, EINVAL, "%s:%ld: <feature>: policy='%s' is not one "
+                    "of: %s", src, line, pol, allowed);
+}
+
+static int feature_policy(const char *src, long line, const char *pol,
+                          int *policy, xlc_error *err)
+{
     *policy = XLC_LV_REQUIRE;
     if (!pol)
         return 0;
@@ -265,11 +289,8 @@ static int feature_policy(const char *src, long line, const char *pol,
             *policy = i;
             return 0;
         }
-        snprintf(allowed + strlen(allowed), sizeof(allowed) - strlen(allowed),
-                 "%s%s", i ? ", " : "", policies[i]);
     }
-    return xlc_fail(err, EINVAL, "%s:%ld: <feature>: policy='%s' is not one "
-                    "of: %s", src, line, pol, allowed);
+    return bad_policy(src, line, pol, err);
 }
 
 /* A checked <feature>'s name and policy, into the cpu's list. */
@@ -295,7 +316,8 @@ static int add_feature(struct parse *p, const char *src, long line,
         return xlc_fail(err, EINVAL, "%s:%ld: feature '%s' listed twice "
                         "(first at line %ld)", src, line, name,
                         cpu->features[*slot - 1].line);
-    if (xlc_grow(&cpu->features, &p->cap_features, cpu->nr_features,
+    if (cpu->nr_features == p->cap_features &&
+        xlc_grow(&cpu->features, &p->cap_features, cpu->nr_features,
                  sizeof(*f)))
         return xlc_fail(err, ENOMEM, "%s:%ld: out of memory", src, line);
     f = &cpu->features[cpu->nr_features];
@@ -324,7 +346,8 @@ static int parse_feature(struct parse *p, const xmlNode *n, xlc_error *err)
     return rc;
 }
 
-/* Accepted libvirt children that say nothing about CPU features. */
+/* Accepted libvirt children that say nothing about CPU features (their
+ * notes, short, in the cpu's blocks as the features' names). */
 static int note_ignored(struct parse *p, const char *src, const char *name,
                         long line, xlc_error *err)
 {
@@ -338,7 +361,7 @@ static int note_ignored(struct parse *p, const char *src, const char *name,
         digits[nd++] = (char)('0' + l % 10);
     if (xlc_grow(&cpu->ignored, &p->cap_ignored, cpu->nr_ignored,
                  sizeof(char *)) ||
-        !(s = malloc(len + nd + sizeof("<> (line )"))))
+        !(s = name_room(cpu, len + nd + sizeof("<> (line )"))))
         return xlc_fail(err, ENOMEM, "%s:%ld: out of memory", src, line);
     cpu->ignored[cpu->nr_ignored++] = s;
     *s++ = '<';
@@ -488,12 +511,17 @@ static int parse_cpu(struct xlc_lv_cpu *cpu, const xmlNode *n,
                      const struct xlc_lv_child_read *read, size_t nr_read,
                      xlc_error *err)
 {
-    struct parse p = { .cpu = cpu };
+    struct parse p = { .cpu = cpu, .hint = nr_read };
     int rc = parse_cpu_attrs(cpu, n, err);
     const char *src = xlc_xml_name(n);
     size_t k = 0, r = 0;
 
     cpu->line = xlc_xml_line(n);
+    /* Room for every child read being a feature: one allocation. */
+    if (!rc && nr_read &&
+        !(cpu->features = malloc(nr_read * sizeof(*cpu->features))))
+        rc = xlc_fail(err, ENOMEM, "%s: out of memory", src);
+    p.cap_features = cpu->features ? nr_read : 0;
     for (const xmlNode *c = xlc_xml_first(n); !rc && c;
          c = xlc_xml_next(c), k++) {
         while (!rc && r < nr_read && read[r].after <= k)
@@ -617,8 +645,6 @@ void xlc_lv_cpu_free(struct xlc_lv_cpu *cpu)
         free(priv_of(cpu)->name_blocks);
         priv_of(cpu)->name_blocks = next;
     }
-    for (size_t i = 0; i < cpu->nr_ignored; i++)
-        free(cpu->ignored[i]);
     free(cpu->features);
     free(cpu->ignored);
     free(cpu->model);

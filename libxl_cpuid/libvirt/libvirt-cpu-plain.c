@@ -37,6 +37,9 @@
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "libvirt-cpu-batch.h"
 #include "libvirt-xml.h"
@@ -122,9 +125,25 @@ static uint64_t bytes_eq(uint64_t w, unsigned char c)
     return ~(((x & (0x7f * ONES)) + 0x7f * ONES) | x) & HIGH;
 }
 
-/* Printable ASCII, tabs and LFs only, eight bytes at a time. */
+/* Printable ASCII, tabs and LFs only, sixteen or eight bytes at a time. */
 static bool printable(const char *p, const char *end)
 {
+#ifdef __SSE2__
+    const __m128i below = _mm_set1_epi8(0x20 - 1), del = _mm_set1_epi8(0x7f);
+    const __m128i tab = _mm_set1_epi8('\t'), lf = _mm_set1_epi8('\n');
+
+    for (; end - p >= 16; p += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+        /* Signed: bytes from 0x80 on are below 0x20 too. */
+        __m128i ok = _mm_andnot_si128(_mm_cmpeq_epi8(v, del),
+                                      _mm_cmpgt_epi8(v, below));
+
+        ok = _mm_or_si128(ok, _mm_or_si128(_mm_cmpeq_epi8(v, tab),
+                                           _mm_cmpeq_epi8(v, lf)));
+        if (_mm_movemask_epi8(ok) != 0xffff)
+            return false;
+    }
+#endif
     for (; end - p >= 8; p += 8) {
         uint64_t w, below;
 
