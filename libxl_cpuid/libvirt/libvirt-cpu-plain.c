@@ -74,9 +74,17 @@ struct tag {
     bool empty;               /* <x/> */
 };
 
-/* Where a child read without a node keeps its values, in strs. */
+/*
+ * Where a child read without a node has its values: in the window, which
+ * holds the whole <cpu> while it is built (a <cpu> the window cut short
+ * is read again).  Their quotes become NULs while the host is read.
+ */
+struct value_at {
+    size_t at, len;           /* offset in the window; SIZE_MAX: absent */
+    char quote;
+};
 struct read_at {
-    size_t name, policy;      /* SIZE_MAX: absent */
+    struct value_at name, policy;
 };
 
 struct plain {
@@ -99,7 +107,6 @@ struct plain {
     struct xlc_lv_child_read *read;
     struct read_at *at;
     size_t nr_read, cap_read, cap_at;
-    struct xlc_buf strs;
     const char *feature;      /* xlc_lv_read_element()'s "feature" */
     xlc_lv_cpu_each_fn fn;
     xlc_lv_cpu_drop_fn drop;  /* non-NULL: one pass, see below */
@@ -271,6 +278,9 @@ static void blanks(struct plain *x)
 {
     const char *p = x->p, *end = x->end;
     unsigned long line = x->line;
+
+    if (p < end && *p == '<')
+        return;               /* the usual case: none */
 
     for (; p < end && (*p == ' ' || *p == '\t' || *p == '\n'); p++)
         line += *p == '\n';
@@ -503,16 +513,10 @@ static const char *read_as(const struct plain *x, const struct tag *t)
     return x->feature;
 }
 
-/* n bytes at s (a value: its quote follows), NUL-terminated, in
- * x->strs: their offset. */
-static size_t keep(struct plain *x, const char *s, size_t n)
+static struct value_at value_at(const struct plain *x, const struct attr *a)
 {
-    size_t at = x->strs.len;
-
-    xlc_buf_put(&x->strs, s, n + 1);
-    if (!x->strs.oom)
-        x->strs.s[at + n] = '\0';
-    return at;
+    return (struct value_at){ (size_t)(a->val - x->win), a->val_len,
+                              a->val[a->val_len] };
 }
 
 static bool read_child(struct plain *x, const char *element,
@@ -521,24 +525,41 @@ static bool read_child(struct plain *x, const char *element,
     struct xlc_lv_child_read *f;
     struct read_at *at;
 
-    if (xlc_grow(&x->read, &x->cap_read, x->nr_read, sizeof(*x->read)) ||
-        xlc_grow(&x->at, &x->cap_at, x->nr_read, sizeof(*x->at)))
+    if ((x->nr_read == x->cap_read &&
+         xlc_grow(&x->read, &x->cap_read, x->nr_read, sizeof(*x->read))) ||
+        (x->nr_read == x->cap_at &&
+         xlc_grow(&x->at, &x->cap_at, x->nr_read, sizeof(*x->at))))
         return false;
     f = &x->read[x->nr_read];
     at = &x->at[x->nr_read++];
     *f = (struct xlc_lv_child_read){ .element = element, .line = line,
                                      .after = x->children };
-    *at = (struct read_at){ SIZE_MAX, SIZE_MAX };
+    at->name.at = at->policy.at = SIZE_MAX;
     for (unsigned int i = 0; element == x->feature && i < t->nr; i++) {
         const struct attr *a = &t->attrs[i];
-        size_t k = keep(x, a->val, a->val_len);
 
         if (a->name[0] == 'n')
-            at->name = k;
+            at->name = value_at(x, a);
         else
-            at->policy = k;
+            at->policy = value_at(x, a);
     }
-    return !x->strs.oom;
+    return true;
+}
+
+/* A value of a child read, NUL-terminated in the window (NULL: absent). */
+static const char *value_str(struct plain *x, const struct value_at *v)
+{
+    if (v->at == SIZE_MAX)
+        return NULL;
+    x->win[v->at + v->len] = '\0';
+    return x->win + v->at;
+}
+
+/* Its quote back, once the host is read. */
+static void value_end(struct plain *x, const struct value_at *v)
+{
+    if (v->at != SIZE_MAX)
+        x->win[v->at + v->len] = v->quote;
 }
 
 /* An element node with its attributes, as libxml2's SAX2 builds it. */
@@ -616,11 +637,8 @@ static void host_done(struct plain *x)
     int rc;
 
     for (size_t i = 0; i < x->nr_read; i++) {
-        struct xlc_lv_child_read *f = &x->read[i];
-
-        f->name = x->at[i].name == SIZE_MAX ? NULL : x->strs.s + x->at[i].name;
-        f->policy = x->at[i].policy == SIZE_MAX ? NULL
-                                                : x->strs.s + x->at[i].policy;
+        x->read[i].name = value_str(x, &x->at[i].name);
+        x->read[i].policy = value_str(x, &x->at[i].policy);
     }
     host_source(x, source);
     rc = xlc_xml_rename(x->cpu, source)
@@ -632,6 +650,10 @@ static void host_done(struct plain *x)
         xlc_lv_cpu_free(cpu);
         x->handed++;
     }
+    for (size_t i = 0; i < x->nr_read; i++) {
+        value_end(x, &x->at[i].name);
+        value_end(x, &x->at[i].policy);
+    }
     x->rc = rc;
 }
 
@@ -640,9 +662,8 @@ static void host_reset(struct plain *x)
 {
     xmlFreeNode(x->cpu);
     x->cpu = NULL;
-    x->children = x->nr_read = x->strs.len = 0;
+    x->children = x->nr_read = 0;
     x->elements = 0;
-    x->strs.oom = false;
 }
 
 /* ---- the elements ---- */
@@ -797,7 +818,6 @@ static void plain_free(struct plain *x)
     free(x->win);
     free(x->read);
     free(x->at);
-    xlc_buf_free(&x->strs);
 }
 
 /* The hosts handed over: the first error, as the SAX path would give it;
