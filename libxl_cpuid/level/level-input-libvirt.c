@@ -12,6 +12,7 @@
 #include "level-input-libvirt-int.h"
 #include "../util/strbuf.h"
 #include "../libvirt/libvirt-cpu.h"
+#include "../libvirt/libvirt-cpu-batch.h"
 #include "../cpumap/libvirt-cpumap.h"
 #include "../../xen/arch/featuresets.h"
 #include "../../xen/lib/cpu-policy.h"
@@ -46,7 +47,8 @@ static int host_vendor(const struct xlc_cpu_map *map,
 }
 
 /*
- * Feature names seen so far -> the map's feature.  A file of many hosts
+ * Feature names seen so far -> the map's feature, by the hash the reader
+ * computed (xlc_lv_cpu_name_hash(): the memo only sees cpus it read).  A file of many hosts
  * names the same hundred-odd features over and over; the map's own lookup
  * walks every feature and alias each time.
  */
@@ -86,10 +88,6 @@ struct xlc_lv_memo *xlc_lv_memo_new(void)
     return calloc(1, sizeof(struct xlc_lv_memo));
 }
 
-static size_t memo_hash(const char *s)
-{
-    return xlc_str_hash(s) & (MEMO_SIZE - 1);
-}
 
 _Static_assert(XFS_NR_WORDS <= UINT8_MAX, "word indexes fit the memo");
 
@@ -107,8 +105,8 @@ static void word_span(const struct xlc_lv_feature *f, unsigned int *lo,
 
 static const struct xlc_lv_feature *lookup(const struct xlc_cpu_map *map,
                                            struct xlc_lv_memo *memo,
-                                           const char *name, unsigned int *lo,
-                                           unsigned int *hi)
+                                           const char *name, size_t hash,
+                                           unsigned int *lo, unsigned int *hi)
 {
     const struct xlc_lv_feature *f;
     size_t i, probes = 0;
@@ -117,7 +115,8 @@ static const struct xlc_lv_feature *lookup(const struct xlc_cpu_map *map,
     *hi = XFS_NR_WORDS;
     if (!memo)
         return xlc_cpu_map_feature(map, name);
-    for (i = memo_hash(name); memo->owned[i]; i = (i + 1) & (MEMO_SIZE - 1))
+    for (i = hash & (MEMO_SIZE - 1); memo->owned[i];
+         i = (i + 1) & (MEMO_SIZE - 1))
         if (!strcmp(memo->owned[i], name)) {
             *lo = memo->lo[i];
             *hi = memo->hi[i];
@@ -175,8 +174,9 @@ static int lv_raw(const struct xlc_cpu_map *map, struct xlc_lv_memo *memo,
     for (size_t i = 0; i < cpu->nr_features; i++) {
         const struct xlc_lv_cpu_feature *cf = &cpu->features[i];
         unsigned int lo, hi;
-        const struct xlc_lv_feature *f = lookup(map, memo, cf->name, &lo,
-                                                &hi);
+        const struct xlc_lv_feature *f =
+            lookup(map, memo, cf->name,
+                   memo ? xlc_lv_cpu_name_hash(cpu, i) : 0, &lo, &hi);
 
         if (!f)
             return unknown_name(err, cpu, cf->line, "feature", cf->name,

@@ -82,6 +82,13 @@ bool xlc_lv_cpu_plain(const char *name, const struct xlc_lv_source *s,
                       void *ctx, size_t *count, unsigned long *end_line,
                       int *rc, xlc_error *err);
 
+/*
+ * xlc_str_hash() of the name of feature i of a cpu this library read,
+ * as the reader computed it (for the duplicate check): whoever looks the
+ * names of many hosts up need not hash them again.
+ */
+size_t xlc_lv_cpu_name_hash(const struct xlc_lv_cpu *cpu, size_t i);
+
 /* Which path each() takes: for tests and the fuzzer, which compare them. */
 enum xlc_lv_each_path {
     XLC_LV_EACH_BEST,         /* plain when it can, else SAX (the API) */

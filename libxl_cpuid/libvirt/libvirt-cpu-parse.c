@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "libvirt-cpu.h"
+#include "libvirt-cpu-batch.h"
 #include "../util/strbuf.h"
 #include "libvirt-xml.h"
 
@@ -37,6 +38,7 @@ struct xlc_lv_name_block;
 struct cpu_priv {
     struct xlc_lv_cpu cpu;
     struct xlc_lv_name_block *name_blocks;
+    size_t *hashes;          /* xlc_str_hash() of each feature's name */
 };
 
 static struct cpu_priv *priv_of(struct xlc_lv_cpu *cpu)
@@ -46,7 +48,7 @@ static struct cpu_priv *priv_of(struct xlc_lv_cpu *cpu)
 
 struct parse {
     struct xlc_lv_cpu *cpu;
-    size_t cap_features, cap_ignored;
+    size_t cap_features, cap_ignored, cap_hashes;
     bool have_topology;
     /*
      * Feature names seen, for the duplicate check: open addressing over
@@ -168,10 +170,11 @@ static int parse_topology(struct parse *p, const xmlNode *n, xlc_error *err)
     return rc;
 }
 
-/* The slot of `name` in the seen set: where it is, or where it would go. */
-static size_t *seen_slot(const struct parse *p, const char *name)
+/* The slot of `name` (of hash h) in the seen set: where it is, or where
+ * it would go. */
+static size_t *seen_slot(const struct parse *p, const char *name, size_t h)
 {
-    size_t mask = p->seen_cap - 1, i = xlc_str_hash(name) & mask;
+    size_t mask = p->seen_cap - 1, i = h & mask;
 
     while (p->seen[i] && strcmp(p->cpu->features[p->seen[i] - 1].name, name))
         i = (i + 1) & mask;
@@ -196,7 +199,8 @@ static int seen_reserve(struct parse *p)
     }
     for (size_t i = 0; i < old_cap; i++)
         if (old[i])
-            *seen_slot(p, p->cpu->features[old[i] - 1].name) = old[i];
+            *seen_slot(p, p->cpu->features[old[i] - 1].name,
+                       priv_of(p->cpu)->hashes[old[i] - 1]) = old[i];
     free(old);
     return 0;
 }
@@ -300,7 +304,7 @@ static int add_feature(struct parse *p, const char *src, long line,
 {
     struct xlc_lv_cpu *cpu = p->cpu;
     struct xlc_lv_cpu_feature *f;
-    size_t *slot, len;
+    size_t *slot, len, h;
 
     if (!name || !*name)
         return xlc_fail(err, EINVAL, "%s:%ld: <feature> without a name", src,
@@ -309,9 +313,13 @@ static int add_feature(struct parse *p, const char *src, long line,
     if (len > NAME_MAX_LEN)
         return xlc_fail(err, EINVAL, "%s:%ld: <feature name=...>: longer "
                         "than %d characters", src, line, NAME_MAX_LEN);
-    if (seen_reserve(p))
+    h = xlc_str_hash(name);
+    if (seen_reserve(p) ||
+        (cpu->nr_features == p->cap_hashes &&
+         xlc_grow(&priv_of(cpu)->hashes, &p->cap_hashes, cpu->nr_features,
+                  sizeof(h))))
         return xlc_fail(err, ENOMEM, "%s:%ld: out of memory", src, line);
-    slot = seen_slot(p, name);
+    slot = seen_slot(p, name, h);
     if (*slot)
         return xlc_fail(err, EINVAL, "%s:%ld: feature '%s' listed twice "
                         "(first at line %ld)", src, line, name,
@@ -327,6 +335,7 @@ static int add_feature(struct parse *p, const char *src, long line,
     f->line = line;
     if (!f->name)
         return xlc_fail(err, ENOMEM, "%s:%ld: out of memory", src, line);
+    priv_of(cpu)->hashes[cpu->nr_features] = h;
     *slot = ++cpu->nr_features;
     return 0;
 }
@@ -522,6 +531,10 @@ static int parse_cpu(struct xlc_lv_cpu *cpu, const xmlNode *n,
         !(cpu->features = malloc(nr_read * sizeof(*cpu->features))))
         rc = xlc_fail(err, ENOMEM, "%s: out of memory", src);
     p.cap_features = cpu->features ? nr_read : 0;
+    if (!rc && nr_read &&
+        !(priv_of(cpu)->hashes = malloc(nr_read * sizeof(size_t))))
+        rc = xlc_fail(err, ENOMEM, "%s: out of memory", src);
+    p.cap_hashes = priv_of(cpu)->hashes ? nr_read : 0;
     for (const xmlNode *c = xlc_xml_first(n); !rc && c;
          c = xlc_xml_next(c), k++) {
         while (!rc && r < nr_read && read[r].after <= k)
@@ -635,6 +648,11 @@ int xlc_lv_cpu_load(const char *path, struct xlc_lv_cpu **out,
     return rc;
 }
 
+size_t xlc_lv_cpu_name_hash(const struct xlc_lv_cpu *cpu, size_t i)
+{
+    return priv_of((struct xlc_lv_cpu *)(uintptr_t)cpu)->hashes[i];
+}
+
 void xlc_lv_cpu_free(struct xlc_lv_cpu *cpu)
 {
     if (!cpu)
@@ -645,6 +663,7 @@ void xlc_lv_cpu_free(struct xlc_lv_cpu *cpu)
         free(priv_of(cpu)->name_blocks);
         priv_of(cpu)->name_blocks = next;
     }
+    free(priv_of(cpu)->hashes);
     free(cpu->features);
     free(cpu->ignored);
     free(cpu->model);
