@@ -30,12 +30,14 @@
  * what it was given and the SAX path reads the range.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -74,6 +76,14 @@ struct tag {
     bool empty;               /* <x/> */
 };
 
+/* A block of the nodes of the host being built. */
+#define BLOCK_BYTES (16u << 10)
+struct block {
+    struct block *next;
+    size_t used, cap;
+    max_align_t room[];
+};
+
 /*
  * Where a child read without a node has its values: in the window, which
  * holds the whole <cpu> while it is built (a <cpu> the window cut short
@@ -99,6 +109,7 @@ struct plain {
     size_t hosts;             /* <cpu> elements read */
     size_t handed;            /* hosts handed to fn */
     /* the host being built (second pass) */
+    struct block *blocks, *block;  /* its nodes: see node() */
     xmlDoc *doc;
     xmlNode *cpu;
     long cpu_line;
@@ -562,48 +573,145 @@ static void value_end(struct plain *x, const struct value_at *v)
         x->win[v->at + v->len] = v->quote;
 }
 
-/* An element node with its attributes, as libxml2's SAX2 builds it. */
-static xmlNode *node(struct plain *x, const struct tag *t, long line)
+/*
+ * The nodes of the host being built are libxml2's structures, as its SAX2
+ * handler builds them (an element, its attributes each with one text
+ * node, a word of text as a text node), but laid out here in blocks
+ * reused from host to host: the one <cpu> reader only reads them through
+ * libvirt-xml.h's accessors, and nothing hands them to libxml2 to change
+ * or free.  Allocating and freeing a dozen small pieces per node was a
+ * tenth of reading a host.
+ */
+static void *room(struct plain *x, size_t n)
 {
-    char name[NAME_MAX_PLAIN + 1], val[XLC_XML_MAX_ATTR_LEN];
-    xmlNode *n;
+    struct block *b = x->block;
+    void *p;
 
-    memcpy(name, t->name, t->len);
-    name[t->len] = '\0';
-    n = xmlNewDocNode(x->doc, NULL, (const xmlChar *)name, NULL);
+    n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+    while (!b || b->cap - b->used < n) {
+        struct block **next = b ? &b->next : &x->blocks;
+
+        if (!*next || (*next)->cap < n) {
+            size_t cap = n > BLOCK_BYTES ? n : BLOCK_BYTES;
+            struct block *nb = malloc(sizeof(*nb) + cap);
+
+            if (!nb)
+                return NULL;
+            nb->next = *next;
+            nb->cap = cap;
+            *next = nb;
+        }
+        b = *next;
+        b->used = 0;
+    }
+    x->block = b;
+    p = (char *)b->room + b->used;
+    b->used += n;
+    return p;
+}
+
+/* Every node of the host given up (the blocks stay for the next). */
+static void nodes_reset(struct plain *x)
+{
+    x->block = NULL;
+}
+
+static void blocks_free(struct plain *x)
+{
+    while (x->blocks) {
+        struct block *next = x->blocks->next;
+
+        free(x->blocks);
+        x->blocks = next;
+    }
+}
+
+static xmlChar *str(struct plain *x, const char *s, size_t n)
+{
+    char *d = room(x, n + 1);
+
+    if (d) {
+        memcpy(d, s, n);
+        d[n] = '\0';
+    }
+    return (xmlChar *)d;
+}
+
+/* A text node of n bytes at s, child of parent. */
+static xmlNode *text(struct plain *x, xmlNode *parent, const char *s,
+                     size_t n)
+{
+    xmlNode *t = room(x, sizeof(*t));
+
+    if (!t)
+        return NULL;
+    *t = (xmlNode){ .type = XML_TEXT_NODE, .name = xmlStringText,
+                    .parent = parent, .doc = x->doc,
+                    .content = str(x, s, n) };
+    return t->content ? t : NULL;
+}
+
+static bool attr_node(struct plain *x, xmlNode *n, xmlAttr **tail,
+                      const struct attr *a)
+{
+    xmlAttr *p = room(x, sizeof(*p));
+
+    if (!p)
+        return false;
+    *p = (xmlAttr){ .type = XML_ATTRIBUTE_NODE, .parent = n, .doc = x->doc,
+                    .name = str(x, a->name, a->name_len), .prev = *tail };
+    p->children = p->last = text(x, (xmlNode *)p, a->val, a->val_len);
+    if (!p->name || !p->children)
+        return false;
+    if (*tail)
+        (*tail)->next = p;
+    else
+        n->properties = p;
+    *tail = p;
+    return true;
+}
+
+/* An element node with its attributes, child of parent (or none). */
+static xmlNode *node(struct plain *x, xmlNode *parent, const struct tag *t,
+                     long line)
+{
+    xmlNode *n = room(x, sizeof(*n));
+    xmlAttr *tail = NULL;
+
     if (!n)
         return NULL;
     /* Exact lines, where the SAX path keeps them. */
-    n->_private = (void *)(uintptr_t)line;
-    for (unsigned int i = 0; i < t->nr; i++) {
-        const struct attr *a = &t->attrs[i];
-
-        memcpy(name, a->name, a->name_len);
-        name[a->name_len] = '\0';
-        memcpy(val, a->val, a->val_len);
-        val[a->val_len] = '\0';
-        if (!xmlNewProp(n, (const xmlChar *)name, (const xmlChar *)val)) {
-            xmlFreeNode(n);
+    *n = (xmlNode){ .type = XML_ELEMENT_NODE, .parent = parent,
+                    .doc = x->doc, .name = str(x, t->name, t->len),
+                    ._private = (void *)(uintptr_t)line };
+    if (!n->name)
+        return NULL;
+    for (unsigned int i = 0; i < t->nr; i++)
+        if (!attr_node(x, n, &tail, &t->attrs[i]))
             return NULL;
-        }
+    if (parent) {
+        n->prev = parent->last;
+        if (parent->last)
+            parent->last->next = n;
+        else
+            parent->children = n;
+        parent->last = n;
     }
     return n;
 }
 
 /* A child built as a node, with its word of text when it has one. */
 static bool tree_child(struct plain *x, const struct tag *t, long line,
-                       const char *text, size_t len)
+                       const char *s, size_t len)
 {
-    xmlNode *n = node(x, t, line), *txt;
+    xmlNode *n = node(x, x->cpu, t, line);
 
     if (!n)
         return false;
-    xmlAddChild(x->cpu, n);
     x->children++;
-    if (!len)
-        return true;
-    txt = xmlNewDocTextLen(x->doc, (const xmlChar *)text, (int)len);
-    return txt && xmlAddChild(n, txt);
+    if (len && !(n->children = n->last = text(x, n, s, len)))
+        return false;
+    return true;
 }
 
 /* A host's source, "NAME (<cpu> at line L)", as the SAX path's
@@ -660,7 +768,7 @@ static void host_done(struct plain *x)
 /* Start a host afresh (a <cpu> is read again when the window was short). */
 static void host_reset(struct plain *x)
 {
-    xmlFreeNode(x->cpu);
+    nodes_reset(x);
     x->cpu = NULL;
     x->children = x->nr_read = 0;
     x->elements = 0;
@@ -724,7 +832,7 @@ static enum step cpu(struct plain *x)
         return r;
     if (!is(&t, "cpu", 3))
         return NO;
-    if (x->build && !(x->cpu = node(x, &t, x->cpu_line))) {
+    if (x->build && !(x->cpu = node(x, NULL, &t, x->cpu_line))) {
         x->rc = xlc_fail(x->err, ENOMEM, "%s: out of memory", x->name);
         return OK;
     }
@@ -814,6 +922,7 @@ static bool pass(struct plain *x, const struct xlc_lv_source *s)
 static void plain_free(struct plain *x)
 {
     host_reset(x);
+    blocks_free(x);
     xmlFreeDoc(x->doc);
     free(x->win);
     free(x->read);
