@@ -174,9 +174,12 @@ static int parse_topology(struct parse *p, const xmlNode *n, xlc_error *err)
  * it would go. */
 static size_t *seen_slot(const struct parse *p, const char *name, size_t h)
 {
+    const size_t *hashes = priv_of(p->cpu)->hashes;
     size_t mask = p->seen_cap - 1, i = h & mask;
 
-    while (p->seen[i] && strcmp(p->cpu->features[p->seen[i] - 1].name, name))
+    /* The hashes first: most slots probed hold another name. */
+    while (p->seen[i] && (hashes[p->seen[i] - 1] != h ||
+                          strcmp(p->cpu->features[p->seen[i] - 1].name, name)))
         i = (i + 1) & mask;
     return &p->seen[i];
 }
@@ -450,8 +453,10 @@ static int read_child(struct parse *p, const char *src,
                  (feature || !xlc_lv_cpu_ignored(r->element));
     int policy = 0, rc = 0;
 
-    if (feature)
+    if (feature && r->policy)
         rc = feature_policy(src, r->line, r->policy, &policy, err);
+    else if (feature)
+        policy = XLC_LV_REQUIRE;
     if (!rc && empty && r->inner)
         rc = xlc_fail(err, EINVAL, "%s:%ld: <%s> is not expected in <%s>",
                       src, r->inner_line, r->inner, r->element);

@@ -262,11 +262,28 @@ static enum step more(const struct plain *x)
 #define NAME_LOW (SPAN('-', '.') | SPAN('0', '9'))
 #define NAME_HIGH (SPAN('A', 'Z') | BIT('_') | SPAN('a', 'z'))
 
+/* What ends a run of a value: its end, the other quote, or what a plain
+ * value may not hold ('<', '&', tab, LF: nothing to normalise). */
+#define VALUE_STOP                                                            \
+    (BIT('<') | BIT('&') | BIT('\t') | BIT('\n') | BIT('\'') | BIT('"'))
+
+/* Both as a table of every byte, made from them at compile time. */
+enum { C_NAME = 1, C_VALUE = 2 };
+#define IS_NAME(u)                                                            \
+    ((u) < 128 && ((((u) < 64 ? NAME_LOW : NAME_HIGH) >> ((u) & 63)) & 1))
+#define IS_VALUE(u) ((u) >= 64 || !((VALUE_STOP >> ((u) & 63)) & 1))
+#define CLASS(u) (IS_NAME(u) * C_NAME | IS_VALUE(u) * C_VALUE)
+#define CLASS4(u) CLASS(u), CLASS((u) + 1), CLASS((u) + 2), CLASS((u) + 3)
+#define CLASS16(u) CLASS4(u), CLASS4((u) + 4), CLASS4((u) + 8), CLASS4((u) + 12)
+#define CLASS64(u)                                                            \
+    CLASS16(u), CLASS16((u) + 16), CLASS16((u) + 32), CLASS16((u) + 48)
+static const unsigned char char_class[256] = {
+    CLASS64(0u), CLASS64(64u), CLASS64(128u), CLASS64(192u)
+};
+
 static bool name_char(char c)
 {
-    unsigned char u = (unsigned char)c;
-
-    return u < 128 && ((u < 64 ? NAME_LOW : NAME_HIGH) >> (u & 63)) & 1;
+    return char_class[(unsigned char)c] & C_NAME;
 }
 
 static bool name_start(char c)
@@ -334,16 +351,9 @@ static enum step name(struct plain *x, const char **s, size_t *n)
     return *n <= NAME_MAX_PLAIN ? OK : NO;
 }
 
-/* What ends a run of a value: its end, the other quote, or what a plain
- * value may not hold ('<', '&', tab, LF: nothing to normalise). */
-#define VALUE_STOP                                                            \
-    (BIT('<') | BIT('&') | BIT('\t') | BIT('\n') | BIT('\'') | BIT('"'))
-
 static bool value_char(char c)
 {
-    unsigned char u = (unsigned char)c;
-
-    return u >= 64 || !((VALUE_STOP >> u) & 1);
+    return char_class[(unsigned char)c] & C_VALUE;
 }
 
 /* A quoted value, within the length limit. */
