@@ -221,6 +221,11 @@ static char *name_room(struct xlc_lv_cpu *cpu, size_t n)
     struct xlc_lv_name_block *b = pc->name_blocks;
     char *d;
 
+    if (b && sizeof(b->s) - b->used >= n) {
+        d = b->s + b->used;    /* the usual case */
+        b->used += n;
+        return d;
+    }
     if (n > sizeof(b->s))
         return NULL;
     if (!b || sizeof(b->s) - b->used < n) {
@@ -312,11 +317,10 @@ static int add_feature(struct parse *p, const char *src, long line,
     if (!name || !*name)
         return xlc_fail(err, EINVAL, "%s:%ld: <feature> without a name", src,
                         line);
-    len = strlen(name);
+    h = xlc_str_hash_len(name, NAME_MAX_LEN, &len);
     if (len > NAME_MAX_LEN)
         return xlc_fail(err, EINVAL, "%s:%ld: <feature name=...>: longer "
                         "than %d characters", src, line, NAME_MAX_LEN);
-    h = xlc_str_hash(name);
     if (seen_reserve(p) ||
         (cpu->nr_features == p->cap_hashes &&
          xlc_grow(&priv_of(cpu)->hashes, &p->cap_hashes, cpu->nr_features,
@@ -448,7 +452,10 @@ static int parse_child(struct parse *p, const xmlNode *c, xlc_error *err)
 static int read_child(struct parse *p, const char *src,
                       const struct xlc_lv_child_read *r, xlc_error *err)
 {
-    bool feature = !strcmp(r->element, "feature");
+    const char *e = r->element;
+    /* strcmp(e, "feature"), spelt out: it is asked of every child read. */
+    bool feature = e[0] == 'f' && e[1] == 'e' && e[2] == 'a' && e[3] == 't' &&
+                   e[4] == 'u' && e[5] == 'r' && e[6] == 'e' && !e[7];
     bool empty = (r->inner || r->text) &&
                  (feature || !xlc_lv_cpu_ignored(r->element));
     int policy = 0, rc = 0;
