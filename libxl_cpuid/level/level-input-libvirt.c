@@ -72,7 +72,13 @@ struct derived {
     bool usable;
 };
 
+/* The models named so far -> the map's model (the map walks its models
+ * for each name). */
+#define MODEL_MEMO 64 /* power of two */
+
 struct xlc_lv_memo {
+    const struct xlc_lv_model *model[MODEL_MEMO];
+    char *model_name[MODEL_MEMO];        /* our copies */
     const struct xlc_lv_feature *f[MEMO_SIZE];
     char *owned[MEMO_SIZE];              /* our copies of the names */
     /* the words of f's set that are not zero: [lo, hi) (most features
@@ -135,8 +141,32 @@ static const struct xlc_lv_feature *lookup(const struct xlc_cpu_map *map,
     return f;
 }
 
+/* xlc_cpu_map_model(), remembered in memo (may be NULL). */
+static const struct xlc_lv_model *model_lookup(const struct xlc_cpu_map *map,
+                                               struct xlc_lv_memo *memo,
+                                               const char *name)
+{
+    const struct xlc_lv_model *m;
+    size_t i, probes = 0;
+
+    if (!memo)
+        return xlc_cpu_map_model(map, name);
+    for (i = xlc_str_hash(name) & (MODEL_MEMO - 1); memo->model_name[i];
+         i = (i + 1) & (MODEL_MEMO - 1))
+        if (!strcmp(memo->model_name[i], name))
+            return memo->model[i];
+        else if (++probes == MODEL_MEMO / 2)
+            return xlc_cpu_map_model(map, name); /* full: no memo */
+    m = xlc_cpu_map_model(map, name);
+    if (m && (memo->model_name[i] = strdup(name)))
+        memo->model[i] = m;
+    return m;
+}
+
 void xlc_lv_memo_free(struct xlc_lv_memo *memo)
 {
+    for (size_t i = 0; memo && i < MODEL_MEMO; i++)
+        free(memo->model_name[i]);
     for (size_t i = 0; memo && i < MEMO_SIZE; i++)
         free(memo->owned[i]);
     if (memo)
@@ -338,7 +368,7 @@ int xlc_level_host_from_lv_cpu_memo(const struct xlc_cpu_map *map,
                         "features", cpu->source, cpu->line,
                         xlc_lv_mode_name(cpu->mode));
     if (cpu->model) {
-        m = xlc_cpu_map_model(map, cpu->model);
+        m = model_lookup(map, memo, cpu->model);
         if (!m)
             return unknown_name(err, cpu, cpu->model_line, "model",
                                 cpu->model,

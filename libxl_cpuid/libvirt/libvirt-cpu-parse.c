@@ -4,6 +4,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,9 @@
 #include "libvirt-cpu-batch.h"
 #include "../util/strbuf.h"
 #include "libvirt-xml.h"
+
+/* A feature's index in the duplicate set fits its 32 bits. */
+_Static_assert(XLC_XML_MAX_ELEMENTS < UINT32_MAX, "features fit uint32_t");
 
 /* Names in libvirt are short; anything longer is a mistake or an attack. */
 #define NAME_MAX_LEN 128
@@ -56,7 +60,7 @@ struct parse {
      * lists a hundred features or more; comparing each with all before
      * it was a fifth of the time spent reading a file of hosts.
      */
-    size_t *seen;
+    uint32_t *seen;          /* (elements are far fewer than 2^32) */
     size_t seen_cap;         /* a power of two */
     size_t hint;             /* features expected (children read), or 0 */
 };
@@ -172,7 +176,8 @@ static int parse_topology(struct parse *p, const xmlNode *n, xlc_error *err)
 
 /* The slot of `name` (of hash h) in the seen set: where it is, or where
  * it would go. */
-static size_t *seen_slot(const struct parse *p, const char *name, size_t h)
+static uint32_t *seen_slot(const struct parse *p, const char *name,
+                           size_t h)
 {
     const size_t *hashes = priv_of(p->cpu)->hashes;
     size_t mask = p->seen_cap - 1, i = h & mask;
@@ -187,7 +192,8 @@ static size_t *seen_slot(const struct parse *p, const char *name, size_t h)
 /* Keep the set at most half full: room for one more name. 0 or -1. */
 static int seen_reserve(struct parse *p)
 {
-    size_t *old = p->seen, old_cap = p->seen_cap;
+    uint32_t *old = p->seen;
+    size_t old_cap = p->seen_cap;
 
     if (2 * (p->cpu->nr_features + 1) <= p->seen_cap)
         return 0;
@@ -312,7 +318,8 @@ static int add_feature(struct parse *p, const char *src, long line,
 {
     struct xlc_lv_cpu *cpu = p->cpu;
     struct xlc_lv_cpu_feature *f;
-    size_t *slot, len, h;
+    uint32_t *slot;
+    size_t len, h;
 
     if (!name || !*name)
         return xlc_fail(err, EINVAL, "%s:%ld: <feature> without a name", src,
@@ -343,7 +350,7 @@ static int add_feature(struct parse *p, const char *src, long line,
     if (!f->name)
         return xlc_fail(err, ENOMEM, "%s:%ld: out of memory", src, line);
     priv_of(cpu)->hashes[cpu->nr_features] = h;
-    *slot = ++cpu->nr_features;
+    *slot = (uint32_t)++cpu->nr_features;
     return 0;
 }
 
