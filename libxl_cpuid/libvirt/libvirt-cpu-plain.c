@@ -16,8 +16,9 @@
  * see libvirt-cpu-batch.h) or one word of text; every limit of
  * xlc_xml_batch_limits kept with room to spare.  Only then does the
  * second pass build each host exactly as the SAX path does (the nodes it
- * builds, the children it reads without nodes, the same lines) and hand
- * it to xlc_lv_cpu_from_node_read() and the callback.  An error then is
+ * builds, as libxml2's structures laid out here, the children it reads
+ * without nodes, the same lines) and hand it to
+ * xlc_lv_cpu_from_node_read() and the callback.  An error then is
  * the SAX path's too: it would read the same hosts before it, with
  * nothing refused on the way.  Anything not plain goes to the SAX path
  * untouched, which gives the one answer and message for it.
