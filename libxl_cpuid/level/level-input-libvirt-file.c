@@ -29,6 +29,7 @@
 #include "level-input-libvirt-int.h"
 #include "../util/read-file.h"
 #include "../libvirt/libvirt-cpu.h"
+#include "../libvirt/libvirt-cpu-batch.h"
 #include "../cpumap/libvirt-cpumap.h"
 #include "../util/strbuf.h"
 #include "../libvirt/libvirt-xml.h"
@@ -156,13 +157,24 @@ static int keep_host(void *ctx, const struct xlc_lv_cpu *cpu, xlc_error *err)
     return hand_over(s->direct, r, err);
 }
 
+/* A part's hosts read so far forgotten (the part is read again). */
+static void drop_kept(void *ctx)
+{
+    struct sink *s = ctx;
+
+    s->part->n = 0;
+}
+
+/* A part keeps its hosts until its turn: the plain reader may read it in
+ * one pass (libvirt-cpu-batch.h). */
 static void parse_part(struct work *w, struct xlc_lv_memo *memo,
                        struct part *p)
 {
     struct sink s = { w->map, w->type, memo, p, NULL };
 
-    p->rc = xlc_lv_cpu_each_fd(w->path, w->fd, p->start, p->end, 1,
-                               keep_host, &s, NULL, &p->end_line, &p->err);
+    p->rc = xlc_lv_cpu_each_fd_via(XLC_LV_EACH_BEST, w->path, w->fd,
+                                   p->start, p->end, 1, keep_host, drop_kept,
+                                   &s, NULL, &p->end_line, &p->err);
 }
 
 /* Take the next part nobody parses; false when there is none. */

@@ -12,6 +12,7 @@
 #include "level-input-libvirt-int.h"
 #include "../util/strbuf.h"
 #include "../libvirt/libvirt-cpu.h"
+#include "../libvirt/libvirt-cpu-batch.h"
 #include "../cpumap/libvirt-cpumap.h"
 #include "../../xen/arch/featuresets.h"
 #include "../../xen/lib/cpu-policy.h"
@@ -46,7 +47,8 @@ static int host_vendor(const struct xlc_cpu_map *map,
 }
 
 /*
- * Feature names seen so far -> the map's feature.  A file of many hosts
+ * Feature names seen so far -> the map's feature, by the hash the reader
+ * computed (xlc_lv_cpu_name_hash(): the memo only sees cpus it read).  A file of many hosts
  * names the same hundred-odd features over and over; the map's own lookup
  * walks every feature and alias each time.
  */
@@ -70,9 +72,18 @@ struct derived {
     bool usable;
 };
 
+/* The models named so far -> the map's model (the map walks its models
+ * for each name). */
+#define MODEL_MEMO 64 /* power of two */
+
 struct xlc_lv_memo {
+    const struct xlc_lv_model *model[MODEL_MEMO];
+    char *model_name[MODEL_MEMO];        /* our copies */
     const struct xlc_lv_feature *f[MEMO_SIZE];
     char *owned[MEMO_SIZE];              /* our copies of the names */
+    /* the words of f's set that are not zero: [lo, hi) (most features
+     * are one bit: a host's hundred ORs need not walk every word) */
+    uint8_t lo[MEMO_SIZE], hi[MEMO_SIZE];
     uint16_t index[DERIVED_INDEX];       /* entry + 1, 0: free */
     struct derived *derived;             /* DERIVED_MAX, NULL: none yet */
     size_t nr_derived;
@@ -83,34 +94,79 @@ struct xlc_lv_memo *xlc_lv_memo_new(void)
     return calloc(1, sizeof(struct xlc_lv_memo));
 }
 
-static size_t memo_hash(const char *s)
+
+_Static_assert(XFS_NR_WORDS <= UINT8_MAX, "word indexes fit the memo");
+
+/* The words of f's set to OR in, [*lo, *hi). */
+static void word_span(const struct xlc_lv_feature *f, unsigned int *lo,
+                      unsigned int *hi)
 {
-    return xlc_str_hash(s) & (MEMO_SIZE - 1);
+    *lo = 0;
+    *hi = XFS_NR_WORDS;
+    while (*lo < *hi && !f->xen[*lo])
+        ++*lo;
+    while (*hi > *lo && !f->xen[*hi - 1])
+        --*hi;
 }
 
 static const struct xlc_lv_feature *lookup(const struct xlc_cpu_map *map,
                                            struct xlc_lv_memo *memo,
-                                           const char *name)
+                                           const char *name, size_t hash,
+                                           unsigned int *lo, unsigned int *hi)
 {
     const struct xlc_lv_feature *f;
     size_t i, probes = 0;
 
+    *lo = 0;
+    *hi = XFS_NR_WORDS;
     if (!memo)
         return xlc_cpu_map_feature(map, name);
-    for (i = memo_hash(name); memo->owned[i]; i = (i + 1) & (MEMO_SIZE - 1))
-        if (!strcmp(memo->owned[i], name))
+    for (i = hash & (MEMO_SIZE - 1); memo->owned[i];
+         i = (i + 1) & (MEMO_SIZE - 1))
+        if (!strcmp(memo->owned[i], name)) {
+            *lo = memo->lo[i];
+            *hi = memo->hi[i];
             return memo->f[i];
-        else if (++probes == MEMO_SIZE / 2)
+        } else if (++probes == MEMO_SIZE / 2) {
             return xlc_cpu_map_feature(map, name); /* full: no memo */
+        }
     f = xlc_cpu_map_feature(map, name);
     /* Unknown names are not remembered: they end the load anyway. */
-    if (f && (memo->owned[i] = strdup(name)))
+    if (f && (memo->owned[i] = strdup(name))) {
         memo->f[i] = f;
+        word_span(f, lo, hi);
+        memo->lo[i] = (uint8_t)*lo;
+        memo->hi[i] = (uint8_t)*hi;
+    }
     return f;
+}
+
+/* xlc_cpu_map_model(), remembered in memo (may be NULL). */
+static const struct xlc_lv_model *model_lookup(const struct xlc_cpu_map *map,
+                                               struct xlc_lv_memo *memo,
+                                               const char *name)
+{
+    const struct xlc_lv_model *m;
+    size_t i, probes = 0;
+
+    if (!memo)
+        return xlc_cpu_map_model(map, name);
+    for (i = xlc_str_hash(name) & (MODEL_MEMO - 1); memo->model_name[i];
+         i = (i + 1) & (MODEL_MEMO - 1))
+        if (!strcmp(memo->model_name[i], name))
+            return memo->model[i];
+        else if (++probes == MODEL_MEMO / 2)
+            return xlc_cpu_map_model(map, name); /* full: no memo */
+    m = xlc_cpu_map_model(map, name);
+    if (m && (memo->model_name[i] = strdup(name)))
+        memo->model[i] = m;
+    return m;
 }
 
 void xlc_lv_memo_free(struct xlc_lv_memo *memo)
 {
+    for (size_t i = 0; memo && i < MODEL_MEMO; i++)
+        free(memo->model_name[i]);
     for (size_t i = 0; memo && i < MEMO_SIZE; i++)
         free(memo->owned[i]);
     if (memo)
@@ -147,7 +203,10 @@ static int lv_raw(const struct xlc_cpu_map *map, struct xlc_lv_memo *memo,
 
     for (size_t i = 0; i < cpu->nr_features; i++) {
         const struct xlc_lv_cpu_feature *cf = &cpu->features[i];
-        const struct xlc_lv_feature *f = lookup(map, memo, cf->name);
+        unsigned int lo, hi;
+        const struct xlc_lv_feature *f =
+            lookup(map, memo, cf->name,
+                   memo ? xlc_lv_cpu_name_hash(cpu, i) : 0, &lo, &hi);
 
         if (!f)
             return unknown_name(err, cpu, cf->line, "feature", cf->name,
@@ -158,10 +217,10 @@ static int lv_raw(const struct xlc_cpu_map *map, struct xlc_lv_memo *memo,
          * line: a host lists a hundred features. */
         if (!host_form &&
             (cf->policy == XLC_LV_DISABLE || cf->policy == XLC_LV_FORBID))
-            for (unsigned int w = 0; w < XFS_NR_WORDS; w++)
+            for (unsigned int w = lo; w < hi; w++)
                 raw[w] &= ~f->xen[w];
         else
-            for (unsigned int w = 0; w < XFS_NR_WORDS; w++)
+            for (unsigned int w = lo; w < hi; w++)
                 raw[w] |= f->xen[w];
     }
     return 0;
@@ -309,7 +368,7 @@ int xlc_level_host_from_lv_cpu_memo(const struct xlc_cpu_map *map,
                         "features", cpu->source, cpu->line,
                         xlc_lv_mode_name(cpu->mode));
     if (cpu->model) {
-        m = xlc_cpu_map_model(map, cpu->model);
+        m = model_lookup(map, memo, cpu->model);
         if (!m)
             return unknown_name(err, cpu, cpu->model_line, "model",
                                 cpu->model,

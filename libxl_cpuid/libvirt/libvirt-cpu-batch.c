@@ -560,15 +560,17 @@ static int sax(const char *name, struct xlc_lv_source *s,
 
 /* The plain reader first (most files are in its form), else libxml2. */
 static int each(enum xlc_lv_each_path via, const char *name,
-                struct xlc_lv_source *s, xlc_lv_cpu_each_fn fn, void *ctx,
-                size_t *count, unsigned long *end_line, xlc_error *err)
+                struct xlc_lv_source *s, xlc_lv_cpu_each_fn fn,
+                xlc_lv_cpu_drop_fn drop, void *ctx, size_t *count,
+                unsigned long *end_line, xlc_error *err)
 {
     int rc;
 
     if (count)
         *count = 0;
     if (via != XLC_LV_EACH_SAX &&
-        xlc_lv_cpu_plain(name, s, fn, ctx, count, end_line, &rc, err))
+        xlc_lv_cpu_plain(name, s, fn, drop, ctx, count, end_line, &rc,
+                         err))
         return rc;
     if (via == XLC_LV_EACH_PLAIN)
         return XLC_LV_NOT_PLAIN;
@@ -578,14 +580,14 @@ static int each(enum xlc_lv_each_path via, const char *name,
 int xlc_lv_cpu_each_fd_via(enum xlc_lv_each_path via, const char *name,
                            int fd, uint64_t start, uint64_t end,
                            unsigned long first_line, xlc_lv_cpu_each_fn fn,
-                           void *ctx, size_t *count, unsigned long *end_line,
-                           xlc_error *err)
+                           xlc_lv_cpu_drop_fn drop, void *ctx, size_t *count,
+                           unsigned long *end_line, xlc_error *err)
 {
     struct xlc_lv_source s = { .fd = fd, .pos = start, .end = end,
                                .pad = first_line > 1 ? first_line - 1 : 0,
                                .at_start = start == 0 };
 
-    return each(via, name, &s, fn, ctx, count, end_line, err);
+    return each(via, name, &s, fn, drop, ctx, count, end_line, err);
 }
 
 int xlc_lv_cpu_each_fd(const char *name, int fd, uint64_t start,
@@ -594,14 +596,15 @@ int xlc_lv_cpu_each_fd(const char *name, int fd, uint64_t start,
                        unsigned long *end_line, xlc_error *err)
 {
     return xlc_lv_cpu_each_fd_via(XLC_LV_EACH_BEST, name, fd, start, end,
-                                  first_line, fn, ctx, count, end_line, err);
+                                  first_line, fn, NULL, ctx, count, end_line,
+                                  err);
 }
 
 int xlc_lv_cpu_each_via(enum xlc_lv_each_path via, const char *name,
                         const char *text, size_t len,
                         unsigned long first_line, xlc_lv_cpu_each_fn fn,
-                        void *ctx, size_t *count, unsigned long *end_line,
-                        xlc_error *err)
+                        xlc_lv_cpu_drop_fn drop, void *ctx, size_t *count,
+                        unsigned long *end_line, xlc_error *err)
 {
     struct xlc_lv_source s = { .fd = -1, .text = text, .pos = 0, .end = len,
                                .pad = first_line > 1 ? first_line - 1 : 0,
@@ -612,7 +615,7 @@ int xlc_lv_cpu_each_via(enum xlc_lv_each_path via, const char *name,
     if (len > XLC_XML_BATCH_MAX_BYTES)
         return xlc_fail(err, EFBIG, "%s: document is %zu bytes (limit %u)",
                         name, len, XLC_XML_BATCH_MAX_BYTES);
-    return each(via, name, &s, fn, ctx, count, end_line, err);
+    return each(via, name, &s, fn, drop, ctx, count, end_line, err);
 }
 
 int xlc_lv_cpu_each(const char *name, const char *text, size_t len,
@@ -620,5 +623,5 @@ int xlc_lv_cpu_each(const char *name, const char *text, size_t len,
                     void *ctx, size_t *count, xlc_error *err)
 {
     return xlc_lv_cpu_each_via(XLC_LV_EACH_BEST, name, text, len, first_line,
-                               fn, ctx, count, NULL, err);
+                               fn, NULL, ctx, count, NULL, err);
 }

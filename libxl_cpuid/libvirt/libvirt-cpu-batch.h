@@ -60,14 +60,34 @@ bool xlc_lv_source_fill(struct xlc_lv_source *s);
 const char *xlc_lv_read_element(const char *name, size_t len);
 
 /*
+ * A caller that keeps what fn is given until the reading returns (the
+ * parts of a split file keep their hosts until their turn) may say so
+ * with a drop function: drop(ctx) forgets every host fn was given.  The
+ * plain reader then reads the range once, handing hosts over as it
+ * builds them, and calls drop when the range turns out not plain, before
+ * the SAX path reads it.  Without one (NULL), nothing is handed over
+ * before the whole range is known to be plain: it is read twice.
+ */
+typedef void (*xlc_lv_cpu_drop_fn)(void *ctx);
+
+/*
  * The plain reader: the range of s, when it is in the plain form, read
  * and handed to fn as the SAX path would (same hosts, same error, same
  * *count and *end_line); *rc its result.  False when it is not plain:
- * nothing was handed over and the SAX path must read it.
+ * nothing was handed over (or, with drop, all was dropped) and the SAX
+ * path must read it.
  */
 bool xlc_lv_cpu_plain(const char *name, const struct xlc_lv_source *s,
-                      xlc_lv_cpu_each_fn fn, void *ctx, size_t *count,
-                      unsigned long *end_line, int *rc, xlc_error *err);
+                      xlc_lv_cpu_each_fn fn, xlc_lv_cpu_drop_fn drop,
+                      void *ctx, size_t *count, unsigned long *end_line,
+                      int *rc, xlc_error *err);
+
+/*
+ * xlc_str_hash() of the name of feature i of a cpu this library read,
+ * as the reader computed it (for the duplicate check): whoever looks the
+ * names of many hosts up need not hash them again.
+ */
+size_t xlc_lv_cpu_name_hash(const struct xlc_lv_cpu *cpu, size_t i);
 
 /* Which path each() takes: for tests and the fuzzer, which compare them. */
 enum xlc_lv_each_path {
@@ -80,13 +100,13 @@ enum xlc_lv_each_path {
 int xlc_lv_cpu_each_via(enum xlc_lv_each_path via, const char *name,
                         const char *text, size_t len,
                         unsigned long first_line, xlc_lv_cpu_each_fn fn,
-                        void *ctx, size_t *count, unsigned long *end_line,
-                        xlc_error *err);
+                        xlc_lv_cpu_drop_fn drop, void *ctx, size_t *count,
+                        unsigned long *end_line, xlc_error *err);
 int xlc_lv_cpu_each_fd_via(enum xlc_lv_each_path via, const char *name,
                            int fd, uint64_t start, uint64_t end,
                            unsigned long first_line, xlc_lv_cpu_each_fn fn,
-                           void *ctx, size_t *count, unsigned long *end_line,
-                           xlc_error *err);
+                           xlc_lv_cpu_drop_fn drop, void *ctx, size_t *count,
+                           unsigned long *end_line, xlc_error *err);
 
 /*
  * Every field of a host <cpu> as text, one line for the element and one

@@ -4,13 +4,18 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "libvirt-cpu.h"
+#include "libvirt-cpu-batch.h"
 #include "../util/strbuf.h"
 #include "libvirt-xml.h"
+
+/* A feature's index in the duplicate set fits its 32 bits. */
+_Static_assert(XLC_XML_MAX_ELEMENTS < UINT32_MAX, "features fit uint32_t");
 
 /* Names in libvirt are short; anything longer is a mistake or an attack. */
 #define NAME_MAX_LEN 128
@@ -37,6 +42,7 @@ struct xlc_lv_name_block;
 struct cpu_priv {
     struct xlc_lv_cpu cpu;
     struct xlc_lv_name_block *name_blocks;
+    size_t *hashes;          /* xlc_str_hash() of each feature's name */
 };
 
 static struct cpu_priv *priv_of(struct xlc_lv_cpu *cpu)
@@ -46,7 +52,7 @@ static struct cpu_priv *priv_of(struct xlc_lv_cpu *cpu)
 
 struct parse {
     struct xlc_lv_cpu *cpu;
-    size_t cap_features, cap_ignored;
+    size_t cap_features, cap_ignored, cap_hashes;
     bool have_topology;
     /*
      * Feature names seen, for the duplicate check: open addressing over
@@ -54,8 +60,9 @@ struct parse {
      * lists a hundred features or more; comparing each with all before
      * it was a fifth of the time spent reading a file of hosts.
      */
-    size_t *seen;
+    uint32_t *seen;          /* (elements are far fewer than 2^32) */
     size_t seen_cap;         /* a power of two */
+    size_t hint;             /* features expected (children read), or 0 */
 };
 
 static int oom(xlc_error *err, const xmlNode *n)
@@ -167,12 +174,17 @@ static int parse_topology(struct parse *p, const xmlNode *n, xlc_error *err)
     return rc;
 }
 
-/* The slot of `name` in the seen set: where it is, or where it would go. */
-static size_t *seen_slot(const struct parse *p, const char *name)
+/* The slot of `name` (of hash h) in the seen set: where it is, or where
+ * it would go. */
+static uint32_t *seen_slot(const struct parse *p, const char *name,
+                           size_t h)
 {
-    size_t mask = p->seen_cap - 1, i = xlc_str_hash(name) & mask;
+    const size_t *hashes = priv_of(p->cpu)->hashes;
+    size_t mask = p->seen_cap - 1, i = h & mask;
 
-    while (p->seen[i] && strcmp(p->cpu->features[p->seen[i] - 1].name, name))
+    /* The hashes first: most slots probed hold another name. */
+    while (p->seen[i] && (hashes[p->seen[i] - 1] != h ||
+                          strcmp(p->cpu->features[p->seen[i] - 1].name, name)))
         i = (i + 1) & mask;
     return &p->seen[i];
 }
@@ -180,11 +192,14 @@ static size_t *seen_slot(const struct parse *p, const char *name)
 /* Keep the set at most half full: room for one more name. 0 or -1. */
 static int seen_reserve(struct parse *p)
 {
-    size_t *old = p->seen, old_cap = p->seen_cap;
+    uint32_t *old = p->seen;
+    size_t old_cap = p->seen_cap;
 
     if (2 * (p->cpu->nr_features + 1) <= p->seen_cap)
         return 0;
-    p->seen_cap = old_cap ? 2 * old_cap : 256;
+    for (p->seen_cap = old_cap ? 2 * old_cap : 16;
+         p->seen_cap < 2 * (p->hint + 1); p->seen_cap *= 2)
+        ;
     p->seen = calloc(p->seen_cap, sizeof(*p->seen));
     if (!p->seen) {
         p->seen = old;
@@ -193,7 +208,8 @@ static int seen_reserve(struct parse *p)
     }
     for (size_t i = 0; i < old_cap; i++)
         if (old[i])
-            *seen_slot(p, p->cpu->features[old[i] - 1].name) = old[i];
+            *seen_slot(p, p->cpu->features[old[i] - 1].name,
+                       priv_of(p->cpu)->hashes[old[i] - 1]) = old[i];
     free(old);
     return 0;
 }
@@ -204,14 +220,21 @@ struct xlc_lv_name_block {
     char s[2048];            /* room for a host's names, most of the time */
 };
 
-/* A copy of name (at most NAME_MAX_LEN bytes) in the cpu's blocks. */
-static char *keep_name(struct xlc_lv_cpu *cpu, const char *name, size_t len)
+/* Room for n bytes (a short string) in the cpu's blocks, or NULL. */
+static char *name_room(struct xlc_lv_cpu *cpu, size_t n)
 {
     struct cpu_priv *pc = priv_of(cpu);
     struct xlc_lv_name_block *b = pc->name_blocks;
     char *d;
 
-    if (!b || sizeof(b->s) - b->used < len + 1) {
+    if (b && sizeof(b->s) - b->used >= n) {
+        d = b->s + b->used;    /* the usual case */
+        b->used += n;
+        return d;
+    }
+    if (n > sizeof(b->s))
+        return NULL;
+    if (!b || sizeof(b->s) - b->used < n) {
         b = malloc(sizeof(*b));
         if (!b)
             return NULL;
@@ -220,8 +243,17 @@ static char *keep_name(struct xlc_lv_cpu *cpu, const char *name, size_t len)
         pc->name_blocks = b;
     }
     d = b->s + b->used;
-    memcpy(d, name, len + 1);
-    b->used += len + 1;
+    b->used += n;
+    return d;
+}
+
+/* A copy of name (at most NAME_MAX_LEN bytes) in the cpu's blocks. */
+static char *keep_name(struct xlc_lv_cpu *cpu, const char *name, size_t len)
+{
+    char *d = name_room(cpu, len + 1);
+
+    if (d)
+        memcpy(d, name, len + 1);
     return d;
 }
 
@@ -252,11 +284,21 @@ static int feature_attrs(const xmlNode *n, const char **name,
 }
 
 /* policy= of a <feature> (NULL: absent), as xlc_xml_enum() reads one. */
-static int feature_policy(const char *src, long line, const char *pol,
-                          int *policy, xlc_error *err)
+static int bad_policy(const char *src, long line, const char *pol,
+                      xlc_error *err)
 {
     char allowed[256] = "";
 
+    for (int i = 0; policies[i]; i++)
+        snprintf(allowed + strlen(allowed), sizeof(allowed) - strlen(allowed),
+                 "%s%s", i ? ", " : "", policies[i]);
+    return xlc_fail(err, EINVAL, "%s:%ld: <feature>: policy='%s' is not one "
+                    "of: %s", src, line, pol, allowed);
+}
+
+static int feature_policy(const char *src, long line, const char *pol,
+                          int *policy, xlc_error *err)
+{
     *policy = XLC_LV_REQUIRE;
     if (!pol)
         return 0;
@@ -265,11 +307,8 @@ static int feature_policy(const char *src, long line, const char *pol,
             *policy = i;
             return 0;
         }
-        snprintf(allowed + strlen(allowed), sizeof(allowed) - strlen(allowed),
-                 "%s%s", i ? ", " : "", policies[i]);
     }
-    return xlc_fail(err, EINVAL, "%s:%ld: <feature>: policy='%s' is not one "
-                    "of: %s", src, line, pol, allowed);
+    return bad_policy(src, line, pol, err);
 }
 
 /* A checked <feature>'s name and policy, into the cpu's list. */
@@ -279,23 +318,28 @@ static int add_feature(struct parse *p, const char *src, long line,
 {
     struct xlc_lv_cpu *cpu = p->cpu;
     struct xlc_lv_cpu_feature *f;
-    size_t *slot, len;
+    uint32_t *slot;
+    size_t len, h;
 
     if (!name || !*name)
         return xlc_fail(err, EINVAL, "%s:%ld: <feature> without a name", src,
                         line);
-    len = strlen(name);
+    h = xlc_str_hash_len(name, NAME_MAX_LEN, &len);
     if (len > NAME_MAX_LEN)
         return xlc_fail(err, EINVAL, "%s:%ld: <feature name=...>: longer "
                         "than %d characters", src, line, NAME_MAX_LEN);
-    if (seen_reserve(p))
+    if (seen_reserve(p) ||
+        (cpu->nr_features == p->cap_hashes &&
+         xlc_grow(&priv_of(cpu)->hashes, &p->cap_hashes, cpu->nr_features,
+                  sizeof(h))))
         return xlc_fail(err, ENOMEM, "%s:%ld: out of memory", src, line);
-    slot = seen_slot(p, name);
+    slot = seen_slot(p, name, h);
     if (*slot)
         return xlc_fail(err, EINVAL, "%s:%ld: feature '%s' listed twice "
                         "(first at line %ld)", src, line, name,
                         cpu->features[*slot - 1].line);
-    if (xlc_grow(&cpu->features, &p->cap_features, cpu->nr_features,
+    if (cpu->nr_features == p->cap_features &&
+        xlc_grow(&cpu->features, &p->cap_features, cpu->nr_features,
                  sizeof(*f)))
         return xlc_fail(err, ENOMEM, "%s:%ld: out of memory", src, line);
     f = &cpu->features[cpu->nr_features];
@@ -305,7 +349,8 @@ static int add_feature(struct parse *p, const char *src, long line,
     f->line = line;
     if (!f->name)
         return xlc_fail(err, ENOMEM, "%s:%ld: out of memory", src, line);
-    *slot = ++cpu->nr_features;
+    priv_of(cpu)->hashes[cpu->nr_features] = h;
+    *slot = (uint32_t)++cpu->nr_features;
     return 0;
 }
 
@@ -324,7 +369,8 @@ static int parse_feature(struct parse *p, const xmlNode *n, xlc_error *err)
     return rc;
 }
 
-/* Accepted libvirt children that say nothing about CPU features. */
+/* Accepted libvirt children that say nothing about CPU features (their
+ * notes, short, in the cpu's blocks as the features' names). */
 static int note_ignored(struct parse *p, const char *src, const char *name,
                         long line, xlc_error *err)
 {
@@ -338,7 +384,7 @@ static int note_ignored(struct parse *p, const char *src, const char *name,
         digits[nd++] = (char)('0' + l % 10);
     if (xlc_grow(&cpu->ignored, &p->cap_ignored, cpu->nr_ignored,
                  sizeof(char *)) ||
-        !(s = malloc(len + nd + sizeof("<> (line )"))))
+        !(s = name_room(cpu, len + nd + sizeof("<> (line )"))))
         return xlc_fail(err, ENOMEM, "%s:%ld: out of memory", src, line);
     cpu->ignored[cpu->nr_ignored++] = s;
     *s++ = '<';
@@ -413,13 +459,18 @@ static int parse_child(struct parse *p, const xmlNode *c, xlc_error *err)
 static int read_child(struct parse *p, const char *src,
                       const struct xlc_lv_child_read *r, xlc_error *err)
 {
-    bool feature = !strcmp(r->element, "feature");
+    const char *e = r->element;
+    /* strcmp(e, "feature"), spelt out: it is asked of every child read. */
+    bool feature = e[0] == 'f' && e[1] == 'e' && e[2] == 'a' && e[3] == 't' &&
+                   e[4] == 'u' && e[5] == 'r' && e[6] == 'e' && !e[7];
     bool empty = (r->inner || r->text) &&
                  (feature || !xlc_lv_cpu_ignored(r->element));
     int policy = 0, rc = 0;
 
-    if (feature)
+    if (feature && r->policy)
         rc = feature_policy(src, r->line, r->policy, &policy, err);
+    else if (feature)
+        policy = XLC_LV_REQUIRE;
     if (!rc && empty && r->inner)
         rc = xlc_fail(err, EINVAL, "%s:%ld: <%s> is not expected in <%s>",
                       src, r->inner_line, r->inner, r->element);
@@ -488,12 +539,21 @@ static int parse_cpu(struct xlc_lv_cpu *cpu, const xmlNode *n,
                      const struct xlc_lv_child_read *read, size_t nr_read,
                      xlc_error *err)
 {
-    struct parse p = { .cpu = cpu };
+    struct parse p = { .cpu = cpu, .hint = nr_read };
     int rc = parse_cpu_attrs(cpu, n, err);
     const char *src = xlc_xml_name(n);
     size_t k = 0, r = 0;
 
     cpu->line = xlc_xml_line(n);
+    /* Room for every child read being a feature: one allocation. */
+    if (!rc && nr_read &&
+        !(cpu->features = malloc(nr_read * sizeof(*cpu->features))))
+        rc = xlc_fail(err, ENOMEM, "%s: out of memory", src);
+    p.cap_features = cpu->features ? nr_read : 0;
+    if (!rc && nr_read &&
+        !(priv_of(cpu)->hashes = malloc(nr_read * sizeof(size_t))))
+        rc = xlc_fail(err, ENOMEM, "%s: out of memory", src);
+    p.cap_hashes = priv_of(cpu)->hashes ? nr_read : 0;
     for (const xmlNode *c = xlc_xml_first(n); !rc && c;
          c = xlc_xml_next(c), k++) {
         while (!rc && r < nr_read && read[r].after <= k)
@@ -607,6 +667,11 @@ int xlc_lv_cpu_load(const char *path, struct xlc_lv_cpu **out,
     return rc;
 }
 
+size_t xlc_lv_cpu_name_hash(const struct xlc_lv_cpu *cpu, size_t i)
+{
+    return priv_of((struct xlc_lv_cpu *)(uintptr_t)cpu)->hashes[i];
+}
+
 void xlc_lv_cpu_free(struct xlc_lv_cpu *cpu)
 {
     if (!cpu)
@@ -617,8 +682,7 @@ void xlc_lv_cpu_free(struct xlc_lv_cpu *cpu)
         free(priv_of(cpu)->name_blocks);
         priv_of(cpu)->name_blocks = next;
     }
-    for (size_t i = 0; i < cpu->nr_ignored; i++)
-        free(cpu->ignored[i]);
+    free(priv_of(cpu)->hashes);
     free(cpu->features);
     free(cpu->ignored);
     free(cpu->model);

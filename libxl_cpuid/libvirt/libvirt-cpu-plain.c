@@ -16,20 +16,33 @@
  * see libvirt-cpu-batch.h) or one word of text; every limit of
  * xlc_xml_batch_limits kept with room to spare.  Only then does the
  * second pass build each host exactly as the SAX path does (the nodes it
- * builds, the children it reads without nodes, the same lines) and hand
- * it to xlc_lv_cpu_from_node_read() and the callback.  An error then is
+ * builds, as libxml2's structures laid out here, the children it reads
+ * without nodes, the same lines) and hand it to
+ * xlc_lv_cpu_from_node_read() and the callback.  An error then is
  * the SAX path's too: it would read the same hosts before it, with
  * nothing refused on the way.  Anything not plain goes to the SAX path
  * untouched, which gives the one answer and message for it.
+ *
+ * A caller that keeps the hosts until the reading returns, and can drop
+ * them (the parts of a split file, libvirt-cpu-batch.h), lets the range
+ * be read once: hosts are built and handed over as they are read; after
+ * an error the rest is only read for its form, and the error stands when
+ * it is plain; when the range is not plain after all, the caller drops
+ * what it was given and the SAX path reads the range.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "libvirt-cpu-batch.h"
 #include "libvirt-xml.h"
@@ -42,6 +55,8 @@ _Static_assert(XLC_XML_MAX_DEPTH >= 3, "a host nests three levels");
 #define MARGIN 64u
 /* A name longer than this is not plain (libvirt's are short). */
 #define NAME_MAX_PLAIN 128u
+/* The room for a host's source, as in libvirt-cpu-batch.c. */
+#define SOURCE_MAX 4200u
 /* Nor a <cpu> bigger than a document may be. */
 #define ITEM_MAX XLC_XML_MAX_BYTES
 
@@ -62,9 +77,25 @@ struct tag {
     bool empty;               /* <x/> */
 };
 
-/* Where a child read without a node keeps its values, in strs. */
+/* A block of the nodes of the host being built. */
+#define BLOCK_BYTES (16u << 10)
+struct block {
+    struct block *next;
+    size_t used, cap;
+    max_align_t room[];
+};
+
+/*
+ * Where a child read without a node has its values: in the window, which
+ * holds the whole <cpu> while it is built (a <cpu> the window cut short
+ * is read again).  Their quotes become NULs while the host is read.
+ */
+struct value_at {
+    size_t at, len;           /* offset in the window; SIZE_MAX: absent */
+    char quote;
+};
 struct read_at {
-    size_t name, policy;      /* SIZE_MAX: absent */
+    struct value_at name, policy;
 };
 
 struct plain {
@@ -77,7 +108,9 @@ struct plain {
     size_t line_len;          /* bytes of the line being filled */
     bool eof, build, oom;
     size_t hosts;             /* <cpu> elements read */
+    size_t handed;            /* hosts handed to fn */
     /* the host being built (second pass) */
+    struct block *blocks, *block;  /* its nodes: see node() */
     xmlDoc *doc;
     xmlNode *cpu;
     long cpu_line;
@@ -86,12 +119,15 @@ struct plain {
     struct xlc_lv_child_read *read;
     struct read_at *at;
     size_t nr_read, cap_read, cap_at;
-    struct xlc_buf strs;
     const char *feature;      /* xlc_lv_read_element()'s "feature" */
     xlc_lv_cpu_each_fn fn;
+    xlc_lv_cpu_drop_fn drop;  /* non-NULL: one pass, see below */
     void *ctx;
     xlc_error *err;
     int rc;
+    /* The first error of a pass that read on for the form only. */
+    int first_rc;
+    unsigned long first_rc_line;
 };
 
 /* ---- the window over the range ---- */
@@ -108,9 +144,25 @@ static uint64_t bytes_eq(uint64_t w, unsigned char c)
     return ~(((x & (0x7f * ONES)) + 0x7f * ONES) | x) & HIGH;
 }
 
-/* Printable ASCII, tabs and LFs only, eight bytes at a time. */
+/* Printable ASCII, tabs and LFs only, sixteen or eight bytes at a time. */
 static bool printable(const char *p, const char *end)
 {
+#ifdef __SSE2__
+    const __m128i below = _mm_set1_epi8(0x20 - 1), del = _mm_set1_epi8(0x7f);
+    const __m128i tab = _mm_set1_epi8('\t'), lf = _mm_set1_epi8('\n');
+
+    for (; end - p >= 16; p += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+        /* Signed: bytes from 0x80 on are below 0x20 too. */
+        __m128i ok = _mm_andnot_si128(_mm_cmpeq_epi8(v, del),
+                                      _mm_cmpgt_epi8(v, below));
+
+        ok = _mm_or_si128(ok, _mm_or_si128(_mm_cmpeq_epi8(v, tab),
+                                           _mm_cmpeq_epi8(v, lf)));
+        if (_mm_movemask_epi8(ok) != 0xffff)
+            return false;
+    }
+#endif
     for (; end - p >= 8; p += 8) {
         uint64_t w, below;
 
@@ -211,11 +263,28 @@ static enum step more(const struct plain *x)
 #define NAME_LOW (SPAN('-', '.') | SPAN('0', '9'))
 #define NAME_HIGH (SPAN('A', 'Z') | BIT('_') | SPAN('a', 'z'))
 
+/* What ends a run of a value: its end, the other quote, or what a plain
+ * value may not hold ('<', '&', tab, LF: nothing to normalise). */
+#define VALUE_STOP                                                            \
+    (BIT('<') | BIT('&') | BIT('\t') | BIT('\n') | BIT('\'') | BIT('"'))
+
+/* Both as a table of every byte, made from them at compile time. */
+enum { C_NAME = 1, C_VALUE = 2 };
+#define IS_NAME(u)                                                            \
+    ((u) < 128 && ((((u) < 64 ? NAME_LOW : NAME_HIGH) >> ((u) & 63)) & 1))
+#define IS_VALUE(u) ((u) >= 64 || !((VALUE_STOP >> ((u) & 63)) & 1))
+#define CLASS(u) (IS_NAME(u) * C_NAME | IS_VALUE(u) * C_VALUE)
+#define CLASS4(u) CLASS(u), CLASS((u) + 1), CLASS((u) + 2), CLASS((u) + 3)
+#define CLASS16(u) CLASS4(u), CLASS4((u) + 4), CLASS4((u) + 8), CLASS4((u) + 12)
+#define CLASS64(u)                                                            \
+    CLASS16(u), CLASS16((u) + 16), CLASS16((u) + 32), CLASS16((u) + 48)
+static const unsigned char char_class[256] = {
+    CLASS64(0u), CLASS64(64u), CLASS64(128u), CLASS64(192u)
+};
+
 static bool name_char(char c)
 {
-    unsigned char u = (unsigned char)c;
-
-    return u < 128 && ((u < 64 ? NAME_LOW : NAME_HIGH) >> (u & 63)) & 1;
+    return char_class[(unsigned char)c] & C_NAME;
 }
 
 static bool name_start(char c)
@@ -238,6 +307,9 @@ static void blanks(struct plain *x)
 {
     const char *p = x->p, *end = x->end;
     unsigned long line = x->line;
+
+    if (p < end && *p == '<')
+        return;               /* the usual case: none */
 
     for (; p < end && (*p == ' ' || *p == '\t' || *p == '\n'); p++)
         line += *p == '\n';
@@ -280,16 +352,9 @@ static enum step name(struct plain *x, const char **s, size_t *n)
     return *n <= NAME_MAX_PLAIN ? OK : NO;
 }
 
-/* What ends a run of a value: its end, the other quote, or what a plain
- * value may not hold ('<', '&', tab, LF: nothing to normalise). */
-#define VALUE_STOP                                                            \
-    (BIT('<') | BIT('&') | BIT('\t') | BIT('\n') | BIT('\'') | BIT('"'))
-
 static bool value_char(char c)
 {
-    unsigned char u = (unsigned char)c;
-
-    return u >= 64 || !((VALUE_STOP >> u) & 1);
+    return char_class[(unsigned char)c] & C_VALUE;
 }
 
 /* A quoted value, within the length limit. */
@@ -385,6 +450,34 @@ static enum step start_tag(struct plain *x, struct tag *t)
     }
 }
 
+/*
+ * The tag nearly every child is, <feature name='NAME'/> as programs write
+ * it, at its '<': taken whole into t (as start_tag() would read it) when
+ * it is there; false, with nothing read, for start_tag() to judge.
+ */
+static bool feature_tag(struct plain *x, struct tag *t)
+{
+    static const char head[] = "<feature name='";
+    const char *p = x->p + sizeof(head) - 1, *end = x->end, *v = p;
+
+    if (end - x->p < (ptrdiff_t)sizeof(head) + 2 ||
+        memcmp(x->p, head, sizeof(head) - 1))
+        return false;
+    while (p < end && value_char(*p))
+        p++;
+    if (end - p < 3 || memcmp(p, "'/>", 3) ||
+        (size_t)(p - v) >= XLC_XML_MAX_ATTR_LEN - MARGIN)
+        return false;
+    t->name = x->p + 1;
+    t->len = 7;
+    t->attrs[0] = (struct attr){ .name = x->p + 9, .name_len = 4, .val = v,
+                                 .val_len = (size_t)(p - v) };
+    t->nr = 1;
+    t->empty = true;
+    x->p = p + 3;
+    return true;
+}
+
 /* "</NAME>", blanks before '>' allowed. */
 static enum step end_tag(struct plain *x, const struct tag *t)
 {
@@ -442,14 +535,10 @@ static const char *read_as(const struct plain *x, const struct tag *t)
     return x->feature;
 }
 
-/* n bytes at s, NUL-terminated, in x->strs: their offset. */
-static size_t keep(struct plain *x, const char *s, size_t n)
+static struct value_at value_at(const struct plain *x, const struct attr *a)
 {
-    size_t at = x->strs.len;
-
-    xlc_buf_put(&x->strs, s, n);
-    xlc_buf_putc(&x->strs, '\0');
-    return at;
+    return (struct value_at){ (size_t)(a->val - x->win), a->val_len,
+                              a->val[a->val_len] };
 }
 
 static bool read_child(struct plain *x, const char *element,
@@ -458,86 +547,219 @@ static bool read_child(struct plain *x, const char *element,
     struct xlc_lv_child_read *f;
     struct read_at *at;
 
-    if (xlc_grow(&x->read, &x->cap_read, x->nr_read, sizeof(*x->read)) ||
-        xlc_grow(&x->at, &x->cap_at, x->nr_read, sizeof(*x->at)))
+    if ((x->nr_read == x->cap_read &&
+         xlc_grow(&x->read, &x->cap_read, x->nr_read, sizeof(*x->read))) ||
+        (x->nr_read == x->cap_at &&
+         xlc_grow(&x->at, &x->cap_at, x->nr_read, sizeof(*x->at))))
         return false;
     f = &x->read[x->nr_read];
     at = &x->at[x->nr_read++];
     *f = (struct xlc_lv_child_read){ .element = element, .line = line,
                                      .after = x->children };
-    *at = (struct read_at){ SIZE_MAX, SIZE_MAX };
+    at->name.at = at->policy.at = SIZE_MAX;
     for (unsigned int i = 0; element == x->feature && i < t->nr; i++) {
         const struct attr *a = &t->attrs[i];
-        size_t k = keep(x, a->val, a->val_len);
 
         if (a->name[0] == 'n')
-            at->name = k;
+            at->name = value_at(x, a);
         else
-            at->policy = k;
+            at->policy = value_at(x, a);
     }
-    return !x->strs.oom;
+    return true;
 }
 
-/* An element node with its attributes, as libxml2's SAX2 builds it. */
-static xmlNode *node(struct plain *x, const struct tag *t, long line)
+/* A value of a child read, NUL-terminated in the window (NULL: absent). */
+static const char *value_str(struct plain *x, const struct value_at *v)
 {
-    char name[NAME_MAX_PLAIN + 1], val[XLC_XML_MAX_ATTR_LEN];
-    xmlNode *n;
+    if (v->at == SIZE_MAX)
+        return NULL;
+    x->win[v->at + v->len] = '\0';
+    return x->win + v->at;
+}
 
-    memcpy(name, t->name, t->len);
-    name[t->len] = '\0';
-    n = xmlNewDocNode(x->doc, NULL, (const xmlChar *)name, NULL);
+/* Its quote back, once the host is read. */
+static void value_end(struct plain *x, const struct value_at *v)
+{
+    if (v->at != SIZE_MAX)
+        x->win[v->at + v->len] = v->quote;
+}
+
+/*
+ * The nodes of the host being built are libxml2's structures, as its SAX2
+ * handler builds them (an element, its attributes each with one text
+ * node, a word of text as a text node), but laid out here in blocks
+ * reused from host to host: the one <cpu> reader only reads them through
+ * libvirt-xml.h's accessors, and nothing hands them to libxml2 to change
+ * or free.  Allocating and freeing a dozen small pieces per node was a
+ * tenth of reading a host.
+ */
+static void *room(struct plain *x, size_t n)
+{
+    struct block *b = x->block;
+    void *p;
+
+    n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+    while (!b || b->cap - b->used < n) {
+        struct block **next = b ? &b->next : &x->blocks;
+
+        if (!*next || (*next)->cap < n) {
+            size_t cap = n > BLOCK_BYTES ? n : BLOCK_BYTES;
+            struct block *nb = malloc(sizeof(*nb) + cap);
+
+            if (!nb)
+                return NULL;
+            nb->next = *next;
+            nb->cap = cap;
+            *next = nb;
+        }
+        b = *next;
+        b->used = 0;
+    }
+    x->block = b;
+    p = (char *)b->room + b->used;
+    b->used += n;
+    return p;
+}
+
+/* Every node of the host given up (the blocks stay for the next). */
+static void nodes_reset(struct plain *x)
+{
+    x->block = NULL;
+}
+
+static void blocks_free(struct plain *x)
+{
+    while (x->blocks) {
+        struct block *next = x->blocks->next;
+
+        free(x->blocks);
+        x->blocks = next;
+    }
+}
+
+static xmlChar *str(struct plain *x, const char *s, size_t n)
+{
+    char *d = room(x, n + 1);
+
+    if (d) {
+        memcpy(d, s, n);
+        d[n] = '\0';
+    }
+    return (xmlChar *)d;
+}
+
+/* A text node of n bytes at s, child of parent. */
+static xmlNode *text(struct plain *x, xmlNode *parent, const char *s,
+                     size_t n)
+{
+    xmlNode *t = room(x, sizeof(*t));
+
+    if (!t)
+        return NULL;
+    *t = (xmlNode){ .type = XML_TEXT_NODE, .name = xmlStringText,
+                    .parent = parent, .doc = x->doc,
+                    .content = str(x, s, n) };
+    return t->content ? t : NULL;
+}
+
+static bool attr_node(struct plain *x, xmlNode *n, xmlAttr **tail,
+                      const struct attr *a)
+{
+    xmlAttr *p = room(x, sizeof(*p));
+
+    if (!p)
+        return false;
+    *p = (xmlAttr){ .type = XML_ATTRIBUTE_NODE, .parent = n, .doc = x->doc,
+                    .name = str(x, a->name, a->name_len), .prev = *tail };
+    p->children = p->last = text(x, (xmlNode *)p, a->val, a->val_len);
+    if (!p->name || !p->children)
+        return false;
+    if (*tail)
+        (*tail)->next = p;
+    else
+        n->properties = p;
+    *tail = p;
+    return true;
+}
+
+/* An element node with its attributes, child of parent (or none). */
+static xmlNode *node(struct plain *x, xmlNode *parent, const struct tag *t,
+                     long line)
+{
+    xmlNode *n = room(x, sizeof(*n));
+    xmlAttr *tail = NULL;
+
     if (!n)
         return NULL;
     /* Exact lines, where the SAX path keeps them. */
-    n->_private = (void *)(uintptr_t)line;
-    for (unsigned int i = 0; i < t->nr; i++) {
-        const struct attr *a = &t->attrs[i];
-
-        memcpy(name, a->name, a->name_len);
-        name[a->name_len] = '\0';
-        memcpy(val, a->val, a->val_len);
-        val[a->val_len] = '\0';
-        if (!xmlNewProp(n, (const xmlChar *)name, (const xmlChar *)val)) {
-            xmlFreeNode(n);
+    *n = (xmlNode){ .type = XML_ELEMENT_NODE, .parent = parent,
+                    .doc = x->doc, .name = str(x, t->name, t->len),
+                    ._private = (void *)(uintptr_t)line };
+    if (!n->name)
+        return NULL;
+    for (unsigned int i = 0; i < t->nr; i++)
+        if (!attr_node(x, n, &tail, &t->attrs[i]))
             return NULL;
-        }
+    if (parent) {
+        n->prev = parent->last;
+        if (parent->last)
+            parent->last->next = n;
+        else
+            parent->children = n;
+        parent->last = n;
     }
     return n;
 }
 
 /* A child built as a node, with its word of text when it has one. */
 static bool tree_child(struct plain *x, const struct tag *t, long line,
-                       const char *text, size_t len)
+                       const char *s, size_t len)
 {
-    xmlNode *n = node(x, t, line), *txt;
+    xmlNode *n = node(x, x->cpu, t, line);
 
     if (!n)
         return false;
-    xmlAddChild(x->cpu, n);
     x->children++;
-    if (!len)
-        return true;
-    txt = xmlNewDocTextLen(x->doc, (const xmlChar *)text, (int)len);
-    return txt && xmlAddChild(n, txt);
+    if (len && !(n->children = n->last = text(x, n, s, len)))
+        return false;
+    return true;
+}
+
+/* A host's source, "NAME (<cpu> at line L)", as the SAX path's
+ * snprintf() into source[SOURCE_MAX] gives it: put together by hand
+ * (formatting it was a tenth of reading a small host). */
+static void host_source(const struct plain *x, char source[SOURCE_MAX])
+{
+    static const char mid[] = " (<cpu> at line ";
+    char tail[sizeof(mid) + 24], *t = tail + sizeof(tail);
+    size_t n = strnlen(x->name, SOURCE_MAX - 1), nt;
+
+    *--t = ')';
+    for (unsigned long l = (unsigned long)x->cpu_line; t == tail +
+         sizeof(tail) - 1 || l; l /= 10)
+        *--t = (char)('0' + l % 10);
+    t -= sizeof(mid) - 1;
+    memcpy(t, mid, sizeof(mid) - 1);
+    nt = (size_t)(tail + sizeof(tail) - t);
+    if (nt > SOURCE_MAX - 1 - n)
+        nt = SOURCE_MAX - 1 - n;
+    memcpy(source, x->name, n);
+    memcpy(source + n, t, nt);
+    source[n + nt] = '\0';
 }
 
 /* The <cpu> read: checked, handed over, freed (as host_done()). */
 static void host_done(struct plain *x)
 {
-    char source[4200];
+    char source[SOURCE_MAX];
     struct xlc_lv_cpu *cpu;
     int rc;
 
     for (size_t i = 0; i < x->nr_read; i++) {
-        struct xlc_lv_child_read *f = &x->read[i];
-
-        f->name = x->at[i].name == SIZE_MAX ? NULL : x->strs.s + x->at[i].name;
-        f->policy = x->at[i].policy == SIZE_MAX ? NULL
-                                                : x->strs.s + x->at[i].policy;
+        x->read[i].name = value_str(x, &x->at[i].name);
+        x->read[i].policy = value_str(x, &x->at[i].policy);
     }
-    snprintf(source, sizeof(source), "%s (<cpu> at line %ld)", x->name,
-             x->cpu_line);
+    host_source(x, source);
     rc = xlc_xml_rename(x->cpu, source)
              ? xlc_fail(x->err, ENOMEM, "%s: out of memory", source)
              : xlc_lv_cpu_from_node_read(source, x->cpu, x->read, x->nr_read,
@@ -545,7 +767,11 @@ static void host_done(struct plain *x)
     if (!rc) {
         rc = x->fn(x->ctx, cpu, x->err);
         xlc_lv_cpu_free(cpu);
-        x->hosts++;
+        x->handed++;
+    }
+    for (size_t i = 0; i < x->nr_read; i++) {
+        value_end(x, &x->at[i].name);
+        value_end(x, &x->at[i].policy);
     }
     x->rc = rc;
 }
@@ -553,11 +779,10 @@ static void host_done(struct plain *x)
 /* Start a host afresh (a <cpu> is read again when the window was short). */
 static void host_reset(struct plain *x)
 {
-    xmlFreeNode(x->cpu);
+    nodes_reset(x);
     x->cpu = NULL;
-    x->children = x->nr_read = x->strs.len = 0;
+    x->children = x->nr_read = 0;
     x->elements = 0;
-    x->strs.oom = false;
 }
 
 /* ---- the elements ---- */
@@ -587,11 +812,15 @@ static enum step child(struct plain *x)
     size_t len;
     enum step r;
 
-    if ((r = start_tag(x, &t)))
-        return r;
+    if (feature_tag(x, &t)) {
+        element = x->feature;
+    } else {
+        if ((r = start_tag(x, &t)))
+            return r;
+        element = read_as(x, &t);
+    }
     if (++x->elements >= XLC_XML_MAX_ELEMENTS - MARGIN)
         return NO;
-    element = read_as(x, &t);
     if ((r = child_content(x, &t, element != NULL, &text, &len)) ||
         !x->build)
         return r;
@@ -614,7 +843,7 @@ static enum step cpu(struct plain *x)
         return r;
     if (!is(&t, "cpu", 3))
         return NO;
-    if (x->build && !(x->cpu = node(x, &t, x->cpu_line))) {
+    if (x->build && !(x->cpu = node(x, NULL, &t, x->cpu_line))) {
         x->rc = xlc_fail(x->err, ENOMEM, "%s: out of memory", x->name);
         return OK;
     }
@@ -631,7 +860,7 @@ static enum step cpu(struct plain *x)
     }
     if (!t.empty && (r = end_tag(x, &t)))
         return r;
-    x->hosts += !x->build;
+    x->hosts++;
     if (x->build)
         host_done(x);
     return OK;
@@ -674,8 +903,15 @@ static bool range(struct plain *x)
             return r == END;
         x->pos = (size_t)(x->p - x->win);
         x->item_line = x->line;
-        if (x->rc)
+        if (x->rc && !x->drop)
             return true;
+        if (x->rc) {
+            /* One pass: the error stands if the rest is plain too. */
+            x->first_rc = x->rc;
+            x->first_rc_line = x->line;
+            x->rc = 0;
+            x->build = false;
+        }
     }
 }
 
@@ -689,7 +925,7 @@ static bool pass(struct plain *x, const struct xlc_lv_source *s)
     x->len = x->pos = x->line_len = 0;
     x->eof = false;
     x->line = x->item_line = s->pad + 1;
-    x->hosts = 0;
+    x->hosts = x->handed = 0;
     x->rc = 0;
     return range(x);
 }
@@ -697,11 +933,11 @@ static bool pass(struct plain *x, const struct xlc_lv_source *s)
 static void plain_free(struct plain *x)
 {
     host_reset(x);
+    blocks_free(x);
     xmlFreeDoc(x->doc);
     free(x->win);
     free(x->read);
     free(x->at);
-    xlc_buf_free(&x->strs);
 }
 
 /* The hosts handed over: the first error, as the SAX path would give it;
@@ -718,25 +954,62 @@ static int second_pass(struct plain *x, const struct xlc_lv_source *s)
     return xlc_fail(x->err, EIO, "%s: changed while read", x->name);
 }
 
-bool xlc_lv_cpu_plain(const char *name, const struct xlc_lv_source *s,
-                      xlc_lv_cpu_each_fn fn, void *ctx, size_t *count,
-                      unsigned long *end_line, int *rc, xlc_error *err)
+/* Ready to build: libxml2's globals set up before any node is made, as
+ * the SAX path's parser does (a caller may read from several threads). */
+static bool build_start(struct plain *x)
 {
-    struct plain x = { .name = name, .fn = fn, .ctx = ctx, .err = err,
+    x->build = true;
+    xmlInitParser();
+    x->doc = xmlNewDoc(NULL);
+    if (!x->doc)
+        x->rc = xlc_fail(x->err, ENOMEM, "%s: out of memory", x->name);
+    return x->doc != NULL;
+}
+
+/* Two passes: the whole range plain first, then built and handed over. */
+static bool twice(struct plain *x, const struct xlc_lv_source *s, int *rc)
+{
+    if (!pass(x, s) || !x->hosts)
+        return false;
+    *rc = build_start(x) ? second_pass(x, s) : x->rc;
+    return true;
+}
+
+/* One pass, building as it reads: the hosts handed over are dropped when
+ * the range is not plain after all. */
+static bool once(struct plain *x, const struct xlc_lv_source *s, int *rc)
+{
+    bool plain;
+
+    if (!build_start(x))
+        return false;         /* the SAX path says it */
+    plain = pass(x, s) && x->hosts;
+    if (!plain) {
+        if (x->handed)
+            x->drop(x->ctx);
+        x->handed = 0;
+        return false;
+    }
+    *rc = x->first_rc;
+    if (x->first_rc)
+        x->line = x->first_rc_line;
+    return true;
+}
+
+bool xlc_lv_cpu_plain(const char *name, const struct xlc_lv_source *s,
+                      xlc_lv_cpu_each_fn fn, xlc_lv_cpu_drop_fn drop,
+                      void *ctx, size_t *count, unsigned long *end_line,
+                      int *rc, xlc_error *err)
+{
+    struct plain x = { .name = name, .fn = fn, .drop = drop, .ctx = ctx,
+                       .err = err,
                        .feature = xlc_lv_read_element("feature", 7) };
     bool plain = s->end - s->pos < XLC_XML_BATCH_MAX_BYTES - MARGIN &&
-                 pass(&x, s) && x.hosts;
+                 (drop ? once(&x, s, rc) : twice(&x, s, rc));
 
     if (plain) {
-        x.build = true;
-        /* As the SAX path's parser does: libxml2's globals set up before
-         * any node is made (a caller may read from several threads). */
-        xmlInitParser();
-        x.doc = xmlNewDoc(NULL);
-        *rc = x.doc ? second_pass(&x, s) : xlc_fail(err, ENOMEM, "%s: out "
-                                                     "of memory", name);
         if (count)
-            *count = x.hosts;
+            *count = x.handed;
         if (end_line)
             *end_line = x.line;
     }

@@ -185,13 +185,22 @@ int xlc_grow(void *arr, size_t *cap, size_t nr, size_t size)
     return 0;
 }
 
-size_t xlc_str_hash(const char *s)
+size_t xlc_str_hash_len(const char *s, size_t max, size_t *len)
 {
     uint64_t h = 1469598103934665603u;
+    size_t n = 0;
 
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    for (; s[n] && n <= max; n++)
+        h = (h ^ (unsigned char)s[n]) * 1099511628211u;
+    *len = n;
     return (size_t)h;
+}
+
+size_t xlc_str_hash(const char *s)
+{
+    size_t len;
+
+    return xlc_str_hash_len(s, SIZE_MAX - 1, &len);
 }
 
 static char fold_case(char c)

@@ -62,6 +62,9 @@ int xlc_grow(void *arr, size_t *cap, size_t nr, size_t size);
 
 /* A hash of a string (FNV-1a), for the library's hash tables. */
 size_t xlc_str_hash(const char *s);
+/* xlc_str_hash(s) and strlen(s) in one pass, when s is at most max bytes
+ * long; else *len is max + 1 (and the hash is of those bytes only). */
+size_t xlc_str_hash_len(const char *s, size_t max, size_t *len);
 
 /*
  * Edit distance with adjacent transpositions (optimal string alignment)
