@@ -40,12 +40,10 @@
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/tree.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #include "libvirt-cpu-batch.h"
 #include "libvirt-xml.h"
+#include "../util/escape.h"
 #include "../util/strbuf.h"
 
 /* Our root, a <cpu> and its children: three levels. */
@@ -132,51 +130,13 @@ struct plain {
 
 /* ---- the window over the range ---- */
 
-#define ONES 0x0101010101010101ull
-#define HIGH (0x80 * ONES)
-
-/* The high bit of each byte of w that is c (exact: no carry between
- * bytes). */
-static uint64_t bytes_eq(uint64_t w, unsigned char c)
-{
-    uint64_t x = w ^ (c * ONES);
-
-    return ~(((x & (0x7f * ONES)) + 0x7f * ONES) | x) & HIGH;
-}
-
-/* Printable ASCII, tabs and LFs only, sixteen or eight bytes at a time. */
+/* Printable ASCII, tabs and LFs only: what a report prints as it is
+ * (escape.h reads such runs sixteen or eight bytes at a time). */
 static bool printable(const char *p, const char *end)
 {
-#ifdef __SSE2__
-    const __m128i below = _mm_set1_epi8(0x20 - 1), del = _mm_set1_epi8(0x7f);
-    const __m128i tab = _mm_set1_epi8('\t'), lf = _mm_set1_epi8('\n');
+    size_t n = (size_t)(end - p);
 
-    for (; end - p >= 16; p += 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-        /* Signed: bytes from 0x80 on are below 0x20 too. */
-        __m128i ok = _mm_andnot_si128(_mm_cmpeq_epi8(v, del),
-                                      _mm_cmpgt_epi8(v, below));
-
-        ok = _mm_or_si128(ok, _mm_or_si128(_mm_cmpeq_epi8(v, tab),
-                                           _mm_cmpeq_epi8(v, lf)));
-        if (_mm_movemask_epi8(ok) != 0xffff)
-            return false;
-    }
-#endif
-    for (; end - p >= 8; p += 8) {
-        uint64_t w, below;
-
-        memcpy(&w, p, 8);
-        /* Bytes below 0x20 (their high bit: w's, refused anyway). */
-        below = ~((w & (0x7f * ONES)) + 0x60 * ONES) & HIGH;
-        below &= ~bytes_eq(w, '\t') & ~bytes_eq(w, '\n');
-        if ((below | w | bytes_eq(w, 0x7f)) & HIGH)
-            return false;
-    }
-    for (; p < end; p++)
-        if ((*p < 0x20 && *p != '\t' && *p != '\n') || *p > 0x7e)
-            return false;
-    return true;
+    return xlc_escape_plain_len(p, n, XLC_ESCAPE_REPORT) == n;
 }
 
 /* Every line within the limit (less the margin): an LF in every run of
