@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "../libxl_cpuid/cpumap/libvirt-cpumap.h"
+#include "../libxl_cpuid/util/digits.h"
 #include "../libxl_cpuid/util/escape.h"
 #include "../libxl_cpuid/util/read-file.h"
 #include "../libxl_cpuid/migration/stream.h"
@@ -315,22 +316,18 @@ struct lv_take {
 static int add_numbered(struct lv_take *t, size_t index,
                         const struct xlc_level_host *h, xlc_error *err)
 {
-    char name[4096], num[24];
-    size_t len = strlen(t->sp->name), k = sizeof(num);
-    size_t i = index + 1;
+    char name[4096], num[24] = "#";
+    size_t len = strlen(t->sp->name), n;
 
     /* "NAME#N", as snprintf would cut it, once per host of a file. */
-    do
-        num[--k] = (char)('0' + i % 10);
-    while ((i /= 10));
-    num[--k] = '#';
+    n = (size_t)(xlc_put_dec(num + 1, (uint64_t)index + 1) - num);
     if (len > sizeof(name) - 1)
         len = sizeof(name) - 1;
+    if (n > sizeof(name) - 1 - len)
+        n = sizeof(name) - 1 - len;
     memcpy(name, t->sp->name, len);
-    i = sizeof(num) - k < sizeof(name) - 1 - len ? sizeof(num) - k
-                                                 : sizeof(name) - 1 - len;
-    memcpy(name + len, num + k, i);
-    name[len + i] = '\0';
+    memcpy(name + len, num, n);
+    name[len + n] = '\0';
     return add_level_host(t->r, name, t->sp->src, t->sp, h, err);
 }
 

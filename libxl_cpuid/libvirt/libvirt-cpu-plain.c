@@ -43,6 +43,7 @@
 
 #include "libvirt-cpu-batch.h"
 #include "libvirt-xml.h"
+#include "../util/digits.h"
 #include "../util/escape.h"
 #include "../util/strbuf.h"
 
@@ -691,16 +692,14 @@ static bool tree_child(struct plain *x, const struct tag *t, long line,
 static void host_source(const struct plain *x, char source[SOURCE_MAX])
 {
     static const char mid[] = " (<cpu> at line ";
-    char tail[sizeof(mid) + 24], *t = tail + sizeof(tail);
+    char tail[sizeof(mid) + 24], *t;
     size_t n = strnlen(x->name, SOURCE_MAX - 1), nt;
 
-    *--t = ')';
-    for (unsigned long l = (unsigned long)x->cpu_line; t == tail +
-         sizeof(tail) - 1 || l; l /= 10)
-        *--t = (char)('0' + l % 10);
-    t -= sizeof(mid) - 1;
-    memcpy(t, mid, sizeof(mid) - 1);
-    nt = (size_t)(tail + sizeof(tail) - t);
+    memcpy(tail, mid, sizeof(mid) - 1);
+    t = xlc_put_dec(tail + sizeof(mid) - 1, (uint64_t)x->cpu_line);
+    *t++ = ')';
+    nt = (size_t)(t - tail);
+    t = tail;
     if (nt > SOURCE_MAX - 1 - n)
         nt = SOURCE_MAX - 1 - n;
     memcpy(source, x->name, n);

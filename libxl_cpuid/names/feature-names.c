@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "feature-names.h"
+#include "../util/digits.h"
 #include "../util/strbuf.h"
 #include "xen/lib/featureset.h"
 
@@ -279,31 +280,15 @@ static void bit_text_copy(char buf[XLC_BIT_TEXT_MAX], const char *s)
     buf[n] = '\0';
 }
 
-/* Decimal digits of v at p; returns the end. */
-static char *put_uint(char *p, unsigned int v)
-{
-    char tmp[12];
-    size_t n = 0;
-
-    do
-        tmp[n++] = (char)('0' + v % 10);
-    while ((v /= 10));
-    while (n)
-        *p++ = tmp[--n];
-    return p;
-}
-
-/* "[W*32+B NAME]": an unnamed bit with the spelling Xen's tool gives it;
- * "[W*32+B]" without one (name NULL). */
 static void bit_text_place(char buf[XLC_BIT_TEXT_MAX], unsigned int w,
                            unsigned int bit, const char *name)
 {
     char tmp[XLC_BIT_TEXT_MAX + 32], *p = tmp;
 
     *p++ = '[';
-    p = put_uint(p, w);
+    p = xlc_put_dec(p, w);
     memcpy(p, "*32+", 4);
-    p = put_uint(p + 4, bit);
+    p = xlc_put_dec(p + 4, bit);
     if (name) {
         size_t n = strnlen(name, XLC_BIT_TEXT_MAX);
 

@@ -13,9 +13,9 @@ char *xlc_put_hex(char *o, uint32_t v, unsigned int width)
     return o + n;
 }
 
-char *xlc_put_dec(char *o, uint32_t v)
+char *xlc_put_dec(char *o, uint64_t v)
 {
-    char tmp[10];
+    char tmp[20];
     unsigned int n = 0;
 
     if (v < 10) {

@@ -16,8 +16,8 @@
 /* Lower-case hex, no prefix, at least `width` digits (zero-padded, at
  * most 8 needed): printf's "%0*x"; width 0 or 1 is "%x". */
 char *xlc_put_hex(char *o, uint32_t v, unsigned int width);
-/* Decimal: printf's "%u" (at most 10 characters). */
-char *xlc_put_dec(char *o, uint32_t v);
+/* Decimal: printf's "%u" or "%zu" (at most 20 characters). */
+char *xlc_put_dec(char *o, uint64_t v);
 
 #pragma GCC visibility pop
 

@@ -79,6 +79,18 @@ static void dec_as_printf(void **state)
         memset(buf, '#', sizeof(buf));
         check(want, buf, xlc_put_dec(buf, v[i]));
     }
+    /* Past 32 bits too (line numbers, host counts): up to 2^64 - 1. */
+    for (unsigned int s = 0; s < 64; s++)
+        for (uint64_t d = 0; d < 3; d++) {
+            uint64_t x = ((uint64_t)1 << s) - 1 + d;
+            char want[32], buf[32];
+
+            if (s == 63 && d == 2)
+                x = UINT64_MAX;
+            snprintf(want, sizeof(want), "%llu", (unsigned long long)x);
+            memset(buf, '#', sizeof(buf));
+            check(want, buf, xlc_put_dec(buf, x));
+        }
 }
 
 int main(void)
