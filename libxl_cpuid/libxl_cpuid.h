@@ -77,6 +77,7 @@
  *   libxl_cpuid/util/json-tree.h (yajl's tree, for the JSON readers)
  *   libxl_cpuid/util/escape.h (input quoted in messages and JSON)
  *   libxl_cpuid/util/digits.h (numbers put without printf)
+ *   libxl_cpuid/util/parts.h (work split over the CPUs)
  *   libxl_cpuid/util/sha256-int.h (each way of one compression, for tests)
  *   libxl_cpuid/xl/xl-cpuid-int.h
  *   xen/lib/static-mask-bits.h xen/lib/deep-deps-table.h (the direct

@@ -3,14 +3,13 @@
  * The pool object: host storage, names, and the incremental counts.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "level-internal.h"
 #include "../names/featureset-text.h"
+#include "../util/parts.h"
 #include "../util/strbuf.h"
 
 int xlc_pool_new(enum xlc_guest_type type, xlc_pool **out, xlc_error *err)
@@ -495,7 +494,6 @@ done:
 
 /* Below this, a thread costs more than it saves. */
 #define SPLIT_MIN_HOSTS 65536u
-#define MAX_COUNTERS 16
 
 struct count_job {
     struct xfs_counts counts;
@@ -521,16 +519,9 @@ static void *count_job(void *arg)
 void xlc_pool_count_many(struct xfs_counts *c, const uint32_t *fs,
                          size_t stride, size_t count)
 {
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    size_t parts = cpus > 1 ? (size_t)cpus : 1, each, started = 0;
-    struct count_job *jobs;
-    pthread_t tids[MAX_COUNTERS];
+    size_t parts = xlc_parts(count, SPLIT_MIN_HOSTS), each;
+    struct count_job *jobs = parts > 1 ? calloc(parts, sizeof(*jobs)) : NULL;
 
-    if (parts > MAX_COUNTERS)
-        parts = MAX_COUNTERS;
-    if (parts > count / SPLIT_MIN_HOSTS)
-        parts = count / SPLIT_MIN_HOSTS;
-    jobs = parts > 1 ? calloc(parts, sizeof(*jobs)) : NULL;
     if (!jobs) {
         xfs_counts_add_many(c, fs, XFS_NR_WORDS, stride, count);
         return;
@@ -542,17 +533,7 @@ void xlc_pool_count_many(struct xfs_counts *c, const uint32_t *fs,
         jobs[k].count = k + 1 < parts ? each : count - k * each;
         xfs_counts_init(&jobs[k].counts);
     }
-    /* This thread counts the first part; one that fails to start is
-     * counted here too. */
-    for (size_t k = 1; k < parts; k++)
-        if (!pthread_create(&tids[k], NULL, count_job, &jobs[k]))
-            started |= (size_t)1 << k;
-        else
-            count_job(&jobs[k]);
-    count_job(&jobs[0]);
-    for (size_t k = 1; k < parts; k++)
-        if (started >> k & 1)
-            pthread_join(tids[k], NULL);
+    xlc_run_parts(count_job, jobs, sizeof(*jobs), parts);
     for (size_t k = 0; k < parts; k++)
         xfs_counts_merge(c, &jobs[k].counts);
     free(jobs);

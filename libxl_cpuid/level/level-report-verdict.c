@@ -18,11 +18,10 @@
  * whichever command asks) and pool_unusable is reported beside it.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "../util/parts.h"
 #include "../verdict/guest-source.h"
 #include "level-report-int.h"
 
@@ -126,7 +125,6 @@ static int judge(struct xlc_level_report *r, size_t id,
 
 /* Below this many hosts a thread costs more than it saves. */
 #define SPLIT_MIN_HOSTS 4096u
-#define MAX_JUDGES 16
 
 /* Hosts [from, to), in order, stopping at the first error. */
 struct judges {
@@ -156,36 +154,26 @@ static int judge_all(struct xlc_level_report *r,
                      const struct xlc_host_props *gp, size_t ids,
                      xlc_error *err)
 {
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    size_t parts = cpus > 1 ? (size_t)cpus : 1, started = 0;
-    struct judges j[MAX_JUDGES];
-    pthread_t tids[MAX_JUDGES];
+    size_t parts = r->have_guest ? 1 : xlc_parts(ids, SPLIT_MIN_HOSTS);
+    struct judges *j = calloc(parts, sizeof(*j));
 
-    if (parts > MAX_JUDGES)
-        parts = MAX_JUDGES;
-    if (parts > ids / SPLIT_MIN_HOSTS)
-        parts = ids / SPLIT_MIN_HOSTS;
-    if (!parts || r->have_guest)
-        parts = 1;
+    if (!j)
+        return xlc_fail(err, ENOMEM, "out of memory");
     for (size_t k = 0; k < parts; k++)
         j[k] = (struct judges){ r, gp, ids / parts * k,
                                 k + 1 < parts ? ids / parts * (k + 1) : ids,
-                                0, { 0 } };
-    for (size_t k = 1; k < parts; k++)
-        if (!pthread_create(&tids[k], NULL, judge_range, &j[k]))
-            started |= (size_t)1 << k;
-        else
-            judge_range(&j[k]);
-    judge_range(&j[0]);
-    for (size_t k = 1; k < parts; k++)
-        if (started >> k & 1)
-            pthread_join(tids[k], NULL);
+                                0, { 0, "" } };
+    xlc_run_parts(judge_range, j, sizeof(*j), parts);
     for (size_t k = 0; k < parts; k++)
         if (j[k].rc) {
+            int rc = j[k].rc;
+
             if (err)
                 *err = j[k].err;
-            return j[k].rc;
+            free(j);
+            return rc;
         }
+    free(j);
     return 0;
 }
 

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Work split over the CPUs: a large pool's counts, its hosts' verdicts.
+ * Each part is one job in an array; the caller merges what the jobs
+ * found, in part order, so the answer is the one pass's.
+ */
+#ifndef LIBXL_CPUID_PARTS_H
+#define LIBXL_CPUID_PARTS_H
+
+#include <stddef.h>
+
+/* Internal: not exported from libxl_cpuid.so. */
+#pragma GCC visibility push(hidden)
+
+#define XLC_PARTS_MAX 16
+
+/*
+ * How many parts to cut `count` items into: one per online CPU, at most
+ * XLC_PARTS_MAX, none smaller than `min` items (below that a thread
+ * costs more than it saves); at least 1.
+ */
+size_t xlc_parts(size_t count, size_t min);
+
+/*
+ * fn(jobs + k * size) for every k below n (at most XLC_PARTS_MAX): part
+ * 0 on this thread, each other on a thread of its own (or here, when a
+ * thread cannot start).  Returns when every part is done.
+ */
+void xlc_run_parts(void *(*fn)(void *), void *jobs, size_t size, size_t n);
+
+#pragma GCC visibility pop
+
+#endif /* LIBXL_CPUID_PARTS_H */
