@@ -10,6 +10,7 @@
 #include "sha256-int.h"
 
 #if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
 #include <immintrin.h>
 #endif
 
@@ -133,9 +134,15 @@ compress_ni(uint32_t hs[8], const uint8_t *p)
     _mm_storeu_si128((__m128i *)&hs[4], _mm_alignr_epi8(cdgh, efgh, 8));
 }
 
+/* CPUID itself (leaf 7 EBX bit 29, leaf 1 ECX bit 19): older compilers'
+ * __builtin_cpu_supports does not know "sha". */
 static bool have_ni(void)
 {
-    return __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1");
+    unsigned int a, b, c, d;
+
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 19)))
+        return false;
+    return __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & (1u << 29));
 }
 #else
 static void compress_ni(uint32_t hs[8], const uint8_t *p)
