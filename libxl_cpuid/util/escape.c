@@ -118,7 +118,8 @@ static uint64_t bytes_eq(uint64_t w, unsigned char c)
 /* Where the bytes of w a mode (never with `also`) cannot write as they
  * are have their high bit: controls (less tab and LF for a report), DEL,
  * bytes past ASCII, and for JSON the quote and the backslash. */
-static uint64_t not_plain8(uint64_t w, enum xlc_escape_mode mode)
+static inline __attribute__((always_inline)) uint64_t
+not_plain8(uint64_t w, enum xlc_escape_mode mode)
 {
     /* Bytes below 0x20 (a high bit of w's own is refused anyway). */
     uint64_t below = ~((w & (0x7f * ONES)) + 0x60 * ONES) & HIGH;
@@ -131,9 +132,10 @@ static uint64_t not_plain8(uint64_t w, enum xlc_escape_mode mode)
 }
 
 #ifdef __SSE2__
-/* Sixteen bytes at a time where the CPU has SSE2 (every x86-64 does). */
-static size_t plain_blocks(const unsigned char *p, size_t len,
-                           enum xlc_escape_mode mode)
+/* Sixteen bytes at a time where the CPU has SSE2 (every x86-64 does);
+ * inlined with mode a constant, one loop per mode. */
+static inline __attribute__((always_inline)) size_t
+plain_blocks(const unsigned char *p, size_t len, enum xlc_escape_mode mode)
 {
     const __m128i space = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7f);
     const __m128i tab = _mm_set1_epi8('\t'), lf = _mm_set1_epi8('\n');
@@ -159,8 +161,8 @@ static size_t plain_blocks(const unsigned char *p, size_t len,
     return i;
 }
 #else
-static size_t plain_blocks(const unsigned char *p, size_t len,
-                           enum xlc_escape_mode mode)
+static inline size_t plain_blocks(const unsigned char *p, size_t len,
+                                  enum xlc_escape_mode mode)
 {
     (void)p, (void)len, (void)mode;
     return 0;
@@ -168,8 +170,8 @@ static size_t plain_blocks(const unsigned char *p, size_t len,
 #endif
 
 /* Whole words of eight plain bytes from p on: what most text is. */
-static size_t plain_words(const unsigned char *p, size_t len,
-                          enum xlc_escape_mode mode)
+static inline __attribute__((always_inline)) size_t
+plain_words(const unsigned char *p, size_t len, enum xlc_escape_mode mode)
 {
     size_t i = plain_blocks(p, len, mode);
 
@@ -195,16 +197,18 @@ static size_t plain_run(const unsigned char *p, size_t len,
             i++;
         return i;
     }
-    i = plain_words(p, len, mode);
     if (mode == XLC_ESCAPE_JSON) {
+        i = plain_words(p, len, XLC_ESCAPE_JSON);
         while (i < len && p[i] >= 0x20 && p[i] < 0x7f && p[i] != '"' &&
                p[i] != '\\')
             i++;
     } else if (mode == XLC_ESCAPE_REPORT) {
+        i = plain_words(p, len, XLC_ESCAPE_REPORT);
         while (i < len && ((p[i] >= 0x20 && p[i] < 0x7f) || p[i] == '\n' ||
                            p[i] == '\t'))
             i++;
     } else {
+        i = plain_words(p, len, XLC_ESCAPE_TEXT);
         while (i < len && p[i] >= 0x20 && p[i] < 0x7f)
             i++;
     }
