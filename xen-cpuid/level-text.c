@@ -40,7 +40,9 @@ static void host_list_of(FILE *out, const xlc_pool *p, hosts_fn *fn,
         memcpy(block + used, ", ", sep);
         used += sep;
         if (len > sizeof(block)) {  /* (names are far shorter) */
+            fwrite(block, 1, used, out);
             fwrite(s, 1, len, out);
+            used = 0;
             continue;
         }
         memcpy(block + used, s, len);
