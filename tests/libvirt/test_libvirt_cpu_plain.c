@@ -301,67 +301,58 @@ static void plain_declined(void **state)
     check_text_len("NUL", CPU_HEAD "</cpu>\n\0", sizeof(CPU_HEAD) + 7, false);
 }
 
+/* head, then each (a format of one %d) for 0..n-1, then tail. */
+static char *repeated(const char *head, const char *each, int n,
+                      const char *tail)
+{
+    struct xlc_buf b = { 0 };
+
+    xlc_buf_puts(&b, head);
+    for (int i = 0; i < n; i++)
+        xlc_buf_printf(&b, each, i);
+    xlc_buf_puts(&b, tail);
+    assert_false(b.oom);
+    return b.s;
+}
+
+/* head/each/tail as above, read by both paths: plain or not. */
+static void check_repeated(const char *head, const char *each, int n,
+                           const char *tail, bool plain)
+{
+    char *s = repeated(head, each, n, tail);
+
+    check_text(s, plain);
+    free(s);
+}
+
 /* At or near a limit the plain reader declines: the SAX path refuses, or
  * takes what it may. */
 static void plain_limits(void **state)
 {
-    struct xlc_buf b = { 0 };
+    static const char head[] = "<cpu><model>m</model>";
+    char *s;
 
     (void)state;
-    xlc_buf_puts(&b, "<cpu><model>m</model><topology");
-    for (int i = 0; i < 33; i++)
-        xlc_buf_printf(&b, " a%d='1'", i);
-    xlc_buf_puts(&b, "/></cpu>\n");
-    check_text(b.s, false);
-    xlc_buf_free(&b);
-
-    b = (struct xlc_buf){ 0 };
-    xlc_buf_puts(&b, "<cpu><model>m</model><feature name='");
-    for (int i = 0; i < 5000; i++)
-        xlc_buf_putc(&b, 'a');
-    xlc_buf_puts(&b, "'/></cpu>\n");
-    check_text(b.s, false);
-    xlc_buf_free(&b);
-
-    b = (struct xlc_buf){ 0 };
-    xlc_buf_puts(&b, "<cpu><model>m</model>");
-    for (int k = 0; k < 100000; k++)
-        xlc_buf_printf(&b, "<feature name='f%d'/>\n", k);
-    xlc_buf_puts(&b, "</cpu>\n");
-    check_text(b.s, false);
+    check_repeated("<cpu><model>m</model><topology", " a%d='1'", 33,
+                   "/></cpu>\n", false);
+    check_repeated("<cpu><model>m</model><feature name='", "a", 5000,
+                   "'/></cpu>\n", false);
+    s = repeated(head, "<feature name='f%d'/>\n", 100000, "</cpu>\n");
+    check_text(s, false);
     /* The same on one line: the line limit. */
-    for (char *nl = b.s; (nl = strchr(nl, '\n'));)
+    for (char *nl = s; (nl = strchr(nl, '\n'));)
         *nl = ' ';
-    check_text(b.s, false);
-    xlc_buf_free(&b);
-
+    check_text(s, false);
+    free(s);
     /* A line past the limit, with few elements: 50,000 features on it,
      * or blanks between two hosts. */
-    b = (struct xlc_buf){ 0 };
-    xlc_buf_puts(&b, "<cpu><model>m</model>");
-    for (int k = 0; k < 50000; k++)
-        xlc_buf_printf(&b, "<feature name='f%d'/> ", k);
-    xlc_buf_puts(&b, "</cpu>\n");
-    check_text(b.s, false);
-    xlc_buf_free(&b);
-    b = (struct xlc_buf){ 0 };
-    xlc_buf_puts(&b, "<cpu/>");
-    for (int k = 0; k < (1 << 20); k++)
-        xlc_buf_putc(&b, ' ');
-    xlc_buf_puts(&b, "<cpu/>\n");
-    check_text(b.s, false);
-    xlc_buf_free(&b);
-
-    /* Far from every limit: many hosts across many chunks. */
-    b = (struct xlc_buf){ 0 };
-    for (int i = 0; i < 3000; i++) {
-        xlc_buf_puts(&b, "<cpu><model>m</model>");
-        for (int k = 0; k < 30; k++)
-            xlc_buf_printf(&b, "<feature name='f%d'/>", k);
-        xlc_buf_puts(&b, "</cpu>\n");
-    }
-    check_text(b.s, true);
-    xlc_buf_free(&b);
+    check_repeated(head, "<feature name='f%d'/> ", 50000, "</cpu>\n", false);
+    check_repeated("<cpu/>", " ", 1 << 20, "<cpu/>\n", false);
+    /* Far from every limit: many hosts across many chunks (a host holds
+     * no '%': it repeats as a format of its own). */
+    s = repeated(head, "<feature name='f%d'/>", 30, "</cpu>\n");
+    check_repeated("", s, 3000, "", true);
+    free(s);
 }
 
 int main(void)
