@@ -23,7 +23,6 @@ char *xlc_stream_pins_path(const char *stream)
 int xlc_file_sha256(const char *path, char out[XLC_SHA256_HEX],
                     xlc_error *err)
 {
-    static const char hex[] = "0123456789abcdef";
     uint8_t d[XLC_SHA256_BYTES], buf[65536];
     FILE *f = fopen(path, "rb");
     struct xlc_sha256 c;
@@ -41,11 +40,7 @@ int xlc_file_sha256(const char *path, char out[XLC_SHA256_HEX],
     if (bad)
         return xlc_fail(err, EIO, "%s: read error", path);
     xlc_sha256_final(&c, d);
-    for (int i = 0; i < XLC_SHA256_BYTES; i++) {
-        out[2 * i] = hex[d[i] >> 4];
-        out[2 * i + 1] = hex[d[i] & 15];
-    }
-    out[2 * XLC_SHA256_BYTES] = '\0';
+    xlc_sha256_digest_hex(d, out);
     return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "digits.h"
 #include "sha256.h"
 #include "sha256-int.h"
 
@@ -234,15 +235,20 @@ void xlc_sha256(const void *data, size_t len, uint8_t out[XLC_SHA256_BYTES])
     xlc_sha256_final(&c, out);
 }
 
+void xlc_sha256_digest_hex(const uint8_t d[XLC_SHA256_BYTES],
+                           char out[XLC_SHA256_HEX])
+{
+    char *o = out;
+
+    for (int i = 0; i < XLC_SHA256_BYTES; i++)
+        o = xlc_put_hex(o, d[i], 2);
+    *o = '\0';
+}
+
 void xlc_sha256_hex(const void *data, size_t len, char out[XLC_SHA256_HEX])
 {
-    static const char hex[] = "0123456789abcdef";
     uint8_t d[XLC_SHA256_BYTES];
 
     xlc_sha256(data, len, d);
-    for (int i = 0; i < XLC_SHA256_BYTES; i++) {
-        out[2 * i] = hex[d[i] >> 4];
-        out[2 * i + 1] = hex[d[i] & 15];
-    }
-    out[2 * XLC_SHA256_BYTES] = '\0';
+    xlc_sha256_digest_hex(d, out);
 }

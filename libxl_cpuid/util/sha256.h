@@ -28,5 +28,8 @@ void xlc_sha256_final(struct xlc_sha256 *c, uint8_t out[XLC_SHA256_BYTES]);
 /* The digest of one buffer, as bytes or as lower-case hex. */
 void xlc_sha256(const void *data, size_t len, uint8_t out[XLC_SHA256_BYTES]);
 void xlc_sha256_hex(const void *data, size_t len, char out[XLC_SHA256_HEX]);
+/* A digest as lower-case hex (what xlc_sha256_hex writes). */
+void xlc_sha256_digest_hex(const uint8_t d[XLC_SHA256_BYTES],
+                           char out[XLC_SHA256_HEX]);
 
 #endif /* LIBXL_CPUID_SHA256_H */
