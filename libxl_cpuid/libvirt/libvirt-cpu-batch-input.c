@@ -7,11 +7,13 @@
  */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "libvirt-cpu-batch.h"
 #include "libvirt-xml.h"
+#include "../util/digits.h"
 #include "../util/strbuf.h"
 
 #define CHUNK XLC_LV_CHUNK
@@ -118,4 +120,28 @@ void xlc_lv_cpu_describe(struct xlc_buf *b, const struct xlc_lv_cpu *c)
                        c->features[i].line);
     for (size_t i = 0; i < c->nr_ignored; i++)
         xlc_buf_printf(b, " i %s\n", c->ignored[i]);
+}
+
+/* Put together by hand: formatting it was a tenth of reading a small
+ * host. */
+void xlc_lv_host_source(const char *name, long line,
+                        char out[XLC_LV_SOURCE_MAX])
+{
+    static const char mid[] = " (<cpu> at line ";
+    char tail[sizeof(mid) + 24], *t;
+    size_t n = strnlen(name, XLC_LV_SOURCE_MAX - 1), nt;
+
+    if (line < 0) {  /* (never: lines count from 1) */
+        snprintf(out, XLC_LV_SOURCE_MAX, "%s%s%ld)", name, mid, line);
+        return;
+    }
+    memcpy(tail, mid, sizeof(mid) - 1);
+    t = xlc_put_dec(tail + sizeof(mid) - 1, (uint64_t)line);
+    *t++ = ')';
+    nt = (size_t)(t - tail);
+    if (nt > XLC_LV_SOURCE_MAX - 1 - n)
+        nt = XLC_LV_SOURCE_MAX - 1 - n;
+    memcpy(out, name, n);
+    memcpy(out + n, tail, nt);
+    out[n + nt] = '\0';
 }

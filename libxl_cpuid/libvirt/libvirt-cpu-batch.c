@@ -344,7 +344,7 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
 /* A host is complete: read it and hand it over. */
 static void host_done(xmlParserCtxtPtr ctxt, struct reader *r)
 {
-    char source[4200];
+    char source[XLC_LV_SOURCE_MAX];
     struct xlc_lv_cpu *cpu;
     xmlNode *n = r->cpu;
     int rc;
@@ -360,8 +360,7 @@ static void host_done(xmlParserCtxtPtr ctxt, struct reader *r)
         f->inner = at->inner == NO_STR ? NULL : r->strs + at->inner;
     }
     /* Messages say "FILE (<cpu> at line L):N: ...", N a line of FILE. */
-    snprintf(source, sizeof(source), "%s (<cpu> at line %ld)", r->name,
-             r->cpu_line);
+    xlc_lv_host_source(r->name, r->cpu_line, source);
     rc = xlc_xml_rename(n, source)
              ? xlc_fail(r->err, ENOMEM, "%s: out of memory", source)
              : xlc_lv_cpu_from_node_read(source, n, r->read, r->nr_read, &cpu,

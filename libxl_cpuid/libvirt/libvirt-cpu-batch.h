@@ -59,6 +59,12 @@ bool xlc_lv_source_fill(struct xlc_lv_source *s);
  */
 const char *xlc_lv_read_element(const char *name, size_t len);
 
+/* A host's source, "NAME (<cpu> at line L)", cut to the room as snprintf
+ * would: what each reader names a host by in its messages. */
+#define XLC_LV_SOURCE_MAX 4200u
+void xlc_lv_host_source(const char *name, long line,
+                        char out[XLC_LV_SOURCE_MAX]);
+
 /*
  * A caller that keeps what fn is given until the reading returns (the
  * parts of a split file keep their hosts until their turn) may say so

@@ -11,6 +11,7 @@
 
 #include "libvirt-cpu.h"
 #include "libvirt-cpu-batch.h"
+#include "../util/digits.h"
 #include "../util/strbuf.h"
 #include "libvirt-xml.h"
 
@@ -375,25 +376,21 @@ static int note_ignored(struct parse *p, const char *src, const char *name,
                         long line, xlc_error *err)
 {
     struct xlc_lv_cpu *cpu = p->cpu;
-    char digits[24], *s;
-    size_t nd = 0, len = strlen(name);
+    size_t len = strlen(name);
+    char *s;
 
-    /* "<NAME> (line N)", put together by hand: a host has several. */
-    for (unsigned long l = line > 0 ? (unsigned long)line : 0; !nd || l;
-         l /= 10)
-        digits[nd++] = (char)('0' + l % 10);
+    /* "<NAME> (line N)", put together by hand: a host has several.  (A
+     * line is never below 1; 0 stands for one that is.) */
     if (xlc_grow(&cpu->ignored, &p->cap_ignored, cpu->nr_ignored,
                  sizeof(char *)) ||
-        !(s = name_room(cpu, len + nd + sizeof("<> (line )"))))
+        !(s = name_room(cpu, len + 20 + sizeof("<> (line )"))))
         return xlc_fail(err, ENOMEM, "%s:%ld: out of memory", src, line);
     cpu->ignored[cpu->nr_ignored++] = s;
     *s++ = '<';
     memcpy(s, name, len);
     s += len;
     memcpy(s, "> (line ", 8);
-    s += 8;
-    while (nd)
-        *s++ = digits[--nd];
+    s = xlc_put_dec(s + 8, line > 0 ? (uint64_t)line : 0);
     *s++ = ')';
     *s = '\0';
     return 0;

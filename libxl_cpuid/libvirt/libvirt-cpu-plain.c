@@ -43,7 +43,6 @@
 
 #include "libvirt-cpu-batch.h"
 #include "libvirt-xml.h"
-#include "../util/digits.h"
 #include "../util/escape.h"
 #include "../util/strbuf.h"
 
@@ -55,7 +54,6 @@ _Static_assert(XLC_XML_MAX_DEPTH >= 3, "a host nests three levels");
 /* A name longer than this is not plain (libvirt's are short). */
 #define NAME_MAX_PLAIN 128u
 /* The room for a host's source, as in libvirt-cpu-batch.c. */
-#define SOURCE_MAX 4200u
 /* Nor a <cpu> bigger than a document may be. */
 #define ITEM_MAX XLC_XML_MAX_BYTES
 
@@ -686,31 +684,10 @@ static bool tree_child(struct plain *x, const struct tag *t, long line,
     return true;
 }
 
-/* A host's source, "NAME (<cpu> at line L)", as the SAX path's
- * snprintf() into source[SOURCE_MAX] gives it: put together by hand
- * (formatting it was a tenth of reading a small host). */
-static void host_source(const struct plain *x, char source[SOURCE_MAX])
-{
-    static const char mid[] = " (<cpu> at line ";
-    char tail[sizeof(mid) + 24], *t;
-    size_t n = strnlen(x->name, SOURCE_MAX - 1), nt;
-
-    memcpy(tail, mid, sizeof(mid) - 1);
-    t = xlc_put_dec(tail + sizeof(mid) - 1, (uint64_t)x->cpu_line);
-    *t++ = ')';
-    nt = (size_t)(t - tail);
-    t = tail;
-    if (nt > SOURCE_MAX - 1 - n)
-        nt = SOURCE_MAX - 1 - n;
-    memcpy(source, x->name, n);
-    memcpy(source + n, t, nt);
-    source[n + nt] = '\0';
-}
-
 /* The <cpu> read: checked, handed over, freed (as host_done()). */
 static void host_done(struct plain *x)
 {
-    char source[SOURCE_MAX];
+    char source[XLC_LV_SOURCE_MAX];
     struct xlc_lv_cpu *cpu;
     int rc;
 
@@ -718,7 +695,7 @@ static void host_done(struct plain *x)
         x->read[i].name = value_str(x, &x->at[i].name);
         x->read[i].policy = value_str(x, &x->at[i].policy);
     }
-    host_source(x, source);
+    xlc_lv_host_source(x->name, x->cpu_line, source);
     rc = xlc_xml_rename(x->cpu, source)
              ? xlc_fail(x->err, ENOMEM, "%s: out of memory", source)
              : xlc_lv_cpu_from_node_read(source, x->cpu, x->read, x->nr_read,
