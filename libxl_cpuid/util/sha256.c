@@ -3,6 +3,7 @@
  * SHA-256 as FIPS 180-4 specifies it: 64-byte blocks, big-endian words,
  * the message padded with 0x80, zeros and its length in bits.
  */
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -137,13 +138,29 @@ compress_ni(uint32_t hs[8], const uint8_t *p)
 
 /* CPUID itself (leaf 7 EBX bit 29, leaf 1 ECX bit 19): older compilers'
  * __builtin_cpu_supports does not know "sha". */
-static bool have_ni(void)
+static bool ask_cpuid(void)
 {
     unsigned int a, b, c, d;
 
     if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 19)))
         return false;
     return __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & (1u << 29));
+}
+
+/* Asked once per process: in a virtual machine every CPUID instruction
+ * traps to the hypervisor (a microsecond or two), which cost more than
+ * the block it chose the code for.  Threads that race both store the
+ * same answer. */
+static bool have_ni(void)
+{
+    static atomic_int known; /* 0 not asked, 1 no, 2 yes */
+    int v = atomic_load_explicit(&known, memory_order_relaxed);
+
+    if (!v) {
+        v = ask_cpuid() ? 2 : 1;
+        atomic_store_explicit(&known, v, memory_order_relaxed);
+    }
+    return v == 2;
 }
 #else
 static void compress_ni(uint32_t hs[8], const uint8_t *p)
