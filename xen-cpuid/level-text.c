@@ -15,47 +15,111 @@
 typedef size_t hosts_fn(const xlc_pool *p, unsigned int bit, bool has,
                         size_t *ids, size_t max);
 
-/* ", "-separated names of the present hosts with (or without) the bit.
- * A list can name a hundred thousand hosts: copied through a block,
- * written a block at a time. */
-static void host_list_of(FILE *out, const xlc_pool *p, hosts_fn *fn,
-                         unsigned int bit, bool has)
-{
-    size_t n = xlc_pool_nr_ids(p), *ids = malloc((n ? n : 1) * sizeof(*ids));
-    size_t k = ids ? fn(p, bit, has, ids, n) : 0, used = 0;
-    char buf[XLC_HOST_NAME_BUF], block[16384];
+/*
+ * Every host's name, joined as a list prints them ("a, b, c, "): made at
+ * the first list and kept for the others, so that a run of consecutive
+ * hosts is one copy, however many names it holds.  Lists of most of a
+ * large pool are long runs.
+ */
+struct names {
+    char *text;
+    size_t *off;       /* host id's name at text + off[id]; nr_ids + 1 */
+    bool made, oom;
+};
 
-    if (!ids) {
-        fputs("(out of memory)", out);
+static bool names_make(struct names *nm, const xlc_pool *p)
+{
+    size_t n = xlc_pool_nr_ids(p), len = 0, cap = 16 * n + 16;
+    char buf[XLC_HOST_NAME_BUF];
+
+    nm->made = true;
+    nm->text = malloc(cap);
+    nm->off = malloc((n + 1) * sizeof(*nm->off));
+    for (size_t id = 0; nm->text && nm->off && id < n; id++) {
+        const char *s = xlc_pool_host_name(p, id, buf);
+        size_t l = strlen(s);
+
+        if (len + l + 2 > cap) {
+            char *t = realloc(nm->text, cap = 2 * (len + l + 2));
+
+            if (!t)
+                break;
+            nm->text = t;
+        }
+        nm->off[id] = len;
+        memcpy(nm->text + len, s, l);
+        memcpy(nm->text + len + l, ", ", 2);
+        len += l + 2;
+        nm->off[id + 1] = len;
+    }
+    nm->oom = !nm->text || !nm->off || (n && nm->off[n] != len);
+    return !nm->oom;
+}
+
+static void names_free(struct names *nm)
+{
+    free(nm->text);
+    free(nm->off);
+}
+
+/* Hosts a..b (consecutive ids) as the list writes them, after `sep`. */
+struct run_out {
+    FILE *out;
+    char block[16384];
+    size_t used;
+};
+
+static void put_run(struct run_out *o, const struct names *nm, size_t a,
+                    size_t b, bool sep)
+{
+    const char *s = nm->text + nm->off[a];
+    size_t len = nm->off[b + 1] - nm->off[a] - 2, want = len + (sep ? 2 : 0);
+
+    if (o->used + want > sizeof(o->block)) {
+        fwrite(o->block, 1, o->used, o->out);
+        o->used = 0;
+    }
+    if (want > sizeof(o->block)) {  /* a long run: straight from the text */
+        fwrite(", ", 1, sep ? 2 : 0, o->out);
+        fwrite(s, 1, len, o->out);
         return;
     }
-    for (size_t i = 0; i < k; i++) {
-        const char *s = xlc_pool_host_name(p, ids[i], buf);
-        size_t len = strlen(s), sep = i ? 2 : 0;
+    memcpy(o->block + o->used, ", ", sep ? 2 : 0);
+    memcpy(o->block + o->used + (sep ? 2 : 0), s, len);
+    o->used += want;
+}
 
-        if (used + sep + len > sizeof(block)) {
-            fwrite(block, 1, used, out);
-            used = 0;
-        }
-        memcpy(block + used, ", ", sep);
-        used += sep;
-        if (len > sizeof(block)) {  /* (names are far shorter) */
-            fwrite(block, 1, used, out);
-            fwrite(s, 1, len, out);
-            used = 0;
-            continue;
-        }
-        memcpy(block + used, s, len);
-        used += len;
+/* ", "-separated names of the present hosts with (or without) the bit.
+ * A list can name a hundred thousand hosts. */
+static void host_list_of(FILE *out, struct names *nm, const xlc_pool *p,
+                         hosts_fn *fn, unsigned int bit, bool has)
+{
+    size_t n = xlc_pool_nr_ids(p), *ids = malloc((n ? n : 1) * sizeof(*ids));
+    size_t k = ids ? fn(p, bit, has, ids, n) : 0;
+    struct run_out *o = malloc(sizeof(*o));
+
+    if (!ids || !o || (!nm->made && !names_make(nm, p)) || nm->oom) {
+        fputs("(out of memory)", out);
+        free(ids);
+        free(o);
+        return;
     }
-    fwrite(block, 1, used, out);
+    o->out = out;
+    o->used = 0;
+    for (size_t i = 0, j; i < k; i = j) {
+        for (j = i + 1; j < k && ids[j] == ids[j - 1] + 1; j++)
+            ;
+        put_run(o, nm, ids[i], ids[j - 1], i > 0);
+    }
+    fwrite(o->block, 1, o->used, out);
+    free(o);
     free(ids);
 }
 
-static void host_list(FILE *out, const xlc_pool *p, unsigned int bit,
-                      bool has)
+static void host_list(FILE *out, struct names *nm, const xlc_pool *p,
+                      unsigned int bit, bool has)
 {
-    host_list_of(out, p, xlc_pool_hosts_with, bit, has);
+    host_list_of(out, nm, p, xlc_pool_hosts_with, bit, has);
 }
 
 static const struct xlc_bits_list ours = { XLC_BIT_OURS, XLC_BITS_ALL, " ",
@@ -109,7 +173,8 @@ static void print_levels(FILE *out, const struct xlc_level_report *r)
 }
 
 /* Why each max-level feature is held back from the guest level. */
-static void print_held(FILE *out, const struct xlc_level_report *r)
+static void print_held(FILE *out, struct names *nm,
+                       const struct xlc_level_report *r)
 {
     char buf[XLC_BIT_TEXT_MAX], pre[XLC_BIT_TEXT_MAX];
     bool any = false;
@@ -134,7 +199,8 @@ static void print_held(FILE *out, const struct xlc_level_report *r)
                         ? "" : n);
         else if (xfs_test(r->held[XLC_HELD_NOT_DEFAULT], NW, b)) {
             fprintf(out, "  %-20s not in the default set of: ", n);
-            host_list_of(out, r->pool, xlc_pool_hosts_with_default, b, false);
+            host_list_of(out, nm, r->pool, xlc_pool_hosts_with_default, b,
+                         false);
             fprintf(out, " (--with %s)\n", n);
         } else if (xfs_test(r->held[XLC_HELD_PREREQ], NW, b)) {
             p = xlc_missing_prereq(r->guest_sets.level, b);
@@ -183,7 +249,8 @@ static void print_optins(FILE *out, const struct xlc_level_report *r)
                   r->guest_cpu);
 }
 
-static void print_lost(FILE *out, const struct xlc_level_report *r)
+static void print_lost(FILE *out, struct names *nm,
+                       const struct xlc_level_report *r)
 {
     const struct xlc_level *l = &r->level;
     unsigned int n = xfs_popcount(l->lost, NW);
@@ -204,14 +271,14 @@ static void print_lost(FILE *out, const struct xlc_level_report *r)
         }
         fprintf(out, "missing on %zu of %zu: ",
                 l->nr_hosts - xlc_pool_count(r->pool, b), l->nr_hosts);
-        host_list(out, r->pool, b, false);
+        host_list(out, nm, r->pool, b, false);
         fputc('\n', out);
     }
 }
 
 /* Restated bits whose restatement is `bit`: "; for rrsba from a, b". */
-static void restated_into(FILE *out, const struct xlc_level_report *r,
-                          unsigned int bit)
+static void restated_into(FILE *out, struct names *nm,
+                          const struct xlc_level_report *r, unsigned int bit)
 {
     char buf[XLC_BIT_TEXT_MAX];
 
@@ -221,11 +288,12 @@ static void restated_into(FILE *out, const struct xlc_level_report *r,
             fprintf(out, "%sstating %s from ",
                     xlc_pool_count(r->pool, bit) ? "; also " : "",
                     level_bit(b, buf));
-            host_list(out, r->pool, b, true);
+            host_list(out, nm, r->pool, b, true);
         }
 }
 
-static void print_weak(FILE *out, const struct xlc_level_report *r)
+static void print_weak(FILE *out, struct names *nm,
+                       const struct xlc_level_report *r)
 {
     const struct xlc_level *l = &r->level;
     char buf[XLC_BIT_TEXT_MAX], buf2[XLC_BIT_TEXT_MAX];
@@ -239,9 +307,9 @@ static void print_weak(FILE *out, const struct xlc_level_report *r)
         fprintf(out, "  %-20s ", level_bit(b, buf));
         if (xlc_pool_count(r->pool, b)) {
             fputs("from ", out);
-            host_list(out, r->pool, b, true);
+            host_list(out, nm, r->pool, b, true);
         }
-        restated_into(out, r, b);
+        restated_into(out, nm, r, b);
         fputc('\n', out);
     }
     for (unsigned int b = 0; b < NW * 32; b++) {
@@ -262,7 +330,7 @@ static void print_weak(FILE *out, const struct xlc_level_report *r)
                     level_bit((unsigned int)pre, buf2));
         }
         fputs("; from ", out);
-        host_list(out, r->pool, b, true);
+        host_list(out, nm, r->pool, b, true);
         fputc('\n', out);
     }
 }
@@ -688,11 +756,13 @@ int level_print_text(const struct xlc_level_report *r,
                      const struct xlc_viridian_pool *vp,
                      const struct xlc_viridian_pool *cand, FILE *out)
 {
+    struct names nm = { 0 };
+
     print_levels(out, r);
-    print_held(out, r);
+    print_held(out, &nm, r);
     print_optins(out, r);
-    print_lost(out, r);
-    print_weak(out, r);
+    print_lost(out, &nm, r);
+    print_weak(out, &nm, r);
     print_props(out, r);
     print_state(out, r);
     print_outputs(out, r);
@@ -703,5 +773,6 @@ int level_print_text(const struct xlc_level_report *r,
     print_candidates(out, r);
     if (vp)
         level_viridian_text(vp, cand, out);
+    names_free(&nm);
     return ferror(out) ? -1 : 0;
 }
