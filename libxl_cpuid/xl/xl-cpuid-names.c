@@ -106,6 +106,15 @@ const struct xlc_xl_name xlc_xl_names[] = {
 
 const size_t xlc_xl_nr_names = sizeof(xlc_xl_names) / sizeof(xlc_xl_names[0]);
 
+/* Names as long as this or longer are not xl's (they never were). */
+#define XL_NAME_ROOM (XLC_XL_REG_CHARS + 8)
+
+/* A character of Xen's name as xl spells it. */
+static char xl_char(char c)
+{
+    return c == '_' ? '-' : (char)tolower((unsigned char)c);
+}
+
 const char *xlc_xl_feature_name(unsigned int feature, char *buf, size_t n)
 {
     const struct xfs_feature_info *fi = xfs_feature_by_value(feature);
@@ -114,9 +123,21 @@ const char *xlc_xl_feature_name(unsigned int feature, char *buf, size_t n)
     if (!fi || (len = strlen(fi->name)) >= n)
         return NULL;
     for (size_t i = 0; i <= len; i++)
-        buf[i] = fi->name[i] == '_' ? '-'
-                                    : (char)tolower((unsigned char)fi->name[i]);
+        buf[i] = xl_char(fi->name[i]);
     return buf;
+}
+
+/* Xen's `xen` name, spelt as xl spells it (and shorter than `room`), is
+ * name[0..len): compared in place, lengths first. */
+static bool xl_spelling_is(const char *xen, size_t room, const char *name,
+                           size_t len)
+{
+    if (len >= room || strlen(xen) != len)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (xl_char(xen[i]) != name[i])
+            return false;
+    return true;
 }
 
 static bool name_is(const char *want, const char *name, size_t len)
@@ -150,19 +171,14 @@ static bool feature_field(unsigned int v, struct xlc_xl_field *out)
 bool xlc_xl_name_lookup(const char *name, size_t len,
                         struct xlc_xl_field *out)
 {
-    char buf[XLC_XL_REG_CHARS + 8];
-
     for (size_t i = 0; i < xlc_xl_nr_names; i++)
         if (name_is(xlc_xl_names[i].name, name, len)) {
             memset(out, 0, sizeof(*out));
             out->f = xlc_xl_names[i];
             return true;
         }
-    for (unsigned int i = 0; i < xfs_nr_features; i++) {
-        unsigned int v = xfs_features[i].value;
-        if (xlc_xl_feature_name(v, buf, sizeof(buf)) &&
-            name_is(buf, name, len))
-            return feature_field(v, out);
-    }
+    for (unsigned int i = 0; i < xfs_nr_features; i++)
+        if (xl_spelling_is(xfs_features[i].name, XL_NAME_ROOM, name, len))
+            return feature_field(xfs_features[i].value, out);
     return false;
 }
