@@ -13,6 +13,7 @@
 #include <libxml/parser.h>
 
 #include "level-input.h"
+#include "../util/parts.h"
 
 struct batch {
     const char *const *sources;
@@ -67,7 +68,7 @@ int xlc_level_load_many(const char *const *sources, size_t n,
         return -ENOMEM;
     /* This thread works too; a worker that fails to start is not needed. */
     for (unsigned int t = 1; t < threads; t++)
-        if (!pthread_create(&tids[started], NULL, worker, &b))
+        if (!xlc_thread_start(&tids[started], worker, &b, t))
             started++;
     worker(&b);
     for (unsigned int t = 0; t < started; t++)

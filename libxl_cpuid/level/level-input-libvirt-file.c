@@ -27,6 +27,7 @@
 #include <libxml/parser.h>
 
 #include "level-input-libvirt-int.h"
+#include "../util/parts.h"
 #include "../util/read-file.h"
 #include "../libvirt/libvirt-cpu.h"
 #include "../libvirt/libvirt-cpu-batch.h"
@@ -35,7 +36,7 @@
 #include "../libvirt/libvirt-xml.h"
 
 /* Below this, threads cost more than they save. */
-#define SPLIT_MIN_BYTES (256u << 10)
+#define SPLIT_MIN_BYTES (64u << 10)
 #define MAX_PARTS 64
 /*
  * A few parts per CPU, taken in turn by whichever thread is free: on a
@@ -44,7 +45,7 @@
  * set-up does not count.
  */
 #define PARTS_PER_CPU 4
-#define PART_MIN_BYTES (64u << 10)
+#define PART_MIN_BYTES (16u << 10)
 /* Parts no larger than this: memory holds a few parts' hosts. */
 #define PART_MAX_BYTES (8u << 20)
 /* How far past a cut's offset to look for a <cpu start, and in what. */
@@ -272,7 +273,7 @@ static int run_parts(struct work *w, struct deliver *d, size_t threads,
     /* libxml2's global set-up, once, before any thread parses. */
     xmlInitParser();
     for (size_t t = 1; t < w->nr && t < threads; t++)
-        if (!pthread_create(&tids[started], NULL, worker, w))
+        if (!xlc_thread_start(&tids[started], worker, w, t))
             started++;
     for (size_t i = 0; i < w->nr; i++) {
         if (!wait_for(w, memo, i) || w->parts[i].rc) {

@@ -124,7 +124,7 @@ static int judge(struct xlc_level_report *r, size_t id,
 }
 
 /* Below this many hosts a thread costs more than it saves. */
-#define SPLIT_MIN_HOSTS 4096u
+#define SPLIT_MIN_HOSTS 256u
 
 /* Hosts [from, to), in order, stopping at the first error. */
 struct judges {

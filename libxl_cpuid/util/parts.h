@@ -7,6 +7,7 @@
 #ifndef LIBXL_CPUID_PARTS_H
 #define LIBXL_CPUID_PARTS_H
 
+#include <pthread.h>
 #include <stddef.h>
 
 /* Internal: not exported from libxl_cpuid.so. */
@@ -27,6 +28,17 @@ size_t xlc_parts(size_t count, size_t min);
  * thread cannot start).  Returns when every part is done.
  */
 void xlc_run_parts(void *(*fn)(void *), void *jobs, size_t size, size_t n);
+
+/*
+ * pthread_create(t, NULL, fn, arg), but the thread starts on the k-th
+ * allowed CPU after this thread's (k from 1), and may then run anywhere
+ * it was allowed to.  Linux queues a new thread on its parent's CPU and
+ * may leave it waiting there for milliseconds while another CPU idles
+ * (seen on virtual machines); work of a few milliseconds then gains
+ * nothing from a second CPU.  Returns pthread_create's result.
+ */
+int xlc_thread_start(pthread_t *t, void *(*fn)(void *), void *arg,
+                     size_t k);
 
 #pragma GCC visibility pop
 
