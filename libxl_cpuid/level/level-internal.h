@@ -54,6 +54,13 @@ struct xlc_pool {
     const uint32_t **def;          /* NULL: no default given yet */
     struct xfs_counts dcounts;
     size_t nr_def;                 /* present hosts with a given default */
+    /*
+     * Hosts added one at a time are counted XLC_POOL_PEND at a time: a
+     * sum of eight rows costs the counts about what one row's carries do.
+     * The last nr_pend ids wait; readers fold them in (xlc_pool_counts,
+     * xlc_pool_count), and every other change counts them first.
+     */
+    size_t nr_pend;
     xlc_row **chunks;              /* owned featureset storage */
     size_t nr_chunks;
     size_t chunk_used, chunk_cap;  /* rows used / held in the last chunk */
@@ -68,6 +75,13 @@ struct xlc_pool {
      */
     struct xlc_props_level props_sum;
 };
+
+#define XLC_POOL_PEND 8
+
+/* The counts of the max sets and of the given defaults, with the hosts
+ * still waiting to be counted folded in. */
+void xlc_pool_counts(const xlc_pool *p, struct xfs_counts *c,
+                     struct xfs_counts *dc);
 
 /* Count full-length featuresets into c, on every CPU when many. */
 void xlc_pool_count_many(struct xfs_counts *c, const uint32_t *fs,

@@ -351,6 +351,55 @@ static void commit_bulk(xlc_pool *p, size_t first, size_t n)
     p->props_sum.nr_unknown += n;
 }
 
+/* ---- counting hosts added one at a time ---- */
+
+/* The waiting hosts' rows (and given defaults) in aligned arrays. */
+static void pending_rows(const xlc_pool *p, xlc_row *rows, size_t *n,
+                         xlc_row *defs, size_t *nd)
+{
+    *n = *nd = 0;
+    for (size_t id = p->nr_ids - p->nr_pend; id < p->nr_ids; id++) {
+        memcpy(rows[(*n)++], p->fs[id], sizeof(xlc_row));
+        if (p->def && p->def[id])
+            memcpy(defs[(*nd)++], p->def[id], sizeof(xlc_row));
+    }
+}
+
+static void count_into(const xlc_pool *p, struct xfs_counts *c,
+                       struct xfs_counts *dc)
+{
+    _Alignas(16) xlc_row rows[XLC_POOL_PEND], defs[XLC_POOL_PEND];
+    size_t n, nd;
+
+    pending_rows(p, rows, &n, defs, &nd);
+    xfs_counts_add_rows(c, (const xlc_row *)rows, n);
+    xfs_counts_add_rows(dc, (const xlc_row *)defs, nd);
+}
+
+/* Count the waiting hosts: before any change but adding one more. */
+static void count_pending(xlc_pool *p)
+{
+    if (!p->nr_pend)
+        return;
+    count_into(p, &p->counts, &p->dcounts);
+    p->nr_pend = 0;
+}
+
+void xlc_pool_counts(const xlc_pool *p, struct xfs_counts *c,
+                     struct xfs_counts *dc)
+{
+    *c = p->counts;
+    *dc = p->dcounts;
+    if (p->nr_pend)
+        count_into(p, c, dc);
+}
+
+/* Hosts counted or waiting to be. */
+static size_t nr_counted(const xlc_pool *p)
+{
+    return p->counts.nr_hosts + p->nr_pend;
+}
+
 /*
  * A given default must lie within the max set (Xen derives it from max);
  * its inverted bits are the hardware's, the same as max's.
@@ -414,7 +463,7 @@ int xlc_pool_add_host(xlc_pool *p, const char *name, const uint32_t *fs,
         rc = xlc_pool_reserve(p, 1, err);
     if (rc)
         return rc;
-    if (p->counts.nr_hosts == UINT32_MAX)
+    if (nr_counted(p) == UINT32_MAX)
         return xlc_fail(err, EOVERFLOW, "pool: full (%u hosts)", UINT32_MAX);
     row = new_rows(p, 1);
     if (row && def && (!ensure_def(p) || !(drow = new_rows(p, 1))))
@@ -429,15 +478,15 @@ int xlc_pool_add_host(xlc_pool *p, const char *name, const uint32_t *fs,
         return rc;
     }
     store_row(*row, fs, nr);
-    xfs_counts_add_rows(&p->counts, (const xlc_row *)row, 1);
     p->fs[new_id] = *row;
     if (drow) {
         store_default(*drow, fs, def, nr);
-        xfs_counts_add_rows(&p->dcounts, (const xlc_row *)drow, 1);
         p->def[new_id] = *drow;
         p->nr_def++;
     }
     commit_ids(p, new_id, 1);
+    if (++p->nr_pend == XLC_POOL_PEND)
+        count_pending(p);
     xlc_props_level_fold(&p->props_sum, props, new_id);
     xlc_props_level_finish(&p->props_sum);
     if (id)
@@ -447,6 +496,7 @@ int xlc_pool_add_host(xlc_pool *p, const char *name, const uint32_t *fs,
 
 static int check_many(xlc_pool *p, size_t count, xlc_error *err)
 {
+    count_pending(p);
     if (count > (size_t)(UINT32_MAX - p->counts.nr_hosts))
         return xlc_fail(err, EOVERFLOW, "pool: %zu more hosts is too many",
                         count);
@@ -575,6 +625,7 @@ int xlc_pool_remove(xlc_pool *p, size_t id, xlc_error *err)
             return xlc_fail(err, ENOMEM, "pool: out of memory");
         memset(p->present, 1, p->nr_ids);
     }
+    count_pending(p);
     if (xfs_counts_remove(&p->counts, xlc_pool_row(p, id), XFS_NR_WORDS))
         return xlc_fail(err, EINVAL, "pool: counts inconsistent removing "
                         "host %zu", id);
@@ -660,5 +711,9 @@ const struct xlc_host_props *xlc_pool_host_props(const xlc_pool *p, size_t id)
 
 uint32_t xlc_pool_count(const xlc_pool *p, unsigned int bit)
 {
-    return xfs_counts_get(&p->counts, bit);
+    uint32_t n = xfs_counts_get(&p->counts, bit);
+
+    for (size_t id = p->nr_ids - p->nr_pend; id < p->nr_ids; id++)
+        n += xfs_test(p->fs[id], XFS_NR_WORDS, bit);
+    return n;
 }

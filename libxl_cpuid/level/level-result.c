@@ -58,12 +58,14 @@ void xlc_level_from_sets(const xlc_pool *p, const uint32_t *every,
 int xlc_pool_level(const xlc_pool *p, struct xlc_level *out, xlc_error *err)
 {
     uint32_t every[XFS_NR_WORDS], any[XFS_NR_WORDS], every_def[XFS_NR_WORDS];
+    struct xfs_counts c, dc;
 
     if (!p->nr_present)
         return xlc_fail(err, EINVAL, "pool: no hosts, so no level");
-    xfs_counts_every(&p->counts, every);
-    xfs_counts_any(&p->counts, any);
-    xlc_pool_every_default(p, &p->dcounts, p->nr_def, p->nr_present, every,
+    xlc_pool_counts(p, &c, &dc);
+    xfs_counts_every(&c, every);
+    xfs_counts_any(&c, any);
+    xlc_pool_every_default(p, &dc, p->nr_def, p->nr_present, every,
                            every_def);
     xlc_level_from_sets(p, every, any, every_def, p->nr_present, out);
     out->props = p->props_sum;
@@ -78,10 +80,13 @@ size_t xlc_pool_hosts_with(const xlc_pool *p, unsigned int bit, bool has,
     if (bit >= XFS_NR_FEATURE_BITS)
         return has ? 0 : p->nr_present;
     /* Rows are full length: the bit read in place (reports ask this of
-     * every host for every feature they list). */
+     * every host for every feature they list).  Hosts added one by one
+     * (no attached segments) have their rows at hand, none to look up. */
     for (size_t id = 0; id < p->nr_ids; id++) {
-        if (!xlc_pool_present(p, id) ||
-            ((xlc_pool_row(p, id)[bit / 32] >> (bit % 32)) & 1) != has)
+        const uint32_t *row = p->nr_segs ? xlc_pool_row(p, id) : p->fs[id];
+
+        if ((p->present && !p->present[id]) ||
+            ((row[bit / 32] >> (bit % 32)) & 1) != has)
             continue;
         if (ids && n < max)
             ids[n] = id;
@@ -191,10 +196,13 @@ int xlc_pool_what_if_add_host(const xlc_pool *p, const uint32_t *fs,
     if (rc)
         return rc;
     if (p->nr_present) {
-        xfs_counts_every(&p->counts, every);
-        xfs_counts_any(&p->counts, any);
-        xlc_pool_every_default(p, &p->dcounts, p->nr_def, p->nr_present,
-                               every, every_def);
+        struct xfs_counts c, dc;
+
+        xlc_pool_counts(p, &c, &dc);
+        xfs_counts_every(&c, every);
+        xfs_counts_any(&c, any);
+        xlc_pool_every_default(p, &dc, p->nr_def, p->nr_present, every,
+                               every_def);
     } else {
         xfs_level_fold_init(every, any);
         xfs_level_fold_init(every_def, full);
@@ -233,8 +241,7 @@ int xlc_pool_what_if_remove(const xlc_pool *p, size_t id,
     c = malloc(2 * sizeof(*c));
     if (!c)
         return xlc_fail(err, ENOMEM, "out of memory");
-    c[0] = p->counts;
-    c[1] = p->dcounts;
+    xlc_pool_counts(p, &c[0], &c[1]);
     xfs_counts_remove(&c[0], xlc_pool_row(p, id), XFS_NR_WORDS);
     given = p->def && p->def[id];
     if (given)

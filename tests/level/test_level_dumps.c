@@ -245,6 +245,79 @@ static void what_if_matches_doing_it(void **state)
     }
 }
 
+/* Two levels alike in every set they report. */
+static void levels_equal(const struct xlc_level *a, const struct xlc_level *b)
+{
+    assert_memory_equal(&a->sets, &b->sets, sizeof(a->sets));
+    assert_memory_equal(&a->def_sets, &b->def_sets, sizeof(a->def_sets));
+    assert_memory_equal(a->every, b->every, sizeof(a->every));
+    assert_memory_equal(a->any, b->any, sizeof(a->any));
+    assert_memory_equal(a->every_def, b->every_def, sizeof(a->every_def));
+    assert_memory_equal(a->lost, b->lost, sizeof(a->lost));
+    assert_int_equal(a->nr_hosts, b->nr_hosts);
+}
+
+/*
+ * Hosts added one at a time wait to be counted eight at a time (the
+ * pool's pending rows), with and without given defaults.  Every count,
+ * level and what-if of a pool with hosts waiting must be those of the
+ * same hosts all counted: pool b takes one more host and removes it, and
+ * a removal counts every waiting host first.
+ */
+static void waiting_hosts_count_as_counted(void **state)
+{
+    (void)state;
+    for (size_t n = 1; n <= 19 && n < lvt_nr_hosts; n++) {
+        for (int given = 0; given < 2; given++) {
+            const struct lvt_host *x = &lvt_hosts[n];
+            struct xlc_level la, lb, wa, wb;
+            struct xlc_level_change ca, cb;
+            xlc_pool *a, *b;
+            xlc_error err;
+            size_t id;
+
+            assert_int_equal(xlc_pool_new(XLC_GUEST_PV, &a, &err), 0);
+            assert_int_equal(xlc_pool_new(XLC_GUEST_PV, &b, &err), 0);
+            for (size_t i = 0; i <= n; i++) {
+                const struct xlc_level_host *h = &lvt_hosts[i].as[PV];
+                const uint32_t *def = given ? h->def : NULL;
+
+                if (i < n)
+                    assert_int_equal(xlc_pool_add_host(a, NULL, h->fs, def,
+                                                       NW, &h->props, NULL,
+                                                       &err), 0);
+                assert_int_equal(xlc_pool_add_host(b, NULL, h->fs, def, NW,
+                                                   &h->props, &id, &err), 0);
+            }
+            assert_int_equal(xlc_pool_remove(b, id, &err), 0);
+            for (unsigned int bit = 0; bit < NW * 32; bit++)
+                assert_int_equal(xlc_pool_count(a, bit),
+                                 xlc_pool_count(b, bit));
+            lvt_level(a, &la);
+            lvt_level(b, &lb);
+            levels_equal(&la, &lb);
+            assert_int_equal(xlc_pool_what_if_add_host(
+                                 a, x->as[PV].fs, x->as[PV].def, NW,
+                                 &x->as[PV].props, &wa, &ca, &err), 0);
+            assert_int_equal(xlc_pool_what_if_add_host(
+                                 b, x->as[PV].fs, x->as[PV].def, NW,
+                                 &x->as[PV].props, &wb, &cb, &err), 0);
+            levels_equal(&wa, &wb);
+            assert_memory_equal(&ca, &cb, sizeof(ca));
+            if (n > 1) {
+                assert_int_equal(xlc_pool_what_if_remove(a, 0, &wa, &ca,
+                                                         &err), 0);
+                assert_int_equal(xlc_pool_what_if_remove(b, 0, &wb, &cb,
+                                                         &err), 0);
+                levels_equal(&wa, &wb);
+                assert_memory_equal(&ca, &cb, sizeof(ca));
+            }
+            xlc_pool_free(a);
+            xlc_pool_free(b);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -253,6 +326,7 @@ int main(void)
         cmocka_unit_test(level_is_order_independent),
         cmocka_unit_test(incremental_equals_recompute),
         cmocka_unit_test(what_if_matches_doing_it),
+        cmocka_unit_test(waiting_hosts_count_as_counted),
     };
 
     return cmocka_run_group_tests(tests, lvt_setup, lvt_teardown);
