@@ -48,8 +48,9 @@
 #define PART_MIN_BYTES (16u << 10)
 /* Parts no larger than this: memory holds a few parts' hosts. */
 #define PART_MAX_BYTES (8u << 20)
-/* How far past a cut's offset to look for a <cpu start, and in what. */
-#define CUT_WINDOW (64u << 10)
+/* How far past a cut's offset to look for a <cpu start, and in what: a
+ * host <cpu> is usually a few KiB at most, so a page or two finds one. */
+#define CUT_WINDOW (4u << 10)
 #define CUT_LOOK (1u << 20)
 
 /* A host as a part keeps it until it is handed over. */
