@@ -639,12 +639,10 @@ static struct xlc_cpu_map *from_image(const char *dir,
 
     if (xlc_cpu_map_from_image_bytes(dir, buf, len, &m, why))
         return NULL;
-    for (size_t i = 0; i < m->nr_files; i++) {
-        if (!xlc_lv_file_unchanged(m->dir, &m->files[i])) {
-            *why = "stale: a cpu_map file changed since it was written";
-            xlc_cpu_map_free(m);
-            return NULL;
-        }
+    if (!xlc_lv_files_same(m->dir, m->files, m->nr_files)) {
+        *why = "stale: a cpu_map file changed since it was written";
+        xlc_cpu_map_free(m);
+        return NULL;
     }
     return m;
 }

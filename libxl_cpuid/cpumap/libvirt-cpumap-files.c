@@ -7,10 +7,12 @@
  * calling each other.)
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "libvirt-cpumap-int.h"
 #include "../util/strbuf.h"
@@ -68,11 +70,30 @@ int xlc_lv_record_file(struct lv_loader *ld, const char *name)
     return 0;
 }
 
-bool xlc_lv_file_unchanged(const char *dir, const struct xlc_lv_file_id *f)
+/*
+ * Each file as recorded (an all-zero record never is).  The directory is
+ * opened once: each file then costs the lookup of one name, not of its
+ * whole path, for a check made at every start-up.
+ */
+bool xlc_lv_files_same(const char *dir, const struct xlc_lv_file_id *f,
+                       size_t n)
 {
-    struct xlc_lv_file_id now;
+    int fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    bool same = fd >= 0;
 
-    return stat_id(dir, f->name, &now) && same_id(f, &now);
+    for (size_t i = 0; same && i < n; i++) {
+        struct xlc_lv_file_id now;
+        struct stat st;
+
+        same = f[i].ino && !fstatat(fd, f[i].name, &st, 0);
+        if (same) {
+            id_from_stat(&now, &st);
+            same = same_id(&f[i], &now);
+        }
+    }
+    if (fd >= 0)
+        close(fd);
+    return same;
 }
 
 bool xlc_lv_files_unchanged(const struct xlc_cpu_map *m, const char **why)
@@ -81,11 +102,9 @@ bool xlc_lv_files_unchanged(const struct xlc_cpu_map *m, const char **why)
         *why = "the map was not read from a directory";
         return false;
     }
-    for (size_t i = 0; i < m->nr_files; i++) {
-        if (!m->files[i].ino || !xlc_lv_file_unchanged(m->dir, &m->files[i])) {
-            *why = "a cpu_map file changed while it was read";
-            return false;
-        }
+    if (!xlc_lv_files_same(m->dir, m->files, m->nr_files)) {
+        *why = "a cpu_map file changed while it was read";
+        return false;
     }
     return true;
 }

@@ -108,8 +108,10 @@ size_t xlc_lv_coord_put(const struct xlc_lv_coord *c, unsigned int bit,
  * -ENOMEM (a file that cannot be stat()ed is recorded as such and keeps
  * the map from being cached). */
 int xlc_lv_record_file(struct lv_loader *ld, const char *name);
-/* DIR/file->name is still the file recorded (stat()ed and identical). */
-bool xlc_lv_file_unchanged(const char *dir, const struct xlc_lv_file_id *f);
+/* DIR/f[i].name is still the file recorded, for each of the n (stat()ed
+ * and identical). */
+bool xlc_lv_files_same(const char *dir, const struct xlc_lv_file_id *f,
+                       size_t n);
 /* Every file recorded in m is unchanged; false with *why otherwise. */
 bool xlc_lv_files_unchanged(const struct xlc_cpu_map *m, const char **why);
 
