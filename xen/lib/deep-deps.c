@@ -13,6 +13,12 @@
  * constant. */
 #include "deep-deps-closure.h"
 
+/* Trailing zeros of a non-zero word (the compiler's builtin: no libc). */
+static inline unsigned int ctz32(uint32_t x)
+{
+    return (unsigned int)__builtin_ctz(x);
+}
+
 const uint32_t *xfs_lookup_deep_deps(unsigned int feature)
 {
     if (feature >= XFS_NR_FEATURE_BITS || !deep_dep_row_of[feature])
@@ -41,13 +47,20 @@ unsigned int xfs_apply_deep_deps(uint32_t *fs, size_t nr)
     size_t n = nr < XFS_NR_WORDS ? nr : XFS_NR_WORDS;
     unsigned int removed = 0;
 
-    for (unsigned int r = 0; r < XFS_DEEP_DEPS_ROWS; r++) {
-        unsigned int p = deep_dep_parent[r];
+    /* The absent parents, read a word at a time (a parent past the set's
+     * words is absent), each one's closure gathered into drop. */
+    for (unsigned int k = 0; k < XFS_DEEP_DEP_PARENT_WORDS; k++) {
+        unsigned int w = deep_dep_parent_words[k].word;
+        uint32_t absent = deep_dep_parent_words[k].bits & ~(w < n ? fs[w] : 0);
 
-        if (p / 32 < n && ((fs[p / 32] >> (p % 32)) & 1))
-            continue;
-        for (unsigned int i = deep_dep_first[r]; i < deep_dep_first[r + 1]; i++)
-            drop[deep_dep_words[i].word] |= deep_dep_words[i].bits;
+        while (absent) {
+            unsigned int r = deep_dep_row_of[w * 32 + ctz32(absent)] - 1u;
+
+            absent &= absent - 1;
+            for (unsigned int i = deep_dep_first[r]; i < deep_dep_first[r + 1];
+                 i++)
+                drop[deep_dep_words[i].word] |= deep_dep_words[i].bits;
+        }
     }
     /* Words past the table's have no dependents: left as they are. */
     for (size_t w = 0; w < n; w++) {
