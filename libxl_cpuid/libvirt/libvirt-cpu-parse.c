@@ -35,20 +35,71 @@ const char *xlc_lv_check_name(enum xlc_lv_check c) { return checks[c]; }
 const char *xlc_lv_policy_name(enum xlc_lv_policy p) { return policies[p]; }
 
 /*
- * What a cpu carries beyond its public fields: the features' names live
- * in these few blocks, not in a malloc each (a host lists a hundred or
- * more).  Every xlc_lv_cpu is the first member of one of these.
+ * What a cpu carries beyond its public fields: its strings (source,
+ * model, vendor, arch, the features' names) live in its own room and then
+ * in a few blocks, not in a malloc each (a host lists a hundred features
+ * or more, and a file of hosts reads thousands of cpus).  Every
+ * xlc_lv_cpu is the first member of one of these.
  */
 struct xlc_lv_name_block;
 struct cpu_priv {
     struct xlc_lv_cpu cpu;
     struct xlc_lv_name_block *name_blocks;
     size_t *hashes;          /* xlc_str_hash() of each feature's name */
+    size_t first_used;
+    char first[1024];        /* a host's strings, most of the time */
 };
 
 static struct cpu_priv *priv_of(struct xlc_lv_cpu *cpu)
 {
     return (struct cpu_priv *)(void *)cpu;
+}
+
+struct xlc_lv_name_block {
+    struct xlc_lv_name_block *next;
+    size_t used, cap;
+    char s[];
+};
+
+#define NAME_BLOCK 2048
+
+/* Room for n bytes in the cpu's own room, else in its blocks (a string
+ * longer than a block gets one of its own), or NULL. */
+static char *name_room(struct xlc_lv_cpu *cpu, size_t n)
+{
+    struct cpu_priv *pc = priv_of(cpu);
+    struct xlc_lv_name_block *b = pc->name_blocks;
+    char *d;
+
+    if (sizeof(pc->first) - pc->first_used >= n) {
+        d = pc->first + pc->first_used;    /* the usual case */
+        pc->first_used += n;
+        return d;
+    }
+    if (!b || b->cap - b->used < n) {
+        size_t cap = n > NAME_BLOCK ? n : NAME_BLOCK;
+
+        b = malloc(sizeof(*b) + cap);
+        if (!b)
+            return NULL;
+        b->next = pc->name_blocks;
+        b->used = 0;
+        b->cap = cap;
+        pc->name_blocks = b;
+    }
+    d = b->s + b->used;
+    b->used += n;
+    return d;
+}
+
+/* A copy of name (at most NAME_MAX_LEN bytes) in the cpu's blocks. */
+static char *keep_name(struct xlc_lv_cpu *cpu, const char *name, size_t len)
+{
+    char *d = name_room(cpu, len + 1);
+
+    if (d)
+        memcpy(d, name, len + 1);
+    return d;
 }
 
 struct parse {
@@ -64,6 +115,7 @@ struct parse {
     uint32_t *seen;          /* (elements are far fewer than 2^32) */
     size_t seen_cap;         /* a power of two */
     size_t hint;             /* features expected (children read), or 0 */
+    uint32_t seen_here[64];  /* the first set, when it fits: no malloc */
 };
 
 static int oom(xlc_error *err, const xmlNode *n)
@@ -113,9 +165,9 @@ static int parse_model(struct parse *p, const xmlNode *n, xlc_error *err)
     if (rc)
         return rc;
     cpu->model_line = xlc_xml_line(n);
-    if (vid && !(cpu->vendor_id = strdup(vid)))
+    if (vid && !(cpu->vendor_id = keep_name(cpu, vid, strlen(vid))))
         return oom(err, n);
-    if (*name && !(cpu->model = strdup(name)))
+    if (*name && !(cpu->model = keep_name(cpu, name, strlen(name))))
         return oom(err, n);
     return 0;
 }
@@ -125,8 +177,9 @@ static int parse_model(struct parse *p, const xmlNode *n, xlc_error *err)
  * non-empty name (<vendor>, <arch>): its text into *out, its line into
  * *line.
  */
-static int parse_name_once(const xmlNode *n, const char *tag, long *line,
-                           char **out, xlc_error *err)
+static int parse_name_once(struct xlc_lv_cpu *cpu, const xmlNode *n,
+                           const char *tag, long *line, char **out,
+                           xlc_error *err)
 {
     static const char *const none[] = { NULL };
     char name[NAME_MAX_LEN + 1];
@@ -141,14 +194,14 @@ static int parse_name_once(const xmlNode *n, const char *tag, long *line,
     if (!*name)
         return xlc_xml_fail(err, EINVAL, n, "<%s> is empty", tag);
     *line = xlc_xml_line(n);
-    *out = strdup(name);
+    *out = keep_name(cpu, name, strlen(name));
     return *out ? 0 : oom(err, n);
 }
 
 static int parse_vendor(struct parse *p, const xmlNode *n, xlc_error *err)
 {
-    return parse_name_once(n, "vendor", &p->cpu->vendor_line, &p->cpu->vendor,
-                           err);
+    return parse_name_once(p->cpu, n, "vendor", &p->cpu->vendor_line,
+                           &p->cpu->vendor, err);
 }
 
 static int parse_topology(struct parse *p, const xmlNode *n, xlc_error *err)
@@ -201,7 +254,11 @@ static int seen_reserve(struct parse *p)
     for (p->seen_cap = old_cap ? 2 * old_cap : 16;
          p->seen_cap < 2 * (p->hint + 1); p->seen_cap *= 2)
         ;
-    p->seen = calloc(p->seen_cap, sizeof(*p->seen));
+    if (!old && p->seen_cap <= sizeof(p->seen_here) / sizeof(*p->seen)) {
+        p->seen = p->seen_here;
+        memset(p->seen, 0, p->seen_cap * sizeof(*p->seen));
+    } else
+        p->seen = calloc(p->seen_cap, sizeof(*p->seen));
     if (!p->seen) {
         p->seen = old;
         p->seen_cap = old_cap;
@@ -211,52 +268,11 @@ static int seen_reserve(struct parse *p)
         if (old[i])
             *seen_slot(p, p->cpu->features[old[i] - 1].name,
                        priv_of(p->cpu)->hashes[old[i] - 1]) = old[i];
-    free(old);
+    if (old != p->seen_here)
+        free(old);
     return 0;
 }
 
-struct xlc_lv_name_block {
-    struct xlc_lv_name_block *next;
-    size_t used;
-    char s[2048];            /* room for a host's names, most of the time */
-};
-
-/* Room for n bytes (a short string) in the cpu's blocks, or NULL. */
-static char *name_room(struct xlc_lv_cpu *cpu, size_t n)
-{
-    struct cpu_priv *pc = priv_of(cpu);
-    struct xlc_lv_name_block *b = pc->name_blocks;
-    char *d;
-
-    if (b && sizeof(b->s) - b->used >= n) {
-        d = b->s + b->used;    /* the usual case */
-        b->used += n;
-        return d;
-    }
-    if (n > sizeof(b->s))
-        return NULL;
-    if (!b || sizeof(b->s) - b->used < n) {
-        b = malloc(sizeof(*b));
-        if (!b)
-            return NULL;
-        b->next = pc->name_blocks;
-        b->used = 0;
-        pc->name_blocks = b;
-    }
-    d = b->s + b->used;
-    b->used += n;
-    return d;
-}
-
-/* A copy of name (at most NAME_MAX_LEN bytes) in the cpu's blocks. */
-static char *keep_name(struct xlc_lv_cpu *cpu, const char *name, size_t len)
-{
-    char *d = name_room(cpu, len + 1);
-
-    if (d)
-        memcpy(d, name, len + 1);
-    return d;
-}
 
 /*
  * <feature>'s attributes in one pass (most of a host's elements are
@@ -400,7 +416,8 @@ static int note_ignored(struct parse *p, const char *src, const char *name,
  * whoever needs x86. */
 static int parse_arch(struct parse *p, const xmlNode *n, xlc_error *err)
 {
-    return parse_name_once(n, "arch", &p->cpu->arch_line, &p->cpu->arch, err);
+    return parse_name_once(p->cpu, n, "arch", &p->cpu->arch_line,
+                           &p->cpu->arch, err);
 }
 
 /*
@@ -562,7 +579,8 @@ static int parse_cpu(struct xlc_lv_cpu *cpu, const xmlNode *n,
         rc = read_child(&p, src, &read[r++], err);
     if (!rc)
         rc = check_combination(cpu, n, err);
-    free(p.seen);
+    if (p.seen != p.seen_here)
+        free(p.seen);
     return rc;
 }
 
@@ -601,8 +619,8 @@ static int from_node(const char *name, const xmlNode *root,
     const xmlNode *n = NULL;
     int rc;
 
-    if (!cpu || !(cpu->source = strdup(name))) {
-        free(pc);
+    if (!cpu || !(cpu->source = keep_name(cpu, name, strlen(name)))) {
+        xlc_lv_cpu_free(cpu);
         return xlc_fail(err, ENOMEM, "%s: out of memory", name);
     }
     cpu->fallback = cpu->migratable = -1;
@@ -682,10 +700,6 @@ void xlc_lv_cpu_free(struct xlc_lv_cpu *cpu)
     free(priv_of(cpu)->hashes);
     free(cpu->features);
     free(cpu->ignored);
-    free(cpu->model);
-    free(cpu->vendor_id);
-    free(cpu->vendor);
-    free(cpu->arch);
-    free(cpu->source);
+    /* The strings are in the blocks and the cpu's own room. */
     free(priv_of(cpu));
 }
