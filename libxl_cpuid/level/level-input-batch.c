@@ -51,7 +51,7 @@ int xlc_level_load_many(const char *const *sources, size_t n,
                         struct xlc_level_load *results)
 {
     struct batch b = { sources, n, type, results, 0 };
-    pthread_t *tids;
+    struct xlc_helper *helpers;
     unsigned int started = 0;
 
     if (!threads) {
@@ -63,17 +63,17 @@ int xlc_level_load_many(const char *const *sources, size_t n,
         threads = n ? (unsigned int)n : 1;
     /* libxml2's own state is set up on first use, racily. */
     xmlInitParser();
-    tids = calloc(threads, sizeof(*tids));
-    if (!tids)
+    helpers = calloc(threads, sizeof(*helpers));
+    if (!helpers)
         return -ENOMEM;
     /* This thread works too; a worker that fails to start is not needed. */
     for (unsigned int t = 1; t < threads; t++)
-        if (!xlc_thread_start(&tids[started], worker, &b, t))
+        if (!xlc_helper_start(&helpers[started], worker, &b, t))
             started++;
     worker(&b);
     for (unsigned int t = 0; t < started; t++)
-        pthread_join(tids[t], NULL);
-    free(tids);
+        pthread_join(helpers[t].tid, NULL);
+    free(helpers);
     return 0;
 }
 

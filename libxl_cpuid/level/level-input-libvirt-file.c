@@ -87,7 +87,17 @@ struct work {
     bool failed;                   /* a part failed: parse no more */
     pthread_mutex_t lock;
     pthread_cond_t parsed;
+    struct xlc_helper helpers[MAX_PARTS];
+    size_t nr_helpers;
 };
+
+/* Between parts: a helper still waiting for the CPU this thread moved to
+ * starts on another (xlc_helper_nudge). */
+static void nudge(struct work *w)
+{
+    for (size_t t = 0; t < w->nr_helpers; t++)
+        xlc_helper_nudge(&w->helpers[t]);
+}
 
 /* ---- handing hosts over ---- */
 
@@ -127,7 +137,10 @@ struct sink {
     struct xlc_lv_memo *memo;
     struct part *part;
     struct deliver *direct;
+    struct work *w;                /* parts read side by side, or NULL */
 };
+
+static void nudge(struct work *w);
 
 static int keep_host(void *ctx, const struct xlc_lv_cpu *cpu, xlc_error *err)
 {
@@ -151,6 +164,9 @@ static int keep_host(void *ctx, const struct xlc_lv_cpu *cpu, xlc_error *err)
     r->policies_ignored = h.policies_ignored;
     r->policy_ignored_line = h.policy_ignored_line;
     r->lv_model = h.lv_model;
+    /* Now and then within a part too: a part is a few hundred hosts. */
+    if (s->w && !(p->n % 32))
+        nudge(s->w);
     if (!s->direct)
         return 0;
     p->n = 0;
@@ -172,7 +188,7 @@ static void drop_kept(void *ctx)
 static void parse_part(struct work *w, struct xlc_lv_memo *memo,
                        struct part *p)
 {
-    struct sink s = { w->map, w->type, memo, p, NULL };
+    struct sink s = { w->map, w->type, memo, p, NULL, w };
 
     p->rc = xlc_lv_cpu_each_fd_via(XLC_LV_EACH_BEST, w->path, w->fd,
                                    p->start, p->end, 1, keep_host, drop_kept,
@@ -241,6 +257,7 @@ static bool wait_for(struct work *w, struct xlc_lv_memo *memo, size_t i)
     size_t j;
 
     for (;;) {
+        nudge(w);
         pthread_mutex_lock(&w->lock);
         if (w->parts[i].state == PARSED) {
             pthread_mutex_unlock(&w->lock);
@@ -265,17 +282,15 @@ static bool wait_for(struct work *w, struct xlc_lv_memo *memo, size_t i)
 static int run_parts(struct work *w, struct deliver *d, size_t threads,
                      long *failed_at, xlc_error *err)
 {
-    pthread_t tids[MAX_PARTS];
     struct xlc_lv_memo *memo = xlc_lv_memo_new();
-    size_t started = 0;
     int rc = 0;
 
     *failed_at = -1;
     /* libxml2's global set-up, once, before any thread parses. */
     xmlInitParser();
     for (size_t t = 1; t < w->nr && t < threads; t++)
-        if (!xlc_thread_start(&tids[started], worker, w, t))
-            started++;
+        if (!xlc_helper_start(&w->helpers[w->nr_helpers], worker, w, t))
+            w->nr_helpers++;
     for (size_t i = 0; i < w->nr; i++) {
         if (!wait_for(w, memo, i) || w->parts[i].rc) {
             *failed_at = (long)i;
@@ -289,8 +304,8 @@ static int run_parts(struct work *w, struct deliver *d, size_t threads,
             break;
         }
     }
-    for (size_t t = 0; t < started; t++)
-        pthread_join(tids[t], NULL);
+    for (size_t t = 0; t < w->nr_helpers; t++)
+        pthread_join(w->helpers[t].tid, NULL);
     xlc_lv_memo_free(memo);
     return rc;
 }
@@ -387,7 +402,7 @@ static int read_whole(struct work *w, struct deliver *d, uint64_t len,
                       xlc_error *err)
 {
     struct part whole = { .start = 0 };
-    struct sink s = { w->map, w->type, xlc_lv_memo_new(), &whole, d };
+    struct sink s = { w->map, w->type, xlc_lv_memo_new(), &whole, d, NULL };
     int rc;
 
     d->seen = 0;
@@ -405,7 +420,7 @@ static int from_text(const char *path, const struct xlc_cpu_map *map,
                      xlc_error *err)
 {
     struct part one = { .start = 0 };
-    struct sink s = { map, type, xlc_lv_memo_new(), &one, d };
+    struct sink s = { map, type, xlc_lv_memo_new(), &one, d, NULL };
     char *text;
     size_t len;
     int rc = xlc_read_file(path, XLC_XML_BATCH_MAX_BYTES, &text, &len, err);

@@ -24,6 +24,7 @@ struct start {
     void *arg;
     bool placed;       /* started on one CPU: `allowed` given back */
     cpu_set_t allowed;
+    atomic_bool *running;
 };
 
 static void *started(void *arg)
@@ -34,6 +35,7 @@ static void *started(void *arg)
     if (s.placed)
         pthread_setaffinity_np(pthread_self(), sizeof(s.allowed),
                                &s.allowed);
+    atomic_store(s.running, true);
     return s.fn(s.arg);
 }
 
@@ -53,53 +55,91 @@ static int kth_after(const cpu_set_t *allowed, int here, size_t k)
     }
 }
 
-int xlc_thread_start(pthread_t *t, void *(*fn)(void *), void *arg, size_t k)
+/* This thread's allowed CPUs and the one it is on, when they can be told
+ * (no more than CPU_SETSIZE of them, sched_getcpu works); -1 if not. */
+static int where(cpu_set_t *allowed)
+{
+    int here = sched_getcpu();
+
+    if (here < 0 || here >= CPU_SETSIZE ||
+        sched_getaffinity(0, sizeof(*allowed), allowed))
+        return -1;
+    return here;
+}
+
+static void on_one(cpu_set_t *one, int cpu)
+{
+    CPU_ZERO(one);
+    CPU_SET(cpu, one);
+}
+
+int xlc_helper_start(struct xlc_helper *h, void *(*fn)(void *), void *arg,
+                     size_t k)
 {
     struct start *s = malloc(sizeof(*s));
     pthread_attr_t attr;
     cpu_set_t one;
-    int here = sched_getcpu(), cpu = -1, rc;
+    int here, rc;
 
+    h->cpu = -1;
+    atomic_init(&h->running, false);
     if (!s)
-        return pthread_create(t, NULL, fn, arg);
-    s->fn = fn;
-    s->arg = arg;
-    /* Not placed when the CPUs cannot be told (more than CPU_SETSIZE,
-     * no sched_getcpu): the thread goes where Linux puts it. */
-    if (here >= 0 && here < CPU_SETSIZE && k &&
-        !sched_getaffinity(0, sizeof(s->allowed), &s->allowed))
-        cpu = kth_after(&s->allowed, here, k);
-    s->placed = cpu >= 0;
+        return pthread_create(&h->tid, NULL, fn, arg);
+    *s = (struct start){ .fn = fn, .arg = arg, .running = &h->running };
+    here = k ? where(&s->allowed) : -1;
+    if (here >= 0)
+        h->cpu = kth_after(&s->allowed, here, k);
     pthread_attr_init(&attr);
-    if (s->placed) {
-        CPU_ZERO(&one);
-        CPU_SET(cpu, &one);
-        if (pthread_attr_setaffinity_np(&attr, sizeof(one), &one))
-            s->placed = false;
+    if (h->cpu >= 0) {
+        on_one(&one, h->cpu);
+        s->placed = !pthread_attr_setaffinity_np(&attr, sizeof(one), &one);
+        if (!s->placed)
+            h->cpu = -1;
     }
-    rc = pthread_create(t, &attr, started, s);
+    rc = pthread_create(&h->tid, &attr, started, s);
     pthread_attr_destroy(&attr);
     if (rc)
         free(s);
     return rc;
 }
 
+void xlc_helper_nudge(struct xlc_helper *h)
+{
+    cpu_set_t allowed, one;
+    int cpu;
+
+    /* (Should h start between the test and the move, it stays on the
+     * other CPU: still not this one.) */
+    if (h->cpu < 0 || atomic_load_explicit(&h->running, memory_order_relaxed)
+        || where(&allowed) != h->cpu)
+        return;
+    cpu = kth_after(&allowed, h->cpu, 1);
+    if (cpu < 0)
+        return;
+    on_one(&one, cpu);
+    if (!pthread_setaffinity_np(h->tid, sizeof(one), &one))
+        h->cpu = cpu;
+}
+
 void xlc_run_parts(void *(*fn)(void *), void *jobs, size_t size, size_t n)
 {
-    pthread_t tids[XLC_PARTS_MAX];
+    struct xlc_helper helpers[XLC_PARTS_MAX];
     unsigned int started = 0;
     char *at = jobs;
 
     if (n > XLC_PARTS_MAX)
         n = XLC_PARTS_MAX;
     for (size_t k = 1; k < n; k++)
-        if (!xlc_thread_start(&tids[k], fn, at + k * size, k))
+        if (!xlc_helper_start(&helpers[k], fn, at + k * size, k))
             started |= 1u << k;
         else
             fn(at + k * size);
+    for (size_t k = 1; k < n; k++)
+        if (started >> k & 1)
+            xlc_helper_nudge(&helpers[k]);
     if (n)
         fn(at);
     for (size_t k = 1; k < n; k++)
         if (started >> k & 1)
-            pthread_join(tids[k], NULL);
+            pthread_join(helpers[k].tid, NULL);
 }

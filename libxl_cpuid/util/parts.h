@@ -8,6 +8,8 @@
 #define LIBXL_CPUID_PARTS_H
 
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Internal: not exported from libxl_cpuid.so. */
@@ -30,15 +32,32 @@ size_t xlc_parts(size_t count, size_t min);
 void xlc_run_parts(void *(*fn)(void *), void *jobs, size_t size, size_t n);
 
 /*
- * pthread_create(t, NULL, fn, arg), but the thread starts on the k-th
- * allowed CPU after this thread's (k from 1), and may then run anywhere
- * it was allowed to.  Linux queues a new thread on its parent's CPU and
- * may leave it waiting there for milliseconds while another CPU idles
- * (seen on virtual machines); work of a few milliseconds then gains
- * nothing from a second CPU.  Returns pthread_create's result.
+ * A helper thread started on another CPU than its starter's.  Linux
+ * queues a new thread on its parent's CPU and may leave it waiting there
+ * for milliseconds while another CPU idles (seen on virtual machines):
+ * work of a few milliseconds then gains nothing from a second CPU.
  */
-int xlc_thread_start(pthread_t *t, void *(*fn)(void *), void *arg,
+struct xlc_helper {
+    pthread_t tid;
+    int cpu;                 /* where it starts; -1: where Linux puts it */
+    atomic_bool running;     /* it has started (and may run anywhere) */
+};
+
+/*
+ * pthread_create(&h->tid, NULL, fn, arg), but the thread starts on the
+ * k-th allowed CPU after this thread's (k from 1), and may then run on
+ * any CPU it was allowed.  Returns pthread_create's result.
+ */
+int xlc_helper_start(struct xlc_helper *h, void *(*fn)(void *), void *arg,
                      size_t k);
+
+/*
+ * When h has not started yet and this thread now runs on the CPU h waits
+ * for (Linux may move the starter there before the helper runs, and the
+ * helper then waits behind it), h starts on another CPU instead.  Cheap
+ * when there is nothing to do: call it between pieces of work.
+ */
+void xlc_helper_nudge(struct xlc_helper *h);
 
 #pragma GCC visibility pop
 

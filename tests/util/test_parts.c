@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * util/parts.h: work split over the CPUs.  A thread started on another
+ * util/parts.h: work split over the CPUs.  A helper started on another
  * CPU runs its function once, with its argument, and then may run on
  * every CPU the process may (the placement only chooses where it starts);
- * with one CPU allowed it still runs; every part of a split runs once.
+ * with one CPU allowed it still runs; nudging it, before or after it
+ * starts, changes none of that; every part of a split runs once.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -34,19 +36,41 @@ static void *note(void *p)
     return &s->arg;
 }
 
-/* Start, join, and check what the thread saw against `allowed`. */
+/* Start, join, and check what the helper saw against `allowed`. */
 static void start_and_check(size_t k, const cpu_set_t *allowed)
 {
     struct seen s = { .arg = (int)k };
-    pthread_t t;
+    struct xlc_helper h;
     void *ret = NULL;
 
-    assert_int_equal(xlc_thread_start(&t, note, &s, k), 0);
-    assert_int_equal(pthread_join(t, &ret), 0);
+    assert_int_equal(xlc_helper_start(&h, note, &s, k), 0);
+    assert_int_equal(pthread_join(h.tid, &ret), 0);
     assert_ptr_equal(ret, &s.arg);
     assert_int_equal(s.runs, 1);
+    assert_true(atomic_load(&h.running));
     assert_true(s.have_mask);
     assert_true(CPU_EQUAL(&s.mask, allowed));
+}
+
+/* Nudged at once (maybe before it runs) and again after: it runs once,
+ * with its argument, and was started somewhere else than it is told. */
+static void test_nudge(void **state)
+{
+    (void)state;
+    for (size_t k = 0; k < 8; k++) {
+        struct seen s = { .arg = (int)k };
+        struct xlc_helper h;
+        void *ret = NULL;
+
+        assert_int_equal(xlc_helper_start(&h, note, &s, k), 0);
+        xlc_helper_nudge(&h);
+        xlc_helper_nudge(&h);
+        assert_int_equal(pthread_join(h.tid, &ret), 0);
+        xlc_helper_nudge(&h);
+        assert_ptr_equal(ret, &s.arg);
+        assert_int_equal(s.runs, 1);
+        assert_true(k || h.cpu == -1);
+    }
 }
 
 static void test_thread_start(void **state)
@@ -117,6 +141,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_thread_start),
         cmocka_unit_test(test_thread_start_one_cpu),
+        cmocka_unit_test(test_nudge),
         cmocka_unit_test(test_run_parts),
         cmocka_unit_test(test_parts_count),
     };
