@@ -211,7 +211,8 @@ int xlc_level_host_from_lv_cpu(const struct xlc_cpu_map *map,
  * cpu-baseline` takes them) or below other elements (a capabilities
  * document), as a pool host, handed to fn in file order (index from 0),
  * on the calling thread.  The file is read streaming, in parts on every
- * CPU when it is large (level-input-libvirt-file.c): memory holds the
+ * CPU from 64 KiB on (level-input-libvirt-file.c; helper threads are
+ * started on other CPUs than the caller's, util/parts.h): memory holds the
  * hosts of a few parts, never the whole file or every host.  A non-zero
  * return of fn (which fills err) stops the load.  When the file is
  * refused, fn has been given the hosts before the error, no others.
