@@ -548,8 +548,8 @@ static int derive(struct xlc_cpu_map *m)
         struct xlc_lv_model *mo = &m->models[i];
 
         for (size_t k = 0; k < mo->nr_features; k++)
-            for (unsigned int w = 0; w < XFS_NR_WORDS; w++)
-                mo->xen[w] |= m->features[mo->features[k]].xen[w];
+            xfs_or(mo->xen, XFS_NR_WORDS, mo->xen, XFS_NR_WORDS,
+                   m->features[mo->features[k]].xen, XFS_NR_WORDS);
     }
     for (size_t i = 0; i < m->nr_features; i++)
         xfs_or(m->nameable, XFS_NR_WORDS, m->nameable, XFS_NR_WORDS,
