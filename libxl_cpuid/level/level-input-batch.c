@@ -54,11 +54,8 @@ int xlc_level_load_many(const char *const *sources, size_t n,
     struct xlc_helper *helpers;
     unsigned int started = 0;
 
-    if (!threads) {
-        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-
-        threads = cpus > 0 ? (unsigned int)cpus : 1;
-    }
+    if (!threads)
+        threads = (unsigned int)xlc_cpus();
     if (threads > n)
         threads = n ? (unsigned int)n : 1;
     /* libxml2's own state is set up on first use, racily. */

@@ -372,10 +372,10 @@ static size_t cut(int fd, uint64_t len, size_t want, struct part *parts)
 
 static size_t parts_wanted(uint64_t len, size_t *threads)
 {
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t cpus = xlc_cpus();
     uint64_t want;
 
-    *threads = cpus > 1 ? (size_t)cpus : 1;
+    *threads = cpus;
     if (len < SPLIT_MIN_BYTES)
         return 1;
     want = cpus > 1 ? (uint64_t)cpus * PARTS_PER_CPU : 1;

@@ -7,10 +7,25 @@
 
 #include "parts.h"
 
+size_t xlc_cpus(void)
+{
+    /* Asked once per process: glibc reads /sys/devices/system/cpu/online
+     * each time (three system calls), and a run asks several times. */
+    static atomic_size_t known;
+    size_t n = atomic_load_explicit(&known, memory_order_relaxed);
+
+    if (!n) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+        n = cpus > 1 ? (size_t)cpus : 1;
+        atomic_store_explicit(&known, n, memory_order_relaxed);
+    }
+    return n;
+}
+
 size_t xlc_parts(size_t count, size_t min)
 {
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    size_t parts = cpus > 1 ? (size_t)cpus : 1;
+    size_t parts = xlc_cpus();
 
     if (parts > XLC_PARTS_MAX)
         parts = XLC_PARTS_MAX;

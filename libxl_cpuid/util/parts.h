@@ -17,6 +17,9 @@
 
 #define XLC_PARTS_MAX 16
 
+/* The online CPUs (at least 1), as the process first saw them. */
+size_t xlc_cpus(void);
+
 /*
  * How many parts to cut `count` items into: one per online CPU, at most
  * XLC_PARTS_MAX, none smaller than `min` items (below that a thread
