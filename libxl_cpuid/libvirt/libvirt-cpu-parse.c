@@ -4,6 +4,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -614,11 +615,15 @@ static int from_node(const char *name, const xmlNode *root,
                      const struct xlc_lv_child_read *read, size_t nr_read,
                      struct xlc_lv_cpu **out, xlc_error *err)
 {
-    struct cpu_priv *pc = calloc(1, sizeof(*pc));
+    /* Zeroed but for its own room, which is only read as it is filled
+     * (a kilobyte cleared per host otherwise). */
+    struct cpu_priv *pc = malloc(sizeof(*pc));
     struct xlc_lv_cpu *cpu = pc ? &pc->cpu : NULL;
     const xmlNode *n = NULL;
     int rc;
 
+    if (pc)
+        memset(pc, 0, offsetof(struct cpu_priv, first));
     if (!cpu || !(cpu->source = keep_name(cpu, name, strlen(name)))) {
         xlc_lv_cpu_free(cpu);
         return xlc_fail(err, ENOMEM, "%s: out of memory", name);
