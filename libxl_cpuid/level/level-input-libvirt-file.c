@@ -113,7 +113,7 @@ static int hand_over(struct deliver *d, const struct rec *r, xlc_error *err)
 {
     struct xlc_level_host h;
 
-    memset(&h, 0, sizeof(h));
+    xlc_level_host_clear(&h);
     memcpy(h.fs, r->fs, sizeof(h.fs));
     memcpy(h.def, r->def, sizeof(h.def));
     h.props = r->props;

@@ -179,6 +179,8 @@ int xlc_level_host_from_lv_cpu(const struct xlc_cpu_map *map,
                                enum xlc_guest_type type,
                                struct xlc_level_host *out, xlc_error *err)
 {
+    /* A caller's host is all zero, its unused policy too. */
+    memset(out, 0, sizeof(*out));
     return xlc_level_host_from_lv_cpu_memo(map, NULL, cpu, type, out, err);
 }
 
@@ -357,7 +359,7 @@ int xlc_level_host_from_lv_cpu_memo(const struct xlc_cpu_map *map,
     uint32_t raw[XFS_NR_WORDS] = { 0 };
     int rc;
 
-    memset(out, 0, sizeof(*out));
+    xlc_level_host_clear(out);
     if (!x86_arch(cpu->arch))
         return xlc_fail(err, EINVAL, "%s:%ld: <arch>%s</arch>: only x86 "
                         "hosts (x86_64, i686) have featuresets", cpu->source,
