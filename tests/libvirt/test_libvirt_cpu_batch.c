@@ -284,8 +284,12 @@ static void hosts_agree(const struct elements *e, const char *text)
         if (xlc_level_host_from_lv_cpu(map, cpu, XLC_GUEST_HVM, &one, &err))
             fail_msg("%s", err.msg);
         assert_memory_equal(hosts[i].fs, one.fs, sizeof(one.fs));
+        assert_memory_equal(hosts[i].def, one.def, sizeof(one.def));
         assert_memory_equal(&hosts[i].props, &one.props, sizeof(one.props));
         assert_int_equal(hosts[i].usable, one.usable);
+        assert_ptr_equal(hosts[i].lv_model, one.lv_model);
+        assert_int_equal(hosts[i].policies_ignored, one.policies_ignored);
+        assert_false(hosts[i].has_policy || hosts[i].has_leaks);
         xlc_lv_cpu_free(cpu);
     }
     free(hosts);
