@@ -137,7 +137,7 @@ struct sink {
     struct xlc_lv_memo *memo;
     struct part *part;
     struct deliver *direct;
-    struct work *w;                /* parts read side by side, or NULL */
+    struct work *w;                /* the helpers' starter reading, or NULL */
 };
 
 static void nudge(struct work *w);
@@ -186,9 +186,10 @@ static void drop_kept(void *ctx)
 /* A part keeps its hosts until its turn: the plain reader may read it in
  * one pass (libvirt-cpu-batch.h). */
 static void parse_part(struct work *w, struct xlc_lv_memo *memo,
-                       struct part *p)
+                       struct part *p, bool starter)
 {
-    struct sink s = { w->map, w->type, memo, p, NULL, w };
+    /* Only the thread that started the helpers moves them. */
+    struct sink s = { w->map, w->type, memo, p, NULL, starter ? w : NULL };
 
     p->rc = xlc_lv_cpu_each_fd_via(XLC_LV_EACH_BEST, w->path, w->fd,
                                    p->start, p->end, 1, keep_host, drop_kept,
@@ -210,9 +211,10 @@ static bool claim(struct work *w, size_t *i)
     return got;
 }
 
-static void parse_claimed(struct work *w, struct xlc_lv_memo *memo, size_t i)
+static void parse_claimed(struct work *w, struct xlc_lv_memo *memo, size_t i,
+                          bool starter)
 {
-    parse_part(w, memo, &w->parts[i]);
+    parse_part(w, memo, &w->parts[i], starter);
     pthread_mutex_lock(&w->lock);
     w->parts[i].state = PARSED;
     if (w->parts[i].rc)
@@ -228,7 +230,7 @@ static void *worker(void *arg)
     size_t i;
 
     while (claim(w, &i))
-        parse_claimed(w, memo, i);
+        parse_claimed(w, memo, i, false);
     xlc_lv_memo_free(memo);
     return NULL;
 }
@@ -274,7 +276,7 @@ static bool wait_for(struct work *w, struct xlc_lv_memo *memo, size_t i)
         }
         pthread_mutex_unlock(&w->lock);
         if (claim(w, &j))
-            parse_claimed(w, memo, j);
+            parse_claimed(w, memo, j, true);
     }
 }
 
