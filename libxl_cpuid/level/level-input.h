@@ -55,7 +55,9 @@ struct xlc_level_host {
     /* Guests of the type can run there at all (HVM needs VMX or SVM). */
     bool usable;
     /* The type's max CPU policy, when the input has the leaves for one
-     * (raw CPUID, @live, saved policy): what policy levelling uses. */
+     * (raw CPUID, @live, saved policy): what policy levelling uses.
+     * Without has_policy, policy holds nothing meaningful (a host handed
+     * over from a file of <cpu> elements does not even clear it). */
     bool has_policy;
     struct xfs_cpu_policy policy;
     /* libvirt host <cpu>: feature policy= attributes ignored, the first's
