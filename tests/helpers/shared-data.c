@@ -50,6 +50,27 @@ char *shared_read(const char *path)
     return buf;
 }
 
+char *shared_bench_hosts(const char *shape, size_t n)
+{
+    char cmd[8192], out[] = "/tmp/test_bench_hosts_XXXXXX";
+    int fd = mkstemp(out);
+    char *text;
+
+    assert_true(fd >= 0);
+    close(fd);
+    snprintf(cmd, sizeof(cmd),
+             "python3 bench/gen-libvirt-cpus.py '%s' "
+             "/usr/share/libvirt/cpu_map '%s' %zu %s 2>/dev/null",
+             shared_dir(), out, n, shape);
+    if (access("bench/gen-libvirt-cpus.py", R_OK) || system(cmd)) {
+        unlink(out);
+        return NULL;
+    }
+    text = shared_read(out);
+    unlink(out);
+    return text;
+}
+
 #define MSR_FILES 4
 
 static char msr_paths[MSR_FILES][64];

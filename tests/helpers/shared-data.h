@@ -7,6 +7,8 @@
 #ifndef TESTS_HELPERS_SHARED_DATA_H
 #define TESTS_HELPERS_SHARED_DATA_H
 
+#include <stddef.h>
+
 /* $XFS_DATA, else tests/data (run from the repository root). */
 const char *shared_dir(void);
 
@@ -15,6 +17,14 @@ const char *shared_dump(const char *name);
 
 /* The whole file at path, NUL-terminated (malloc'd). */
 char *shared_read(const char *path);
+
+/*
+ * The bench's file of n libvirt host <cpu> elements of a shape (caps,
+ * sparse, 486), as bench/gen-libvirt-cpus.py writes it from the shared
+ * dumps and the installed cpu_map: whole, NUL-terminated (malloc'd); NULL
+ * when python3 or the generator is missing (the caller skips).
+ */
+char *shared_bench_hosts(const char *shape, size_t n);
 
 /*
  * $XFS_DATA/cpuid/instlatx64/NAME.xml with `msrs` (<msr> elements, as

@@ -41,28 +41,6 @@ struct big {
     size_t seen;
 };
 
-/* The generator's file of `n` hosts, or NULL (no python3: skipped). */
-static char *generate(size_t n)
-{
-    char cmd[8192], out[] = "/tmp/test_lv_big_XXXXXX";
-    int fd = mkstemp(out);
-    char *text;
-
-    assert_true(fd >= 0);
-    close(fd);
-    snprintf(cmd, sizeof(cmd),
-             "python3 bench/gen-libvirt-cpus.py '%s' "
-             "/usr/share/libvirt/cpu_map '%s' %zu caps 2>/dev/null",
-             shared_dir(), out, n);
-    if (access("bench/gen-libvirt-cpus.py", R_OK) || system(cmd)) {
-        unlink(out);
-        return NULL;
-    }
-    text = shared_read(out);
-    unlink(out);
-    return text;
-}
-
 /* Each "<cpu>" .. "</cpu>\n" element of text read on its own. */
 static void read_each(const struct xlc_cpu_map *map, const char *text,
                       struct host_sets *one)
@@ -120,7 +98,7 @@ static void big_file_levels_as_its_hosts(void **state)
     struct big *b = calloc(1, sizeof(*b));
     struct xlc_level big_level, few_level;
     struct xlc_cpu_map *map;
-    char *text = generate(DISTINCT), *path;
+    char *text = shared_bench_hosts("caps", DISTINCT), *path;
     xlc_pool *few;
     xlc_error err;
     size_t n;
