@@ -136,25 +136,40 @@ void xlc_helper_nudge(struct xlc_helper *h)
         h->cpu = cpu;
 }
 
+/* The parts, taken in turn by whichever thread is free. */
+struct run {
+    void *(*fn)(void *);
+    char *jobs;
+    size_t size, n;
+    atomic_size_t next;
+};
+
+static void *run_some(void *arg)
+{
+    struct run *r = arg;
+    size_t k;
+
+    while ((k = atomic_fetch_add(&r->next, 1)) < r->n)
+        r->fn(r->jobs + k * r->size);
+    return NULL;
+}
+
 void xlc_run_parts(void *(*fn)(void *), void *jobs, size_t size, size_t n)
 {
     struct xlc_helper helpers[XLC_PARTS_MAX];
-    unsigned int started = 0;
-    char *at = jobs;
+    struct run r = { .fn = fn, .jobs = jobs, .size = size,
+                     .n = n > XLC_PARTS_MAX ? XLC_PARTS_MAX : n };
+    size_t threads = r.n < xlc_cpus() ? r.n : xlc_cpus(), started = 0;
 
-    if (n > XLC_PARTS_MAX)
-        n = XLC_PARTS_MAX;
-    for (size_t k = 1; k < n; k++)
-        if (!xlc_helper_start(&helpers[k], fn, at + k * size, k))
-            started |= 1u << k;
-        else
-            fn(at + k * size);
-    for (size_t k = 1; k < n; k++)
-        if (started >> k & 1)
-            xlc_helper_nudge(&helpers[k]);
-    if (n)
-        fn(at);
-    for (size_t k = 1; k < n; k++)
-        if (started >> k & 1)
-            pthread_join(helpers[k].tid, NULL);
+    atomic_init(&r.next, 0);
+    for (size_t k = 1; k < threads; k++)
+        if (!xlc_helper_start(&helpers[started], run_some, &r, k))
+            started++;
+    for (size_t k = 0; k < started; k++)
+        xlc_helper_nudge(&helpers[k]);
+    /* This thread takes parts too: one whose helper has not started (or
+     * could not) is done here, not waited for. */
+    run_some(&r);
+    for (size_t k = 0; k < started; k++)
+        pthread_join(helpers[k].tid, NULL);
 }

@@ -28,9 +28,10 @@ size_t xlc_cpus(void);
 size_t xlc_parts(size_t count, size_t min);
 
 /*
- * fn(jobs + k * size) for every k below n (at most XLC_PARTS_MAX): part
- * 0 on this thread, each other on a thread of its own (or here, when a
- * thread cannot start).  Returns when every part is done.
+ * fn(jobs + k * size) for every k below n (at most XLC_PARTS_MAX), each
+ * once, on this thread and up to one helper per other CPU, each part
+ * taken by whichever is free: a helper that is slow to start (or cannot)
+ * leaves its parts to this thread.  Returns when every part is done.
  */
 void xlc_run_parts(void *(*fn)(void *), void *jobs, size_t size, size_t n);
 
